@@ -1,0 +1,167 @@
+//! Criteria codes as documents write them: `2.`, `1.1.`, `TCTP 1.1.1.`,
+//! `TC 1.1.`, `1.2 Báo cáo CCHC` (code and title in one cell), Roman group
+//! numerals `I`, `II.`, `VIII`. Normalized to digits joined by dots.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A code found at the start of a cell, with the text that follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeMatch {
+    /// Normalized code: `"1.1.1"`, `"2"`, `"VIII"`.
+    pub code: String,
+    /// Whether it is a Roman group numeral.
+    pub roman: bool,
+    /// Whether a word prefix named it a criterion (`TC`, `TCTP`, `Tiêu chí`).
+    pub prefixed: bool,
+    /// Text after the code (a title written in the same cell), trimmed.
+    pub rest: String,
+}
+
+impl CodeMatch {
+    /// Number of levels: `1` for a section, `3` for `1.1.1`; 0 for Roman.
+    pub fn depth(&self) -> usize {
+        if self.roman {
+            0
+        } else {
+            self.code.split('.').count()
+        }
+    }
+}
+
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)^
+        (?P<prefix>(?:tctp|tct|tc|tiêu\s+chí\s+thành\s+phần|tiêu\s+chí|lĩnh\s+vực)\s*)?
+        (?P<code>\d{1,2}(?:\s?\.\s?\d{1,2}){0,4})
+        (?P<dot>\s?\.)?
+        (?P<tail>$|[\s:)\-–]\s*.*$)",
+    )
+    .expect("valid regex")
+});
+
+static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?xi)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–])?(?P<tail>$|\s+.*$)").expect("valid regex")
+});
+
+static VALID_ROMAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$").expect("valid regex"));
+
+/// Reads a code at the start of `text`. Accepts a bare number (`"25."`), a
+/// dotted code, a prefixed code and a Roman numeral; the caller decides from
+/// the column which of these count.
+pub fn parse_code(text: &str) -> Option<CodeMatch> {
+    let text = text.trim().trim_start_matches(['*', '+']).trim_start();
+    if text.is_empty() {
+        return None;
+    }
+    if let Some(caps) = NUMERIC.captures(text) {
+        let raw = &caps["code"];
+        let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let tail = caps.name("tail").map(|m| m.as_str()).unwrap_or("");
+        let rest = tail.trim_start_matches([':', ')', '-', '–']).trim().to_owned();
+        // "100% …", "2021 …" and dates are not codes: every level is 1–2 digits
+        // (enforced above) and a bare number must stand alone or before a title.
+        if code.split('.').any(|part| part.is_empty()) {
+            return None;
+        }
+        return Some(CodeMatch { code, roman: false, prefixed: caps.name("prefix").is_some(), rest });
+    }
+    if let Some(caps) = ROMAN.captures(text) {
+        let code = caps["code"].to_ascii_uppercase();
+        if !VALID_ROMAN.is_match(&code) {
+            return None;
+        }
+        // "I" alone, or a Roman numeral followed by an upper-case heading.
+        let rest = caps.name("tail").map(|m| m.as_str().trim().to_owned()).unwrap_or_default();
+        if caps["code"] != code {
+            return None; // lower-case "i", "v": list markers or words, not group numerals
+        }
+        return Some(CodeMatch { code, roman: true, prefixed: false, rest });
+    }
+    None
+}
+
+/// A code written at the start of a title cell (`TCTP 1.1.1. Ban hành …`,
+/// `1.2. Thực hiện …`). Only a prefixed or multi-level code counts there, so
+/// a rubric line such as `1. Có kế hoạch` is not taken for section 1.
+pub fn title_code(title: &str) -> Option<CodeMatch> {
+    let m = parse_code(title)?;
+    if m.roman {
+        return None;
+    }
+    (m.prefixed || m.depth() >= 2).then_some(m)
+}
+
+/// The parent code by structure: `"1.1"` for `"1.1.1"`, `None` for `"1"`.
+pub fn structural_parent(code: &str) -> Option<&str> {
+    code.rfind('.').map(|pos| &code[..pos])
+}
+
+/// Every proper ancestor of a dotted code, nearest first.
+pub fn ancestors(code: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(structural_parent(code), |c| structural_parent(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn code(s: &str) -> Option<String> {
+        parse_code(s).map(|m| m.code)
+    }
+
+    #[test]
+    fn normalizes_the_forms_seen_in_the_seeds() {
+        assert_eq!(code("2."), Some("2".into()));
+        assert_eq!(code("4."), Some("4".into()));
+        assert_eq!(code("1.1."), Some("1.1".into()));
+        assert_eq!(code("TCTP 1.1.1."), Some("1.1.1".into()));
+        assert_eq!(code("TC 1.1."), Some("1.1".into()));
+        assert_eq!(code("25."), Some("25".into()));
+        assert_eq!(code("1 . 2"), Some("1.2".into()));
+        assert_eq!(code("VIII"), Some("VIII".into()));
+        assert_eq!(code("II."), Some("II".into()));
+        let m = parse_code("1.2 Báo cáo CCHC").unwrap();
+        assert_eq!((m.code.as_str(), m.rest.as_str()), ("1.2", "Báo cáo CCHC"));
+        let m = parse_code("TCTP 1.1.1. Ban hành kế hoạch").unwrap();
+        assert_eq!((m.code.as_str(), m.rest.as_str(), m.prefixed), ("1.1.1", "Ban hành kế hoạch", true));
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_code() {
+        for s in ["", "Tổng I + II", "100% văn bản", "12/11/2021", "- Báo cáo", "C", "2021", "i", "IIII", "Ban hành"] {
+            assert_eq!(code(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn title_codes_need_a_prefix_or_two_levels() {
+        assert_eq!(title_code("1.1.2. Xác định").map(|m| m.code), Some("1.1.2".into()));
+        assert_eq!(title_code("TC 2. Xây dựng").map(|m| m.code), Some("2".into()));
+        assert_eq!(title_code("1. Có kế hoạch"), None);
+        assert_eq!(title_code("CÔNG TÁC CHỈ ĐẠO"), None);
+    }
+
+    #[test]
+    fn ancestors_nearest_first() {
+        assert_eq!(ancestors("6.1.3").collect::<Vec<_>>(), vec!["6.1", "6"]);
+        assert_eq!(ancestors("6").count(), 0);
+    }
+
+    proptest! {
+        #[test]
+        fn any_written_form_normalizes_to_the_dotted_code(parts in proptest::collection::vec(1u32..40, 1..4),
+                                                           prefix in prop::sample::select(vec!["", "TC ", "TCTP ", "Tiêu chí "]),
+                                                           trailing_dot in any::<bool>()) {
+            let dotted = parts.iter().map(u32::to_string).collect::<Vec<_>>().join(".");
+            let written = format!("{prefix}{dotted}{}", if trailing_dot { "." } else { "" });
+            prop_assert_eq!(code(&written), Some(dotted.clone()));
+            let with_title = format!("{written} Kế hoạch CCHC");
+            let m = parse_code(&with_title).unwrap();
+            prop_assert_eq!(m.code, dotted);
+            prop_assert_eq!(m.rest, "Kế hoạch CCHC");
+        }
+    }
+}

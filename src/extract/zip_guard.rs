@@ -1,0 +1,72 @@
+//! Reading parts of OOXML/ODF zip containers within the document's budget.
+//!
+//! Zip bombs are stopped before inflating: the entry count, each member's
+//! declared size and compression ratio are checked, and the bytes actually
+//! inflated are counted against the budget (declared sizes can lie).
+
+use std::io::{Cursor, Read};
+
+use super::{Budget, ExtractError, ExtractResult};
+
+pub struct GuardedZip<'a> {
+    archive: zip::ZipArchive<Cursor<&'a [u8]>>,
+}
+
+impl<'a> GuardedZip<'a> {
+    pub fn open(bytes: &'a [u8], budget: &Budget) -> ExtractResult<Self> {
+        let archive = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| ExtractError::Corrupt(format!("tệp nén (zip) bị hỏng hoặc không đầy đủ: {e}")))?;
+        if archive.len() > budget.limits.max_zip_entries {
+            return Err(ExtractError::LimitExceeded(format!(
+                "tệp nén có {} mục, vượt giới hạn {}",
+                archive.len(),
+                budget.limits.max_zip_entries
+            )));
+        }
+        Ok(GuardedZip { archive })
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        self.archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.archive.index_for_name(name).is_some()
+    }
+
+    /// Reads one member fully, or `Ok(None)` when it does not exist.
+    pub fn read(&mut self, name: &str, budget: &mut Budget) -> ExtractResult<Option<Vec<u8>>> {
+        let Some(index) = self.archive.index_for_name(name) else {
+            return Ok(None);
+        };
+        let entry = self
+            .archive
+            .by_index(index)
+            .map_err(|e| ExtractError::Corrupt(format!("không đọc được phần '{name}' trong tệp nén: {e}")))?;
+        if entry.encrypted() {
+            return Err(ExtractError::Unsupported("tệp được mã hóa bằng mật khẩu, không thể đọc".into()));
+        }
+        let declared = entry.size();
+        let compressed = entry.compressed_size().max(1);
+        let ratio_limit = budget.limits.max_compression_ratio;
+        // Tiny members compress extremely well in honest files; judge the ratio only past 1 MB.
+        if declared > 1024 * 1024 && declared / compressed > ratio_limit {
+            return Err(ExtractError::LimitExceeded(format!(
+                "phần '{name}' có tỉ lệ nén {}:1, vượt giới hạn {ratio_limit}:1 (nghi là bom nén)",
+                declared / compressed
+            )));
+        }
+        // Reserve the declared size first, then count what inflating really
+        // yields: a member that lies about its size is cut off one byte past
+        // what the budget still allows.
+        budget.spend_bytes(declared)?;
+        let mut data = Vec::with_capacity(declared.min(64 * 1024 * 1024) as usize);
+        let cap = declared.saturating_add(budget.bytes_left()).saturating_add(1);
+        entry
+            .take(cap)
+            .read_to_end(&mut data)
+            .map_err(|e| ExtractError::Corrupt(format!("phần '{name}' trong tệp nén bị hỏng: {e}")))?;
+        budget.spend_bytes((data.len() as u64).saturating_sub(declared))?;
+        Ok(Some(data))
+    }
+}

@@ -1,0 +1,140 @@
+//! The cell grid: what every extractor produces and every later stage reads.
+//!
+//! A [`Document`] is a list of [`Table`]s (rows of [`Cell`]s, merges resolved)
+//! plus the prose outside tables. Cells keep their text as runs with the font
+//! each run was typed in, because legacy Vietnamese encodings (TCVN3, VNI) are
+//! recognised by font name; [`crate::text::normalize_document`] turns the runs
+//! into clean Unicode text once, before any stage matches on it.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a row came from, in the terms a reader of the original file uses.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// 1-based index of the table in the document (or of the table on its sheet).
+    pub table: usize,
+    /// 1-based row number: the table row for Word/PDF, the sheet row for spreadsheets.
+    pub row: usize,
+    /// 1-based page, when the format knows it (PDF always; Word when it recorded page breaks).
+    pub page: Option<u32>,
+    /// Sheet name for spreadsheets.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sheet: Option<String>,
+}
+
+/// A piece of text in one font. Line breaks inside a cell are runs holding `"\n"`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Run {
+    pub text: String,
+    /// The font the run is typed in, when the format records one.
+    pub font: Option<String>,
+}
+
+impl Run {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Run { text: text.into(), font: None }
+    }
+}
+
+/// How a cell takes part in a vertical merge.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum VerticalMerge {
+    #[default]
+    None,
+    /// First cell of a vertically merged range; it holds the text.
+    Start,
+    /// A cell covered by the merge above it: empty by construction, kept so
+    /// that columns stay aligned, and marked so no stage reads it as "empty".
+    Continue,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cell {
+    /// 0-based grid column where the cell starts.
+    pub col: usize,
+    /// Number of grid columns the cell covers (1 when not merged).
+    pub col_span: usize,
+    pub vmerge: VerticalMerge,
+    /// Raw runs as extracted; consumed by the normalization stage.
+    pub runs: Vec<Run>,
+    /// Normalized text (NFC, repaired, whitespace folded per line, lines joined by `\n`).
+    pub text: String,
+}
+
+impl Cell {
+    pub fn new(col: usize, col_span: usize, runs: Vec<Run>) -> Self {
+        Cell { col, col_span: col_span.max(1), vmerge: VerticalMerge::None, runs, text: String::new() }
+    }
+
+    /// The grid columns this cell covers.
+    pub fn columns(&self) -> std::ops::Range<usize> {
+        self.col..self.col + self.col_span.max(1)
+    }
+
+    /// The raw text of the runs, before normalization.
+    pub fn raw_text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub location: Location,
+    /// Marked as a header row that repeats on every page (Word `w:tblHeader`).
+    pub repeats_as_header: bool,
+}
+
+impl Row {
+    /// The cell covering grid column `col`, if any.
+    pub fn cell_at(&self, col: usize) -> Option<&Cell> {
+        self.cells.iter().find(|c| c.columns().contains(&col))
+    }
+
+    /// Normalized text of the cell covering `col`, or "".
+    pub fn text_at(&self, col: usize) -> &str {
+        self.cell_at(col).map(|c| c.text.as_str()).unwrap_or("")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.text.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub rows: Vec<Row>,
+    /// Number of grid columns (the widest row).
+    pub width: usize,
+}
+
+impl Table {
+    pub fn new(rows: Vec<Row>) -> Self {
+        let width = rows.iter().flat_map(|r| r.cells.iter().map(|c| c.col + c.col_span)).max().unwrap_or(0);
+        Table { rows, width }
+    }
+}
+
+/// A paragraph of prose outside tables (cover letter, headings).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paragraph {
+    pub runs: Vec<Run>,
+    pub text: String,
+    pub page: Option<u32>,
+}
+
+impl Paragraph {
+    pub fn new(runs: Vec<Run>, page: Option<u32>) -> Self {
+        Paragraph { runs, text: String::new(), page }
+    }
+}
+
+/// Everything an extractor read from one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Document {
+    pub tables: Vec<Table>,
+    pub prose: Vec<Paragraph>,
+    /// Things the extractor noticed and could not fully read (unmapped glyphs …),
+    /// reported to the user as `info` findings.
+    pub notes: Vec<String>,
+}

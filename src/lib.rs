@@ -1,0 +1,30 @@
+//! parcheck: reads the scoring tables of Vietnamese PAR Index (Chỉ số cải cách
+//! hành chính) reports and checks their arithmetic.
+//!
+//! The pipeline is a chain of plain stages, each a module with one job:
+//!
+//! 1. [`sniff`] — decide the format from the bytes.
+//! 2. [`extract`] — one module per format, all producing a [`grid::Document`].
+//! 3. [`text`] — normalize every run of text once (encodings, NFC, debris).
+//! 4. [`table`] — find the scoring table, assign column roles, classify rows.
+//! 5. [`tree`] — build the criteria tree (parents, effective values, leaves).
+//! 6. [`check`] — recompute sums and raise the contract's findings.
+//! 7. [`report`] — the contract's JSON document object.
+//!
+//! [`pipeline`] runs the stages for one file; [`batch`] runs many in parallel.
+
+pub mod check;
+pub mod code;
+pub mod extract;
+pub mod grid;
+pub mod number;
+pub mod pipeline;
+pub mod prose;
+pub mod report;
+pub mod sniff;
+pub mod table;
+pub mod text;
+pub mod tree;
+
+/// Version recorded in every output object and in the nightly state.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

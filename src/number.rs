@@ -1,0 +1,163 @@
+//! Score numbers as clerks type them: `97,74`, `11.8`, `8,0`, `12,9491`,
+//! `1.000,5`, `0,5 điểm`, with NBSP and stray spaces. Parsed exactly into
+//! [`Decimal`]; never through binary floating point.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Parses a cell that should hold one score. Returns `None` for empty cells,
+/// dashes and anything that is not a single number (text, two numbers, dates).
+pub fn parse_score(text: &str) -> Option<Decimal> {
+    let mut s: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{00A0}' | '\u{202F}' | '\u{200B}' | '\u{FEFF}'))
+        .collect();
+    // A unit after the number: "0,5đ", "2 điểm", "98,52/100".
+    for suffix in ["điểm", "Điểm", "ĐIỂM", "đ", "Đ", "/100"] {
+        if let Some(stripped) = s.strip_suffix(suffix) {
+            s = stripped.to_owned();
+            break;
+        }
+    }
+    // Wrapped in brackets or quotes by some converters: "(2)" stays text, "'0,5" is Excel's text prefix.
+    let s = s.trim_start_matches('\'').trim_start_matches('+');
+    if s.is_empty() {
+        return None;
+    }
+    let (negative, body) = match s.strip_prefix(['-', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
+        return None;
+    }
+    if !body.starts_with(|c: char| c.is_ascii_digit()) && !body.starts_with(['.', ',']) {
+        return None;
+    }
+    let canonical = canonical_decimal(body)?;
+    let value = Decimal::from_str(&canonical).ok()?;
+    Some(if negative { -value } else { value })
+}
+
+/// Turns digits with `,`/`.` separators into `digits[.digits]`.
+///
+/// * both separators present: the last one is the decimal separator, the other
+///   groups thousands (`1.000,5`, `1,000.5`);
+/// * one kind, several times: thousands groups of three (`1.000.000`);
+/// * one kind, once: the decimal separator (`97,74`, `11.8`, `1.000` = 1 — a
+///   score is never a thousand).
+fn canonical_decimal(body: &str) -> Option<String> {
+    let commas = body.matches(',').count();
+    let dots = body.matches('.').count();
+    let (decimal_sep, group_sep) = match (commas, dots) {
+        (0, 0) => return Some(body.to_owned()),
+        (_, 0) if commas > 1 => (None, Some(',')),
+        (0, _) if dots > 1 => (None, Some('.')),
+        (_, 0) => (Some(','), None),
+        (0, _) => (Some('.'), None),
+        _ => {
+            let last_comma = body.rfind(',')?;
+            let last_dot = body.rfind('.')?;
+            if last_comma > last_dot {
+                (Some(','), Some('.'))
+            } else {
+                (Some('.'), Some(','))
+            }
+        }
+    };
+    let (int_part, frac_part) = match decimal_sep {
+        Some(sep) => {
+            let pos = body.rfind(sep)?;
+            (&body[..pos], Some(&body[pos + 1..]))
+        }
+        None => (body, None),
+    };
+    let int_digits = match group_sep {
+        Some(sep) => {
+            let groups: Vec<&str> = int_part.split(sep).collect();
+            let well_grouped = groups.len() > 1
+                && !groups[0].is_empty()
+                && groups[0].len() <= 3
+                && groups[1..].iter().all(|g| g.len() == 3);
+            if !well_grouped {
+                return None;
+            }
+            groups.concat()
+        }
+        None => int_part.to_owned(),
+    };
+    if !int_digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let int_digits = if int_digits.is_empty() { "0".to_owned() } else { int_digits };
+    match frac_part {
+        Some(f) if f.is_empty() || !f.chars().all(|c| c.is_ascii_digit()) => None,
+        Some(f) => Some(format!("{int_digits}.{f}")),
+        None => Some(int_digits),
+    }
+}
+
+/// Formats a decimal the way Vietnamese documents write it (`97,74`), for messages.
+pub fn format_vi(value: Decimal) -> String {
+    value.normalize().to_string().replace('.', ",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn reads_the_forms_seen_in_the_seeds() {
+        assert_eq!(parse_score("97,74"), Some(d("97.74")));
+        assert_eq!(parse_score("11.8"), Some(d("11.8")));
+        assert_eq!(parse_score("0,81"), Some(d("0.81")));
+        assert_eq!(parse_score("12,9491"), Some(d("12.9491")));
+        assert_eq!(parse_score("8,0"), Some(d("8.0")));
+        assert_eq!(parse_score(" 3,7 "), Some(d("3.7")));
+        assert_eq!(parse_score("\u{00A0}1\u{00A0}"), Some(d("1")));
+        assert_eq!(parse_score("1.000,5"), Some(d("1000.5")));
+        assert_eq!(parse_score("1,000.5"), Some(d("1000.5")));
+        assert_eq!(parse_score("1.000.000"), Some(d("1000000")));
+        assert_eq!(parse_score("0,5 điểm"), Some(d("0.5")));
+        assert_eq!(parse_score("98,52/100"), Some(d("98.52")));
+        assert_eq!(parse_score(",5"), Some(d("0.5")));
+        assert_eq!(parse_score("-0,25"), Some(d("-0.25")));
+    }
+
+    #[test]
+    fn rejects_what_is_not_one_number() {
+        for s in ["", " ", "-", "x", "4 4", "1.1.1", "12/11/2021", "UBND cấp huyện thực hiện", "1,2,3", "5.", "1.00.0", "2.5.3"] {
+            assert_eq!(parse_score(s), None, "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn decimal_comma_and_dot_read_alike(int in 0u32..1000, frac in 0u32..10000, width in 1usize..5) {
+            let frac = format!("{:0width$}", frac % 10u32.pow(width as u32), width = width);
+            let dot = format!("{int}.{frac}");
+            let comma = format!("{int},{frac}");
+            let expected = Decimal::from_str(&dot).unwrap();
+            prop_assert_eq!(parse_score(&dot), Some(expected));
+            prop_assert_eq!(parse_score(&comma), Some(expected));
+            prop_assert_eq!(parse_score(&format!(" {comma}\u{00A0}")), Some(expected));
+        }
+
+        #[test]
+        fn display_form_round_trips(v in -1_000_000i64..1_000_000, scale in 0u32..5) {
+            let value = Decimal::new(v, scale);
+            prop_assert_eq!(parse_score(&value.to_string()), Some(value));
+            prop_assert_eq!(parse_score(&format_vi(value)), Some(value.normalize()));
+        }
+
+        #[test]
+        fn never_panics(s in "\\PC{0,20}") {
+            let _ = parse_score(&s);
+        }
+    }
+}

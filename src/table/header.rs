@@ -1,0 +1,1 @@
+//! Header rows and column roles.

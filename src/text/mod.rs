@@ -1,0 +1,194 @@
+//! The one text-normalization stage every extractor's text goes through.
+//!
+//! [`normalize_document`] turns each cell's and paragraph's raw runs into clean
+//! text: legacy encodings decoded per run ([`legacy`]), converter debris
+//! removed, PDF font damage repaired, NFC, whitespace folded per line.
+//! [`fold`] is the accent- and case-insensitive form used only for matching.
+
+pub mod legacy;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::grid::{Document, Run};
+
+/// Fills `text` of every cell and paragraph from its runs.
+pub fn normalize_document(doc: &mut Document) {
+    for table in &mut doc.tables {
+        for row in &mut table.rows {
+            for cell in &mut row.cells {
+                cell.text = normalize_runs(&cell.runs);
+            }
+        }
+    }
+    for para in &mut doc.prose {
+        para.text = normalize_runs(&para.runs);
+    }
+}
+
+/// Decodes each run (legacy encodings are detected per run), joins them and
+/// cleans the result.
+pub fn normalize_runs(runs: &[Run]) -> String {
+    let joined: String = legacy::decode_runs(runs);
+    clean(&joined)
+}
+
+/// Cleans one piece of already-decoded text: converter HTML debris, PDF font
+/// damage, NFC, odd spaces; keeps line breaks, folds other whitespace.
+pub fn clean(text: &str) -> String {
+    let text = strip_markup(text);
+    let repaired: String = text.chars().map(repair_char).collect();
+    let nfc: String = repaired.nfc().collect();
+    let mut lines: Vec<String> = Vec::new();
+    for line in nfc.split('\n') {
+        let folded = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !folded.is_empty() {
+            lines.push(folded);
+        }
+    }
+    lines.join("\n")
+}
+
+/// Maps single characters that converters and PDF font maps get wrong.
+fn repair_char(c: char) -> char {
+    match c {
+        // PDF font maps print ư/Ư with the Latin "oi" letters (seed 002: "Phƣơng hƣớng").
+        '\u{01A3}' => 'ư',
+        '\u{01A2}' => 'Ư',
+        // Odd spaces: NBSP, en/em/thin spaces, ideographic space; kept as plain spaces.
+        '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' | '\r' => ' ',
+        // Zero-width characters and soft hyphens vanish (the TCVN3 0xAD case is
+        // decoded before this point, so a soft hyphen here is a real one).
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => '\u{0}',
+        // Line and paragraph separators are line breaks.
+        '\u{2028}' | '\u{2029}' | '\u{000B}' | '\u{000C}' => '\n',
+        c => c,
+    }
+}
+
+/// Removes `<p>`, `<i>`, `<ul …>`-style tags that converters leave in cell text,
+/// turning block tags into line breaks, and decodes the common entities.
+fn strip_markup(text: &str) -> String {
+    if !text.contains('<') && !text.contains('&') && !text.contains('\u{0}') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(pos) = rest.find(['<', '&']) {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        if rest.starts_with('<') {
+            match markup_tag(rest) {
+                Some((len, block)) => {
+                    if block {
+                        out.push('\n');
+                    }
+                    rest = &rest[len..];
+                }
+                None => {
+                    out.push('<');
+                    rest = &rest[1..];
+                }
+            }
+        } else {
+            match entity(rest) {
+                Some((len, ch)) => {
+                    out.push(ch);
+                    rest = &rest[len..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out.retain(|c| c != '\u{0}');
+    out
+}
+
+/// Recognises an HTML tag at the start of `s`: returns its length and whether
+/// it breaks a line. Only real tag names count, so "a < b" or "<5%" stay text.
+fn markup_tag(s: &str) -> Option<(usize, bool)> {
+    const INLINE: &[&str] = &["i", "b", "u", "em", "strong", "span", "font", "sup", "sub", "a", "o:p"];
+    const BLOCK: &[&str] = &["p", "br", "div", "li", "ul", "ol", "tr", "td", "table", "h1", "h2", "h3"];
+    let end = s.find('>')?;
+    if end > 300 {
+        return None;
+    }
+    let inner = s[1..end].trim_start_matches('/').trim_end_matches('/');
+    let name: String = inner.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == ':').collect();
+    let name = name.to_ascii_lowercase();
+    if BLOCK.contains(&name.as_str()) {
+        Some((end + 1, true))
+    } else if INLINE.contains(&name.as_str()) {
+        Some((end + 1, false))
+    } else {
+        None
+    }
+}
+
+fn entity(s: &str) -> Option<(usize, char)> {
+    const NAMED: &[(&str, char)] =
+        &[("&nbsp;", ' '), ("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&apos;", '\''), ("&#39;", '\'')];
+    for (name, ch) in NAMED {
+        if s.starts_with(name) {
+            return Some((name.len(), *ch));
+        }
+    }
+    let body = s.strip_prefix("&#")?;
+    let end = body.find(';')?;
+    if end > 8 {
+        return None;
+    }
+    let code = if let Some(hex) = body[..end].strip_prefix(['x', 'X']) {
+        u32::from_str_radix(hex, 16).ok()?
+    } else {
+        body[..end].parse().ok()?
+    };
+    Some((end + 3, char::from_u32(code)?))
+}
+
+/// Accent- and case-insensitive form for matching (never for output):
+/// lowercase, diacritics removed, đ → d, whitespace folded.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        match c {
+            'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_converter_debris_and_spaces() {
+        assert_eq!(clean("<p>- <i>Báo cáo đầy đủ</i></p>"), "- Báo cáo đầy đủ");
+        assert_eq!(clean("a\u{00A0}\u{00A0}b\t c"), "a b c");
+        assert_eq!(clean("x < 5 và y > 2"), "x < 5 và y > 2");
+        assert_eq!(clean("Phƣơng hƣớng"), "Phương hướng");
+        assert_eq!(clean("line1<br/>line2"), "line1\nline2");
+        assert_eq!(clean("A &amp; B&#7843;"), "A & Bả");
+    }
+
+    #[test]
+    fn nfd_becomes_nfc() {
+        let nfd: String = "Điểm tự đánh giá".nfd().collect();
+        assert_ne!(nfd, "Điểm tự đánh giá");
+        assert_eq!(clean(&nfd), "Điểm tự đánh giá");
+    }
+
+    #[test]
+    fn fold_removes_accents_and_case() {
+        assert_eq!(fold("Điểm  Tự Đánh Giá"), "diem tu danh gia");
+        assert_eq!(fold("TỔNG ĐIỂM"), "tong diem");
+    }
+}
