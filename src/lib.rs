@@ -13,15 +13,18 @@
 //!
 //! [`pipeline`] runs the stages for one file; [`batch`] runs many in parallel.
 
+pub mod batch;
 pub mod check;
 pub mod code;
 pub mod extract;
 pub mod grid;
+pub mod human;
 pub mod number;
 pub mod pipeline;
 pub mod prose;
 pub mod report;
 pub mod sniff;
+pub mod state;
 pub mod table;
 pub mod text;
 pub mod tree;

@@ -8,10 +8,14 @@ use std::str::FromStr;
 /// Parses a cell that should hold one score. Returns `None` for empty cells,
 /// dashes and anything that is not a single number (text, two numbers, dates).
 pub fn parse_score(text: &str) -> Option<Decimal> {
-    let mut s: String = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{00A0}' | '\u{202F}' | '\u{200B}' | '\u{FEFF}'))
-        .collect();
+    let spaced: String =
+        text.chars().map(|c| if matches!(c, '\u{00A0}' | '\u{202F}') { ' ' } else { c }).filter(|c| *c != '\u{200B}' && *c != '\u{FEFF}').collect();
+    // Two digit groups apart ("4 4") are two numbers, not one.
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    if tokens.windows(2).any(|w| w[0].ends_with(|c: char| c.is_ascii_digit()) && w[1].starts_with(|c: char| c.is_ascii_digit())) {
+        return None;
+    }
+    let mut s: String = tokens.concat();
     // A unit after the number: "0,5đ", "2 điểm", "98,52/100".
     for suffix in ["điểm", "Điểm", "ĐIỂM", "đ", "Đ", "/100"] {
         if let Some(stripped) = s.strip_suffix(suffix) {

@@ -1,9 +1,18 @@
-//! Facts stated in the prose: unit, year, claimed total, rating.
+//! Facts stated in the prose: the unit, the year, the claimed total ("Tổng số
+//! điểm tự đánh giá … là: 97,74 điểm", "… là 98,52/100 điểm"), the rating,
+//! the report number and date. Spreadsheets have no prose: their title rows
+//! (above the table header) are read for the unit and year instead.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::grid::Document;
+use crate::number::parse_score;
 use crate::report::Column;
+use crate::text::fold;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProseFacts {
@@ -17,6 +26,191 @@ pub struct ProseFacts {
     pub report_date: Option<String>,
 }
 
-pub fn read(_document: &Document) -> ProseFacts {
-    ProseFacts::default()
+static STATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"tong (?:so )?(?:diem|cong)(?P<mid>[^\n]{0,260}?)(?:\bla\b|\bdat\b|:)\s*:?\s*(?P<num>\d{1,3}(?:[.,]\d{1,4})?)\s*(?:/\s*100\s*)?(?:diem|d\b)",
+    )
+    .expect("valid regex")
+});
+
+static UNIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?P<head>UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?P<kind>thị trấn|thị xã|thành phố|xã|phường|huyện|tỉnh)\s+(?P<name>\p{Lu}[\p{L}]*(?:[ \-]\p{Lu}[\p{L}]*){0,3})",
+    )
+    .expect("valid regex")
+});
+
+static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?P<name>(?:Sở|Ban|Văn phòng)\s+\p{Lu}[\p{L}]*(?:\s+(?:và\s+)?\p{Lu}[\p{L}]*){0,5})").expect("valid regex")
+});
+
+static YEAR_OF_INDEX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:cai cach hanh chinh|cchc|par index)[^\n]{0,60}?nam (?P<year>(?:19|20)\d\d)").expect("valid regex")
+});
+
+static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam (?P<year>(?:19|20)\d\d)\b").expect("valid regex"));
+
+static RATING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"xep loai\s*:?\s*(?P<rating>xuat sac|tot|kha|trung binh|yeu|khong dat|dat)\b").expect("valid regex")
+});
+
+static REPORT_NUMBER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"Số\s*:\s*(?P<num>\d+\s*/\s*[A-ZĐ][A-ZĐ\-]*)").expect("valid regex"));
+
+static REPORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ngay (?P<d>\d{1,2}) thang (?P<m>\d{1,2}) nam (?P<y>(?:19|20)\d\d)").expect("valid regex")
+});
+
+pub fn read(document: &Document) -> ProseFacts {
+    let prose: Vec<&str> = document.prose.iter().map(|p| p.text.as_str()).collect();
+    // Title rows of tables: where spreadsheets (and some Word files) name the unit and year.
+    let title_rows: Vec<&str> = document
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().take(6))
+        .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
+        .collect();
+    let folded_prose: Vec<String> = prose.iter().map(|p| fold(p)).collect();
+
+    let unit = most_common_unit(&prose).or_else(|| most_common_unit(&title_rows));
+    let year = find_year(&folded_prose).or_else(|| find_year(&title_rows.iter().map(|t| fold(t)).collect::<Vec<_>>()));
+    let stated_total = folded_prose.iter().find_map(|p| stated_total(p));
+    let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
+    let report_number = prose.iter().find_map(|p| REPORT_NUMBER.captures(p).map(|c| c["num"].replace(' ', "")));
+    let report_date = folded_prose.iter().find_map(|p| {
+        REPORT_DATE.captures(p).map(|c| format!("{:0>2}/{:0>2}/{}", &c["d"], &c["m"], &c["y"]))
+    });
+    let unit_level = unit.as_deref().map(unit_level).map(str::to_owned);
+    ProseFacts { unit, year, stated_total, rating, unit_level, report_number, report_date }
+}
+
+fn stated_total(folded: &str) -> Option<(Column, Decimal)> {
+    let caps = STATED_TOTAL.captures(folded)?;
+    let value = parse_score(&caps["num"])?;
+    let column = if caps["mid"].contains("tham dinh") { Column::AppraisalScore } else { Column::SelfScore };
+    Some((column, value))
+}
+
+/// The unit named most often ("UBND thị trấn Bút Sơn"), normalized to the
+/// `UBND <kind> <Name>` form; a department when no local government is named.
+fn most_common_unit(texts: &[&str]) -> Option<String> {
+    let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut order = 0;
+    for text in texts {
+        for caps in UNIT.captures_iter(text) {
+            let kind = caps["kind"].to_lowercase();
+            if kind == "tỉnh" {
+                continue; // the province issues the framework; it is not the reporting unit
+            }
+            let name = format!("UBND {} {}", kind, title_case(&caps["name"]));
+            let entry = counts.entry(name).or_insert((0, order));
+            entry.0 += 1;
+            order += 1;
+        }
+    }
+    let best = counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|(name, _)| name);
+    best.or_else(|| texts.iter().find_map(|t| DEPARTMENT.captures(t).map(|c| c["name"].to_owned())))
+}
+
+/// "BÚT SƠN" → "Bút Sơn"; "Bút Sơn" stays.
+fn title_case(name: &str) -> String {
+    name.split(' ')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn find_year(folded: &[String]) -> Option<i32> {
+    if let Some(year) = folded.iter().find_map(|t| YEAR_OF_INDEX.captures(t).and_then(|c| c["year"].parse().ok())) {
+        return Some(year);
+    }
+    let mut counts: HashMap<i32, usize> = HashMap::new();
+    for text in folded {
+        for caps in ANY_YEAR.captures_iter(text) {
+            if let Ok(year) = caps["year"].parse() {
+                *counts.entry(year).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().max_by_key(|(year, count)| (*count, *year)).map(|(year, _)| year)
+}
+
+fn rating_label(folded: &str) -> &'static str {
+    match folded {
+        "xuat sac" => "xuất sắc",
+        "tot" => "tốt",
+        "kha" => "khá",
+        "trung binh" => "trung bình",
+        "yeu" => "yếu",
+        "khong dat" => "không đạt",
+        _ => "đạt",
+    }
+}
+
+/// Administrative level of a unit: xã (commune, ward, town), huyện (district,
+/// town, city), sở (department).
+fn unit_level(unit: &str) -> &'static str {
+    let folded = fold(unit);
+    if folded.contains("thi tran") || folded.contains(" xa ") || folded.contains("phuong") {
+        "xã"
+    } else if folded.contains("huyen") || folded.contains("thi xa") || folded.contains("thanh pho") {
+        "huyện"
+    } else {
+        "sở"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{Paragraph, Run};
+
+    fn document(paragraphs: &[&str]) -> Document {
+        let prose = paragraphs
+            .iter()
+            .map(|p| {
+                let mut para = Paragraph::new(vec![Run::plain(*p)], None);
+                para.text = p.to_string();
+                para
+            })
+            .collect();
+        Document { prose, ..Default::default() }
+    }
+
+    #[test]
+    fn reads_the_seed_000_cover_letter() {
+        let facts = read(&document(&[
+            "Số:        /BC-UBND",
+            "Tự đánh giá, chấm điểm tiêu chí, tiêu chí thành phần Chỉ số cải cách hành chính năm 2021",
+            "4. Tổng số điểm tự đánh giá theo các tiêu chí, tiêu chí thành phần Chỉ số cải cách hành chính năm 2021 của UBND thị trấn Bút Sơn là: 97,74 điểm; xếp loại: xuất sắc.",
+            "UBND thị trấn Bút Sơn báo cáo kết quả",
+        ]));
+        assert_eq!(facts.unit.as_deref(), Some("UBND thị trấn Bút Sơn"));
+        assert_eq!(facts.year, Some(2021));
+        assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(9774, 2))));
+        assert_eq!(facts.rating.as_deref(), Some("xuất sắc"));
+        assert_eq!(facts.unit_level.as_deref(), Some("xã"));
+    }
+
+    #[test]
+    fn reads_a_total_out_of_100_and_an_appraisal_total() {
+        let facts = read(&document(&["Tổng điểm tự đánh giá của UBND thành phố Thanh Hóa là 98,52/100 điểm."]));
+        assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(9852, 2))));
+        assert_eq!(facts.unit.as_deref(), Some("UBND thành phố Thanh Hóa"));
+        let facts = read(&document(&["Tổng số điểm thẩm định đạt 85,5 điểm"]));
+        assert_eq!(facts.stated_total, Some((Column::AppraisalScore, Decimal::new(855, 1))));
+    }
+
+    #[test]
+    fn report_number_and_date() {
+        let facts = read(&document(&["Số: 224/BC-UBND", "Bỉm Sơn, ngày 26 tháng 11 năm 2018"]));
+        assert_eq!(facts.report_number.as_deref(), Some("224/BC-UBND"));
+        assert_eq!(facts.report_date.as_deref(), Some("26/11/2018"));
+    }
 }

@@ -1,19 +1,38 @@
 //! The criteria tree: parents by code, Roman groups over the sections that
 //! follow them, effective values (the chosen-option rule), leaves.
 
-use crate::report::Scores;
-use crate::table::ScoringTable;
+use std::collections::{HashMap, HashSet};
+
+use crate::code::ancestors;
+use crate::report::{Column, Scores};
+use crate::table::{RowKind, ScoringTable};
+
+pub const TOTAL: &str = "TOTAL";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Node {
     /// Index of the row in [`ScoringTable::rows`].
     pub row: usize,
     pub code: String,
+    pub kind: RowKind,
+    /// Nearest ancestor code present in the table; the Roman group above a
+    /// top-level section; `None` for Roman rows, TOTAL and parentless sections.
     pub parent: Option<String>,
     /// Values after the chosen-option rule.
     pub values: Scores,
     /// Indices (into [`CriteriaTree::nodes`]) of the numbered children.
     pub children: Vec<usize>,
+}
+
+impl Node {
+    pub fn is_total(&self) -> bool {
+        self.kind == RowKind::Total
+    }
+
+    /// A criterion without numbered children counts its own value in totals.
+    pub fn is_leaf(&self) -> bool {
+        !self.is_total() && self.children.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,6 +41,123 @@ pub struct CriteriaTree {
     pub nodes: Vec<Node>,
 }
 
-pub fn build(_table: &ScoringTable) -> CriteriaTree {
-    CriteriaTree::default()
+impl CriteriaTree {
+    pub fn leaves(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.is_leaf())
+    }
+
+    pub fn total(&self) -> Option<&Node> {
+        self.nodes.iter().find(|n| n.is_total())
+    }
+}
+
+pub fn build(table: &ScoringTable) -> CriteriaTree {
+    let numbered: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].code.is_some()).collect();
+    let present: HashSet<&str> = numbered.iter().filter_map(|&i| table.rows[i].code.as_deref()).collect();
+
+    let mut nodes = Vec::with_capacity(numbered.len());
+    let mut last_roman: Option<String> = None;
+    for (k, &i) in numbered.iter().enumerate() {
+        let row = &table.rows[i];
+        let code = row.code.clone().unwrap_or_default();
+        let next_numbered = numbered.get(k + 1).copied().unwrap_or(table.rows.len());
+        let values = effective_values(table, i, next_numbered);
+        let parent = match row.kind {
+            RowKind::Total => None,
+            RowKind::Roman => {
+                last_roman = Some(code.clone());
+                None
+            }
+            _ => ancestors(&code).find(|a| present.contains(a)).map(str::to_owned).or_else(|| last_roman.clone()),
+        };
+        nodes.push(Node { row: i, code, kind: row.kind, parent, values, children: Vec::new() });
+    }
+
+    // Children by parent code; rows without a parent belong to TOTAL. Rows that
+    // share a code (duplicates) share its children, as the contract reads codes.
+    let mut by_parent: HashMap<String, Vec<usize>> = HashMap::new();
+    for (n, node) in nodes.iter().enumerate() {
+        if node.is_total() {
+            continue;
+        }
+        let key = node.parent.clone().unwrap_or_else(|| TOTAL.to_owned());
+        by_parent.entry(key).or_default().push(n);
+    }
+    for node in &mut nodes {
+        node.children = by_parent.get(&node.code).cloned().unwrap_or_default();
+    }
+    CriteriaTree { nodes }
+}
+
+/// A numbered row's own values; where a cell is empty and exactly one of the
+/// unnumbered rows under it (up to the next numbered row) carries a value in
+/// that column, that value — the score printed on the chosen option row.
+fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> Scores {
+    let own = &table.rows[row];
+    let mut values = own.values;
+    if own.kind == RowKind::Total {
+        return values;
+    }
+    for column in Column::ALL {
+        if values.get(column).is_some() {
+            continue;
+        }
+        let mut candidates = table.rows[row + 1..next_numbered].iter().filter_map(|r| r.values.get(column));
+        if let (Some(only), None) = (candidates.next(), candidates.next()) {
+            values.set(column, Some(only));
+        }
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::Location;
+    use crate::report::TableKind;
+    use crate::table::TableRow;
+    use rust_decimal::Decimal;
+
+    fn row(kind: RowKind, code: Option<&str>, max: Option<i64>, own: Option<i64>) -> TableRow {
+        let mut values = Scores::default();
+        values.set(Column::MaxPoints, max.map(Decimal::from));
+        values.set(Column::SelfScore, own.map(Decimal::from));
+        TableRow { kind, code: code.map(str::to_owned), title: String::new(), values, location: Location::default() }
+    }
+
+    fn table(rows: Vec<TableRow>) -> ScoringTable {
+        ScoringTable { kind: TableKind::SelfAssessment, columns: vec![Column::MaxPoints, Column::SelfScore], rows, notes: vec![] }
+    }
+
+    #[test]
+    fn parents_skip_missing_levels_and_roman_groups_own_sections() {
+        use RowKind::*;
+        let t = table(vec![
+            row(Roman, Some("I"), Some(10), Some(9)),
+            row(Criterion, Some("6"), Some(10), Some(9)),
+            row(Criterion, Some("6.1.3"), Some(10), Some(9)),
+            row(Total, Some("TOTAL"), Some(10), Some(9)),
+        ]);
+        let tree = build(&t);
+        let parents: Vec<Option<&str>> = tree.nodes.iter().map(|n| n.parent.as_deref()).collect();
+        assert_eq!(parents, vec![None, Some("I"), Some("6"), None]);
+        assert_eq!(tree.total().unwrap().children, vec![0]);
+        assert_eq!(tree.leaves().map(|n| n.code.as_str()).collect::<Vec<_>>(), vec!["6.1.3"]);
+    }
+
+    #[test]
+    fn the_chosen_option_row_gives_its_score_only_when_it_is_the_only_one() {
+        use RowKind::*;
+        let t = table(vec![
+            row(Criterion, Some("1.1.1"), Some(2), None),
+            row(Unnumbered, None, None, None),
+            row(Unnumbered, None, None, Some(1)),
+            row(Criterion, Some("1.1.2"), Some(1), None),
+            row(Unnumbered, None, None, Some(1)),
+            row(Unnumbered, None, None, Some(0)),
+        ]);
+        let tree = build(&t);
+        assert_eq!(tree.nodes[0].values.get(Column::SelfScore), Some(Decimal::from(1)));
+        assert_eq!(tree.nodes[1].values.get(Column::SelfScore), None);
+    }
 }

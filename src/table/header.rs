@@ -1,1 +1,215 @@
-//! Header rows and column roles.
+//! Header rows and column roles, matched by meaning on folded text
+//! ("Điểm tự chấm", "ĐIỂM TỰ ĐÁNH GIÁ", "Điểm đơn vị tự chấm" are one role).
+//! A header may span two rows ("Điểm" merged over "Chuẩn | Tự chấm | Thẩm
+//! định"): the texts of both rows are read together per grid column.
+
+use crate::grid::{Row, Table};
+use crate::report::Column;
+use crate::text::fold;
+
+/// What a grid column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Row number or criteria code (STT, TT).
+    Code,
+    /// Criterion text (Lĩnh vực/Tiêu chí/Tiêu chí thành phần, Nội dung).
+    Title,
+    Score(Column),
+    /// Evidence, notes, remedies: read by no stage.
+    Other,
+}
+
+/// A header found in a table: the rows it spans and the role of each grid column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Index of the first header row in `table.rows`.
+    pub first_row: usize,
+    /// Number of rows the header spans (1 or 2), plus a column-number row if one follows.
+    pub row_count: usize,
+    pub roles: Vec<Role>,
+}
+
+impl Header {
+    pub fn column_of(&self, role: Role) -> Option<usize> {
+        self.roles.iter().position(|r| *r == role)
+    }
+
+    /// The score columns present, in contract order.
+    pub fn score_columns(&self) -> Vec<Column> {
+        Column::ALL.into_iter().filter(|c| self.column_of(Role::Score(*c)).is_some()).collect()
+    }
+
+    /// Whether `row` repeats this header (a table continued on a new page).
+    pub fn is_repeated_by(&self, table: &Table, row: &Row) -> bool {
+        let own: Vec<String> = (0..table.width).map(|c| header_text(&table.rows[self.first_row], c)).collect();
+        let theirs: Vec<String> = (0..table.width).map(|c| header_text(row, c)).collect();
+        own.iter().any(|t| !t.is_empty()) && own == theirs
+    }
+}
+
+fn header_text(row: &Row, col: usize) -> String {
+    fold(row.text_at(col))
+}
+
+/// Classifies one folded header text.
+pub fn classify(folded: &str) -> Option<Role> {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    if t.is_empty() {
+        return None;
+    }
+    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    // Order matters: "điểm tự đánh giá" also contains "đánh giá".
+    if has(&["bi mat", "diem tru", "mat diem", "bi tru"]) {
+        return Some(Role::Score(Column::LostPoints));
+    }
+    if has(&["tu danh gia", "tu cham", "tu dg", "tu xac dinh", "don vi cham", "tu danh"]) {
+        return Some(Role::Score(Column::SelfScore));
+    }
+    if has(&["tham dinh", "hoi dong", "cham lai", "diem danh gia cua", "to cong tac"]) {
+        return Some(Role::Score(Column::AppraisalScore));
+    }
+    if has(&["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan"])
+        || t == "chuan"
+        || t == "diem"
+    {
+        return Some(Role::Score(Column::MaxPoints));
+    }
+    if matches!(t, "stt" | "tt" | "so tt" | "so thu tu" | "ma" | "ma so" | "ma tc" | "ky hieu" | "muc")
+        || t.starts_with("stt")
+        || t.starts_with("so tt")
+    {
+        return Some(Role::Code);
+    }
+    if has(&["tieu chi", "linh vuc", "noi dung", "ten tc", "ten chi", "chi so", "ten linh"]) || t == "ten" {
+        return Some(Role::Title);
+    }
+    Some(Role::Other)
+}
+
+/// Roles of each grid column from the text of `rows` read together.
+fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
+    let mut roles: Vec<Role> = Vec::with_capacity(table.width);
+    for col in 0..table.width {
+        let mut parts: Vec<String> = Vec::new();
+        for row in rows {
+            let text = header_text(row, col);
+            if !text.is_empty() && parts.last() != Some(&text) {
+                parts.push(text);
+            }
+        }
+        let role = classify(&parts.join(" ")).unwrap_or(Role::Other);
+        // A role claimed by an earlier column stays with it ("Điểm" over
+        // several sub-columns must not make all of them max points).
+        let role = match role {
+            Role::Other => Role::Other,
+            r if roles.contains(&r) => Role::Other,
+            r => r,
+        };
+        roles.push(role);
+    }
+    roles
+}
+
+fn is_header(roles: &[Role]) -> bool {
+    let scores = roles.iter().filter(|r| matches!(r, Role::Score(_))).count();
+    let has_text_column = roles.iter().any(|r| matches!(r, Role::Title | Role::Code));
+    let has_score_other_than_max = roles.iter().any(|r| matches!(r, Role::Score(c) if *c != Column::MaxPoints));
+    (scores >= 1 && has_text_column && has_score_other_than_max) || (scores >= 2 && has_text_column)
+}
+
+/// Finds every header in a table (a sheet may hold two tables one below the other).
+pub fn find_headers(table: &Table) -> Vec<Header> {
+    let mut headers = Vec::new();
+    let mut i = 0;
+    while i < table.rows.len() {
+        let row = &table.rows[i];
+        let single = roles_of(table, &[row]);
+        let double = table.rows.get(i + 1).map(|next| roles_of(table, &[row, next]));
+        let count = |roles: &[Role]| roles.iter().filter(|r| matches!(r, Role::Score(_))).count();
+        let chosen = match double {
+            Some(d) if is_header(&d) && count(&d) > count(&single) => Some((d, 2)),
+            _ if is_header(&single) => Some((single, 1)),
+            _ => None,
+        };
+        match chosen {
+            Some((roles, mut row_count)) => {
+                if table.rows.get(i + row_count).is_some_and(is_column_number_row) {
+                    row_count += 1;
+                }
+                headers.push(Header { first_row: i, row_count, roles });
+                i += row_count;
+            }
+            None => i += 1,
+        }
+    }
+    headers
+}
+
+/// The row under a header that numbers its columns: "1 2 3 4 5" or "(1) (2) (3)".
+fn is_column_number_row(row: &Row) -> bool {
+    let numbers: Vec<u32> = row
+        .cells
+        .iter()
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.trim_matches(|c| c == '(' || c == ')').trim().parse::<u32>().ok())
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    numbers.len() >= 3 && numbers.windows(2).all(|w| w[1] == w[0] + 1) && numbers[0] <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grid::{Cell, Location, Run};
+
+    fn row(cells: &[(&str, usize)]) -> Row {
+        let mut col = 0;
+        let cells = cells
+            .iter()
+            .map(|(text, span)| {
+                let mut cell = Cell::new(col, *span, vec![Run::plain(*text)]);
+                cell.text = text.to_string();
+                col += span;
+                cell
+            })
+            .collect();
+        Row { cells, location: Location::default(), repeats_as_header: false }
+    }
+
+    #[test]
+    fn classifies_the_seed_headers() {
+        use Column::*;
+        for (text, role) in [
+            ("STT", Role::Code),
+            ("TT", Role::Code),
+            ("Lĩnh vực/Tiêu chí/Tiêu chí thành phần", Role::Title),
+            ("Tên TC/TCTP", Role::Title),
+            ("Điểm chuẩn", Role::Score(MaxPoints)),
+            ("Điểm tối đa", Role::Score(MaxPoints)),
+            ("Điểm tự đánh giá", Role::Score(SelfScore)),
+            ("Điểm tự chấm", Role::Score(SelfScore)),
+            ("Điểm đơn vị tự chấm", Role::Score(SelfScore)),
+            ("Điểm Thẩm định", Role::Score(AppraisalScore)),
+            ("Điểm bị mất", Role::Score(LostPoints)),
+            ("Tài liệu kiểm chứng", Role::Other),
+        ] {
+            assert_eq!(classify(&fold(text)), Some(role), "{text}");
+        }
+    }
+
+    #[test]
+    fn two_row_header_reads_sub_columns() {
+        let table = Table::new(vec![
+            row(&[("STT", 1), ("Nội dung", 1), ("Điểm", 3), ("Ghi chú", 1)]),
+            row(&[("", 1), ("", 1), ("Chuẩn", 1), ("Tự chấm", 1), ("Thẩm định", 1), ("", 1)]),
+            row(&[("1", 1), ("2", 1), ("3", 1), ("4", 1), ("5", 1), ("6", 1)]),
+            row(&[("1", 1), ("CÔNG TÁC", 1), ("14", 1), ("12", 1), ("", 1), ("", 1)]),
+        ]);
+        let headers = find_headers(&table);
+        assert_eq!(headers.len(), 1);
+        assert_eq!(headers[0].row_count, 3);
+        assert_eq!(headers[0].score_columns(), vec![Column::MaxPoints, Column::SelfScore, Column::AppraisalScore]);
+        assert_eq!(headers[0].column_of(Role::Title), Some(1));
+    }
+}

@@ -3,7 +3,8 @@
 pub mod header;
 pub mod rows;
 
-use crate::grid::{Document, Location};
+use crate::grid::{Document, Location, Table};
+use header::Header;
 use crate::report::{Column, Scores, TableKind};
 
 /// What a row of the scoring table is.
@@ -41,6 +42,89 @@ pub struct ScoringTable {
 }
 
 /// Finds the document's scoring table, or `None` when it has none.
-pub fn find_scoring_table(_document: &Document) -> Option<ScoringTable> {
-    None
+///
+/// Every table is searched for headers (a sheet may hold two tables). Rows
+/// under a header belong to it up to the next header; a table without a
+/// header of its own that follows a scoring table of the same width continues
+/// it (Word tables split per page). Pieces with the same column roles that
+/// follow each other are joined. The piece with the most criterion rows wins.
+pub fn find_scoring_table(document: &Document) -> Option<ScoringTable> {
+    let mut pieces: Vec<(Header, ScoringTable)> = Vec::new();
+    let mut previous: Option<(Header, usize)> = None; // last header and its table's width
+    for table in &document.tables {
+        let headers = header::find_headers(table);
+        if headers.is_empty() {
+            match &previous {
+                Some((header, width)) if *width == table.width && table.width > 0 => {
+                    let all: Vec<usize> = (0..table.rows.len()).collect();
+                    pieces.push((header.clone(), read_piece(table, header, &all)));
+                }
+                _ => previous = None,
+            }
+            continue;
+        }
+        for (k, header) in headers.iter().enumerate() {
+            let start = header.first_row + header.row_count;
+            let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
+            let indices: Vec<usize> = (start..end).collect();
+            pieces.push((header.clone(), read_piece(table, header, &indices)));
+        }
+        previous = headers.last().map(|h| (h.clone(), table.width));
+    }
+    let criterion_rows = |t: &ScoringTable| t.rows.iter().filter(|r| r.kind == RowKind::Criterion).count();
+    join_continued(pieces)
+        .into_iter()
+        .filter(|t| t.rows.iter().any(|r| r.kind == RowKind::Criterion && !r.values.is_empty()))
+        .max_by_key(criterion_rows)
+}
+
+fn read_piece(table: &Table, header: &Header, rows: &[usize]) -> ScoringTable {
+    let mut notes = Vec::new();
+    let rows = rows::read_rows(table, header, rows, &mut notes);
+    let columns = header.score_columns();
+    ScoringTable { kind: table_kind(&columns), columns, rows, notes }
+}
+
+/// Joins consecutive pieces whose headers assign the same roles: one table
+/// continued over several Word tables or repeated headers.
+fn join_continued(pieces: Vec<(Header, ScoringTable)>) -> Vec<ScoringTable> {
+    let mut joined: Vec<(Vec<header::Role>, ScoringTable)> = Vec::new();
+    for (header, piece) in pieces {
+        match joined.last_mut() {
+            Some((roles, last)) if *roles == header.roles => {
+                last.rows.extend(piece.rows);
+                last.notes.extend(piece.notes);
+            }
+            _ => joined.push((header.roles, piece)),
+        }
+    }
+    joined.into_iter().map(|(_, t)| t).collect()
+}
+
+/// Remediation tables have lost points; self-assessment tables have self
+/// scores; tables with appraisal scores only are appraisal tables.
+fn table_kind(columns: &[Column]) -> TableKind {
+    if columns.contains(&Column::LostPoints) {
+        TableKind::Remediation
+    } else if columns.contains(&Column::SelfScore) {
+        TableKind::SelfAssessment
+    } else if columns.contains(&Column::AppraisalScore) {
+        TableKind::Appraisal
+    } else {
+        TableKind::SelfAssessment
+    }
+}
+
+/// "bảng 2, dòng 5, trang 3" or "trang tính 'Bieu', dòng 12": where a row is, for messages.
+pub fn describe_location(location: &Location) -> String {
+    let mut parts = Vec::new();
+    match &location.sheet {
+        Some(sheet) => parts.push(format!("trang tính '{sheet}'")),
+        None => parts.push(format!("bảng {}", location.table)),
+    }
+    parts.push(format!("dòng {}", location.row));
+    if let Some(page) = location.page {
+        parts.push(format!("trang {page}"));
+    }
+    parts.join(", ")
 }

@@ -1,1 +1,173 @@
-//! Row classification.
+//! Row classification under a header: criterion rows (code from the code
+//! column, or from the start of the title when the first column holds a
+//! running number), Roman group rows, the grand-total row, unnumbered rows
+//! (rubric options, scored sub-items), and page artefacts that are dropped.
+
+use super::header::{Header, Role};
+use super::{RowKind, TableRow};
+use crate::code::{parse_code, title_code};
+use crate::grid::{Row, Table, VerticalMerge};
+use crate::number::parse_score;
+use crate::report::{Column, Scores};
+use crate::text::fold;
+
+/// Reads the data rows `rows` (indices into `table.rows`) under `header`.
+pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec<String>) -> Vec<TableRow> {
+    let code_col = header.column_of(Role::Code);
+    let title_col = header.column_of(Role::Title).or_else(|| code_col.map(|c| c + 1));
+    let score_cols: Vec<(Column, usize)> =
+        header.score_columns().into_iter().filter_map(|c| header.column_of(Role::Score(c)).map(|i| (c, i))).collect();
+    let running_numbers = uses_running_numbers(table, rows, code_col, title_col);
+
+    let mut out = Vec::new();
+    let mut last_section: Option<u32> = None;
+    for &index in rows {
+        let row = &table.rows[index];
+        if row.repeats_as_header && index > header.first_row || header.is_repeated_by(table, row) {
+            continue;
+        }
+        let code_text = code_col.map(|c| cell_text(row, c)).unwrap_or("");
+        let title_text = title_col.map(|c| cell_text(row, c)).unwrap_or("");
+        let values = read_values(row, &score_cols, notes);
+        let (kind, code, title) = classify(code_text, title_text, running_numbers, &mut last_section);
+        if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
+            continue;
+        }
+        out.push(TableRow { kind, code, title, values, location: row.location.clone() });
+    }
+    out
+}
+
+/// Text of the cell at `col`, or "" when the cell continues a vertical merge
+/// (the merged value belongs to the first row only).
+fn cell_text(row: &Row, col: usize) -> &str {
+    match row.cell_at(col) {
+        Some(cell) if cell.vmerge != VerticalMerge::Continue => cell.text.as_str(),
+        _ => "",
+    }
+}
+
+fn read_values(row: &Row, score_cols: &[(Column, usize)], notes: &mut Vec<String>) -> Scores {
+    let mut values = Scores::default();
+    for &(column, col) in score_cols {
+        // A cell spanning several score columns (a merged note) is not a score.
+        if row.cell_at(col).is_some_and(|c| c.col_span > 1 && score_cols.iter().filter(|(_, i)| c.columns().contains(i)).count() > 1) {
+            continue;
+        }
+        let text = cell_text(row, col);
+        let value = parse_score(text);
+        if value.is_none() && !text.trim().is_empty() && text.chars().any(|c| c.is_ascii_digit()) && text.len() < 40 {
+            notes.push(format!(
+                "không đọc được giá trị '{}' ở cột {} ({})",
+                text.replace('\n', " "),
+                column.label(),
+                super::describe_location(&row.location)
+            ));
+        }
+        values.set(column, value);
+    }
+    values
+}
+
+/// Whether the code column holds running numbers (seed 003: `25.` while the
+/// criteria code sits in the title) rather than codes.
+fn uses_running_numbers(table: &Table, rows: &[usize], code_col: Option<usize>, title_col: Option<usize>) -> bool {
+    let (Some(code_col), Some(title_col)) = (code_col, title_col) else {
+        return false;
+    };
+    let both = rows
+        .iter()
+        .filter(|&&i| {
+            let row = &table.rows[i];
+            parse_code(cell_text(row, code_col)).is_some_and(|m| !m.roman && m.depth() == 1)
+                && title_code(cell_text(row, title_col)).is_some_and(|m| m.depth() >= 2)
+        })
+        .count();
+    both >= 3
+}
+
+fn classify(code_text: &str, title_text: &str, running_numbers: bool, last_section: &mut Option<u32>) -> (RowKind, Option<String>, String) {
+    let from_title = title_code(title_text);
+    let from_code_col = parse_code(code_text);
+
+    if is_total(code_text, title_text) {
+        let title = if title_text.is_empty() { code_text } else { title_text };
+        return (RowKind::Total, Some("TOTAL".to_owned()), title.to_owned());
+    }
+    if let Some(m) = &from_code_col {
+        if m.roman {
+            let title = if title_text.is_empty() { m.rest.clone() } else { title_text.to_owned() };
+            return (RowKind::Roman, Some(m.code.clone()), title);
+        }
+    }
+    // The title's own code wins over a running number, and over a code column
+    // that repeats it.
+    if let Some(m) = from_title {
+        if m.depth() == 1 {
+            *last_section = m.code.parse().ok();
+        }
+        return (RowKind::Criterion, Some(m.code), m.rest);
+    }
+    if let Some(m) = from_code_col {
+        let title = if title_text.is_empty() { m.rest.clone() } else { title_text.to_owned() };
+        if m.depth() == 1 {
+            let number: Option<u32> = m.code.parse().ok();
+            // In a running-number column only the next section number is a
+            // section (`1` … `7`); any other bare number is a row count.
+            if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) {
+                return (RowKind::Unnumbered, None, title);
+            }
+            *last_section = number;
+        }
+        return (RowKind::Criterion, Some(m.code), title);
+    }
+    (RowKind::Unnumbered, None, title_text.to_owned())
+}
+
+/// The grand-total row: "Tổng I + II", "TỔNG ĐIỂM", "Tổng cộng", "Cộng".
+fn is_total(code_text: &str, title_text: &str) -> bool {
+    let looks_total = |text: &str| {
+        let t = fold(text);
+        let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
+        (t.starts_with("tong") && !t.starts_with("tong hop") && t.len() < 60 && !t.contains("ty le")) || t == "cong" || t.starts_with("cong (")
+    };
+    (code_text.is_empty() || parse_code(code_text).is_none()) && (looks_total(title_text) || looks_total(code_text))
+}
+
+/// Page artefacts between rows: lone letters ("C"), page numbers, blank rows.
+fn is_artefact(row: &Row, title_text: &str) -> bool {
+    let all_text: String = row.cells.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" ");
+    let trimmed = all_text.trim();
+    trimmed.is_empty() || (trimmed.chars().count() <= 3 && title_text.chars().count() <= 3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_code(code: &str, title: &str, running: bool, last: &mut Option<u32>) -> (RowKind, Option<String>) {
+        let (k, c, _) = classify(code, title, running, last);
+        (k, c)
+    }
+
+    #[test]
+    fn codes_come_from_the_title_in_running_number_tables() {
+        let mut last = None;
+        assert_eq!(kind_code("1", "CÔNG TÁC CHỈ ĐẠO", true, &mut last), (RowKind::Criterion, Some("1".into())));
+        assert_eq!(kind_code("1.", "TCTP 1.1.1. Ban hành", true, &mut last), (RowKind::Criterion, Some("1.1.1".into())));
+        assert_eq!(kind_code("25.", "Một dòng không mã", true, &mut last), (RowKind::Unnumbered, None));
+        assert_eq!(kind_code("2", "XÂY DỰNG", true, &mut last), (RowKind::Criterion, Some("2".into())));
+    }
+
+    #[test]
+    fn roman_total_and_code_with_title_in_one_cell() {
+        let mut last = None;
+        assert_eq!(kind_code("I", "ĐÁNH GIÁ", false, &mut last), (RowKind::Roman, Some("I".into())));
+        assert_eq!(kind_code("", "Tổng I + II", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
+        assert_eq!(kind_code("", "TỔNG ĐIỂM", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
+        let (kind, code, title) = classify("1.2 Báo cáo CCHC", "", false, &mut last);
+        assert_eq!((kind, code.as_deref(), title.as_str()), (RowKind::Criterion, Some("1.2"), "Báo cáo CCHC"));
+        assert_eq!(kind_code("", "- Ban hành kịp thời: 2", false, &mut last), (RowKind::Unnumbered, None));
+        assert_eq!(kind_code("", "Tổng hợp kết quả", false, &mut last), (RowKind::Unnumbered, None));
+    }
+}

@@ -1,0 +1,212 @@
+//! Pages → document: tables continued across pages become one table (repeated
+//! header rows dropped, rows split by the page break joined), the remaining
+//! text becomes prose paragraphs, page numbers are dropped.
+
+use super::content::Page;
+use super::lattice::{self, PageRow, PageTable};
+use super::layout::{self, Line};
+use crate::extract::{Budget, ExtractResult};
+use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+
+/// Column edges of two page tables closer than this (points) are the same columns.
+const COLUMN_TOLERANCE: f32 = 3.0;
+/// Share of the page height at the top and bottom where page numbers live.
+const MARGIN_BAND: f32 = 0.1;
+
+#[derive(Debug)]
+struct DocTable {
+    columns: Vec<f32>,
+    rows: Vec<(PageRow, u32)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Assembler {
+    tables: Vec<DocTable>,
+    prose: Vec<Paragraph>,
+    /// The last table ended its page with no text below it, so it may go on.
+    open: bool,
+}
+
+/// Page numbers and "Trang 3", "- 3 -", "3/14" lines.
+fn is_page_number(text: &str) -> bool {
+    let stripped = text.trim().trim_start_matches("Trang").trim_start_matches("trang");
+    let core = stripped.trim_matches(|c: char| c == '-' || c.is_whitespace());
+    !core.is_empty() && core.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+}
+
+/// A value cell: only a number (so the row carrying it is a real row).
+fn is_number(text: &str) -> bool {
+    let t = text.trim();
+    t.chars().any(|c| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || ",. ".contains(c))
+}
+
+fn same_columns(a: &[f32], b: &[f32]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= COLUMN_TOLERANCE)
+}
+
+fn normalized(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Appends a row fragment that a page break cut off its row to that row's
+/// cells. Returns false (changing nothing) when the fragment is not one: it
+/// has a code, a value of its own, or cells the row does not have.
+pub fn merge_split_row(row: &mut PageRow, fragment: &PageRow) -> bool {
+    let is_fragment = fragment.text_at(0).trim().is_empty()
+        && fragment.cells.iter().all(|c| c.vmerge == VerticalMerge::None)
+        && fragment.cells.iter().any(|c| !c.runs.is_empty())
+        && !fragment.cells.iter().any(|c| is_number(&c.runs.iter().map(|r| r.text.as_str()).collect::<String>()))
+        && fragment.cells.iter().all(|f| f.runs.is_empty() || row.cells.iter().any(|c| c.col == f.col && c.col_span == f.col_span));
+    if !is_fragment {
+        return false;
+    }
+    for piece in fragment.cells.iter().filter(|c| !c.runs.is_empty()) {
+        if let Some(cell) = row.cells.iter_mut().find(|c| c.col == piece.col) {
+            if !cell.runs.is_empty() {
+                let text: String = piece.runs.iter().map(|r| r.text.as_str()).collect();
+                let starts_item = text.trim_start().starts_with(['-', '+', '•', '–']);
+                cell.runs.push(Run::plain(if starts_item { "\n" } else { " " }));
+            }
+            cell.runs.extend(piece.runs.iter().cloned());
+        }
+    }
+    true
+}
+
+impl Assembler {
+    pub fn add_page(&mut self, page: &Page, budget: &mut Budget) -> ExtractResult<()> {
+        let (tables, rest) = lattice::find_tables(&page.segments, &page.glyphs);
+        let band = page.height * MARGIN_BAND;
+        let lines: Vec<Line> = lattice::prose_lines(&page.glyphs, &rest)
+            .into_iter()
+            .filter(|l| !(is_page_number(&l.text()) && (l.baseline < band || l.baseline > page.height - band)))
+            .collect();
+        for (index, table) in tables.iter().enumerate() {
+            budget.spend_cells(table.rows.iter().map(|r| r.cells.len()).sum())?;
+            let continues = index == 0 && self.open && !lines.iter().any(|l| l.baseline < table.top);
+            self.add_table(table, page.number, continues);
+        }
+        self.open = tables.last().is_some_and(|t| !lines.iter().any(|l| l.top() > t.bottom));
+        self.add_prose(&lines, page.number);
+        Ok(())
+    }
+
+    fn add_table(&mut self, table: &PageTable, page: u32, continues: bool) {
+        let previous = self.tables.last_mut().filter(|t| continues && same_columns(&t.columns, &table.columns));
+        let Some(previous) = previous else {
+            self.tables.push(DocTable { columns: table.columns.clone(), rows: table.rows.iter().map(|r| (r.clone(), page)).collect() });
+            return;
+        };
+        let repeated = table
+            .rows
+            .iter()
+            .zip(&previous.rows)
+            .take_while(|(new, (old, _))| normalized(&new.text()) == normalized(&old.text()))
+            .count();
+        let mut rows = table.rows.iter().skip(repeated);
+        if let (Some(first), Some((last, _))) = (rows.clone().next(), previous.rows.last_mut()) {
+            if merge_split_row(last, first) {
+                rows.next();
+            }
+        }
+        previous.rows.extend(rows.map(|r| (r.clone(), page)));
+    }
+
+    /// Groups lines into paragraphs: a line continues the paragraph whose
+    /// last line is just above it and overlaps it, unless the break is hard.
+    fn add_prose(&mut self, lines: &[Line], page: u32) {
+        let right = lines.iter().map(|l| l.x1).fold(0.0, f32::max);
+        let mut paragraphs: Vec<(Vec<Run>, Line)> = Vec::new();
+        for line in lines {
+            let open = paragraphs.iter_mut().rev().find(|(_, last)| {
+                let gap = line.top() - last.baseline;
+                gap > -0.5 * last.size && gap < 0.8 * last.size && line.x0 < last.x1 && last.x0 < line.x1
+            });
+            match open {
+                Some((runs, last)) if !layout::is_hard_break(last, line, right) => {
+                    runs.push(Run::plain(" "));
+                    runs.extend(line.runs.iter().cloned());
+                    *last = line.clone();
+                }
+                _ => paragraphs.push((line.runs.clone(), line.clone())),
+            }
+        }
+        self.prose.extend(paragraphs.into_iter().map(|(runs, _)| Paragraph::new(runs, Some(page))));
+    }
+
+    pub fn finish(self) -> Document {
+        let tables = self
+            .tables
+            .into_iter()
+            .enumerate()
+            .map(|(index, table)| {
+                let rows = table
+                    .rows
+                    .into_iter()
+                    .enumerate()
+                    .map(|(r, (row, page))| Row {
+                        cells: row
+                            .cells
+                            .into_iter()
+                            .map(|c| Cell { vmerge: c.vmerge, ..Cell::new(c.col, c.col_span, c.runs) })
+                            .collect(),
+                        location: Location { table: index + 1, row: r + 1, page: Some(page), sheet: None },
+                        repeats_as_header: false,
+                    })
+                    .collect();
+                Table::new(rows)
+            })
+            .collect();
+        Document { tables, prose: self.prose, notes: Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::pdf::lattice::PageCell;
+
+    fn row(texts: &[&str]) -> PageRow {
+        PageRow {
+            cells: texts
+                .iter()
+                .enumerate()
+                .map(|(col, t)| PageCell {
+                    col,
+                    col_span: 1,
+                    vmerge: VerticalMerge::None,
+                    runs: if t.is_empty() { Vec::new() } else { vec![Run::plain(*t)] },
+                })
+                .collect(),
+        }
+    }
+
+    fn texts(row: &PageRow) -> Vec<String> {
+        (0..row.cells.len()).map(|c| row.text_at(c)).collect()
+    }
+
+    #[test]
+    fn merges_a_row_split_by_the_page_break() {
+        let mut last = row(&["1.1.1", "Ban hành kế hoạch", "0,5", "0,5", "- Kế hoạch số 52"]);
+        assert!(merge_split_row(&mut last, &row(&["", "kịp thời", "", "", "- Báo cáo số 79"])));
+        assert_eq!(texts(&last), vec!["1.1.1", "Ban hành kế hoạch kịp thời", "0,5", "0,5", "- Kế hoạch số 52\n- Báo cáo số 79"]);
+    }
+
+    #[test]
+    fn keeps_real_rows_at_the_top_of_a_page() {
+        let mut last = row(&["1.2", "Báo cáo", "3", "3", ""]);
+        let before = last.clone();
+        assert!(!merge_split_row(&mut last, &row(&["1.3", "Tuyên truyền", "3", "3", ""])));
+        assert!(!merge_split_row(&mut last, &row(&["", "- Báo cáo quý I", "0,5", "0,5", ""])));
+        assert_eq!(last, before);
+    }
+
+    #[test]
+    fn page_numbers() {
+        assert!(is_page_number("12"));
+        assert!(is_page_number("- 3 -"));
+        assert!(is_page_number("Trang 2/14"));
+        assert!(!is_page_number("1.1"));
+        assert!(!is_page_number("Tiêu chí"));
+    }
+}

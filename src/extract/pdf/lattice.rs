@@ -1,0 +1,257 @@
+//! Lattice tables: ruling segments → joined lines → cell grid, with spanning
+//! cells found where a boundary line is missing between two grid cells.
+
+use super::content::{Glyph, Segment};
+use super::layout::{self, Line};
+use crate::grid::{Run, VerticalMerge};
+
+/// Positions closer than this (points) are the same line.
+const SNAP: f32 = 1.5;
+/// Collinear segments with gaps up to this are one line.
+const JOIN: f32 = 2.5;
+/// Grid rows/columns thinner than this are double borders, not cells.
+const MIN_CELL: f32 = 3.0;
+
+/// A cell of a table found on one page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageCell {
+    pub col: usize,
+    pub col_span: usize,
+    pub vmerge: VerticalMerge,
+    pub runs: Vec<Run>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageRow {
+    pub cells: Vec<PageCell>,
+}
+
+impl PageRow {
+    pub fn text_at(&self, col: usize) -> String {
+        self.cells
+            .iter()
+            .find(|c| (c.col..c.col + c.col_span).contains(&col))
+            .map(|c| c.runs.iter().map(|r| r.text.as_str()).collect::<String>())
+            .unwrap_or_default()
+    }
+
+    pub fn text(&self) -> String {
+        self.cells.iter().flat_map(|c| c.runs.iter().map(|r| r.text.as_str())).collect::<Vec<_>>().join("|")
+    }
+}
+
+/// A table on one page: its box, column edges and rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageTable {
+    pub top: f32,
+    pub bottom: f32,
+    pub columns: Vec<f32>,
+    pub rows: Vec<PageRow>,
+}
+
+/// Joins collinear, overlapping or nearly touching segments of one direction.
+pub fn join_segments(mut segments: Vec<Segment>) -> Vec<Segment> {
+    segments.sort_by(|a, b| a.pos.total_cmp(&b.pos).then(a.from.total_cmp(&b.from)));
+    // Snap positions first so that a line drawn in pieces at 0.1pt offsets joins.
+    let mut snapped: Vec<Segment> = Vec::with_capacity(segments.len());
+    let mut anchor = f32::MIN;
+    for mut s in segments {
+        if s.pos - anchor > SNAP {
+            anchor = s.pos;
+        }
+        s.pos = anchor;
+        snapped.push(s);
+    }
+    snapped.sort_by(|a, b| a.pos.total_cmp(&b.pos).then(a.from.total_cmp(&b.from)));
+    let mut joined: Vec<Segment> = Vec::new();
+    for s in snapped {
+        match joined.last_mut() {
+            Some(last) if last.pos == s.pos && s.from <= last.to + JOIN => last.to = last.to.max(s.to),
+            _ => joined.push(s),
+        }
+    }
+    joined
+}
+
+fn crosses(h: &Segment, v: &Segment) -> bool {
+    v.pos >= h.from - JOIN && v.pos <= h.to + JOIN && h.pos >= v.from - JOIN && h.pos <= v.to + JOIN
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[rb] = ra;
+    }
+}
+
+/// Distinct positions, snapped and with too-close neighbours dropped.
+fn edges(mut positions: Vec<f32>) -> Vec<f32> {
+    positions.sort_by(f32::total_cmp);
+    let mut out: Vec<f32> = Vec::new();
+    for p in positions {
+        if out.last().map_or(true, |last| p - last > MIN_CELL) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn covered(lines: &[&Segment], pos: f32, at: f32) -> bool {
+    lines.iter().any(|s| (s.pos - pos).abs() <= MIN_CELL && s.from - SNAP <= at && at <= s.to + SNAP)
+}
+
+/// Finds the ruled tables on a page. Glyphs inside a table are consumed;
+/// the indices of the rest are returned for prose.
+pub fn find_tables(segments: &[Segment], glyphs: &[Glyph]) -> (Vec<PageTable>, Vec<usize>) {
+    let horizontal = join_segments(segments.iter().filter(|s| s.horizontal).copied().collect());
+    let vertical = join_segments(segments.iter().filter(|s| !s.horizontal).copied().collect());
+    let all: Vec<&Segment> = horizontal.iter().chain(vertical.iter()).collect();
+    let mut parent: Vec<usize> = (0..all.len()).collect();
+    for (i, h) in horizontal.iter().enumerate() {
+        for (j, v) in vertical.iter().enumerate() {
+            if crosses(h, v) {
+                union(&mut parent, i, horizontal.len() + j);
+            }
+        }
+    }
+    let mut groups: Vec<Vec<&Segment>> = Vec::new();
+    let mut group_of_root = std::collections::HashMap::new();
+    for i in 0..all.len() {
+        let root = find(&mut parent, i);
+        let index = *group_of_root.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[index].push(all[i]);
+    }
+    let mut used = vec![false; glyphs.len()];
+    let mut tables: Vec<PageTable> = groups.iter().filter_map(|group| build_table(group, glyphs, &mut used)).collect();
+    tables.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let rest = used.iter().enumerate().filter(|(_, u)| !**u).map(|(i, _)| i).collect();
+    (tables, rest)
+}
+
+fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Option<PageTable> {
+    let (h, v): (Vec<&Segment>, Vec<&Segment>) = group.iter().copied().partition(|s| s.horizontal);
+    let ys = edges(h.iter().map(|s| s.pos).collect());
+    let xs = edges(v.iter().map(|s| s.pos).collect());
+    if ys.len() < 2 || xs.len() < 2 {
+        return None;
+    }
+    let (rows, cols) = (ys.len() - 1, xs.len() - 1);
+    // Grid cells joined where the line between them is missing.
+    let mut parent: Vec<usize> = (0..rows * cols).collect();
+    for r in 0..rows {
+        let mid_y = (ys[r] + ys[r + 1]) / 2.0;
+        for c in 0..cols {
+            let mid_x = (xs[c] + xs[c + 1]) / 2.0;
+            if c + 1 < cols && !covered(&v, xs[c + 1], mid_y) {
+                union(&mut parent, r * cols + c, r * cols + c + 1);
+            }
+            if r + 1 < rows && !covered(&h, ys[r + 1], mid_x) {
+                union(&mut parent, r * cols + c, (r + 1) * cols + c);
+            }
+        }
+    }
+    // Each merged region as (first row, last row, first col, last col).
+    let mut regions: std::collections::BTreeMap<usize, (usize, usize, usize, usize)> = Default::default();
+    for r in 0..rows {
+        for c in 0..cols {
+            let root = find(&mut parent, r * cols + c);
+            let region = regions.entry(root).or_insert((r, r, c, c));
+            *region = (region.0.min(r), region.1.max(r), region.2.min(c), region.3.max(c));
+        }
+    }
+    let mut cell_glyphs: std::collections::BTreeMap<usize, Vec<&Glyph>> = Default::default();
+    for (i, glyph) in glyphs.iter().enumerate() {
+        let (cx, cy) = (glyph.x + glyph.width / 2.0, glyph.y - glyph.size * 0.3);
+        let Some(c) = xs.windows(2).position(|w| w[0] <= cx && cx < w[1]) else { continue };
+        let Some(r) = ys.windows(2).position(|w| w[0] <= cy && cy < w[1]) else { continue };
+        used[i] = true;
+        let root = find(&mut parent, r * cols + c);
+        cell_glyphs.entry(root).or_default().push(glyph);
+    }
+    let mut page_rows: Vec<PageRow> = (0..rows).map(|_| PageRow { cells: Vec::new() }).collect();
+    for (root, (r0, r1, c0, c1)) in &regions {
+        let found = cell_glyphs.get(root).map(|g| layout::lines(g, false)).unwrap_or_default();
+        let left = xs[*c0];
+        let padding = found.iter().map(|l| l.x0 - left).fold(f32::MAX, f32::min).clamp(0.0, 10.0);
+        let runs = layout::join(&found, xs[*c1 + 1] - padding);
+        for (r, row) in page_rows.iter_mut().enumerate().take(*r1 + 1).skip(*r0) {
+            let vmerge = match (r0 == r1, r == *r0) {
+                (true, _) => VerticalMerge::None,
+                (false, true) => VerticalMerge::Start,
+                (false, false) => VerticalMerge::Continue,
+            };
+            let runs = if r == *r0 { runs.clone() } else { Vec::new() };
+            row.cells.push(PageCell { col: *c0, col_span: c1 - c0 + 1, vmerge, runs });
+        }
+    }
+    for row in &mut page_rows {
+        row.cells.sort_by_key(|c| c.col);
+    }
+    Some(PageTable { top: ys[0], bottom: ys[rows], columns: xs, rows: page_rows })
+}
+
+/// The lines of prose glyphs, for callers that need them with the tables.
+pub fn prose_lines(glyphs: &[Glyph], indices: &[usize]) -> Vec<Line> {
+    let refs: Vec<&Glyph> = indices.iter().filter_map(|i| glyphs.get(*i)).collect();
+    layout::lines(&refs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::pdf::layout::tests::glyphs;
+
+    fn h(pos: f32, from: f32, to: f32) -> Segment {
+        Segment { horizontal: true, pos, from, to }
+    }
+
+    fn v(pos: f32, from: f32, to: f32) -> Segment {
+        Segment { horizontal: false, pos, from, to }
+    }
+
+    #[test]
+    fn joins_pieces_and_snaps_positions() {
+        let joined = join_segments(vec![h(10.0, 0.0, 50.0), h(10.4, 51.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
+        assert_eq!(joined, vec![h(10.0, 0.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
+    }
+
+    #[test]
+    fn grid_with_spanning_header() {
+        // Three columns; the top row's first two columns are one cell.
+        let segments = vec![
+            h(0.0, 0.0, 300.0),
+            h(20.0, 0.0, 300.0),
+            h(40.0, 0.0, 300.0),
+            v(0.0, 0.0, 40.0),
+            v(100.0, 20.0, 40.0),
+            v(200.0, 0.0, 40.0),
+            v(300.0, 0.0, 40.0),
+            // An underline inside a cell is not a table.
+            h(35.0, 210.0, 250.0),
+        ];
+        let mut text = glyphs("Header", 5.0, 15.0, 10.0);
+        text.extend(glyphs("1.1", 5.0, 35.0, 10.0));
+        text.extend(glyphs("0,5", 205.0, 35.0, 10.0));
+        text.extend(glyphs("Outside", 5.0, 60.0, 10.0));
+        let (tables, rest) = find_tables(&segments, &text);
+        assert_eq!(tables.len(), 1);
+        let table = &tables[0];
+        assert_eq!(table.columns, vec![0.0, 100.0, 200.0, 300.0]);
+        assert_eq!(table.rows[0].cells.iter().map(|c| (c.col, c.col_span)).collect::<Vec<_>>(), vec![(0, 2), (2, 1)]);
+        assert_eq!(table.rows[0].text_at(1), "Header");
+        assert_eq!(table.rows[1].text_at(0), "1.1");
+        assert_eq!(table.rows[1].text_at(2), "0,5");
+        assert_eq!(rest.len(), "Outside".len());
+    }
+}

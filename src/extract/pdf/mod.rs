@@ -1,0 +1,173 @@
+//! PDF extractor: interprets each page's content stream into positioned
+//! glyphs and ruling segments ([`content`], [`font`], [`cmap`]), rebuilds
+//! ruled tables ([`lattice`]) and lines ([`layout`]), and joins the pages
+//! into one grid ([`assemble`]).
+
+mod assemble;
+mod cmap;
+mod content;
+mod font;
+mod lattice;
+mod layout;
+
+use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
+
+use super::{Budget, ExtractError, ExtractResult};
+use crate::grid::Document;
+
+const NO_TEXT_LAYER: &str =
+    "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
+/// Longest chain of references followed to reach one object.
+const MAX_REFERENCE_HOPS: usize = 32;
+
+/// Follows references to the object they name; `None` for missing or cyclic ones.
+pub(crate) fn resolve<'a>(doc: &'a PdfDocument, mut object: Option<&'a Object>) -> Option<&'a Object> {
+    for _ in 0..MAX_REFERENCE_HOPS {
+        match object? {
+            Object::Reference(id) => object = doc.get_object(*id).ok(),
+            other => return Some(other),
+        }
+    }
+    None
+}
+
+fn limit_error(error: &lopdf::Error) -> bool {
+    matches!(error, lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }))
+}
+
+/// The decoded bytes of a stream, counted against the budget.
+pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResult<Vec<u8>> {
+    let left = usize::try_from(budget.bytes_left()).unwrap_or(usize::MAX);
+    match stream.get_plain_content_with_limit(left) {
+        Ok(bytes) => {
+            budget.spend_bytes(bytes.len() as u64)?;
+            Ok(bytes)
+        }
+        Err(error) if limit_error(&error) => {
+            budget.spend_bytes(budget.bytes_left().saturating_add(1))?;
+            Ok(Vec::new())
+        }
+        Err(error) => Err(ExtractError::Corrupt(format!("luồng dữ liệu PDF bị hỏng ({error})"))),
+    }
+}
+
+fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
+    let limit = usize::try_from(budget.bytes_left()).unwrap_or(usize::MAX);
+    // lopdf tries the empty user password itself; an encrypted file it could
+    // not open keeps its /Encrypt entry.
+    let options = LoadOptions { max_decompressed_size: Some(limit), ..LoadOptions::default() };
+    let doc = PdfDocument::load_mem_with_options(bytes, options).map_err(|error| match error {
+        lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => encrypted(),
+        error if limit_error(&error) => ExtractError::LimitExceeded(format!(
+            "dữ liệu giải nén vượt giới hạn {} MB (nghi là bom nén)",
+            budget.limits.max_decompressed_bytes / (1024 * 1024)
+        )),
+        error => ExtractError::Corrupt(format!("tệp PDF bị hỏng hoặc không đầy đủ ({error})")),
+    })?;
+    if doc.is_encrypted() {
+        return Err(encrypted());
+    }
+    Ok(doc)
+}
+
+fn encrypted() -> ExtractError {
+    ExtractError::Unsupported("tệp PDF được mã hóa bằng mật khẩu, không mở được để đọc".into())
+}
+
+/// A page attribute, looked up on the page and then its ancestors.
+fn inherited<'a>(doc: &'a PdfDocument, page: &'a Dictionary, key: &[u8], max_depth: usize) -> Option<&'a Object> {
+    let mut node = page;
+    for _ in 0..max_depth {
+        if let Some(found) = resolve(doc, node.get(key).ok()) {
+            return Some(found);
+        }
+        node = resolve(doc, node.get(b"Parent").ok())?.as_dict().ok()?;
+    }
+    None
+}
+
+fn media_box(doc: &PdfDocument, page: &Dictionary, max_depth: usize) -> [f32; 4] {
+    let numbers: Vec<f32> = match inherited(doc, page, b"MediaBox", max_depth) {
+        Some(Object::Array(items)) => items.iter().filter_map(|o| resolve(doc, Some(o))?.as_float().ok()).collect(),
+        _ => Vec::new(),
+    };
+    match numbers.as_slice() {
+        [x0, y0, x1, y1] if (x1 - x0).abs() > 1.0 && (y1 - y0).abs() > 1.0 => [*x0, *y0, *x1, *y1],
+        _ => [0.0, 0.0, 595.0, 842.0],
+    }
+}
+
+/// Runs one page. A damaged content stream loses the page's text but not
+/// the document; the count of such streams is returned with the page.
+fn read_page(
+    doc: &PdfDocument,
+    id: ObjectId,
+    number: u32,
+    budget: &mut Budget,
+    fonts: &mut content::FontCache,
+) -> ExtractResult<(content::Page, usize)> {
+    let empty = Dictionary::new();
+    let page_dict = doc.get_dictionary(id).unwrap_or(&empty);
+    let max_depth = budget.limits.max_depth;
+    let resources = inherited(doc, page_dict, b"Resources", max_depth).and_then(|o| o.as_dict().ok());
+    let mut data = Vec::new();
+    let mut broken = 0;
+    for stream_id in doc.get_page_contents(id) {
+        let Some(stream) = doc.get_object(stream_id).ok().and_then(|o| o.as_stream().ok()) else {
+            broken += 1;
+            continue;
+        };
+        match stream_bytes(stream, budget) {
+            Ok(bytes) => {
+                data.extend_from_slice(&bytes);
+                data.push(b'\n');
+            }
+            Err(ExtractError::Corrupt(_)) => broken += 1,
+            Err(other) => return Err(other),
+        }
+    }
+    let mut interpreter =
+        content::Interpreter::new(doc, budget, fonts, number, media_box(doc, page_dict, max_depth));
+    interpreter.run(&data, resources, 0)?;
+    Ok((interpreter.finish(), broken))
+}
+
+pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
+    let doc = load(bytes, budget)?;
+    let pages = doc.get_pages();
+    if pages.len() > budget.limits.max_pages {
+        return Err(ExtractError::LimitExceeded(format!(
+            "tệp PDF có {} trang, vượt giới hạn {} trang",
+            pages.len(),
+            budget.limits.max_pages
+        )));
+    }
+    let mut fonts = content::FontCache::new();
+    let mut assembler = assemble::Assembler::default();
+    let (mut glyphs, mut unmapped, mut broken) = (0usize, 0usize, 0usize);
+    for (number, id) in pages {
+        budget.check_time()?;
+        let (page, broken_streams) = read_page(&doc, id, number, budget, &mut fonts)?;
+        broken += broken_streams;
+        glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
+        unmapped += page.unmapped;
+        assembler.add_page(&page, budget)?;
+    }
+    if glyphs == 0 {
+        return Err(if broken > 0 {
+            ExtractError::Corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
+        } else {
+            ExtractError::Unsupported(NO_TEXT_LAYER.into())
+        });
+    }
+    let mut document = assembler.finish();
+    if unmapped > 0 {
+        document.notes.push(format!(
+            "{unmapped} ký tự trong tệp PDF không có bảng mã Unicode (phông chữ thiếu ToUnicode), được thay bằng \u{FFFD}"
+        ));
+    }
+    if broken > 0 {
+        document.notes.push(format!("{broken} luồng nội dung trang PDF bị hỏng, phần văn bản trong đó bị bỏ qua"));
+    }
+    Ok(document)
+}
