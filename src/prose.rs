@@ -35,7 +35,7 @@ static STATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
 
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?P<head>UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+(?P<kind>thị trấn|thị xã|thành phố|xã|phường|huyện|tỉnh)\s+(?P<name>\p{Lu}[\p{L}]*(?:[ \-]\p{Lu}[\p{L}]*){0,3})",
+        r"(?P<head>(?i:UBND|Ủy ban nhân dân|Uỷ ban nhân dân))\s+(?P<kind>(?i:thị trấn|thị xã|thành phố|xã|phường|huyện|tỉnh))\s+(?P<name>\p{Lu}[\p{L}]*(?:[ \-]\p{Lu}[\p{L}]*){0,3})",
     )
     .expect("valid regex")
 });

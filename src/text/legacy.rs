@@ -1,9 +1,369 @@
 //! Legacy Vietnamese encodings (TCVN3, VNI-Windows, VISCII).
-//! Placeholder: runs are passed through unchanged until the text-repair issue lands.
+//!
+//! Text typed in a legacy font reaches us as the Windows-1252 characters of its
+//! bytes ("hép møt tÕt" is TCVN3 for "hộp mứt tết"). [`decode_runs`] detects
+//! the encoding per run — by font name, or by how many words spell valid
+//! Vietnamese syllables before and after decoding — and converts only runs that
+//! are legacy, never clean Unicode. [`encode`] is the inverse, for round-trip
+//! tests and fixtures.
 
+use unicode_normalization::char::is_combining_mark;
+
+use super::letters::{self, Tone};
+use super::syllable::{is_separator, score, Score};
+use super::vni::{Modifier, CAPITAL_OFFSET};
+use super::{tcvn3, viscii, vni};
 use crate::grid::Run;
+
+/// A legacy encoding, as stored in .docx/.xlsx: one Windows-1252 char per byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Encoding {
+    /// TCVN3/ABC, fonts `.VnTime`, `.VnArial` …
+    Tcvn3,
+    /// TCVN3 in the capitals-only `.Vn…H` fonts (`.VnTimeH`): every letter is drawn as a capital.
+    Tcvn3Capitals,
+    /// VNI-Windows, fonts `VNI-Times`, `VNI-Helve` …
+    Vni,
+    /// VISCII (RFC 1456).
+    Viscii,
+}
+
+/// The encoding a font name implies, if it is a legacy Vietnamese font.
+pub fn font_encoding(font: &str) -> Option<Encoding> {
+    let font = font.trim();
+    let prefix = |p: &str| font.get(..p.len()).is_some_and(|f| f.eq_ignore_ascii_case(p));
+    if prefix(".vn") {
+        // The capitals fonts append a capital H: .VnTimeH, .VnArialH.
+        Some(if font.ends_with('H') { Encoding::Tcvn3Capitals } else { Encoding::Tcvn3 })
+    } else if prefix("vni") {
+        Some(Encoding::Vni)
+    } else if font.to_ascii_lowercase().contains("viscii") {
+        Some(Encoding::Viscii)
+    } else {
+        None
+    }
+}
 
 /// Decodes each run that is in a legacy encoding and joins the runs.
 pub fn decode_runs(runs: &[Run]) -> String {
-    runs.iter().map(|r| r.text.as_str()).collect()
+    let mut out = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
+    let mut start = 0;
+    while let Some(run) = runs.get(start) {
+        let encoding = run.font.as_deref().and_then(font_encoding);
+        let Some(encoding) = encoding else {
+            decode_unhinted(&run.text, &mut out);
+            start += 1;
+            continue;
+        };
+        // Adjacent runs in the same legacy encoding are decoded together: a VNI
+        // mark byte can open the next run.
+        let mut end = start + 1;
+        while runs.get(end).is_some_and(|r| r.font.as_deref().and_then(font_encoding) == Some(encoding)) {
+            end += 1;
+        }
+        match runs.get(start..end) {
+            Some([single]) => decode_hinted(&single.text, encoding, &mut out),
+            Some(group) => {
+                let joined: String = group.iter().map(|r| r.text.as_str()).collect();
+                decode_hinted(&joined, encoding, &mut out);
+            }
+            None => {}
+        }
+        start = end;
+    }
+    out
 }
+
+/// A run in a legacy font: decoded unless it already holds Unicode Vietnamese
+/// (typed with a Unicode keyboard into a legacy font); when the font's encoding
+/// spoils words, the font is not trusted and the run is judged by spelling.
+fn decode_hinted(text: &str, encoding: Encoding, out: &mut String) {
+    if text.is_ascii() {
+        if encoding == Encoding::Tcvn3Capitals {
+            out.extend(text.chars().map(|c| c.to_ascii_uppercase()));
+        } else {
+            out.push_str(text);
+        }
+        return;
+    }
+    if scan(text).unicode_vietnamese {
+        out.push_str(text);
+        return;
+    }
+    let decoded = decode(text, encoding);
+    let (before, after) = compare(text, &decoded);
+    if after.valid >= before.valid {
+        out.push_str(&decoded);
+    } else {
+        decode_unhinted(text, out);
+    }
+}
+
+/// A run with no font or a Unicode font: decoded only when the words decoding
+/// changes were mostly misspelt and one encoding makes most of them valid.
+fn decode_unhinted(text: &str, out: &mut String) {
+    let scanned = scan(text);
+    if !scanned.signal || scanned.unicode_vietnamese {
+        out.push_str(text);
+        return;
+    }
+    let mut best: Option<(String, i64)> = None;
+    for encoding in [Encoding::Tcvn3, Encoding::Vni, Encoding::Viscii] {
+        let decoded = decode(text, encoding);
+        let (before, after) = compare(text, &decoded);
+        let gain = i64::try_from(after.valid).unwrap_or(0) - i64::try_from(before.valid).unwrap_or(0);
+        let convincing = gain > 0 && after.mostly_valid() && !before.mostly_valid();
+        if convincing && !matches!(&best, Some((_, g)) if gain <= *g) {
+            best = Some((decoded, gain));
+        }
+    }
+    out.push_str(best.as_ref().map_or(text, |(decoded, _)| decoded));
+}
+
+/// Spelling scores of the words that differ between `before` and `after`,
+/// skipping words that held no letter before (symbols such as × or ±, which
+/// legacy encodings reuse for letters). Falls back to whole texts when decoding
+/// moved word boundaries.
+fn compare(before: &str, after: &str) -> (Score, Score) {
+    let words_before = before.split(is_separator).filter(|w| !w.is_empty());
+    let words_after = after.split(is_separator).filter(|w| !w.is_empty());
+    if words_before.clone().count() != words_after.clone().count() {
+        return (score(before), score(after));
+    }
+    let mut scores = (Score::default(), Score::default());
+    for (b, a) in words_before.zip(words_after).filter(|(b, a)| b != a && b.chars().any(char::is_alphabetic)) {
+        scores.0.add(b);
+        scores.1.add(a);
+    }
+    scores
+}
+
+struct Scan {
+    /// Holds a character from the ranges legacy encodings use above ASCII.
+    signal: bool,
+    /// Holds a Vietnamese letter or combining mark that no legacy byte stands for: Unicode text.
+    unicode_vietnamese: bool,
+}
+
+fn scan(text: &str) -> Scan {
+    let mut signal = false;
+    for c in text.chars().filter(|c| !c.is_ascii()) {
+        match to_byte(c) {
+            None if letters::is_vietnamese_letter(c) || is_combining_mark(c) => {
+                return Scan { signal, unicode_vietnamese: true };
+            }
+            None => {}
+            // NBSP and Windows-1252 quotes and dashes are common in clean text; they alone are no sign.
+            Some(0xA0) => {}
+            Some(b) => signal |= b > 0xA0 || !is_punctuation(c),
+        }
+    }
+    Scan { signal, unicode_vietnamese: false }
+}
+
+fn is_punctuation(c: char) -> bool {
+    ('\u{2000}'..='\u{206F}').contains(&c)
+}
+
+/// Decodes `text` (legacy bytes as Windows-1252 chars) from `encoding`.
+/// Characters that stand for no byte pass through unchanged.
+pub fn decode(text: &str, encoding: Encoding) -> String {
+    match encoding {
+        Encoding::Tcvn3 => decode_single(text, &TCVN3_DECODE),
+        Encoding::Tcvn3Capitals => text.chars().map(|c| letters::to_upper(decode_char(c, &TCVN3_DECODE))).collect(),
+        Encoding::Viscii => decode_single(text, &VISCII_DECODE),
+        Encoding::Vni => decode_vni(text),
+    }
+}
+
+/// Encodes `text` into `encoding` as the Windows-1252 string a .docx would hold;
+/// `None` when a character has no code there (toned capitals in [`Encoding::Tcvn3`],
+/// lowercase in [`Encoding::Tcvn3Capitals`], symbols whose byte the encoding reuses).
+/// VISCII puts six capitals (Ẳ Ẵ Ẫ Ỷ Ỹ Ỵ) on C0 control codes, which XML cannot hold.
+pub fn encode(text: &str, encoding: Encoding) -> Option<String> {
+    match encoding {
+        Encoding::Tcvn3 => text.chars().map(|c| encode_single(c, &tcvn3::TABLE, &TCVN3_DECODE)).collect(),
+        Encoding::Tcvn3Capitals => text
+            .chars()
+            .map(|c| if c.is_lowercase() { None } else { encode_single(letters::to_lower(c), &tcvn3::TABLE, &TCVN3_DECODE) })
+            .collect(),
+        Encoding::Viscii => text.chars().map(|c| encode_single(c, &viscii::TABLE, &VISCII_DECODE)).collect(),
+        Encoding::Vni => encode_vni(text),
+    }
+}
+
+// ---- Windows-1252 ----
+
+/// Windows-1252 0x80–0x9F; the five undefined codes stay C1 controls, as Word stores them.
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8D}', 'Ž', '\u{8F}', //
+    '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9D}', 'ž', 'Ÿ',
+];
+
+/// The byte a Windows-1252 (or Latin-1) character stands for.
+fn to_byte(c: char) -> Option<u8> {
+    match u32::from(c) {
+        code @ 0..=0xFF => u8::try_from(code).ok(),
+        _ => CP1252_HIGH.iter().position(|&h| h == c).and_then(|i| u8::try_from(0x80 + i).ok()),
+    }
+}
+
+const fn to_char(b: u8) -> char {
+    if b >= 0x80 && b < 0xA0 {
+        CP1252_HIGH[(b - 0x80) as usize]
+    } else {
+        b as char
+    }
+}
+
+// ---- Single-byte encodings (TCVN3, VISCII) ----
+
+/// byte → char for a single-byte encoding; bytes the table does not list keep their Windows-1252 char.
+const fn decode_table(pairs: &[(u8, char)]) -> [char; 256] {
+    let mut table = ['\0'; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = to_char(b as u8);
+        b += 1;
+    }
+    let mut i = 0;
+    while i < pairs.len() {
+        table[pairs[i].0 as usize] = pairs[i].1;
+        i += 1;
+    }
+    table
+}
+
+static TCVN3_DECODE: [char; 256] = decode_table(&tcvn3::TABLE);
+static VISCII_DECODE: [char; 256] = decode_table(&viscii::TABLE);
+
+fn decode_char(c: char, table: &[char; 256]) -> char {
+    to_byte(c).and_then(|b| table.get(usize::from(b)).copied()).unwrap_or(c)
+}
+
+fn decode_single(text: &str, table: &[char; 256]) -> String {
+    text.chars().map(|c| decode_char(c, table)).collect()
+}
+
+fn encode_single(c: char, pairs: &[(u8, char)], table: &[char; 256]) -> Option<char> {
+    let byte = pairs.iter().find(|p| p.1 == c).map(|p| p.0);
+    // Other characters are kept only if their own byte still means them.
+    let byte = byte.or_else(|| to_byte(c).filter(|&b| table.get(usize::from(b)) == Some(&c)))?;
+    Some(to_char(byte))
+}
+
+// ---- VNI-Windows ----
+
+/// A byte's lowercase form and whether it was a capital (letters only).
+fn fold_case(b: u8) -> (u8, bool) {
+    match b {
+        b'A'..=b'Z' => (b.to_ascii_lowercase(), true),
+        0xC0..=0xDE => (b + CAPITAL_OFFSET, true),
+        _ => (b, false),
+    }
+}
+
+fn vni_mark(b: u8) -> Option<(Modifier, Tone)> {
+    let (lower, _) = fold_case(b);
+    vni::MARKS.iter().find(|m| m.0 == lower).map(|m| (m.1, m.2))
+}
+
+fn vni_single(lower: u8) -> Option<char> {
+    vni::SINGLES.iter().find(|s| s.0 == lower).map(|s| s.1)
+}
+
+/// The vowel a base letter and a mark make: e + circumflex → ê; the i and y
+/// forms with tone marks are accepted though VNI writes most of them as one byte.
+fn vni_vowel(base: char, modifier: Modifier) -> Option<char> {
+    match (base, modifier) {
+        ('a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'ơ' | 'ư', Modifier::None) => Some(base),
+        ('a', Modifier::Circumflex) => Some('â'),
+        ('e', Modifier::Circumflex) => Some('ê'),
+        ('o', Modifier::Circumflex) => Some('ô'),
+        ('a', Modifier::Breve) => Some('ă'),
+        _ => None,
+    }
+}
+
+fn cased(c: char, capital: bool) -> char {
+    if capital {
+        letters::to_upper(c)
+    } else {
+        c
+    }
+}
+
+fn decode_vni(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 2);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let Some((lower, capital)) = to_byte(c).map(fold_case) else {
+            out.push(c);
+            continue;
+        };
+        let single = vni_single(lower);
+        let base = if lower.is_ascii_lowercase() { Some(char::from(lower)) } else { single };
+        let combined = base.zip(chars.peek().and_then(|&m| to_byte(m)).and_then(vni_mark)).and_then(
+            |(base, (modifier, tone))| vni_vowel(base, modifier).and_then(|vowel| letters::compose(vowel, tone)),
+        );
+        if let Some(letter) = combined {
+            chars.next();
+            out.push(cased(letter, capital));
+        } else if let Some(letter) = single {
+            out.push(cased(letter, capital));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The VNI spelling of a toneless lowercase vowel with a tone: base byte and mark byte.
+fn vni_spell(vowel: char, tone: Tone) -> Option<(u8, Option<u8>)> {
+    // i and ỵ have one-byte forms.
+    if vowel == 'i' && tone != Tone::Level || vowel == 'y' && tone == Tone::Dot {
+        let letter = letters::compose(vowel, tone)?;
+        return vni::SINGLES.iter().find(|s| s.1 == letter).map(|s| (s.0, None));
+    }
+    let (base, modifier) = match vowel {
+        'ă' => (b'a', Modifier::Breve),
+        'â' => (b'a', Modifier::Circumflex),
+        'ê' => (b'e', Modifier::Circumflex),
+        'ô' => (b'o', Modifier::Circumflex),
+        'ơ' | 'ư' => (vni::SINGLES.iter().find(|s| s.1 == vowel)?.0, Modifier::None),
+        _ => (u8::try_from(vowel).ok()?, Modifier::None),
+    };
+    if modifier == Modifier::None && tone == Tone::Level {
+        return Some((base, None));
+    }
+    let mark = vni::MARKS.iter().find(|m| m.1 == modifier && m.2 == tone)?.0;
+    Some((base, Some(mark)))
+}
+
+fn encode_vni(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        let upper = |b: u8| if b.is_ascii() { b.to_ascii_uppercase() } else { b - CAPITAL_OFFSET };
+        if let Some((vowel, tone, capital)) = letters::split_vowel(c) {
+            let (base, mark) = vni_spell(vowel, tone)?;
+            for b in std::iter::once(base).chain(mark) {
+                out.push(to_char(if capital { upper(b) } else { b }));
+            }
+        } else if matches!(c, 'đ' | 'Đ') {
+            let byte = vni::SINGLES.iter().find(|s| s.1 == 'đ')?.0;
+            out.push(to_char(if c == 'Đ' { upper(byte) } else { byte }));
+        } else {
+            // Anything else is kept only if its byte means nothing in VNI.
+            let byte = to_byte(c)?;
+            let (lower, _) = fold_case(byte);
+            if !c.is_ascii() && (vni_mark(byte).is_some() || vni_single(lower).is_some()) {
+                return None;
+            }
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests;

@@ -6,6 +6,11 @@
 //! [`fold`] is the accent- and case-insensitive form used only for matching.
 
 pub mod legacy;
+pub mod letters;
+pub mod syllable;
+mod tcvn3;
+mod viscii;
+mod vni;
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -33,11 +38,13 @@ pub fn normalize_runs(runs: &[Run]) -> String {
 }
 
 /// Cleans one piece of already-decoded text: converter HTML debris, PDF font
-/// damage, NFC, odd spaces; keeps line breaks, folds other whitespace.
+/// damage, look-alike letters from other scripts, NFC (which also joins
+/// o/u + combining horn into ơ/ư), odd spaces; keeps line breaks, folds other whitespace.
 pub fn clean(text: &str) -> String {
     let text = strip_markup(text);
-    let repaired: String = text.chars().map(repair_char).collect();
-    let nfc: String = repaired.nfc().collect();
+    let repaired: String = text.chars().filter_map(repair_char).collect();
+    let latin = latinize_lookalikes(&repaired);
+    let nfc: String = latin.nfc().collect();
     let mut lines: Vec<String> = Vec::new();
     for line in nfc.split('\n') {
         let folded = line.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -48,21 +55,95 @@ pub fn clean(text: &str) -> String {
     lines.join("\n")
 }
 
-/// Maps single characters that converters and PDF font maps get wrong.
-fn repair_char(c: char) -> char {
-    match c {
+/// Maps single characters that converters and PDF font maps get wrong;
+/// `None` drops the character.
+fn repair_char(c: char) -> Option<char> {
+    Some(match c {
         // PDF font maps print ư/Ư with the Latin "oi" letters (seed 002: "Phƣơng hƣớng").
         '\u{01A3}' => 'ư',
         '\u{01A2}' => 'Ư',
+        // Fonts mapped to Windows-1252 print Đ/đ with the Icelandic eth.
+        'Ð' => 'Đ',
+        'ð' => 'đ',
         // Odd spaces: NBSP, en/em/thin spaces, ideographic space; kept as plain spaces.
         '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' | '\t' | '\r' => ' ',
         // Zero-width characters and soft hyphens vanish (the TCVN3 0xAD case is
         // decoded before this point, so a soft hyphen here is a real one).
-        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => '\u{0}',
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => return None,
         // Line and paragraph separators are line breaks.
         '\u{2028}' | '\u{2029}' | '\u{000B}' | '\u{000C}' => '\n',
         c => c,
+    })
+}
+
+/// Replaces Cyrillic and Greek letters that look like Latin ones (OCR and PDF
+/// font damage: "Tổng điểm" with a Cyrillic о) inside words that also hold
+/// Latin letters; words wholly in another script are left alone.
+fn latinize_lookalikes(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| ('\u{0370}'..='\u{052F}').contains(&c)) {
+        return std::borrow::Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let in_word = |c: char| c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c);
+        let start = rest.find(in_word).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(|c: char| !in_word(c)).unwrap_or(rest.len());
+        let word = &rest[..end];
+        let has_latin = word.chars().any(|c| c.is_alphabetic() && lookalike(c).is_none() && is_latin(c));
+        let all_mappable = word.chars().all(|c| is_latin(c) || !c.is_alphabetic() || lookalike(c).is_some());
+        if has_latin && all_mappable {
+            out.extend(word.chars().map(|c| lookalike(c).unwrap_or(c)));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphabetic() || ('\u{00C0}'..='\u{024F}').contains(&c) || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+}
+
+/// The Latin letter a Cyrillic or Greek letter is drawn like.
+fn lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'а' | 'α' => 'a',
+        'е' => 'e',
+        'о' | 'ο' => 'o',
+        'р' | 'ρ' => 'p',
+        'с' => 'c',
+        'х' | 'χ' => 'x',
+        'у' => 'y',
+        'і' | 'ι' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'һ' => 'h',
+        'ԁ' => 'd',
+        'κ' => 'k',
+        'ν' => 'v',
+        'А' | 'Α' => 'A',
+        'В' | 'Β' => 'B',
+        'Е' | 'Ε' => 'E',
+        'К' | 'Κ' => 'K',
+        'М' | 'Μ' => 'M',
+        'Н' | 'Η' => 'H',
+        'О' | 'Ο' => 'O',
+        'Р' | 'Ρ' => 'P',
+        'С' => 'C',
+        'Т' | 'Τ' => 'T',
+        'Х' | 'Χ' => 'X',
+        'У' | 'Υ' => 'Y',
+        'І' | 'Ι' => 'I',
+        'Ј' => 'J',
+        'Ѕ' => 'S',
+        'Ζ' => 'Z',
+        'Ν' => 'N',
+        _ => return None,
+    })
 }
 
 /// Removes `<p>`, `<i>`, `<ul …>`-style tags that converters leave in cell text,

@@ -123,8 +123,9 @@ impl Assembler {
                 gap > -0.5 * last.size && gap < 0.8 * last.size && line.x0 < last.x1 && last.x0 < line.x1
             });
             match open {
-                Some((runs, last)) if !layout::is_hard_break(last, line, right) => {
-                    runs.push(Run::plain(" "));
+                // A first-line indent starts a new paragraph.
+                Some((runs, last)) if line.x0 <= last.x0 + last.size && !layout::is_hard_break(last, line, right) => {
+                    runs.push(Run::plain(layout::separator(last, line, right)));
                     runs.extend(line.runs.iter().cloned());
                     *last = line.clone();
                 }

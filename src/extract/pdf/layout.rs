@@ -123,6 +123,20 @@ pub fn is_hard_break(prev: &Line, next: &Line, right: f32) -> bool {
     starts_item(&next.text()) || gap > prev.size || word_fits
 }
 
+/// What goes between two consecutive lines: a newline for a hard break,
+/// nothing after a word broken at its hyphen ("tin-" + "tuc"), else a space.
+pub fn separator(prev: &Line, next: &Line, right: f32) -> &'static str {
+    let text = prev.text();
+    let mut tail = text.chars().rev();
+    if is_hard_break(prev, next, right) {
+        "\n"
+    } else if tail.next() == Some('-') && tail.next().is_some_and(char::is_alphanumeric) {
+        ""
+    } else {
+        " "
+    }
+}
+
 /// Joins the lines of one cell into runs: a hard break (see
 /// [`is_hard_break`]) stays a newline, a wrap becomes a space.
 pub fn join(lines: &[Line], right: f32) -> Vec<Run> {
@@ -130,7 +144,7 @@ pub fn join(lines: &[Line], right: f32) -> Vec<Run> {
     let mut previous: Option<&Line> = None;
     for line in lines {
         if let Some(prev) = previous {
-            runs.push(Run::plain(if is_hard_break(prev, line, right) { "\n" } else { " " }));
+            runs.push(Run::plain(separator(prev, line, right)));
         }
         runs.extend(line.runs.iter().cloned());
         previous = Some(line);

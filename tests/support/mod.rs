@@ -1,0 +1,116 @@
+//! Helpers shared by the batch, state and report integration tests: running
+//! the binary, building a folder of documents, reading NDJSON.
+#![allow(dead_code)] // each test crate uses a different subset
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+use serde_json::Value;
+
+pub fn parcheck() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_parcheck"))
+}
+
+pub fn run(args: &[&str]) -> Output {
+    parcheck().args(args).output().expect("run parcheck")
+}
+
+pub fn stdout_objects(output: &Output) -> Vec<Value> {
+    ndjson(&String::from_utf8_lossy(&output.stdout))
+}
+
+pub fn ndjson(text: &str) -> Vec<Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
+}
+
+pub fn paths(objects: &[Value]) -> Vec<String> {
+    objects.iter().map(|o| o["source"]["path"].as_str().expect("source.path").to_owned()).collect()
+}
+
+pub fn path_str(p: &Path) -> String {
+    p.to_string_lossy().into_owned()
+}
+
+/// The real documents under `fixtures/docs` (those with a document extension),
+/// if the fixtures have been generated.
+pub fn fixture_docs() -> Vec<PathBuf> {
+    const EXTENSIONS: [&str; 6] = ["docx", "xlsx", "xls", "pdf", "doc", "ods"];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+    let is_document = |p: &Path| {
+        p.is_file() && p.extension().is_some_and(|e| EXTENSIONS.contains(&e.to_string_lossy().to_lowercase().as_str()))
+    };
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| is_document(p)).collect())
+        .unwrap_or_default();
+    docs.sort();
+    docs
+}
+
+fn cell(text: &str) -> TableCell {
+    TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(text)))
+}
+
+/// A self-assessment report whose criterion 1.1 claims more than its children
+/// sum to; `extra_rows` pads the table so that a document takes measurable time.
+pub fn scoring_docx(unit: &str, extra_rows: usize) -> Vec<u8> {
+    let mut rows = vec![
+        ["STT", "Lĩnh vực/Tiêu chí", "Điểm chuẩn", "Điểm tự đánh giá"],
+        ["1", "Công tác chỉ đạo, điều hành CCHC", "3", "3"],
+        ["1.1", "Kế hoạch CCHC năm", "2", "2"],
+        ["1.1.1", "Ban hành kế hoạch kịp thời", "1", "0,5"],
+        ["1.1.2", "Xác định đầy đủ nhiệm vụ", "1", "1"],
+        ["1.2", "Báo cáo CCHC", "1", "1"],
+    ]
+    .into_iter()
+    .map(|r| r.map(str::to_owned).to_vec())
+    .collect::<Vec<_>>();
+    rows.extend((0..extra_rows).map(|i| vec![String::new(), format!("- ghi chú {i}"), String::new(), String::new()]));
+    rows.push(vec!["".into(), "Tổng điểm".into(), "3".into(), "3".into()]);
+    let table = Table::new(rows.iter().map(|r| TableRow::new(r.iter().map(|t| cell(t)).collect())).collect());
+    let docx = Docx::new()
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(unit)))
+        .add_paragraph(Paragraph::new().add_run(Run::new().add_text("Tổng số điểm tự đánh giá năm 2021 là: 3 điểm")))
+        .add_table(table);
+    let mut packed = Cursor::new(Vec::new());
+    docx.build().pack(&mut packed).expect("pack docx");
+    packed.into_inner()
+}
+
+/// Fills `dir` with generated reports, junk, temp and hidden files, and copies of
+/// the fixtures. Returns the paths `parcheck check dir` must emit, sorted.
+pub fn mixed_folder(dir: &Path) -> Vec<String> {
+    let write = |rel: &str, bytes: &[u8]| {
+        let path = dir.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, bytes).expect("write");
+        path_str(&path)
+    };
+    let mut expected = vec![
+        write("b/UBND xã Hà Lĩnh.docx", &scoring_docx("UBND xã Hà Lĩnh", 0)),
+        write("a/thi-tran.docx", &scoring_docx("UBND thị trấn Bút Sơn", 3)),
+        write("a/empty.docx", b""),
+        write("a/random.xlsx", &(0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect::<Vec<_>>()),
+        write("a/truncated.docx", &scoring_docx("x", 0)[..300]),
+        write("a/b/scan.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"),
+        write("c/portal-export.dat", b"<html><body><table><tr><td>1</td></tr></table></body></html>"),
+        write("c/no-extension", &scoring_docx("UBND xã Hà Lĩnh", 0)),
+        write("c/<script>alert(1)</script>.docx", &scoring_docx("UBND <b>xã</b>", 0)),
+    ];
+    // Not documents: lock, hidden, backup and plain files.
+    write("a/~$thi-tran.docx", b"lock");
+    write("a/.~lock.thi-tran.docx#", b"lock");
+    write(".git/config.docx", b"hidden folder");
+    write("b/notes.txt", b"just text");
+    write("b/thi-tran.docx~", b"backup");
+    for (i, doc) in fixture_docs().iter().enumerate() {
+        let name = doc.file_name().expect("name").to_string_lossy();
+        let copy = dir.join("fixtures").join(format!("{i:03}-{name}"));
+        std::fs::create_dir_all(copy.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(doc, &copy).expect("copy fixture");
+        expected.push(path_str(&copy));
+    }
+    expected.sort();
+    expected
+}
