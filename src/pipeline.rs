@@ -65,7 +65,12 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
     let source =
         Source { path: path.to_owned(), sha256: sha256_hex(bytes), format: format.name().to_owned(), bytes: bytes.len() as u64 };
     match read_document(format, bytes, options) {
-        Ok(document) => analyze(&document, source, options),
+        Ok(document) => {
+            let analyzed = catch_unwind(AssertUnwindSafe(|| analyze(&document, source.clone(), options)));
+            analyzed.unwrap_or_else(|panic| {
+                DocumentReport::failed(source, Status::Error, format!("lỗi nội bộ khi phân tích bảng: {}", panic_text(&*panic)))
+            })
+        }
         Err(ExtractError::Unsupported(message)) => DocumentReport::failed(source, Status::Unsupported, message),
         Err(ExtractError::Corrupt(message) | ExtractError::LimitExceeded(message)) => {
             DocumentReport::failed(source, Status::Error, message)
@@ -76,9 +81,6 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
 /// Extracts and normalizes the grid. A panic inside a dependency is contained
 /// here and reported as this document's error, so the batch goes on.
 pub fn read_document(format: Format, bytes: &[u8], options: &Options) -> Result<Document, ExtractError> {
-    if format == Format::Empty {
-        return Err(ExtractError::Corrupt(format.unsupported_message()));
-    }
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         let mut budget = Budget::new(options.limits.clone());
         let mut document = extract::extract(format, bytes, &mut budget)?;
@@ -86,13 +88,12 @@ pub fn read_document(format: Format, bytes: &[u8], options: &Options) -> Result<
         Ok(document)
     }));
     outcome.unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(ExtractError::Corrupt(format!("tệp bị hỏng, trình đọc dừng bất thường: {what}")))
+        Err(ExtractError::Corrupt(format!("tệp bị hỏng, trình đọc dừng bất thường: {}", panic_text(&*panic))))
     })
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default()
 }
 
 /// Runs the table, tree and check stages on an extracted document.

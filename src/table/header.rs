@@ -30,8 +30,16 @@ pub struct Header {
 }
 
 impl Header {
+    /// The first grid column with `role`.
     pub fn column_of(&self, role: Role) -> Option<usize> {
         self.roles.iter().position(|r| *r == role)
+    }
+
+    /// Every grid column with `role`: more than one when the header cell
+    /// spans several grid columns (rows shifted by `gridBefore` put their
+    /// code in the second of them).
+    pub fn columns_of(&self, role: Role) -> Vec<usize> {
+        (0..self.roles.len()).filter(|&c| self.roles[c] == role).collect()
     }
 
     /// The score columns present, in contract order.
@@ -68,7 +76,12 @@ pub fn classify(folded: &str) -> Option<Role> {
     if has(&["tham dinh", "hoi dong", "cham lai", "diem danh gia cua", "to cong tac"]) {
         return Some(Role::Score(Column::AppraisalScore));
     }
-    if has(&["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan"])
+    // A bare "Điểm đạt / Điểm đánh giá / Kết quả chấm" next to a max column is
+    // the unit's own score in a self-assessment report.
+    if has(&["diem dat", "diem danh gia", "ket qua cham", "diem cham", "diem thuc hien"]) {
+        return Some(Role::Score(Column::SelfScore));
+    }
+    if has(&["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan", "diem goc"])
         || t == "chuan"
         || t == "diem"
     {
@@ -89,6 +102,9 @@ pub fn classify(folded: &str) -> Option<Role> {
 /// Roles of each grid column from the text of `rows` read together.
 fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
     let mut roles: Vec<Role> = Vec::with_capacity(table.width);
+    // The header cell (in the last header row) covering each column: columns
+    // under one spanning cell share its role.
+    let owner = |col: usize| rows.last().and_then(|r| r.cells.iter().position(|c| c.columns().contains(&col)));
     for col in 0..table.width {
         let mut parts: Vec<String> = Vec::new();
         for row in rows {
@@ -100,8 +116,10 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
         let role = classify(&parts.join(" ")).unwrap_or(Role::Other);
         // A role claimed by an earlier column stays with it ("Điểm" over
         // several sub-columns must not make all of them max points).
+        let same_cell_as_previous = col > 0 && owner(col).is_some() && owner(col) == owner(col - 1);
         let role = match role {
             Role::Other => Role::Other,
+            r if same_cell_as_previous && roles.last() == Some(&r) => r,
             r if roles.contains(&r) => Role::Other,
             r => r,
         };
@@ -111,7 +129,7 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
 }
 
 fn is_header(roles: &[Role]) -> bool {
-    let scores = roles.iter().filter(|r| matches!(r, Role::Score(_))).count();
+    let scores = Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
     let has_text_column = roles.iter().any(|r| matches!(r, Role::Title | Role::Code));
     let has_score_other_than_max = roles.iter().any(|r| matches!(r, Role::Score(c) if *c != Column::MaxPoints));
     (scores >= 1 && has_text_column && has_score_other_than_max) || (scores >= 2 && has_text_column)
@@ -125,7 +143,8 @@ pub fn find_headers(table: &Table) -> Vec<Header> {
         let row = &table.rows[i];
         let single = roles_of(table, &[row]);
         let double = table.rows.get(i + 1).map(|next| roles_of(table, &[row, next]));
-        let count = |roles: &[Role]| roles.iter().filter(|r| matches!(r, Role::Score(_))).count();
+        // Distinct score roles: "Điểm" spanning three columns is one role, not three.
+        let count = |roles: &[Role]| Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
         let chosen = match double {
             Some(d) if is_header(&d) && count(&d) > count(&single) => Some((d, 2)),
             _ if is_header(&single) => Some((single, 1)),
@@ -192,6 +211,8 @@ mod tests {
             ("Điểm đơn vị tự chấm", Role::Score(SelfScore)),
             ("Điểm Thẩm định", Role::Score(AppraisalScore)),
             ("Điểm bị mất", Role::Score(LostPoints)),
+            ("Điểm đạt được", Role::Score(SelfScore)),
+            ("Điểm Sở Nội vụ thẩm định", Role::Score(AppraisalScore)),
             ("Tài liệu kiểm chứng", Role::Other),
         ] {
             assert_eq!(classify(&fold(text)), Some(role), "{text}");

@@ -13,11 +13,14 @@ use crate::text::fold;
 
 /// Reads the data rows `rows` (indices into `table.rows`) under `header`.
 pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec<String>) -> Vec<TableRow> {
-    let code_col = header.column_of(Role::Code);
-    let title_col = header.column_of(Role::Title).or_else(|| code_col.map(|c| c + 1));
-    let score_cols: Vec<(Column, usize)> =
-        header.score_columns().into_iter().filter_map(|c| header.column_of(Role::Score(c)).map(|i| (c, i))).collect();
-    let running_numbers = uses_running_numbers(table, rows, code_col, title_col);
+    let code_cols = header.columns_of(Role::Code);
+    let mut title_cols = header.columns_of(Role::Title);
+    if title_cols.is_empty() {
+        title_cols.extend(code_cols.last().map(|c| c + 1));
+    }
+    let score_cols: Vec<(Column, Vec<usize>)> =
+        header.score_columns().into_iter().map(|c| (c, header.columns_of(Role::Score(c)))).collect();
+    let running_numbers = uses_running_numbers(table, rows, &code_cols, &title_cols);
 
     let mut out = Vec::new();
     let mut last_section: Option<u32> = None;
@@ -26,8 +29,8 @@ pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec
         if row.repeats_as_header && index > header.first_row || header.is_repeated_by(table, row) {
             continue;
         }
-        let code_text = code_col.map(|c| cell_text(row, c)).unwrap_or("");
-        let title_text = title_col.map(|c| cell_text(row, c)).unwrap_or("");
+        let code_text = text_in(row, &code_cols);
+        let title_text = text_in(row, &title_cols);
         let values = read_values(row, &score_cols, notes);
         let (kind, code, title) = classify(code_text, title_text, running_numbers, &mut last_section);
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
@@ -36,6 +39,11 @@ pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec
         out.push(TableRow { kind, code, title, values, location: row.location.clone() });
     }
     out
+}
+
+/// Text of the first non-empty cell among `cols` (one role's columns).
+fn text_in<'r>(row: &'r Row, cols: &[usize]) -> &'r str {
+    cols.iter().map(|&c| cell_text(row, c)).find(|t| !t.is_empty()).unwrap_or("")
 }
 
 /// Text of the cell at `col`, or "" when the cell continues a vertical merge
@@ -47,14 +55,18 @@ fn cell_text(row: &Row, col: usize) -> &str {
     }
 }
 
-fn read_values(row: &Row, score_cols: &[(Column, usize)], notes: &mut Vec<String>) -> Scores {
+fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<String>) -> Scores {
     let mut values = Scores::default();
-    for &(column, col) in score_cols {
+    for (column, cols) in score_cols {
+        let column = *column;
         // A cell spanning several score columns (a merged note) is not a score.
-        if row.cell_at(col).is_some_and(|c| c.col_span > 1 && score_cols.iter().filter(|(_, i)| c.columns().contains(i)).count() > 1) {
+        let spans_scores = |c: &crate::grid::Cell| {
+            score_cols.iter().filter(|(_, own)| own.iter().any(|i| c.columns().contains(i))).count() > 1
+        };
+        if cols.iter().any(|&col| row.cell_at(col).is_some_and(spans_scores)) {
             continue;
         }
-        let text = cell_text(row, col);
+        let text = text_in(row, cols);
         let value = parse_score(text);
         if value.is_none() && !text.trim().is_empty() && text.chars().any(|c| c.is_ascii_digit()) && text.len() < 40 {
             notes.push(format!(
@@ -71,16 +83,13 @@ fn read_values(row: &Row, score_cols: &[(Column, usize)], notes: &mut Vec<String
 
 /// Whether the code column holds running numbers (seed 003: `25.` while the
 /// criteria code sits in the title) rather than codes.
-fn uses_running_numbers(table: &Table, rows: &[usize], code_col: Option<usize>, title_col: Option<usize>) -> bool {
-    let (Some(code_col), Some(title_col)) = (code_col, title_col) else {
-        return false;
-    };
+fn uses_running_numbers(table: &Table, rows: &[usize], code_cols: &[usize], title_cols: &[usize]) -> bool {
     let both = rows
         .iter()
         .filter(|&&i| {
             let row = &table.rows[i];
-            parse_code(cell_text(row, code_col)).is_some_and(|m| !m.roman && m.depth() == 1)
-                && title_code(cell_text(row, title_col)).is_some_and(|m| m.depth() >= 2)
+            parse_code(text_in(row, code_cols)).is_some_and(|m| !m.roman && m.depth() == 1)
+                && title_code(text_in(row, title_cols)).is_some_and(|m| m.depth() >= 2)
         })
         .count();
     both >= 3

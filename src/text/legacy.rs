@@ -8,6 +8,7 @@
 //! tests and fixtures.
 
 use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
 
 use super::letters::{self, Tone};
 use super::syllable::{is_separator, score, Score};
@@ -74,9 +75,10 @@ pub fn decode_runs(runs: &[Run]) -> String {
     out
 }
 
-/// A run in a legacy font: decoded unless it already holds Unicode Vietnamese
-/// (typed with a Unicode keyboard into a legacy font); when the font's encoding
-/// spoils words, the font is not trusted and the run is judged by spelling.
+/// A run in a legacy font: decoded by the font's encoding unless it already
+/// holds Unicode Vietnamese (typed with a Unicode keyboard into a legacy font),
+/// or another encoding spells more valid words (the font is wrong), or decoding
+/// spoils words.
 fn decode_hinted(text: &str, encoding: Encoding, out: &mut String) {
     if text.is_ascii() {
         if encoding == Encoding::Tcvn3Capitals {
@@ -91,33 +93,79 @@ fn decode_hinted(text: &str, encoding: Encoding, out: &mut String) {
         return;
     }
     let decoded = decode(text, encoding);
-    let (before, after) = compare(text, &decoded);
-    if after.valid >= before.valid {
-        out.push_str(&decoded);
-    } else {
-        decode_unhinted(text, out);
+    let valid = score(&decoded).valid;
+    let alternative = DETECTABLE
+        .iter()
+        .filter(|&&e| e != encoding)
+        .map(|&e| decode_detected(text, e))
+        .map(|d| (score(&d).valid, d))
+        .filter(|(v, _)| *v > valid)
+        .max_by_key(|(v, _)| *v);
+    match alternative {
+        Some((_, better)) => out.push_str(&better),
+        None if valid >= score(text).valid => out.push_str(&decoded),
+        None => out.push_str(text),
     }
 }
 
-/// A run with no font or a Unicode font: decoded only when the words decoding
-/// changes were mostly misspelt and one encoding makes most of them valid.
+/// The encodings spelling can tell apart (the capitals fonts differ from TCVN3 only in case).
+const DETECTABLE: [Encoding; 3] = [Encoding::Tcvn3, Encoding::Vni, Encoding::Viscii];
+
+/// A run with no font or a Unicode font: decoded only when it could be legacy
+/// bytes at all and an encoding convincingly improves its spelling.
 fn decode_unhinted(text: &str, out: &mut String) {
-    let scanned = scan(text);
-    if !scanned.signal || scanned.unicode_vietnamese {
-        out.push_str(text);
+    let original = text;
+    let mut scanned = scan(text);
+    let composed: String;
+    let mut text = text;
+    if scanned.unicode_vietnamese && text.chars().any(is_combining_mark) {
+        // Judge decomposed input as clean() will leave it, so that normalizing twice changes nothing.
+        composed = text.nfc().collect();
+        text = &composed;
+        scanned = scan(text);
+    }
+    if !scanned.signal || !scanned.all_bytes {
+        out.push_str(original);
         return;
     }
-    let mut best: Option<(String, i64)> = None;
-    for encoding in [Encoding::Tcvn3, Encoding::Vni, Encoding::Viscii] {
-        let decoded = decode(text, encoding);
-        let (before, after) = compare(text, &decoded);
-        let gain = i64::try_from(after.valid).unwrap_or(0) - i64::try_from(before.valid).unwrap_or(0);
-        let convincing = gain > 0 && after.mostly_valid() && !before.mostly_valid();
-        if convincing && !matches!(&best, Some((_, g)) if gain <= *g) {
-            best = Some((decoded, gain));
-        }
+    // A decoding that could itself be decoded again is no answer: normalized text must stay put.
+    let stable = |decoded: &String| {
+        let rescan = scan(decoded);
+        !(rescan.signal && rescan.all_bytes) || convincing_decodings(decoded).is_empty()
+    };
+    match convincing_decodings(text).into_iter().find(stable) {
+        Some(decoded) => out.push_str(&decoded),
+        None => out.push_str(original),
     }
-    out.push_str(best.as_ref().map_or(text, |(decoded, _)| decoded));
+}
+
+/// Decodings of `text` that make more of the changed words valid and most of
+/// them valid, the largest gain first (ties in [`DETECTABLE`] order).
+fn convincing_decodings(text: &str) -> Vec<String> {
+    let mut found: Vec<(usize, String)> = DETECTABLE
+        .iter()
+        .filter_map(|&encoding| {
+            let decoded = decode_detected(text, encoding);
+            let (before, after) = compare(text, &decoded);
+            // Legacy bytes often read as valid Latin-1 words ("vô", "sè" for "vụ", "số"),
+            // so what counts is the gain, not how bad the text looked before.
+            let convincing = after.valid > before.valid && after.mostly_valid();
+            convincing.then(|| (after.valid - before.valid, decoded))
+        })
+        .collect();
+    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.into_iter().map(|(_, decoded)| decoded).collect()
+}
+
+/// Decodes text whose encoding was guessed from spelling. NBSP and Windows-1252
+/// dashes and quotes are kept: without a font saying VISCII they are far likelier
+/// real spaces and punctuation than the VISCII capitals on those codes.
+fn decode_detected(text: &str, encoding: Encoding) -> String {
+    let kept = |c: char| c == '\u{A0}' || is_punctuation(c);
+    match encoding {
+        Encoding::Viscii => text.chars().map(|c| if kept(c) { c } else { decode_char(c, &VISCII_DECODE) }).collect(),
+        _ => decode(text, encoding),
+    }
 }
 
 /// Spelling scores of the words that differ between `before` and `after`,
@@ -141,24 +189,28 @@ fn compare(before: &str, after: &str) -> (Score, Score) {
 struct Scan {
     /// Holds a character from the ranges legacy encodings use above ASCII.
     signal: bool,
-    /// Holds a Vietnamese letter or combining mark that no legacy byte stands for: Unicode text.
+    /// Every character stands for a byte, as in text typed in a legacy font.
+    all_bytes: bool,
+    /// Holds a Vietnamese letter or combining mark that no byte stands for: Unicode text.
     unicode_vietnamese: bool,
 }
 
 fn scan(text: &str) -> Scan {
-    let mut signal = false;
+    let mut scan = Scan { signal: false, all_bytes: true, unicode_vietnamese: false };
     for c in text.chars().filter(|c| !c.is_ascii()) {
         match to_byte(c) {
             None if letters::is_vietnamese_letter(c) || is_combining_mark(c) => {
-                return Scan { signal, unicode_vietnamese: true };
+                scan.all_bytes = false;
+                scan.unicode_vietnamese = true;
+                return scan;
             }
-            None => {}
+            None => scan.all_bytes = false,
             // NBSP and Windows-1252 quotes and dashes are common in clean text; they alone are no sign.
             Some(0xA0) => {}
-            Some(b) => signal |= b > 0xA0 || !is_punctuation(c),
+            Some(b) => scan.signal |= b > 0xA0 || !is_punctuation(c),
         }
     }
-    Scan { signal, unicode_vietnamese: false }
+    scan
 }
 
 fn is_punctuation(c: char) -> bool {

@@ -140,7 +140,8 @@ struct Parsed {
 impl Parsed {
     fn new(word: &str) -> Option<Parsed> {
         let mut parsed = Parsed { buf: [0; 4 * MAX_LETTERS], len: 0, tone: Tone::Level, tone_at: 0 };
-        for (index, c) in word.chars().enumerate() {
+        // Soft hyphens left after decoding are real ones, which clean() drops.
+        for (index, c) in word.chars().filter(|&c| c != '\u{AD}').enumerate() {
             if index >= MAX_LETTERS {
                 return None;
             }
