@@ -31,7 +31,7 @@ impl CodeMatch {
 
 static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?xi)^
+        r"(?xis)^
         (?P<prefix>(?:tctp|tct|tc|tiêu\s+chí\s+thành\s+phần|tiêu\s+chí|lĩnh\s+vực)\s*)?
         (?P<code>\d{1,2}(?:\s?\.\s?\d{1,2}){0,4})
         (?P<dot>\s?\.)?
@@ -41,7 +41,7 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?xi)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–])?(?P<tail>$|\s+.*$)").expect("valid regex")
+    Regex::new(r"(?xis)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–])?(?P<tail>$|\s+.*$)").expect("valid regex")
 });
 
 static VALID_ROMAN: LazyLock<Regex> =
@@ -127,6 +127,9 @@ mod tests {
         assert_eq!((m.code.as_str(), m.rest.as_str()), ("1.2", "Báo cáo CCHC"));
         let m = parse_code("TCTP 1.1.1. Ban hành kế hoạch").unwrap();
         assert_eq!((m.code.as_str(), m.rest.as_str(), m.prefixed), ("1.1.1", "Ban hành kế hoạch", true));
+        // Titles wrapped over several lines (PDF) keep their code.
+        let m = title_code("7.1.1. Ban hành kế hoạch\nứng dụng CNTT").unwrap();
+        assert_eq!((m.code.as_str(), m.rest.as_str()), ("7.1.1", "Ban hành kế hoạch\nứng dụng CNTT"));
     }
 
     #[test]
