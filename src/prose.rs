@@ -74,7 +74,14 @@ pub fn read(document: &Document) -> ProseFacts {
 
     let unit = most_common_unit(&prose).or_else(|| most_common_unit(&title_rows));
     let year = find_year(&folded_prose).or_else(|| find_year(&title_rows.iter().map(|t| fold(t)).collect::<Vec<_>>()));
-    let stated_total = folded_prose.iter().find_map(|p| stated_total(p));
+    // Cover letters are sometimes laid out inside a one- or two-column table.
+    let layout_cells: Vec<String> = document
+        .tables
+        .iter()
+        .filter(|t| t.width <= 2)
+        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter().map(|c| fold(&c.text))))
+        .collect();
+    let stated_total = folded_prose.iter().chain(&layout_cells).find_map(|p| stated_total(p));
     let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
     let report_number = prose.iter().find_map(|p| REPORT_NUMBER.captures(p).map(|c| c["num"].replace(' ', "")));
     let report_date = folded_prose.iter().find_map(|p| {
@@ -205,6 +212,16 @@ mod tests {
         assert_eq!(facts.unit.as_deref(), Some("UBND thành phố Thanh Hóa"));
         let facts = read(&document(&["Tổng số điểm thẩm định đạt 85,5 điểm"]));
         assert_eq!(facts.stated_total, Some((Column::AppraisalScore, Decimal::new(855, 1))));
+    }
+
+    #[test]
+    fn a_cover_letter_inside_a_layout_table_still_states_its_total() {
+        use crate::grid::{Cell, Row, Table};
+        let mut cell = Cell::new(0, 1, vec![Run::plain("Tổng số điểm tự đánh giá là: 88,5 điểm.")]);
+        cell.text = "Tổng số điểm tự đánh giá là: 88,5 điểm.".into();
+        let table = Table::new(vec![Row { cells: vec![cell], ..Default::default() }]);
+        let facts = read(&Document { tables: vec![table], ..Default::default() });
+        assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(885, 1))));
     }
 
     #[test]

@@ -250,27 +250,15 @@ impl<'b> DocumentReader<'b> {
                     depth = depth.saturating_sub(1);
                     self.close(e.local_name().as_ref())?;
                 }
-                Event::Text(t) => {
-                    if self.in_text {
-                        let text = t.xml10_content();
+                Event::Text(t) if self.in_text => self.push_text(&t.xml10_content()),
+                Event::CData(t) if self.in_text => self.push_text(&t),
+                Event::GeneralRef(r) if self.in_text => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c.to_string()),
+                        _ => predefined_entity(&r).map(str::to_owned),
+                    };
+                    if let Some(text) = resolved {
                         self.push_text(&text);
-                    }
-                }
-                Event::CData(t) => {
-                    if self.in_text {
-                        let text = t.to_string();
-                        self.push_text(&text);
-                    }
-                }
-                Event::GeneralRef(r) => {
-                    if self.in_text {
-                        let resolved = match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c.to_string()),
-                            _ => predefined_entity(&r).map(str::to_owned),
-                        };
-                        if let Some(text) = resolved {
-                            self.push_text(&text);
-                        }
                     }
                 }
                 _ => {}
@@ -302,12 +290,11 @@ impl<'b> DocumentReader<'b> {
             return Ok(());
         }
         match name {
-            "tbl" if !empty => {
-                if self.text_box_depth == 0 {
-                    self.finish_prose_paragraph();
-                    self.tables_opened += 1;
-                    self.open_tables.push(TableBuilder { index: self.tables_opened, rows: Vec::new(), row: None, cell: None });
-                }
+            // Tables drawn inside text boxes are decoration, not the scoring table.
+            "tbl" if !empty && self.text_box_depth == 0 => {
+                self.finish_prose_paragraph();
+                self.tables_opened += 1;
+                self.open_tables.push(TableBuilder { index: self.tables_opened, rows: Vec::new(), row: None, cell: None });
             }
             "tr" if !empty => {
                 if let Some(t) = self.open_tables.last_mut() {
@@ -372,6 +359,9 @@ impl<'b> DocumentReader<'b> {
             }
             "lastRenderedPageBreak" => self.page += 1,
             "noBreakHyphen" => self.push_text("-"),
+            // Kept as U+00AD: in TCVN3 text this byte is the letter ư, which
+            // the text stage decodes before it drops real soft hyphens.
+            "softHyphen" => self.push_text("\u{AD}"),
             "sym" => {
                 let symbol = attr(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()).and_then(char::from_u32);
                 if let Some(c) = symbol {
@@ -381,7 +371,9 @@ impl<'b> DocumentReader<'b> {
                     } else {
                         c
                     };
-                    self.push_text(&c.to_string());
+                    // The symbol's own font decides how it reads (a `.VnTime` symbol is a TCVN3 byte).
+                    let font = attr(e, "font").or_else(|| self.current_font());
+                    self.push_run(&c.to_string(), font);
                 }
             }
             _ => {}
@@ -400,11 +392,7 @@ impl<'b> DocumentReader<'b> {
         match name {
             "t" => self.in_text = false,
             "rPr" => self.in_run_properties = false,
-            "p" => {
-                if self.open_cell().is_none() {
-                    self.finish_prose_paragraph();
-                }
-            }
+            "p" if self.open_cell().is_none() => self.finish_prose_paragraph(),
             "txbxContent" => {
                 self.text_box_depth = self.text_box_depth.saturating_sub(1);
                 self.finish_prose_paragraph();
@@ -427,11 +415,9 @@ impl<'b> DocumentReader<'b> {
                     }
                 }
             }
-            "tbl" => {
-                if self.text_box_depth == 0 {
-                    if let Some(t) = self.open_tables.pop() {
-                        self.tables.push((t.index, Table::new(t.rows)));
-                    }
+            "tbl" if self.text_box_depth == 0 => {
+                if let Some(t) = self.open_tables.pop() {
+                    self.tables.push((t.index, Table::new(t.rows)));
                 }
             }
             _ => {}
@@ -455,8 +441,16 @@ impl<'b> DocumentReader<'b> {
         }
     }
 
+    fn current_font(&self) -> Option<String> {
+        self.styles.resolve(self.run_font.as_deref(), self.run_style.as_deref(), self.paragraph_style.as_deref())
+    }
+
     fn push_text(&mut self, text: &str) {
-        let font = self.styles.resolve(self.run_font.as_deref(), self.run_style.as_deref(), self.paragraph_style.as_deref());
+        let font = self.current_font();
+        self.push_run(text, font);
+    }
+
+    fn push_run(&mut self, text: &str, font: Option<String>) {
         let target = match self.open_cell() {
             Some(cell) => &mut cell.runs,
             None => &mut self.prose_runs,

@@ -151,6 +151,13 @@ fn table_kind_label(kind: TableKind) -> &'static str {
     }
 }
 
+/// A column label as a table header: "Điểm chuẩn".
+fn column_header(col: Column) -> String {
+    let label = col.label();
+    let mut chars = label.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn number_cell(value: Option<rust_decimal::Decimal>) -> String {
     value.map(number_label).unwrap_or_default()
 }
@@ -224,7 +231,7 @@ fn render_totals(h: &mut String, d: &DocumentReport) {
     let rows = [("Báo cáo ghi", &d.totals.stated), ("Dòng tổng của bảng", &d.totals.table), ("Tính lại", &d.totals.recalculated)];
     h.push_str("<table class=\"totals\"><tr><th>Tổng điểm</th>");
     for col in &d.columns {
-        let _ = write!(h, "<th>{}</th>", col.label());
+        let _ = write!(h, "<th>{}</th>", column_header(*col));
     }
     h.push_str("</tr>\n");
     for (label, values) in rows {
@@ -255,7 +262,7 @@ fn render_findings(h: &mut String, findings: &[Finding]) {
             severity_label(f.severity),
             escape(f.code.as_deref().unwrap_or("")),
             escape(kind_label(&f.kind)),
-            f.column.map(Column::label).unwrap_or(""),
+            f.column.map(column_header).unwrap_or_default(),
             number_cell(f.stated),
             number_cell(f.recalculated.or(f.expected)),
             escape(&f.message),
@@ -291,7 +298,7 @@ fn render_criteria(h: &mut String, d: &DocumentReport) {
         d.criteria.len()
     );
     for col in &d.columns {
-        let _ = write!(h, "<th>{}</th>", col.label());
+        let _ = write!(h, "<th>{}</th>", column_header(*col));
     }
     h.push_str("</tr>\n");
     for c in &d.criteria {

@@ -153,7 +153,7 @@ fn convincing_decodings(text: &str) -> Vec<String> {
             convincing.then(|| (after.valid - before.valid, decoded))
         })
         .collect();
-    found.sort_by(|a, b| b.0.cmp(&a.0));
+    found.sort_by_key(|(gain, _)| std::cmp::Reverse(*gain));
     found.into_iter().map(|(_, decoded)| decoded).collect()
 }
 
@@ -393,9 +393,10 @@ fn vni_spell(vowel: char, tone: Tone) -> Option<(u8, Option<u8>)> {
 }
 
 fn encode_vni(text: &str) -> Option<String> {
+    // Capital codes: ASCII upper case, or the lowercase code minus the offset (all are ≥ 0xE0).
+    let upper = |b: u8| if b.is_ascii() { b.to_ascii_uppercase() } else { b.saturating_sub(CAPITAL_OFFSET) };
     let mut out = String::with_capacity(text.len() * 2);
     for c in text.chars() {
-        let upper = |b: u8| if b.is_ascii() { b.to_ascii_uppercase() } else { b - CAPITAL_OFFSET };
         if let Some((vowel, tone, capital)) = letters::split_vowel(c) {
             let (base, mark) = vni_spell(vowel, tone)?;
             for b in std::iter::once(base).chain(mark) {

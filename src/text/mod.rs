@@ -268,6 +268,27 @@ mod tests {
     }
 
     #[test]
+    fn combining_horn_and_eth_become_vietnamese_letters() {
+        assert_eq!(clean("Pho\u{31B}\u{300}ng hu\u{31B}o\u{31B}\u{301}ng"), "Phờng hướng");
+        assert_eq!(clean("ÐIỂM ðánh giá"), "ĐIỂM đánh giá");
+    }
+
+    #[test]
+    fn lookalike_letters_inside_latin_words_become_latin() {
+        // Cyrillic о and е, Greek ο, Cyrillic Т in otherwise Latin words.
+        assert_eq!(clean("T\u{43E}ng đi\u{1EC3}m"), "Tong điểm");
+        assert_eq!(clean("Ph\u{3BF}\u{31B}ng \u{422}ổng"), "Phơng Tổng");
+        assert_eq!(clean("kh\u{435}\u{302}\u{301}"), "khế");
+        // Words wholly in another script stay.
+        assert_eq!(clean("Москва Ελλάδα"), "Москва Ελλάδα");
+    }
+
+    #[test]
+    fn zero_width_characters_vanish() {
+        assert_eq!(clean("Tổng\u{200B} điểm\u{AD}\u{FEFF}"), "Tổng điểm");
+    }
+
+    #[test]
     fn fold_removes_accents_and_case() {
         assert_eq!(fold("Điểm  Tự Đánh Giá"), "diem tu danh gia");
         assert_eq!(fold("TỔNG ĐIỂM"), "tong diem");

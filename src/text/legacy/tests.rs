@@ -13,7 +13,7 @@ fn run(text: &str, font: Option<&str>) -> Run {
 /// The letters an encoding can hold: TCVN3 lacks toned capitals, its capitals fonts lack lowercase.
 fn encodable(c: char, encoding: Encoding) -> bool {
     match encoding {
-        Encoding::Tcvn3 => !c.is_uppercase() || letters::split_vowel(c).map_or(true, |(_, tone, _)| tone == Tone::Level),
+        Encoding::Tcvn3 => !c.is_uppercase() || !matches!(letters::split_vowel(c), Some((_, tone, _)) if tone != Tone::Level),
         Encoding::Tcvn3Capitals => !c.is_lowercase(),
         Encoding::Vni | Encoding::Viscii => true,
     }

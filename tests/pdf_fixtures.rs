@@ -1,0 +1,206 @@
+//! Generated PDF fixtures (built with lopdf's writer, no files committed):
+//! a table over three pages with repeated header and a row broken by the page
+//! break, a Type0/Identity-H font with ToUnicode, a Form XObject holding the
+//! table, an image-only page, a truncated file.
+
+use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
+use parcheck::extract::{pdf, Budget, ExtractError, Limits};
+use parcheck::grid::Document;
+
+const PAGE_HEIGHT: f32 = 842.0;
+const COLUMNS: [f32; 5] = [40.0, 90.0, 300.0, 360.0, 420.0];
+
+/// One page: its content stream and the XObjects it draws, by name.
+struct PageSpec {
+    content: String,
+    xobjects: Vec<(&'static str, Stream)>,
+}
+
+fn build(pages: Vec<PageSpec>, type0: bool) -> Vec<u8> {
+    let mut doc = PdfDocument::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let helvetica = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let mut fonts = dictionary! { "F1" => helvetica };
+    if type0 {
+        // Codes 0001.. map to "Điểm", as a subset font with Identity-H would.
+        let cmap = b"/CIDInit /ProcSet findresource begin begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n\
+2 beginbfchar <0001> <0110> <0002> <0069>\nendbfchar\n1 beginbfrange <0003> <0004> [<1EC3> <006D>] endbfrange\nendcmap end";
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap.to_vec()));
+        let descendant = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "ABCDEF+TimesNewRoman",
+            "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"), "Ordering" => Object::string_literal("Identity"), "Supplement" => 0 },
+            "W" => vec![1.into(), vec![722.into(), 278.into(), 444.into(), 778.into()].into()],
+        });
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "ABCDEF+TimesNewRoman", "Encoding" => "Identity-H",
+            "DescendantFonts" => vec![descendant.into()], "ToUnicode" => to_unicode,
+        });
+        fonts.set("F2", font);
+    }
+    let mut kids = Vec::new();
+    for spec in pages {
+        let content = doc.add_object(Stream::new(dictionary! {}, spec.content.into_bytes()));
+        let mut resources = dictionary! { "Font" => fonts.clone() };
+        let mut xobjects = lopdf::Dictionary::new();
+        for (name, stream) in spec.xobjects {
+            xobjects.set(name, doc.add_object(stream));
+        }
+        resources.set("XObject", xobjects);
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => content, "Resources" => resources,
+        });
+        kids.push(page.into());
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count, "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()] }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+fn text(x: f32, top: f32, s: &str) -> String {
+    format!("BT /F1 10 Tf {x} {} Td ({s}) Tj ET\n", PAGE_HEIGHT - top)
+}
+
+/// A ruled table: `rows` of cell texts (one line each, `\n` for more), starting at `top`.
+fn table(rows: &[Vec<&str>], top: f32, row_height: f32) -> String {
+    let mut out = String::from("0.5 w\n");
+    let bottom = top + row_height * rows.len() as f32;
+    for i in 0..=rows.len() {
+        let y = PAGE_HEIGHT - (top + row_height * i as f32);
+        out += &format!("{} {y} m {} {y} l S\n", COLUMNS[0], COLUMNS[4]);
+    }
+    for x in COLUMNS {
+        out += &format!("{x} {} m {x} {} l S\n", PAGE_HEIGHT - top, PAGE_HEIGHT - bottom);
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            for (l, line) in cell.split('\n').enumerate() {
+                out += &text(COLUMNS[c] + 3.0, top + row_height * r as f32 + 12.0 + 12.0 * l as f32, line);
+            }
+        }
+    }
+    out
+}
+
+fn read(bytes: &[u8]) -> Result<Document, ExtractError> {
+    let mut document = pdf::extract(bytes, &mut Budget::new(Limits::default()))?;
+    parcheck::text::normalize_document(&mut document);
+    Ok(document)
+}
+
+fn grid(document: &Document) -> Vec<Vec<String>> {
+    document.tables.iter().flat_map(|t| t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect())).collect()
+}
+
+fn header() -> Vec<&'static str> {
+    vec!["TT", "Tieu chi", "Diem chuan", "Tu danh gia"]
+}
+
+#[test]
+fn table_over_three_pages_with_repeated_header_and_broken_row() {
+    let page1 = format!(
+        "{}{}",
+        text(40.0, 40.0, "Tong so diem tu danh gia la: 2,5 diem"),
+        table(&[header(), vec!["1", "Cong tac chi dao", "2", "1,5"], vec!["1.1", "Ke hoach", "1", "1"]], 100.0, 30.0)
+    );
+    // Row 1.2 starts at the bottom of page 2 and goes on at the top of page 3.
+    let page2 = format!("{}{}", table(&[header(), vec!["1.2", "Bao cao dinh ky day du", "1", "0,5"]], 40.0, 30.0), text(290.0, 820.0, "2"));
+    let page3 = format!(
+        "{}{}",
+        table(&[header(), vec!["", "va dung han", "", ""], vec!["2", "Van ban QPPL", "1", "1"]], 40.0, 30.0),
+        text(290.0, 820.0, "3")
+    );
+    let bytes = build(
+        [page1, page2, page3].into_iter().map(|content| PageSpec { content, xobjects: Vec::new() }).collect(),
+        false,
+    );
+    let document = read(&bytes).unwrap();
+    assert_eq!(document.tables.len(), 1);
+    assert_eq!(
+        grid(&document),
+        vec![
+            header(),
+            vec!["1", "Cong tac chi dao", "2", "1,5"],
+            vec!["1.1", "Ke hoach", "1", "1"],
+            vec!["1.2", "Bao cao dinh ky day du va dung han", "1", "0,5"],
+            vec!["2", "Van ban QPPL", "1", "1"],
+        ]
+    );
+    let pages: Vec<_> = document.tables[0].rows.iter().map(|r| r.location.page).collect();
+    assert_eq!(pages, vec![Some(1), Some(1), Some(1), Some(2), Some(3)]);
+    let prose: Vec<_> = document.prose.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(prose, vec!["Tong so diem tu danh gia la: 2,5 diem"]);
+}
+
+#[test]
+fn type0_identity_h_font_with_to_unicode() {
+    let content = "BT /F2 12 Tf 50 700 Td <0001000200030004> Tj ET\n".to_string();
+    let document = read(&build(vec![PageSpec { content, xobjects: Vec::new() }], true)).unwrap();
+    assert_eq!(document.prose[0].text, "Điểm");
+    assert_eq!(document.prose[0].runs[0].font.as_deref(), Some("TimesNewRoman"));
+    assert!(document.notes.is_empty());
+}
+
+#[test]
+fn unmapped_glyphs_are_counted() {
+    let content = "BT /F2 12 Tf 50 700 Td <00010009> Tj ET\n".to_string();
+    let document = read(&build(vec![PageSpec { content, xobjects: Vec::new() }], true)).unwrap();
+    assert_eq!(document.prose[0].text, "Đ\u{FFFD}");
+    assert_eq!(document.notes.len(), 1);
+}
+
+#[test]
+fn form_xobject_holding_the_table() {
+    let form_content = table(&[header(), vec!["1", "Cong tac", "2", "2"]], 100.0, 30.0);
+    // The form's matrix moves the table down 50pt.
+    let form = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-50).into()] },
+        form_content.into_bytes(),
+    );
+    let content = "q /X1 Do Q\n".to_string();
+    let bytes = build(vec![PageSpec { content, xobjects: vec![("X1", form)] }], false);
+    let document = read(&bytes).unwrap();
+    assert_eq!(grid(&document), vec![header(), vec!["1", "Cong tac", "2", "2"]]);
+    assert_eq!(document.tables[0].rows[0].location.page, Some(1));
+}
+
+#[test]
+fn image_only_page_is_unsupported() {
+    let content = "q 500 0 0 700 40 60 cm /Im1 Do Q\n".to_string();
+    let image = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
+        vec![0],
+    );
+    let bytes = build(vec![PageSpec { content, xobjects: vec![("Im1", image)] }], false);
+    match read(&bytes) {
+        Err(ExtractError::Unsupported(message)) => assert!(message.contains("OCR")),
+        other => panic!("expected unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn truncated_and_garbage_files_are_errors_not_panics() {
+    let bytes = build(vec![PageSpec { content: table(&[header()], 100.0, 30.0), xobjects: Vec::new() }], false);
+    // lopdf rebuilds what it can of a cut file; either outcome is fine, a panic is not.
+    for cut in [bytes.len() / 3, bytes.len() / 2, bytes.len() - 20] {
+        let _ = read(&bytes[..cut]);
+    }
+    assert!(read(&bytes[..10]).is_err());
+    assert!(matches!(read(b"%PDF-1.4\n garbage"), Err(ExtractError::Corrupt(_) | ExtractError::Unsupported(_))));
+}
+
+#[test]
+fn page_limit_is_enforced() {
+    let bytes = build((0..3).map(|_| PageSpec { content: text(40.0, 40.0, "x"), xobjects: Vec::new() }).collect(), false);
+    let limits = Limits { max_pages: 2, ..Limits::default() };
+    assert!(matches!(pdf::extract(&bytes, &mut Budget::new(limits)), Err(ExtractError::LimitExceeded(_))));
+}
