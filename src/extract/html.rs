@@ -18,7 +18,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let html = Html::parse_document(&text);
     let mut walker = Walker { budget, tables: Vec::new(), prose: Vec::new(), tables_seen: 0 };
     let mut runs = Vec::new();
-    walker.walk(*html.root_element(), None, 0, &mut runs)?;
+    walker.walk(*html.root_element(), None, 0, &mut runs, false)?;
     walker.finish_paragraph(&mut runs);
     let mut tables = walker.tables;
     tables.sort_by_key(|(index, _)| *index);
@@ -104,8 +104,9 @@ const BLOCKS: &[&str] =
 
 impl Walker<'_> {
     /// Walks `node`, appending its text to `runs`; tables found on the way
-    /// become tables of their own and never add text to `runs`.
-    fn walk(&mut self, node: NodeRef<Node>, font: Option<&str>, depth: usize, runs: &mut Vec<Run>) -> ExtractResult<()> {
+    /// become tables of their own and never add text to `runs`. Outside a
+    /// cell each block is a prose paragraph; inside one it is a line.
+    fn walk(&mut self, node: NodeRef<Node>, font: Option<&str>, depth: usize, runs: &mut Vec<Run>, in_cell: bool) -> ExtractResult<()> {
         if depth > self.budget.limits.max_depth.saturating_mul(8) {
             return Err(ExtractError::LimitExceeded("cấu trúc HTML lồng nhau quá sâu".into()));
         }
@@ -120,16 +121,25 @@ impl Walker<'_> {
                     let own_font = element_font(element).or(font.map(str::to_owned));
                     match name {
                         "table" => {
-                            self.finish_paragraph(runs);
+                            if !in_cell {
+                                self.finish_paragraph(runs);
+                            }
                             self.read_table(child, own_font.as_deref(), depth + 1)?;
                         }
                         "br" => push(runs, "\n", own_font.as_deref()),
                         name if BLOCKS.contains(&name) => {
-                            self.finish_paragraph(runs);
-                            self.walk(child, own_font.as_deref(), depth + 1, runs)?;
-                            self.finish_paragraph(runs);
+                            if in_cell {
+                                if !runs.is_empty() {
+                                    push(runs, "\n", None);
+                                }
+                                self.walk(child, own_font.as_deref(), depth + 1, runs, true)?;
+                            } else {
+                                self.finish_paragraph(runs);
+                                self.walk(child, own_font.as_deref(), depth + 1, runs, false)?;
+                                self.finish_paragraph(runs);
+                            }
                         }
-                        _ => self.walk(child, own_font.as_deref(), depth + 1, runs)?,
+                        _ => self.walk(child, own_font.as_deref(), depth + 1, runs, in_cell)?,
                     }
                 }
                 _ => {}
@@ -167,7 +177,7 @@ impl Walker<'_> {
                 let rowspan = element.attr("rowspan").and_then(|v| v.trim().parse().ok()).unwrap_or(1usize).clamp(1, 10_000);
                 let cell_font = element_font(element).or(font.map(str::to_owned));
                 let mut runs = Vec::new();
-                self.cell_text(td, cell_font.as_deref(), depth + 1, &mut runs)?;
+                self.walk(td, cell_font.as_deref(), depth + 1, &mut runs, true)?;
                 let mut cell = Cell::new(col, span, runs);
                 if rowspan > 1 {
                     cell.vmerge = VerticalMerge::Start;
@@ -181,36 +191,6 @@ impl Walker<'_> {
             rows.push(Row { cells, location, repeats_as_header: false });
         }
         self.tables.push((index, Table::new(rows)));
-        Ok(())
-    }
-
-    /// A cell's text: blocks and `<br>` are line breaks; nested tables are read
-    /// as tables of their own.
-    fn cell_text(&mut self, node: NodeRef<Node>, font: Option<&str>, depth: usize, runs: &mut Vec<Run>) -> ExtractResult<()> {
-        if depth > self.budget.limits.max_depth.saturating_mul(8) {
-            return Err(ExtractError::LimitExceeded("cấu trúc HTML lồng nhau quá sâu".into()));
-        }
-        for child in node.children() {
-            match child.value() {
-                Node::Text(text) => push(runs, text, font),
-                Node::Element(element) => {
-                    let own_font = element_font(element).or(font.map(str::to_owned));
-                    match element.name() {
-                        "table" => self.read_table(child, own_font.as_deref(), depth + 1)?,
-                        "br" => push(runs, "\n", own_font.as_deref()),
-                        "script" | "style" => {}
-                        name => {
-                            let block = BLOCKS.contains(&name);
-                            if block && !runs.is_empty() {
-                                push(runs, "\n", None);
-                            }
-                            self.cell_text(child, own_font.as_deref(), depth + 1, runs)?;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
         Ok(())
     }
 }

@@ -13,8 +13,12 @@ use crate::text::fold;
 
 /// Reads the data rows `rows` (indices into `table.rows`) under `header`.
 pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec<String>) -> Vec<TableRow> {
-    let code_cols = header.columns_of(Role::Code);
+    let mut code_cols = header.columns_of(Role::Code);
     let mut title_cols = header.columns_of(Role::Title);
+    // A code column whose header cell was left blank sits left of the title.
+    if code_cols.is_empty() {
+        code_cols.extend(title_cols.first().and_then(|t| t.checked_sub(1)).filter(|&c| header.roles[c] == Role::Other));
+    }
     if title_cols.is_empty() {
         title_cols.extend(code_cols.last().map(|c| c + 1));
     }

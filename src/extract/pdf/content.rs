@@ -190,11 +190,8 @@ impl<'a> Interpreter<'a> {
     fn operate(&mut self, operator: &str, operands: &[Object], resources: Option<&Dictionary>, depth: usize) -> ExtractResult<()> {
         let n = numbers(operands);
         match (operator, n.as_slice()) {
-            ("q", _) => {
-                if self.saved.len() < 1024 {
-                    self.saved.push(self.state.clone());
-                }
-            }
+            // Unbalanced saves past this depth are hostile; they are not kept.
+            ("q", _) if self.saved.len() < 1024 => self.saved.push(self.state.clone()),
             ("Q", _) => {
                 if let Some(state) = self.saved.pop() {
                     self.state = state;

@@ -124,13 +124,13 @@ pub fn find_tables(segments: &[Segment], glyphs: &[Glyph]) -> (Vec<PageTable>, V
     }
     let mut groups: Vec<Vec<&Segment>> = Vec::new();
     let mut group_of_root = std::collections::HashMap::new();
-    for i in 0..all.len() {
+    for (i, segment) in all.iter().enumerate() {
         let root = find(&mut parent, i);
         let index = *group_of_root.entry(root).or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
-        groups[index].push(all[i]);
+        groups[index].push(segment);
     }
     let mut used = vec![false; glyphs.len()];
     let mut tables: Vec<PageTable> = groups.iter().filter_map(|group| build_table(group, glyphs, &mut used)).collect();

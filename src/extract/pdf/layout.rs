@@ -182,8 +182,8 @@ pub(super) mod tests {
         let mut all = glyphs("Tiêu chí", 10.0, 100.0, 10.0);
         all.extend(glyphs("1.1", 10.0, 88.0, 10.0));
         // An "e" followed by a separately drawn acute accent over it, slightly raised.
-        all.extend(glyphs("be", 60.0, 100.0, 10.0));
-        all.push(Glyph { x: 66.0, y: 99.0, width: 0.0, size: 10.0, text: "\u{301}".into(), font: Rc::from("Times") });
+        all.extend(glyphs("be", 100.0, 100.0, 10.0));
+        all.push(Glyph { x: 106.0, y: 99.0, width: 0.0, size: 10.0, text: "\u{301}".into(), font: Rc::from("Times") });
         let refs: Vec<&Glyph> = all.iter().collect();
         assert_eq!(texts(&lines(&refs, false)), vec!["1.1", "Tiêu chí be\u{301}"]);
         assert_eq!(texts(&lines(&refs, true)), vec!["1.1", "Tiêu chí", "be\u{301}"]);
