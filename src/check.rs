@@ -35,7 +35,8 @@ pub fn report(
     checker.missing_values();
     checker.duplicate_codes();
     let mut findings = checker.findings;
-    findings.extend(table.notes.iter().chain(&document.notes).map(|note| info("unreadable_value", note)));
+    findings.extend(table.notes.iter().map(|note| info("unreadable_value", note)));
+    findings.extend(document.notes.iter().map(|note| info("extraction_note", note)));
 
     let criteria = tree
         .nodes

@@ -30,7 +30,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Kiểm tra các tệp hoặc thư mục (duyệt đệ quy); ghi NDJSON, mỗi tài liệu một dòng, theo thứ tự đường dẫn.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Xuất lại toàn bộ kết quả đã lưu trong tệp trạng thái, theo thứ tự đường dẫn.
     Export(ExportArgs),
 }
@@ -189,7 +189,7 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Export(args) => export(args),
     };
     result.unwrap_or_else(|e| {

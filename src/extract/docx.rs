@@ -191,6 +191,9 @@ struct DocumentReader<'b> {
     prose_runs: Vec<Run>,
     tables_opened: usize,
     page: u32,
+    /// Whether Word recorded where its pages broke. Without that, page numbers
+    /// would be guesses (a table on page 5 reported as page 1), so none are given.
+    pages_rendered: bool,
     paragraph_style: Option<String>,
     run_style: Option<String>,
     run_font: Option<String>,
@@ -214,6 +217,7 @@ impl<'b> DocumentReader<'b> {
             prose_runs: Vec::new(),
             tables_opened: 0,
             page: 1,
+            pages_rendered: false,
             paragraph_style: None,
             run_style: None,
             run_font: None,
@@ -266,6 +270,11 @@ impl<'b> DocumentReader<'b> {
             buf.clear();
         }
         self.finish_prose_paragraph();
+        if !self.pages_rendered {
+            let rows = self.tables.iter_mut().flat_map(|(_, t)| t.rows.iter_mut());
+            rows.for_each(|row| row.location.page = None);
+            self.prose.iter_mut().for_each(|p| p.page = None);
+        }
         let notes = Vec::new();
         let mut tables = self.tables;
         tables.sort_by_key(|(index, _)| *index);
@@ -357,7 +366,10 @@ impl<'b> DocumentReader<'b> {
                     self.push_text("\n");
                 }
             }
-            "lastRenderedPageBreak" => self.page += 1,
+            "lastRenderedPageBreak" => {
+                self.page += 1;
+                self.pages_rendered = true;
+            }
             "noBreakHyphen" => self.push_text("-"),
             // Kept as U+00AD: in TCVN3 text this byte is the letter ư, which
             // the text stage decodes before it drops real soft hyphens.
@@ -518,7 +530,8 @@ mod tests {
         let third = &table.rows[2];
         assert_eq!(third.cells[1].vmerge, VerticalMerge::Continue);
         assert_eq!(third.cells[2].raw_text(), "a & b\nc");
-        assert_eq!(third.location, Location { table: 1, row: 3, page: Some(1), sheet: None });
+        // No page breaks rendered by Word: pages are unknown rather than guessed.
+        assert_eq!(third.location, Location { table: 1, row: 3, page: None, sheet: None });
     }
 
     #[test]
