@@ -433,7 +433,7 @@ fn remember(state: &State, outcome: &Outcome) -> anyhow::Result<()> {
             path: &outcome.path,
             stamp,
             sha256: &outcome.sha256,
-            status: outcome_status_name(outcome.status),
+            status: outcome.status.name(),
             findings: outcome.findings,
             error_findings: outcome.error_findings,
             json: &outcome.json,
@@ -445,15 +445,6 @@ fn remember(state: &State, outcome: &Outcome) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-fn outcome_status_name(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "ok",
-        Status::NoTable => "no_table",
-        Status::Unsupported => "unsupported",
-        Status::Error => "error",
-    }
 }
 
 /// Hands out item indices to workers, never further than `window` past the

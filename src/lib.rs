@@ -29,5 +29,6 @@ pub mod table;
 pub mod text;
 pub mod tree;
 
-/// Version recorded in every output object and in the nightly state.
-pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+/// Version recorded in every output object and in the nightly state: the
+/// package version plus a hash of the sources it was built from (`build.rs`).
+pub const TOOL_VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "+", env!("PARCHECK_BUILD_ID"));

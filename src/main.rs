@@ -193,6 +193,13 @@ fn main() -> ExitCode {
         Command::Export(args) => export(args),
     };
     result.unwrap_or_else(|e| {
+        // A reader that stopped early (`parcheck check … | head`) is not a failure.
+        let closed_pipe = e.chain().any(|cause| {
+            cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if closed_pipe {
+            return ExitCode::SUCCESS;
+        }
         // A batch that cannot run (unwritable output, unusable state file) is not "processed".
         eprintln!("parcheck: {e:#}");
         ExitCode::from(EXIT_USAGE)

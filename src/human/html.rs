@@ -126,23 +126,6 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-fn status_class(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "ok",
-        Status::NoTable => "no_table",
-        Status::Unsupported => "unsupported",
-        Status::Error => "error",
-    }
-}
-
-fn severity_class(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
-}
-
 fn table_kind_label(kind: TableKind) -> &'static str {
     match kind {
         TableKind::SelfAssessment => "Tự đánh giá",
@@ -199,7 +182,7 @@ fn render_document(d: &DocumentReport, index: usize) -> String {
         h,
         "<section class=\"doc rank-{}\" id=\"doc-{index}\">\n<h2><span class=\"badge st-{}\">{}</span> {}</h2>",
         rank(d),
-        status_class(d.status),
+        d.status.name(),
         status_label(d.status),
         escape(&d.source.path)
     );
@@ -258,7 +241,7 @@ fn render_findings(h: &mut String, findings: &[Finding]) {
         let _ = writeln!(
             h,
             "<tr class=\"finding sev-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            severity_class(f.severity),
+            f.severity.name(),
             severity_label(f.severity),
             escape(f.code.as_deref().unwrap_or("")),
             escape(kind_label(&f.kind)),
@@ -302,7 +285,7 @@ fn render_criteria(h: &mut String, d: &DocumentReport) {
     }
     h.push_str("</tr>\n");
     for c in &d.criteria {
-        let row_class = marks.get(&(c.code.as_str(), None)).map(|(s, _)| format!(" class=\"row-{}\"", severity_class(*s)));
+        let row_class = marks.get(&(c.code.as_str(), None)).map(|(s, _)| format!(" class=\"row-{}\"", s.name()));
         let _ = write!(h, "<tr{}><td>{}</td><td>{}</td>", row_class.unwrap_or_default(), escape(&c.code), escape(&c.title));
         let scores = c.scores();
         for col in &d.columns {
@@ -312,7 +295,7 @@ fn render_criteria(h: &mut String, d: &DocumentReport) {
                     let _ = write!(
                         h,
                         "<td class=\"n bad-{}\" title=\"{}\">{value}</td>",
-                        severity_class(*severity),
+                        severity.name(),
                         escape(&messages.join("\n"))
                     );
                 }

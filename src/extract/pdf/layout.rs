@@ -31,17 +31,26 @@ impl Line {
 
 /// A gap wider than this many font sizes with no space glyph in it splits a
 /// line into separate chunks (side-by-side blocks of a letterhead).
-const CHUNK_GAP: f32 = 2.5;
+pub(super) const CHUNK_GAP: f32 = 2.5;
 /// A gap wider than this many font sizes is a word break.
 const WORD_GAP: f32 = 0.2;
 
-fn is_mark(glyph: &Glyph) -> bool {
+pub(super) fn is_mark(glyph: &Glyph) -> bool {
     !glyph.text.is_empty() && glyph.text.chars().all(is_combining_mark)
 }
 
 /// Groups glyphs into lines in reading order (top to bottom, left to right).
 /// With `split_chunks`, a line is also cut at wide gaps.
 pub fn lines(glyphs: &[&Glyph], split_chunks: bool) -> Vec<Line> {
+    let mut out = Vec::new();
+    for row in rows(glyphs) {
+        build_lines(&row, split_chunks, &mut out);
+    }
+    out
+}
+
+/// Groups glyphs by baseline, top to bottom, each group sorted left to right.
+pub fn rows<'a>(glyphs: &[&'a Glyph]) -> Vec<Vec<&'a Glyph>> {
     let mut sorted: Vec<&Glyph> = glyphs.to_vec();
     sorted.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Vec<&Glyph>> = Vec::new();
@@ -55,12 +64,10 @@ pub fn lines(glyphs: &[&Glyph], split_chunks: bool) -> Vec<Line> {
             _ => rows.push(vec![glyph]),
         }
     }
-    let mut out = Vec::new();
-    for mut row in rows {
+    for row in &mut rows {
         row.sort_by(|a, b| a.x.total_cmp(&b.x));
-        build_lines(&row, split_chunks, &mut out);
     }
-    out
+    rows
 }
 
 fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {

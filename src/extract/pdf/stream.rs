@@ -1,0 +1,342 @@
+//! Stream tables: scoring tables drawn without ruling lines. A header line
+//! (possibly wrapped over a few lines) whose phrases classify as code, title
+//! and score headers names the columns; the whitespace gaps of the lines
+//! below it place the boundaries between them; a line with a code or a score
+//! starts a row, any other line continues the row above (a wrapped title).
+
+use std::collections::HashSet;
+
+use super::content::Glyph;
+use super::lattice::{PageCell, PageRow, PageTable};
+use super::layout;
+use crate::code::title_code;
+use crate::grid::{Cell, Row, Run, Table, VerticalMerge};
+use crate::table::header::{find_headers, Role};
+use crate::text::normalize_runs;
+
+/// Most lines a wrapped header cell takes.
+const HEADER_LINES: usize = 3;
+/// Two header lines farther apart than this many font sizes are not one header.
+const HEADER_LEADING: f32 = 2.0;
+/// A gap wider than this many font sizes, with no space glyph in it, separates
+/// two cells' text on one line (word spaces are about a quarter of that).
+const PHRASE_GAP: f32 = 0.6;
+/// A blank band this many font sizes high below a line ends the table.
+const TABLE_GAP: f32 = 2.5;
+/// Column boundary search resolution cap: at most this many bins across the table.
+const MAX_BINS: usize = 4000;
+
+/// Glyphs of one line that belong together: one cell's text on that line.
+struct Phrase<'a> {
+    glyphs: Vec<&'a Glyph>,
+    x0: f32,
+    x1: f32,
+}
+
+impl Phrase<'_> {
+    fn runs(&self) -> Vec<Run> {
+        layout::lines(&self.glyphs, false).into_iter().flat_map(|l| l.runs).collect()
+    }
+}
+
+/// A line of glyphs with its baseline and font size.
+struct TextLine<'a> {
+    glyphs: Vec<&'a Glyph>,
+    baseline: f32,
+    size: f32,
+}
+
+impl TextLine<'_> {
+    fn top(&self) -> f32 {
+        self.baseline - self.size
+    }
+
+    fn phrases(&self) -> Vec<Phrase<'_>> {
+        let mut out: Vec<Phrase> = Vec::new();
+        let mut pending_space = false;
+        for glyph in &self.glyphs {
+            if glyph.is_space() {
+                pending_space = true;
+                continue;
+            }
+            let starts_new = out.last().map_or(true, |last| {
+                let gap = glyph.x - last.x1;
+                !layout::is_mark(glyph)
+                    && (gap > layout::CHUNK_GAP * glyph.size || !pending_space && gap > PHRASE_GAP * glyph.size)
+            });
+            if starts_new {
+                out.push(Phrase { glyphs: Vec::new(), x0: glyph.x, x1: glyph.right() });
+            }
+            let phrase = out.last_mut().expect("a phrase was just pushed");
+            if pending_space && !starts_new {
+                phrase.glyphs.push(&Glyph { text: " ".into(), ..(*glyph).clone() });
+            }
+            phrase.glyphs.push(glyph);
+            phrase.x1 = phrase.x1.max(glyph.right());
+            pending_space = false;
+        }
+        out
+    }
+}
+
+/// A column found from the header: its x-range in the header, role and text.
+struct Column {
+    x0: f32,
+    x1: f32,
+    role: Role,
+    runs: Vec<Run>,
+}
+
+impl Column {
+    fn center(&self) -> f32 {
+        (self.x0 + self.x1) / 2.0
+    }
+}
+
+fn text_lines<'a>(glyphs: &[&'a Glyph]) -> Vec<TextLine<'a>> {
+    layout::rows(glyphs)
+        .into_iter()
+        .filter_map(|glyphs| {
+            let first = glyphs.iter().find(|g| !g.is_space())?;
+            let size = glyphs.iter().map(|g| g.size).fold(0.0, f32::max).max(1.0);
+            Some(TextLine { baseline: first.y, size, glyphs })
+        })
+        .collect()
+}
+
+/// Header phrases of `lines`, merged into columns where they overlap
+/// horizontally (a header cell wrapped over two lines).
+fn header_columns(lines: &[TextLine]) -> Vec<Column> {
+    let mut phrases: Vec<(usize, Phrase)> =
+        lines.iter().enumerate().flat_map(|(l, line)| line.phrases().into_iter().map(move |p| (l, p))).collect();
+    phrases.sort_by(|a, b| a.1.x0.total_cmp(&b.1.x0));
+    let mut groups: Vec<Vec<(usize, Phrase)>> = Vec::new();
+    for (line, phrase) in phrases {
+        match groups.last_mut() {
+            Some(group) if group.iter().any(|(_, p)| phrase.x0 < p.x1) => group.push((line, phrase)),
+            _ => groups.push(vec![(line, phrase)]),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|mut group| {
+            group.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.x0.total_cmp(&b.1.x0)));
+            let mut runs = Vec::new();
+            for (i, (_, phrase)) in group.iter().enumerate() {
+                if i > 0 {
+                    runs.push(Run::plain(" "));
+                }
+                runs.extend(phrase.runs());
+            }
+            let x0 = group.iter().map(|(_, p)| p.x0).fold(f32::MAX, f32::min);
+            let x1 = group.iter().map(|(_, p)| p.x1).fold(f32::MIN, f32::max);
+            Column { x0, x1, role: Role::Other, runs }
+        })
+        .collect()
+}
+
+/// The roles of `columns` read as one header row, if they make a scoring header.
+fn classify(mut columns: Vec<Column>) -> Option<Vec<Column>> {
+    let cells = columns
+        .iter()
+        .enumerate()
+        .map(|(col, c)| Cell { text: normalize_runs(&c.runs), ..Cell::new(col, 1, Vec::new()) })
+        .collect();
+    let table = Table::new(vec![Row { cells, ..Row::default() }]);
+    let header = find_headers(&table).into_iter().next()?;
+    for (column, role) in columns.iter_mut().zip(header.roles) {
+        column.role = role;
+    }
+    Some(columns)
+}
+
+fn score_count(columns: &[Column]) -> usize {
+    columns.iter().filter(|c| matches!(c.role, Role::Score(_))).count()
+}
+
+/// The first header at or below line `from`: its first line, line count and columns.
+/// The fewest lines giving the most score columns win, so the first data row
+/// under a one-line header is not read as part of it.
+fn find_header(lines: &[TextLine], from: usize) -> Option<(usize, usize, Vec<Column>)> {
+    (from..lines.len()).find_map(|first| {
+        let mut best: Option<(usize, Vec<Column>)> = None;
+        for count in 1..=HEADER_LINES.min(lines.len() - first) {
+            let last = &lines[first + count - 1];
+            if count > 1 && last.baseline - lines[first + count - 2].baseline > HEADER_LEADING * last.size {
+                break;
+            }
+            if let Some(columns) = classify(header_columns(&lines[first..first + count])) {
+                if best.as_ref().map_or(true, |(_, b)| score_count(&columns) > score_count(b)) {
+                    best = Some((count, columns));
+                }
+            }
+        }
+        best.map(|(count, columns)| (first, count, columns))
+    })
+}
+
+/// Boundaries between adjacent columns: the middle of the widest x-range,
+/// between their header centres, that the fewest body lines have text in.
+fn boundaries(columns: &[Column], body: &[TextLine]) -> Vec<f32> {
+    let left = columns.iter().map(|c| c.x0).fold(f32::MAX, f32::min);
+    let right = columns.iter().map(|c| c.x1).fold(f32::MIN, f32::max);
+    let bin = ((right - left) / MAX_BINS as f32).max(1.0);
+    let bins = ((right - left) / bin).ceil() as usize + 1;
+    let mut coverage = vec![0u32; bins];
+    let index = |x: f32| (((x - left) / bin).max(0.0) as usize).min(bins - 1);
+    for line in body {
+        for phrase in line.phrases() {
+            for count in &mut coverage[index(phrase.x0)..=index(phrase.x1)] {
+                *count += 1;
+            }
+        }
+    }
+    columns
+        .windows(2)
+        .map(|pair| {
+            let (from, to) = (index(pair[0].center()), index(pair[1].center()));
+            let span = &coverage[from..=to.max(from)];
+            let least = span.iter().copied().min().unwrap_or(0);
+            // Widest run of least-covered bins, as (start, length).
+            let (mut best, mut run_start) = ((0, 0), None);
+            for (i, &count) in span.iter().chain(std::iter::once(&u32::MAX)).enumerate() {
+                match (count == least, run_start) {
+                    (true, None) => run_start = Some(i),
+                    (false, Some(start)) => {
+                        if i - start > best.1 {
+                            best = (start, i - start);
+                        }
+                        run_start = None;
+                    }
+                    _ => {}
+                }
+            }
+            left + (from as f32 + best.0 as f32 + best.1 as f32 / 2.0) * bin
+        })
+        .collect()
+}
+
+/// A row being built: per cell, its first column, span and glyphs.
+struct RowCells<'a> {
+    cells: Vec<(usize, usize, Vec<&'a Glyph>)>,
+}
+
+impl<'a> RowCells<'a> {
+    fn new(width: usize, spans: &[(usize, usize)]) -> Self {
+        let mut cells = Vec::new();
+        let mut col = 0;
+        while col < width {
+            let span = spans.iter().find(|(start, _)| *start == col).map_or(1, |(_, span)| *span);
+            cells.push((col, span, Vec::new()));
+            col += span;
+        }
+        RowCells { cells }
+    }
+
+    fn add(&mut self, col: usize, glyphs: &[&'a Glyph]) {
+        if let Some(cell) = self.cells.iter_mut().find(|(start, span, _)| (*start..start + span).contains(&col)) {
+            cell.2.extend_from_slice(glyphs);
+        }
+    }
+
+    /// The finished row; `rights` are the rightmost text edges of the columns,
+    /// where wrapped lines of a cell broke.
+    fn finish(self, rights: &[f32]) -> PageRow {
+        let cells = self
+            .cells
+            .into_iter()
+            .map(|(col, col_span, glyphs)| {
+                let right = rights[col + col_span - 1];
+                PageCell { col, col_span, vmerge: VerticalMerge::None, runs: layout::join(&layout::lines(&glyphs, false), right) }
+            })
+            .collect();
+        PageRow { cells }
+    }
+}
+
+/// Reads one table from its header on: returns it and the index of the first
+/// line after it.
+fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Column>) -> (PageTable, usize) {
+    let start = first + count;
+    // The body runs until a wide blank band.
+    let mut end = start;
+    while end < lines.len() {
+        let above = if end == start { &lines[first + count - 1] } else { &lines[end - 1] };
+        if lines[end].top() - above.baseline > TABLE_GAP * above.size {
+            break;
+        }
+        end += 1;
+    }
+    let edges = boundaries(&columns, &lines[start..end]);
+    let column_of = |x: f32| edges.iter().take_while(|b| **b <= x).count();
+    let is_score = |col: usize| matches!(columns[col].role, Role::Score(_));
+    let has_code_column = columns.iter().any(|c| c.role == Role::Code);
+
+    let mut rights: Vec<f32> = columns.iter().map(|c| c.x1).collect();
+    let mut rows: Vec<RowCells> = Vec::new();
+    let mut next = start;
+    for line in &lines[start..end] {
+        // (first column, last column, phrase)
+        let placed: Vec<(usize, usize, Phrase)> =
+            line.phrases().into_iter().map(|p| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), p)).collect();
+        // Text running across a score column is prose below the table.
+        if placed.iter().any(|(a, b, _)| a != b && (*a..=*b).any(is_score)) {
+            break;
+        }
+        next += 1;
+        let leading_code = placed.first().is_some_and(|(_, _, p)| title_code(&normalize_runs(&p.runs())).is_some());
+        let starts_row = rows.is_empty()
+            || placed.iter().any(|(a, b, _)| (*a..=*b).any(|c| columns[c].role == Role::Code || is_score(c)))
+            || !has_code_column && leading_code;
+        if starts_row {
+            let spans: Vec<(usize, usize)> = placed.iter().filter(|(a, b, _)| a != b).map(|(a, b, _)| (*a, b - a + 1)).collect();
+            rows.push(RowCells::new(columns.len(), &spans));
+        }
+        let row = rows.last_mut().expect("a row was just started");
+        for (a, b, phrase) in &placed {
+            row.add(*a, &phrase.glyphs);
+            if a == b {
+                rights[*a] = rights[*a].max(phrase.x1);
+            }
+        }
+    }
+    let header_row = PageRow {
+        cells: columns
+            .iter()
+            .enumerate()
+            .map(|(col, c)| PageCell { col, col_span: 1, vmerge: VerticalMerge::None, runs: c.runs.clone() })
+            .collect(),
+    };
+    let bottom = lines[first..next].iter().map(|l| l.baseline).fold(f32::MIN, f32::max);
+    let table = PageTable {
+        top: lines[first].top(),
+        bottom,
+        columns: columns.iter().map(Column::center).collect(),
+        rows: std::iter::once(header_row).chain(rows.into_iter().map(|r| r.finish(&rights))).collect(),
+    };
+    (table, next)
+}
+
+/// Finds the unruled scoring tables among `glyphs`; returns them and the
+/// glyphs left for prose. `skip` marks lines that are no part of any table
+/// (page numbers in the margins).
+pub fn find_tables<'a>(glyphs: &[&'a Glyph], skip: impl Fn(&str, f32) -> bool) -> (Vec<PageTable>, Vec<&'a Glyph>) {
+    let lines: Vec<TextLine> = text_lines(glyphs)
+        .into_iter()
+        .filter(|l| {
+            let text: String = layout::lines(&l.glyphs, false).iter().map(|l| l.text()).collect();
+            !skip(&text, l.baseline)
+        })
+        .collect();
+    let mut tables = Vec::new();
+    let mut used: HashSet<*const Glyph> = HashSet::new();
+    let mut from = 0;
+    while let Some((first, count, columns)) = find_header(&lines, from) {
+        let (table, next) = read_table(&lines, first, count, columns);
+        used.extend(lines[first..next].iter().flat_map(|l| l.glyphs.iter().map(|g| *g as *const Glyph)));
+        tables.push(table);
+        from = next;
+    }
+    let rest = glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect();
+    (tables, rest)
+}
