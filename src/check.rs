@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::grid::{Document, Location};
 use crate::number::format_vi;
+use crate::pipeline::Options;
 use crate::prose::ProseFacts;
 use crate::report::{
     Column, ColumnValues, Criterion, DocumentReport, Finding, Metadata, Scores, Severity, Source, Status, TableKind,
@@ -22,10 +23,10 @@ pub fn report(
     tree: &CriteriaTree,
     prose: ProseFacts,
     document: &Document,
-    tolerance: Decimal,
+    options: &Options,
 ) -> DocumentReport {
     let recalculated = recalculate(tree);
-    let mut checker = Checker { table, tree, tolerance, findings: Vec::new(), seen: HashSet::new() };
+    let mut checker = Checker { table, tree, tolerance: options.tolerance, findings: Vec::new(), seen: HashSet::new() };
     checker.sum_mismatches();
     checker.exceeding_max();
     if let Some((column, stated)) = prose.stated_total {
@@ -37,6 +38,8 @@ pub fn report(
     let mut findings = checker.findings;
     findings.extend(table.notes.iter().map(|note| info("unreadable_value", note)));
     findings.extend(document.notes.iter().map(|note| info("extraction_note", note)));
+    let framework = crate::framework::check(options.framework.as_deref(), table, tree, &prose, &recalculated);
+    findings.extend(framework.findings);
 
     let criteria = tree
         .nodes
@@ -83,6 +86,7 @@ pub fn report(
             report_number: prose.report_number,
             report_date: prose.report_date,
             stated_rating: prose.rating,
+            framework: framework.catalog.map(|c| c.id.clone()),
         },
         tool_version: crate::TOOL_VERSION.to_owned(),
     }

@@ -8,7 +8,8 @@
 //! 3. [`text`] — normalize every run of text once (encodings, NFC, debris).
 //! 4. [`table`] — find the scoring table, assign column roles, classify rows.
 //! 5. [`tree`] — build the criteria tree (parents, effective values, leaves).
-//! 6. [`check`] — recompute sums and raise the contract's findings.
+//! 6. [`check`] — recompute sums and raise the contract's findings; [`framework`]
+//!    adds findings against the criteria catalog the table follows, if any.
 //! 7. [`report`] — the contract's JSON document object.
 //!
 //! [`pipeline`] runs the stages for one file; [`batch`] runs many in parallel.
@@ -17,6 +18,7 @@ pub mod batch;
 pub mod check;
 pub mod code;
 pub mod extract;
+pub mod framework;
 pub mod grid;
 pub mod human;
 pub mod number;

@@ -49,6 +49,9 @@ struct CheckArgs {
     /// Chênh lệch lớn nhất không coi là sai (ví dụ 0.005 hoặc 0,005).
     #[arg(long, value_name = "DEC", default_value = "0.005", value_parser = parse_tolerance)]
     tolerance: Decimal,
+    /// Đối chiếu với bộ tiêu chí này (mã trong schemas/catalogs) thay vì bộ tự nhận ra.
+    #[arg(long, value_name = "ID", value_parser = parse_framework)]
+    framework: Option<String>,
     /// Thoát với mã 1 nếu có phát hiện mức lỗi.
     #[arg(long)]
     fail_on_findings: bool,
@@ -134,6 +137,16 @@ fn parse_tolerance(text: &str) -> Result<Decimal, String> {
     Ok(value)
 }
 
+fn parse_framework(id: &str) -> Result<String, String> {
+    match parcheck::framework::find(id) {
+        Some(catalog) => Ok(catalog.id.clone()),
+        None => {
+            let known: Vec<&str> = parcheck::framework::catalogs().iter().map(|c| c.id.as_str()).collect();
+            Err(format!("không có bộ tiêu chí '{id}'; các bộ có sẵn: {}", known.join(", ")))
+        }
+    }
+}
+
 fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
         Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| format!("không tạo được {}", path.display()))?)),
@@ -142,7 +155,7 @@ fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = Options { limits: args.limits.limits(), tolerance: args.tolerance };
+    let options = Options { limits: args.limits.limits(), tolerance: args.tolerance, framework: args.framework };
     let inputs = match batch::collect_inputs(&args.paths, &options.limits) {
         Ok(inputs) => inputs,
         Err(missing) => {

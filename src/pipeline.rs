@@ -19,11 +19,13 @@ pub struct Options {
     pub limits: Limits,
     /// Largest difference between a stated and a recalculated value that is not a finding.
     pub tolerance: Decimal,
+    /// Check every table against this framework catalog instead of the one it resembles.
+    pub framework: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3) }
+        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None }
     }
 }
 
@@ -110,5 +112,5 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         return report;
     };
     let criteria_tree = tree::build(&scoring);
-    check::report(source, &scoring, &criteria_tree, prose_facts, document, options.tolerance)
+    check::report(source, &scoring, &criteria_tree, prose_facts, document, options)
 }

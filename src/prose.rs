@@ -164,10 +164,11 @@ fn rating_label(folded: &str) -> &'static str {
 /// town, city), sở (department).
 fn unit_level(unit: &str) -> &'static str {
     let folded = fold(unit);
-    if folded.contains("thi tran") || folded.contains(" xa ") || folded.contains("phuong") {
-        "xã"
-    } else if folded.contains("huyen") || folded.contains("thi xa") || folded.contains("thanh pho") {
+    // "thị xã" (a town at district level) must be tested before "xã" (a commune).
+    if folded.contains("huyen") || folded.contains("thi xa") || folded.contains("thanh pho") {
         "huyện"
+    } else if folded.contains("thi tran") || folded.contains(" xa ") || folded.contains("phuong") {
+        "xã"
     } else {
         "sở"
     }
@@ -226,7 +227,8 @@ mod tests {
 
     #[test]
     fn report_number_and_date() {
-        let facts = read(&document(&["Số: 224/BC-UBND", "Bỉm Sơn, ngày 26 tháng 11 năm 2018"]));
+        let facts = read(&document(&["Số: 224/BC-UBND", "Bỉm Sơn, ngày 26 tháng 11 năm 2018", "UBND thị xã Bỉm Sơn báo cáo"]));
+        assert_eq!(facts.unit_level.as_deref(), Some("huyện"));
         assert_eq!(facts.report_number.as_deref(), Some("224/BC-UBND"));
         assert_eq!(facts.report_date.as_deref(), Some("26/11/2018"));
     }

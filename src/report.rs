@@ -212,6 +212,9 @@ pub struct Metadata {
     pub report_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub stated_rating: Option<String>,
+    /// Id of the criteria catalog the table was matched to (`schemas/catalogs/`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub framework: Option<String>,
 }
 
 /// One output object per input document.

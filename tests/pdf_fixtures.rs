@@ -1,7 +1,8 @@
 //! Generated PDF fixtures (built with lopdf's writer, no files committed):
 //! a table over three pages with repeated header and a row broken by the page
 //! break, a Type0/Identity-H font with ToUnicode, a Form XObject holding the
-//! table, an image-only page, a truncated file.
+//! table, an image-only page, an encrypted file, a truncated file, and an
+//! unruled (stream-mode) table over two pages.
 
 use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
 use parcheck::extract::{pdf, Budget, ExtractError, Limits};
@@ -203,4 +204,102 @@ fn page_limit_is_enforced() {
     let bytes = build((0..3).map(|_| PageSpec { content: text(40.0, 40.0, "x"), xobjects: Vec::new() }).collect(), false);
     let limits = Limits { max_pages: 2, ..Limits::default() };
     assert!(matches!(pdf::extract(&bytes, &mut Budget::new(limits)), Err(ExtractError::LimitExceeded(_))));
+}
+
+/// Lines of an unruled table as Excel prints it without gridlines: each cell's
+/// text at its column, wrapped lines 12pt apart, no ruling segments.
+fn borderless(rows: &[Vec<&str>], top: f32) -> (String, f32) {
+    const X: [f32; 4] = [45.0, 95.0, 310.0, 370.0];
+    let mut out = String::new();
+    let mut y = top;
+    for row in rows {
+        let height = row.iter().map(|c| c.split('\n').count()).max().unwrap_or(1);
+        for (c, cell) in row.iter().enumerate() {
+            for (l, line) in cell.split('\n').enumerate() {
+                out += &text(X[c], y + 12.0 * l as f32, line);
+            }
+        }
+        y += 12.0 * height as f32 + 4.0;
+    }
+    (out, y)
+}
+
+fn borderless_report(wrong_total: bool) -> Vec<u8> {
+    let header = vec!["STT", "Tieu chi", "Diem\nchuan", "Diem tu\ndanh gia"];
+    let page1 = vec![
+        header.clone(),
+        vec!["I", "CONG TAC CHI DAO, DIEU HANH", "4", "3,5"],
+        vec!["1", "Ke hoach cai cach hanh chinh", "2", "1,5"],
+        vec!["1.1", "Ban hanh ke hoach cai cach hanh chinh\nnam dung thoi han quy dinh", "1", "1"],
+        vec!["1.2", "Muc do hoan thanh ke hoach", "1", "0,5"],
+    ];
+    let page2 = vec![
+        header,
+        vec!["2", "Bao cao dinh ky va dot xuat\nve cai cach hanh chinh", "2", "2"],
+        vec!["", "TONG CONG", "4", if wrong_total { "4" } else { "3,5" }],
+    ];
+    let (table1, _) = borderless(&page1, 120.0);
+    let (table2, end) = borderless(&page2, 40.0);
+    let pages = [
+        format!("{}{}", text(40.0, 60.0, "Tong so diem tu danh gia la: 3,5 diem"), table1),
+        format!("{table2}{}{}", text(300.0, end + 40.0, "GIAM DOC"), text(290.0, 820.0, "2")),
+    ];
+    build(pages.into_iter().map(|content| PageSpec { content, xobjects: Vec::new() }).collect(), false)
+}
+
+#[test]
+fn borderless_table_over_two_pages() {
+    let document = read(&borderless_report(false)).unwrap();
+    assert_eq!(document.tables.len(), 1);
+    assert_eq!(
+        grid(&document),
+        vec![
+            vec!["STT", "Tieu chi", "Diem chuan", "Diem tu danh gia"],
+            vec!["I", "CONG TAC CHI DAO, DIEU HANH", "4", "3,5"],
+            vec!["1", "Ke hoach cai cach hanh chinh", "2", "1,5"],
+            vec!["1.1", "Ban hanh ke hoach cai cach hanh chinh nam dung thoi han quy dinh", "1", "1"],
+            vec!["1.2", "Muc do hoan thanh ke hoach", "1", "0,5"],
+            vec!["2", "Bao cao dinh ky va dot xuat ve cai cach hanh chinh", "2", "2"],
+            vec!["", "TONG CONG", "4", "3,5"],
+        ]
+    );
+    let pages: Vec<_> = document.tables[0].rows.iter().map(|r| r.location.page).collect();
+    assert_eq!(pages, vec![Some(1), Some(1), Some(1), Some(1), Some(1), Some(2), Some(2)]);
+    let prose: Vec<_> = document.prose.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(prose, vec!["Tong so diem tu danh gia la: 3,5 diem", "GIAM DOC"]);
+}
+
+#[test]
+fn borderless_table_is_checked() {
+    let options = parcheck::pipeline::Options::default();
+    let good = serde_json::to_value(parcheck::pipeline::check_bytes("ok.pdf", &borderless_report(false), &options)).unwrap();
+    assert_eq!(good["status"], "ok", "{good:#}");
+    let codes: Vec<_> = good["criteria"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap_or("").to_owned()).collect();
+    assert_eq!(codes, vec!["I", "1", "1.1", "1.2", "2", "TOTAL"], "{good:#}");
+    assert_eq!(good["criteria"][3]["self_score"], serde_json::json!(0.5), "{good:#}");
+    let bad = serde_json::to_value(parcheck::pipeline::check_bytes("bad.pdf", &borderless_report(true), &options)).unwrap();
+    let findings = bad["findings"].as_array().unwrap();
+    assert!(good["findings"].as_array().unwrap().is_empty(), "{good:#}");
+    assert!(findings.iter().any(|f| f.to_string().contains("TOTAL")), "{bad:#}");
+}
+
+#[test]
+fn encrypted_file_is_unsupported() {
+    let plain = build(vec![PageSpec { content: text(40.0, 40.0, "Bao cao"), xobjects: Vec::new() }], false);
+    let mut doc = PdfDocument::load_mem(&plain).unwrap();
+    // Standard security handler, RC4 128-bit, with hashes no empty password opens.
+    let encrypt = doc.add_object(dictionary! {
+        "Filter" => "Standard", "V" => 2, "R" => 3, "Length" => 128, "P" => -3904,
+        "O" => Object::string_literal(vec![0x4f; 32]), "U" => Object::string_literal(vec![0x55; 32]),
+    });
+    doc.trailer.set("Encrypt", encrypt);
+    doc.trailer.set("ID", vec![Object::string_literal(vec![1; 16]), Object::string_literal(vec![1; 16])]);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    match read(&bytes) {
+        Err(ExtractError::Unsupported(message)) => assert!(message.contains("mã hóa")),
+        other => panic!("expected unsupported, got {other:?}"),
+    }
+    let report = parcheck::pipeline::check_bytes("locked.pdf", &bytes, &parcheck::pipeline::Options::default());
+    assert_eq!(serde_json::to_value(report).unwrap()["status"], "unsupported");
 }

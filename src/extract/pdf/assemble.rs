@@ -2,8 +2,9 @@
 //! header rows dropped, rows split by the page break joined), the remaining
 //! text becomes prose paragraphs, page numbers are dropped.
 
-use super::content::Page;
+use super::content::{Glyph, Page};
 use super::lattice::{self, PageRow, PageTable};
+use super::stream;
 use super::layout::{self, Line};
 use crate::extract::{Budget, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -75,12 +76,15 @@ pub fn merge_split_row(row: &mut PageRow, fragment: &PageRow) -> bool {
 
 impl Assembler {
     pub fn add_page(&mut self, page: &Page, budget: &mut Budget) -> ExtractResult<()> {
-        let (tables, rest) = lattice::find_tables(&page.segments, &page.glyphs);
+        let (mut tables, rest) = lattice::find_tables(&page.segments, &page.glyphs);
         let band = page.height * MARGIN_BAND;
-        let lines: Vec<Line> = lattice::prose_lines(&page.glyphs, &rest)
-            .into_iter()
-            .filter(|l| !(is_page_number(&l.text()) && (l.baseline < band || l.baseline > page.height - band)))
-            .collect();
+        let is_artefact = |text: &str, baseline: f32| is_page_number(text) && (baseline < band || baseline > page.height - band);
+        let mut rest: Vec<&Glyph> = rest.iter().filter_map(|i| page.glyphs.get(*i)).collect();
+        // Ruled tables are preferred; a page without any is searched for an unruled one.
+        if tables.is_empty() {
+            (tables, rest) = stream::find_tables(&rest, is_artefact);
+        }
+        let lines: Vec<Line> = layout::lines(&rest, true).into_iter().filter(|l| !is_artefact(&l.text(), l.baseline)).collect();
         for (index, table) in tables.iter().enumerate() {
             budget.spend_cells(table.rows.iter().map(|r| r.cells.len()).sum())?;
             let continues = index == 0 && self.open && !lines.iter().any(|l| l.baseline < table.top);

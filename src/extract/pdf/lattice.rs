@@ -2,7 +2,7 @@
 //! cells found where a boundary line is missing between two grid cells.
 
 use super::content::{Glyph, Segment};
-use super::layout::{self, Line};
+use super::layout;
 use crate::grid::{Run, VerticalMerge};
 
 /// Positions closer than this (points) are the same line.
@@ -40,11 +40,13 @@ impl PageRow {
     }
 }
 
-/// A table on one page: its box, column edges and rows.
+/// A table on one page: its box, columns and rows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageTable {
     pub top: f32,
     pub bottom: f32,
+    /// Column positions that recognise the same table on the next page: the
+    /// edges of a ruled table, the header centres of an unruled one.
     pub columns: Vec<f32>,
     pub rows: Vec<PageRow>,
 }
@@ -199,12 +201,6 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
         row.cells.sort_by_key(|c| c.col);
     }
     Some(PageTable { top: ys[0], bottom: ys[rows], columns: xs, rows: page_rows })
-}
-
-/// The lines of prose glyphs, for callers that need them with the tables.
-pub fn prose_lines(glyphs: &[Glyph], indices: &[usize]) -> Vec<Line> {
-    let refs: Vec<&Glyph> = indices.iter().filter_map(|i| glyphs.get(*i)).collect();
-    layout::lines(&refs, true)
 }
 
 #[cfg(test)]

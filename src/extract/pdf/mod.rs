@@ -1,6 +1,7 @@
 //! PDF extractor: interprets each page's content stream into positioned
 //! glyphs and ruling segments ([`content`], [`font`], [`cmap`]), rebuilds
-//! ruled tables ([`lattice`]) and lines ([`layout`]), and joins the pages
+//! ruled tables ([`lattice`]), unruled ones from their header ([`stream`])
+//! and lines ([`layout`]), and joins the pages
 //! into one grid ([`assemble`]).
 
 mod assemble;
@@ -9,6 +10,7 @@ mod content;
 mod font;
 mod lattice;
 mod layout;
+mod stream;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 

@@ -46,34 +46,32 @@ struct TextLine<'a> {
     size: f32,
 }
 
-impl TextLine<'_> {
+impl<'a> TextLine<'a> {
     fn top(&self) -> f32 {
         self.baseline - self.size
     }
 
-    fn phrases(&self) -> Vec<Phrase<'_>> {
+    fn phrases(&self) -> Vec<Phrase<'a>> {
         let mut out: Vec<Phrase> = Vec::new();
-        let mut pending_space = false;
-        for glyph in &self.glyphs {
+        let mut space: Option<&Glyph> = None;
+        for &glyph in &self.glyphs {
             if glyph.is_space() {
-                pending_space = true;
+                space = Some(glyph);
                 continue;
             }
-            let starts_new = out.last().map_or(true, |last| {
-                let gap = glyph.x - last.x1;
-                !layout::is_mark(glyph)
-                    && (gap > layout::CHUNK_GAP * glyph.size || !pending_space && gap > PHRASE_GAP * glyph.size)
-            });
-            if starts_new {
-                out.push(Phrase { glyphs: Vec::new(), x0: glyph.x, x1: glyph.right() });
+            let gap = out.last().map_or(f32::MAX, |last| glyph.x - last.x1);
+            let joins = layout::is_mark(glyph)
+                || gap <= layout::CHUNK_GAP * glyph.size && (space.is_some() || gap <= PHRASE_GAP * glyph.size);
+            match out.last_mut() {
+                Some(phrase) if joins => {
+                    // The space glyph keeps the word break for the line builder.
+                    phrase.glyphs.extend(space);
+                    phrase.glyphs.push(glyph);
+                    phrase.x1 = phrase.x1.max(glyph.right());
+                }
+                _ => out.push(Phrase { glyphs: vec![glyph], x0: glyph.x, x1: glyph.right() }),
             }
-            let phrase = out.last_mut().expect("a phrase was just pushed");
-            if pending_space && !starts_new {
-                phrase.glyphs.push(&Glyph { text: " ".into(), ..(*glyph).clone() });
-            }
-            phrase.glyphs.push(glyph);
-            phrase.x1 = phrase.x1.max(glyph.right());
-            pending_space = false;
+            space = None;
         }
         out
     }
@@ -292,7 +290,7 @@ fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Colum
             let spans: Vec<(usize, usize)> = placed.iter().filter(|(a, b, _)| a != b).map(|(a, b, _)| (*a, b - a + 1)).collect();
             rows.push(RowCells::new(columns.len(), &spans));
         }
-        let row = rows.last_mut().expect("a row was just started");
+        let Some(row) = rows.last_mut() else { continue };
         for (a, b, phrase) in &placed {
             row.add(*a, &phrase.glyphs);
             if a == b {
