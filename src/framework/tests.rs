@@ -201,7 +201,7 @@ fn prose(level: &str, year: i32, rating: Option<&str>) -> ProseFacts {
 fn run(table: &ScoringTable, prose: &ProseFacts) -> Outcome {
     let tree = crate::tree::build(table);
     let recalculated = crate::check::recalculate(&tree);
-    check(table, &tree, prose, &recalculated)
+    check(None, table, &tree, prose, &recalculated)
 }
 
 fn kinds<'a>(outcome: &'a Outcome, kind: &str) -> Vec<&'a Finding> {
@@ -449,4 +449,14 @@ fn an_unknown_criterion_is_reported_against_a_complete_catalog() {
     assert!(unknown[0].message.starts_with(
         "Tiêu chí 7.6 (bảng 1, dòng 200): không có trong bộ tiêu chí thanh-hoa-2021-xa"
     ));
+}
+
+#[test]
+fn an_explicit_framework_is_used_even_when_the_prose_points_elsewhere() {
+    let table = seed_000_like();
+    let tree = crate::tree::build(&table);
+    let recalculated = crate::check::recalculate(&tree);
+    // The prose says 2023, for which no catalog exists; `--framework` overrides it.
+    let outcome = check(Some("thanh-hoa-2021-xa"), &table, &tree, &prose("xã", 2023, None), &recalculated);
+    assert_eq!(outcome.catalog.map(|c| c.id.as_str()), Some("thanh-hoa-2021-xa"));
 }
