@@ -184,7 +184,9 @@ fn boundaries(columns: &[Column], body: &[TextLine]) -> Vec<f32> {
     let index = |x: f32| (((x - left) / bin).max(0.0) as usize).min(bins - 1);
     for line in body {
         for phrase in line.phrases() {
-            for count in &mut coverage[index(phrase.x0)..=index(phrase.x1)] {
+            // Glyphs drawn right to left (negative widths) give x1 < x0.
+            let (a, b) = (index(phrase.x0), index(phrase.x1));
+            for count in &mut coverage[a.min(b)..=a.max(b)] {
                 *count += 1;
             }
         }
