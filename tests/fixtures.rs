@@ -215,6 +215,9 @@ fixture_tests! {
     codes_mixed_docx => "codes_mixed.docx",
     codes_mixed_tcvn3_docx => "codes_mixed_tcvn3.docx",
     codes_mixed_vni_docx => "codes_mixed_vni.docx",
+    codes_mixed_nfd_docx => "codes_mixed_nfd.docx",
+    codes_mixed_horn_docx => "codes_mixed_horn.docx",
+    codes_mixed_mixed_runs_docx => "codes_mixed_mixed_runs.docx",
     running_number_docx => "running_number.docx",
     remediation_docx => "remediation.docx",
     appraisal_only_xlsx => "appraisal_only.xlsx",
@@ -223,4 +226,25 @@ fixture_tests! {
     empty_docx => "empty.docx",
     html_page_docx => "html_page.docx",
     legacy_word97_doc => "legacy_word97.doc",
+}
+
+/// The legacy-encoded and damaged twins of `codes_mixed.docx` read, after
+/// normalization, exactly like the clean file: same codes, same titles.
+#[test]
+fn encoding_variants_read_like_their_clean_twin() {
+    let titles = |file: &str| -> Vec<(String, String)> {
+        let report = check(&fixtures().join("docs").join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+        report["criteria"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|c| (c["code"].as_str().unwrap_or("").to_owned(), c["title"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    };
+    let clean = titles("codes_mixed.docx");
+    assert!(clean.len() > 5, "the clean twin has criteria");
+    for variant in ["tcvn3", "vni", "nfd", "horn", "mixed_runs"] {
+        let file = format!("codes_mixed_{variant}.docx");
+        assert_eq!(titles(&file), clean, "{file}");
+    }
 }
