@@ -4,7 +4,7 @@
 #   parcheck (process)   the release binary, `parcheck check FILE`, process start included
 #   parcheck (in-proc)   `pipeline::check_bytes` on bytes in memory, from the criterion
 #                        bench `benches/extract.rs` (its `<format>/pipeline/<file>` median)
-#   python-docx          `python3 -c ...` per .docx: open it and read the text of every
+#   python-docx          `python3 -c ...` (the interpreter, not a shim) per .docx: open it and read the text of every
 #                        table cell (nested tables too), process start and imports included
 #   openpyxl             `python3 -c ...` per .xlsx: load_workbook(read_only=True,
 #                        data_only=True) and read every cell of every sheet, same
@@ -13,9 +13,9 @@
 #   DIR defaults to ../shared/samples/docs, or fixtures/samples when that is absent.
 #   Needs: hyperfine, python3 with python-docx and openpyxl
 #          (apt-get install hyperfine; pip install python-docx openpyxl).
-#   Env:   RUNS (hyperfine runs per command, default 15), SKIP_CRITERION=1 to reuse
-#          nothing and skip the in-process column, OUT (raw results, default
-#          target/compare_python).
+#   Env:   RUNS (hyperfine runs per command, default 15), SKIP_CRITERION=1 to keep
+#          the criterion results of the previous run (in-process column), OUT (raw
+#          results, default target/compare_python).
 # Prints the machine, a per-file table and the per-format medians with ratios.
 set -euo pipefail
 
@@ -26,13 +26,16 @@ elif [ -d ../shared/samples/docs ]; then DIR="$(cd ../shared/samples/docs && pwd
 else DIR="$ROOT/fixtures/samples"; fi
 RUNS="${RUNS:-15}"
 OUT="${OUT:-$ROOT/target/compare_python}"
-rm -rf "$OUT"; mkdir -p "$OUT/hyperfine"
+rm -rf "$OUT/hyperfine"; mkdir -p "$OUT/hyperfine"
 
 for tool in hyperfine python3 cargo; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
 python3 -c 'import docx, openpyxl' 2>/dev/null \
   || { echo "missing python packages: pip install python-docx openpyxl" >&2; exit 2; }
+# The interpreter itself, not a wrapper such as a pyenv shim (which adds ~100 ms
+# of bash to every start and would flatter parcheck).
+PY="$(python3 -c 'import sys; print(sys.executable)')"
 
 shopt -s nullglob
 DOCX=("$DIR"/*.docx); XLSX=("$DIR"/*.xlsx)
@@ -61,7 +64,7 @@ wb.close()'
   echo "nproc: $(nproc)"
   lscpu | head -15
   echo "rustc: $(rustc --version)"
-  echo "python: $(python3 --version 2>&1), python-docx $(python3 -c 'import importlib.metadata as m; print(m.version("python-docx"))'), openpyxl $(python3 -c 'import openpyxl; print(openpyxl.__version__)')"
+  echo "python: $PY, $($PY --version 2>&1), python-docx $(python3 -c 'import importlib.metadata as m; print(m.version("python-docx"))'), openpyxl $(python3 -c 'import openpyxl; print(openpyxl.__version__)')"
   echo "hyperfine: $(hyperfine --version)"
   echo "files: $DIR (${#DOCX[@]} docx, ${#XLSX[@]} xlsx)"
 } | tee "$OUT/machine.txt"
@@ -80,18 +83,18 @@ fi
 echo "== hyperfine (process per document, $RUNS runs each)" >&2
 # Python start-up alone, for reading the figures below.
 hyperfine -N --warmup 2 --runs "$RUNS" --style none --export-json "$OUT/hyperfine/_baseline.json" \
-  -n python-start "python3 -c pass" \
-  -n python-import-docx "python3 -c 'import docx'" \
-  -n python-import-openpyxl "python3 -c 'import openpyxl'" >/dev/null
+  -n python-start "$PY -c pass" \
+  -n python-import-docx "$PY -c 'import docx'" \
+  -n python-import-openpyxl "$PY -c 'import openpyxl'" >/dev/null
 for f in "${DOCX[@]}"; do
   hyperfine -N --warmup 2 --runs "$RUNS" --style none --export-json "$OUT/hyperfine/$(basename "$f").json" \
     -n parcheck "$BIN check '$f'" \
-    -n python-docx "python3 -c '$PY_DOCX' '$f'" >/dev/null
+    -n python-docx "$PY -c '$PY_DOCX' '$f'" >/dev/null
 done
 for f in "${XLSX[@]}"; do
   hyperfine -N --warmup 2 --runs "$RUNS" --style none --export-json "$OUT/hyperfine/$(basename "$f").json" \
     -n parcheck "$BIN check '$f'" \
-    -n openpyxl "python3 -c '$PY_XLSX' '$f'" >/dev/null
+    -n openpyxl "$PY -c '$PY_XLSX' '$f'" >/dev/null
 done
 
 python3 - "$OUT" <<'EOF' | tee "$OUT/summary.md"

@@ -28,37 +28,73 @@ pub struct ProseFacts {
 
 static STATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"tong (?:so )?(?:diem|cong)(?P<mid>[^\n]{0,260}?)(?:\bla\b|\bdat\b|:)\s*:?\s*(?P<num>\d{1,3}(?:[.,]\d{1,4})?)\s*(?:/\s*100\s*)?(?:diem|d\b)",
+        r"tong (?:so )?(?:diem|cong)(?P<mid>[^\n]*?)(?:(?-u:\b)la(?-u:\b)|(?-u:\b)dat(?-u:\b)|:)[ ]*:?[ ]*(?P<num>[0-9]{1,3}(?:[.,][0-9]{1,4})?)[ ]*(?:/[ ]*100[ ]*)?(?:diem|d(?-u:\b))",
     )
     .expect("valid regex")
 });
 
+// Names are matched as plain words and their capitals checked in code
+// (`capitalized_words`): Unicode letter classes would make these regexes
+// cost milliseconds to compile in every process.
 static UNIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?P<head>(?i:UBND|Ủy ban nhân dân|Uỷ ban nhân dân))\s+(?P<kind>(?i:thị trấn|thị xã|thành phố|xã|phường|huyện|tỉnh))\s+(?P<name>\p{Lu}[\p{L}]*(?:[ \-]\p{Lu}[\p{L}]*){0,3})",
+        r"(?P<head>(?i:UBND|Ủy ban nhân dân|Uỷ ban nhân dân))\s+(?P<kind>(?i:thị trấn|thị xã|thành phố|xã|phường|huyện|tỉnh))\s+(?P<name>[^\s,.;:()/]+(?:[ \-][^\s,.;:()/]+){0,3})",
     )
     .expect("valid regex")
 });
 
-static DEPARTMENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<name>(?:Sở|Ban|Văn phòng)\s+\p{Lu}[\p{L}]*(?:\s+(?:và\s+)?\p{Lu}[\p{L}]*){0,5})").expect("valid regex")
-});
+/// Provincial departments and agencies that report a PAR Index of their own.
+/// Their names are not title-cased ("Sở Nội vụ"), so they are recognised from
+/// this list on folded text rather than by capital letters.
+const DEPARTMENTS: &[&str] = &[
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tư pháp",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Nông nghiệp và Môi trường",
+    "Sở Giao thông vận tải",
+    "Sở Xây dựng",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Sở Ngoại vụ",
+    "Sở Dân tộc và Tôn giáo",
+    "Ban Dân tộc",
+    "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Ban Quản lý Khu kinh tế Nghi Sơn và các khu công nghiệp",
+];
+
+static FOLDED_DEPARTMENTS: LazyLock<Vec<(String, &'static str)>> =
+    LazyLock::new(|| DEPARTMENTS.iter().map(|name| (fold(name), *name)).collect());
+
+/// The leading words of `name` that start with a capital ("Bút Sơn báo" → "Bút Sơn").
+fn capitalized_words(name: &str) -> Option<String> {
+    let taken: Vec<&str> = name.split(' ').take_while(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+    (!taken.is_empty()).then(|| taken.join(" "))
+}
 
 static YEAR_OF_INDEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:cai cach hanh chinh|cchc|par index)[^\n]{0,60}?nam (?P<year>(?:19|20)\d\d)").expect("valid regex")
+    Regex::new(r"(?:cai cach hanh chinh|cchc|par index)(?P<mid>[^\n]*?)nam (?P<year>(?:19|20)[0-9][0-9])").expect("valid regex")
 });
 
-static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bnam (?P<year>(?:19|20)\d\d)\b").expect("valid regex"));
+static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)nam (?P<year>(?:19|20)[0-9][0-9])(?-u:\b)").expect("valid regex"));
 
 static RATING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"xep loai\s*:?\s*(?P<rating>xuat sac|tot|kha|trung binh|yeu|khong dat|dat)\b").expect("valid regex")
+    Regex::new(r"xep loai[ ]*:?[ ]*(?P<rating>xuat sac|tot|kha|trung binh|yeu|khong dat|dat)(?-u:\b)").expect("valid regex")
 });
 
 static REPORT_NUMBER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"Số\s*:\s*(?P<num>\d+\s*/\s*[A-ZĐ][A-ZĐ\-]*)").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"Số[ ]*:[ ]*(?P<num>[0-9]+[ ]*/[ ]*[A-ZĐ][A-ZĐ\-]*)").expect("valid regex"));
 
 static REPORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"ngay (?P<d>\d{1,2}) thang (?P<m>\d{1,2}) nam (?P<y>(?:19|20)\d\d)").expect("valid regex")
+    Regex::new(r"ngay (?P<d>[0-9]{1,2}) thang (?P<m>[0-9]{1,2}) nam (?P<y>(?:19|20)[0-9][0-9])").expect("valid regex")
 });
 
 pub fn read(document: &Document) -> ProseFacts {
@@ -93,6 +129,10 @@ pub fn read(document: &Document) -> ProseFacts {
 
 fn stated_total(folded: &str) -> Option<(Column, Decimal)> {
     let caps = STATED_TOTAL.captures(folded)?;
+    // The claim is one sentence: "tổng" far from its number is something else.
+    if caps["mid"].len() > 260 {
+        return None;
+    }
     let value = parse_score(&caps["num"])?;
     let column = if caps["mid"].contains("tham dinh") { Column::AppraisalScore } else { Column::SelfScore };
     Some((column, value))
@@ -109,14 +149,25 @@ fn most_common_unit(texts: &[&str]) -> Option<String> {
             if kind == "tỉnh" {
                 continue; // the province issues the framework; it is not the reporting unit
             }
-            let name = format!("UBND {} {}", kind, title_case(&caps["name"]));
+            let Some(words) = capitalized_words(&caps["name"]) else { continue };
+            let name = format!("UBND {} {}", kind, title_case(&words));
             let entry = counts.entry(name).or_insert((0, order));
             entry.0 += 1;
             order += 1;
         }
     }
     let best = counts.into_iter().max_by(|a, b| a.1 .0.cmp(&b.1 .0).then(b.1 .1.cmp(&a.1 .1))).map(|(name, _)| name);
-    best.or_else(|| texts.iter().find_map(|t| DEPARTMENT.captures(t).map(|c| c["name"].to_owned())))
+    best.or_else(|| {
+        texts.iter().find_map(|text| {
+            let folded = fold(text);
+            // The longest name that fits: "Sở Tài nguyên và Môi trường", not a shorter one inside it.
+            FOLDED_DEPARTMENTS
+                .iter()
+                .filter(|(name, _)| folded.contains(name.as_str()))
+                .max_by_key(|(name, _)| name.len())
+                .map(|(_, canonical)| canonical.to_string())
+        })
+    })
 }
 
 /// "BÚT SƠN" → "Bút Sơn"; "Bút Sơn" stays.
@@ -134,7 +185,10 @@ fn title_case(name: &str) -> String {
 }
 
 fn find_year(folded: &[String]) -> Option<i32> {
-    if let Some(year) = folded.iter().find_map(|t| YEAR_OF_INDEX.captures(t).and_then(|c| c["year"].parse().ok())) {
+    let year_of_index = |t: &String| {
+        YEAR_OF_INDEX.captures(t).filter(|c| c["mid"].len() <= 60).and_then(|c| c["year"].parse().ok())
+    };
+    if let Some(year) = folded.iter().find_map(year_of_index) {
         return Some(year);
     }
     let mut counts: HashMap<i32, usize> = HashMap::new();
@@ -223,6 +277,14 @@ mod tests {
         let table = Table::new(vec![Row { cells: vec![cell], ..Default::default() }]);
         let facts = read(&Document { tables: vec![table], ..Default::default() });
         assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(885, 1))));
+    }
+
+    #[test]
+    fn a_department_is_the_unit_when_no_local_government_is_named() {
+        let facts = read(&document(&["Sở Nội vụ báo cáo kết quả tự đánh giá năm 2021"]));
+        assert_eq!(facts.unit.as_deref(), Some("Sở Nội vụ"));
+        let facts = read(&document(&["SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "báo cáo kết quả"]));
+        assert_eq!(facts.unit.as_deref(), Some("Sở Tài nguyên và Môi trường"));
     }
 
     #[test]

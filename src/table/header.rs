@@ -47,16 +47,24 @@ impl Header {
         Column::ALL.into_iter().filter(|c| self.column_of(Role::Score(*c)).is_some()).collect()
     }
 
-    /// Whether `row` repeats this header (a table continued on a new page).
+    /// Whether `row` repeats this header (a table continued on a new page):
+    /// the same text in every column as the header's first row.
     pub fn is_repeated_by(&self, table: &Table, row: &Row) -> bool {
-        let own: Vec<String> = (0..table.width).map(|c| header_text(&table.rows[self.first_row], c)).collect();
-        let theirs: Vec<String> = (0..table.width).map(|c| header_text(row, c)).collect();
-        own.iter().any(|t| !t.is_empty()) && own == theirs
+        let own = &table.rows[self.first_row];
+        (0..table.width).any(|c| !own.text_at(c).is_empty()) && (0..table.width).all(|c| own.text_at(c) == row.text_at(c))
     }
 }
 
+/// Header cells are short; a long text (a criterion's title, evidence) is
+/// never one, and folding it would be wasted work on every data row.
+const LONGEST_HEADER_TEXT: usize = 120;
+
 fn header_text(row: &Row, col: usize) -> String {
-    fold(row.text_at(col))
+    let text = row.text_at(col);
+    if text.len() > LONGEST_HEADER_TEXT {
+        return String::new();
+    }
+    fold(text)
 }
 
 /// Classifies one folded header text.

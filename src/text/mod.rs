@@ -44,15 +44,28 @@ pub fn clean(text: &str) -> String {
     let text = strip_markup(text);
     let repaired: String = text.chars().filter_map(repair_char).collect();
     let latin = latinize_lookalikes(&repaired);
-    let nfc: String = latin.nfc().collect();
-    let mut lines: Vec<String> = Vec::new();
+    // Nearly all text is NFC already; the quick check avoids recomposing it.
+    let nfc: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(latin.chars()) {
+        unicode_normalization::IsNormalized::Yes => latin,
+        _ => latin.nfc().collect::<String>().into(),
+    };
+    let mut out = String::with_capacity(nfc.len());
     for line in nfc.split('\n') {
-        let folded = line.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !folded.is_empty() {
-            lines.push(folded);
+        let mut words = line.split_whitespace().peekable();
+        if words.peek().is_none() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        for (i, word) in words.enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(word);
         }
     }
-    lines.join("\n")
+    out
 }
 
 /// Maps single characters that converters and PDF font maps get wrong;
@@ -234,16 +247,37 @@ fn entity(s: &str) -> Option<(usize, char)> {
 /// lowercase, diacritics removed, đ → d, whitespace folded.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfd() {
+    let mut space_pending = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            space_pending = !out.is_empty();
+            continue;
+        }
+        if space_pending {
+            out.push(' ');
+            space_pending = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         if unicode_normalization::char::is_combining_mark(c) {
             continue;
         }
         match c {
             'đ' | 'Đ' | 'ð' | 'Ð' => out.push('d'),
-            c => out.extend(c.to_lowercase()),
+            c => {
+                // The base letter is the first character of the canonical
+                // decomposition; no NFD buffer is needed for that.
+                let mut base = None;
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    base.get_or_insert(d);
+                });
+                out.extend(base.unwrap_or(c).to_lowercase());
+            }
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 #[cfg(test)]
@@ -292,5 +326,8 @@ mod tests {
     fn fold_removes_accents_and_case() {
         assert_eq!(fold("Điểm  Tự Đánh Giá"), "diem tu danh gia");
         assert_eq!(fold("TỔNG ĐIỂM"), "tong diem");
+        assert_eq!(fold("  Tiêu chí\n thành phần "), "tieu chi thanh phan");
+        let nfd: String = "Ưu tiên".nfd().collect();
+        assert_eq!(fold(&nfd), "uu tien");
     }
 }
