@@ -4,9 +4,11 @@
 //! maxima the unit changed, a stated rating the bands disagree with, and codes
 //! that are missing, duplicated or out of place.
 //!
-//! Codes in the output are never changed: the contract and the acceptance
-//! corpus judge codes as written. A repair is reported (`code_repaired`) and
-//! used only to match the row to its catalog criterion here.
+//! By default codes in the output are never changed: the contract and the
+//! acceptance corpus judge codes as written. A repair is reported
+//! (`code_repaired`) and used only to match the row to its catalog criterion
+//! here; with `--repair-codes` ([`repair_codes`]) it is applied to the table
+//! before the tree is built, so the scores sum under the right criteria.
 //!
 //! Most documents in the wild follow frameworks we have no catalog for, so
 //! when no catalog matches the table well enough there are no findings at all.
@@ -161,6 +163,45 @@ fn similarity(catalog: &Catalog, table: &ScoringTable) -> (usize, usize) {
         })
         .count();
     (found, rows.len())
+}
+
+/// Applies the framework's code repairs to the table (`--repair-codes`), so the
+/// tree and the sums use the codes the titles and positions say, and returns
+/// one `code_repaired` finding per changed row. Without a matching catalog
+/// nothing changes.
+pub fn repair_codes(chosen: Option<&str>, table: &mut ScoringTable, prose: &ProseFacts) -> Vec<Finding> {
+    let Some(catalog) = chosen.and_then(find).or_else(|| select(table, prose)) else {
+        return Vec::new();
+    };
+    let index = CatalogIndex::new(catalog);
+    let repairs: Vec<(usize, usize)> =
+        match_rows(&index, table).into_iter().filter(|m| m.repaired).map(|m| (m.row, m.criterion)).collect();
+    let mut findings = Vec::new();
+    for (row_index, criterion_index) in repairs {
+        let criterion = &catalog.criteria[criterion_index];
+        let row = &mut table.rows[row_index];
+        let written = match &row.code {
+            Some(code) => format!("Mã {code}"),
+            None => "Dòng không ghi mã".to_owned(),
+        };
+        findings.push(finding(
+            "code_repaired",
+            Some(criterion.code.clone()),
+            None,
+            Severity::Info,
+            format!(
+                "{written} ({}): đã sửa thành {} \"{}\" theo tên và vị trí trong bộ tiêu chí {}",
+                describe_location(&row.location),
+                criterion.code,
+                criterion.title,
+                catalog.id
+            ),
+            Some(&row.location),
+        ));
+        row.code = Some(criterion.code.clone());
+        row.kind = RowKind::Criterion;
+    }
+    findings
 }
 
 /// Checks the table against one catalog.

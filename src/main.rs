@@ -52,6 +52,9 @@ struct CheckArgs {
     /// Đối chiếu với bộ tiêu chí này (mã trong schemas/catalogs) thay vì bộ tự nhận ra.
     #[arg(long, value_name = "ID", value_parser = parse_framework)]
     framework: Option<String>,
+    /// Sửa mã tiêu chí ghi sai (tên và vị trí khớp mã khác trong bộ tiêu chí) trước khi cộng điểm.
+    #[arg(long)]
+    repair_codes: bool,
     /// Thoát với mã 1 nếu có phát hiện mức lỗi.
     #[arg(long)]
     fail_on_findings: bool,
@@ -155,7 +158,12 @@ fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
 }
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let options = Options { limits: args.limits.limits(), tolerance: args.tolerance, framework: args.framework };
+    let options = Options {
+        limits: args.limits.limits(),
+        tolerance: args.tolerance,
+        framework: args.framework,
+        repair_codes: args.repair_codes,
+    };
     let inputs = match batch::collect_inputs(&args.paths, &options.limits) {
         Ok(inputs) => inputs,
         Err(missing) => {

@@ -11,7 +11,7 @@ use crate::extract::{self, Budget, ExtractError, Limits};
 use crate::grid::Document;
 use crate::report::{DocumentReport, Source, Status};
 use crate::sniff::{self, Format};
-use crate::{check, prose, table, text, tree};
+use crate::{check, framework, prose, table, text, tree};
 
 /// Settings for checking documents.
 #[derive(Debug, Clone)]
@@ -21,11 +21,15 @@ pub struct Options {
     pub tolerance: Decimal,
     /// Check every table against this framework catalog instead of the one it resembles.
     pub framework: Option<String>,
+    /// Replace codes the framework says are wrong (title and position agree
+    /// with another catalog code) before summing. Off by default: the output
+    /// contract reports codes as written.
+    pub repair_codes: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None }
+        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None, repair_codes: false }
     }
 }
 
@@ -101,7 +105,7 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 /// Runs the table, tree and check stages on an extracted document.
 pub fn analyze(document: &Document, source: Source, options: &Options) -> DocumentReport {
     let prose_facts = prose::read(document);
-    let Some(scoring) = table::find_scoring_table(document) else {
+    let Some(mut scoring) = table::find_scoring_table(document) else {
         let mut report = DocumentReport::failed(
             source,
             Status::NoTable,
@@ -111,6 +115,13 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         report.year = prose_facts.year;
         return report;
     };
+    let repairs = if options.repair_codes {
+        framework::repair_codes(options.framework.as_deref(), &mut scoring, &prose_facts)
+    } else {
+        Vec::new()
+    };
     let criteria_tree = tree::build(&scoring);
-    check::report(source, &scoring, &criteria_tree, prose_facts, document, options)
+    let mut report = check::report(source, &scoring, &criteria_tree, prose_facts, document, options);
+    report.findings.extend(repairs);
+    report
 }

@@ -460,3 +460,24 @@ fn an_explicit_framework_is_used_even_when_the_prose_points_elsewhere() {
     let outcome = check(Some("thanh-hoa-2021-xa"), &table, &tree, &prose("xã", 2023, None), &recalculated);
     assert_eq!(outcome.catalog.map(|c| c.id.as_str()), Some("thanh-hoa-2021-xa"));
 }
+
+#[test]
+fn repairing_codes_places_the_scores_of_the_wrong_4_2_on_4_3_2() {
+    let mut table = seed_001_section_4();
+    let prose = prose("huyện", 2018, None);
+    let written = crate::tree::build(&table);
+    // As written, the second 4.2 is a duplicate and 4.3 misses a child.
+    assert_eq!(written.nodes.iter().filter(|n| n.code == "4.2").count(), 2);
+
+    let findings = repair_codes(None, &mut table, &prose);
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!((findings[0].kind.as_str(), findings[0].code.as_deref()), ("code_repaired", Some("4.3.2")));
+    assert!(findings[0].message.starts_with("Mã 4.2 (bảng 1, dòng 13): đã sửa thành 4.3.2"), "{}", findings[0].message);
+
+    let repaired = crate::tree::build(&table);
+    assert_eq!(repaired.nodes.iter().filter(|n| n.code == "4.2").count(), 1);
+    let parent_of_4_3_2 = repaired.nodes.iter().find(|n| n.code == "4.3.2").and_then(|n| n.parent.as_deref());
+    assert_eq!(parent_of_4_3_2, Some("4.3"));
+    // A second pass finds nothing left to repair.
+    assert!(repair_codes(None, &mut table, &prose).is_empty());
+}
