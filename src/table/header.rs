@@ -27,6 +27,10 @@ pub struct Header {
     /// Number of rows the header spans (1 or 2), plus a column-number row if one follows.
     pub row_count: usize,
     pub roles: Vec<Role>,
+    /// Text of the header's first row per grid column, kept with the header
+    /// because a continuation table (with no header of its own) is read with
+    /// the header of the table before it.
+    pub first_row_texts: Vec<String>,
 }
 
 impl Header {
@@ -49,9 +53,9 @@ impl Header {
 
     /// Whether `row` repeats this header (a table continued on a new page):
     /// the same text in every column as the header's first row.
-    pub fn is_repeated_by(&self, table: &Table, row: &Row) -> bool {
-        let own = &table.rows[self.first_row];
-        (0..table.width).any(|c| !own.text_at(c).is_empty()) && (0..table.width).all(|c| own.text_at(c) == row.text_at(c))
+    pub fn is_repeated_by(&self, row: &Row) -> bool {
+        let own = &self.first_row_texts;
+        own.iter().any(|t| !t.is_empty()) && own.iter().enumerate().all(|(c, text)| row.text_at(c) == text)
     }
 }
 
@@ -163,7 +167,8 @@ pub fn find_headers(table: &Table) -> Vec<Header> {
                 if table.rows.get(i + row_count).is_some_and(is_column_number_row) {
                     row_count += 1;
                 }
-                headers.push(Header { first_row: i, row_count, roles });
+                let first_row_texts = (0..table.width).map(|c| row.text_at(c).to_owned()).collect();
+                headers.push(Header { first_row: i, row_count, roles, first_row_texts });
                 i += row_count;
             }
             None => i += 1,

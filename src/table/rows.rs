@@ -30,7 +30,8 @@ pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec
     let mut last_section: Option<u32> = None;
     for &index in rows {
         let row = &table.rows[index];
-        if row.repeats_as_header && index > header.first_row || header.is_repeated_by(table, row) {
+        // Header rows repeated on a new page (Word's `tblHeader`, or the same texts again).
+        if row.repeats_as_header || header.is_repeated_by(row) {
             continue;
         }
         let code_text = text_in(row, &code_cols);
