@@ -18,7 +18,6 @@
 //! (the median is `median.point_estimate`, in nanoseconds);
 //! `benches/compare_python.sh` reads them from there.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -26,27 +25,14 @@ use parcheck::pipeline::{self, Options};
 use parcheck::report::Status;
 use parcheck::sniff;
 
+mod common;
+
+/// (format, file name, bytes) of every bench document.
 fn documents() -> Vec<(String, String, Vec<u8>)> {
-    let dir = std::env::var_os("PARCHECK_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples"));
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
-    paths.sort();
-    let documents: Vec<_> = paths
+    common::bench_files()
         .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-            let format = sniff::sniff(&bytes).name().to_owned();
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            (format, name, bytes)
-        })
-        .collect();
-    assert!(!documents.is_empty(), "no documents in {}", dir.display());
-    documents
+        .map(|(name, bytes)| (sniff::sniff(&bytes).name().to_owned(), name, bytes))
+        .collect()
 }
 
 fn bench_extract(c: &mut Criterion) {

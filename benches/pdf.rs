@@ -9,29 +9,22 @@
 //! so criterion prints pages per second, and its median divided by the page
 //! count (printed first) is the per-page time `benches/compare_pdf.sh` reports.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use parcheck::pipeline::{self, Options};
 use parcheck::sniff::Format;
 
+mod common;
+
+/// (file name, bytes, pages) of every PDF among the bench documents.
 fn pdfs() -> Vec<(String, Vec<u8>, u64)> {
-    let dir = std::env::var_os("PARCHECK_BENCH_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples"));
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("pdf")))
-        .collect();
-    paths.sort();
-    paths
+    common::bench_files()
         .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap();
+        .filter(|(_, bytes)| parcheck::sniff::sniff(bytes) == Format::Pdf)
+        .map(|(name, bytes)| {
             let pages = lopdf::Document::load_mem(&bytes).map_or(0, |d| d.get_pages().len() as u64);
-            (path.file_name().unwrap().to_string_lossy().into_owned(), bytes, pages)
+            (name, bytes, pages)
         })
         .collect()
 }

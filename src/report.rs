@@ -11,6 +11,17 @@ use crate::grid::Location;
 
 pub const CONTRACT_VERSION: u32 = 1;
 
+/// The finding kinds the contract requires; every other kind is an addition.
+pub const CONTRACT_FINDING_KINDS: [&str; 7] = [
+    "sum_mismatch",
+    "exceeds_max",
+    "stated_total_mismatch",
+    "lost_points_mismatch",
+    "missing_score",
+    "missing_max",
+    "duplicate_code",
+];
+
 /// One of the four score columns a table may have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

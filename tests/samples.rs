@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use parcheck::report::CONTRACT_FINDING_KINDS;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -32,22 +33,13 @@ fn decimal(v: &Value) -> Option<Decimal> {
 
 /// (kind, code, column) of the contract's finding kinds; duplicate_code ignores the column.
 fn finding_keys(findings: &Value) -> BTreeSet<(String, String, String)> {
-    const KINDS: &[&str] = &[
-        "sum_mismatch",
-        "exceeds_max",
-        "stated_total_mismatch",
-        "lost_points_mismatch",
-        "missing_score",
-        "missing_max",
-        "duplicate_code",
-    ];
     findings
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|f| {
             let kind = f["kind"].as_str()?;
-            if !KINDS.contains(&kind) {
+            if !CONTRACT_FINDING_KINDS.contains(&kind) {
                 return None;
             }
             let column = if kind == "duplicate_code" { String::new() } else { f["column"].as_str().unwrap_or("").to_owned() };
