@@ -26,12 +26,16 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
     let names = workbook.sheet_names();
     let mut tables = Vec::new();
+    let mut notes = Vec::new();
     for (index, name) in names.iter().enumerate() {
         budget.check_time()?;
         let range = match workbook.worksheet_range(name) {
             Ok(range) => range,
-            // A chart sheet or a damaged sheet: skip it, the others may hold the table.
-            Err(_) => continue,
+            // A chart sheet or a damaged sheet: the others may still hold the table.
+            Err(e) => {
+                notes.push(format!("không đọc được trang tính '{name}': {e}"));
+                continue;
+            }
         };
         let (rows, cols) = range.get_size();
         budget.spend_cells(rows.saturating_mul(cols))?;
@@ -41,7 +45,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     if tables.is_empty() && !names.is_empty() {
         return Err(ExtractError::Corrupt("không đọc được trang tính nào trong tệp bảng tính".into()));
     }
-    Ok(Document { tables, prose: Vec::new(), notes: Vec::new() })
+    Ok(Document { tables, prose: Vec::new(), notes })
 }
 
 fn open_error(format: Format, e: calamine::Error) -> ExtractError {
