@@ -39,7 +39,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         };
         let (rows, cols) = range.get_size();
         budget.spend_cells(rows.saturating_mul(cols))?;
-        let merges = merged_regions(&mut workbook, name);
+        let merges = merged_regions(&mut workbook, name, &mut notes);
         tables.push(sheet_table(&range, &merges, index + 1, name, budget)?);
     }
     if tables.is_empty() && !names.is_empty() {
@@ -67,13 +67,19 @@ fn preflight_zip(bytes: &[u8], budget: &mut Budget) -> ExtractResult<()> {
     Ok(())
 }
 
-fn merged_regions(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Vec<Dimensions> {
-    match workbook {
-        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+/// The sheet's merged regions; when they cannot be read the cells are still
+/// read unmerged, and a note says so.
+fn merged_regions(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, notes: &mut Vec<String>) -> Vec<Dimensions> {
+    let merges = match workbook {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).map_err(|e| e.to_string()),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).map_err(|e| e.to_string()),
         // calamine keeps no merge information for .xlsb/.ods: covered cells read as empty.
-        Sheets::Xlsb(_) | Sheets::Ods(_) => Vec::new(),
-    }
+        Sheets::Xlsb(_) | Sheets::Ods(_) => Ok(Vec::new()),
+    };
+    merges.unwrap_or_else(|e| {
+        notes.push(format!("không đọc được các ô gộp của trang tính '{name}': {e}"));
+        Vec::new()
+    })
 }
 
 fn sheet_table(
