@@ -47,7 +47,9 @@ fn bench(c: &mut Criterion) {
     }
     group.throughput(Throughput::Elements(pages));
     group.bench_function("all", |b| {
-        b.iter(|| files.iter().map(|(_, bytes, _)| pipeline::read_document(Format::Pdf, bytes, &options).is_ok()).count())
+        b.iter(|| {
+            files.iter().map(|(_, bytes, _)| pipeline::read_document(Format::Pdf, bytes, &options).is_ok()).count()
+        })
     });
     group.finish();
 }

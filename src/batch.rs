@@ -100,8 +100,7 @@ fn looks_like_document(path: &Path, limits: &Limits) -> bool {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.as_str()));
-    by_extension
-        || !matches!(sniff_file(path, limits), Format::Unknown | Format::Empty | Format::Container)
+    by_extension || !matches!(sniff_file(path, limits), Format::Unknown | Format::Empty | Format::Container)
 }
 
 /// Sniffs a file without reading it whole unless it is a container (zip or
@@ -138,7 +137,9 @@ pub enum Origin {
     /// Same path, size and modification time as in the state.
     Unchanged,
     /// Same content as a document stored under another path (moved, renamed, copied).
-    SameContent { stored_path: String },
+    SameContent {
+        stored_path: String,
+    },
 }
 
 /// The result for one input.
@@ -160,7 +161,11 @@ impl Outcome {
     fn checked(stamp: Option<Stamp>, report: DocumentReport) -> Outcome {
         let json = serde_json::to_string(&report).unwrap_or_else(|e| {
             // Only an unrepresentable number could fail; report that instead of the document.
-            let failed = DocumentReport::failed(report.source.clone(), Status::Error, format!("lỗi nội bộ khi ghi kết quả: {e}"));
+            let failed = DocumentReport::failed(
+                report.source.clone(),
+                Status::Error,
+                format!("lỗi nội bộ khi ghi kết quả: {e}"),
+            );
             serde_json::to_string(&failed).unwrap_or_default()
         });
         Outcome {
@@ -338,9 +343,9 @@ impl Progress {
             ProgressDisplay::Hidden
         } else if std::io::stderr().is_terminal() {
             let bar = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} tài liệu · {per_sec:.1} · còn {eta} · {wide_msg}",
-            ) {
+            if let Ok(style) =
+                ProgressStyle::with_template("{bar:40} {pos}/{len} tài liệu · {per_sec:.1} · còn {eta} · {wide_msg}")
+            {
                 bar.set_style(style);
             }
             ProgressDisplay::Bar(bar)
@@ -497,7 +502,8 @@ fn ordered_parallel<T: Sync, R: Send, E>(
 ) -> Result<(), E> {
     let workers = pool.current_num_threads().max(1);
     let window = workers * 8;
-    let gate = Gate { state: Mutex::new(GateState { next_claim: 0, emitted: 0, stopped: false }), moved: Condvar::new() };
+    let gate =
+        Gate { state: Mutex::new(GateState { next_claim: 0, emitted: 0, stopped: false }), moved: Condvar::new() };
     let (tx, rx) = mpsc::channel::<(usize, R)>();
     pool.in_place_scope(|scope| {
         for _ in 0..workers {
@@ -593,7 +599,14 @@ mod tests {
 
     #[test]
     fn summary_reads_in_vietnamese() {
-        let summary = Summary { documents: 3, ok: 2, errors: 1, error_findings: 4, elapsed: Duration::from_secs(2), ..Default::default() };
+        let summary = Summary {
+            documents: 3,
+            ok: 2,
+            errors: 1,
+            error_findings: 4,
+            elapsed: Duration::from_secs(2),
+            ..Default::default()
+        };
         assert!(summary.to_string().starts_with("Đã kiểm tra 3 tài liệu: 2 hợp lệ, 1 lỗi"), "{summary}");
         assert!(summary.to_string().contains("4 phát hiện mức lỗi"));
     }

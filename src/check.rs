@@ -335,8 +335,11 @@ impl Checker<'_> {
             if node.values.get(Column::MaxPoints).is_some() {
                 for &column in &required {
                     if node.values.get(column).is_none() {
-                        let message =
-                            format!("{}: có điểm chuẩn nhưng thiếu {}", subject(node, self.location(node)), column.label());
+                        let message = format!(
+                            "{}: có điểm chuẩn nhưng thiếu {}",
+                            subject(node, self.location(node)),
+                            column.label()
+                        );
                         self.add(
                             node,
                             Draft {
@@ -352,7 +355,8 @@ impl Checker<'_> {
                     }
                 }
             } else if [Column::SelfScore, Column::AppraisalScore].iter().any(|c| node.values.get(*c).is_some()) {
-                let message = format!("{}: có điểm chấm nhưng không ghi điểm chuẩn", subject(node, self.location(node)));
+                let message =
+                    format!("{}: có điểm chấm nhưng không ghi điểm chuẩn", subject(node, self.location(node)));
                 self.add(
                     node,
                     Draft {

@@ -134,7 +134,8 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_code() {
-        for s in ["", "Tổng I + II", "100% văn bản", "12/11/2021", "- Báo cáo", "C", "2021", "i", "IIII", "Ban hành"] {
+        for s in ["", "Tổng I + II", "100% văn bản", "12/11/2021", "- Báo cáo", "C", "2021", "i", "IIII", "Ban hành"]
+        {
             assert_eq!(code(s), None, "{s:?}");
         }
     }

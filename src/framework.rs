@@ -79,12 +79,8 @@ const SOURCES: [&str; 3] = [
 
 /// The embedded catalogs; one that fails to parse is left out (a unit test
 /// makes sure none does).
-static CATALOGS: LazyLock<Vec<Catalog>> = LazyLock::new(|| {
-    SOURCES
-        .iter()
-        .filter_map(|source| serde_json::from_str(source).ok())
-        .collect()
-});
+static CATALOGS: LazyLock<Vec<Catalog>> =
+    LazyLock::new(|| SOURCES.iter().filter_map(|source| serde_json::from_str(source).ok()).collect());
 
 pub fn catalogs() -> &'static [Catalog] {
     &CATALOGS
@@ -118,10 +114,9 @@ pub fn check(
     recalculated: &Scores,
 ) -> Outcome {
     match chosen.and_then(find).or_else(|| select(table, prose)) {
-        Some(catalog) => Outcome {
-            catalog: Some(catalog),
-            findings: check_with(catalog, table, tree, prose, recalculated),
-        },
+        Some(catalog) => {
+            Outcome { catalog: Some(catalog), findings: check_with(catalog, table, tree, prose, recalculated) }
+        }
         None => Outcome::default(),
     }
 }
@@ -129,17 +124,11 @@ pub fn check(
 fn select(table: &ScoringTable, prose: &ProseFacts) -> Option<&'static Catalog> {
     catalogs()
         .iter()
-        .filter(|c| {
-            prose
-                .unit_level
-                .as_deref()
-                .map_or(true, |level| level == c.level)
-        })
+        .filter(|c| prose.unit_level.as_deref().map_or(true, |level| level == c.level))
         .filter(|c| prose.year.map_or(true, |year| c.years.contains(&year)))
         .filter_map(|c| {
             let (found, total) = similarity(c, table);
-            (total > 0 && found * 100 >= total * MIN_SIMILARITY_PERCENT)
-                .then_some((c, found * 1000 / total))
+            (total > 0 && found * 100 >= total * MIN_SIMILARITY_PERCENT).then_some((c, found * 1000 / total))
         })
         .max_by_key(|&(_, permille)| permille)
         .map(|(c, _)| c)
@@ -148,11 +137,7 @@ fn select(table: &ScoringTable, prose: &ProseFacts) -> Option<&'static Catalog> 
 /// (criterion rows found in the catalog by code and similar title, criterion rows).
 fn similarity(catalog: &Catalog, table: &ScoringTable) -> (usize, usize) {
     let index = CatalogIndex::new(catalog);
-    let rows: Vec<_> = table
-        .rows
-        .iter()
-        .filter(|r| r.kind == RowKind::Criterion)
-        .collect();
+    let rows: Vec<_> = table.rows.iter().filter(|r| r.kind == RowKind::Criterion).collect();
     let found = rows
         .iter()
         .filter(|r| {
@@ -239,14 +224,8 @@ pub fn check_with(
             ));
         }
         // The tree's value (chosen-option rule applied) when the row is numbered.
-        let node_values = tree
-            .nodes
-            .iter()
-            .find(|n| n.row == m.row)
-            .map_or(row.values, |n| n.values);
-        if let (Some(written), Some(expected)) =
-            (node_values.get(Column::MaxPoints), criterion.max_points)
-        {
+        let node_values = tree.nodes.iter().find(|n| n.row == m.row).map_or(row.values, |n| n.values);
+        if let (Some(written), Some(expected)) = (node_values.get(Column::MaxPoints), criterion.max_points) {
             if written != expected {
                 let mut f = finding(
                     "max_differs_from_framework",
@@ -270,22 +249,14 @@ pub fn check_with(
 
     if catalog.complete {
         let matched_rows: HashSet<usize> = matches.iter().map(|m| m.row).collect();
-        for node in tree
-            .nodes
-            .iter()
-            .filter(|n| n.kind == RowKind::Criterion && !matched_rows.contains(&n.row))
-        {
+        for node in tree.nodes.iter().filter(|n| n.kind == RowKind::Criterion && !matched_rows.contains(&n.row)) {
             let location = &table.rows[node.row].location;
             findings.push(finding(
                 "unknown_criterion",
                 Some(node.code.clone()),
                 None,
                 Severity::Warning,
-                format!(
-                    "Tiêu chí {} ({}): không có trong {framework}",
-                    node.code,
-                    describe_location(location)
-                ),
+                format!("Tiêu chí {} ({}): không có trong {framework}", node.code, describe_location(location)),
                 Some(location),
             ));
         }
@@ -301,10 +272,7 @@ pub fn check_with(
                     Some(criterion.code.clone()),
                     None,
                     Severity::Warning,
-                    format!(
-                        "Tiêu chí {} \"{}\" của {framework} không có trong bảng",
-                        criterion.code, criterion.title
-                    ),
+                    format!("Tiêu chí {} \"{}\" của {framework} không có trong bảng", criterion.code, criterion.title),
                     None,
                 ));
             }
@@ -325,11 +293,7 @@ fn rating_mismatch(
     recalculated: &Scores,
 ) -> Option<Finding> {
     let stated = prose.rating.as_deref()?;
-    if !catalog
-        .rating_bands
-        .iter()
-        .any(|b| fold(&b.label) == fold(stated))
-    {
+    if !catalog.rating_bands.iter().any(|b| fold(&b.label) == fold(stated)) {
         return None; // a rating scheme the catalog does not know (e.g. đạt / không đạt)
     }
     let column = match prose.stated_total {
@@ -338,9 +302,7 @@ fn rating_mismatch(
         None => Column::AppraisalScore,
     };
     let score = recalculated.get(column)?;
-    let maximum = recalculated
-        .get(Column::MaxPoints)
-        .filter(|m| !m.is_zero())?;
+    let maximum = recalculated.get(Column::MaxPoints).filter(|m| !m.is_zero())?;
     let share = score / maximum;
     let band = catalog.rating_bands.iter().find(|b| share >= b.min_share)?;
     if fold(&band.label) == fold(stated) {
@@ -402,50 +364,28 @@ impl<'a> CatalogIndex<'a> {
     fn new(catalog: &'a Catalog) -> Self {
         CatalogIndex {
             catalog,
-            by_code: catalog
-                .criteria
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.code.as_str(), i))
-                .collect(),
+            by_code: catalog.criteria.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect(),
             title_tokens: catalog.criteria.iter().map(|c| tokens(&c.title)).collect(),
-            parents: catalog
-                .criteria
-                .iter()
-                .filter_map(|c| c.parent.as_deref())
-                .collect(),
+            parents: catalog.criteria.iter().filter_map(|c| c.parent.as_deref()).collect(),
         }
     }
 
     fn is_leaf(&self, i: usize) -> bool {
-        !self
-            .parents
-            .contains(self.catalog.criteria[i].code.as_str())
+        !self.parents.contains(self.catalog.criteria[i].code.as_str())
     }
 
     /// Most (70%) of the catalog title's words appear near the start of the
     /// written title, which often goes on with rubric text.
     fn similar(&self, i: usize, written: &[String]) -> bool {
         let wanted = &self.title_tokens[i];
-        let window: HashSet<&str> = written
-            .iter()
-            .take(wanted.len() + 8)
-            .map(String::as_str)
-            .collect();
-        let found = wanted
-            .iter()
-            .filter(|w| window.contains(w.as_str()))
-            .count();
+        let window: HashSet<&str> = written.iter().take(wanted.len() + 8).map(String::as_str).collect();
+        let found = wanted.iter().filter(|w| window.contains(w.as_str())).count();
         !wanted.is_empty() && found * 10 >= wanted.len() * 7
     }
 }
 
 fn tokens(text: &str) -> Vec<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(text).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 /// A table row matched to a catalog criterion.
@@ -477,10 +417,7 @@ fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowMatch> {
             }
         })
         .collect();
-    let row_tokens: Vec<Vec<String>> = candidates
-        .iter()
-        .map(|&i| tokens(&table.rows[i].title))
-        .collect();
+    let row_tokens: Vec<Vec<String>> = candidates.iter().map(|&i| tokens(&table.rows[i].title)).collect();
 
     let mut anchors: Vec<Option<usize>> = vec![None; candidates.len()];
     let mut used: HashSet<usize> = HashSet::new();
@@ -498,11 +435,7 @@ fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowMatch> {
     let mut matches: Vec<RowMatch> = Vec::new();
     for (k, &i) in candidates.iter().enumerate() {
         if let Some(c) = anchors[k] {
-            matches.push(RowMatch {
-                row: i,
-                criterion: c,
-                repaired: false,
-            });
+            matches.push(RowMatch { row: i, criterion: c, repaired: false });
             continue;
         }
         let after = anchors[..k].iter().rev().find_map(|a| *a);
@@ -511,23 +444,15 @@ fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowMatch> {
         let row = &table.rows[i];
         let by_title = (0..index.catalog.criteria.len())
             .find(|&c| in_place(c) && !used.contains(&c) && index.similar(c, &row_tokens[k]));
-        let by_code = row
-            .code
-            .as_deref()
-            .and_then(|code| index.by_code.get(code))
-            .copied()
-            .filter(|c| !used.contains(c));
+        let by_code =
+            row.code.as_deref().and_then(|code| index.by_code.get(code)).copied().filter(|c| !used.contains(c));
         let matched = match (by_title, by_code) {
             (Some(c), _) => Some(RowMatch {
                 row: i,
                 criterion: c,
                 repaired: row.code.as_deref() != Some(&index.catalog.criteria[c].code),
             }),
-            (None, Some(c)) => Some(RowMatch {
-                row: i,
-                criterion: c,
-                repaired: false,
-            }),
+            (None, Some(c)) => Some(RowMatch { row: i, criterion: c, repaired: false }),
             (None, None) => None,
         };
         if let Some(m) = matched {

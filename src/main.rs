@@ -21,7 +21,11 @@ const EXIT_USAGE: u8 = 2;
 const MB: u64 = 1024 * 1024;
 
 #[derive(Parser)]
-#[command(name = "parcheck", version, about = "Đọc bảng điểm Chỉ số CCHC trong báo cáo .docx/.xlsx/PDF và kiểm tra số học")]
+#[command(
+    name = "parcheck",
+    version,
+    about = "Đọc bảng điểm Chỉ số CCHC trong báo cáo .docx/.xlsx/PDF và kiểm tra số học"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -121,7 +125,9 @@ impl LimitArgs {
         let d = Limits::default();
         Limits {
             max_file_bytes: self.max_file_mb.map_or(d.max_file_bytes, |mb| mb.saturating_mul(MB)),
-            max_decompressed_bytes: self.max_decompressed_mb.map_or(d.max_decompressed_bytes, |mb| mb.saturating_mul(MB)),
+            max_decompressed_bytes: self
+                .max_decompressed_mb
+                .map_or(d.max_decompressed_bytes, |mb| mb.saturating_mul(MB)),
             max_zip_entries: self.max_zip_entries.unwrap_or(d.max_zip_entries),
             max_compression_ratio: self.max_compression_ratio.unwrap_or(d.max_compression_ratio),
             max_cells: self.max_cells.unwrap_or(d.max_cells),
@@ -152,7 +158,9 @@ fn parse_framework(id: &str) -> Result<String, String> {
 
 fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
-        Some(path) => Box::new(BufWriter::new(File::create(path).with_context(|| format!("không tạo được {}", path.display()))?)),
+        Some(path) => {
+            Box::new(BufWriter::new(File::create(path).with_context(|| format!("không tạo được {}", path.display()))?))
+        }
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     })
 }

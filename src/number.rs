@@ -8,11 +8,17 @@ use std::str::FromStr;
 /// Parses a cell that should hold one score. Returns `None` for empty cells,
 /// dashes and anything that is not a single number (text, two numbers, dates).
 pub fn parse_score(text: &str) -> Option<Decimal> {
-    let spaced: String =
-        text.chars().map(|c| if matches!(c, '\u{00A0}' | '\u{202F}') { ' ' } else { c }).filter(|c| *c != '\u{200B}' && *c != '\u{FEFF}').collect();
+    let spaced: String = text
+        .chars()
+        .map(|c| if matches!(c, '\u{00A0}' | '\u{202F}') { ' ' } else { c })
+        .filter(|c| *c != '\u{200B}' && *c != '\u{FEFF}')
+        .collect();
     // Two digit groups apart ("4 4") are two numbers, not one.
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
-    if tokens.windows(2).any(|w| w[0].ends_with(|c: char| c.is_ascii_digit()) && w[1].starts_with(|c: char| c.is_ascii_digit())) {
+    if tokens
+        .windows(2)
+        .any(|w| w[0].ends_with(|c: char| c.is_ascii_digit()) && w[1].starts_with(|c: char| c.is_ascii_digit()))
+    {
         return None;
     }
     let mut s: String = tokens.concat();
@@ -135,7 +141,20 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_one_number() {
-        for s in ["", " ", "-", "x", "4 4", "1.1.1", "12/11/2021", "UBND cấp huyện thực hiện", "1,2,3", "5.", "1.00.0", "2.5.3"] {
+        for s in [
+            "",
+            " ",
+            "-",
+            "x",
+            "4 4",
+            "1.1.1",
+            "12/11/2021",
+            "UBND cấp huyện thực hiện",
+            "1,2,3",
+            "5.",
+            "1.00.0",
+            "2.5.3",
+        ] {
             assert_eq!(parse_score(s), None, "{s:?}");
         }
     }

@@ -68,13 +68,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Checks one document held in memory; `path` only names it in the output.
 pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentReport {
     let format = sniff::sniff(bytes);
-    let source =
-        Source { path: path.to_owned(), sha256: sha256_hex(bytes), format: format.name().to_owned(), bytes: bytes.len() as u64 };
+    let source = Source {
+        path: path.to_owned(),
+        sha256: sha256_hex(bytes),
+        format: format.name().to_owned(),
+        bytes: bytes.len() as u64,
+    };
     match read_document(format, bytes, options) {
         Ok(document) => {
             let analyzed = catch_unwind(AssertUnwindSafe(|| analyze(&document, source.clone(), options)));
             analyzed.unwrap_or_else(|panic| {
-                DocumentReport::failed(source, Status::Error, format!("lỗi nội bộ khi phân tích bảng: {}", panic_text(&*panic)))
+                DocumentReport::failed(
+                    source,
+                    Status::Error,
+                    format!("lỗi nội bộ khi phân tích bảng: {}", panic_text(&*panic)),
+                )
             })
         }
         Err(ExtractError::Unsupported(message)) => DocumentReport::failed(source, Status::Unsupported, message),
@@ -99,7 +107,11 @@ pub fn read_document(format: Format, bytes: &[u8], options: &Options) -> Result<
 }
 
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default()
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
 }
 
 /// Runs the table, tree and check stages on an extracted document.

@@ -81,13 +81,16 @@ fn capitalized_words(name: &str) -> Option<String> {
 }
 
 static YEAR_OF_INDEX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:cai cach hanh chinh|cchc|par index)(?P<mid>[^\n]*?)nam (?P<year>(?:19|20)[0-9][0-9])").expect("valid regex")
+    Regex::new(r"(?:cai cach hanh chinh|cchc|par index)(?P<mid>[^\n]*?)nam (?P<year>(?:19|20)[0-9][0-9])")
+        .expect("valid regex")
 });
 
-static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?-u:\b)nam (?P<year>(?:19|20)[0-9][0-9])(?-u:\b)").expect("valid regex"));
+static ANY_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?-u:\b)nam (?P<year>(?:19|20)[0-9][0-9])(?-u:\b)").expect("valid regex"));
 
 static RATING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"xep loai[ ]*:?[ ]*(?P<rating>xuat sac|tot|kha|trung binh|yeu|khong dat|dat)(?-u:\b)").expect("valid regex")
+    Regex::new(r"xep loai[ ]*:?[ ]*(?P<rating>xuat sac|tot|kha|trung binh|yeu|khong dat|dat)(?-u:\b)")
+        .expect("valid regex")
 });
 
 static REPORT_NUMBER: LazyLock<Regex> =
@@ -120,9 +123,9 @@ pub fn read(document: &Document) -> ProseFacts {
     let stated_total = folded_prose.iter().chain(&layout_cells).find_map(|p| stated_total(p));
     let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
     let report_number = prose.iter().find_map(|p| REPORT_NUMBER.captures(p).map(|c| c["num"].replace(' ', "")));
-    let report_date = folded_prose.iter().find_map(|p| {
-        REPORT_DATE.captures(p).map(|c| format!("{:0>2}/{:0>2}/{}", &c["d"], &c["m"], &c["y"]))
-    });
+    let report_date = folded_prose
+        .iter()
+        .find_map(|p| REPORT_DATE.captures(p).map(|c| format!("{:0>2}/{:0>2}/{}", &c["d"], &c["m"], &c["y"])));
     let unit_level = unit.as_deref().map(unit_level).map(str::to_owned);
     ProseFacts { unit, year, stated_total, rating, unit_level, report_number, report_date }
 }
@@ -185,9 +188,8 @@ fn title_case(name: &str) -> String {
 }
 
 fn find_year(folded: &[String]) -> Option<i32> {
-    let year_of_index = |t: &String| {
-        YEAR_OF_INDEX.captures(t).filter(|c| c["mid"].len() <= 60).and_then(|c| c["year"].parse().ok())
-    };
+    let year_of_index =
+        |t: &String| YEAR_OF_INDEX.captures(t).filter(|c| c["mid"].len() <= 60).and_then(|c| c["year"].parse().ok());
     if let Some(year) = folded.iter().find_map(year_of_index) {
         return Some(year);
     }
@@ -289,7 +291,8 @@ mod tests {
 
     #[test]
     fn report_number_and_date() {
-        let facts = read(&document(&["Số: 224/BC-UBND", "Bỉm Sơn, ngày 26 tháng 11 năm 2018", "UBND thị xã Bỉm Sơn báo cáo"]));
+        let facts =
+            read(&document(&["Số: 224/BC-UBND", "Bỉm Sơn, ngày 26 tháng 11 năm 2018", "UBND thị xã Bỉm Sơn báo cáo"]));
         assert_eq!(facts.unit_level.as_deref(), Some("huyện"));
         assert_eq!(facts.report_number.as_deref(), Some("224/BC-UBND"));
         assert_eq!(facts.report_date.as_deref(), Some("26/11/2018"));

@@ -126,7 +126,12 @@ mod tests {
     }
 
     fn table(rows: Vec<TableRow>) -> ScoringTable {
-        ScoringTable { kind: TableKind::SelfAssessment, columns: vec![Column::MaxPoints, Column::SelfScore], rows, notes: vec![] }
+        ScoringTable {
+            kind: TableKind::SelfAssessment,
+            columns: vec![Column::MaxPoints, Column::SelfScore],
+            rows,
+            notes: vec![],
+        }
     }
 
     #[test]

@@ -24,20 +24,13 @@ fn check(file: &Path) -> Result<Value, String> {
         .output()
         .map_err(|e| format!("cannot run parcheck: {e}"))?;
     if !out.status.success() {
-        return Err(format!(
-            "exit {:?}; stderr: {}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        ));
+        return Err(format!("exit {:?}; stderr: {}", out.status.code(), String::from_utf8_lossy(&out.stderr)));
     }
     let stdout = String::from_utf8(out.stdout).map_err(|e| format!("stdout not UTF-8: {e}"))?;
     let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
     match lines[..] {
         [line] => serde_json::from_str(line).map_err(|e| format!("not JSON ({e}): {line}")),
-        _ => Err(format!(
-            "expected one NDJSON line, got {}:\n{stdout}",
-            lines.len()
-        )),
+        _ => Err(format!("expected one NDJSON line, got {}:\n{stdout}", lines.len())),
     }
 }
 
@@ -47,10 +40,7 @@ fn decimal(v: Option<&Value>) -> Result<Option<Decimal>, String> {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => {
             let s = n.to_string();
-            Decimal::from_str(&s)
-                .or_else(|_| Decimal::from_scientific(&s))
-                .map(Some)
-                .map_err(|e| format!("{s}: {e}"))
+            Decimal::from_str(&s).or_else(|_| Decimal::from_scientific(&s)).map(Some).map_err(|e| format!("{s}: {e}"))
         }
         Some(other) => Err(format!("not a number: {other}")),
     }
@@ -62,12 +52,7 @@ fn finding_keys(findings: &Value) -> BTreeSet<(String, String, String)> {
         Value::Null => "null".into(),
         other => other.to_string(),
     };
-    findings
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|f| (s(f, "kind"), s(f, "code"), s(f, "column")))
-        .collect()
+    findings.as_array().into_iter().flatten().map(|f| (s(f, "kind"), s(f, "code"), s(f, "column"))).collect()
 }
 
 /// Every difference between the output and the expectation, one line each.
@@ -80,10 +65,7 @@ fn compare(expected: &Value, got: &Value) -> Vec<String> {
         other => panic!("bad expected status {other}"),
     };
     if !allowed.contains(&status) {
-        errors.push(format!(
-            "status: expected {allowed:?}, got {status:?} (error: {})",
-            got["error"]
-        ));
+        errors.push(format!("status: expected {allowed:?}, got {status:?} (error: {})", got["error"]));
     }
     if status != "ok" {
         if !got["error"].as_str().is_some_and(|e| !e.is_empty()) {
@@ -92,10 +74,7 @@ fn compare(expected: &Value, got: &Value) -> Vec<String> {
         return errors;
     }
     if expected["table_kind"] != got["table_kind"] {
-        errors.push(format!(
-            "table_kind: expected {}, got {}",
-            expected["table_kind"], got["table_kind"]
-        ));
+        errors.push(format!("table_kind: expected {}, got {}", expected["table_kind"], got["table_kind"]));
     }
 
     let criteria = got["criteria"].as_array().cloned().unwrap_or_default();
@@ -107,36 +86,22 @@ fn compare(expected: &Value, got: &Value) -> Vec<String> {
         for col in COLUMNS {
             match (decimal(want.get(col)), decimal(have.get(col))) {
                 (Ok(w), Ok(h)) if w.map(|d| d.normalize()) == h.map(|d| d.normalize()) => {}
-                (Ok(w), Ok(h)) => {
-                    errors.push(format!("criterion {code} {col}: expected {w:?}, got {h:?}"))
-                }
+                (Ok(w), Ok(h)) => errors.push(format!("criterion {code} {col}: expected {w:?}, got {h:?}")),
                 (_, Err(e)) | (Err(e), _) => errors.push(format!("criterion {code} {col}: {e}")),
             }
         }
     }
-    let expected_codes: BTreeSet<&str> = expected["criteria"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, _)| k.as_str())
-        .collect();
-    let extra: Vec<&str> = criteria
-        .iter()
-        .filter_map(|c| c["code"].as_str())
-        .filter(|c| !expected_codes.contains(c))
-        .collect();
+    let expected_codes: BTreeSet<&str> =
+        expected["criteria"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+    let extra: Vec<&str> =
+        criteria.iter().filter_map(|c| c["code"].as_str()).filter(|c| !expected_codes.contains(c)).collect();
     if !extra.is_empty() {
         errors.push(format!("unexpected criteria: {extra:?}"));
     }
 
-    match (
-        decimal(expected.get("stated_total")),
-        decimal(got.pointer("/totals/stated/self_score")),
-    ) {
+    match (decimal(expected.get("stated_total")), decimal(got.pointer("/totals/stated/self_score"))) {
         (Ok(w), Ok(h)) if w.map(|d| d.normalize()) == h.map(|d| d.normalize()) => {}
-        (w, h) => errors.push(format!(
-            "stated total (self_score): expected {w:?}, got {h:?}"
-        )),
+        (w, h) => errors.push(format!("stated total (self_score): expected {w:?}, got {h:?}")),
     }
 
     let want = finding_keys(&expected["findings"]);
@@ -163,9 +128,8 @@ fn expected_files() -> Vec<PathBuf> {
 /// Checks one fixture by its file name (`option_rows.docx`).
 fn check_fixture(file: &str) -> Vec<String> {
     let expected_path = fixtures().join("expected").join(format!("{file}.json"));
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("expectation"))
-            .expect("expectation is JSON");
+    let expected: Value = serde_json::from_str(&std::fs::read_to_string(&expected_path).expect("expectation"))
+        .expect("expectation is JSON");
     match check(&fixtures().join("docs").join(file)) {
         Ok(got) => compare(&expected, &got),
         Err(e) => vec![e],

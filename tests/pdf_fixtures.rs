@@ -98,7 +98,11 @@ fn read(bytes: &[u8]) -> Result<Document, ExtractError> {
 }
 
 fn grid(document: &Document) -> Vec<Vec<String>> {
-    document.tables.iter().flat_map(|t| t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect())).collect()
+    document
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().map(|r| r.cells.iter().map(|c| c.text.clone()).collect()))
+        .collect()
 }
 
 fn header() -> Vec<&'static str> {
@@ -113,7 +117,11 @@ fn table_over_three_pages_with_repeated_header_and_broken_row() {
         table(&[header(), vec!["1", "Cong tac chi dao", "2", "1,5"], vec!["1.1", "Ke hoach", "1", "1"]], 100.0, 30.0)
     );
     // Row 1.2 starts at the bottom of page 2 and goes on at the top of page 3.
-    let page2 = format!("{}{}", table(&[header(), vec!["1.2", "Bao cao dinh ky day du", "1", "0,5"]], 40.0, 30.0), text(290.0, 820.0, "2"));
+    let page2 = format!(
+        "{}{}",
+        table(&[header(), vec!["1.2", "Bao cao dinh ky day du", "1", "0,5"]], 40.0, 30.0),
+        text(290.0, 820.0, "2")
+    );
     let page3 = format!(
         "{}{}",
         table(&[header(), vec!["", "va dung han", "", ""], vec!["2", "Van ban QPPL", "1", "1"]], 40.0, 30.0),
@@ -164,7 +172,7 @@ fn form_xobject_holding_the_table() {
     // The form's matrix moves the table down 50pt.
     let form = Stream::new(
         dictionary! { "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-50).into()] },
+        "Matrix" => vec![1.into(), 0.into(), 0.into(), 1.into(), 0.into(), (-50).into()] },
         form_content.into_bytes(),
     );
     let content = "q /X1 Do Q\n".to_string();
@@ -201,7 +209,8 @@ fn truncated_and_garbage_files_are_errors_not_panics() {
 
 #[test]
 fn page_limit_is_enforced() {
-    let bytes = build((0..3).map(|_| PageSpec { content: text(40.0, 40.0, "x"), xobjects: Vec::new() }).collect(), false);
+    let bytes =
+        build((0..3).map(|_| PageSpec { content: text(40.0, 40.0, "x"), xobjects: Vec::new() }).collect(), false);
     let limits = Limits { max_pages: 2, ..Limits::default() };
     assert!(matches!(pdf::extract(&bytes, &mut Budget::new(limits)), Err(ExtractError::LimitExceeded(_))));
 }
@@ -272,12 +281,15 @@ fn borderless_table_over_two_pages() {
 #[test]
 fn borderless_table_is_checked() {
     let options = parcheck::pipeline::Options::default();
-    let good = serde_json::to_value(parcheck::pipeline::check_bytes("ok.pdf", &borderless_report(false), &options)).unwrap();
+    let good =
+        serde_json::to_value(parcheck::pipeline::check_bytes("ok.pdf", &borderless_report(false), &options)).unwrap();
     assert_eq!(good["status"], "ok", "{good:#}");
-    let codes: Vec<_> = good["criteria"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap_or("").to_owned()).collect();
+    let codes: Vec<_> =
+        good["criteria"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap_or("").to_owned()).collect();
     assert_eq!(codes, vec!["I", "1", "1.1", "1.2", "2", "TOTAL"], "{good:#}");
     assert_eq!(good["criteria"][3]["self_score"], serde_json::json!(0.5), "{good:#}");
-    let bad = serde_json::to_value(parcheck::pipeline::check_bytes("bad.pdf", &borderless_report(true), &options)).unwrap();
+    let bad =
+        serde_json::to_value(parcheck::pipeline::check_bytes("bad.pdf", &borderless_report(true), &options)).unwrap();
     let findings = bad["findings"].as_array().unwrap();
     assert!(good["findings"].as_array().unwrap().is_empty(), "{good:#}");
     assert!(findings.iter().any(|f| f.to_string().contains("TOTAL")), "{bad:#}");

@@ -11,8 +11,10 @@ const SAMPLES: &str = "../shared/samples/docs";
 
 fn samples() -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(SAMPLES) else { return Vec::new() };
-    let mut paths: Vec<_> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "pdf")).collect();
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .collect();
     paths.sort();
     paths
 }
@@ -36,7 +38,8 @@ fn sample_pdfs_give_one_scoring_table() {
             }
             for t in &document.tables {
                 for r in &t.rows {
-                    let cells: Vec<String> = r.cells.iter().map(|c| format!("{}+{}:{:?}", c.col, c.col_span, c.text)).collect();
+                    let cells: Vec<String> =
+                        r.cells.iter().map(|c| format!("{}+{}:{:?}", c.col, c.col_span, c.text)).collect();
                     println!("T{} R{} p{:?} {}", r.location.table, r.location.row, r.location.page, cells.join(" | "));
                 }
             }

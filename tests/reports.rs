@@ -18,15 +18,7 @@ fn xlsx_and_html_match_the_ndjson() {
     let input = dir.path().join("in");
     let expected = mixed_folder(&input);
     let (xlsx, html) = (dir.path().join("bao-cao.xlsx"), dir.path().join("bao-cao.html"));
-    let output = run(&[
-        "check",
-        "--quiet",
-        "--xlsx",
-        &path_str(&xlsx),
-        "--html",
-        &path_str(&html),
-        &path_str(&input),
-    ]);
+    let output = run(&["check", "--quiet", "--xlsx", &path_str(&xlsx), "--html", &path_str(&html), &path_str(&input)]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let objects = stdout_objects(&output);
     let all_findings = findings(&objects);

@@ -42,7 +42,8 @@ fn finding_keys(findings: &Value) -> BTreeSet<(String, String, String)> {
             if !CONTRACT_FINDING_KINDS.contains(&kind) {
                 return None;
             }
-            let column = if kind == "duplicate_code" { String::new() } else { f["column"].as_str().unwrap_or("").to_owned() };
+            let column =
+                if kind == "duplicate_code" { String::new() } else { f["column"].as_str().unwrap_or("").to_owned() };
             Some((kind.to_owned(), f["code"].as_str().unwrap_or("").to_owned(), column))
         })
         .collect()
@@ -80,7 +81,8 @@ fn compare(output: &Value, truth: &Value) -> Vec<String> {
 
 fn check_against_truth(docs: &Path, truth_dir: &Path) {
     let schema: Value =
-        serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").expect("schema file")).expect("schema JSON");
+        serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").expect("schema file"))
+            .expect("schema JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     let outputs = run_check(docs);
     let mut failures = Vec::new();
@@ -89,9 +91,11 @@ fn check_against_truth(docs: &Path, truth_dir: &Path) {
     truth_files.sort();
     assert!(!truth_files.is_empty());
     for truth_path in truth_files {
-        let truth: Value = serde_json::from_str(&std::fs::read_to_string(&truth_path).expect("truth")).expect("truth JSON");
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(&truth_path).expect("truth")).expect("truth JSON");
         let name = truth["file"].as_str().expect("truth names its file");
-        let Some(output) = outputs.iter().find(|o| o["source"]["path"].as_str().is_some_and(|p| p.ends_with(name))) else {
+        let Some(output) = outputs.iter().find(|o| o["source"]["path"].as_str().is_some_and(|p| p.ends_with(name)))
+        else {
             failures.push(format!("{name}: no output object"));
             continue;
         };

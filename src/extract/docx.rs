@@ -57,7 +57,9 @@ fn main_document_part(zip: &mut GuardedZip, budget: &mut Budget) -> ExtractResul
 /// Attribute value by local name (`w:val` → `val`), whatever the prefix.
 fn attr(e: &BytesStart, local: &str) -> Option<String> {
     e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
-        a.normalized_value(XmlVersion::Implicit1_0).map(|v| v.into_owned()).unwrap_or_else(|_| a.value.clone().into_owned())
+        a.normalized_value(XmlVersion::Implicit1_0)
+            .map(|v| v.into_owned())
+            .unwrap_or_else(|_| a.value.clone().into_owned())
     })
 }
 
@@ -97,8 +99,8 @@ impl StyleFonts {
                 Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                     "docDefaults" => in_defaults = true,
                     "style" => {
-                        current_is_default_paragraph =
-                            attr(&e, "default").as_deref() == Some("1") && attr(&e, "type").as_deref() == Some("paragraph");
+                        current_is_default_paragraph = attr(&e, "default").as_deref() == Some("1")
+                            && attr(&e, "type").as_deref() == Some("paragraph");
                         current = attr(&e, "styleId").map(|id| (id, None, None));
                     }
                     "basedOn" => {
@@ -148,7 +150,12 @@ impl StyleFonts {
         None
     }
 
-    fn resolve(&self, run_font: Option<&str>, run_style: Option<&str>, paragraph_style: Option<&str>) -> Option<String> {
+    fn resolve(
+        &self,
+        run_font: Option<&str>,
+        run_style: Option<&str>,
+        paragraph_style: Option<&str>,
+    ) -> Option<String> {
         run_font
             .map(str::to_owned)
             .or_else(|| run_style.and_then(|s| self.style_font(s)))
@@ -303,11 +310,17 @@ impl<'b> DocumentReader<'b> {
             "tbl" if !empty && self.text_box_depth == 0 => {
                 self.finish_prose_paragraph();
                 self.tables_opened += 1;
-                self.open_tables.push(TableBuilder { index: self.tables_opened, rows: Vec::new(), row: None, cell: None });
+                self.open_tables.push(TableBuilder {
+                    index: self.tables_opened,
+                    rows: Vec::new(),
+                    row: None,
+                    cell: None,
+                });
             }
             "tr" if !empty => {
                 if let Some(t) = self.open_tables.last_mut() {
-                    t.row = Some(RowBuilder { cells: Vec::new(), next_col: 0, repeats_as_header: false, page: self.page });
+                    t.row =
+                        Some(RowBuilder { cells: Vec::new(), next_col: 0, repeats_as_header: false, page: self.page });
                 }
             }
             "gridBefore" => {
@@ -324,7 +337,13 @@ impl<'b> DocumentReader<'b> {
                 self.budget.spend_cells(1)?;
                 if let Some(t) = self.open_tables.last_mut() {
                     let col = t.row.as_ref().map(|r| r.next_col).unwrap_or(0);
-                    t.cell = Some(CellBuilder { col, col_span: 1, vmerge: VerticalMerge::None, runs: Vec::new(), paragraphs: 0 });
+                    t.cell = Some(CellBuilder {
+                        col,
+                        col_span: 1,
+                        vmerge: VerticalMerge::None,
+                        runs: Vec::new(),
+                        paragraphs: 0,
+                    });
                 }
             }
             "gridSpan" => {
@@ -422,7 +441,8 @@ impl<'b> DocumentReader<'b> {
             "tr" => {
                 if let Some(t) = self.open_tables.last_mut() {
                     if let Some(row) = t.row.take() {
-                        let location = Location { table: t.index, row: t.rows.len() + 1, page: Some(row.page), sheet: None };
+                        let location =
+                            Location { table: t.index, row: t.rows.len() + 1, page: Some(row.page), sheet: None };
                         t.rows.push(Row { cells: row.cells, location, repeats_as_header: row.repeats_as_header });
                     }
                 }

@@ -49,7 +49,11 @@ fn unwrap_mime(bytes: &[u8]) -> Vec<u8> {
         match raw[i] {
             b'=' if raw.get(i + 1) == Some(&b'\r') && raw.get(i + 2) == Some(&b'\n') => i += 3,
             b'=' if raw.get(i + 1) == Some(&b'\n') => i += 2,
-            b'=' => match raw.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+            b'=' => match raw
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
                 Some(byte) => {
                     out.push(byte);
                     i += 3;
@@ -106,7 +110,14 @@ impl Walker<'_> {
     /// Walks `node`, appending its text to `runs`; tables found on the way
     /// become tables of their own and never add text to `runs`. Outside a
     /// cell each block is a prose paragraph; inside one it is a line.
-    fn walk(&mut self, node: NodeRef<Node>, font: Option<&str>, depth: usize, runs: &mut Vec<Run>, in_cell: bool) -> ExtractResult<()> {
+    fn walk(
+        &mut self,
+        node: NodeRef<Node>,
+        font: Option<&str>,
+        depth: usize,
+        runs: &mut Vec<Run>,
+        in_cell: bool,
+    ) -> ExtractResult<()> {
         if depth > self.budget.limits.max_depth.saturating_mul(8) {
             return Err(ExtractError::LimitExceeded("cấu trúc HTML lồng nhau quá sâu".into()));
         }
@@ -169,12 +180,14 @@ impl Walker<'_> {
         for tr in table_rows(table) {
             let mut cells = Vec::new();
             let mut col = 0;
-            for td in tr.children().filter(|c| matches!(c.value(), Node::Element(e) if matches!(e.name(), "td" | "th"))) {
+            for td in tr.children().filter(|c| matches!(c.value(), Node::Element(e) if matches!(e.name(), "td" | "th")))
+            {
                 self.budget.spend_cells(1)?;
                 fill_covered(&mut col, &mut cells, &mut covered);
                 let Node::Element(element) = td.value() else { continue };
                 let span = element.attr("colspan").and_then(|v| v.trim().parse().ok()).unwrap_or(1usize).clamp(1, 64);
-                let rowspan = element.attr("rowspan").and_then(|v| v.trim().parse().ok()).unwrap_or(1usize).clamp(1, 10_000);
+                let rowspan =
+                    element.attr("rowspan").and_then(|v| v.trim().parse().ok()).unwrap_or(1usize).clamp(1, 10_000);
                 let cell_font = element_font(element).or(font.map(str::to_owned));
                 let mut runs = Vec::new();
                 self.walk(td, cell_font.as_deref(), depth + 1, &mut runs, true)?;

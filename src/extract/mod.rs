@@ -119,10 +119,7 @@ impl Budget {
     pub fn spend_cells(&mut self, n: usize) -> ExtractResult<()> {
         self.cells = self.cells.saturating_add(n);
         if self.cells > self.limits.max_cells {
-            return Err(ExtractError::LimitExceeded(format!(
-                "số ô bảng vượt giới hạn {} ô",
-                self.limits.max_cells
-            )));
+            return Err(ExtractError::LimitExceeded(format!("số ô bảng vượt giới hạn {} ô", self.limits.max_cells)));
         }
         self.check_time()
     }

@@ -13,33 +13,17 @@ fn dec(s: &str) -> Decimal {
 #[test]
 fn every_catalog_parses_and_validates_against_the_schema() {
     assert_eq!(catalogs().len(), SOURCES.len(), "a catalog failed to parse");
-    let schema: Value = serde_json::from_str(include_str!("../../schemas/criteria.schema.json"))
-        .expect("schema JSON");
+    let schema: Value = serde_json::from_str(include_str!("../../schemas/criteria.schema.json")).expect("schema JSON");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
     for source in SOURCES {
         let catalog: Value = serde_json::from_str(source).expect("catalog JSON");
-        let errors: Vec<String> = validator
-            .iter_errors(&catalog)
-            .map(|e| format!("{} at {}", e, e.instance_path))
-            .collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&catalog).map(|e| format!("{} at {}", e, e.instance_path)).collect();
         assert!(errors.is_empty(), "{}: {errors:?}", catalog["id"]);
     }
     let ids: Vec<&str> = catalogs().iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(
-        ids,
-        [
-            "thanh-hoa-2021-xa",
-            "thanh-hoa-2021-huyen",
-            "thanh-hoa-2018-huyen"
-        ]
-    );
-    assert_eq!(
-        catalogs()
-            .iter()
-            .map(|c| c.criteria.len())
-            .collect::<Vec<_>>(),
-        [94, 91, 120]
-    );
+    assert_eq!(ids, ["thanh-hoa-2021-xa", "thanh-hoa-2021-huyen", "thanh-hoa-2018-huyen"]);
+    assert_eq!(catalogs().iter().map(|c| c.criteria.len()).collect::<Vec<_>>(), [94, 91, 120]);
 }
 
 /// Where a seed's own numbers disagree, kept as written: (catalog, parent,
@@ -58,23 +42,12 @@ fn catalogs_are_internally_consistent_except_where_the_seeds_disagree() {
     for catalog in catalogs() {
         let mut position: HashMap<&str, usize> = HashMap::new();
         for (i, c) in catalog.criteria.iter().enumerate() {
-            assert!(
-                position.insert(c.code.as_str(), i).is_none(),
-                "{}: {} twice",
-                catalog.id,
-                c.code
-            );
+            assert!(position.insert(c.code.as_str(), i).is_none(), "{}: {} twice", catalog.id, c.code);
             if let Some(parent) = &c.parent {
                 let p = position.get(parent.as_str());
-                assert!(
-                    p.is_some(),
-                    "{}: parent {parent} of {} missing or after it",
-                    catalog.id,
-                    c.code
-                );
+                assert!(p.is_some(), "{}: parent {parent} of {} missing or after it", catalog.id, c.code);
                 let numbered_child = c.code.starts_with(&format!("{parent}."));
-                let section_in_group =
-                    !c.code.contains('.') && parent.chars().all(|ch| "IVXL".contains(ch));
+                let section_in_group = !c.code.contains('.') && parent.chars().all(|ch| "IVXL".contains(ch));
                 assert!(
                     numbered_child || section_in_group,
                     "{}: {parent} is not an ancestor of {}",
@@ -90,79 +63,37 @@ fn catalogs_are_internally_consistent_except_where_the_seeds_disagree() {
                 *children_sum.entry(parent.as_str()).or_default() += max;
             }
         }
-        for c in catalog
-            .criteria
-            .iter()
-            .filter(|c| children_sum.contains_key(c.code.as_str()))
-        {
+        for c in catalog.criteria.iter().filter(|c| children_sum.contains_key(c.code.as_str())) {
             let (Some(max), sum) = (c.max_points, children_sum[c.code.as_str()]) else {
                 continue;
             };
-            let known = SEED_DISAGREEMENTS
-                .iter()
-                .find(|(id, code, ..)| *id == catalog.id && *code == c.code);
+            let known = SEED_DISAGREEMENTS.iter().find(|(id, code, ..)| *id == catalog.id && *code == c.code);
             match known {
                 Some((_, code, stated, summed)) => {
-                    assert_eq!(
-                        (max, sum),
-                        (dec(stated), dec(summed)),
-                        "{}: {code}",
-                        catalog.id
-                    );
+                    assert_eq!((max, sum), (dec(stated), dec(summed)), "{}: {code}", catalog.id);
                     assert!(
                         catalog.notes.iter().any(|n| n.contains(code)),
                         "{}: notes must explain {code}",
                         catalog.id
                     );
                 }
-                None if c.partial => assert!(
-                    sum <= max,
-                    "{}: {} children {sum} > max {max}",
-                    catalog.id,
-                    c.code
-                ),
+                None if c.partial => assert!(sum <= max, "{}: {} children {sum} > max {max}", catalog.id, c.code),
                 None => assert_eq!(sum, max, "{}: {} children's max", catalog.id, c.code),
             }
         }
 
-        let top: Decimal = catalog
-            .criteria
-            .iter()
-            .filter(|c| c.parent.is_none())
-            .filter_map(|c| c.max_points)
-            .sum();
-        assert_eq!(
-            top,
-            Decimal::ONE_HUNDRED,
-            "{}: top-level maxima",
-            catalog.id
-        );
+        let top: Decimal = catalog.criteria.iter().filter(|c| c.parent.is_none()).filter_map(|c| c.max_points).sum();
+        assert_eq!(top, Decimal::ONE_HUNDRED, "{}: top-level maxima", catalog.id);
 
         let shares: Vec<Decimal> = catalog.rating_bands.iter().map(|b| b.min_share).collect();
-        assert!(
-            shares.windows(2).all(|w| w[0] > w[1]),
-            "{}: bands highest first",
-            catalog.id
-        );
-        assert!(shares
-            .iter()
-            .all(|s| (Decimal::ZERO..=Decimal::ONE).contains(s)));
+        assert!(shares.windows(2).all(|w| w[0] > w[1]), "{}: bands highest first", catalog.id);
+        assert!(shares.iter().all(|s| (Decimal::ZERO..=Decimal::ONE).contains(s)));
         // Nothing in the seeds verifies the bands: each says so.
-        assert!(catalog
-            .rating_bands
-            .iter()
-            .all(|b| b.source.contains("not verified")));
+        assert!(catalog.rating_bands.iter().all(|b| b.source.contains("not verified")));
     }
 }
 
-fn row(
-    kind: RowKind,
-    code: Option<&str>,
-    title: &str,
-    max: Option<&str>,
-    score: Option<&str>,
-    n: usize,
-) -> TableRow {
+fn row(kind: RowKind, code: Option<&str>, title: &str, max: Option<&str>, score: Option<&str>, n: usize) -> TableRow {
     let mut values = Scores::default();
     values.set(Column::MaxPoints, max.map(dec));
     values.set(Column::SelfScore, score.map(dec));
@@ -171,12 +102,7 @@ fn row(
         code: code.map(str::to_owned),
         title: title.to_owned(),
         values,
-        location: Location {
-            table: 1,
-            row: n,
-            page: None,
-            sheet: None,
-        },
+        location: Location { table: 1, row: n, page: None, sheet: None },
     }
 }
 
@@ -228,61 +154,30 @@ fn seed_001_section_4() -> ScoringTable {
         (Unnumbered, None, "Có thực hiện: 1", None, None),
         (Criterion, Some("4.3.3"), "Tự xử lý hoặc kiến nghị xử lý các vấn đề về phân cấp phát hiện qua kiểm tra", Some("1"), Some("1")),
     ];
-    scoring(
-        rows.into_iter()
-            .enumerate()
-            .map(|(n, (k, c, t, m, s))| row(k, c, t, m, s, n + 1))
-            .collect(),
-    )
+    scoring(rows.into_iter().enumerate().map(|(n, (k, c, t, m, s))| row(k, c, t, m, s, n + 1)).collect())
 }
 
 #[test]
 fn the_wrong_4_2_of_seed_001_is_reported_as_4_3_2_without_changing_the_code() {
     let table = seed_001_section_4();
     let outcome = run(&table, &prose("huyện", 2018, None));
-    assert_eq!(
-        outcome.catalog.map(|c| c.id.as_str()),
-        Some("thanh-hoa-2018-huyen")
-    );
+    assert_eq!(outcome.catalog.map(|c| c.id.as_str()), Some("thanh-hoa-2018-huyen"));
 
     let repaired = kinds(&outcome, "code_repaired");
     assert_eq!(repaired.len(), 1, "{repaired:?}");
-    assert_eq!(
-        repaired[0].code.as_deref(),
-        Some("4.2"),
-        "the written code is kept"
-    );
+    assert_eq!(repaired[0].code.as_deref(), Some("4.2"), "the written code is kept");
     assert_eq!(repaired[0].severity, Severity::Info);
-    assert!(
-        repaired[0]
-            .message
-            .contains("Dòng ghi mã 4.2 (bảng 1, dòng 13)"),
-        "{}",
-        repaired[0].message
-    );
-    assert!(
-        repaired[0].message.contains("tiêu chí 4.3.2"),
-        "{}",
-        repaired[0].message
-    );
+    assert!(repaired[0].message.contains("Dòng ghi mã 4.2 (bảng 1, dòng 13)"), "{}", repaired[0].message);
+    assert!(repaired[0].message.contains("tiêu chí 4.3.2"), "{}", repaired[0].message);
 
     // The repaired row stands for 4.3.2: it is not missing, and nothing in section 4 is.
-    let missing: Vec<&str> = kinds(&outcome, "missing_criterion")
-        .iter()
-        .filter_map(|f| f.code.as_deref())
-        .collect();
+    let missing: Vec<&str> = kinds(&outcome, "missing_criterion").iter().filter_map(|f| f.code.as_deref()).collect();
     assert!(!missing.iter().any(|c| c.starts_with("4.")), "{missing:?}");
-    assert!(
-        missing.contains(&"8.3.2"),
-        "other sections are absent from this excerpt"
-    );
+    assert!(missing.contains(&"8.3.2"), "other sections are absent from this excerpt");
     assert!(kinds(&outcome, "max_differs_from_framework").is_empty());
     // Partial catalog: no unknown criteria, and none of the contract's kinds.
     assert!(kinds(&outcome, "unknown_criterion").is_empty());
-    assert!(outcome
-        .findings
-        .iter()
-        .all(|f| !crate::report::CONTRACT_FINDING_KINDS.contains(&f.kind.as_str())));
+    assert!(outcome.findings.iter().all(|f| !crate::report::CONTRACT_FINDING_KINDS.contains(&f.kind.as_str())));
 }
 
 #[test]
@@ -295,21 +190,12 @@ fn a_changed_max_and_a_row_without_code_are_found() {
     let changed = kinds(&outcome, "max_differs_from_framework");
     assert_eq!(changed.len(), 1);
     assert_eq!(
-        (
-            changed[0].code.as_deref(),
-            changed[0].stated,
-            changed[0].expected
-        ),
+        (changed[0].code.as_deref(), changed[0].stated, changed[0].expected),
         (Some("4.1.1"), Some(dec("2")), Some(dec("1")))
     );
-    let repaired: Vec<&str> = kinds(&outcome, "code_repaired")
-        .iter()
-        .map(|f| f.message.as_str())
-        .collect();
+    let repaired: Vec<&str> = kinds(&outcome, "code_repaired").iter().map(|f| f.message.as_str()).collect();
     assert!(
-        repaired
-            .iter()
-            .any(|m| m.starts_with("Dòng không ghi mã (bảng 1, dòng 10)") && m.contains("4.2.3")),
+        repaired.iter().any(|m| m.starts_with("Dòng không ghi mã (bảng 1, dòng 10)") && m.contains("4.2.3")),
         "{repaired:?}"
     );
 }
@@ -324,35 +210,18 @@ fn seed_000_like() -> ScoringTable {
         .iter()
         .enumerate()
         .map(|(n, c)| {
-            let kind = if c.code.contains(|ch: char| ch.is_ascii_digit()) {
-                RowKind::Criterion
-            } else {
-                RowKind::Roman
-            };
+            let kind =
+                if c.code.contains(|ch: char| ch.is_ascii_digit()) { RowKind::Criterion } else { RowKind::Roman };
             let max = c.max_points.map(|m| m.to_string());
             let score = if c.code == "4.3" || c.code == "4.4" {
                 Some("0".to_owned())
             } else {
                 max.clone().or(Some("1".to_owned()))
             };
-            row(
-                kind,
-                Some(&c.code),
-                &c.title,
-                max.as_deref(),
-                score.as_deref(),
-                n + 1,
-            )
+            row(kind, Some(&c.code), &c.title, max.as_deref(), score.as_deref(), n + 1)
         })
         .collect();
-    rows.push(row(
-        RowKind::Total,
-        Some("TOTAL"),
-        "Tổng I + II",
-        Some("100"),
-        Some("99"),
-        rows.len() + 1,
-    ));
+    rows.push(row(RowKind::Total, Some("TOTAL"), "Tổng I + II", Some("100"), Some("99"), rows.len() + 1));
     scoring(rows)
 }
 
@@ -364,10 +233,7 @@ fn a_stated_rating_that_agrees_with_the_bands_is_no_finding() {
     // count 3 for 3.3's 2), self 100 + 1 (2.3.2) − 2 = 99 → 99% → xuất sắc.
     let table = seed_000_like();
     let agrees = run(&table, &prose("xã", 2021, Some("xuất sắc")));
-    assert_eq!(
-        agrees.catalog.map(|c| c.id.as_str()),
-        Some("thanh-hoa-2021-xa")
-    );
+    assert_eq!(agrees.catalog.map(|c| c.id.as_str()), Some("thanh-hoa-2021-xa"));
     assert!(agrees.findings.is_empty(), "{:#?}", agrees.findings);
 
     let disagrees = run(&table, &prose("xã", 2021, Some("tốt")));
@@ -375,43 +241,19 @@ fn a_stated_rating_that_agrees_with_the_bands_is_no_finding() {
     assert_eq!(mismatch.len(), 1);
     assert_eq!(mismatch[0].code.as_deref(), Some("TOTAL"));
     assert_eq!(mismatch[0].recalculated, Some(dec("99")));
-    assert!(
-        mismatch[0]
-            .message
-            .contains("(99%) thuộc mức \"xuất sắc\" (từ 90%)"),
-        "{}",
-        mismatch[0].message
-    );
+    assert!(mismatch[0].message.contains("(99%) thuộc mức \"xuất sắc\" (từ 90%)"), "{}", mismatch[0].message);
 }
 
 #[test]
 fn no_catalog_no_findings() {
     let table = seed_000_like();
     // Another year, or another level: we have no framework for it.
-    assert!(run(&table, &prose("xã", 2023, Some("tốt")))
-        .catalog
-        .is_none());
-    assert!(run(&table, &prose("sở", 2021, Some("tốt")))
-        .findings
-        .is_empty());
+    assert!(run(&table, &prose("xã", 2023, Some("tốt"))).catalog.is_none());
+    assert!(run(&table, &prose("sở", 2021, Some("tốt"))).findings.is_empty());
     // Rows that do not look like any catalog.
     let unrelated = scoring(vec![
-        row(
-            RowKind::Criterion,
-            Some("1"),
-            "Công tác quản lý đất đai",
-            Some("10"),
-            Some("9"),
-            1,
-        ),
-        row(
-            RowKind::Criterion,
-            Some("1.1"),
-            "Cấp giấy chứng nhận quyền sử dụng đất",
-            Some("10"),
-            Some("9"),
-            2,
-        ),
+        row(RowKind::Criterion, Some("1"), "Công tác quản lý đất đai", Some("10"), Some("9"), 1),
+        row(RowKind::Criterion, Some("1.1"), "Cấp giấy chứng nhận quyền sử dụng đất", Some("10"), Some("9"), 2),
     ]);
     assert!(run(&unrelated, &ProseFacts::default()).catalog.is_none());
 }
@@ -427,19 +269,15 @@ fn an_unknown_criterion_is_reported_against_a_complete_catalog() {
         Some("0"),
         200,
     );
-    let at = table
-        .rows
-        .iter()
-        .position(|r| r.code.as_deref() == Some("II"))
-        .expect("II row");
+    let at = table.rows.iter().position(|r| r.code.as_deref() == Some("II")).expect("II row");
     table.rows.insert(at, extra);
     let outcome = run(&table, &prose("xã", 2021, None));
     let unknown = kinds(&outcome, "unknown_criterion");
     assert_eq!(unknown.len(), 1);
     assert_eq!(unknown[0].code.as_deref(), Some("7.6"));
-    assert!(unknown[0].message.starts_with(
-        "Tiêu chí 7.6 (bảng 1, dòng 200): không có trong bộ tiêu chí thanh-hoa-2021-xa"
-    ));
+    assert!(unknown[0]
+        .message
+        .starts_with("Tiêu chí 7.6 (bảng 1, dòng 200): không có trong bộ tiêu chí thanh-hoa-2021-xa"));
 }
 
 #[test]

@@ -57,7 +57,8 @@ impl HtmlReport {
         let mut spool_path = path.as_os_str().to_owned();
         spool_path.push(".part");
         let spool_path = PathBuf::from(spool_path);
-        let spool = BufWriter::new(File::options().read(true).write(true).create(true).truncate(true).open(&spool_path)?);
+        let spool =
+            BufWriter::new(File::options().read(true).write(true).create(true).truncate(true).open(&spool_path)?);
         Ok(HtmlReport { path: path.to_owned(), spool_path, spool, written: 0, entries: Vec::new() })
     }
 
@@ -211,7 +212,11 @@ fn render_document(d: &DocumentReport, index: usize) -> String {
 }
 
 fn render_totals(h: &mut String, d: &DocumentReport) {
-    let rows = [("Báo cáo ghi", &d.totals.stated), ("Dòng tổng của bảng", &d.totals.table), ("Tính lại", &d.totals.recalculated)];
+    let rows = [
+        ("Báo cáo ghi", &d.totals.stated),
+        ("Dòng tổng của bảng", &d.totals.table),
+        ("Tính lại", &d.totals.recalculated),
+    ];
     h.push_str("<table class=\"totals\"><tr><th>Tổng điểm</th>");
     for col in &d.columns {
         let _ = write!(h, "<th>{}</th>", column_header(*col));
@@ -286,7 +291,8 @@ fn render_criteria(h: &mut String, d: &DocumentReport) {
     h.push_str("</tr>\n");
     for c in &d.criteria {
         let row_class = marks.get(&(c.code.as_str(), None)).map(|(s, _)| format!(" class=\"row-{}\"", s.name()));
-        let _ = write!(h, "<tr{}><td>{}</td><td>{}</td>", row_class.unwrap_or_default(), escape(&c.code), escape(&c.title));
+        let _ =
+            write!(h, "<tr{}><td>{}</td><td>{}</td>", row_class.unwrap_or_default(), escape(&c.code), escape(&c.title));
         let scores = c.scores();
         for col in &d.columns {
             let value = number_cell(scores.get(*col));

@@ -4,8 +4,8 @@ pub mod header;
 pub mod rows;
 
 use crate::grid::{Document, Location, Table};
-use header::Header;
 use crate::report::{Column, Scores, TableKind};
+use header::Header;
 
 /// What a row of the scoring table is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

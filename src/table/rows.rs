@@ -100,7 +100,12 @@ fn uses_running_numbers(table: &Table, rows: &[usize], code_cols: &[usize], titl
     both >= 3
 }
 
-fn classify(code_text: &str, title_text: &str, running_numbers: bool, last_section: &mut Option<u32>) -> (RowKind, Option<String>, String) {
+fn classify(
+    code_text: &str,
+    title_text: &str,
+    running_numbers: bool,
+    last_section: &mut Option<u32>,
+) -> (RowKind, Option<String>, String) {
     let from_title = title_code(title_text);
     let from_code_col = parse_code(code_text);
 
@@ -143,7 +148,9 @@ fn is_total(code_text: &str, title_text: &str) -> bool {
     let looks_total = |text: &str| {
         let t = fold(text);
         let t = t.trim_start_matches(|c: char| !c.is_alphanumeric());
-        (t.starts_with("tong") && !t.starts_with("tong hop") && t.len() < 60 && !t.contains("ty le")) || t == "cong" || t.starts_with("cong (")
+        (t.starts_with("tong") && !t.starts_with("tong hop") && t.len() < 60 && !t.contains("ty le"))
+            || t == "cong"
+            || t.starts_with("cong (")
     };
     (code_text.is_empty() || parse_code(code_text).is_none()) && (looks_total(title_text) || looks_total(code_text))
 }
@@ -168,7 +175,10 @@ mod tests {
     fn codes_come_from_the_title_in_running_number_tables() {
         let mut last = None;
         assert_eq!(kind_code("1", "CÔNG TÁC CHỈ ĐẠO", true, &mut last), (RowKind::Criterion, Some("1".into())));
-        assert_eq!(kind_code("1.", "TCTP 1.1.1. Ban hành", true, &mut last), (RowKind::Criterion, Some("1.1.1".into())));
+        assert_eq!(
+            kind_code("1.", "TCTP 1.1.1. Ban hành", true, &mut last),
+            (RowKind::Criterion, Some("1.1.1".into()))
+        );
         assert_eq!(kind_code("25.", "Một dòng không mã", true, &mut last), (RowKind::Unnumbered, None));
         assert_eq!(kind_code("2", "XÂY DỰNG", true, &mut last), (RowKind::Criterion, Some("2".into())));
     }

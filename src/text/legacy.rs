@@ -237,7 +237,13 @@ pub fn encode(text: &str, encoding: Encoding) -> Option<String> {
         Encoding::Tcvn3 => text.chars().map(|c| encode_single(c, &tcvn3::TABLE, &TCVN3_DECODE)).collect(),
         Encoding::Tcvn3Capitals => text
             .chars()
-            .map(|c| if c.is_lowercase() { None } else { encode_single(letters::to_lower(c), &tcvn3::TABLE, &TCVN3_DECODE) })
+            .map(|c| {
+                if c.is_lowercase() {
+                    None
+                } else {
+                    encode_single(letters::to_lower(c), &tcvn3::TABLE, &TCVN3_DECODE)
+                }
+            })
             .collect(),
         Encoding::Viscii => text.chars().map(|c| encode_single(c, &viscii::TABLE, &VISCII_DECODE)).collect(),
         Encoding::Vni => encode_vni(text),
@@ -355,9 +361,10 @@ fn decode_vni(text: &str) -> String {
         };
         let single = vni_single(lower);
         let base = if lower.is_ascii_lowercase() { Some(char::from(lower)) } else { single };
-        let combined = base.zip(chars.peek().and_then(|&m| to_byte(m)).and_then(vni_mark)).and_then(
-            |(base, (modifier, tone))| vni_vowel(base, modifier).and_then(|vowel| letters::compose(vowel, tone)),
-        );
+        let combined =
+            base.zip(chars.peek().and_then(|&m| to_byte(m)).and_then(vni_mark)).and_then(|(base, (modifier, tone))| {
+                vni_vowel(base, modifier).and_then(|vowel| letters::compose(vowel, tone))
+            });
         if let Some(letter) = combined {
             chars.next();
             out.push(cased(letter, capital));

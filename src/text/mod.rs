@@ -223,8 +223,15 @@ fn markup_tag(s: &str) -> Option<(usize, bool)> {
 }
 
 fn entity(s: &str) -> Option<(usize, char)> {
-    const NAMED: &[(&str, char)] =
-        &[("&nbsp;", ' '), ("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&apos;", '\''), ("&#39;", '\'')];
+    const NAMED: &[(&str, char)] = &[
+        ("&nbsp;", ' '),
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&apos;", '\''),
+        ("&#39;", '\''),
+    ];
     for (name, ch) in NAMED {
         if s.starts_with(name) {
             return Some((name.len(), *ch));

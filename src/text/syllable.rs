@@ -145,15 +145,15 @@ impl Parsed {
             if index >= MAX_LETTERS {
                 return None;
             }
-            let (letter, tone) = if c.is_ascii_alphabetic() && !matches!(c, 'f' | 'j' | 'w' | 'z' | 'F' | 'J' | 'W' | 'Z')
-            {
-                (c.to_ascii_lowercase(), Tone::Level)
-            } else if matches!(c, 'đ' | 'Đ') {
-                ('đ', Tone::Level)
-            } else {
-                let (vowel, tone, _) = split_vowel(c)?;
-                (vowel, tone)
-            };
+            let (letter, tone) =
+                if c.is_ascii_alphabetic() && !matches!(c, 'f' | 'j' | 'w' | 'z' | 'F' | 'J' | 'W' | 'Z') {
+                    (c.to_ascii_lowercase(), Tone::Level)
+                } else if matches!(c, 'đ' | 'Đ') {
+                    ('đ', Tone::Level)
+                } else {
+                    let (vowel, tone, _) = split_vowel(c)?;
+                    (vowel, tone)
+                };
             if tone != Tone::Level {
                 if parsed.tone != Tone::Level {
                     return None;
@@ -220,7 +220,10 @@ mod tests {
 
     #[test]
     fn rejects_mojibake_and_bad_spelling() {
-        for word in ["®iÓm", "Tæng", "Ñieåm", "toång", "chớnh", "hát́", "bàt", "ká", "cé", "nge", "ing", "giaù", "fa", "hoaì", "ă"] {
+        for word in [
+            "®iÓm", "Tæng", "Ñieåm", "toång", "chớnh", "hát́", "bàt", "ká", "cé", "nge", "ing", "giaù", "fa", "hoaì",
+            "ă",
+        ] {
             assert!(!is_valid(word), "{word}");
         }
     }

@@ -4,8 +4,8 @@
 
 use super::content::{Glyph, Page};
 use super::lattice::{self, PageRow, PageTable};
-use super::stream;
 use super::layout::{self, Line};
+use super::stream;
 use crate::extract::{Budget, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
@@ -57,7 +57,10 @@ pub fn merge_split_row(row: &mut PageRow, fragment: &PageRow) -> bool {
         && fragment.cells.iter().all(|c| c.vmerge == VerticalMerge::None)
         && fragment.cells.iter().any(|c| !c.runs.is_empty())
         && !fragment.cells.iter().any(|c| is_number(&c.runs.iter().map(|r| r.text.as_str()).collect::<String>()))
-        && fragment.cells.iter().all(|f| f.runs.is_empty() || row.cells.iter().any(|c| c.col == f.col && c.col_span == f.col_span));
+        && fragment
+            .cells
+            .iter()
+            .all(|f| f.runs.is_empty() || row.cells.iter().any(|c| c.col == f.col && c.col_span == f.col_span));
     if !is_fragment {
         return false;
     }
@@ -78,13 +81,15 @@ impl Assembler {
     pub fn add_page(&mut self, page: &Page, budget: &mut Budget) -> ExtractResult<()> {
         let (mut tables, rest) = lattice::find_tables(&page.segments, &page.glyphs);
         let band = page.height * MARGIN_BAND;
-        let is_artefact = |text: &str, baseline: f32| is_page_number(text) && (baseline < band || baseline > page.height - band);
+        let is_artefact =
+            |text: &str, baseline: f32| is_page_number(text) && (baseline < band || baseline > page.height - band);
         let mut rest: Vec<&Glyph> = rest.iter().filter_map(|i| page.glyphs.get(*i)).collect();
         // Ruled tables are preferred; a page without any is searched for an unruled one.
         if tables.is_empty() {
             (tables, rest) = stream::find_tables(&rest, is_artefact);
         }
-        let lines: Vec<Line> = layout::lines(&rest, true).into_iter().filter(|l| !is_artefact(&l.text(), l.baseline)).collect();
+        let lines: Vec<Line> =
+            layout::lines(&rest, true).into_iter().filter(|l| !is_artefact(&l.text(), l.baseline)).collect();
         for (index, table) in tables.iter().enumerate() {
             budget.spend_cells(table.rows.iter().map(|r| r.cells.len()).sum())?;
             let continues = index == 0 && self.open && !lines.iter().any(|l| l.baseline < table.top);
@@ -98,7 +103,10 @@ impl Assembler {
     fn add_table(&mut self, table: &PageTable, page: u32, continues: bool) {
         let previous = self.tables.last_mut().filter(|t| continues && same_columns(&t.columns, &table.columns));
         let Some(previous) = previous else {
-            self.tables.push(DocTable { columns: table.columns.clone(), rows: table.rows.iter().map(|r| (r.clone(), page)).collect() });
+            self.tables.push(DocTable {
+                columns: table.columns.clone(),
+                rows: table.rows.iter().map(|r| (r.clone(), page)).collect(),
+            });
             return;
         };
         let repeated = table
@@ -194,7 +202,10 @@ mod tests {
     fn merges_a_row_split_by_the_page_break() {
         let mut last = row(&["1.1.1", "Ban hành kế hoạch", "0,5", "0,5", "- Kế hoạch số 52"]);
         assert!(merge_split_row(&mut last, &row(&["", "kịp thời", "", "", "- Báo cáo số 79"])));
-        assert_eq!(texts(&last), vec!["1.1.1", "Ban hành kế hoạch kịp thời", "0,5", "0,5", "- Kế hoạch số 52\n- Báo cáo số 79"]);
+        assert_eq!(
+            texts(&last),
+            vec!["1.1.1", "Ban hành kế hoạch kịp thời", "0,5", "0,5", "- Kế hoạch số 52\n- Báo cáo số 79"]
+        );
     }
 
     #[test]

@@ -101,10 +101,7 @@ impl<'a> Iterator for Tokens<'a> {
                 _ => {
                     let start = self.pos;
                     self.pos += 1;
-                    while self
-                        .data
-                        .get(self.pos)
-                        .is_some_and(|b| !b.is_ascii_whitespace() && !b"[]<>()/%".contains(b))
+                    while self.data.get(self.pos).is_some_and(|b| !b.is_ascii_whitespace() && !b"[]<>()/%".contains(b))
                     {
                         self.pos += 1;
                     }

@@ -141,7 +141,13 @@ fn numbers(operands: &[Object]) -> Vec<f32> {
 }
 
 impl<'a> Interpreter<'a> {
-    pub fn new(doc: &'a PdfDocument, budget: &'a mut Budget, fonts: &'a mut FontCache, number: u32, media_box: [f32; 4]) -> Self {
+    pub fn new(
+        doc: &'a PdfDocument,
+        budget: &'a mut Budget,
+        fonts: &'a mut FontCache,
+        number: u32,
+        media_box: [f32; 4],
+    ) -> Self {
         let [x0, y0, x1, y1] = media_box;
         let page = Page { number, height: (y1 - y0).abs(), ..Page::default() };
         Interpreter {
@@ -187,7 +193,13 @@ impl<'a> Interpreter<'a> {
         Ok(())
     }
 
-    fn operate(&mut self, operator: &str, operands: &[Object], resources: Option<&Dictionary>, depth: usize) -> ExtractResult<()> {
+    fn operate(
+        &mut self,
+        operator: &str,
+        operands: &[Object],
+        resources: Option<&Dictionary>,
+        depth: usize,
+    ) -> ExtractResult<()> {
         let n = numbers(operands);
         match (operator, n.as_slice()) {
             // Unbalanced saves past this depth are hostile; they are not kept.
@@ -318,7 +330,10 @@ impl<'a> Interpreter<'a> {
         let state = &self.state;
         for code in &codes {
             let render = multiply(
-                &multiply(&[state.size * state.horizontal_scale, 0.0, 0.0, state.size, 0.0, state.rise], &self.text_matrix),
+                &multiply(
+                    &[state.size * state.horizontal_scale, 0.0, 0.0, state.size, 0.0, state.rise],
+                    &self.text_matrix,
+                ),
                 &state.ctm,
             );
             let advance = (code.advance * state.size
@@ -410,7 +425,8 @@ impl<'a> Interpreter<'a> {
                     },
                     _ => IDENTITY,
                 };
-                let saved = (self.state.clone(), std::mem::take(&mut self.subpaths), self.text_matrix, self.line_matrix);
+                let saved =
+                    (self.state.clone(), std::mem::take(&mut self.subpaths), self.text_matrix, self.line_matrix);
                 self.state.ctm = multiply(&matrix, &self.state.ctm);
                 let result = self.run(&content, own.or(resources), depth + 1);
                 (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;

@@ -89,7 +89,8 @@ impl Font {
     /// Reads a font dictionary. Missing or damaged parts fall back to
     /// defaults (no mapping → U+FFFD later, no widths → half an em).
     pub fn load(doc: &PdfDocument, dict: &Dictionary, budget: &mut Budget) -> ExtractResult<Font> {
-        let base_name = dict.get(b"BaseFont").and_then(Object::as_name).map(String::from_utf8_lossy).unwrap_or_default();
+        let base_name =
+            dict.get(b"BaseFont").and_then(Object::as_name).map(String::from_utf8_lossy).unwrap_or_default();
         let name = strip_subset_prefix(&base_name).to_owned();
         let to_unicode = match resolve(doc, dict.get(b"ToUnicode").ok()).and_then(|o| o.as_stream().ok()) {
             Some(stream) => Some(CMap::parse(&stream_bytes(stream, budget)?)).filter(CMap::has_mappings),
@@ -246,7 +247,10 @@ mod tests {
         };
         let font = Font::load(&doc, &font, &mut budget()).unwrap();
         assert_eq!(font.name, "Arial");
-        assert_eq!(texts(&font, b"AB\xe0\x80"), vec![Some("A".into()), Some("ơ".into()), Some("à".into()), Some("€".into())]);
+        assert_eq!(
+            texts(&font, b"AB\xe0\x80"),
+            vec![Some("A".into()), Some("ơ".into()), Some("à".into()), Some("€".into())]
+        );
         let mut codes = Vec::new();
         font.decode(b"AB C", &mut codes);
         assert!((codes[1].advance - 0.7).abs() < 1e-6);

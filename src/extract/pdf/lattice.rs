@@ -218,7 +218,8 @@ mod tests {
 
     #[test]
     fn joins_pieces_and_snaps_positions() {
-        let joined = join_segments(vec![h(10.0, 0.0, 50.0), h(10.4, 51.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
+        let joined =
+            join_segments(vec![h(10.0, 0.0, 50.0), h(10.4, 51.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
         assert_eq!(joined, vec![h(10.0, 0.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
     }
 

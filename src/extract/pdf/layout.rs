@@ -93,7 +93,14 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
         pending_space = false;
         let current = line.get_or_insert_with(|| {
             in_first_word = true;
-            Line { x0: glyph.x, x1: glyph.right(), baseline: glyph.y, size: glyph.size, runs: Vec::new(), first_word_width: 0.0 }
+            Line {
+                x0: glyph.x,
+                x1: glyph.right(),
+                baseline: glyph.y,
+                size: glyph.size,
+                runs: Vec::new(),
+                first_word_width: 0.0,
+            }
         });
         push_text(&mut current.runs, &glyph.text, &glyph.font);
         current.x1 = current.x1.max(glyph.right());

@@ -128,8 +128,7 @@ fn read_page(
             Err(other) => return Err(other),
         }
     }
-    let mut interpreter =
-        content::Interpreter::new(doc, budget, fonts, number, media_box(doc, page_dict, max_depth));
+    let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media_box(doc, page_dict, max_depth));
     interpreter.run(&data, resources, 0)?;
     Ok((interpreter.finish(), broken))
 }

@@ -247,7 +247,12 @@ impl<'a> RowCells<'a> {
             .into_iter()
             .map(|(col, col_span, glyphs)| {
                 let right = rights[col + col_span - 1];
-                PageCell { col, col_span, vmerge: VerticalMerge::None, runs: layout::join(&layout::lines(&glyphs, false), right) }
+                PageCell {
+                    col,
+                    col_span,
+                    vmerge: VerticalMerge::None,
+                    runs: layout::join(&layout::lines(&glyphs, false), right),
+                }
             })
             .collect();
         PageRow { cells }
@@ -289,7 +294,8 @@ fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Colum
             || placed.iter().any(|(a, b, _)| (*a..=*b).any(|c| columns[c].role == Role::Code || is_score(c)))
             || !has_code_column && leading_code;
         if starts_row {
-            let spans: Vec<(usize, usize)> = placed.iter().filter(|(a, b, _)| a != b).map(|(a, b, _)| (*a, b - a + 1)).collect();
+            let spans: Vec<(usize, usize)> =
+                placed.iter().filter(|(a, b, _)| a != b).map(|(a, b, _)| (*a, b - a + 1)).collect();
             rows.push(RowCells::new(columns.len(), &spans));
         }
         let Some(row) = rows.last_mut() else { continue };

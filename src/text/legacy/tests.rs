@@ -13,7 +13,9 @@ fn run(text: &str, font: Option<&str>) -> Run {
 /// The letters an encoding can hold: TCVN3 lacks toned capitals, its capitals fonts lack lowercase.
 fn encodable(c: char, encoding: Encoding) -> bool {
     match encoding {
-        Encoding::Tcvn3 => !c.is_uppercase() || !matches!(letters::split_vowel(c), Some((_, tone, _)) if tone != Tone::Level),
+        Encoding::Tcvn3 => {
+            !c.is_uppercase() || !matches!(letters::split_vowel(c), Some((_, tone, _)) if tone != Tone::Level)
+        }
         Encoding::Tcvn3Capitals => !c.is_lowercase(),
         Encoding::Vni | Encoding::Viscii => true,
     }
@@ -75,12 +77,18 @@ fn every_letter_round_trips() {
 #[test]
 fn phrases_decode_by_font_and_without_font() {
     for phrase in PHRASES {
-        for (encoding, font) in [(Encoding::Tcvn3, ".VnTime"), (Encoding::Vni, "VNI-Times"), (Encoding::Viscii, "VISCII Times")] {
+        for (encoding, font) in
+            [(Encoding::Tcvn3, ".VnTime"), (Encoding::Vni, "VNI-Times"), (Encoding::Viscii, "VISCII Times")]
+        {
             let encoded = encode(phrase, encoding).expect("phrase is encodable");
             assert_ne!(encoded, phrase);
             assert_eq!(decode_runs(&[run(&encoded, Some(font))]), phrase, "{encoding:?} by font");
             assert_eq!(decode_runs(&[run(&encoded, None)]), phrase, "{encoding:?} by spelling");
-            assert_eq!(decode_runs(&[run(&encoded, Some("Times New Roman"))]), phrase, "{encoding:?} in a Unicode font");
+            assert_eq!(
+                decode_runs(&[run(&encoded, Some("Times New Roman"))]),
+                phrase,
+                "{encoding:?} in a Unicode font"
+            );
         }
     }
 }
@@ -132,7 +140,8 @@ fn nfd_input_is_not_taken_for_legacy() {
 
 #[test]
 fn clean_text_with_latin1_symbols_is_kept() {
-    for text in ["UBND xã", "Tài chính", "© 2021 – “Báo cáo”", "Nhiệt độ 30°C", "x × y ± 0,5", "Café"] {
+    for text in ["UBND xã", "Tài chính", "© 2021 – “Báo cáo”", "Nhiệt độ 30°C", "x × y ± 0,5", "Café"]
+    {
         assert_eq!(decode_runs(&[run(text, None)]), text);
     }
 }
@@ -141,10 +150,10 @@ fn clean_text_with_latin1_symbols_is_kept() {
 fn vietnamese_text() -> impl Strategy<Value = String> {
     const WORDS: &[&str] = &[
         "Điểm", "tự", "đánh", "giá", "Cải", "cách", "hành", "chính", "Tổng", "điểm", "Phương", "hướng", "Tài", "xã",
-        "UBND", "CCHC", "Bút", "Sơn", "thị", "trấn", "xuất", "sắc", "tốt", "khá", "trung", "bình", "yếu", "Chỉ",
-        "số", "năm", "2021", "97,74", "1.1.1", "-", "(", ")", ":", "Báo", "cáo", "đầy", "đủ", "kịp", "thời", "Sở",
-        "Nội", "vụ", "Thanh", "Hóa", "Hoá", "quốc", "gia", "giữa", "người", "khuỷu", "nghiêng", "TỔNG", "ĐIỂM", "Café",
-        "chí", "vào", "ra", "á", "à",
+        "UBND", "CCHC", "Bút", "Sơn", "thị", "trấn", "xuất", "sắc", "tốt", "khá", "trung", "bình", "yếu", "Chỉ", "số",
+        "năm", "2021", "97,74", "1.1.1", "-", "(", ")", ":", "Báo", "cáo", "đầy", "đủ", "kịp", "thời", "Sở", "Nội",
+        "vụ", "Thanh", "Hóa", "Hoá", "quốc", "gia", "giữa", "người", "khuỷu", "nghiêng", "TỔNG", "ĐIỂM", "Café", "chí",
+        "vào", "ra", "á", "à",
     ];
     prop::collection::vec(prop::sample::select(WORDS), 0..12).prop_map(|w| w.join(" "))
 }
