@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use parcheck::batch::{self, Input, Progress, Settings};
-use parcheck::pipeline::Options;
+use parcheck::config::Options;
 
 fn corpus(dir: &std::path::Path, n: usize) -> Vec<Input> {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");

@@ -21,8 +21,9 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use parcheck::pipeline::{self, Options};
-use parcheck::report::Status;
+use parcheck::config::Options;
+use parcheck::model::Status;
+use parcheck::pipeline;
 use parcheck::sniff;
 
 mod common;

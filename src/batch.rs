@@ -17,10 +17,12 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use walkdir::WalkDir;
 
-use crate::extract::Limits;
+use crate::config::Limits;
+use crate::config::Options;
 use crate::human::Reports;
-use crate::pipeline::{self, Options};
-use crate::report::{DocumentReport, Severity, Source, Status};
+use crate::model::{Severity, Status};
+use crate::pipeline;
+use crate::report::{DocumentReport, Source};
 use crate::sniff::{self, Format};
 use crate::state::{Record, Stamp, State, Stored};
 

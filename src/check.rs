@@ -1,32 +1,42 @@
-//! The contract's findings, computed on the criteria tree in exact decimals,
-//! and the assembly of the document object.
+//! The checking stage: the contract's findings computed on the criteria tree
+//! in exact decimals, the reading notes, and the framework's findings when
+//! the table follows a catalog. Produces domain [`Finding`]s; the document
+//! object is assembled by [`crate::report`].
 
 use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
+use crate::framework::Catalog;
 use crate::grid::{Document, Location};
+use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
 use crate::number::format_vi;
-use crate::pipeline::Options;
 use crate::prose::ProseFacts;
-use crate::report::{
-    Column, ColumnValues, Criterion, DocumentReport, Finding, Metadata, Scores, Severity, Source, Status, TableKind,
-    Totals, CONTRACT_VERSION,
-};
-use crate::table::{describe_location, ScoringTable};
+use crate::table::ScoringTable;
 use crate::tree::{CriteriaTree, Node};
 
-/// Builds the document object for a document whose scoring table was read.
-pub fn report(
-    source: Source,
+/// What the checking stage found on one document.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Every finding, in the order the rules run: the contract's arithmetic
+    /// rules, notes from reading, then the framework's.
+    pub findings: Vec<Finding>,
+    /// The sum of the leaves per column ([`recalculate`]).
+    pub recalculated: Scores,
+}
+
+/// Runs every rule on the criteria tree; `catalog` is the framework the table
+/// follows, when one was chosen ([`crate::framework::choose`]).
+pub fn check(
     table: &ScoringTable,
     tree: &CriteriaTree,
-    prose: ProseFacts,
+    prose: &ProseFacts,
     document: &Document,
-    options: &Options,
-) -> DocumentReport {
+    catalog: Option<&Catalog>,
+    tolerance: Decimal,
+) -> Checked {
     let recalculated = recalculate(tree);
-    let mut checker = Checker { table, tree, tolerance: options.tolerance, findings: Vec::new(), seen: HashSet::new() };
+    let mut checker = Checker { table, tree, tolerance, findings: Vec::new(), seen: HashSet::new() };
     checker.sum_mismatches();
     checker.exceeding_max();
     if let Some((column, stated)) = prose.stated_total {
@@ -36,60 +46,12 @@ pub fn report(
     checker.missing_values();
     checker.duplicate_codes();
     let mut findings = checker.findings;
-    findings.extend(table.notes.iter().map(|note| info("unreadable_value", note)));
-    findings.extend(document.notes.iter().map(|note| info("extraction_note", note)));
-    let framework = crate::framework::check(options.framework.as_deref(), table, tree, &prose, &recalculated);
-    findings.extend(framework.findings);
-
-    let criteria = tree
-        .nodes
-        .iter()
-        .map(|node| {
-            let row = &table.rows[node.row];
-            Criterion {
-                code: node.code.clone(),
-                parent: node.parent.clone(),
-                title: row.title.clone(),
-                max_points: node.values.get(Column::MaxPoints),
-                self_score: node.values.get(Column::SelfScore),
-                appraisal_score: node.values.get(Column::AppraisalScore),
-                lost_points: node.values.get(Column::LostPoints),
-                location: row.location.clone(),
-            }
-        })
-        .collect();
-
-    let totals = Totals {
-        table: tree.total().map(|n| ColumnValues::from_scores(&n.values)),
-        stated: prose.stated_total.map(|(column, value)| {
-            let mut scores = Scores::default();
-            scores.set(column, Some(value));
-            ColumnValues::from_scores(&scores)
-        }),
-        recalculated: (!recalculated.is_empty()).then(|| ColumnValues::from_scores(&recalculated)),
-    };
-
-    DocumentReport {
-        contract: CONTRACT_VERSION,
-        source,
-        status: Status::Ok,
-        error: None,
-        table_kind: Some(table.kind),
-        unit: prose.unit,
-        year: prose.year,
-        columns: table.columns.clone(),
-        criteria,
-        totals,
-        findings,
-        metadata: Metadata {
-            unit_level: prose.unit_level,
-            report_number: prose.report_number,
-            report_date: prose.report_date,
-            stated_rating: prose.rating,
-            framework: framework.catalog.map(|c| c.id.clone()),
-        },
-        tool_version: crate::TOOL_VERSION.to_owned(),
+    findings.extend(table.notes.iter().map(|note| Finding::note(FindingKind::UnreadableValue, note)));
+    findings.extend(document.notes.iter().map(|note| Finding::note(FindingKind::ExtractionNote, note)));
+    if let Some(catalog) = catalog {
+        findings.extend(crate::framework::check_with(catalog, table, tree, prose, &recalculated));
     }
+    Checked { findings, recalculated }
 }
 
 /// The sum of the leaves per column; `None` where no leaf has a value.
@@ -104,20 +66,6 @@ pub fn recalculate(tree: &CriteriaTree) -> Scores {
     sums
 }
 
-fn info(kind: &str, message: &str) -> Finding {
-    Finding {
-        kind: kind.to_owned(),
-        code: None,
-        column: None,
-        stated: None,
-        recalculated: None,
-        expected: None,
-        severity: Severity::Info,
-        message: message.to_owned(),
-        location: None,
-    }
-}
-
 /// "Tiêu chí 3.3 (bảng 4, dòng 45)" — how a message names a row.
 fn subject(node: &Node, location: &Location) -> String {
     let what = match node.code.as_str() {
@@ -125,7 +73,7 @@ fn subject(node: &Node, location: &Location) -> String {
         code if code.chars().all(|c| c.is_ascii_uppercase()) => format!("Nhóm {code}"),
         code => format!("Tiêu chí {code}"),
     };
-    format!("{what} ({})", describe_location(location))
+    format!("{what} ({})", location.describe())
 }
 
 struct Checker<'a> {
@@ -134,11 +82,11 @@ struct Checker<'a> {
     tolerance: Decimal,
     findings: Vec<Finding>,
     /// (kind, code, column) already reported: one finding per triple.
-    seen: HashSet<(String, String, Option<Column>)>,
+    seen: HashSet<(FindingKind, String, Option<Column>)>,
 }
 
 struct Draft {
-    kind: &'static str,
+    kind: FindingKind,
     column: Option<Column>,
     stated: Option<Decimal>,
     recalculated: Option<Decimal>,
@@ -153,17 +101,17 @@ impl Checker<'_> {
     }
 
     fn add(&mut self, node: &Node, draft: Draft) {
-        let key = (draft.kind.to_owned(), node.code.clone(), draft.column);
+        let key = (draft.kind, node.code.clone(), draft.column);
         if !self.seen.insert(key) {
             return;
         }
         self.findings.push(Finding {
-            kind: draft.kind.to_owned(),
+            kind: draft.kind,
             code: Some(node.code.clone()),
             column: draft.column,
-            stated: draft.stated.map(|d| d.normalize()),
-            recalculated: draft.recalculated.map(|d| d.normalize()),
-            expected: draft.expected.map(|d| d.normalize()),
+            stated: draft.stated,
+            recalculated: draft.recalculated,
+            expected: draft.expected,
             severity: draft.severity,
             message: draft.message,
             location: Some(self.location(node).clone()),
@@ -207,7 +155,7 @@ impl Checker<'_> {
                     self.add(
                         node,
                         Draft {
-                            kind: "sum_mismatch",
+                            kind: FindingKind::SumMismatch,
                             column: Some(column),
                             stated: Some(stated),
                             recalculated: Some(sum),
@@ -237,7 +185,7 @@ impl Checker<'_> {
                         self.add(
                             node,
                             Draft {
-                                kind: "exceeds_max",
+                                kind: FindingKind::ExceedsMax,
                                 column: Some(column),
                                 stated: Some(value),
                                 recalculated: None,
@@ -259,16 +207,16 @@ impl Checker<'_> {
             return;
         }
         let code = crate::tree::TOTAL.to_owned();
-        if !self.seen.insert(("stated_total_mismatch".into(), code.clone(), Some(column))) {
+        if !self.seen.insert((FindingKind::StatedTotalMismatch, code.clone(), Some(column))) {
             return;
         }
         let location = self.tree.total().map(|n| self.location(n).clone());
         self.findings.push(Finding {
-            kind: "stated_total_mismatch".into(),
+            kind: FindingKind::StatedTotalMismatch,
             code: Some(code),
             column: Some(column),
-            stated: Some(stated.normalize()),
-            recalculated: Some(sum.normalize()),
+            stated: Some(stated),
+            recalculated: Some(sum),
             expected: None,
             severity: Severity::Error,
             message: format!(
@@ -302,7 +250,7 @@ impl Checker<'_> {
                 self.add(
                     node,
                     Draft {
-                        kind: "lost_points_mismatch",
+                        kind: FindingKind::LostPointsMismatch,
                         column: Some(Column::LostPoints),
                         stated: Some(lost),
                         recalculated: Some(expected),
@@ -343,7 +291,7 @@ impl Checker<'_> {
                         self.add(
                             node,
                             Draft {
-                                kind: "missing_score",
+                                kind: FindingKind::MissingScore,
                                 column: Some(column),
                                 stated: None,
                                 recalculated: None,
@@ -360,7 +308,7 @@ impl Checker<'_> {
                 self.add(
                     node,
                     Draft {
-                        kind: "missing_max",
+                        kind: FindingKind::MissingMax,
                         column: Some(Column::MaxPoints),
                         stated: None,
                         recalculated: None,
@@ -384,12 +332,12 @@ impl Checker<'_> {
             if same.len() < 2 || !std::ptr::eq(same[0], node) {
                 continue;
             }
-            let places: Vec<String> = same.iter().map(|n| describe_location(self.location(n))).collect();
+            let places: Vec<String> = same.iter().map(|n| self.location(n).describe()).collect();
             let message = format!("Mã {} xuất hiện {} lần: {}", node.code, same.len(), places.join("; "));
             self.add(
                 node,
                 Draft {
-                    kind: "duplicate_code",
+                    kind: FindingKind::DuplicateCode,
                     column: None,
                     stated: None,
                     recalculated: None,
@@ -399,5 +347,285 @@ impl Checker<'_> {
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+
+    use super::*;
+    use crate::table::{RowKind, TableRow};
+    use crate::tree;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// A row with values for (max, self, appraisal, lost), `None` where the cell is empty.
+    fn row(kind: RowKind, code: &str, values: [Option<&str>; 4], line: usize) -> TableRow {
+        TableRow {
+            kind,
+            code: (!code.is_empty()).then(|| code.to_owned()),
+            title: format!("tiêu chí {code}"),
+            values: Scores(values.map(|v| v.map(d))),
+            location: Location { table: 2, row: line, page: Some(3), sheet: None },
+        }
+    }
+
+    fn crit(code: &str, max: Option<&str>, own: Option<&str>, line: usize) -> TableRow {
+        row(RowKind::Criterion, code, [max, own, None, None], line)
+    }
+
+    fn table(kind: TableKind, columns: &[Column], rows: Vec<TableRow>) -> ScoringTable {
+        ScoringTable { kind, columns: columns.to_vec(), rows, notes: vec![] }
+    }
+
+    fn self_table(rows: Vec<TableRow>) -> ScoringTable {
+        table(TableKind::SelfAssessment, &[Column::MaxPoints, Column::SelfScore], rows)
+    }
+
+    fn run_with(t: &ScoringTable, prose: &ProseFacts, tolerance: &str) -> Checked {
+        let tree = tree::build(t);
+        check(t, &tree, prose, &Document::default(), None, d(tolerance))
+    }
+
+    fn run(t: &ScoringTable) -> Checked {
+        run_with(t, &ProseFacts::default(), "0.005")
+    }
+
+    fn kinds(checked: &Checked) -> Vec<(FindingKind, Option<&str>, Option<Column>)> {
+        checked.findings.iter().map(|f| (f.kind, f.code.as_deref(), f.column)).collect()
+    }
+
+    #[test]
+    fn sum_mismatch_is_raised_past_the_tolerance_and_not_at_it() {
+        let make = |parent: &str| {
+            self_table(vec![
+                crit("1", Some("2"), Some(parent), 1),
+                crit("1.1", Some("1"), Some("0.5"), 2),
+                crit("1.2", Some("1"), Some("0.5"), 3),
+            ])
+        };
+        // exactly at the tolerance: no finding; one step past it: a finding.
+        assert!(run(&make("1.005")).findings.is_empty());
+        assert!(run(&make("0.995")).findings.is_empty());
+        let over = run(&make("1.0051"));
+        assert_eq!(kinds(&over), vec![(FindingKind::SumMismatch, Some("1"), Some(Column::SelfScore))]);
+        let f = &over.findings[0];
+        assert_eq!((f.stated, f.recalculated, f.severity), (Some(d("1.0051")), Some(d("1.0")), Severity::Error));
+        assert_eq!(
+            f.message,
+            "Tiêu chí 1 (bảng 2, dòng 1, trang 3): điểm tự đánh giá ghi 1,0051 nhưng tổng các tiêu chí con là 1"
+        );
+        assert_eq!(f.location.as_ref().map(|l| l.row), Some(1));
+        // A wider tolerance swallows it.
+        assert!(run_with(&make("1.0051"), &ProseFacts::default(), "0.01").findings.is_empty());
+    }
+
+    #[test]
+    fn sum_mismatch_flags_only_the_direct_parent_and_skips_empty_children() {
+        let t = self_table(vec![
+            crit("1", Some("3"), Some("3"), 1),
+            crit("1.1", Some("3"), Some("3"), 2),
+            crit("1.1.1", Some("1"), Some("1"), 3),
+            crit("1.1.2", Some("1"), Some("1"), 4),
+            crit("1.1.3", Some("1"), Some("0.5"), 5),
+            crit("2", Some("1"), Some("1"), 6),
+            crit("2.1", Some("1"), None, 7),
+        ]);
+        let checked = run(&t);
+        // 1.1 is wrong (2,5 ≠ 3); 1 sums its child 1.1 as written (3 = 3); 2's only child has no self score.
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::SumMismatch, Some("1.1"), Some(Column::SelfScore)),
+                (FindingKind::MissingScore, Some("2.1"), Some(Column::SelfScore)),
+            ]
+        );
+    }
+
+    #[test]
+    fn roman_groups_and_the_total_are_summed_with_their_own_words() {
+        let t = self_table(vec![
+            row(RowKind::Roman, "I", [Some("2"), Some("2"), None, None], 1),
+            crit("1", Some("1"), Some("1"), 2),
+            crit("2", Some("1"), Some("0.5"), 3),
+            row(RowKind::Total, "TOTAL", [Some("2"), Some("1"), None, None], 4),
+        ]);
+        let checked = run(&t);
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::SumMismatch, Some("I"), Some(Column::SelfScore)),
+                (FindingKind::SumMismatch, Some("TOTAL"), Some(Column::SelfScore)),
+            ]
+        );
+        assert_eq!(
+            checked.findings[0].message,
+            "Nhóm I (bảng 2, dòng 1, trang 3): điểm tự đánh giá ghi 2 nhưng tổng các lĩnh vực trong nhóm là 1,5"
+        );
+        assert_eq!(
+            checked.findings[1].message,
+            "Dòng tổng điểm (bảng 2, dòng 4, trang 3): điểm tự đánh giá ghi 1 nhưng tổng các nhóm, lĩnh vực là 2"
+        );
+        // TOTAL's children are the parentless rows: only I.
+        assert_eq!(checked.recalculated.get(Column::SelfScore), Some(d("1.5")));
+        assert_eq!(checked.recalculated.get(Column::MaxPoints), Some(d("2")));
+        assert_eq!(checked.recalculated.get(Column::AppraisalScore), None);
+    }
+
+    #[test]
+    fn remediation_tables_sum_only_lost_points() {
+        let columns = [Column::MaxPoints, Column::AppraisalScore, Column::LostPoints];
+        // values are (max, self, appraisal, lost): 2 loses 0,5 by its own row but 1 by its child.
+        let t = table(
+            TableKind::Remediation,
+            &columns,
+            vec![
+                row(RowKind::Criterion, "2", [Some("5.5"), None, Some("4.5"), Some("0.5")], 1),
+                row(RowKind::Criterion, "2.1", [Some("1"), None, Some("0"), Some("1")], 2),
+            ],
+        );
+        let checked = run(&t);
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::SumMismatch, Some("2"), Some(Column::LostPoints)),
+                (FindingKind::LostPointsMismatch, Some("2"), Some(Column::LostPoints)),
+            ]
+        );
+        let lost = &checked.findings[1];
+        assert_eq!((lost.stated, lost.recalculated), (Some(d("0.5")), Some(d("1.0"))));
+        assert_eq!(
+            lost.message,
+            "Tiêu chí 2 (bảng 2, dòng 1, trang 3): điểm bị mất ghi 0,5 nhưng điểm chuẩn 5,5 trừ điểm thẩm định 4,5 là 1"
+        );
+    }
+
+    #[test]
+    fn exceeds_max_compares_self_and_appraisal_with_the_max_but_not_at_equality() {
+        let mut t = self_table(vec![crit("1.1.3", Some("1.5"), Some("2"), 7), crit("1.1.4", Some("1"), Some("1"), 8)]);
+        t.columns.push(Column::AppraisalScore);
+        t.rows[1].values.set(Column::AppraisalScore, Some(d("1.25")));
+        t.rows[0].values.set(Column::AppraisalScore, Some(d("1.5")));
+        let checked = run(&t);
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::ExceedsMax, Some("1.1.3"), Some(Column::SelfScore)),
+                (FindingKind::ExceedsMax, Some("1.1.4"), Some(Column::AppraisalScore)),
+            ]
+        );
+        let f = &checked.findings[0];
+        assert_eq!((f.stated, f.expected, f.recalculated), (Some(d("2")), Some(d("1.5")), None));
+        assert_eq!(f.message, "Tiêu chí 1.1.3 (bảng 2, dòng 7, trang 3): điểm tự đánh giá 2 vượt điểm chuẩn 1,5");
+    }
+
+    #[test]
+    fn stated_total_is_compared_with_the_recalculated_leaves() {
+        let t = self_table(vec![crit("1", Some("60"), Some("58.5"), 1), crit("2", Some("40"), Some("39.24"), 2)]);
+        let prose = |v: &str| ProseFacts { stated_total: Some((Column::SelfScore, d(v))), ..Default::default() };
+        assert!(run_with(&t, &prose("97.74"), "0.005").findings.is_empty());
+        assert!(run_with(&t, &prose("97.745"), "0.005").findings.is_empty());
+        let checked = run_with(&t, &prose("98.52"), "0.005");
+        assert_eq!(kinds(&checked), vec![(FindingKind::StatedTotalMismatch, Some("TOTAL"), Some(Column::SelfScore))]);
+        let f = &checked.findings[0];
+        assert_eq!((f.stated, f.recalculated), (Some(d("98.52")), Some(d("97.74"))));
+        assert_eq!(
+            f.message,
+            "Báo cáo ghi tổng điểm tự đánh giá là 98,52 điểm nhưng tổng các tiêu chí trong bảng là 97,74 điểm"
+        );
+        // No total row in the table: no location.
+        assert_eq!(f.location, None);
+    }
+
+    #[test]
+    fn missing_score_and_missing_max_on_leaves_only() {
+        let mut t = self_table(vec![
+            crit("1", None, Some("1"), 1),
+            crit("1.1", Some("1"), None, 2),
+            crit("1.2", None, Some("1"), 3),
+            crit("1.3", Some("1"), Some("1"), 4),
+        ]);
+        t.columns.push(Column::AppraisalScore);
+        let checked = run(&t);
+        // The appraisal column holds no value anywhere: never required.
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::SumMismatch, Some("1"), Some(Column::SelfScore)),
+                (FindingKind::MissingScore, Some("1.1"), Some(Column::SelfScore)),
+                (FindingKind::MissingMax, Some("1.2"), Some(Column::MaxPoints)),
+            ]
+        );
+        assert_eq!(checked.findings[1].severity, Severity::Warning);
+        assert_eq!(
+            checked.findings[1].message,
+            "Tiêu chí 1.1 (bảng 2, dòng 2, trang 3): có điểm chuẩn nhưng thiếu điểm tự đánh giá"
+        );
+        assert_eq!(
+            checked.findings[2].message,
+            "Tiêu chí 1.2 (bảng 2, dòng 3, trang 3): có điểm chấm nhưng không ghi điểm chuẩn"
+        );
+    }
+
+    #[test]
+    fn a_self_assessment_table_without_any_self_score_misses_every_one() {
+        let t = self_table(vec![crit("1", Some("1"), None, 1), crit("2", Some("1"), None, 2)]);
+        let checked = run(&t);
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::MissingScore, Some("1"), Some(Column::SelfScore)),
+                (FindingKind::MissingScore, Some("2"), Some(Column::SelfScore)),
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_code_is_reported_once_at_the_first_row_with_every_place() {
+        let t = self_table(vec![
+            crit("4.2", Some("1"), Some("1"), 10),
+            crit("4.3.1", Some("1"), Some("1"), 11),
+            crit("4.2", Some("1"), Some("1"), 12),
+        ]);
+        let checked = run(&t);
+        assert_eq!(kinds(&checked), vec![(FindingKind::DuplicateCode, Some("4.2"), None)]);
+        let f = &checked.findings[0];
+        assert_eq!(f.location.as_ref().map(|l| l.row), Some(10));
+        assert_eq!(f.message, "Mã 4.2 xuất hiện 2 lần: bảng 2, dòng 10, trang 3; bảng 2, dòng 12, trang 3");
+    }
+
+    #[test]
+    fn notes_become_info_findings_after_the_arithmetic() {
+        let mut t = self_table(vec![crit("1", Some("1"), Some("2"), 1)]);
+        t.notes.push("ô không phải số".into());
+        let document = Document { notes: vec!["glyph".into()], ..Default::default() };
+        let tree = tree::build(&t);
+        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, d("0.005"));
+        assert_eq!(
+            kinds(&checked),
+            vec![
+                (FindingKind::ExceedsMax, Some("1"), Some(Column::SelfScore)),
+                (FindingKind::UnreadableValue, None, None),
+                (FindingKind::ExtractionNote, None, None),
+            ]
+        );
+        assert!(checked.findings[1..].iter().all(|f| f.severity == Severity::Info));
+        assert_eq!(checked.findings[2].message, "glyph");
+    }
+
+    #[test]
+    fn recalculated_totals_are_the_sum_of_the_leaves_per_column() {
+        let t = self_table(vec![
+            crit("1", Some("3"), Some("9"), 1),
+            crit("1.1", Some("1"), Some("0.25"), 2),
+            crit("1.2", Some("2"), None, 3),
+        ]);
+        let sums = recalculate(&tree::build(&t));
+        assert_eq!(sums.get(Column::MaxPoints), Some(d("3")));
+        assert_eq!(sums.get(Column::SelfScore), Some(d("0.25")));
+        assert_eq!(sums.get(Column::LostPoints), None);
     }
 }

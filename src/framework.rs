@@ -20,10 +20,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::grid::Location;
+use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
 use crate::number::format_vi;
 use crate::prose::ProseFacts;
-use crate::report::{Column, Finding, Scores, Severity, TableKind};
-use crate::table::{describe_location, RowKind, ScoringTable};
+use crate::table::{RowKind, ScoringTable};
 use crate::text::fold;
 use crate::tree::CriteriaTree;
 
@@ -95,30 +95,13 @@ pub fn find(id: &str) -> Option<&'static Catalog> {
 /// code and similar title, for the table to be said to follow it (in percent).
 const MIN_SIMILARITY_PERCENT: usize = 60;
 
-/// What checking a table against the frameworks produced.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub catalog: Option<&'static Catalog>,
-    pub findings: Vec<Finding>,
-}
-
-/// Checks the table against the catalog named `chosen` (`--framework ID`),
-/// or else the one it follows — same level and year as the prose says (when
-/// it says), most rows found by code and title. No catalog similar enough:
-/// no findings.
-pub fn check(
-    chosen: Option<&str>,
-    table: &ScoringTable,
-    tree: &CriteriaTree,
-    prose: &ProseFacts,
-    recalculated: &Scores,
-) -> Outcome {
-    match chosen.and_then(find).or_else(|| select(table, prose)) {
-        Some(catalog) => {
-            Outcome { catalog: Some(catalog), findings: check_with(catalog, table, tree, prose, recalculated) }
-        }
-        None => Outcome::default(),
-    }
+/// The catalog the table is checked against, chosen once per document: the
+/// one named `chosen` (`--framework ID`), or else the one it follows — same
+/// level and year as the prose says (when it says), most rows found by code
+/// and title. `None` when no catalog is similar enough: then there are no
+/// framework findings.
+pub fn choose(chosen: Option<&str>, table: &ScoringTable, prose: &ProseFacts) -> Option<&'static Catalog> {
+    chosen.and_then(find).or_else(|| select(table, prose))
 }
 
 fn select(table: &ScoringTable, prose: &ProseFacts) -> Option<&'static Catalog> {
@@ -152,12 +135,8 @@ fn similarity(catalog: &Catalog, table: &ScoringTable) -> (usize, usize) {
 
 /// Applies the framework's code repairs to the table (`--repair-codes`), so the
 /// tree and the sums use the codes the titles and positions say, and returns
-/// one `code_repaired` finding per changed row. Without a matching catalog
-/// nothing changes.
-pub fn repair_codes(chosen: Option<&str>, table: &mut ScoringTable, prose: &ProseFacts) -> Vec<Finding> {
-    let Some(catalog) = chosen.and_then(find).or_else(|| select(table, prose)) else {
-        return Vec::new();
-    };
+/// one `code_repaired` finding per changed row.
+pub fn repair_codes(catalog: &Catalog, table: &mut ScoringTable) -> Vec<Finding> {
     let index = CatalogIndex::new(catalog);
     let repairs: Vec<(usize, usize)> =
         match_rows(&index, table).into_iter().filter(|m| m.repaired).map(|m| (m.row, m.criterion)).collect();
@@ -170,13 +149,13 @@ pub fn repair_codes(chosen: Option<&str>, table: &mut ScoringTable, prose: &Pros
             None => "Dòng không ghi mã".to_owned(),
         };
         findings.push(finding(
-            "code_repaired",
+            FindingKind::CodeRepaired,
             Some(criterion.code.clone()),
             None,
             Severity::Info,
             format!(
                 "{written} ({}): đã sửa thành {} \"{}\" theo tên và vị trí trong bộ tiêu chí {}",
-                describe_location(&row.location),
+                row.location.describe(),
                 criterion.code,
                 criterion.title,
                 catalog.id
@@ -205,14 +184,14 @@ pub fn check_with(
     for m in &matches {
         let row = &table.rows[m.row];
         let criterion = &catalog.criteria[m.criterion];
-        let place = describe_location(&row.location);
+        let place = row.location.describe();
         if m.repaired {
             let written = match &row.code {
                 Some(code) => format!("Dòng ghi mã {code}"),
                 None => "Dòng không ghi mã".to_owned(),
             };
             findings.push(finding(
-                "code_repaired",
+                FindingKind::CodeRepaired,
                 row.code.clone(),
                 None,
                 Severity::Info,
@@ -228,7 +207,7 @@ pub fn check_with(
         if let (Some(written), Some(expected)) = (node_values.get(Column::MaxPoints), criterion.max_points) {
             if written != expected {
                 let mut f = finding(
-                    "max_differs_from_framework",
+                    FindingKind::MaxDiffersFromFramework,
                     row.code.clone(),
                     Some(Column::MaxPoints),
                     Severity::Warning,
@@ -240,8 +219,8 @@ pub fn check_with(
                     ),
                     Some(&row.location),
                 );
-                f.stated = Some(written.normalize());
-                f.expected = Some(expected.normalize());
+                f.stated = Some(written);
+                f.expected = Some(expected);
                 findings.push(f);
             }
         }
@@ -252,11 +231,11 @@ pub fn check_with(
         for node in tree.nodes.iter().filter(|n| n.kind == RowKind::Criterion && !matched_rows.contains(&n.row)) {
             let location = &table.rows[node.row].location;
             findings.push(finding(
-                "unknown_criterion",
+                FindingKind::UnknownCriterion,
                 Some(node.code.clone()),
                 None,
                 Severity::Warning,
-                format!("Tiêu chí {} ({}): không có trong {framework}", node.code, describe_location(location)),
+                format!("Tiêu chí {} ({}): không có trong {framework}", node.code, location.describe()),
                 Some(location),
             ));
         }
@@ -268,7 +247,7 @@ pub fn check_with(
         for (i, criterion) in catalog.criteria.iter().enumerate() {
             if index.is_leaf(i) && !matched.contains(&i) {
                 findings.push(finding(
-                    "missing_criterion",
+                    FindingKind::MissingCriterion,
                     Some(criterion.code.clone()),
                     None,
                     Severity::Warning,
@@ -311,7 +290,7 @@ fn rating_mismatch(
     let percent = |d: Decimal| format_vi((d * Decimal::ONE_HUNDRED).round_dp(2));
     let location = tree.total().map(|n| &table.rows[n.row].location);
     let mut f = finding(
-        "rating_mismatch",
+        FindingKind::RatingMismatch,
         Some(crate::tree::TOTAL.to_owned()),
         Some(column),
         Severity::Warning,
@@ -327,29 +306,19 @@ fn rating_mismatch(
         ),
         location,
     );
-    f.recalculated = Some(score.normalize());
+    f.recalculated = Some(score);
     Some(f)
 }
 
 fn finding(
-    kind: &str,
+    kind: FindingKind,
     code: Option<String>,
     column: Option<Column>,
     severity: Severity,
     message: String,
     location: Option<&Location>,
 ) -> Finding {
-    Finding {
-        kind: kind.to_owned(),
-        code,
-        column,
-        stated: None,
-        recalculated: None,
-        expected: None,
-        severity,
-        message,
-        location: location.cloned(),
-    }
+    Finding { code, column, location: location.cloned(), ..Finding::new(kind, severity, message) }
 }
 
 /// A catalog prepared for matching: codes to positions, folded title words.

@@ -6,10 +6,10 @@
 //! recognised by font name; [`crate::text::normalize_document`] turns the runs
 //! into clean Unicode text once, before any stage matches on it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Where a row came from, in the terms a reader of the original file uses.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
     /// 1-based index of the table in the document (or of the table on its sheet).
     pub table: usize,
@@ -18,8 +18,24 @@ pub struct Location {
     /// 1-based page, when the format knows it (PDF always; Word when it recorded page breaks).
     pub page: Option<u32>,
     /// Sheet name for spreadsheets.
-    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub sheet: Option<String>,
+}
+
+impl Location {
+    /// "bảng 2, dòng 5, trang 3" or "trang tính 'Bieu', dòng 12": where a row
+    /// is, in the words of every message and report.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match &self.sheet {
+            Some(sheet) => parts.push(format!("trang tính '{sheet}'")),
+            None => parts.push(format!("bảng {}", self.table)),
+        }
+        parts.push(format!("dòng {}", self.row));
+        if let Some(page) = self.page {
+            parts.push(format!("trang {page}"));
+        }
+        parts.join(", ")
+    }
 }
 
 /// A piece of text in one font. Line breaks inside a cell are runs holding `"\n"`.

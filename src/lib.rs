@@ -10,17 +10,22 @@
 //! 5. [`tree`] — build the criteria tree (parents, effective values, leaves).
 //! 6. [`check`] — recompute sums and raise the contract's findings; [`framework`]
 //!    adds findings against the criteria catalog the table follows, if any.
-//! 7. [`report`] — the contract's JSON document object.
+//! 7. [`report`] — the contract's JSON document object, assembled from the
+//!    domain types of [`model`].
+//!
+//! Settings ([`config::Options`], [`config::Limits`]) are read by every stage.
 //!
 //! [`pipeline`] runs the stages for one file; [`batch`] runs many in parallel.
 
 pub mod batch;
 pub mod check;
 pub mod code;
+pub mod config;
 pub mod extract;
 pub mod framework;
 pub mod grid;
 pub mod human;
+pub mod model;
 pub mod number;
 pub mod pipeline;
 pub mod prose;

@@ -11,9 +11,9 @@ use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 
 use parcheck::batch::{self, Progress, Settings};
-use parcheck::extract::Limits;
+use parcheck::config::Limits;
+use parcheck::config::Options;
 use parcheck::human::Reports;
-use parcheck::pipeline::Options;
 use parcheck::state::State;
 
 /// Exit status for usage errors and for a batch that could not run at all.

@@ -4,34 +4,15 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use crate::extract::{self, Budget, ExtractError, Limits};
+use crate::config::Options;
+use crate::extract::{self, Budget, ExtractError};
 use crate::grid::Document;
-use crate::report::{DocumentReport, Source, Status};
+use crate::model::Status;
+use crate::report::{DocumentReport, Source};
 use crate::sniff::{self, Format};
 use crate::{check, framework, prose, table, text, tree};
-
-/// Settings for checking documents.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub limits: Limits,
-    /// Largest difference between a stated and a recalculated value that is not a finding.
-    pub tolerance: Decimal,
-    /// Check every table against this framework catalog instead of the one it resembles.
-    pub framework: Option<String>,
-    /// Replace codes the framework says are wrong (title and position agree
-    /// with another catalog code) before summing. Off by default: the output
-    /// contract reports codes as written.
-    pub repair_codes: bool,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None, repair_codes: false }
-    }
-}
 
 /// Checks one file on disk. Never fails and never panics: an unreadable file
 /// becomes a report with `status` other than `ok`.
@@ -78,17 +59,12 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
         Ok(document) => {
             let analyzed = catch_unwind(AssertUnwindSafe(|| analyze(&document, source.clone(), options)));
             analyzed.unwrap_or_else(|panic| {
-                DocumentReport::failed(
-                    source,
-                    Status::Error,
-                    format!("lỗi nội bộ khi phân tích bảng: {}", panic_text(&*panic)),
-                )
+                let error =
+                    ExtractError::corrupt("lỗi nội bộ khi phân tích bảng".into()).with_detail(panic_text(&*panic));
+                DocumentReport::from_error(source, error)
             })
         }
-        Err(ExtractError::Unsupported(message)) => DocumentReport::failed(source, Status::Unsupported, message),
-        Err(ExtractError::Corrupt(message) | ExtractError::LimitExceeded(message)) => {
-            DocumentReport::failed(source, Status::Error, message)
-        }
+        Err(error) => DocumentReport::from_error(source, error),
     }
 }
 
@@ -102,7 +78,7 @@ pub fn read_document(format: Format, bytes: &[u8], options: &Options) -> Result<
         Ok(document)
     }));
     outcome.unwrap_or_else(|panic| {
-        Err(ExtractError::Corrupt(format!("tệp bị hỏng, trình đọc dừng bất thường: {}", panic_text(&*panic))))
+        Err(ExtractError::corrupt("tệp bị hỏng, trình đọc dừng bất thường".into()).with_detail(panic_text(&*panic)))
     })
 }
 
@@ -127,13 +103,13 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         report.year = prose_facts.year;
         return report;
     };
-    let repairs = if options.repair_codes {
-        framework::repair_codes(options.framework.as_deref(), &mut scoring, &prose_facts)
-    } else {
-        Vec::new()
+    let catalog = framework::choose(options.framework.as_deref(), &scoring, &prose_facts);
+    let repairs = match catalog {
+        Some(catalog) if options.repair_codes => framework::repair_codes(catalog, &mut scoring),
+        _ => Vec::new(),
     };
     let criteria_tree = tree::build(&scoring);
-    let mut report = check::report(source, &scoring, &criteria_tree, prose_facts, document, options);
-    report.findings.extend(repairs);
-    report
+    let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options.tolerance);
+    checked.findings.extend(repairs);
+    DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog)
 }

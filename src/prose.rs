@@ -10,8 +10,8 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::grid::Document;
+use crate::model::Column;
 use crate::number::parse_score;
-use crate::report::Column;
 use crate::text::fold;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

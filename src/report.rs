@@ -1,4 +1,7 @@
-//! The contract's document object (`../shared/CONTRACT.md`, v1), as serde types.
+//! The contract's document object (`../shared/CONTRACT.md`, v1): the wire
+//! types and their assembly from the domain ([`crate::model`]). Nothing here
+//! is read by an earlier stage; changing a domain type never changes the
+//! output unless this module says so.
 //!
 //! Every number is a [`Decimal`] and is written to JSON as an exact number
 //! (serde_json's `arbitrary_precision`), so `12,9491` in a cell is `12.9491`
@@ -7,119 +10,38 @@
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::grid::Location;
+use crate::check::Checked;
+use crate::extract::ExtractError;
+use crate::framework::Catalog;
+use crate::grid;
+use crate::model::{self, Column, FindingKind, Scores, Severity, Status, TableKind};
+use crate::prose::ProseFacts;
+use crate::table::ScoringTable;
+use crate::tree::CriteriaTree;
 
 pub const CONTRACT_VERSION: u32 = 1;
 
-/// The finding kinds the contract requires; every other kind is an addition.
-pub const CONTRACT_FINDING_KINDS: [&str; 7] = [
-    "sum_mismatch",
-    "exceeds_max",
-    "stated_total_mismatch",
-    "lost_points_mismatch",
-    "missing_score",
-    "missing_max",
-    "duplicate_code",
-];
-
-/// One of the four score columns a table may have.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Column {
-    MaxPoints,
-    SelfScore,
-    AppraisalScore,
-    LostPoints,
+/// Where a row is, as the contract writes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    pub table: usize,
+    pub row: usize,
+    pub page: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sheet: Option<String>,
 }
 
-impl Column {
-    pub const ALL: [Column; 4] = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
-
-    pub fn index(self) -> usize {
-        self as usize
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Column::MaxPoints => "max_points",
-            Column::SelfScore => "self_score",
-            Column::AppraisalScore => "appraisal_score",
-            Column::LostPoints => "lost_points",
-        }
-    }
-
-    /// The column's name in the user's language.
-    pub fn label(self) -> &'static str {
-        match self {
-            Column::MaxPoints => "điểm chuẩn",
-            Column::SelfScore => "điểm tự đánh giá",
-            Column::AppraisalScore => "điểm thẩm định",
-            Column::LostPoints => "điểm bị mất",
-        }
+impl Location {
+    /// Where the row is, in the words of messages ([`grid::Location::describe`]).
+    pub fn describe(&self) -> String {
+        let location = grid::Location { table: self.table, row: self.row, page: self.page, sheet: self.sheet.clone() };
+        location.describe()
     }
 }
 
-/// Values of the four score columns on one row, indexed by [`Column::index`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Scores(pub [Option<Decimal>; 4]);
-
-impl Scores {
-    pub fn get(&self, col: Column) -> Option<Decimal> {
-        self.0[col.index()]
-    }
-    pub fn set(&mut self, col: Column, value: Option<Decimal>) {
-        self.0[col.index()] = value;
-    }
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().all(Option::is_none)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Ok,
-    NoTable,
-    Unsupported,
-    Error,
-}
-
-impl Status {
-    /// The contract's name of the status (`"no_table"` …).
-    pub fn name(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::NoTable => "no_table",
-            Status::Unsupported => "unsupported",
-            Status::Error => "error",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TableKind {
-    SelfAssessment,
-    Appraisal,
-    Remediation,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl Severity {
-    /// The contract's name of the severity.
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+impl From<&grid::Location> for Location {
+    fn from(l: &grid::Location) -> Self {
+        Location { table: l.table, row: l.row, page: l.page, sheet: l.sheet.clone() }
     }
 }
 
@@ -197,7 +119,7 @@ pub struct Totals {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
-    pub kind: String,
+    pub kind: FindingKind,
     pub code: Option<String>,
     pub column: Option<Column>,
     #[serde(with = "opt_decimal")]
@@ -210,6 +132,22 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub location: Option<Location>,
+}
+
+impl From<model::Finding> for Finding {
+    fn from(f: model::Finding) -> Self {
+        Finding {
+            kind: f.kind,
+            code: f.code,
+            column: f.column,
+            stated: f.stated.map(|d| d.normalize()),
+            recalculated: f.recalculated.map(|d| d.normalize()),
+            expected: f.expected.map(|d| d.normalize()),
+            severity: f.severity,
+            message: f.message,
+            location: f.location.as_ref().map(Location::from),
+        }
+    }
 }
 
 /// Metadata read from the prose, beyond the contract's `unit` and `year`.
@@ -235,6 +173,10 @@ pub struct DocumentReport {
     pub source: Source,
     pub status: Status,
     pub error: Option<String>,
+    /// The technical text behind `error` (the failing library's words), apart
+    /// from the Vietnamese message.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub error_detail: Option<String>,
     pub table_kind: Option<TableKind>,
     pub unit: Option<String>,
     pub year: Option<i32>,
@@ -256,6 +198,7 @@ impl DocumentReport {
             source,
             status,
             error: Some(message),
+            error_detail: None,
             table_kind: None,
             unit: None,
             year: None,
@@ -264,6 +207,74 @@ impl DocumentReport {
             totals: Totals::default(),
             findings: Vec::new(),
             metadata: Metadata::default(),
+            tool_version: crate::TOOL_VERSION.to_owned(),
+        }
+    }
+
+    /// An object for a document that could not be read: its status and the
+    /// Vietnamese message from the error, the library's text apart.
+    pub fn from_error(source: Source, error: ExtractError) -> Self {
+        let mut report = DocumentReport::failed(source, error.status(), error.message);
+        report.error_detail = error.detail;
+        report
+    }
+
+    /// The object for a document whose scoring table was read and checked.
+    pub fn assemble(
+        source: Source,
+        table: &ScoringTable,
+        tree: &CriteriaTree,
+        prose: ProseFacts,
+        checked: Checked,
+        catalog: Option<&Catalog>,
+    ) -> Self {
+        let criteria = tree
+            .nodes
+            .iter()
+            .map(|node| {
+                let row = &table.rows[node.row];
+                Criterion {
+                    code: node.code.clone(),
+                    parent: node.parent.clone(),
+                    title: row.title.clone(),
+                    max_points: node.values.get(Column::MaxPoints),
+                    self_score: node.values.get(Column::SelfScore),
+                    appraisal_score: node.values.get(Column::AppraisalScore),
+                    lost_points: node.values.get(Column::LostPoints),
+                    location: Location::from(&row.location),
+                }
+            })
+            .collect();
+        let recalculated = checked.recalculated;
+        let totals = Totals {
+            table: tree.total().map(|n| ColumnValues::from_scores(&n.values)),
+            stated: prose.stated_total.map(|(column, value)| {
+                let mut scores = Scores::default();
+                scores.set(column, Some(value));
+                ColumnValues::from_scores(&scores)
+            }),
+            recalculated: (!recalculated.is_empty()).then(|| ColumnValues::from_scores(&recalculated)),
+        };
+        DocumentReport {
+            contract: CONTRACT_VERSION,
+            source,
+            status: Status::Ok,
+            error: None,
+            error_detail: None,
+            table_kind: Some(table.kind),
+            unit: prose.unit,
+            year: prose.year,
+            columns: table.columns.clone(),
+            criteria,
+            totals,
+            findings: checked.findings.into_iter().map(Finding::from).collect(),
+            metadata: Metadata {
+                unit_level: prose.unit_level,
+                report_number: prose.report_number,
+                report_date: prose.report_date,
+                stated_rating: prose.rating,
+                framework: catalog.map(|c| c.id.clone()),
+            },
             tool_version: crate::TOOL_VERSION.to_owned(),
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::code::ancestors;
-use crate::report::{Column, Scores};
+use crate::model::{Column, Scores};
 use crate::table::{RowKind, ScoringTable};
 
 pub const TOTAL: &str = "TOTAL";
@@ -114,7 +114,7 @@ fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> S
 mod tests {
     use super::*;
     use crate::grid::Location;
-    use crate::report::TableKind;
+    use crate::model::TableKind;
     use crate::table::TableRow;
     use rust_decimal::Decimal;
 

@@ -5,8 +5,9 @@
 
 use std::path::Path;
 
-use parcheck::pipeline::{check_bytes, Options};
-use parcheck::report::Status;
+use parcheck::config::Options;
+use parcheck::model::Status;
+use parcheck::pipeline::check_bytes;
 
 fn replay(name: &str) -> parcheck::report::DocumentReport {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(name);

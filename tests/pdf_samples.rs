@@ -4,7 +4,8 @@
 
 use std::path::Path;
 
-use parcheck::extract::{pdf, Budget, Limits};
+use parcheck::config::Limits;
+use parcheck::extract::{pdf, Budget};
 use parcheck::grid::Document;
 
 const SAMPLES: &str = "../shared/samples/docs";

@@ -6,11 +6,11 @@
 //! When `../shared/samples` is present (CI clones it beside the repo), the
 //! whole shared set is checked the same way.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use parcheck::report::CONTRACT_FINDING_KINDS;
+use parcheck::model::FindingKind;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -31,49 +31,98 @@ fn decimal(v: &Value) -> Option<Decimal> {
     }
 }
 
-/// (kind, code, column) of the contract's finding kinds; duplicate_code ignores the column.
-fn finding_keys(findings: &Value) -> BTreeSet<(String, String, String)> {
+/// A JSON value compared as the contract means it: numbers as exact decimals, absent as null.
+fn same(got: &Value, want: &Value) -> bool {
+    match (decimal(got), decimal(want)) {
+        (Some(a), Some(b)) => a == b,
+        _ => got == want,
+    }
+}
+
+/// (kind, code, column) → (stated, recalculated) of the contract's finding kinds;
+/// duplicate_code ignores the column.
+fn findings_by_key(findings: &Value) -> BTreeMap<(String, String, String), (Value, Value)> {
     findings
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(|f| {
-            let kind = f["kind"].as_str()?;
-            if !CONTRACT_FINDING_KINDS.contains(&kind) {
+            let kind: FindingKind = serde_json::from_value(f["kind"].clone()).ok()?;
+            if !kind.is_contract() {
                 return None;
             }
-            let column =
-                if kind == "duplicate_code" { String::new() } else { f["column"].as_str().unwrap_or("").to_owned() };
-            Some((kind.to_owned(), f["code"].as_str().unwrap_or("").to_owned(), column))
+            let column = if kind == FindingKind::DuplicateCode {
+                String::new()
+            } else {
+                f["column"].as_str().unwrap_or("").to_owned()
+            };
+            let key = (kind.name().to_owned(), f["code"].as_str().unwrap_or("").to_owned(), column);
+            Some((key, (f["stated"].clone(), f["recalculated"].clone())))
         })
         .collect()
 }
 
-/// Every difference between one output object and its truth file.
+/// Every difference between one output object and its truth file: status,
+/// table kind, columns, unit, year, every criterion value (nulls included),
+/// the three totals and the contract's findings with their values.
 fn compare(output: &Value, truth: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    if output["status"] != truth["expected_status"] {
-        problems.push(format!("status {} (want {})", output["status"], truth["expected_status"]));
+    let expect = |problems: &mut Vec<String>, what: &str, got: &Value, want: &Value| {
+        if !same(got, want) {
+            problems.push(format!("{what} = {got} (want {want})"));
+        }
+    };
+    expect(&mut problems, "status", &output["status"], &truth["expected_status"]);
+    if truth["expected_status"] != "ok" {
+        return problems;
+    }
+    for field in ["table_kind", "columns", "unit", "year"] {
+        if truth.get(field).is_some() {
+            expect(&mut problems, field, &output[field], &truth[field]);
+        }
     }
     let mut by_code: BTreeMap<&str, &Value> = BTreeMap::new();
     for c in output["criteria"].as_array().into_iter().flatten() {
         by_code.entry(c["code"].as_str().unwrap_or("")).or_insert(c);
     }
+    let columns = ["max_points", "self_score", "appraisal_score", "lost_points"];
     for (code, want) in truth["criteria"].as_object().into_iter().flatten() {
-        for column in ["max_points", "self_score", "appraisal_score", "lost_points"] {
-            let Some(expected) = decimal(&want[column]) else { continue };
-            let got = by_code.get(code.as_str()).and_then(|c| decimal(&c[column]));
-            if got != Some(expected) {
-                problems.push(format!("{code}.{column} = {got:?} (want {expected})"));
+        match by_code.get(code.as_str()) {
+            None => problems.push(format!("criterion {code} missing")),
+            Some(got) => {
+                for column in columns {
+                    expect(&mut problems, &format!("{code}.{column}"), &got[column], &want[column]);
+                }
             }
         }
     }
-    let got = finding_keys(&output["findings"]);
-    let want = finding_keys(&truth["expected_findings"]);
-    for missing in want.difference(&got) {
-        problems.push(format!("missing finding {missing:?}"));
+    let totals = &output["totals"];
+    for (field, path) in [("table_total", "table"), ("recalculated_total", "recalculated")] {
+        for column in columns {
+            let want = &truth[field][column];
+            expect(&mut problems, &format!("totals.{path}.{column}"), &totals[path][column], want);
+        }
     }
-    for extra in got.difference(&want) {
+    if let Some(column) = truth["stated_total_column"].as_str() {
+        expect(&mut problems, &format!("totals.stated.{column}"), &totals["stated"][column], &truth["stated_total"]);
+    } else if truth.get("stated_total").is_some() {
+        expect(&mut problems, "totals.stated", &totals["stated"], &Value::Null);
+    }
+    let got = findings_by_key(&output["findings"]);
+    let want = findings_by_key(&truth["expected_findings"]);
+    for (key, (stated, recalculated)) in &want {
+        match got.get(key) {
+            None => problems.push(format!("missing finding {key:?}")),
+            Some((got_stated, got_recalculated)) => {
+                if !(same(got_stated, stated) && same(got_recalculated, recalculated)) {
+                    problems.push(format!(
+                        "finding {key:?} stated/recalculated {got_stated}/{got_recalculated} (want {stated}/{recalculated})"
+                    ));
+                }
+            }
+        }
+    }
+    for extra in got.keys().filter(|k| !want.contains_key(*k)) {
         problems.push(format!("extra finding {extra:?}"));
     }
     problems
@@ -116,7 +165,8 @@ fn bundled_samples_match_their_ground_truth() {
 fn shared_samples_match_their_ground_truth_when_present() {
     let shared = Path::new("../shared/samples");
     if !shared.join("truth").is_dir() {
-        eprintln!("../shared/samples not present: skipped");
+        // Nothing to compare on a fresh clone without ../shared; say so in the test output.
+        println!("SKIPPED: ../shared/samples is not beside the checkout; only the bundled samples were checked");
         return;
     }
     check_against_truth(&shared.join("docs"), &shared.join("truth"));

@@ -9,9 +9,11 @@
 
 use std::time::Duration;
 
-use parcheck::extract::{Budget, ExtractResult, Limits};
+use parcheck::config::Limits;
+use parcheck::extract::{Budget, ExtractResult};
 use parcheck::grid::Document;
-use parcheck::pipeline::{self, Options};
+use parcheck::config::Options;
+use parcheck::pipeline;
 use parcheck::report::Source;
 
 pub fn options() -> Options {

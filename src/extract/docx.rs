@@ -29,7 +29,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let main_part = main_document_part(&mut zip, budget)?;
     let xml = zip
         .read(&main_part, budget)?
-        .ok_or_else(|| ExtractError::Corrupt("tệp .docx thiếu phần nội dung chính (word/document.xml)".into()))?;
+        .ok_or_else(|| ExtractError::corrupt("tệp .docx thiếu phần nội dung chính (word/document.xml)".into()))?;
     let styles = match zip.read("word/styles.xml", budget)? {
         Some(styles_xml) => StyleFonts::parse(&styles_xml),
         None => StyleFonts::default(),
@@ -51,7 +51,7 @@ fn main_document_part(zip: &mut GuardedZip, budget: &mut Budget) -> ExtractResul
         let end = o[start..].find('"')? + start;
         Some(o[start..end].trim_start_matches('/').to_owned())
     });
-    found.ok_or_else(|| ExtractError::Corrupt("tệp .docx không có phần nội dung chính".into()))
+    found.ok_or_else(|| ExtractError::corrupt("tệp .docx không có phần nội dung chính".into()))
 }
 
 /// Attribute value by local name (`w:val` → `val`), whatever the prefix.
@@ -244,13 +244,13 @@ impl<'b> DocumentReader<'b> {
         loop {
             let event = reader
                 .read_event_into(&mut buf)
-                .map_err(|e| ExtractError::Corrupt(format!("nội dung .docx bị hỏng (XML không hợp lệ): {e}")))?;
+                .map_err(|e| ExtractError::corrupt(format!("nội dung .docx bị hỏng (XML không hợp lệ): {e}")))?;
             match event {
                 Event::Eof => break,
                 Event::Start(e) => {
                     depth += 1;
                     if depth > max_depth {
-                        return Err(ExtractError::LimitExceeded(format!(
+                        return Err(ExtractError::limit(format!(
                             "cấu trúc .docx lồng nhau quá sâu (hơn {max_depth} cấp)"
                         )));
                     }
@@ -522,7 +522,7 @@ fn predefined_entity(r: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::Limits;
+    use crate::config::Limits;
 
     fn read_body(body: &str) -> Document {
         let xml = format!(

@@ -119,7 +119,7 @@ impl Walker<'_> {
         in_cell: bool,
     ) -> ExtractResult<()> {
         if depth > self.budget.limits.max_depth.saturating_mul(8) {
-            return Err(ExtractError::LimitExceeded("cấu trúc HTML lồng nhau quá sâu".into()));
+            return Err(ExtractError::limit("cấu trúc HTML lồng nhau quá sâu".into()));
         }
         for child in node.children() {
             match child.value() {
@@ -265,7 +265,7 @@ fn push(runs: &mut Vec<Run>, text: &str, font: Option<&str>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::Limits;
+    use crate::config::Limits;
 
     fn read(html: &str) -> Document {
         extract(html.as_bytes(), &mut Budget::new(Limits::default())).expect("reads")

@@ -11,64 +11,76 @@ pub mod pdf;
 pub mod sheet;
 pub mod zip_guard;
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use crate::config::Limits;
 use crate::grid::Document;
+use crate::model::Status;
 use crate::sniff::Format;
 
-/// Why a file could not be read. Messages are in Vietnamese: they reach the user.
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-pub enum ExtractError {
-    /// A format or variant the tool does not read (legacy .doc, scanned PDF, encrypted file).
-    #[error("{0}")]
-    Unsupported(String),
-    /// Corrupt, truncated or otherwise unreadable content.
-    #[error("{0}")]
-    Corrupt(String),
+/// What went wrong, for callers that act on it (status, retry, statistics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Damaged content: bad structure, invalid values, a reader that gave up.
+    Corrupt,
+    /// The file ends before its structure does.
+    Truncated,
+    /// A format or variant the tool does not read (Word 6, a scan without OCR).
+    Unsupported,
+    /// Protected by a password.
+    Encrypted,
     /// The file exceeds one of the per-document limits.
-    #[error("{0}")]
-    LimitExceeded(String),
+    LimitExceeded,
 }
 
-pub type ExtractResult<T> = Result<T, ExtractError>;
-
-/// Per-document resource limits. Defaults are generous for real reports
-/// (a few MB, a few thousand cells) and small enough that no single hostile
-/// file can exhaust memory or stall a batch.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Limits {
-    /// Largest input file read at all.
-    pub max_file_bytes: u64,
-    /// Total bytes decompressed from one file (zip members, PDF streams).
-    pub max_decompressed_bytes: u64,
-    /// Largest number of entries in a zip container.
-    pub max_zip_entries: usize,
-    /// Largest decompressed/compressed ratio of one zip member (zip bombs).
-    pub max_compression_ratio: u64,
-    /// Largest number of cells read from one document.
-    pub max_cells: usize,
-    /// Largest number of PDF pages read.
-    pub max_pages: usize,
-    /// Deepest nesting of PDF objects / XML elements followed.
-    pub max_depth: usize,
-    /// Wall time for one document.
-    pub max_time: Duration,
+/// Why a file could not be read: a kind, a Vietnamese message for the user,
+/// and the technical text of the library that failed, kept apart so that the
+/// message never ends in a library's English.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[error("{message}")]
+pub struct ExtractError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub detail: Option<String>,
 }
 
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_file_bytes: 100 * 1024 * 1024,
-            max_decompressed_bytes: 256 * 1024 * 1024,
-            max_zip_entries: 10_000,
-            max_compression_ratio: 200,
-            max_cells: 2_000_000,
-            max_pages: 2_000,
-            max_depth: 64,
-            max_time: Duration::from_secs(60),
+impl ExtractError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ExtractError { kind, message: message.into(), detail: None }
+    }
+    pub fn corrupt(message: String) -> Self {
+        Self::new(ErrorKind::Corrupt, message)
+    }
+    pub fn truncated(message: String) -> Self {
+        Self::new(ErrorKind::Truncated, message)
+    }
+    pub fn unsupported(message: String) -> Self {
+        Self::new(ErrorKind::Unsupported, message)
+    }
+    pub fn encrypted(message: String) -> Self {
+        Self::new(ErrorKind::Encrypted, message)
+    }
+    pub fn limit(message: String) -> Self {
+        Self::new(ErrorKind::LimitExceeded, message)
+    }
+
+    /// Attaches the failing library's own text.
+    pub fn with_detail(mut self, detail: impl std::fmt::Display) -> Self {
+        self.detail = Some(detail.to_string());
+        self
+    }
+
+    /// The document status this error gives: formats and variants the tool
+    /// cannot read (encrypted ones included) are `unsupported`, the rest `error`.
+    pub fn status(&self) -> Status {
+        match self.kind {
+            ErrorKind::Unsupported | ErrorKind::Encrypted => Status::Unsupported,
+            ErrorKind::Corrupt | ErrorKind::Truncated | ErrorKind::LimitExceeded => Status::Error,
         }
     }
 }
+
+pub type ExtractResult<T> = Result<T, ExtractError>;
 
 /// What one document may still spend: the limits plus a running count of
 /// decompressed bytes and cells, and the deadline.
@@ -89,7 +101,7 @@ impl Budget {
     /// Fails once the document's wall-time budget is spent.
     pub fn check_time(&self) -> ExtractResult<()> {
         if Instant::now() > self.deadline {
-            return Err(ExtractError::LimitExceeded(format!(
+            return Err(ExtractError::limit(format!(
                 "vượt giới hạn thời gian xử lý một tài liệu ({} giây)",
                 self.limits.max_time.as_secs()
             )));
@@ -101,7 +113,7 @@ impl Budget {
     pub fn spend_bytes(&mut self, n: u64) -> ExtractResult<()> {
         self.decompressed = self.decompressed.saturating_add(n);
         if self.decompressed > self.limits.max_decompressed_bytes {
-            return Err(ExtractError::LimitExceeded(format!(
+            return Err(ExtractError::limit(format!(
                 "dữ liệu giải nén vượt giới hạn {} MB (nghi là bom nén)",
                 self.limits.max_decompressed_bytes / (1024 * 1024)
             )));
@@ -119,7 +131,7 @@ impl Budget {
     pub fn spend_cells(&mut self, n: usize) -> ExtractResult<()> {
         self.cells = self.cells.saturating_add(n);
         if self.cells > self.limits.max_cells {
-            return Err(ExtractError::LimitExceeded(format!("số ô bảng vượt giới hạn {} ô", self.limits.max_cells)));
+            return Err(ExtractError::limit(format!("số ô bảng vượt giới hạn {} ô", self.limits.max_cells)));
         }
         self.check_time()
     }
@@ -133,7 +145,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Html => html::extract(bytes, budget),
         Format::Pdf => pdf::extract(bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
-        Format::Unknown | Format::Empty => Err(ExtractError::Corrupt(format.unsupported_message())),
-        other => Err(ExtractError::Unsupported(other.unsupported_message())),
+        Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
+        other => Err(ExtractError::unsupported(other.unsupported_message())),
     }
 }

@@ -43,7 +43,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         tables.push(sheet_table(&range, &merges, index + 1, name, budget)?);
     }
     if tables.is_empty() && !names.is_empty() {
-        return Err(ExtractError::Corrupt("không đọc được trang tính nào trong tệp bảng tính".into()));
+        return Err(ExtractError::corrupt("không đọc được trang tính nào trong tệp bảng tính".into()));
     }
     Ok(Document { tables, prose: Vec::new(), notes })
 }
@@ -51,9 +51,9 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
 fn open_error(format: Format, e: calamine::Error) -> ExtractError {
     let text = e.to_string();
     if text.to_ascii_lowercase().contains("password") || text.to_ascii_lowercase().contains("encrypt") {
-        return ExtractError::Unsupported("bảng tính được bảo vệ bằng mật khẩu, không thể đọc".into());
+        return ExtractError::unsupported("bảng tính được bảo vệ bằng mật khẩu, không thể đọc".into());
     }
-    ExtractError::Corrupt(format!("tệp bảng tính ({}) bị hỏng hoặc không đầy đủ: {text}", format.name()))
+    ExtractError::corrupt(format!("tệp bảng tính ({}) bị hỏng hoặc không đầy đủ: {text}", format.name()))
 }
 
 /// Inflates every member once into a sink, counting bytes against the budget,

@@ -15,9 +15,9 @@ pub struct GuardedZip<'a> {
 impl<'a> GuardedZip<'a> {
     pub fn open(bytes: &'a [u8], budget: &Budget) -> ExtractResult<Self> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ExtractError::Corrupt(format!("tệp nén (zip) bị hỏng hoặc không đầy đủ: {e}")))?;
+            .map_err(|e| ExtractError::corrupt(format!("tệp nén (zip) bị hỏng hoặc không đầy đủ: {e}")))?;
         if archive.len() > budget.limits.max_zip_entries {
-            return Err(ExtractError::LimitExceeded(format!(
+            return Err(ExtractError::limit(format!(
                 "tệp nén có {} mục, vượt giới hạn {}",
                 archive.len(),
                 budget.limits.max_zip_entries
@@ -42,16 +42,16 @@ impl<'a> GuardedZip<'a> {
         let entry = self
             .archive
             .by_index(index)
-            .map_err(|e| ExtractError::Corrupt(format!("không đọc được phần '{name}' trong tệp nén: {e}")))?;
+            .map_err(|e| ExtractError::corrupt(format!("không đọc được phần '{name}' trong tệp nén: {e}")))?;
         if entry.encrypted() {
-            return Err(ExtractError::Unsupported("tệp được mã hóa bằng mật khẩu, không thể đọc".into()));
+            return Err(ExtractError::unsupported("tệp được mã hóa bằng mật khẩu, không thể đọc".into()));
         }
         let declared = entry.size();
         let compressed = entry.compressed_size().max(1);
         let ratio_limit = budget.limits.max_compression_ratio;
         // Tiny members compress extremely well in honest files; judge the ratio only past 1 MB.
         if declared > 1024 * 1024 && declared / compressed > ratio_limit {
-            return Err(ExtractError::LimitExceeded(format!(
+            return Err(ExtractError::limit(format!(
                 "phần '{name}' có tỉ lệ nén {}:1, vượt giới hạn {ratio_limit}:1 (nghi là bom nén)",
                 declared / compressed
             )));
@@ -65,7 +65,7 @@ impl<'a> GuardedZip<'a> {
         entry
             .take(cap)
             .read_to_end(&mut data)
-            .map_err(|e| ExtractError::Corrupt(format!("phần '{name}' trong tệp nén bị hỏng: {e}")))?;
+            .map_err(|e| ExtractError::corrupt(format!("phần '{name}' trong tệp nén bị hỏng: {e}")))?;
         budget.spend_bytes((data.len() as u64).saturating_sub(declared))?;
         Ok(Some(data))
     }

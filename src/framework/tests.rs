@@ -124,14 +124,26 @@ fn prose(level: &str, year: i32, rating: Option<&str>) -> ProseFacts {
     }
 }
 
-fn run(table: &ScoringTable, prose: &ProseFacts) -> Outcome {
+/// The catalog chosen for a table and the framework's findings on it.
+struct Outcome {
+    catalog: Option<&'static Catalog>,
+    findings: Vec<Finding>,
+}
+
+fn run_chosen(chosen: Option<&str>, table: &ScoringTable, prose: &ProseFacts) -> Outcome {
+    let catalog = choose(chosen, table, prose);
     let tree = crate::tree::build(table);
     let recalculated = crate::check::recalculate(&tree);
-    check(None, table, &tree, prose, &recalculated)
+    let findings = catalog.map(|c| check_with(c, table, &tree, prose, &recalculated)).unwrap_or_default();
+    Outcome { catalog, findings }
+}
+
+fn run(table: &ScoringTable, prose: &ProseFacts) -> Outcome {
+    run_chosen(None, table, prose)
 }
 
 fn kinds<'a>(outcome: &'a Outcome, kind: &str) -> Vec<&'a Finding> {
-    outcome.findings.iter().filter(|f| f.kind == kind).collect()
+    outcome.findings.iter().filter(|f| f.kind.name() == kind).collect()
 }
 
 /// Seed 001, section 4, as written: 4.3.2 appears as a second `4.2`.
@@ -177,7 +189,7 @@ fn the_wrong_4_2_of_seed_001_is_reported_as_4_3_2_without_changing_the_code() {
     assert!(kinds(&outcome, "max_differs_from_framework").is_empty());
     // Partial catalog: no unknown criteria, and none of the contract's kinds.
     assert!(kinds(&outcome, "unknown_criterion").is_empty());
-    assert!(outcome.findings.iter().all(|f| !crate::report::CONTRACT_FINDING_KINDS.contains(&f.kind.as_str())));
+    assert!(outcome.findings.iter().all(|f| !f.kind.is_contract()));
 }
 
 #[test]
@@ -283,10 +295,8 @@ fn an_unknown_criterion_is_reported_against_a_complete_catalog() {
 #[test]
 fn an_explicit_framework_is_used_even_when_the_prose_points_elsewhere() {
     let table = seed_000_like();
-    let tree = crate::tree::build(&table);
-    let recalculated = crate::check::recalculate(&tree);
     // The prose says 2023, for which no catalog exists; `--framework` overrides it.
-    let outcome = check(Some("thanh-hoa-2021-xa"), &table, &tree, &prose("xã", 2023, None), &recalculated);
+    let outcome = run_chosen(Some("thanh-hoa-2021-xa"), &table, &prose("xã", 2023, None));
     assert_eq!(outcome.catalog.map(|c| c.id.as_str()), Some("thanh-hoa-2021-xa"));
 }
 
@@ -298,9 +308,10 @@ fn repairing_codes_places_the_scores_of_the_wrong_4_2_on_4_3_2() {
     // As written, the second 4.2 is a duplicate and 4.3 misses a child.
     assert_eq!(written.nodes.iter().filter(|n| n.code == "4.2").count(), 2);
 
-    let findings = repair_codes(None, &mut table, &prose);
+    let catalog = choose(None, &table, &prose).expect("seed 001 follows the 2018 district catalog");
+    let findings = repair_codes(catalog, &mut table);
     assert_eq!(findings.len(), 1, "{findings:?}");
-    assert_eq!((findings[0].kind.as_str(), findings[0].code.as_deref()), ("code_repaired", Some("4.3.2")));
+    assert_eq!((findings[0].kind.name(), findings[0].code.as_deref()), ("code_repaired", Some("4.3.2")));
     assert!(findings[0].message.starts_with("Mã 4.2 (bảng 1, dòng 13): đã sửa thành 4.3.2"), "{}", findings[0].message);
 
     let repaired = crate::tree::build(&table);
@@ -308,5 +319,5 @@ fn repairing_codes_places_the_scores_of_the_wrong_4_2_on_4_3_2() {
     let parent_of_4_3_2 = repaired.nodes.iter().find(|n| n.code == "4.3.2").and_then(|n| n.parent.as_deref());
     assert_eq!(parent_of_4_3_2, Some("4.3"));
     // A second pass finds nothing left to repair.
-    assert!(repair_codes(None, &mut table, &prose).is_empty());
+    assert!(repair_codes(catalog, &mut table).is_empty());
 }

@@ -12,8 +12,10 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::{kind_label, location_label, number_label, severity_label, status_label};
-use crate::report::{Column, ColumnValues, DocumentReport, Finding, Severity, Status, TableKind};
+use super::status_label;
+use crate::model::{Column, Severity, Status, TableKind};
+use crate::number::format_vi;
+use crate::report::{self, ColumnValues, DocumentReport, Finding};
 
 const STYLE: &str = "
 body{font-family:'Segoe UI',Arial,sans-serif;margin:1.5em;color:#222;font-size:14px}
@@ -143,7 +145,7 @@ fn column_header(col: Column) -> String {
 }
 
 fn number_cell(value: Option<rust_decimal::Decimal>) -> String {
-    value.map(number_label).unwrap_or_default()
+    value.map(format_vi).unwrap_or_default()
 }
 
 fn render_overview(entries: &[Entry]) -> String {
@@ -247,14 +249,14 @@ fn render_findings(h: &mut String, findings: &[Finding]) {
             h,
             "<tr class=\"finding sev-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
             f.severity.name(),
-            severity_label(f.severity),
+            f.severity.label(),
             escape(f.code.as_deref().unwrap_or("")),
-            escape(kind_label(&f.kind)),
+            escape(f.kind.label()),
             f.column.map(column_header).unwrap_or_default(),
             number_cell(f.stated),
             number_cell(f.recalculated.or(f.expected)),
             escape(&f.message),
-            f.location.as_ref().map(location_label).map(|l| escape(&l)).unwrap_or_default()
+            f.location.as_ref().map(report::Location::describe).map(|l| escape(&l)).unwrap_or_default()
         );
     }
     h.push_str("</table>\n");

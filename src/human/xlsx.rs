@@ -8,8 +8,9 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::{kind_label, location_label, severity_label, status_label};
-use crate::report::{Column, ColumnValues, DocumentReport, Severity};
+use super::status_label;
+use crate::model::{Column, Severity};
+use crate::report::{self, ColumnValues, DocumentReport};
 
 pub const DOCUMENTS_SHEET: &str = "Tài liệu";
 pub const FINDINGS_SHEET: &str = "Phát hiện";
@@ -83,13 +84,13 @@ impl XlsxReport {
             let row = self.finding_rows;
             sheet.write_string(row, 0, &d.source.path)?;
             write_opt_string(sheet, row, 1, f.code.as_deref())?;
-            sheet.write_string(row, 2, kind_label(&f.kind))?;
+            sheet.write_string(row, 2, f.kind.label())?;
             write_opt_string(sheet, row, 3, f.column.map(Column::label))?;
             write_opt_number(sheet, row, 4, f.stated)?;
             write_opt_number(sheet, row, 5, f.recalculated.or(f.expected))?;
-            sheet.write_string(row, 6, severity_label(f.severity))?;
+            sheet.write_string(row, 6, f.severity.label())?;
             sheet.write_string(row, 7, &f.message)?;
-            write_opt_string(sheet, row, 8, f.location.as_ref().map(location_label).as_deref())?;
+            write_opt_string(sheet, row, 8, f.location.as_ref().map(report::Location::describe).as_deref())?;
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! định"): the texts of both rows are read together per grid column.
 
 use crate::grid::{Row, Table};
-use crate::report::Column;
+use crate::model::Column;
 use crate::text::fold;
 
 /// What a grid column holds.

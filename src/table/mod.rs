@@ -4,7 +4,7 @@ pub mod header;
 pub mod rows;
 
 use crate::grid::{Document, Location, Table};
-use crate::report::{Column, Scores, TableKind};
+use crate::model::{Column, Scores, TableKind};
 use header::Header;
 
 /// What a row of the scoring table is.
@@ -82,7 +82,7 @@ fn read_piece(table: &Table, header: &Header, rows: &[usize]) -> ScoringTable {
     let mut notes = Vec::new();
     let rows = rows::read_rows(table, header, rows, &mut notes);
     let columns = header.score_columns();
-    ScoringTable { kind: table_kind(&columns), columns, rows, notes }
+    ScoringTable { kind: TableKind::of_columns(&columns), columns, rows, notes }
 }
 
 /// Joins consecutive pieces whose headers assign the same roles: one table
@@ -99,32 +99,4 @@ fn join_continued(pieces: Vec<(Header, ScoringTable)>) -> Vec<ScoringTable> {
         }
     }
     joined.into_iter().map(|(_, t)| t).collect()
-}
-
-/// Remediation tables have lost points; self-assessment tables have self
-/// scores; tables with appraisal scores only are appraisal tables.
-fn table_kind(columns: &[Column]) -> TableKind {
-    if columns.contains(&Column::LostPoints) {
-        TableKind::Remediation
-    } else if columns.contains(&Column::SelfScore) {
-        TableKind::SelfAssessment
-    } else if columns.contains(&Column::AppraisalScore) {
-        TableKind::Appraisal
-    } else {
-        TableKind::SelfAssessment
-    }
-}
-
-/// "bảng 2, dòng 5, trang 3" or "trang tính 'Bieu', dòng 12": where a row is, for messages.
-pub fn describe_location(location: &Location) -> String {
-    let mut parts = Vec::new();
-    match &location.sheet {
-        Some(sheet) => parts.push(format!("trang tính '{sheet}'")),
-        None => parts.push(format!("bảng {}", location.table)),
-    }
-    parts.push(format!("dòng {}", location.row));
-    if let Some(page) = location.page {
-        parts.push(format!("trang {page}"));
-    }
-    parts.join(", ")
 }

@@ -7,8 +7,8 @@ use super::header::{Header, Role};
 use super::{RowKind, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::grid::{Row, Table, VerticalMerge};
+use crate::model::{Column, Scores};
 use crate::number::parse_score;
-use crate::report::{Column, Scores};
 use crate::text::fold;
 
 /// Reads the data rows `rows` (indices into `table.rows`) under `header`.
@@ -78,7 +78,7 @@ fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<S
                 "không đọc được giá trị '{}' ở cột {} ({})",
                 text.replace('\n', " "),
                 column.label(),
-                super::describe_location(&row.location)
+                row.location.describe()
             ));
         }
         values.set(column, value);

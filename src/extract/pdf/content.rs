@@ -174,7 +174,7 @@ impl<'a> Interpreter<'a> {
     /// XObject nesting.
     pub fn run(&mut self, content: &[u8], resources: Option<&Dictionary>, depth: usize) -> ExtractResult<()> {
         if depth > self.budget.limits.max_depth {
-            return Err(ExtractError::LimitExceeded(format!(
+            return Err(ExtractError::limit(format!(
                 "đối tượng PDF lồng nhau quá {} cấp",
                 self.budget.limits.max_depth
             )));
@@ -183,7 +183,7 @@ impl<'a> Interpreter<'a> {
         for operation in Content::decode_iter(content).map_while(Result::ok) {
             self.operations += 1;
             if self.operations > MAX_OPERATIONS {
-                return Err(ExtractError::LimitExceeded("trang PDF có quá nhiều lệnh vẽ".into()));
+                return Err(ExtractError::limit("trang PDF có quá nhiều lệnh vẽ".into()));
             }
             if self.operations % 4096 == 0 {
                 self.budget.check_time()?;

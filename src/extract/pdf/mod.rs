@@ -14,7 +14,7 @@ mod stream;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
-use super::{Budget, ExtractError, ExtractResult};
+use super::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::Document;
 
 const NO_TEXT_LAYER: &str =
@@ -49,7 +49,7 @@ pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResul
             budget.spend_bytes(budget.bytes_left().saturating_add(1))?;
             Ok(Vec::new())
         }
-        Err(error) => Err(ExtractError::Corrupt(format!("luồng dữ liệu PDF bị hỏng ({error})"))),
+        Err(error) => Err(ExtractError::corrupt(format!("luồng dữ liệu PDF bị hỏng ({error})"))),
     }
 }
 
@@ -60,11 +60,11 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     let options = LoadOptions { max_decompressed_size: Some(limit), ..LoadOptions::default() };
     let doc = PdfDocument::load_mem_with_options(bytes, options).map_err(|error| match error {
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => encrypted(),
-        error if limit_error(&error) => ExtractError::LimitExceeded(format!(
+        error if limit_error(&error) => ExtractError::limit(format!(
             "dữ liệu giải nén vượt giới hạn {} MB (nghi là bom nén)",
             budget.limits.max_decompressed_bytes / (1024 * 1024)
         )),
-        error => ExtractError::Corrupt(format!("tệp PDF bị hỏng hoặc không đầy đủ ({error})")),
+        error => ExtractError::corrupt(format!("tệp PDF bị hỏng hoặc không đầy đủ ({error})")),
     })?;
     if doc.is_encrypted() {
         return Err(encrypted());
@@ -73,7 +73,7 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
 }
 
 fn encrypted() -> ExtractError {
-    ExtractError::Unsupported("tệp PDF được mã hóa bằng mật khẩu, không mở được để đọc".into())
+    ExtractError::unsupported("tệp PDF được mã hóa bằng mật khẩu, không mở được để đọc".into())
 }
 
 /// A page attribute, looked up on the page and then its ancestors.
@@ -124,7 +124,7 @@ fn read_page(
                 data.extend_from_slice(&bytes);
                 data.push(b'\n');
             }
-            Err(ExtractError::Corrupt(_)) => broken += 1,
+            Err(error) if error.kind == ErrorKind::Corrupt => broken += 1,
             Err(other) => return Err(other),
         }
     }
@@ -137,7 +137,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let doc = load(bytes, budget)?;
     let pages = doc.get_pages();
     if pages.len() > budget.limits.max_pages {
-        return Err(ExtractError::LimitExceeded(format!(
+        return Err(ExtractError::limit(format!(
             "tệp PDF có {} trang, vượt giới hạn {} trang",
             pages.len(),
             budget.limits.max_pages
@@ -156,9 +156,9 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     }
     if glyphs == 0 {
         return Err(if broken > 0 {
-            ExtractError::Corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
+            ExtractError::corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
         } else {
-            ExtractError::Unsupported(NO_TEXT_LAYER.into())
+            ExtractError::unsupported(NO_TEXT_LAYER.into())
         });
     }
     let mut document = assembler.finish();

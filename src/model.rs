@@ -1,0 +1,319 @@
+//! The domain: what a scoring table holds and what checking it finds.
+//!
+//! These types are shared by the stages after extraction (table, tree, prose,
+//! framework, check) and by the human reports. They are not the wire format:
+//! [`crate::report`] turns them into the contract's JSON objects. The names
+//! they serialize to *are* the contract's (`"max_points"`, `"no_table"`,
+//! `"sum_mismatch"` …), so the wire types can hold them as they are.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::grid::Location;
+
+/// One of the four score columns a table may have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Column {
+    MaxPoints,
+    SelfScore,
+    AppraisalScore,
+    LostPoints,
+}
+
+impl Column {
+    pub const ALL: [Column; 4] = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The contract's name of the column.
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::MaxPoints => "max_points",
+            Column::SelfScore => "self_score",
+            Column::AppraisalScore => "appraisal_score",
+            Column::LostPoints => "lost_points",
+        }
+    }
+
+    /// The column's name in the user's language.
+    pub fn label(self) -> &'static str {
+        match self {
+            Column::MaxPoints => "điểm chuẩn",
+            Column::SelfScore => "điểm tự đánh giá",
+            Column::AppraisalScore => "điểm thẩm định",
+            Column::LostPoints => "điểm bị mất",
+        }
+    }
+}
+
+/// Values of the four score columns on one row, indexed by [`Column::index`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Scores(pub [Option<Decimal>; 4]);
+
+impl Scores {
+    pub fn get(&self, col: Column) -> Option<Decimal> {
+        self.0[col.index()]
+    }
+    pub fn set(&mut self, col: Column, value: Option<Decimal>) {
+        self.0[col.index()] = value;
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Option::is_none)
+    }
+}
+
+/// How far a document could be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    NoTable,
+    Unsupported,
+    Error,
+}
+
+impl Status {
+    /// The contract's name of the status (`"no_table"` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NoTable => "no_table",
+            Status::Unsupported => "unsupported",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// What kind of scoring table a document holds, by its columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    SelfAssessment,
+    Appraisal,
+    Remediation,
+}
+
+impl TableKind {
+    /// Remediation tables have lost points; self-assessment tables have self
+    /// scores; tables with appraisal scores only are appraisal tables.
+    pub fn of_columns(columns: &[Column]) -> TableKind {
+        if columns.contains(&Column::LostPoints) {
+            TableKind::Remediation
+        } else if columns.contains(&Column::SelfScore) {
+            TableKind::SelfAssessment
+        } else if columns.contains(&Column::AppraisalScore) {
+            TableKind::Appraisal
+        } else {
+            TableKind::SelfAssessment
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    /// The contract's name of the severity.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The severity in the user's language.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "Lỗi",
+            Severity::Warning => "Cảnh báo",
+            Severity::Info => "Thông tin",
+        }
+    }
+}
+
+/// Every kind of finding parcheck raises: the seven the contract requires and
+/// the additions. The serde name is the contract's `kind`; the label is what
+/// people read in the human reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    SumMismatch,
+    ExceedsMax,
+    StatedTotalMismatch,
+    LostPointsMismatch,
+    MissingScore,
+    MissingMax,
+    DuplicateCode,
+    UnknownCriterion,
+    MissingCriterion,
+    MaxDiffersFromFramework,
+    RatingMismatch,
+    CodeRepaired,
+    UnreadableValue,
+    ExtractionNote,
+}
+
+impl FindingKind {
+    pub const ALL: [FindingKind; 14] = [
+        FindingKind::SumMismatch,
+        FindingKind::ExceedsMax,
+        FindingKind::StatedTotalMismatch,
+        FindingKind::LostPointsMismatch,
+        FindingKind::MissingScore,
+        FindingKind::MissingMax,
+        FindingKind::DuplicateCode,
+        FindingKind::UnknownCriterion,
+        FindingKind::MissingCriterion,
+        FindingKind::MaxDiffersFromFramework,
+        FindingKind::RatingMismatch,
+        FindingKind::CodeRepaired,
+        FindingKind::UnreadableValue,
+        FindingKind::ExtractionNote,
+    ];
+
+    /// The contract's name of the kind (`"sum_mismatch"` …).
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::SumMismatch => "sum_mismatch",
+            FindingKind::ExceedsMax => "exceeds_max",
+            FindingKind::StatedTotalMismatch => "stated_total_mismatch",
+            FindingKind::LostPointsMismatch => "lost_points_mismatch",
+            FindingKind::MissingScore => "missing_score",
+            FindingKind::MissingMax => "missing_max",
+            FindingKind::DuplicateCode => "duplicate_code",
+            FindingKind::UnknownCriterion => "unknown_criterion",
+            FindingKind::MissingCriterion => "missing_criterion",
+            FindingKind::MaxDiffersFromFramework => "max_differs_from_framework",
+            FindingKind::RatingMismatch => "rating_mismatch",
+            FindingKind::CodeRepaired => "code_repaired",
+            FindingKind::UnreadableValue => "unreadable_value",
+            FindingKind::ExtractionNote => "extraction_note",
+        }
+    }
+
+    /// A short Vietnamese name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::SumMismatch => "Tổng không khớp",
+            FindingKind::ExceedsMax => "Vượt điểm chuẩn",
+            FindingKind::StatedTotalMismatch => "Tổng điểm trong báo cáo không khớp",
+            FindingKind::LostPointsMismatch => "Điểm bị mất không khớp",
+            FindingKind::MissingScore => "Thiếu điểm",
+            FindingKind::MissingMax => "Thiếu điểm chuẩn",
+            FindingKind::DuplicateCode => "Trùng mã tiêu chí",
+            FindingKind::UnknownCriterion => "Tiêu chí không có trong bộ tiêu chí",
+            FindingKind::MissingCriterion => "Thiếu tiêu chí của bộ tiêu chí",
+            FindingKind::MaxDiffersFromFramework => "Điểm chuẩn khác bộ tiêu chí",
+            FindingKind::RatingMismatch => "Xếp loại không khớp",
+            FindingKind::CodeRepaired => "Mã tiêu chí được sửa",
+            FindingKind::UnreadableValue => "Giá trị không đọc được",
+            FindingKind::ExtractionNote => "Ghi chú khi đọc tệp",
+        }
+    }
+
+    /// One of the seven kinds the contract requires (the others are additions).
+    pub fn is_contract(self) -> bool {
+        matches!(
+            self,
+            FindingKind::SumMismatch
+                | FindingKind::ExceedsMax
+                | FindingKind::StatedTotalMismatch
+                | FindingKind::LostPointsMismatch
+                | FindingKind::MissingScore
+                | FindingKind::MissingMax
+                | FindingKind::DuplicateCode
+        )
+    }
+}
+
+/// A discrepancy or note about one document, located where the document has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// The criterion code, `"TOTAL"` for the grand total, `None` for document-wide notes.
+    pub code: Option<String>,
+    pub column: Option<Column>,
+    /// The value the document states.
+    pub stated: Option<Decimal>,
+    /// What the document's own numbers add up to.
+    pub recalculated: Option<Decimal>,
+    /// A bound or reference value (the max that was exceeded, the framework's max).
+    pub expected: Option<Decimal>,
+    pub severity: Severity,
+    /// Vietnamese, naming the code and where it is.
+    pub message: String,
+    pub location: Option<Location>,
+}
+
+impl Finding {
+    /// A finding with no values attached; set them with struct update or fields.
+    pub fn new(kind: FindingKind, severity: Severity, message: String) -> Self {
+        Finding {
+            kind,
+            code: None,
+            column: None,
+            stated: None,
+            recalculated: None,
+            expected: None,
+            severity,
+            message,
+            location: None,
+        }
+    }
+
+    /// An `info` note about the document as a whole.
+    pub fn note(kind: FindingKind, message: &str) -> Self {
+        Finding::new(kind, Severity::Info, message.to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_serialize_to_their_contract_names_and_have_vietnamese_labels() {
+        for kind in FindingKind::ALL {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.name()));
+            let back: FindingKind = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, kind);
+            assert!(!kind.label().contains('_'), "{kind:?} has no Vietnamese label");
+        }
+        let contract: Vec<&str> = FindingKind::ALL.iter().filter(|k| k.is_contract()).map(|k| k.name()).collect();
+        assert_eq!(
+            contract,
+            [
+                "sum_mismatch",
+                "exceeds_max",
+                "stated_total_mismatch",
+                "lost_points_mismatch",
+                "missing_score",
+                "missing_max",
+                "duplicate_code"
+            ]
+        );
+    }
+
+    #[test]
+    fn table_kind_follows_the_columns() {
+        use Column::*;
+        assert_eq!(TableKind::of_columns(&[MaxPoints, SelfScore, AppraisalScore]), TableKind::SelfAssessment);
+        assert_eq!(TableKind::of_columns(&[MaxPoints, AppraisalScore]), TableKind::Appraisal);
+        assert_eq!(TableKind::of_columns(&[MaxPoints, AppraisalScore, LostPoints]), TableKind::Remediation);
+        assert_eq!(TableKind::of_columns(&[MaxPoints]), TableKind::SelfAssessment);
+        for (column, name) in Column::ALL.iter().zip(["max_points", "self_score", "appraisal_score", "lost_points"]) {
+            assert_eq!(serde_json::to_string(column).unwrap(), format!("\"{name}\""));
+            assert_eq!(column.name(), name);
+        }
+    }
+}
