@@ -89,7 +89,7 @@ fn fields_keep_their_result_and_controls_show_no_text() {
 #[test]
 fn damaged_files_are_errors_not_panics() {
     let bytes = fixture("merged_sections.doc");
-    let mut budget = || Budget::new(Limits::default());
+    let budget = || Budget::new(Limits::default());
     for cut in [0, 7, 512, 1024, 4096, bytes.len() / 2, bytes.len() - 1] {
         let _ = extract(&bytes[..cut], &mut budget());
     }
