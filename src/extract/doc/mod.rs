@@ -128,9 +128,9 @@ fn read_word(word: &[u8], table: &[u8], data: &[u8], fib: &Fib, budget: &mut Bud
             if props.deleted || props.vanish == Some(true) {
                 continue;
             }
-            let Some(text) = visible_text(c.unit, c.ch) else { continue };
-            let font = props.ftc[0].or(props.ftc[2]).or(props.ftc[1]).and_then(|i| fonts.get(i as usize)).cloned();
-            tables::push_run(&mut runs, Run { text, font });
+            let Some(ch) = visible_char(c.unit, c.ch) else { continue };
+            let font = props.ftc[0].or(props.ftc[2]).or(props.ftc[1]).and_then(|i| fonts.get(i as usize));
+            push_char(&mut runs, ch, font);
         }
         let cell_mark = mark.is_some_and(|m| m.unit == 0x07);
         builder.paragraph(runs, para, cell_mark, budget)?;
@@ -140,18 +140,27 @@ fn read_word(word: &[u8], table: &[u8], data: &[u8], fib: &Fib, budget: &mut Bud
     Ok(Document { tables, prose, notes: Vec::new() })
 }
 
-/// The text a character stands for; `None` for marks and anchors that show
+/// The character a code unit shows; `None` for marks and anchors that show
 /// no text (pictures, drawn objects, footnote and comment references).
-fn visible_text(unit: u16, ch: char) -> Option<String> {
+fn visible_char(unit: u16, ch: char) -> Option<char> {
     Some(match unit {
-        0x0B => "\n".into(),
-        0x09 => "\t".into(),
-        0x1E => "-".into(),
+        0x0B => '\n',
+        0x09 => '\t',
+        0x1E => '-',
         // Kept as U+00AD: in TCVN3 text this byte is a letter, decided by the text stage.
-        0x1F => "\u{AD}".into(),
+        0x1F => '\u{AD}',
         0x00..=0x1F => return None,
-        _ => ch.to_string(),
+        _ => ch,
     })
+}
+
+/// Appends one character to the paragraph's runs, in the run of its font; a
+/// line break is a run of its own, as the grid expects.
+fn push_char(runs: &mut Vec<Run>, ch: char, font: Option<&String>) {
+    match runs.last_mut() {
+        Some(last) if last.font.as_ref() == font && last.text != "\n" && ch != '\n' => last.text.push(ch),
+        _ => runs.push(Run { text: ch.to_string(), font: font.cloned() }),
+    }
 }
 
 #[cfg(test)]

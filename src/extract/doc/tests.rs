@@ -63,8 +63,8 @@ fn legacy_runs_keep_their_font_and_decode_like_the_docx_twin() {
 }
 
 #[test]
-fn nested_tables_are_their_own_and_hidden_runs_are_dropped() {
-    let doc = read("nested_hidden.doc");
+fn nested_tables_are_their_own_hidden_runs_and_field_codes_dropped() {
+    let doc = read("nested_fields_hidden.doc");
     let plain = read_docx("header_two_rows.docx");
     // The layout table opens first; the scoring table nested in it is table 2.
     assert_eq!(doc.tables.len(), plain.tables.len() + 1);
@@ -74,16 +74,24 @@ fn nested_tables_are_their_own_and_hidden_runs_are_dropped() {
         let texts = |t: &Table| {
             cells(t).into_iter().map(|r| r.into_iter().map(|c| c.3).collect::<Vec<_>>()).collect::<Vec<_>>()
         };
-        assert_eq!(texts(table), texts(twin), "no hidden 9 kept");
+        assert_eq!(texts(table), texts(twin), "no hidden 9, no field code kept");
     }
 }
 
 #[test]
-fn fields_keep_their_result_and_controls_show_no_text() {
-    assert_eq!(visible_text(0x0B, '\u{0B}').as_deref(), Some("\n"));
-    assert_eq!(visible_text(0x01, '\u{01}'), None);
-    assert_eq!(visible_text(0x1E, '\u{1E}').as_deref(), Some("-"));
-    assert_eq!(visible_text(0x41, 'A').as_deref(), Some("A"));
+fn controls_show_no_text_and_line_breaks_are_runs_of_their_own() {
+    assert_eq!(visible_char(0x0B, '\u{0B}'), Some('\n'));
+    assert_eq!(visible_char(0x01, '\u{01}'), None);
+    assert_eq!(visible_char(0x1E, '\u{1E}'), Some('-'));
+    assert_eq!(visible_char(0x41, 'A'), Some('A'));
+    let mut runs = Vec::new();
+    let font = Some(".VnTime".to_owned());
+    for ch in "ab\ncd".chars() {
+        push_char(&mut runs, ch, font.as_ref());
+    }
+    push_char(&mut runs, 'e', None);
+    let texts: Vec<&str> = runs.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(texts, ["ab", "\n", "cd", "e"]);
 }
 
 #[test]
