@@ -63,6 +63,15 @@ fn legacy_runs_keep_their_font_and_decode_like_the_docx_twin() {
 }
 
 #[test]
+fn a_font_set_in_the_normal_style_reaches_the_runs() {
+    let raw = extract(&fixture("tcvn3_by_style.doc"), &mut Budget::new(Limits::default())).expect("reads");
+    let runs: Vec<_> = raw.tables.iter().flat_map(|t| &t.rows).flat_map(|r| &r.cells).flat_map(|c| &c.runs).collect();
+    let font = |name: &str| runs.iter().filter(|r| r.font.as_deref() == Some(name)).count();
+    assert!(font(".VnTime") > 10, "runs typed in the style's font");
+    assert!(font(".VnTimeH") > 0, "direct fonts still win");
+}
+
+#[test]
 fn nested_tables_are_their_own_hidden_runs_and_field_codes_dropped() {
     let doc = read("nested_fields_hidden.doc");
     let plain = read_docx("header_two_rows.docx");
