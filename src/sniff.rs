@@ -80,6 +80,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.starts_with(OLE2_MAGIC) {
         return sniff_ole2(bytes);
     }
+    if is_word2(bytes) {
+        return Format::Doc;
+    }
     if bytes.starts_with(b"{\\rtf") {
         return Format::Rtf;
     }
@@ -132,19 +135,132 @@ fn sniff_zip(bytes: &[u8]) -> Format {
 }
 
 /// OLE2 compound files hold .xls workbooks, legacy .doc files, and password
-/// protected OOXML. The stream names sit in the directory sectors as UTF-16LE.
+/// protected OOXML. The format is decided by the streams of the root storage,
+/// read from the directory with `cfb`: searching the raw bytes for stream names
+/// would also find them in font and style names ("Book Antiqua") and in
+/// embedded objects, whose own storages (`ObjectPool`, `MBD…`) never decide.
 fn sniff_ole2(bytes: &[u8]) -> Format {
-    let utf16 = |s: &str| s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>();
-    if find(bytes, &utf16("EncryptedPackage")).is_some() {
-        return Format::Encrypted;
+    inspect_ole2(bytes).0
+}
+
+type Compound<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
+
+/// The names of the root storage's streams, lowercased; `None` when the
+/// directory cannot be read. cfb is given a copy-free cursor; a panic inside
+/// it on a hostile directory is contained, since sniffing must never fail.
+fn root_streams(bytes: &[u8]) -> Option<(Vec<String>, Compound<'_>)> {
+    std::panic::catch_unwind(|| {
+        let file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
+        let names = file
+            .read_root_storage()
+            .take(4096)
+            .filter(|e| e.is_stream())
+            .map(|e| e.name().to_lowercase())
+            .collect::<Vec<_>>();
+        Some((names, file))
+    })
+    .ok()
+    .flatten()
+}
+
+/// Reads at most `max` bytes from the start of a stream of the compound file.
+fn stream_head(file: &mut Compound, name: &str, max: u64) -> Option<Vec<u8>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let stream = file.open_stream(name).ok()?;
+        let mut head = Vec::new();
+        stream.take(max).read_to_end(&mut head).ok()?;
+        Some(head)
+    }))
+    .ok()
+    .flatten()
+}
+
+/// The format of an OLE2 file and, for a variant that is not read (encrypted,
+/// older Word), why, in the user's language.
+fn inspect_ole2(bytes: &[u8]) -> (Format, Option<String>) {
+    let Some((names, mut file)) = root_streams(bytes) else {
+        return (Format::Container, None);
+    };
+    let find = |wanted: &[&str]| names.iter().find(|n| wanted.contains(&n.as_str())).cloned();
+    if find(&["encryptioninfo", "encryptedpackage"]).is_some() {
+        return (Format::Encrypted, None);
     }
-    if find(bytes, &utf16("Workbook")).is_some() || find(bytes, &utf16("Book")).is_some() {
-        return Format::Xls;
+    if let Some(stream) = find(&["worddocument"]) {
+        let obstacle = stream_head(&mut file, &stream, 64).and_then(|fib| word_obstacle(&fib));
+        return (Format::Doc, obstacle);
     }
-    if find(bytes, &utf16("WordDocument")).is_some() {
-        return Format::Doc;
+    if let Some(stream) = find(&["workbook", "book"]) {
+        let obstacle = stream_head(&mut file, &stream, 64 * 1024).and_then(|biff| xls_obstacle(&biff));
+        return (Format::Xls, obstacle);
     }
-    Format::Container
+    (Format::Container, None)
+}
+
+/// Why a Word binary file is not read, judged from its FIB: encryption, or a
+/// version older than Word 97 (nFib below 0xC0).
+fn word_obstacle(fib: &[u8]) -> Option<String> {
+    let word = |at: usize| fib.get(at..at + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let n_fib = word(2)?;
+    if n_fib < 0xC0 {
+        return Some(format!(
+            "tệp {} (nFib {n_fib}) là định dạng cũ chưa được hỗ trợ; hãy mở bằng Word và lưu lại thành .docx",
+            word_version_name(n_fib)
+        ));
+    }
+    let flags = word(10)?;
+    (flags & 0x0100 != 0).then(|| {
+        "tệp Word 97-2003 (.doc) được bảo vệ bằng mật khẩu (mã hóa), không thể đọc; hãy gỡ mật khẩu và gửi lại".into()
+    })
+}
+
+fn word_version_name(n_fib: u16) -> &'static str {
+    match n_fib {
+        0..=44 => "Word for Windows 1.0",
+        45..=100 => "Word 2.0",
+        101..=103 => "Word 6.0",
+        _ => "Word 95",
+    }
+}
+
+/// A password-protected workbook carries a FILEPASS record among the first
+/// records of its globals substream, before the first sheet's BOF.
+fn xls_obstacle(biff: &[u8]) -> Option<String> {
+    const FILEPASS: u16 = 0x002F;
+    const BOUNDSHEET: u16 = 0x0085;
+    let mut at = 0usize;
+    for _ in 0..512 {
+        let header = biff.get(at..at + 4)?;
+        let kind = u16::from_le_bytes([header[0], header[1]]);
+        let len = u16::from_le_bytes([header[2], header[3]]) as usize;
+        if kind == FILEPASS {
+            return Some(
+                "bảng tính Excel 97-2003 (.xls) được bảo vệ bằng mật khẩu (mã hóa), không thể đọc; hãy gỡ mật khẩu và gửi lại"
+                    .into(),
+            );
+        }
+        if kind == BOUNDSHEET {
+            return None;
+        }
+        at += 4 + len;
+    }
+    None
+}
+
+/// Files from Word for Windows 1.0 and 2.0 are not compound files: the FIB
+/// starts the file, with its magic number (wIdent 0xA59B / 0xA5DB).
+fn is_word2(bytes: &[u8]) -> bool {
+    bytes.len() >= 32 && (bytes.starts_with(&[0x9B, 0xA5]) || bytes.starts_with(&[0xDB, 0xA5]))
+}
+
+/// Why a file of a format that is read is nonetheless not read: an encrypted
+/// .doc or .xls, a Word version older than 97. Checked by the extractor
+/// dispatch, so `source.format` still names the format.
+pub fn unsupported_variant(format: Format, bytes: &[u8]) -> Option<String> {
+    match format {
+        Format::Doc if is_word2(bytes) => word_obstacle(bytes),
+        Format::Doc | Format::Xls if bytes.starts_with(OLE2_MAGIC) => inspect_ole2(bytes).1,
+        _ => None,
+    }
 }
 
 fn looks_like_html(bytes: &[u8]) -> bool {
@@ -170,19 +286,122 @@ mod tests {
         assert_eq!(sniff(&[0x13, 0x37, 0x00, 0xff]), Format::Unknown);
     }
 
+    /// A compound file with the given streams (path, bytes) and empty storages.
+    fn compound(storages: &[&str], streams: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("creates");
+        for storage in storages {
+            file.create_storage(storage).expect("storage");
+        }
+        for (path, data) in streams {
+            file.create_stream(path).expect("stream").write_all(data).expect("writes");
+        }
+        file.flush().expect("flushes");
+        file.into_inner().into_inner()
+    }
+
+    /// The first bytes of a Word FIB: wIdent, nFib, and the flags word.
+    fn fib(n_fib: u16, flags: u16) -> Vec<u8> {
+        let mut fib = vec![0u8; 64];
+        fib[0..2].copy_from_slice(&0xA5ECu16.to_le_bytes());
+        fib[2..4].copy_from_slice(&n_fib.to_le_bytes());
+        fib[10..12].copy_from_slice(&flags.to_le_bytes());
+        fib
+    }
+
+    fn utf16(s: &str) -> Vec<u8> {
+        s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect()
+    }
+
+    /// BIFF8 records: BOF, then `records`, then a BOUNDSHEET.
+    fn biff(records: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut push = |kind: u16, data: &[u8]| {
+            out.extend(kind.to_le_bytes());
+            out.extend((data.len() as u16).to_le_bytes());
+            out.extend(data);
+        };
+        push(0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0]);
+        for (kind, data) in records {
+            push(*kind, data);
+        }
+        push(0x0085, &[0; 8]);
+        out
+    }
+
     #[test]
-    fn ole2_streams_decide_between_xls_doc_and_encrypted() {
-        let mut f = OLE2_MAGIC.to_vec();
-        f.extend(std::iter::repeat(0).take(512));
-        let name = |s: &str| s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect::<Vec<u8>>();
-        let mut xls = f.clone();
-        xls.extend(name("Workbook"));
-        assert_eq!(sniff(&xls), Format::Xls);
-        let mut doc = f.clone();
-        doc.extend(name("WordDocument"));
+    fn a_doc_whose_font_table_names_book_antiqua_is_a_doc() {
+        let mut table = vec![0u8; 40];
+        table.extend(utf16("Book Antiqua"));
+        table.extend(utf16("Book Title"));
+        let doc = compound(&[], &[("/WordDocument", fib(0xC1, 0x0200)), ("/1Table", table)]);
         assert_eq!(sniff(&doc), Format::Doc);
-        let mut enc = f;
-        enc.extend(name("EncryptedPackage"));
-        assert_eq!(sniff(&enc), Format::Encrypted);
+        assert_eq!(unsupported_variant(Format::Doc, &doc), None);
+    }
+
+    #[test]
+    fn an_embedded_workbook_never_decides() {
+        let storages = ["/ObjectPool", "/ObjectPool/_1234567890", "/MBD0001A2B3"];
+        let streams = [
+            ("/WordDocument", fib(0xC1, 0)),
+            ("/0Table", vec![0; 16]),
+            ("/ObjectPool/_1234567890/Workbook", biff(&[])),
+            ("/MBD0001A2B3/Book", biff(&[])),
+        ];
+        assert_eq!(sniff(&compound(&storages, &streams)), Format::Doc);
+        // Only embedded objects: a container, neither a workbook nor a document.
+        let only_object = compound(&["/ObjectPool", "/ObjectPool/_1"], &[("/ObjectPool/_1/Workbook", biff(&[]))]);
+        assert_eq!(sniff(&only_object), Format::Container);
+    }
+
+    #[test]
+    fn workbook_stream_names_match_in_any_case() {
+        assert_eq!(sniff(&compound(&[], &[("/WORKBOOK", biff(&[]))])), Format::Xls);
+        assert_eq!(sniff(&compound(&[], &[("/BOOK", biff(&[]))])), Format::Xls);
+        assert_eq!(sniff(&compound(&[], &[("/Workbook", biff(&[]))])), Format::Xls);
+    }
+
+    #[test]
+    fn encrypted_files_are_named_and_refused_with_a_reason() {
+        let package = compound(&[], &[("/EncryptionInfo", vec![4, 0, 4, 0]), ("/EncryptedPackage", vec![0; 64])]);
+        assert_eq!(sniff(&package), Format::Encrypted);
+
+        let xls = compound(&[], &[("/Workbook", biff(&[(0x00E1, &[0, 0]), (0x002F, &[1, 0, 1, 0])]))]);
+        assert_eq!(sniff(&xls), Format::Xls);
+        let reason = unsupported_variant(Format::Xls, &xls).expect("encrypted xls refused");
+        assert!(reason.contains("mật khẩu"), "{reason}");
+        let plain = compound(&[], &[("/Workbook", biff(&[(0x00E1, &[0, 0])]))]);
+        assert_eq!(unsupported_variant(Format::Xls, &plain), None);
+
+        let doc = compound(&[], &[("/WordDocument", fib(0xC1, 0x0100)), ("/0Table", vec![0; 16])]);
+        assert_eq!(sniff(&doc), Format::Doc);
+        assert!(unsupported_variant(Format::Doc, &doc).expect("encrypted doc refused").contains("mật khẩu"));
+    }
+
+    #[test]
+    fn older_word_versions_are_named() {
+        let word95 = compound(&[], &[("/WordDocument", fib(104, 0))]);
+        assert_eq!(sniff(&word95), Format::Doc);
+        assert!(unsupported_variant(Format::Doc, &word95).expect("refused").contains("Word 95"));
+        let word6 = compound(&[], &[("/WordDocument", fib(101, 0))]);
+        assert!(unsupported_variant(Format::Doc, &word6).expect("refused").contains("Word 6.0"));
+        // Word 2.0 files are no compound files: the FIB starts the file.
+        let mut word2 = vec![0xDB, 0xA5, 45, 0];
+        word2.extend([0u8; 60]);
+        assert_eq!(sniff(&word2), Format::Doc);
+        assert!(unsupported_variant(Format::Doc, &word2).expect("refused").contains("Word 2.0"));
+    }
+
+    #[test]
+    fn damaged_compound_files_do_not_panic() {
+        let doc = compound(&[], &[("/WordDocument", fib(0xC1, 0)), ("/1Table", vec![0; 4096])]);
+        for cut in [8, 100, 512, 513, 1024, doc.len() / 2, doc.len() - 1] {
+            let format = sniff(&doc[..cut]);
+            assert!(matches!(format, Format::Container | Format::Doc), "{cut}: {format:?}");
+        }
+        let mut garbled = doc.clone();
+        garbled[0x30..0x50].fill(0xFF);
+        let _ = sniff(&garbled);
+        let _ = unsupported_variant(Format::Doc, &garbled);
     }
 }

@@ -190,6 +190,11 @@ fixture_tests! {
     empty_docx => "empty.docx",
     html_page_docx => "html_page.docx",
     legacy_word97_doc => "legacy_word97.doc",
+    // Word 97-2003 twins written by LibreOffice (fixtures/gen/convert.sh), held to their .docx's expectation.
+    merged_sections_doc => "merged_sections.doc",
+    codes_mixed_tcvn3_doc => "codes_mixed_tcvn3.doc",
+    tcvn3_by_style_doc => "tcvn3_by_style.doc",
+    nested_fields_hidden_doc => "nested_fields_hidden.doc",
 }
 
 /// The legacy-encoded and damaged twins of `codes_mixed.docx` read, after

@@ -5,6 +5,7 @@
 //! a limit or meeting a malformed file is an [`ExtractError`], never a panic;
 //! the pipeline turns it into the document's `status` and message.
 
+pub mod doc;
 pub mod docx;
 pub mod html;
 pub mod pdf;
@@ -139,8 +140,12 @@ impl Budget {
 
 /// Reads the grid of a file whose format has been sniffed.
 pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
+    if let Some(reason) = crate::sniff::unsupported_variant(format, bytes) {
+        return Err(ExtractError::Unsupported(reason));
+    }
     match format {
         Format::Docx => docx::extract(bytes, budget),
+        Format::Doc => doc::extract(bytes, budget),
         Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(format, bytes, budget),
         Format::Html => html::extract(bytes, budget),
         Format::Pdf => pdf::extract(bytes, budget),
