@@ -141,7 +141,7 @@ impl Budget {
 /// Reads the grid of a file whose format has been sniffed.
 pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     if let Some(reason) = crate::sniff::unsupported_variant(format, bytes) {
-        return Err(ExtractError::Unsupported(reason));
+        return Err(ExtractError::unsupported(reason));
     }
     match format {
         Format::Docx => docx::extract(bytes, budget),

@@ -33,7 +33,7 @@ use fib::Fib;
 use props::CharProps;
 
 fn corrupt(what: &str) -> ExtractError {
-    ExtractError::Corrupt(format!("tệp Word 97-2003 (.doc) bị hỏng: {what}"))
+    ExtractError::corrupt(format!("tệp Word 97-2003 (.doc) bị hỏng: {what}"))
 }
 
 type Compound<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;

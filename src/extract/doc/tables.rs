@@ -49,7 +49,7 @@ impl Builder {
     ) -> ExtractResult<()> {
         let depth = props.depth() as usize;
         if depth > budget.limits.max_depth {
-            return Err(ExtractError::LimitExceeded(format!(
+            return Err(ExtractError::limit(format!(
                 "bảng lồng nhau quá sâu trong tệp .doc (hơn {} cấp)",
                 budget.limits.max_depth
             )));
