@@ -190,6 +190,12 @@ fixture_tests! {
     empty_docx => "empty.docx",
     html_page_docx => "html_page.docx",
     legacy_word97_doc => "legacy_word97.doc",
+    autonum_two_lists_docx => "autonum_two_lists.docx",
+    autonum_one_list_docx => "autonum_one_list.docx",
+    hidden_text_docx => "hidden_text.docx",
+    text_box_docx => "text_box.docx",
+    word_markup_docx => "word_markup.docx",
+    stt_code_permuted_docx => "stt_code_permuted.docx",
 }
 
 /// The legacy-encoded and damaged twins of `codes_mixed.docx` read, after
