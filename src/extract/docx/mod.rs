@@ -549,12 +549,14 @@ impl<'b> DocumentReader<'b> {
                 }
             }
             "tc" => {
+                let pages_rendered = self.pages_rendered;
                 let mut hidden_note = None;
                 if let Some(t) = self.open_tables.last_mut() {
                     if let (Some(cell), Some(row)) = (t.cell.take(), t.row.as_mut()) {
                         if cell.hidden.chars().any(|c| c.is_ascii_digit()) {
+                            let page = if pages_rendered { format!(", trang {}", row.page) } else { String::new() };
                             hidden_note = Some(format!(
-                                "bảng {}, dòng {}, cột {}: ô có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
+                                "Bảng {}, dòng {}, cột {}{page}: ô có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
                                 t.index,
                                 t.rows.len() + 1,
                                 cell.col + 1,
@@ -699,7 +701,7 @@ impl<'b> DocumentReader<'b> {
         if hidden.chars().any(|c| c.is_ascii_digit()) {
             let page = if self.pages_rendered { format!(" (trang {})", self.page) } else { String::new() };
             self.note_hidden(format!(
-                "đoạn văn{page} có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
+                "Đoạn văn{page} có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
                 hidden.trim()
             ));
         }
@@ -834,7 +836,7 @@ mod tests {
         assert_eq!(cell_texts(&doc), [["1", "2", "3"]]);
         assert_eq!(doc.notes.len(), 4, "{:?}", doc.notes);
         assert!(doc.notes[0].contains("«98,24»"), "{:?}", doc.notes);
-        assert!(doc.notes[1].starts_with("bảng 1, dòng 1, cột 1"), "{:?}", doc.notes);
+        assert!(doc.notes[1].starts_with("Bảng 1, dòng 1, cột 1:"), "{:?}", doc.notes);
     }
 
     #[test]
