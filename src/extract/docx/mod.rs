@@ -560,7 +560,7 @@ impl<'b> DocumentReader<'b> {
                                 t.index,
                                 t.rows.len() + 1,
                                 cell.col + 1,
-                                cell.hidden.trim()
+                                excerpt(&cell.hidden)
                             ));
                         }
                         let mut built = Cell::new(cell.col, cell.col_span, cell.runs);
@@ -702,7 +702,7 @@ impl<'b> DocumentReader<'b> {
             let page = if self.pages_rendered { format!(" (trang {})", self.page) } else { String::new() };
             self.note_hidden(format!(
                 "Đoạn văn{page} có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
-                hidden.trim()
+                excerpt(&hidden)
             ));
         }
         if self.prose_runs.iter().any(|r| !r.text.trim().is_empty()) {
@@ -711,6 +711,15 @@ impl<'b> DocumentReader<'b> {
         } else {
             self.prose_runs.clear();
         }
+    }
+}
+
+/// Hidden text as quoted in a note: trimmed, and cut after 40 characters (a hidden paragraph can be long).
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
     }
 }
 
@@ -845,6 +854,7 @@ mod tests {
             r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t xml:space="preserve">Tổng số điểm là: </w:t></w:r></w:p><w:p><w:r><w:t>97,74 điểm</w:t></w:r></w:p>"#,
         );
         assert_eq!(prose(&doc), ["Tổng số điểm là: 97,74 điểm"]);
+        assert_eq!(excerpt(&format!(" {} ", "9".repeat(50))), format!("{}…", "9".repeat(40)));
     }
 
     #[test]
