@@ -195,6 +195,12 @@ fixture_tests! {
     codes_mixed_tcvn3_doc => "codes_mixed_tcvn3.doc",
     tcvn3_by_style_doc => "tcvn3_by_style.doc",
     nested_fields_hidden_doc => "nested_fields_hidden.doc",
+    autonum_two_lists_docx => "autonum_two_lists.docx",
+    autonum_one_list_docx => "autonum_one_list.docx",
+    hidden_text_docx => "hidden_text.docx",
+    text_box_docx => "text_box.docx",
+    word_markup_docx => "word_markup.docx",
+    stt_code_permuted_docx => "stt_code_permuted.docx",
 }
 
 /// The legacy-encoded and damaged twins of `codes_mixed.docx` read, after

@@ -10,8 +10,10 @@ use crate::text::fold;
 /// What a grid column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
-    /// Row number or criteria code (STT, TT).
+    /// Row number or criteria code (STT, TT, Mã tiêu chí).
     Code,
+    /// A running row number (`STT` 1, 2, 3 …) beside a separate code column: read by no stage.
+    RowNumber,
     /// Criterion text (Lĩnh vực/Tiêu chí/Tiêu chí thành phần, Nội dung).
     Title,
     Score(Column),
@@ -78,6 +80,15 @@ pub fn classify(folded: &str) -> Option<Role> {
         return None;
     }
     let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
+    // tự đánh giá") is neither of them.
+    if has(&["chenh lech"]) {
+        return Some(Role::Other);
+    }
+    // "Mã tiêu chí" names the code, though it contains "tiêu chí".
+    if is_code_label(t) {
+        return Some(Role::Code);
+    }
     // Order matters: "điểm tự đánh giá" also contains "đánh giá".
     if has(&["bi mat", "diem tru", "mat diem", "bi tru"]) {
         return Some(Role::Score(Column::LostPoints));
@@ -111,21 +122,37 @@ pub fn classify(folded: &str) -> Option<Role> {
     Some(Role::Other)
 }
 
+/// A header naming the criterion's code rather than a row number: "Mã tiêu chí", "Mã TC", "Ký hiệu".
+fn is_code_label(folded: &str) -> bool {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    t == "ma" || t.starts_with("ma ") && t.len() <= 30 || t.starts_with("ky hieu") || t.starts_with("so hieu")
+}
+
 /// Roles of each grid column from the text of `rows` read together.
 fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
     let mut roles: Vec<Role> = Vec::with_capacity(table.width);
     // The header cell (in the last header row) covering each column: columns
     // under one spanning cell share its role.
     let owner = |col: usize| rows.last().and_then(|r| r.cells.iter().position(|c| c.columns().contains(&col)));
-    for col in 0..table.width {
-        let mut parts: Vec<String> = Vec::new();
-        for row in rows {
-            let text = header_text(row, col);
-            if !text.is_empty() && parts.last() != Some(&text) {
-                parts.push(text);
+    let texts: Vec<String> = (0..table.width)
+        .map(|col| {
+            let mut parts: Vec<String> = Vec::new();
+            for row in rows {
+                let text = header_text(row, col);
+                if !text.is_empty() && parts.last() != Some(&text) {
+                    parts.push(text);
+                }
             }
-        }
-        let role = classify(&parts.join(" ")).unwrap_or(Role::Other);
+            parts.join(" ")
+        })
+        .collect();
+    // "STT" beside "Mã tiêu chí": the code is in the second, the first only counts rows.
+    let has_code_label = texts.iter().any(|t| is_code_label(t));
+    for (col, text) in texts.iter().enumerate() {
+        let role = match classify(text).unwrap_or(Role::Other) {
+            Role::Code if has_code_label && !is_code_label(text) => Role::RowNumber,
+            role => role,
+        };
         // A role claimed by an earlier column stays with it ("Điểm" over
         // several sub-columns must not make all of them max points).
         let same_cell_as_previous = col > 0 && owner(col).is_some() && owner(col) == owner(col - 1);
@@ -230,6 +257,43 @@ mod tests {
         ] {
             assert_eq!(classify(&fold(text)), Some(role), "{text}");
         }
+    }
+
+    #[test]
+    fn stt_beside_a_code_column_only_counts_rows() {
+        let table = Table::new(vec![
+            row(&[("STT", 1), ("Mã tiêu chí", 1), ("Lĩnh vực/Tiêu chí/Tiêu chí thành phần", 1)]),
+            row(&[("", 1), ("", 1), ("", 1), ("Điểm tự đánh giá", 1), ("Điểm chuẩn", 1), ("Điểm chênh lệch", 1)]),
+        ]);
+        let roles = roles_of(&table, &[&table.rows[0], &table.rows[1]]);
+        use Column::*;
+        assert_eq!(
+            roles,
+            [Role::RowNumber, Role::Code, Role::Title, Role::Score(SelfScore), Role::Score(MaxPoints), Role::Other]
+        );
+        // Without a code column beside it, STT is the code column.
+        let alone = Table::new(vec![row(&[("STT", 1), ("Nội dung", 1), ("Điểm chuẩn", 1), ("Điểm tự chấm", 1)])]);
+        assert_eq!(roles_of(&alone, &[&alone.rows[0]])[0], Role::Code);
+        for text in ["Điểm chênh lệch", "Chênh lệch điểm thẩm định so với tự đánh giá"] {
+            assert_eq!(classify(&fold(text)), Some(Role::Other), "{text}");
+        }
+        for text in ["Mã tiêu chí", "Mã TC", "Ký hiệu", "Mã"] {
+            assert_eq!(classify(&fold(text)), Some(Role::Code), "{text}");
+        }
+    }
+
+    #[test]
+    fn header_text_split_over_two_merged_rows_is_read_as_one() {
+        // "Điểm tự" above "đánh giá" (a label Word wrapped into two rows), "Điểm" spanning over "chuẩn".
+        let table = Table::new(vec![
+            row(&[("TT", 1), ("Tiêu chí", 1), ("Điểm", 1), ("Điểm tự", 1)]),
+            row(&[("", 1), ("", 1), ("chuẩn", 1), ("đánh giá", 1)]),
+            row(&[("1", 1), ("CÔNG TÁC", 1), ("14", 1), ("12", 1)]),
+        ]);
+        let headers = find_headers(&table);
+        assert_eq!(headers.len(), 1);
+        assert_eq!(headers[0].row_count, 2);
+        assert_eq!(headers[0].score_columns(), vec![Column::MaxPoints, Column::SelfScore]);
     }
 
     #[test]

@@ -1,0 +1,938 @@
+//! Word (.docx) extractor: the text as Word shows it.
+//!
+//! Reads `word/document.xml` with quick-xml straight from the zip instead of
+//! through docx-rs: docx-rs's reader keeps `gridSpan`/`vMerge` in private
+//! fields of its cell properties, drops `gridBefore`/`gridAfter`, flattens
+//! content controls only partly, and builds the whole object tree in memory —
+//! while the grid needs exactly the merge geometry, the run fonts (legacy
+//! encodings are recognised by font) and a bounded, streaming read. docx-rs
+//! is used where it is strong: writing the test fixtures.
+//!
+//! What is read: every table, nested tables as tables of their own, tables in
+//! text boxes (the DrawingML copy; the VML fallback copy of `mc:AlternateContent`
+//! is skipped) and in page headers and footers; `gridSpan`, `vMerge`
+//! (continuations marked, not duplicated), `gridBefore`/`gridAfter`,
+//! `tblHeader`; text in `w:sdt` content controls and insertions (deletions,
+//! deleted rows and old formatting of tracked changes skipped); list labels
+//! rendered as Word numbers them ([`numbering`]); hidden text (`w:vanish`,
+//! directly or through styles) dropped, with a note when it held digits;
+//! line breaks, tabs and symbols; the run font resolved through run,
+//! paragraph style and document defaults ([`styles`]); page numbers from the
+//! page breaks Word recorded (`lastRenderedPageBreak`, explicit page breaks).
+
+mod numbering;
+mod styles;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+use super::zip_guard::GuardedZip;
+use super::{Budget, ExtractError, ExtractResult};
+use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use numbering::{ListCounters, Numbering};
+use styles::Styles;
+
+/// Notes on hidden text given per document at most; the rest are counted in one more note.
+const MAX_HIDDEN_NOTES: usize = 20;
+
+pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
+    let mut zip = GuardedZip::open(bytes, budget)?;
+    let main_part = main_document_part(&mut zip, budget)?;
+    let xml = zip
+        .read(&main_part, budget)?
+        .ok_or_else(|| ExtractError::corrupt("tệp .docx thiếu phần nội dung chính (word/document.xml)".into()))?;
+    let styles = match zip.read("word/styles.xml", budget)? {
+        Some(styles_xml) => Styles::parse(&styles_xml),
+        None => Styles::default(),
+    };
+    let mut numbering = match zip.read("word/numbering.xml", budget)? {
+        Some(numbering_xml) => Numbering::parse(&numbering_xml),
+        None => Numbering::default(),
+    };
+    for (style, num_id) in &styles.numbering_styles {
+        numbering.link_style(style, num_id);
+    }
+    let mut reader = DocumentReader::new(styles, numbering, budget);
+    reader.read_part(&xml)?;
+    // Headers and footers after the body: units put summary tables there.
+    let mut parts: Vec<String> = zip.names().into_iter().filter(|n| is_header_or_footer(n)).collect();
+    parts.sort();
+    for part in parts {
+        reader.budget.check_time()?;
+        if let Some(part_xml) = zip.read(&part, reader.budget)? {
+            reader.read_part(&part_xml)?;
+        }
+    }
+    Ok(reader.finish())
+}
+
+/// `word/header1.xml`, `word/footer2.xml` … (any other name is not a page header or footer).
+fn is_header_or_footer(name: &str) -> bool {
+    let Some(file) = name.strip_prefix("word/") else { return false };
+    let Some(stem) = file.strip_suffix(".xml") else { return false };
+    ["header", "footer"].iter().any(|p| stem.strip_prefix(p).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())))
+}
+
+/// The main part is named in `[Content_Types].xml`; nearly always `word/document.xml`.
+fn main_document_part(zip: &mut GuardedZip, budget: &mut Budget) -> ExtractResult<String> {
+    const DEFAULT: &str = "word/document.xml";
+    if zip.contains(DEFAULT) {
+        return Ok(DEFAULT.to_owned());
+    }
+    let types = zip.read("[Content_Types].xml", budget)?.unwrap_or_default();
+    let text = String::from_utf8_lossy(&types);
+    let marker = "wordprocessingml.document.main+xml";
+    let found = text.split("<Override").find(|o| o.contains(marker)).and_then(|o| {
+        let start = o.find("PartName=\"")? + "PartName=\"".len();
+        let end = o[start..].find('"')? + start;
+        Some(o[start..end].trim_start_matches('/').to_owned())
+    });
+    found.ok_or_else(|| ExtractError::corrupt("tệp .docx không có phần nội dung chính".into()))
+}
+
+/// Attribute value by local name (`w:val` → `val`), whatever the prefix.
+fn attr(e: &BytesStart, local: &str) -> Option<String> {
+    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
+        a.normalized_value(XmlVersion::Implicit1_0)
+            .map(|v| v.into_owned())
+            .unwrap_or_else(|_| a.value.clone().into_owned())
+    })
+}
+
+fn attr_usize(e: &BytesStart, local: &str) -> Option<usize> {
+    attr(e, local).and_then(|v| v.trim().parse().ok())
+}
+
+/// A toggle property (`<w:vanish/>`, `<w:vanish w:val="false"/>`): on unless its value says off.
+fn is_on(e: &BytesStart) -> bool {
+    !matches!(attr(e, "val").as_deref(), Some("0" | "false" | "off"))
+}
+
+/// The font a run is typed in: `w:ascii`, else `w:hAnsi`, else `w:cs`.
+fn run_fonts_name(e: &BytesStart) -> Option<String> {
+    attr(e, "ascii").or_else(|| attr(e, "hAnsi")).or_else(|| attr(e, "cs"))
+}
+
+/// Elements whose content is not part of what Word shows: deleted text, the
+/// fallback copy of alternate content, field codes, and the old formatting
+/// recorded by tracked changes (its `w:numPr` or `w:vanish` no longer apply).
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "del"
+            | "Fallback"
+            | "instrText"
+            | "delText"
+            | "moveFrom"
+            | "pPrChange"
+            | "rPrChange"
+            | "numberingChange"
+            | "tblPrChange"
+            | "trPrChange"
+            | "tcPrChange"
+            | "sectPrChange"
+            | "tblGridChange"
+    )
+}
+
+struct CellBuilder {
+    col: usize,
+    col_span: usize,
+    vmerge: VerticalMerge,
+    runs: Vec<Run>,
+    paragraphs: usize,
+    /// The previous paragraph's mark was hidden: Word shows it joined to this one.
+    joins_next: bool,
+    /// Hidden text met in the cell, for the note.
+    hidden: String,
+}
+
+struct RowBuilder {
+    cells: Vec<Cell>,
+    next_col: usize,
+    repeats_as_header: bool,
+    /// A row deleted in tracked changes (`w:trPr/w:del`).
+    deleted: bool,
+    page: u32,
+}
+
+struct TableBuilder {
+    /// 1-based index in document order, given when the table opens, so an
+    /// outer table numbers before the tables nested in it.
+    index: usize,
+    rows: Vec<Row>,
+    row: Option<RowBuilder>,
+    cell: Option<CellBuilder>,
+}
+
+/// Properties of the open paragraph (a text box opens paragraphs inside one).
+#[derive(Default)]
+struct ParagraphState {
+    style: Option<String>,
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+    /// The paragraph mark's own `w:pPr/w:rPr/w:vanish`, if set.
+    mark_hidden: Option<bool>,
+    /// Whether the list label was placed (at the end of `w:pPr`, or at the first content).
+    labelled: bool,
+}
+
+/// Properties of the open run.
+#[derive(Default)]
+struct RunState {
+    style: Option<String>,
+    font: Option<String>,
+    hidden: Option<bool>,
+}
+
+/// Where a properties element (`w:rPr`, `w:numPr` …) sits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Properties {
+    None,
+    Paragraph,
+    /// `w:pPr/w:rPr`: the paragraph mark's run properties.
+    ParagraphMark,
+    Run,
+    Row,
+}
+
+/// Streaming state over the parts of a document.
+struct DocumentReader<'b> {
+    styles: Styles,
+    numbering: Numbering,
+    counters: ListCounters,
+    budget: &'b mut Budget,
+    tables: Vec<(usize, Table)>,
+    open_tables: Vec<TableBuilder>,
+    prose: Vec<Paragraph>,
+    prose_runs: Vec<Run>,
+    /// Hidden text met in the open prose paragraph, for the note.
+    prose_hidden: String,
+    notes: Vec<String>,
+    hidden_notes: usize,
+    tables_opened: usize,
+    page: u32,
+    /// Whether Word recorded where its pages broke. Without that, page numbers
+    /// would be guesses (a table on page 5 reported as page 1), so none are given.
+    pages_rendered: bool,
+    paragraphs: Vec<ParagraphState>,
+    runs: Vec<RunState>,
+    properties: Properties,
+    in_text: bool,
+    /// Depth inside content whose text is not part of the document's reading order.
+    skipped_depth: usize,
+    /// Per open text box: the number of tables open where it starts (its
+    /// paragraphs belong to no cell outside it) and the prose paragraph it interrupts.
+    text_boxes: Vec<(usize, Vec<Run>)>,
+}
+
+impl<'b> DocumentReader<'b> {
+    fn new(styles: Styles, numbering: Numbering, budget: &'b mut Budget) -> Self {
+        DocumentReader {
+            styles,
+            numbering,
+            counters: ListCounters::default(),
+            budget,
+            tables: Vec::new(),
+            open_tables: Vec::new(),
+            prose: Vec::new(),
+            prose_runs: Vec::new(),
+            prose_hidden: String::new(),
+            notes: Vec::new(),
+            hidden_notes: 0,
+            tables_opened: 0,
+            page: 1,
+            pages_rendered: false,
+            paragraphs: Vec::new(),
+            runs: Vec::new(),
+            properties: Properties::None,
+            in_text: false,
+            skipped_depth: 0,
+            text_boxes: Vec::new(),
+        }
+    }
+
+    /// Reads one part (the body, a header, a footer); lists are counted per part.
+    fn read_part(&mut self, xml: &[u8]) -> ExtractResult<()> {
+        self.counters = ListCounters::default();
+        self.open_tables.clear();
+        self.paragraphs.clear();
+        self.runs.clear();
+        self.text_boxes.clear();
+        self.properties = Properties::None;
+        self.in_text = false;
+        self.skipped_depth = 0;
+        let mut reader = Reader::from_reader(xml);
+        reader.config_mut().check_end_names = false;
+        let mut buf = Vec::new();
+        let mut depth = 0usize;
+        let max_depth = self.budget.limits.max_depth.saturating_mul(8);
+        loop {
+            let event = reader
+                .read_event_into(&mut buf)
+                .map_err(|e| ExtractError::corrupt(format!("nội dung .docx bị hỏng (XML không hợp lệ): {e}")))?;
+            match event {
+                Event::Eof => break,
+                Event::Start(e) => {
+                    depth += 1;
+                    if depth > max_depth {
+                        return Err(ExtractError::limit(format!(
+                            "cấu trúc .docx lồng nhau quá sâu (hơn {max_depth} cấp)"
+                        )));
+                    }
+                    self.open(&e, false)?;
+                }
+                Event::Empty(e) => self.open(&e, true)?,
+                Event::End(e) => {
+                    depth = depth.saturating_sub(1);
+                    self.close(e.local_name().as_ref())?;
+                }
+                Event::Text(t) if self.in_text => self.push_text(&t.xml10_content()),
+                Event::CData(t) if self.in_text => self.push_text(&t),
+                Event::GeneralRef(r) if self.in_text => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c.to_string()),
+                        _ => predefined_entity(&r).map(str::to_owned),
+                    };
+                    if let Some(text) = resolved {
+                        self.push_text(&text);
+                    }
+                }
+                _ => {}
+            }
+            buf.clear();
+        }
+        self.finish_prose_paragraph();
+        Ok(())
+    }
+
+    fn finish(mut self) -> Document {
+        if !self.pages_rendered {
+            let rows = self.tables.iter_mut().flat_map(|(_, t)| t.rows.iter_mut());
+            rows.for_each(|row| row.location.page = None);
+            self.prose.iter_mut().for_each(|p| p.page = None);
+        }
+        if self.hidden_notes > MAX_HIDDEN_NOTES {
+            self.notes.push(format!(
+                "còn {} chỗ khác có chữ ẩn chứa chữ số, cũng đã bỏ qua",
+                self.hidden_notes - MAX_HIDDEN_NOTES
+            ));
+        }
+        let mut tables = self.tables;
+        tables.sort_by_key(|(index, _)| *index);
+        Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, notes: self.notes }
+    }
+
+    fn skipping(&self) -> bool {
+        self.skipped_depth > 0
+    }
+
+    fn open(&mut self, e: &BytesStart, empty: bool) -> ExtractResult<()> {
+        let name = e.local_name();
+        let name = name.as_ref();
+        // A deleted row: `w:del` (empty) in the row's properties.
+        if name == "del" && self.properties == Properties::Row {
+            if let Some(row) = self.open_row() {
+                row.deleted = true;
+            }
+            return Ok(());
+        }
+        // Elements whose content is not read: count nesting so the matching end resumes.
+        if is_skipped(name) {
+            if !empty {
+                self.skipped_depth += 1;
+            }
+            return Ok(());
+        }
+        if self.skipping() {
+            return Ok(());
+        }
+        match name {
+            "tbl" if !empty => {
+                self.finish_prose_paragraph();
+                self.tables_opened += 1;
+                self.open_tables.push(TableBuilder {
+                    index: self.tables_opened,
+                    rows: Vec::new(),
+                    row: None,
+                    cell: None,
+                });
+            }
+            "tr" if !empty => {
+                let page = self.page;
+                if let Some(t) = self.open_tables.last_mut() {
+                    t.row = Some(RowBuilder {
+                        cells: Vec::new(),
+                        next_col: 0,
+                        repeats_as_header: false,
+                        deleted: false,
+                        page,
+                    });
+                }
+            }
+            "trPr" if !empty => self.properties = Properties::Row,
+            "gridBefore" => {
+                if let Some(row) = self.open_row() {
+                    row.next_col += attr_usize(e, "val").unwrap_or(0).min(64);
+                }
+            }
+            "tblHeader" => {
+                if let Some(row) = self.open_row() {
+                    row.repeats_as_header = is_on(e);
+                }
+            }
+            "tc" if !empty => {
+                self.budget.spend_cells(1)?;
+                if let Some(t) = self.open_tables.last_mut() {
+                    let col = t.row.as_ref().map(|r| r.next_col).unwrap_or(0);
+                    t.cell = Some(CellBuilder {
+                        col,
+                        col_span: 1,
+                        vmerge: VerticalMerge::None,
+                        runs: Vec::new(),
+                        paragraphs: 0,
+                        joins_next: false,
+                        hidden: String::new(),
+                    });
+                }
+            }
+            "gridSpan" => {
+                if let Some(cell) = self.open_cell() {
+                    cell.col_span = attr_usize(e, "val").unwrap_or(1).clamp(1, 64);
+                }
+            }
+            "vMerge" => {
+                if let Some(cell) = self.open_cell() {
+                    cell.vmerge = match attr(e, "val").as_deref() {
+                        Some("restart") => VerticalMerge::Start,
+                        _ => VerticalMerge::Continue,
+                    };
+                }
+            }
+            "txbxContent" if !empty => {
+                let interrupted = std::mem::take(&mut self.prose_runs);
+                self.text_boxes.push((self.open_tables.len(), interrupted));
+            }
+            "p" => {
+                self.paragraphs.push(ParagraphState::default());
+                self.start_paragraph();
+                if empty {
+                    self.close("p")?;
+                }
+            }
+            "pPr" if !empty => self.properties = Properties::Paragraph,
+            "pStyle" if self.properties == Properties::Paragraph => {
+                if let Some(p) = self.paragraphs.last_mut() {
+                    p.style = attr(e, "val");
+                }
+            }
+            "numId" if self.properties == Properties::Paragraph => {
+                if let Some(p) = self.paragraphs.last_mut() {
+                    p.num_id = attr(e, "val");
+                }
+            }
+            "ilvl" if self.properties == Properties::Paragraph => {
+                if let Some(p) = self.paragraphs.last_mut() {
+                    p.ilvl = attr_usize(e, "val");
+                }
+            }
+            "r" => {
+                self.label_paragraph();
+                self.runs.push(RunState::default());
+                if empty {
+                    self.runs.pop();
+                }
+            }
+            "rPr" if !empty => {
+                self.properties = match self.properties {
+                    Properties::Paragraph => Properties::ParagraphMark,
+                    _ => Properties::Run,
+                }
+            }
+            "rStyle" if self.properties == Properties::Run => {
+                if let Some(r) = self.runs.last_mut() {
+                    r.style = attr(e, "val");
+                }
+            }
+            "rFonts" if self.properties == Properties::Run => {
+                if let Some(r) = self.runs.last_mut() {
+                    r.font = run_fonts_name(e);
+                }
+            }
+            "vanish" | "specVanish" => match self.properties {
+                Properties::Run => {
+                    if let Some(r) = self.runs.last_mut() {
+                        r.hidden = Some(is_on(e));
+                    }
+                }
+                Properties::ParagraphMark => {
+                    if let Some(p) = self.paragraphs.last_mut() {
+                        p.mark_hidden = Some(is_on(e));
+                    }
+                }
+                _ => {}
+            },
+            "t" if !empty => self.in_text = true,
+            "tab" if self.properties == Properties::None && !empty_is_tab_stop(e) => self.push_text("\t"),
+            "br" | "cr" => {
+                if attr(e, "type").as_deref() == Some("page") {
+                    self.page += 1;
+                } else {
+                    self.push_text("\n");
+                }
+            }
+            "lastRenderedPageBreak" => {
+                self.page += 1;
+                self.pages_rendered = true;
+            }
+            "noBreakHyphen" => self.push_text("-"),
+            // Kept as U+00AD: in TCVN3 text this byte is the letter ư, which
+            // the text stage decodes before it drops real soft hyphens.
+            "softHyphen" => self.push_text("\u{AD}"),
+            "sym" => {
+                let symbol = attr(e, "char").and_then(|c| u32::from_str_radix(&c, 16).ok()).and_then(char::from_u32);
+                if let Some(c) = symbol {
+                    // Symbol fonts map their glyphs into the private-use area (F0xx).
+                    let c = if (0xF020..=0xF0FF).contains(&(c as u32)) {
+                        char::from_u32(c as u32 - 0xF000).unwrap_or(c)
+                    } else {
+                        c
+                    };
+                    // The symbol's own font decides how it reads (a `.VnTime` symbol is a TCVN3 byte).
+                    let font = attr(e, "font").or_else(|| self.current_font());
+                    self.push_run(&c.to_string(), font);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn close(&mut self, name: &str) -> ExtractResult<()> {
+        if is_skipped(name) {
+            self.skipped_depth = self.skipped_depth.saturating_sub(1);
+            return Ok(());
+        }
+        if self.skipping() {
+            return Ok(());
+        }
+        match name {
+            "t" => self.in_text = false,
+            "rPr" => {
+                self.properties = match self.properties {
+                    Properties::ParagraphMark => Properties::Paragraph,
+                    _ => Properties::None,
+                }
+            }
+            "pPr" => {
+                self.properties = Properties::None;
+                self.label_paragraph();
+            }
+            "trPr" => self.properties = Properties::None,
+            "r" => {
+                self.runs.pop();
+            }
+            "p" => {
+                self.label_paragraph();
+                let mark_hidden = self.paragraphs.pop().is_some_and(|p| self.mark_hidden(&p));
+                match self.open_cell() {
+                    Some(cell) => cell.joins_next = mark_hidden,
+                    // A hidden paragraph mark joins the paragraph to the next one.
+                    None if !mark_hidden => self.finish_prose_paragraph(),
+                    None => {}
+                }
+            }
+            "txbxContent" => {
+                self.finish_prose_paragraph();
+                if let Some((_, interrupted)) = self.text_boxes.pop() {
+                    self.prose_runs = interrupted;
+                }
+            }
+            "tc" => {
+                let pages_rendered = self.pages_rendered;
+                let mut hidden_note = None;
+                if let Some(t) = self.open_tables.last_mut() {
+                    if let (Some(cell), Some(row)) = (t.cell.take(), t.row.as_mut()) {
+                        if cell.hidden.chars().any(|c| c.is_ascii_digit()) {
+                            let page = if pages_rendered { format!(", trang {}", row.page) } else { String::new() };
+                            hidden_note = Some(format!(
+                                "Bảng {}, dòng {}, cột {}{page}: ô có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
+                                t.index,
+                                t.rows.len() + 1,
+                                cell.col + 1,
+                                excerpt(&cell.hidden)
+                            ));
+                        }
+                        let mut built = Cell::new(cell.col, cell.col_span, cell.runs);
+                        built.vmerge = cell.vmerge;
+                        row.next_col = cell.col + built.col_span;
+                        row.cells.push(built);
+                    }
+                }
+                if let Some(note) = hidden_note {
+                    self.note_hidden(note);
+                }
+            }
+            "tr" => {
+                if let Some(t) = self.open_tables.last_mut() {
+                    if let Some(row) = t.row.take().filter(|r| !r.deleted) {
+                        let location =
+                            Location { table: t.index, row: t.rows.len() + 1, page: Some(row.page), sheet: None };
+                        t.rows.push(Row { cells: row.cells, location, repeats_as_header: row.repeats_as_header });
+                    }
+                }
+            }
+            "tbl" => {
+                if let Some(t) = self.open_tables.pop() {
+                    self.tables.push((t.index, Table::new(t.rows)));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn open_row(&mut self) -> Option<&mut RowBuilder> {
+        self.open_tables.last_mut().and_then(|t| t.row.as_mut())
+    }
+
+    /// The cell the current text belongs to: none inside a text box unless
+    /// the text box holds a table of its own.
+    fn open_cell(&mut self) -> Option<&mut CellBuilder> {
+        if self.text_boxes.last().is_some_and(|(base, _)| self.open_tables.len() <= *base) {
+            return None;
+        }
+        self.open_tables.last_mut().and_then(|t| t.cell.as_mut())
+    }
+
+    fn start_paragraph(&mut self) {
+        if let Some(cell) = self.open_cell() {
+            if cell.paragraphs > 0 && !cell.joins_next {
+                cell.runs.push(Run::plain("\n"));
+            }
+            cell.joins_next = false;
+            cell.paragraphs += 1;
+        }
+    }
+
+    /// Places the open paragraph's list label, once, before its first text.
+    fn label_paragraph(&mut self) {
+        let Some(p) = self.paragraphs.last_mut() else { return };
+        if p.labelled {
+            return;
+        }
+        p.labelled = true;
+        if self.numbering.is_empty() {
+            return;
+        }
+        let (style, num_id, ilvl) = (p.style.clone(), p.num_id.clone(), p.ilvl);
+        // A hidden paragraph shows no label and, not being shown, does not count.
+        if self.paragraphs.last().is_some_and(|p| self.mark_hidden(p)) {
+            return;
+        }
+        let from_style = self.styles.numbering(style.as_deref());
+        let Some(num_id) = num_id.or_else(|| from_style.as_ref().map(|(n, _)| n.clone())) else {
+            return;
+        };
+        // The level: the paragraph's own, its style's, or the list level that names the style.
+        let ilvl = ilvl
+            .or_else(|| from_style.and_then(|(_, l)| l))
+            .or_else(|| {
+                let chain = self.styles.chain(style.as_deref());
+                chain.iter().find_map(|s| self.numbering.level_of_style(&num_id, s))
+            })
+            .unwrap_or(0);
+        if let Some(label) = self.counters.next(&self.numbering, &num_id, ilvl) {
+            self.push_run(&label, None);
+        }
+    }
+
+    /// Whether a paragraph's mark is hidden: its own setting, else its style's.
+    fn mark_hidden(&self, p: &ParagraphState) -> bool {
+        self.styles.hidden(p.mark_hidden, None, p.style.as_deref())
+    }
+
+    fn current_font(&self) -> Option<String> {
+        let run = self.runs.last();
+        let paragraph_style = self.paragraphs.last().and_then(|p| p.style.as_deref());
+        self.styles.font(run.and_then(|r| r.font.as_deref()), run.and_then(|r| r.style.as_deref()), paragraph_style)
+    }
+
+    fn current_run_hidden(&self) -> bool {
+        let paragraph_style = self.paragraphs.last().and_then(|p| p.style.as_deref());
+        match self.runs.last() {
+            Some(run) => self.styles.hidden(run.hidden, run.style.as_deref(), paragraph_style),
+            None => self.styles.hidden(None, None, paragraph_style),
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        if self.current_run_hidden() {
+            match self.open_cell() {
+                Some(cell) => cell.hidden.push_str(text),
+                None => self.prose_hidden.push_str(text),
+            }
+            return;
+        }
+        let font = self.current_font();
+        self.push_run(text, font);
+    }
+
+    fn push_run(&mut self, text: &str, font: Option<String>) {
+        let target = match self.open_cell() {
+            Some(cell) => &mut cell.runs,
+            None => &mut self.prose_runs,
+        };
+        match target.last_mut() {
+            Some(last) if last.font == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
+            _ => target.push(Run { text: text.to_owned(), font }),
+        }
+    }
+
+    fn note_hidden(&mut self, note: String) {
+        self.hidden_notes += 1;
+        if self.hidden_notes <= MAX_HIDDEN_NOTES {
+            self.notes.push(note);
+        }
+    }
+
+    fn finish_prose_paragraph(&mut self) {
+        let hidden = std::mem::take(&mut self.prose_hidden);
+        if hidden.chars().any(|c| c.is_ascii_digit()) {
+            let page = if self.pages_rendered { format!(" (trang {})", self.page) } else { String::new() };
+            self.note_hidden(format!(
+                "Đoạn văn{page} có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
+                excerpt(&hidden)
+            ));
+        }
+        if self.prose_runs.iter().any(|r| !r.text.trim().is_empty()) {
+            let runs = std::mem::take(&mut self.prose_runs);
+            self.prose.push(Paragraph::new(runs, Some(self.page)));
+        } else {
+            self.prose_runs.clear();
+        }
+    }
+}
+
+/// Hidden text as quoted in a note: trimmed, and cut after 40 characters (a hidden paragraph can be long).
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    match text.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    }
+}
+
+/// `w:tab` inside `w:tabs` (paragraph properties) is a tab stop, not a character.
+fn empty_is_tab_stop(e: &BytesStart) -> bool {
+    attr(e, "pos").is_some()
+}
+
+fn predefined_entity(r: &str) -> Option<&'static str> {
+    Some(match r {
+        "amp" => "&",
+        "lt" => "<",
+        "gt" => ">",
+        "quot" => "\"",
+        "apos" => "'",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    fn read_with(body: &str, styles: &str, numbering: &str) -> Document {
+        let xml = format!(r#"<?xml version="1.0"?><w:document {W}><w:body>{body}</w:body></w:document>"#);
+        let styles = Styles::parse(format!("<w:styles {W}>{styles}</w:styles>").as_bytes());
+        let numbering = Numbering::parse(format!("<w:numbering {W}>{numbering}</w:numbering>").as_bytes());
+        let mut budget = Budget::new(Limits::default());
+        let mut reader = DocumentReader::new(styles, numbering, &mut budget);
+        reader.read_part(xml.as_bytes()).expect("reads");
+        reader.finish()
+    }
+
+    fn read_body(body: &str) -> Document {
+        read_with(body, "", "")
+    }
+
+    fn cell_texts(doc: &Document) -> Vec<Vec<String>> {
+        doc.tables[0].rows.iter().map(|r| r.cells.iter().map(Cell::raw_text).collect()).collect()
+    }
+
+    fn prose(doc: &Document) -> Vec<String> {
+        doc.prose.iter().map(|p| p.runs.iter().map(|r| r.text.as_str()).collect()).collect()
+    }
+
+    #[test]
+    fn merges_spans_and_grid_before_keep_columns_aligned() {
+        let doc = read_body(
+            r#"<w:tbl>
+              <w:tr><w:trPr><w:tblHeader/></w:trPr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>A</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>B</w:t></w:r></w:p></w:tc></w:tr>
+              <w:tr><w:trPr><w:gridBefore w:val="1"/></w:trPr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>y</w:t></w:r><w:r><w:br/><w:t>z</w:t></w:r></w:p></w:tc></w:tr>
+              <w:tr><w:tc><w:p/></w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc><w:tc><w:p><w:r><w:t xml:space="preserve">a &amp; b</w:t></w:r></w:p><w:p><w:r><w:t>c</w:t></w:r></w:p></w:tc></w:tr>
+            </w:tbl>"#,
+        );
+        let table = &doc.tables[0];
+        assert!(table.rows[0].repeats_as_header);
+        assert_eq!((table.rows[0].cells[0].col_span, table.rows[0].cells[1].col), (2, 2));
+        let second = &table.rows[1];
+        assert_eq!((second.cells[0].col, second.cells[0].vmerge), (1, VerticalMerge::Start));
+        assert_eq!(second.cells[1].raw_text(), "y\nz");
+        let third = &table.rows[2];
+        assert_eq!(third.cells[1].vmerge, VerticalMerge::Continue);
+        assert_eq!(third.cells[2].raw_text(), "a & b\nc");
+        // No page breaks rendered by Word: pages are unknown rather than guessed.
+        assert_eq!(third.location, Location { table: 1, row: 3, page: None, sheet: None });
+    }
+
+    #[test]
+    fn nested_tables_are_tables_of_their_own_and_prose_is_kept() {
+        let doc = read_body(
+            r#"<w:p><w:r><w:t>Tổng số điểm là: 97,74 điểm</w:t></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>outer</w:t></w:r></w:p>
+              <w:tbl><w:tr><w:tc><w:p><w:r><w:t>inner</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+            </w:tc></w:tr></w:tbl>
+            <w:p><w:r><w:lastRenderedPageBreak/><w:t>after</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(doc.tables.len(), 2);
+        assert_eq!(doc.tables[0].rows[0].cells[0].raw_text(), "outer");
+        assert_eq!(doc.tables[1].rows[0].cells[0].raw_text(), "inner");
+        assert_eq!(doc.tables[1].rows[0].location.table, 2);
+        assert_eq!(doc.prose.len(), 2);
+        assert_eq!(doc.prose[1].page, Some(2));
+    }
+
+    #[test]
+    fn deleted_text_and_fallbacks_are_skipped_content_controls_read() {
+        let doc = read_body(
+            r#"<w:p><w:r><w:t>kept</w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del>
+            <w:sdt><w:sdtContent><w:r><w:t> sdt</w:t></w:r></w:sdtContent></w:sdt></w:p>"#,
+        );
+        assert_eq!(prose(&doc), ["kept sdt"]);
+    }
+
+    #[test]
+    fn deleted_rows_and_old_formatting_of_tracked_changes_are_not_read() {
+        let doc = read_body(
+            r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>1.1</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:trPr><w:del w:id="1" w:author="A"/></w:trPr><w:tc><w:p><w:r><w:t>stale</w:t></w:r></w:p></w:tc></w:tr>
+            <w:tr><w:tc><w:p><w:r><w:rPr><w:rPrChange w:id="2"><w:rPr><w:vanish/></w:rPr></w:rPrChange></w:rPr><w:t>shown</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
+        assert_eq!(cell_texts(&doc), [["1.1"], ["shown"]]);
+        assert_eq!(doc.tables[0].rows[1].location.row, 2);
+    }
+
+    #[test]
+    fn hidden_runs_paragraphs_and_styles_are_dropped_with_a_note() {
+        let styles = r#"<w:style w:type="character" w:styleId="AnChu"><w:rPr><w:vanish/></w:rPr></w:style>"#;
+        let doc = read_with(
+            r#"<w:p><w:r><w:t xml:space="preserve">Tổng là: </w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t xml:space="preserve">98,24 </w:t></w:r><w:r><w:t>97,74</w:t></w:r></w:p>
+            <w:tbl><w:tr>
+              <w:tc><w:p><w:r><w:rPr><w:vanish/></w:rPr><w:t>0,5</w:t></w:r><w:r><w:t>1</w:t></w:r></w:p></w:tc>
+              <w:tc><w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:rPr><w:vanish/></w:rPr><w:t>9</w:t></w:r></w:p><w:p><w:r><w:t>2</w:t></w:r></w:p></w:tc>
+              <w:tc><w:p><w:r><w:rPr><w:rStyle w:val="AnChu"/></w:rPr><w:t>3,5</w:t></w:r><w:r><w:rPr><w:rStyle w:val="AnChu"/><w:vanish w:val="0"/></w:rPr><w:t>3</w:t></w:r></w:p></w:tc>
+            </w:tr></w:tbl>"#,
+            styles,
+            "",
+        );
+        assert_eq!(prose(&doc), ["Tổng là: 97,74"]);
+        // The hidden paragraph's mark is hidden too: no line break before the visible value.
+        assert_eq!(cell_texts(&doc), [["1", "2", "3"]]);
+        assert_eq!(doc.notes.len(), 4, "{:?}", doc.notes);
+        assert!(doc.notes[0].contains("«98,24»"), "{:?}", doc.notes);
+        assert!(doc.notes[1].starts_with("Bảng 1, dòng 1, cột 1:"), "{:?}", doc.notes);
+    }
+
+    #[test]
+    fn a_hidden_paragraph_mark_joins_prose_paragraphs() {
+        let doc = read_body(
+            r#"<w:p><w:pPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t xml:space="preserve">Tổng số điểm là: </w:t></w:r></w:p><w:p><w:r><w:t>97,74 điểm</w:t></w:r></w:p>"#,
+        );
+        assert_eq!(prose(&doc), ["Tổng số điểm là: 97,74 điểm"]);
+        assert_eq!(excerpt(&format!(" {} ", "9".repeat(50))), format!("{}…", "9".repeat(40)));
+    }
+
+    #[test]
+    fn a_text_box_table_is_read_from_the_drawing_and_not_from_the_vml_fallback() {
+        let table =
+            |v: &str| format!(r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>{v}</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"#);
+        let doc = read_body(&format!(
+            r#"<w:p><w:r><w:t xml:space="preserve">before </w:t></w:r><w:r><mc:AlternateContent xmlns:mc="mc"><mc:Choice Requires="wps"><w:drawing><wps:txbx xmlns:wps="wps"><w:txbxContent>{}<w:p><w:r><w:t>in box</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>
+            <mc:Fallback><w:pict><v:textbox xmlns:v="v"><w:txbxContent>{}</w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>after</w:t></w:r></w:p>"#,
+            table("drawing"),
+            table("vml")
+        ));
+        assert_eq!(doc.tables.len(), 1);
+        assert_eq!(cell_texts(&doc), [["drawing"]]);
+        // The box's own paragraph is prose; the paragraph it interrupts continues after it.
+        assert_eq!(prose(&doc), ["in box", "before after"]);
+    }
+
+    #[test]
+    fn a_text_box_in_a_cell_keeps_its_table_apart_from_the_cell() {
+        let doc = read_body(
+            r#"<w:tbl><w:tr><w:tc><w:p><w:r><w:t>cell</w:t></w:r><w:r><w:pict><v:textbox xmlns:v="v"><w:txbxContent><w:p><w:r><w:t>note</w:t></w:r></w:p>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>boxed</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:txbxContent></v:textbox></w:pict></w:r></w:p></w:tc></w:tr></w:tbl>"#,
+        );
+        assert_eq!(doc.tables.len(), 2);
+        assert_eq!(doc.tables[0].rows[0].cells[0].raw_text(), "cell");
+        assert_eq!(doc.tables[1].rows[0].cells[0].raw_text(), "boxed");
+        assert_eq!(prose(&doc), ["note"]);
+    }
+
+    #[test]
+    fn list_labels_go_into_cells_through_numpr_and_styles() {
+        let numbering = r#"<w:abstractNum w:abstractNumId="0">
+            <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+            <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2."/><w:pStyle w:val="Muc2"/><w:suff w:val="nothing"/></w:lvl></w:abstractNum>
+            <w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/><w:suff w:val="space"/></w:lvl></w:abstractNum>
+            <w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="2"><w:abstractNumId w:val="1"/></w:num>"#;
+        let styles = r#"<w:style w:type="paragraph" w:styleId="Muc2"><w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>
+            <w:style w:type="paragraph" w:styleId="Muc2b"><w:basedOn w:val="Muc2"/></w:style>"#;
+        let row = |p: &str| format!(r#"<w:tr><w:tc>{p}</w:tc><w:tc><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc></w:tr>"#);
+        let body = [
+            row(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr></w:pPr><w:r><w:t>GROUP</w:t></w:r></w:p>"#),
+            row(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:p>"#),
+            row(r#"<w:p><w:pPr><w:pStyle w:val="Muc2"/></w:pPr></w:p>"#),
+            row(r#"<w:p><w:pPr><w:pStyle w:val="Muc2b"/></w:pPr></w:p>"#),
+            row(r#"<w:p><w:pPr><w:pStyle w:val="Muc2"/><w:numPr><w:numId w:val="0"/></w:numPr></w:pPr><w:r><w:t>-</w:t></w:r></w:p>"#),
+            // A hidden numbered paragraph shows no label and does not count.
+            row(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr><w:rPr><w:vanish/></w:rPr></w:pPr></w:p>"#),
+            row(r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr></w:p>"#),
+        ]
+        .concat();
+        let doc = read_with(&format!("<w:tbl>{body}</w:tbl>"), styles, numbering);
+        let codes: Vec<String> = cell_texts(&doc).into_iter().map(|r| r[0].clone()).collect();
+        assert_eq!(codes, ["I. GROUP", "1.\t", "1.1.", "1.2.", "-", "", "2.\t"]);
+    }
+
+    #[test]
+    fn tables_in_headers_and_footers_are_read_after_the_body() {
+        let part = |root: &str, text: &str| {
+            format!(
+                r#"<w:{root} {W}><w:tbl><w:tr><w:tc><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:{root}>"#
+            )
+        };
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        for (name, xml) in [
+            ("word/document.xml", part("document", "body")),
+            ("word/footer1.xml", part("ftr", "footer")),
+            ("word/header1.xml", part("hdr", "header")),
+            ("word/headerless.xml", part("hdr", "not a header")),
+        ] {
+            zip.start_file(name, options).expect("zip");
+            std::io::Write::write_all(&mut zip, xml.as_bytes()).expect("zip");
+        }
+        let bytes = zip.finish().expect("zip").into_inner();
+        let doc = extract(&bytes, &mut Budget::new(Limits::default())).expect("reads");
+        let texts: Vec<String> = doc.tables.iter().map(|t| t.rows[0].cells[0].raw_text()).collect();
+        assert_eq!(texts, ["body", "footer", "header"]);
+        assert_eq!(doc.tables[2].rows[0].location.table, 3);
+    }
+}
