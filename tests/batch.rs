@@ -59,7 +59,6 @@ fn explicit_files_always_get_an_object() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let dir = tempfile::tempdir().expect("tempdir");
     assert_eq!(run(&["check"]).status.code(), Some(2));
     assert_eq!(run(&["check", "--tolerance", "abc", "."]).status.code(), Some(2));
     assert_eq!(run(&["check", "--only-changed", "."]).status.code(), Some(2), "--only-changed needs --state");

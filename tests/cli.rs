@@ -111,3 +111,165 @@ fn usage_errors_exit_2() {
         assert!(out.stdout.is_empty(), "args {args:?}: usage error printed to stdout");
     }
 }
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn objects(text: &str) -> Vec<Value> {
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect()
+}
+
+fn copy_good(dir: &Path) {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+    for file in GOOD {
+        std::fs::copy(docs.join(file), dir.join(file)).unwrap();
+    }
+}
+
+#[test]
+fn own_reports_are_never_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_good(dir.path());
+    let p = |name: &str| dir.path().join(name).into_os_string();
+    let (out, html, xlsx, db) = (p("ket-qua.ndjson"), p("bao-cao.html"), p("bao-cao.xlsx"), p("state.db"));
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "check".as_ref(),
+        "--out".as_ref(),
+        &out,
+        "--html".as_ref(),
+        &html,
+        "--xlsx".as_ref(),
+        &xlsx,
+        "--state".as_ref(),
+        &db,
+        dir.path().as_os_str(),
+    ];
+    for _ in 0..2 {
+        let run = parcheck(&args);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        let written = parse_ndjson(&std::fs::read_to_string(&out).unwrap());
+        assert_eq!(written.keys().collect::<Vec<_>>(), GOOD.iter().collect::<Vec<_>>(), "this run's outputs");
+    }
+    // Renamed reports from an earlier run are recognised by their content.
+    for (from, to) in [(&out, "old.json"), (&html, "old.htm"), (&xlsx, "old.xlsx")] {
+        std::fs::rename(from, dir.path().join(to)).unwrap();
+    }
+    let run = parcheck(&["check".as_ref(), dir.path().as_os_str()]);
+    let found = parse_ndjson(&String::from_utf8(run.stdout).unwrap());
+    assert_eq!(found.keys().collect::<Vec<_>>(), GOOD.iter().collect::<Vec<_>>(), "earlier reports");
+}
+
+#[test]
+fn missing_paths_and_unreadable_folders_become_error_objects() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_good(dir.path());
+    let missing = dir.path().join("khong-co.docx");
+    let empty = tempfile::tempdir().unwrap();
+    let run = parcheck(&["check".as_ref(), missing.as_os_str(), empty.path().as_os_str(), dir.path().as_os_str()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let found = parse_ndjson(&String::from_utf8(run.stdout.clone()).unwrap());
+    assert_eq!(found.len(), GOOD.len() + 1);
+    assert_eq!(found["khong-co.docx"]["status"], "error");
+    assert!(found["khong-co.docx"]["error"].as_str().unwrap().contains("không tìm thấy đường dẫn"));
+    assert!(stderr(&run).contains("không có tài liệu nào"), "empty folder warning: {}", stderr(&run));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_an_error_object() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    copy_good(dir.path());
+    let locked = dir.path().join("khoa");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_ok() {
+        // Running as root: permissions do not apply, nothing to test here.
+        println!("an_unreadable_folder_is_an_error_object: skipped, permissions are not enforced for this user");
+        return;
+    }
+    let run = parcheck(&["check".as_ref(), dir.path().as_os_str()]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let found = parse_ndjson(&String::from_utf8(run.stdout).unwrap());
+    assert_eq!(found["khoa"]["status"], "error");
+    assert!(found["khoa"]["error"].as_str().unwrap().contains("không có quyền đọc"), "{}", found["khoa"]);
+}
+
+#[test]
+fn an_unwritable_output_exits_3() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_good(dir.path());
+    let out = dir.path().join("khong-co-thu-muc").join("out.ndjson");
+    let run = parcheck(&["check".as_ref(), "--out".as_ref(), out.as_os_str(), dir.path().as_os_str()]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(stderr(&run).contains("không chạy được"), "{}", stderr(&run));
+}
+
+#[test]
+fn a_failed_run_leaves_yesterdays_output() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_good(dir.path());
+    let out = dir.path().join("out.ndjson");
+    std::fs::write(&out, "yesterday\n").unwrap();
+    // The HTML report cannot be written (its folder is missing): the run cannot be carried out.
+    let html = dir.path().join("khong-co").join("r.html");
+    let run = parcheck(&[
+        "check".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+        "--html".as_ref(),
+        html.as_os_str(),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(run.status.code(), Some(3), "{}", stderr(&run));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "yesterday\n");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.contains("parcheck-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn non_utf8_names_keep_their_bytes() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+    // Two Windows-1258 names that differ only in bytes a lossy rendering replaces.
+    let names: [&[u8]; 2] = [b"b\xe1o c\xe1o.docx", b"b\xe0o c\xe0o.docx"];
+    for name in names {
+        let target = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        if std::fs::copy(docs.join(GOOD[0]), &target).is_err() {
+            println!("non_utf8_names_keep_their_bytes: skipped, the file system refuses non-UTF-8 names");
+            return;
+        }
+    }
+    let db = dir.path().join("state.db");
+    for state in [false, true] {
+        let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), "--quiet".as_ref()];
+        if state {
+            args.extend(["--state".as_ref(), db.as_os_str()]);
+        }
+        args.push(dir.path().as_os_str());
+        let run = parcheck(&args);
+        assert_eq!(run.status.code(), Some(0));
+        let found = objects(&String::from_utf8(run.stdout).expect("output is UTF-8"));
+        assert_eq!(found.len(), 2, "two files, two objects (state: {state})");
+        let mut bytes: Vec<String> =
+            found.iter().map(|o| o["source"]["path_bytes"].as_str().expect("path_bytes").to_owned()).collect();
+        bytes.sort();
+        bytes.dedup();
+        assert_eq!(bytes.len(), 2, "distinct bytes");
+        for o in &found {
+            assert!(o["source"]["path"].as_str().unwrap().contains('\u{fffd}'), "lossy path beside the bytes");
+            assert_eq!(o["status"], "ok");
+        }
+        if state {
+            assert!(found.iter().any(|o| o["source"]["path_bytes"] == "YuFvIGPhby5kb2N4"), "{found:?}");
+        }
+    }
+}
