@@ -273,3 +273,37 @@ fn non_utf8_names_keep_their_bytes() {
         }
     }
 }
+
+/// A scoring table whose two leaves hold values near Decimal's limit (5·10²⁸ each).
+fn overflow_docx() -> Vec<u8> {
+    use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+    let cell = |t: &str| TableCell::new().add_paragraph(Paragraph::new().add_run(Run::new().add_text(t)));
+    let huge = "50000000000000000000000000000";
+    let rows = [
+        ["STT", "Lĩnh vực/Tiêu chí", "Điểm chuẩn", "Điểm tự đánh giá"],
+        ["1", "Công tác chỉ đạo, điều hành CCHC", "3", huge],
+        ["1.1", "Kế hoạch CCHC năm", "2", huge],
+        ["1.2", "Báo cáo CCHC", "1", huge],
+        ["", "Tổng điểm", "3", "3"],
+    ];
+    let table = Table::new(rows.iter().map(|r| TableRow::new(r.iter().map(|t| cell(t)).collect())).collect());
+    let mut packed = std::io::Cursor::new(Vec::new());
+    Docx::new().add_table(table).build().pack(&mut packed).unwrap();
+    packed.into_inner()
+}
+
+#[test]
+fn absurd_magnitudes_are_unreadable_values_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tran-so.docx");
+    std::fs::write(&file, overflow_docx()).unwrap();
+    let run = parcheck(&["check".as_ref(), file.as_os_str()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let found = objects(&String::from_utf8(run.stdout).unwrap());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["status"], "ok", "{}", found[0]);
+    let kinds: Vec<&str> = found[0]["findings"].as_array().unwrap().iter().filter_map(|f| f["kind"].as_str()).collect();
+    assert!(kinds.contains(&"unreadable_value"), "{kinds:?}");
+    let criteria = found[0]["criteria"].as_array().unwrap();
+    assert!(criteria.iter().filter(|c| c["code"] != "TOTAL").all(|c| c["self_score"].is_null()), "{criteria:?}");
+}
