@@ -24,6 +24,7 @@ use walkdir::WalkDir;
 
 use crate::extract::Limits;
 use crate::human::Reports;
+use crate::isolate::Isolation;
 use crate::pipeline::{self, Options};
 use crate::report::{DocumentReport, Severity, Source, Status, CONTRACT_VERSION};
 use crate::sniff::{self, Format};
@@ -415,6 +416,8 @@ pub struct Settings {
     pub jobs: usize,
     /// Leave unchanged documents (reused from the state) out of the output.
     pub only_changed: bool,
+    /// Check each document in a worker process (`--isolate`) instead of a thread.
+    pub isolation: Option<std::sync::Arc<Isolation>>,
 }
 
 /// How a document's result was obtained.
@@ -546,7 +549,12 @@ fn with_source_path(json: &str, path: &str, path_bytes: Option<&str>) -> Option<
 
 /// Checks one input, reusing the state's result when the document is unchanged
 /// or its content is already known. A failed state lookup only costs a re-check.
-pub fn process(input: &Input, options: &Options, state: Option<&State>) -> Outcome {
+pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Outcome {
+    let options = &settings.options;
+    let check_guarded = |input: &Input, bytes: Option<Vec<u8>>, options: &Options| match &settings.isolation {
+        Some(isolation) => isolated(input, isolation),
+        None => check_guarded(input, bytes, options),
+    };
     if input.deleted {
         return Outcome::deleted(input);
     }
@@ -590,6 +598,13 @@ fn unread_source(input: &Input) -> Source {
         format: "unknown".into(),
         bytes: 0,
     }
+}
+
+/// Checks a document in a worker process; its death or overrun is this document's error.
+fn isolated(input: &Input, isolation: &Isolation) -> DocumentReport {
+    isolation
+        .check(&input.path)
+        .unwrap_or_else(|message| DocumentReport::failed(unread_source(input), Status::Error, message))
 }
 
 /// Runs the pipeline on its own thread and abandons it if it overruns its time
@@ -757,7 +772,7 @@ pub fn run(
     ordered_parallel(
         &pool,
         inputs,
-        |input| process(input, &settings.options, state),
+        |input| process(input, settings, state),
         |outcome| {
             progress.tick(&outcome.path);
             match state {

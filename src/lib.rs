@@ -21,6 +21,7 @@ pub mod extract;
 pub mod framework;
 pub mod grid;
 pub mod human;
+pub mod isolate;
 pub mod number;
 pub mod pipeline;
 pub mod prose;

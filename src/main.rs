@@ -4,6 +4,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -13,6 +14,7 @@ use rust_decimal::Decimal;
 use parcheck::batch::{self, OwnFiles, Progress, Settings};
 use parcheck::extract::Limits;
 use parcheck::human::Reports;
+use parcheck::isolate::Isolation;
 use parcheck::pipeline::Options;
 use parcheck::state::{State, StateLock};
 
@@ -41,6 +43,24 @@ enum Command {
     Export(ExportArgs),
     /// Gộp các tệp NDJSON của nhiều phần (--shard) thành một, mỗi tài liệu một lần, theo thứ tự đường dẫn.
     Merge(MergeArgs),
+    /// Tiến trình con của --isolate (dùng nội bộ).
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+/// Options of a `--isolate` child: the document settings of its parent.
+#[derive(Args)]
+struct WorkerArgs {
+    #[arg(long, value_parser = parse_tolerance)]
+    tolerance: Decimal,
+    #[arg(long)]
+    framework: Option<String>,
+    #[arg(long)]
+    repair_codes: bool,
+    #[arg(long)]
+    memory_mb: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -100,6 +120,12 @@ struct NightlyArgs {
     /// Chỉ kiểm tra phần K trong N phần của kho (K tính từ 0), chia ổn định theo đường dẫn.
     #[arg(long, value_name = "K/N")]
     shard: Option<batch::Shard>,
+    /// Đọc mỗi tài liệu trong một tiến trình con có giới hạn bộ nhớ và thời gian (an toàn hơn, chậm hơn).
+    #[arg(long)]
+    isolate: bool,
+    /// Bộ nhớ lớn nhất của một tiến trình con --isolate (MB).
+    #[arg(long, value_name = "MB", default_value_t = 2048, requires = "isolate")]
+    isolate_memory_mb: u64,
 }
 
 /// Per-document limits; the defaults are those of `Limits::default()`.
@@ -311,7 +337,8 @@ fn check(args: CheckArgs) -> Result<ExitCode, Stop> {
             .context("không tạo được báo cáo")?;
     let mut out = open_output(out_file.as_ref())?;
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
-    let settings = Settings { options, jobs, only_changed: args.only_changed };
+    let isolation = if args.nightly.isolate { Some(Arc::new(isolation(&args, &options)?)) } else { None };
+    let settings = Settings { options, jobs, only_changed: args.only_changed, isolation };
     let mut progress = Progress::new(inputs.files.len(), args.quiet);
     let summary = batch::run(
         &inputs.files,
@@ -335,6 +362,46 @@ fn check(args: CheckArgs) -> Result<ExitCode, Stop> {
         eprintln!("{summary}");
     }
     Ok(if args.fail_on_findings && summary.error_findings > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The worker pool of `--isolate`: this binary, re-executed with the same document settings.
+fn isolation(args: &CheckArgs, options: &Options) -> Result<Isolation, Stop> {
+    let program = std::env::current_exe().context("không tìm thấy chương trình parcheck để chạy tiến trình con")?;
+    let l = &options.limits;
+    let mut child: Vec<String> = vec!["worker".into(), "--tolerance".into(), options.tolerance.to_string()];
+    if let Some(framework) = &options.framework {
+        child.extend(["--framework".into(), framework.clone()]);
+    }
+    if options.repair_codes {
+        child.push("--repair-codes".into());
+    }
+    let numbers = [
+        ("--memory-mb", args.nightly.isolate_memory_mb),
+        ("--max-file-mb", l.max_file_bytes / MB),
+        ("--max-decompressed-mb", l.max_decompressed_bytes / MB),
+        ("--max-zip-entries", l.max_zip_entries as u64),
+        ("--max-compression-ratio", l.max_compression_ratio),
+        ("--max-cells", l.max_cells as u64),
+        ("--max-pages", l.max_pages as u64),
+        ("--max-depth", l.max_depth as u64),
+        ("--max-seconds", l.max_time.as_secs()),
+    ];
+    for (flag, value) in numbers {
+        child.extend([flag.to_owned(), value.to_string()]);
+    }
+    let timeout = l.max_time + Duration::from_secs(5);
+    Ok(Isolation::new(program, child.into_iter().map(Into::into).collect(), timeout, args.nightly.isolate_memory_mb))
+}
+
+fn worker(args: WorkerArgs) -> Result<ExitCode, Stop> {
+    let options = Options {
+        limits: args.limits.limits(),
+        tolerance: args.tolerance,
+        framework: args.framework,
+        repair_codes: args.repair_codes,
+    };
+    parcheck::isolate::serve(&options, args.memory_mb)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn export(args: ExportArgs) -> Result<ExitCode, Stop> {
@@ -400,6 +467,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(*args),
         Command::Export(args) => export(args),
         Command::Merge(args) => merge(args),
+        Command::Worker(args) => worker(args),
     };
     result.unwrap_or_else(|stop| {
         let e = match stop {

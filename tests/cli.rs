@@ -8,6 +8,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
+
+mod support;
 use zip::CompressionMethod;
 
 const GOOD: [&str; 3] = ["grid_before.docx", "header_two_rows.xlsx", "simple.ods"];
@@ -259,6 +261,7 @@ fn non_utf8_names_keep_their_bytes() {
         assert_eq!(run.status.code(), Some(0));
         let found = objects(&String::from_utf8(run.stdout).expect("output is UTF-8"));
         assert_eq!(found.len(), 2, "two files, two objects (state: {state})");
+        support::assert_schema(&found);
         let mut bytes: Vec<String> =
             found.iter().map(|o| o["source"]["path_bytes"].as_str().expect("path_bytes").to_owned()).collect();
         bytes.sort();
@@ -306,4 +309,72 @@ fn absurd_magnitudes_are_unreadable_values_not_a_crash() {
     assert!(kinds.contains(&"unreadable_value"), "{kinds:?}");
     let criteria = found[0]["criteria"].as_array().unwrap();
     assert!(criteria.iter().filter(|c| c["code"] != "TOTAL").all(|c| c["self_score"].is_null()), "{criteria:?}");
+}
+
+/// A scoring table whose titles are Unicode text in ordinary fonts with Latin-1 symbols and foreign names.
+fn latin1_docx(titles: &[&str]) -> Vec<u8> {
+    use docx_rs::{Docx, Paragraph, Run, RunFonts, Table, TableCell, TableRow};
+    let cell = |t: &str| {
+        let run = Run::new().add_text(t).fonts(RunFonts::new().ascii("Arial").hi_ansi("Calibri").cs("Arial"));
+        TableCell::new().add_paragraph(Paragraph::new().add_run(run))
+    };
+    let mut rows = vec![["STT".to_owned(), "Lĩnh vực/Tiêu chí".into(), "Điểm chuẩn".into(), "Điểm tự đánh giá".into()]];
+    for (i, title) in titles.iter().enumerate() {
+        rows.push([format!("{}", i + 1), (*title).to_owned(), "1".into(), "1".into()]);
+    }
+    let table = Table::new(rows.iter().map(|r| TableRow::new(r.iter().map(|t| cell(t)).collect())).collect());
+    let mut packed = std::io::Cursor::new(Vec::new());
+    Docx::new().add_table(table).build().pack(&mut packed).unwrap();
+    packed.into_inner()
+}
+
+#[test]
+fn unicode_with_latin1_symbols_and_foreign_names_is_left_alone() {
+    let titles = [
+        "Quyết định N° 12 về diện tích 25 m²",
+        "Søren Ærø",
+        "Jürgen Groß, Müller-Lüdenscheidt",
+        "Nhãn hiệu ACME® và nhiệt độ 30°C",
+        "François Gaëlle Øystein Åse",
+        "N°",
+        "m²",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("latin1.docx");
+    std::fs::write(&file, latin1_docx(&titles)).unwrap();
+    let run = parcheck(&["check".as_ref(), file.as_os_str()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let found = objects(&String::from_utf8(run.stdout).unwrap());
+    let read: Vec<&str> = found[0]["criteria"].as_array().unwrap().iter().filter_map(|c| c["title"].as_str()).collect();
+    assert_eq!(read, titles, "{}", found[0]);
+}
+
+#[test]
+fn isolate_gives_the_same_objects_and_survives_a_dying_child() {
+    let dir = batch_dir();
+    let plain = parcheck(&["check".as_ref(), "--jobs".as_ref(), "2".as_ref(), dir.path().as_os_str()]);
+    let isolated =
+        parcheck(&["check".as_ref(), "--isolate".as_ref(), "--jobs".as_ref(), "2".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(isolated.status.code(), Some(0), "{}", stderr(&isolated));
+    assert_eq!(String::from_utf8_lossy(&isolated.stdout), String::from_utf8_lossy(&plain.stdout));
+
+    // The bomb may inflate past the child's memory limit: that document fails, the batch goes on.
+    let args: [&std::ffi::OsStr; 9] = [
+        "check".as_ref(),
+        "--isolate".as_ref(),
+        "--isolate-memory-mb".as_ref(),
+        "200".as_ref(),
+        "--max-decompressed-mb".as_ref(),
+        "4096".as_ref(),
+        "--max-compression-ratio".as_ref(),
+        "100000".as_ref(),
+        dir.path().as_os_str(),
+    ];
+    let run = parcheck(&args);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let found = parse_ndjson(&String::from_utf8(run.stdout).unwrap());
+    assert_eq!(found[BOMB]["status"], "error");
+    for good in GOOD {
+        assert_eq!(found[good]["status"], "ok", "{good} after the bomb");
+    }
 }

@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
 
-use support::{mixed_folder, ndjson, parcheck, path_str, paths, run, scoring_docx, stdout_objects};
+use support::{assert_schema, mixed_folder, ndjson, parcheck, path_str, paths, run, scoring_docx, stdout_objects};
 
 /// The identities of the live (not deleted) rows of a state file.
 fn stored_paths(db: &Path) -> Vec<String> {
@@ -173,6 +173,7 @@ fn a_deleted_file_is_reported_once_then_dropped() {
     assert_eq!(objects.len(), 1, "{objects:?}");
     assert_eq!(objects[0]["status"], "deleted");
     assert_eq!(objects[0]["source"]["path"], gone.as_str());
+    assert_schema(&objects);
     assert!(String::from_utf8_lossy(&changes.stderr).contains("1 tài liệu đã bị xoá"));
     let export = stdout_objects(&run(&["export", "--state", &db]));
     assert_eq!(export.len(), expected.len(), "export shows the tombstone until the next run");
