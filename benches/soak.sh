@@ -8,12 +8,13 @@
 #     benches/soak.sh                 # 10,000 files
 #     SOAK_FILES=2000 benches/soak.sh
 #     SOAK_ARGS=--isolate benches/soak.sh   # extra `check` options
+#     SOAK_BIN=target/debug/parcheck benches/soak.sh   # another binary, not rebuilt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILES=${SOAK_FILES:-10000}
 MAX_RSS_KB=$((300 * 1024))
-BIN=target/release/parcheck
-[ -x "$BIN" ] || cargo build --release --bin parcheck
+BIN=${SOAK_BIN:-target/release/parcheck}
+[ -n "${SOAK_BIN:-}" ] || cargo build --release --bin parcheck
 [ -x /usr/bin/time ] || { echo "soak: /usr/bin/time (GNU time) is needed for the peak RSS" >&2; exit 2; }
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -75,7 +76,8 @@ set +e
 /usr/bin/time -f "%e %M" -o "$WORK/time" "$BIN" check --quiet ${SOAK_ARGS:-} --out "$OUT" "$ARCHIVE"
 STATUS=$?
 set -e
-read -r SECONDS_TAKEN PEAK_KB < "$WORK/time"
+[ -s "$OUT" ] || { echo "soak: FAILED, exit status $STATUS and no output: the process died" >&2; exit 1; }
+read -r SECONDS_TAKEN PEAK_KB < <(tail -1 "$WORK/time")
 OBJECTS=$(wc -l < "$OUT")
 UNIQUE=$(python3 -c 'import json,sys; print(len({json.loads(l)["source"]["path"] for l in open(sys.argv[1])}))' "$OUT")
 RATE=$(python3 -c "print(f'{$FILES / max($SECONDS_TAKEN, 0.01):.0f}')")
