@@ -38,7 +38,7 @@ fn bench_corpus(c: &mut Criterion) {
     let mut group = c.benchmark_group("corpus");
     group.sample_size(10).throughput(Throughput::Elements(n as u64));
     for jobs in [1, 2] {
-        let settings = Settings { options: Options::default(), jobs, only_changed: false };
+        let settings = Settings { options: Options::default(), jobs, only_changed: false, isolation: None };
         group.bench_function(format!("{n} documents, {jobs} threads"), |b| {
             b.iter(|| {
                 let mut progress = Progress::new(inputs.len(), true);

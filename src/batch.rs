@@ -4,9 +4,14 @@
 //! Results are streamed through a bounded reorder window, so memory does not
 //! grow with the size of the archive: workers never run further ahead of the
 //! next object to emit than the window allows.
+//!
+//! The walk never reads parcheck's own outputs: the files this run writes (and
+//! their temporary and lock companions) by path, and reports written by earlier
+//! runs by content (see `is_own_report`). A path that cannot be read becomes an
+//! `error` object of its own, so the batch always goes on.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,11 +25,12 @@ use walkdir::WalkDir;
 use crate::config::Limits;
 use crate::config::Options;
 use crate::human::Reports;
+use crate::isolate::Isolation;
 use crate::model::{Severity, Status};
 use crate::pipeline;
-use crate::report::{DocumentReport, Source};
+use crate::report::{DocumentReport, Source, CONTRACT_VERSION};
 use crate::sniff::{self, Format};
-use crate::state::{Record, Stamp, State, Stored};
+use crate::state::{self, Known, Record, Stamp, State, Stored};
 
 /// Extensions of files that are always checked when met in a folder, whatever
 /// their content; other files are checked only if their content sniffs as a document.
@@ -35,60 +41,305 @@ const DOCUMENT_EXTENSIONS: &[&str] =
 /// reader ignores its budget is abandoned.
 const WATCHDOG_GRACE: Duration = Duration::from_secs(5);
 
-/// One document to check.
+/// One document to check (or, with `deleted`, one the state knew and the walk no longer finds).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
     pub path: PathBuf,
-    /// The path as written in the output (`source.path`) and the state.
+    /// The path as written in the output (`source.path`): as typed, or relative
+    /// to the state's root when a state is used. Lossy when the name is not UTF-8.
     pub display: String,
+    /// Base64 of the raw bytes of `display`'s path when they are not UTF-8 (`source.path_bytes`).
+    pub path_bytes: Option<String>,
+    /// The canonical absolute path, the file's identity; `None` for a path that does not exist.
+    pub canonical: Option<PathBuf>,
+    /// Raw bytes of the identity: relative to the folder given on the command line
+    /// (or to the state's root), the key of the state row and of `--shard`.
+    pub key: Vec<u8>,
+    /// Why this path cannot be read at all (missing, unreadable folder): an `error` object.
+    pub problem: Option<String>,
+    /// Known to the state, gone from the walk: a `deleted` object.
+    pub deleted: bool,
 }
 
 /// The documents found under the command-line paths, sorted by `display`.
 #[derive(Debug, Default)]
 pub struct Inputs {
     pub files: Vec<Input>,
-    /// Folders or entries that could not be read while walking (permissions, symlink loops).
+    /// Entries skipped while walking, and empty folders: stderr warnings, not objects.
     pub warnings: Vec<String>,
+    /// Canonical paths walked completely: only state rows under them can be found deleted.
+    pub scopes: Vec<PathBuf>,
+    /// Canonical folders that could not be read: nothing under them is deleted.
+    pub unread: Vec<PathBuf>,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("không tìm thấy đường dẫn: {0}")]
-pub struct MissingPath(pub String);
+/// Files this run writes, which the walk must never read back.
+#[derive(Debug, Default, Clone)]
+pub struct OwnFiles {
+    paths: HashSet<PathBuf>,
+}
+
+impl OwnFiles {
+    /// The outputs of this run (`--out`, `--html`, `--xlsx`, the state); their
+    /// temporary, journal and lock companions are added here.
+    pub fn new<'a>(outputs: impl IntoIterator<Item = &'a Path>) -> OwnFiles {
+        let mut paths = HashSet::new();
+        for output in outputs {
+            for suffix in ["", ".part", "-wal", "-shm", "-journal", ".lock"] {
+                let mut name = output.as_os_str().to_owned();
+                name.push(suffix);
+                if let Some(canonical) = canonical_target(Path::new(&name)) {
+                    paths.insert(canonical);
+                }
+            }
+        }
+        OwnFiles { paths }
+    }
+
+    fn contains(&self, canonical: &Path) -> bool {
+        self.paths.contains(canonical)
+    }
+}
+
+/// The canonical form of a path that may not exist yet: its folder canonicalized.
+fn canonical_target(path: &Path) -> Option<PathBuf> {
+    if let Ok(canonical) = path.canonicalize() {
+        return Some(canonical);
+    }
+    let name = path.file_name()?;
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(parent.canonicalize().ok()?.join(name))
+}
 
 /// Expands files and folders into the sorted, de-duplicated list of documents.
 /// Explicit files are always included; files met in folders are included when
 /// they look like documents (by extension or by content), except temporary,
-/// lock and hidden files.
-pub fn collect_inputs(paths: &[PathBuf], limits: &Limits) -> Result<Inputs, MissingPath> {
+/// lock and hidden files and parcheck's own reports. Every spelling of one file
+/// (`archive`, `./archive`, absolute) gives one input.
+pub fn collect_inputs(paths: &[PathBuf], limits: &Limits, own: &OwnFiles) -> Inputs {
     let mut inputs = Inputs::default();
     for root in paths {
-        let meta = std::fs::metadata(root).map_err(|_| MissingPath(root.display().to_string()))?;
+        let (meta, canonical_root) = match (std::fs::metadata(root), root.canonicalize()) {
+            (Ok(meta), Ok(canonical)) => (meta, canonical),
+            (Err(e), _) | (_, Err(e)) => {
+                let message = if e.kind() == std::io::ErrorKind::NotFound {
+                    format!("không tìm thấy đường dẫn: {}", root.display())
+                } else {
+                    format!("không đọc được đường dẫn {}: {}", root.display(), io_reason(&e))
+                };
+                inputs.files.push(Input::problem(root.clone(), message));
+                continue;
+            }
+        };
         if !meta.is_dir() {
-            inputs.files.push(Input::new(root.clone()));
+            if own.contains(&canonical_root) {
+                inputs.warnings.push(format!("bỏ qua {}: tệp kết quả của chính lần chạy này", root.display()));
+                continue;
+            }
+            let key = root.file_name().map(|n| state::path_bytes(Path::new(n))).unwrap_or_default();
+            inputs.files.push(Input::found(root.clone(), canonical_root.clone(), key));
+            inputs.scopes.push(canonical_root);
             continue;
         }
-        // Following links lets walkdir detect loops (reported as errors) instead of looping.
-        let walker = WalkDir::new(root).follow_links(true).into_iter();
-        for entry in walker.filter_entry(|e| e.depth() == 0 || !is_temporary(e.file_name())) {
-            match entry {
-                Ok(e) if e.file_type().is_file() && looks_like_document(e.path(), limits) => {
-                    inputs.files.push(Input::new(e.into_path()))
+        let before = inputs.files.len();
+        walk(root, &canonical_root, limits, own, &mut inputs);
+        if inputs.files.len() == before {
+            inputs.warnings.push(format!("thư mục {} không có tài liệu nào để kiểm tra", root.display()));
+        }
+        inputs.scopes.push(canonical_root);
+    }
+    sort_and_dedup(&mut inputs.files);
+    inputs
+}
+
+fn walk(root: &Path, canonical_root: &Path, limits: &Limits, own: &OwnFiles, inputs: &mut Inputs) {
+    // Following links lets walkdir detect loops (reported as errors) instead of looping.
+    let walker = WalkDir::new(root).follow_links(true).into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_temporary(e.file_name())) {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let relative = e.path().strip_prefix(root).unwrap_or(e.path());
+                let canonical = canonical_root.join(relative);
+                if own.contains(&canonical) || !looks_like_document(e.path(), limits) {
+                    continue;
                 }
-                Ok(_) => {}
-                Err(err) => inputs.warnings.push(format!("bỏ qua khi duyệt thư mục: {err}")),
+                let key = state::path_bytes(relative);
+                inputs.files.push(Input::found(e.into_path(), canonical, key));
             }
+            Ok(_) => {}
+            Err(err) => match err.path().filter(|_| err.loop_ancestor().is_none()) {
+                // A folder or file that cannot be read is a document we may be missing: say so in the output.
+                Some(path) => {
+                    let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+                    let message = format!("không đọc được {}: {reason}", path.display());
+                    let relative = path.strip_prefix(root).unwrap_or(path);
+                    inputs.unread.push(canonical_root.join(relative));
+                    let mut input = Input::problem(path.to_path_buf(), message);
+                    input.key = state::path_bytes(relative);
+                    inputs.files.push(input);
+                }
+                None => inputs.warnings.push(format!("bỏ qua vòng lặp liên kết khi duyệt thư mục: {err}")),
+            },
         }
     }
-    inputs.files.sort_by(|a, b| a.display.cmp(&b.display));
-    inputs.files.dedup_by(|a, b| a.display == b.display);
-    Ok(inputs)
+}
+
+/// The reason of an I/O error in Vietnamese, with the system's text as detail.
+fn io_reason(e: &std::io::Error) -> String {
+    let category = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "không có quyền đọc",
+        std::io::ErrorKind::NotFound => "không tồn tại",
+        _ => "lỗi hệ thống tệp",
+    };
+    format!("{category} ({e})")
+}
+
+fn sort_and_dedup(files: &mut Vec<Input>) {
+    files.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.key.cmp(&b.key)));
+    let mut seen = HashSet::new();
+    files.retain(|f| match &f.canonical {
+        Some(canonical) => seen.insert(canonical.clone()),
+        None => seen.insert(f.path.clone()),
+    });
 }
 
 impl Input {
+    /// An input named only by its path (the identity is the path as given).
     pub fn new(path: PathBuf) -> Input {
-        let display = path.to_string_lossy().into_owned();
-        Input { path, display }
+        let canonical = path.canonicalize().ok();
+        let key = state::path_bytes(&path);
+        Input::found(path, canonical.unwrap_or_default(), key)
     }
+
+    fn found(path: PathBuf, canonical: PathBuf, key: Vec<u8>) -> Input {
+        let (display, path_bytes) = display_of(&path);
+        Input { path, display, path_bytes, canonical: Some(canonical), key, problem: None, deleted: false }
+    }
+
+    fn problem(path: PathBuf, message: String) -> Input {
+        let (display, path_bytes) = display_of(&path);
+        let key = state::path_bytes(&path);
+        Input { path, display, path_bytes, canonical: None, key, problem: Some(message), deleted: false }
+    }
+}
+
+/// The lossy text of a path and, when that loses bytes, the bytes in base64.
+fn display_of(path: &Path) -> (String, Option<String>) {
+    let display = path.to_string_lossy().into_owned();
+    let bytes = state::path_bytes(path);
+    let exact = display.as_bytes() == bytes.as_slice();
+    (display, (!exact).then(|| base64(&bytes)))
+}
+
+/// Makes every identity relative to `root` (the state's): keys, displays and
+/// order follow, so any spelling of the archive's path gives the same rows.
+/// A file outside the root keeps its canonical absolute path.
+pub fn relative_to(inputs: &mut Inputs, root: &Path) {
+    for input in &mut inputs.files {
+        let Some(canonical) = &input.canonical else { continue };
+        let relative = canonical.strip_prefix(root).map_or_else(|_| canonical.clone(), Path::to_path_buf);
+        input.key = state::path_bytes(&relative);
+        (input.display, input.path_bytes) = display_of(&relative);
+    }
+    sort_and_dedup(&mut inputs.files);
+}
+
+/// The folder identities are relative to when the state has none yet: the
+/// deepest folder holding every command-line path.
+pub fn common_root(inputs: &Inputs) -> Option<PathBuf> {
+    let mut roots = inputs.scopes.iter().map(|s| if s.is_dir() { s.as_path() } else { s.parent().unwrap_or(s) });
+    let mut common = roots.next()?.to_path_buf();
+    for root in roots {
+        while !root.starts_with(&common) {
+            common = common.parent()?.to_path_buf();
+        }
+    }
+    Some(common)
+}
+
+/// One part of an archive split over machines: `K/N`, K counted from 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: u64,
+    pub count: u64,
+}
+
+impl Shard {
+    /// Whether a document belongs to this shard: a stable hash (FNV-1a, 64 bits) of
+    /// its identity key, the same on every machine and every run.
+    pub fn owns(&self, key: &[u8]) -> bool {
+        let hash = key.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+        hash % self.count == self.index
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard cần dạng K/N với 0 ≤ K < N (ví dụ 0/4), không phải '{text}'");
+        let (k, n) = text.split_once('/').ok_or_else(bad)?;
+        let (index, count): (u64, u64) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        if count == 0 || index >= count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+/// Keeps the inputs of one shard.
+pub fn keep_shard(inputs: &mut Inputs, shard: Shard) {
+    inputs.files.retain(|f| shard.owns(&f.key));
+}
+
+/// Adds a `deleted` input for every state row under a walked scope that the walk
+/// no longer finds (and for tombstones a killed run never delivered). Rows under
+/// a folder that could not be read are not deleted: unreadable is not gone.
+pub fn add_deleted(inputs: &mut Inputs, known: Vec<Known>, root: &Path, shard: Option<Shard>) {
+    let present: HashSet<&[u8]> = inputs.files.iter().map(|f| f.key.as_slice()).collect();
+    let mut gone = Vec::new();
+    for row in known {
+        if present.contains(row.key.as_slice()) || (row.deleted && row.delivered) {
+            continue;
+        }
+        let canonical = root.join(state::path_from_bytes(row.key.clone()));
+        let in_scope = inputs.scopes.iter().any(|s| canonical.starts_with(s));
+        let unread = inputs.unread.iter().any(|u| canonical.starts_with(u));
+        if !in_scope || unread || shard.is_some_and(|s| !s.owns(&row.key)) {
+            continue;
+        }
+        gone.push(Input {
+            path: canonical,
+            display: row.display,
+            path_bytes: row.path_bytes,
+            canonical: None,
+            key: row.key,
+            problem: None,
+            deleted: true,
+        });
+    }
+    inputs.files.extend(gone);
+    inputs.files.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.key.cmp(&b.key)));
+}
+
+/// Standard base64 with padding (RFC 4648), for `source.path_bytes`.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// Office lock files (`~$x.docx`, `.~lock.x.odt#`), editor backups and hidden entries.
@@ -98,28 +349,65 @@ fn is_temporary(name: &std::ffi::OsStr) -> bool {
 }
 
 fn looks_like_document(path: &Path, limits: &Limits) -> bool {
-    let by_extension = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .is_some_and(|e| DOCUMENT_EXTENSIONS.contains(&e.as_str()));
-    by_extension || !matches!(sniff_file(path, limits), Format::Unknown | Format::Empty | Format::Container)
+    let extension = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let by_extension = DOCUMENT_EXTENSIONS.contains(&extension.as_str());
+    let (format, head) = sniff_file(path, limits);
+    if is_own_report(path, format, &head) {
+        return false;
+    }
+    by_extension || !matches!(format, Format::Unknown | Format::Empty | Format::Container)
+}
+
+/// Reports written by parcheck (any run, any name): the HTML report (its
+/// generator tag, or its title in the head), the Excel report (its two sheets,
+/// by name, in the workbook part) and NDJSON output (a first object with `contract`).
+fn is_own_report(path: &Path, format: Format, head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    if text.trim_start().starts_with("{\"contract\":") {
+        return true;
+    }
+    if format == Format::Html {
+        let lower = text.to_lowercase();
+        let head_part = lower.split("</head>").next().unwrap_or_default();
+        return head_part.contains("<meta name=\"generator\" content=\"parcheck")
+            || head_part.contains("<title>kết quả kiểm tra bảng điểm cchc</title>");
+    }
+    if head.starts_with(b"PK") {
+        return own_workbook(path);
+    }
+    false
+}
+
+fn own_workbook(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else { return false };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::BufReader::new(file)) else { return false };
+    let Ok(part) = zip.by_name("xl/workbook.xml") else { return false };
+    let mut xml = String::new();
+    if part.take(64 * 1024).read_to_string(&mut xml).is_err() {
+        return false;
+    }
+    let sheets = xml.matches("<sheet ").count();
+    sheets == 2
+        && xml.contains(&format!("name=\"{}\"", crate::human::xlsx::DOCUMENTS_SHEET))
+        && xml.contains(&format!("name=\"{}\"", crate::human::xlsx::FINDINGS_SHEET))
 }
 
 /// Sniffs a file without reading it whole unless it is a container (zip or
-/// OLE2), whose format is decided by the parts inside.
-fn sniff_file(path: &Path, limits: &Limits) -> Format {
+/// OLE2), whose format is decided by the parts inside. Returns the head too.
+fn sniff_file(path: &Path, limits: &Limits) -> (Format, Vec<u8>) {
     const HEAD: u64 = 8192;
-    let Ok(file) = std::fs::File::open(path) else { return Format::Unknown };
+    let Ok(file) = std::fs::File::open(path) else { return (Format::Unknown, Vec::new()) };
     let mut head = Vec::new();
     if file.take(HEAD).read_to_end(&mut head).is_err() {
-        return Format::Unknown;
+        return (Format::Unknown, head);
     }
     let container = head.starts_with(b"PK") || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]);
     let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
     if container && head.len() as u64 == HEAD && size <= limits.max_file_bytes {
-        return std::fs::read(path).map(|bytes| sniff::sniff(&bytes)).unwrap_or(Format::Unknown);
+        let format = std::fs::read(path).map(|bytes| sniff::sniff(&bytes)).unwrap_or(Format::Unknown);
+        return (format, head);
     }
-    sniff::sniff(&head)
+    (sniff::sniff(&head), head)
 }
 
 /// Settings of one batch.
@@ -130,6 +418,8 @@ pub struct Settings {
     pub jobs: usize,
     /// Leave unchanged documents (reused from the state) out of the output.
     pub only_changed: bool,
+    /// Check each document in a worker process (`--isolate`) instead of a thread.
+    pub isolation: Option<std::sync::Arc<Isolation>>,
 }
 
 /// How a document's result was obtained.
@@ -138,29 +428,38 @@ pub enum Origin {
     Checked,
     /// Same path, size and modification time as in the state.
     Unchanged,
-    /// Same content as a document stored under another path (moved, renamed, copied).
+    /// Same content as a document stored under another identity (moved, renamed, copied).
     SameContent {
-        stored_path: String,
+        stored_key: Vec<u8>,
     },
+    /// Known to the state, gone from the walk.
+    Deleted,
 }
 
 /// The result for one input.
 #[derive(Debug)]
 pub struct Outcome {
     pub path: String,
+    pub key: Vec<u8>,
+    pub path_bytes: Option<String>,
     pub stamp: Option<Stamp>,
     pub sha256: String,
     pub origin: Origin,
-    pub status: Status,
+    /// `None` for a deleted document.
+    pub status: Option<Status>,
     pub findings: usize,
     pub error_findings: usize,
+    /// Reused from the state, but no finished run has written it out yet.
+    pub undelivered: bool,
     /// The document object as one NDJSON line (no newline).
     pub json: String,
     report: Option<DocumentReport>,
 }
 
 impl Outcome {
-    fn checked(stamp: Option<Stamp>, report: DocumentReport) -> Outcome {
+    fn checked(input: &Input, stamp: Option<Stamp>, mut report: DocumentReport) -> Outcome {
+        report.source.path.clone_from(&input.display);
+        report.source.path_bytes.clone_from(&input.path_bytes);
         let json = serde_json::to_string(&report).unwrap_or_else(|e| {
             // Only an unrepresentable number could fail; report that instead of the document.
             let failed = DocumentReport::failed(
@@ -171,13 +470,16 @@ impl Outcome {
             serde_json::to_string(&failed).unwrap_or_default()
         });
         Outcome {
-            path: report.source.path.clone(),
+            path: input.display.clone(),
+            key: input.key.clone(),
+            path_bytes: input.path_bytes.clone(),
             stamp,
             sha256: report.source.sha256.clone(),
             origin: Origin::Checked,
-            status: report.status,
+            status: Some(report.status),
             findings: report.findings.len(),
             error_findings: report.count(Severity::Error),
+            undelivered: false,
             json,
             report: Some(report),
         }
@@ -186,20 +488,45 @@ impl Outcome {
     fn stored(input: &Input, stamp: Stamp, sha256: String, stored: Stored, origin: Origin) -> Option<Outcome> {
         let json = match origin {
             Origin::Unchanged => stored.json,
-            _ => with_source_path(&stored.json, &input.display)?,
+            _ => with_source_path(&stored.json, &input.display, input.path_bytes.as_deref())?,
         };
         let status = serde_json::from_value(serde_json::Value::String(stored.status)).ok()?;
         Some(Outcome {
             path: input.display.clone(),
+            key: input.key.clone(),
+            path_bytes: input.path_bytes.clone(),
             stamp: Some(stamp),
             sha256,
+            undelivered: origin == Origin::Unchanged && !stored.delivered,
             origin,
-            status,
+            status: Some(status),
             findings: stored.findings,
             error_findings: stored.error_findings,
             json,
             report: None,
         })
+    }
+
+    fn deleted(input: &Input) -> Outcome {
+        let mut source = serde_json::json!({ "path": input.display });
+        if let Some(bytes) = &input.path_bytes {
+            source["path_bytes"] = bytes.as_str().into();
+        }
+        let json = serde_json::json!({ "contract": CONTRACT_VERSION, "source": source, "status": state::DELETED });
+        Outcome {
+            path: input.display.clone(),
+            key: input.key.clone(),
+            path_bytes: input.path_bytes.clone(),
+            stamp: None,
+            sha256: String::new(),
+            origin: Origin::Deleted,
+            status: None,
+            findings: 0,
+            error_findings: 0,
+            undelivered: true,
+            json: json.to_string(),
+            report: None,
+        }
     }
 
     /// The document object, parsed back from the stored JSON when it was reused.
@@ -211,20 +538,40 @@ impl Outcome {
     }
 }
 
-fn with_source_path(json: &str, path: &str) -> Option<String> {
+fn with_source_path(json: &str, path: &str, path_bytes: Option<&str>) -> Option<String> {
     let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
-    *value.get_mut("source")?.get_mut("path")? = path.into();
+    let source = value.get_mut("source")?.as_object_mut()?;
+    source.insert("path".into(), path.into());
+    match path_bytes {
+        Some(bytes) => source.insert("path_bytes".into(), bytes.into()),
+        None => source.remove("path_bytes"),
+    };
     Some(value.to_string())
 }
 
 /// Checks one input, reusing the state's result when the document is unchanged
 /// or its content is already known. A failed state lookup only costs a re-check.
-pub fn process(input: &Input, options: &Options, state: Option<&State>) -> Outcome {
+pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Outcome {
+    let options = &settings.options;
+    let check_guarded = |input: &Input, bytes: Option<Vec<u8>>, options: &Options| match &settings.isolation {
+        Some(isolation) => isolated(input, isolation),
+        None => check_guarded(input, bytes, options),
+    };
+    if input.deleted {
+        return Outcome::deleted(input);
+    }
+    if let Some(problem) = &input.problem {
+        return Outcome::checked(
+            input,
+            None,
+            DocumentReport::failed(unread_source(input), Status::Error, problem.clone()),
+        );
+    }
     let stamp = Stamp::of(&input.path);
     let (Some(state), Some(stamp)) = (state, stamp) else {
-        return Outcome::checked(stamp, check_guarded(input, None, options));
+        return Outcome::checked(input, stamp, check_guarded(input, None, options));
     };
-    if let Ok(Some(stored)) = state.unchanged(&input.display, stamp) {
+    if let Ok(Some(stored)) = state.unchanged(&input.key, stamp) {
         // The hash is not re-read for unchanged files; the state still holds it.
         if let Some(outcome) = Outcome::stored(input, stamp, String::new(), stored, Origin::Unchanged) {
             return outcome;
@@ -232,16 +579,34 @@ pub fn process(input: &Input, options: &Options, state: Option<&State>) -> Outco
     }
     let bytes = if stamp.size <= options.limits.max_file_bytes { std::fs::read(&input.path).ok() } else { None };
     let Some(bytes) = bytes else {
-        return Outcome::checked(Some(stamp), check_guarded(input, None, options));
+        return Outcome::checked(input, Some(stamp), check_guarded(input, None, options));
     };
     let sha256 = pipeline::sha256_hex(&bytes);
     if let Ok(Some(stored)) = state.same_content(&sha256) {
-        let origin = Origin::SameContent { stored_path: stored.path.clone() };
+        let origin = Origin::SameContent { stored_key: stored.key.clone() };
         if let Some(outcome) = Outcome::stored(input, stamp, sha256, stored, origin) {
             return outcome;
         }
     }
-    Outcome::checked(Some(stamp), check_guarded(input, Some(bytes), options))
+    Outcome::checked(input, Some(stamp), check_guarded(input, Some(bytes), options))
+}
+
+/// The source of a document that could not be read at all.
+fn unread_source(input: &Input) -> Source {
+    Source {
+        path: input.display.clone(),
+        path_bytes: input.path_bytes.clone(),
+        sha256: String::new(),
+        format: "unknown".into(),
+        bytes: 0,
+    }
+}
+
+/// Checks a document in a worker process; its death or overrun is this document's error.
+fn isolated(input: &Input, isolation: &Isolation) -> DocumentReport {
+    isolation
+        .check(&input.path)
+        .unwrap_or_else(|message| DocumentReport::failed(unread_source(input), Status::Error, message))
 }
 
 /// Runs the pipeline on its own thread and abandons it if it overruns its time
@@ -249,10 +614,7 @@ pub fn process(input: &Input, options: &Options, state: Option<&State>) -> Outco
 /// inside a dependency must not stall the batch. A panic that escapes the
 /// pipeline also ends up here, as this document's error.
 fn check_guarded(input: &Input, bytes: Option<Vec<u8>>, options: &Options) -> DocumentReport {
-    let failed = |message: String| {
-        let source = Source { path: input.display.clone(), sha256: String::new(), format: "unknown".into(), bytes: 0 };
-        DocumentReport::failed(source, Status::Error, message)
-    };
+    let failed = |message: String| DocumentReport::failed(unread_source(input), Status::Error, message);
     let (tx, rx) = mpsc::channel();
     let (path, display, job_options) = (input.path.clone(), input.display.clone(), options.clone());
     let spawned = std::thread::Builder::new().name(format!("parcheck {display}")).spawn(move || {
@@ -286,13 +648,19 @@ pub struct Summary {
     pub error_findings: usize,
     pub unchanged: usize,
     pub same_content: usize,
+    /// Documents the state knew that are gone.
+    pub deleted: usize,
     pub elapsed: Duration,
 }
 
 impl Summary {
     fn add(&mut self, outcome: &Outcome) {
+        let Some(status) = outcome.status else {
+            self.deleted += 1;
+            return;
+        };
         self.documents += 1;
-        match outcome.status {
+        match status {
             Status::Ok => self.ok += 1,
             Status::NoTable => self.no_table += 1,
             Status::Unsupported => self.unsupported += 1,
@@ -300,7 +668,7 @@ impl Summary {
         }
         self.error_findings += outcome.error_findings;
         match outcome.origin {
-            Origin::Checked => {}
+            Origin::Checked | Origin::Deleted => {}
             Origin::Unchanged => self.unchanged += 1,
             Origin::SameContent { .. } => self.same_content += 1,
         }
@@ -316,6 +684,9 @@ impl fmt::Display for Summary {
         )?;
         if self.unchanged + self.same_content > 0 {
             write!(f, "; {} không đổi, {} trùng nội dung (dùng lại kết quả cũ)", self.unchanged, self.same_content)?;
+        }
+        if self.deleted > 0 {
+            write!(f, "; {} tài liệu đã bị xoá khỏi thư mục", self.deleted)?;
         }
         let secs = self.elapsed.as_secs_f64();
         write!(f, " — {secs:.1} giây, {:.1} tài liệu/giây", self.documents as f64 / secs.max(1e-3))
@@ -403,7 +774,7 @@ pub fn run(
     ordered_parallel(
         &pool,
         inputs,
-        |input| process(input, &settings.options, state),
+        |input| process(input, settings, state),
         |outcome| {
             progress.tick(&outcome.path);
             match state {
@@ -413,11 +784,19 @@ pub fn run(
         },
         |outcome| {
             summary.add(&outcome);
+            if outcome.origin == Origin::Deleted {
+                // A tombstone is news only for a consumer of changes.
+                if settings.only_changed {
+                    writeln!(out, "{}", outcome.json).context("ghi kết quả")?;
+                }
+                return Ok(());
+            }
             if let Some(reports) = reports.as_deref_mut() {
                 let document = outcome.document().with_context(|| format!("đọc lại kết quả của {}", outcome.path))?;
                 reports.add(&document)?;
             }
-            if !(settings.only_changed && outcome.origin == Origin::Unchanged) {
+            // Unchanged results a killed run never delivered are still news.
+            if !(settings.only_changed && outcome.origin == Origin::Unchanged && !outcome.undelivered) {
                 writeln!(out, "{}", outcome.json).context("ghi kết quả")?;
             }
             Ok(())
@@ -429,29 +808,114 @@ pub fn run(
     Ok(summary)
 }
 
-/// Writes a new result to the state; forgets the old path of a moved file.
+/// Writes a new result (or a tombstone) to the state.
 fn remember(state: &State, outcome: &Outcome) -> anyhow::Result<()> {
-    let Some(stamp) = outcome.stamp else { return Ok(()) };
+    if outcome.origin == Origin::Deleted {
+        return state.bury(&outcome.key, &outcome.json).context("ghi trạng thái");
+    }
+    let (Some(stamp), Some(status)) = (outcome.stamp, outcome.status) else { return Ok(()) };
     if outcome.origin == Origin::Unchanged {
         return Ok(());
     }
     state
         .record(&Record {
-            path: &outcome.path,
+            key: &outcome.key,
+            display: &outcome.path,
+            path_bytes: outcome.path_bytes.as_deref(),
             stamp,
             sha256: &outcome.sha256,
-            status: outcome.status.name(),
+            status: status.name(),
             findings: outcome.findings,
             error_findings: outcome.error_findings,
             json: &outcome.json,
         })
-        .context("ghi trạng thái")?;
-    if let Origin::SameContent { stored_path } = &outcome.origin {
-        if stored_path != &outcome.path && !Path::new(stored_path).exists() {
-            state.forget(stored_path).context("ghi trạng thái")?;
+        .context("ghi trạng thái")
+}
+
+/// What `merge_ndjson` did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MergeSummary {
+    pub written: usize,
+    /// Lines naming a document already written (same `source.path` and `path_bytes`).
+    pub duplicates: usize,
+}
+
+/// The order and identity of one output line: (`source.path`, `source.path_bytes`).
+type LineKey = (String, Option<String>);
+
+fn line_key(line: &str) -> Option<LineKey> {
+    let value: serde_json::Value = serde_json::from_str(line).ok()?;
+    let source = value.get("source")?;
+    let path = source.get("path")?.as_str()?.to_owned();
+    Some((path, source.get("path_bytes").and_then(|b| b.as_str()).map(str::to_owned)))
+}
+
+/// Merges NDJSON outputs (each in path order, as `check` and `export` write
+/// them) into one in path order, each document once: the first part naming a
+/// document wins. Memory holds one line per part plus the keys seen.
+pub fn merge_ndjson(
+    parts: Vec<Box<dyn std::io::BufRead>>,
+    names: &[String],
+    out: &mut dyn Write,
+) -> anyhow::Result<MergeSummary> {
+    struct Part {
+        lines: std::io::Lines<Box<dyn std::io::BufRead>>,
+        name: String,
+        number: usize,
+    }
+    fn next(part: &mut Part) -> anyhow::Result<Option<(LineKey, String)>> {
+        loop {
+            let Some(line) = part.lines.next() else { return Ok(None) };
+            part.number += 1;
+            let line = line.with_context(|| format!("không đọc được {}", part.name))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let key = line_key(&line).with_context(|| {
+                format!(
+                    "{} dòng {}: không phải một kết quả của parcheck (cần JSON có source.path)",
+                    part.name, part.number
+                )
+            })?;
+            return Ok(Some((key, line)));
         }
     }
-    Ok(())
+    let mut parts: Vec<Part> = parts
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Part {
+            lines: std::io::BufRead::lines(r),
+            name: names.get(i).cloned().unwrap_or_default(),
+            number: 0,
+        })
+        .collect();
+    // Heads ordered by (key, part index): the earliest part wins a tie.
+    let mut heads = std::collections::BTreeSet::new();
+    let mut lines = Vec::with_capacity(parts.len());
+    for (i, part) in parts.iter_mut().enumerate() {
+        let head = next(part)?;
+        if let Some((key, _)) = &head {
+            heads.insert((key.clone(), i));
+        }
+        lines.push(head.map(|(_, line)| line));
+    }
+    let mut seen = HashSet::new();
+    let mut summary = MergeSummary::default();
+    while let Some((key, i)) = heads.pop_first() {
+        let line = lines[i].take().unwrap_or_default();
+        if seen.insert(key) {
+            writeln!(out, "{line}").context("ghi kết quả")?;
+            summary.written += 1;
+        } else {
+            summary.duplicates += 1;
+        }
+        if let Some((key, line)) = next(&mut parts[i])? {
+            heads.insert((key, i));
+            lines[i] = Some(line);
+        }
+    }
+    out.flush().context("ghi kết quả")?;
+    Ok(summary)
 }
 
 /// Hands out item indices to workers, never further than `window` past the

@@ -54,13 +54,19 @@ pub fn check(
     Checked { findings, recalculated }
 }
 
+/// A sum that cannot overflow: `None` past Decimal's range (the parser already
+/// refuses absurd magnitudes; this keeps any other caller from panicking).
+fn checked_sum(mut values: impl Iterator<Item = Decimal>) -> Option<Decimal> {
+    values.try_fold(Decimal::ZERO, Decimal::checked_add)
+}
+
 /// The sum of the leaves per column; `None` where no leaf has a value.
 pub fn recalculate(tree: &CriteriaTree) -> Scores {
     let mut sums = Scores::default();
     for column in Column::ALL {
         let mut values = tree.leaves().filter_map(|n| n.values.get(column)).peekable();
         if values.peek().is_some() {
-            sums.set(column, Some(values.sum()));
+            sums.set(column, checked_sum(values));
         }
     }
     sums
@@ -119,7 +125,8 @@ impl Checker<'_> {
     }
 
     fn differs(&self, a: Decimal, b: Decimal) -> bool {
-        (a - b).abs() > self.tolerance
+        // A difference too large to represent is certainly a difference.
+        a.checked_sub(b).map_or(true, |d| d.abs() > self.tolerance)
     }
 
     /// A parent's stated value against the sum of its children as written.
@@ -137,7 +144,7 @@ impl Checker<'_> {
                 if child_values.peek().is_none() {
                     continue;
                 }
-                let sum: Decimal = child_values.sum();
+                let Some(sum) = checked_sum(child_values) else { continue };
                 if self.differs(stated, sum) {
                     let children_word = match node.code.as_str() {
                         "TOTAL" => "các nhóm, lĩnh vực",
@@ -237,7 +244,7 @@ impl Checker<'_> {
             else {
                 continue;
             };
-            let expected = max - appraisal;
+            let Some(expected) = max.checked_sub(appraisal) else { continue };
             if self.differs(lost, expected) {
                 let message = format!(
                     "{}: điểm bị mất ghi {} nhưng điểm chuẩn {} trừ điểm thẩm định {} là {}",

@@ -124,8 +124,19 @@ pub struct Table {
     pub width: usize,
 }
 
+/// Grid columns kept per table. A scoring table has a dozen; a cell placed far
+/// away (column XFD, a `gridSpan` of thousands) would make every column scan of
+/// table reading that much slower, so cells past this are dropped.
+pub const MAX_WIDTH: usize = 512;
+
 impl Table {
-    pub fn new(rows: Vec<Row>) -> Self {
+    pub fn new(mut rows: Vec<Row>) -> Self {
+        for row in &mut rows {
+            row.cells.retain(|c| c.col < MAX_WIDTH);
+            for cell in &mut row.cells {
+                cell.col_span = cell.col_span.min(MAX_WIDTH - cell.col);
+            }
+        }
         let width = rows.iter().flat_map(|r| r.cells.iter().map(|c| c.col + c.col_span)).max().unwrap_or(0);
         Table { rows, width }
     }
@@ -153,4 +164,24 @@ pub struct Document {
     /// Things the extractor noticed and could not fully read (unmapped glyphs …),
     /// reported to the user as `info` findings.
     pub notes: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn far_away_cells_do_not_widen_the_grid() {
+        let row = Row {
+            cells: vec![
+                Cell::new(0, 1, Vec::new()),
+                Cell::new(3, 100_000, Vec::new()),
+                Cell::new(16_383, 1, Vec::new()),
+            ],
+            ..Row::default()
+        };
+        let table = Table::new(vec![row]);
+        assert_eq!(table.width, MAX_WIDTH);
+        assert_eq!(table.rows[0].cells.len(), 2);
+    }
 }

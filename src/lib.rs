@@ -25,6 +25,7 @@ pub mod extract;
 pub mod framework;
 pub mod grid;
 pub mod human;
+pub mod isolate;
 pub mod model;
 pub mod number;
 pub mod pipeline;

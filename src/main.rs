@@ -4,20 +4,23 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use rust_decimal::Decimal;
 
-use parcheck::batch::{self, Progress, Settings};
-use parcheck::config::Limits;
-use parcheck::config::Options;
+use parcheck::batch::{self, OwnFiles, Progress, Settings};
+use parcheck::config::{Limits, Options};
 use parcheck::human::Reports;
-use parcheck::state::State;
+use parcheck::isolate::Isolation;
+use parcheck::state::{State, StateLock};
 
-/// Exit status for usage errors and for a batch that could not run at all.
+/// Exit status for usage errors.
 const EXIT_USAGE: u8 = 2;
+/// Exit status for a run that could not be carried out (state locked or corrupt, output not writable).
+const EXIT_CANNOT_RUN: u8 = 3;
 const MB: u64 = 1024 * 1024;
 
 #[derive(Parser)]
@@ -35,8 +38,28 @@ struct Cli {
 enum Command {
     /// Kiểm tra các tệp hoặc thư mục (duyệt đệ quy); ghi NDJSON, mỗi tài liệu một dòng, theo thứ tự đường dẫn.
     Check(Box<CheckArgs>),
-    /// Xuất lại toàn bộ kết quả đã lưu trong tệp trạng thái, theo thứ tự đường dẫn.
+    /// Xuất lại toàn bộ kết quả đã lưu trong một hay nhiều tệp trạng thái (các phần --shard), theo thứ tự đường dẫn.
     Export(ExportArgs),
+    /// Gộp các tệp NDJSON của nhiều phần (--shard) thành một, mỗi tài liệu một lần, theo thứ tự đường dẫn.
+    Merge(MergeArgs),
+    /// Tiến trình con của --isolate (dùng nội bộ).
+    #[command(hide = true)]
+    Worker(WorkerArgs),
+}
+
+/// Options of a `--isolate` child: the document settings of its parent.
+#[derive(Args)]
+struct WorkerArgs {
+    #[arg(long, value_parser = parse_tolerance)]
+    tolerance: Decimal,
+    #[arg(long)]
+    framework: Option<String>,
+    #[arg(long)]
+    repair_codes: bool,
+    #[arg(long)]
+    memory_mb: u64,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Args)]
@@ -78,7 +101,30 @@ struct CheckArgs {
     #[arg(long, short)]
     quiet: bool,
     #[command(flatten)]
+    nightly: NightlyArgs,
+    #[command(flatten)]
     limits: LimitArgs,
+}
+
+/// Options of the unattended nightly run: identity root, lock, sharding.
+#[derive(Args)]
+struct NightlyArgs {
+    /// Thư mục gốc của kho lưu trữ: đường dẫn trong kết quả và tệp trạng thái tính từ đây
+    /// (mặc định: gốc đã lưu trong tệp trạng thái, hoặc thư mục chung của các PATH). Dùng khi kho được chuyển chỗ.
+    #[arg(long, value_name = "DIR", requires = "state")]
+    root: Option<PathBuf>,
+    /// Thời gian chờ lớn nhất khi tệp trạng thái đang bị lần chạy khác giữ (giây).
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    lock_timeout: u64,
+    /// Chỉ kiểm tra phần K trong N phần của kho (K tính từ 0), chia ổn định theo đường dẫn.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<batch::Shard>,
+    /// Đọc mỗi tài liệu trong một tiến trình con có giới hạn bộ nhớ và thời gian (an toàn hơn, chậm hơn).
+    #[arg(long)]
+    isolate: bool,
+    /// Bộ nhớ lớn nhất của một tiến trình con --isolate (MB).
+    #[arg(long, value_name = "MB", default_value_t = 2048, requires = "isolate")]
+    isolate_memory_mb: u64,
 }
 
 /// Per-document limits; the defaults are those of `Limits::default()`.
@@ -112,9 +158,19 @@ struct LimitArgs {
 
 #[derive(Args)]
 struct ExportArgs {
-    /// Tệp trạng thái SQLite.
+    /// Tệp trạng thái SQLite (lặp lại để gộp nhiều phần).
+    #[arg(long, value_name = "FILE", required = true)]
+    state: Vec<PathBuf>,
+    /// Ghi NDJSON vào tệp này thay vì stdout.
     #[arg(long, value_name = "FILE")]
-    state: PathBuf,
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct MergeArgs {
+    /// Các tệp NDJSON do `check` hoặc `export` ghi.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
     /// Ghi NDJSON vào tệp này thay vì stdout.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
@@ -156,47 +212,150 @@ fn parse_framework(id: &str) -> Result<String, String> {
     }
 }
 
-fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
-    Ok(match path {
-        Some(path) => {
-            Box::new(BufWriter::new(File::create(path).with_context(|| format!("không tạo được {}", path.display()))?))
+/// An output file written under a temporary name in its own folder and renamed
+/// over the target only by `commit`: a failed or killed run leaves yesterday's file.
+struct Staged {
+    target: PathBuf,
+    temp: PathBuf,
+    committed: bool,
+}
+
+impl Staged {
+    fn new(target: &Path) -> Staged {
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        // Hidden (leading dot), so a walk of the same folder skips it.
+        let temp = target.with_file_name(format!(".{name}.parcheck-{}.tmp", std::process::id()));
+        Staged { target: target.to_owned(), temp, committed: false }
+    }
+
+    fn commit(&mut self) -> anyhow::Result<()> {
+        std::fs::rename(&self.temp, &self.target)
+            .with_context(|| format!("không ghi được {} (đổi tên tệp tạm)", self.target.display()))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_file(&self.temp);
+            let mut spool = self.temp.clone().into_os_string();
+            spool.push(".part");
+            let _ = std::fs::remove_file(spool);
         }
+    }
+}
+
+fn open_output(staged: Option<&Staged>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match staged {
+        Some(s) => Box::new(BufWriter::new(
+            File::create(&s.temp).with_context(|| format!("không tạo được tệp kết quả {}", s.target.display()))?,
+        )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     })
 }
 
-fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
+/// Why a run stopped before doing its work: exit 2 (usage) or 3 (could not run).
+#[derive(Debug)]
+enum Stop {
+    Usage(String),
+    CannotRun(anyhow::Error),
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Stop {
+    fn from(e: E) -> Stop {
+        Stop::CannotRun(e.into())
+    }
+}
+
+/// The state of a `check` run, locked for its whole duration.
+struct OpenState {
+    state: State,
+    root: PathBuf,
+    _lock: StateLock,
+}
+
+fn open_state(path: &Path, args: &CheckArgs, settings: String, inputs: &batch::Inputs) -> Result<OpenState, Stop> {
+    let timeout = Duration::from_secs(args.nightly.lock_timeout);
+    let quiet = args.quiet;
+    let lock = StateLock::acquire(path, timeout, |holder| {
+        if !quiet {
+            eprintln!(
+                "parcheck: tệp trạng thái {} đang được {holder} dùng; đang chờ tối đa {} giây…",
+                path.display(),
+                timeout.as_secs()
+            );
+        }
+    })?;
+    let state = State::open(path, settings)?;
+    let root = match &args.nightly.root {
+        Some(root) => root
+            .canonicalize()
+            .map_err(|e| Stop::Usage(format!("không dùng được thư mục gốc {}: {e}", root.display())))?,
+        None => match state.root()? {
+            Some(root) => root,
+            None => batch::common_root(inputs).map_or_else(std::env::current_dir, Ok)?,
+        },
+    };
+    if state.root()?.as_deref() != Some(root.as_path()) {
+        state.set_root(&root)?;
+    }
+    Ok(OpenState { state, root, _lock: lock })
+}
+
+fn check(args: CheckArgs) -> Result<ExitCode, Stop> {
     let options = Options {
         limits: args.limits.limits(),
         tolerance: args.tolerance,
-        framework: args.framework,
+        framework: args.framework.clone(),
         repair_codes: args.repair_codes,
     };
-    let inputs = match batch::collect_inputs(&args.paths, &options.limits) {
-        Ok(inputs) => inputs,
-        Err(missing) => {
-            eprintln!("parcheck: {missing}");
-            return Ok(ExitCode::from(EXIT_USAGE));
-        }
-    };
-    if !args.quiet {
-        inputs.warnings.iter().for_each(|w| eprintln!("parcheck: {w}"));
-    }
+    let outputs = [&args.out, &args.html, &args.xlsx, &args.state];
+    let own = OwnFiles::new(outputs.iter().filter_map(|o| o.as_deref()));
+    let mut inputs = batch::collect_inputs(&args.paths, &options.limits, &own);
+    inputs.warnings.iter().for_each(|w| eprintln!("parcheck: cảnh báo: {w}"));
     let state = match &args.state {
-        Some(path) => Some(
-            State::open(path, format!("{options:?}"))
-                .with_context(|| format!("không mở được tệp trạng thái {}", path.display()))?,
-        ),
+        Some(path) => Some(open_state(path, &args, format!("{options:?}"), &inputs)?),
         None => None,
     };
-    let mut reports = Reports::create(args.xlsx.as_deref(), args.html.as_deref())?;
-    let mut out = open_output(args.out.as_deref())?;
+    if let Some(open) = &state {
+        batch::relative_to(&mut inputs, &open.root);
+    }
+    if let Some(shard) = args.nightly.shard {
+        batch::keep_shard(&mut inputs, shard);
+    }
+    if let Some(open) = &state {
+        batch::add_deleted(&mut inputs, open.state.known()?, &open.root, args.nightly.shard);
+    }
+    let mut out_file = args.out.as_deref().map(Staged::new);
+    let mut xlsx_file = args.xlsx.as_deref().map(Staged::new);
+    let mut html_file = args.html.as_deref().map(Staged::new);
+    let mut reports =
+        Reports::create(xlsx_file.as_ref().map(|s| s.temp.as_path()), html_file.as_ref().map(|s| s.temp.as_path()))
+            .context("không tạo được báo cáo")?;
+    let mut out = open_output(out_file.as_ref())?;
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
-    let settings = Settings { options, jobs, only_changed: args.only_changed };
+    let isolation = if args.nightly.isolate { Some(Arc::new(isolation(&args, &options)?)) } else { None };
+    let settings = Settings { options, jobs, only_changed: args.only_changed, isolation };
     let mut progress = Progress::new(inputs.files.len(), args.quiet);
-    let summary = batch::run(&inputs.files, &settings, state.as_ref(), &mut out, reports.as_mut(), &mut progress)?;
+    let summary = batch::run(
+        &inputs.files,
+        &settings,
+        state.as_ref().map(|s| &s.state),
+        &mut out,
+        reports.as_mut(),
+        &mut progress,
+    )?;
+    drop(out);
     if let Some(reports) = reports {
         reports.finish().context("không ghi được báo cáo")?;
+    }
+    for staged in [&mut out_file, &mut xlsx_file, &mut html_file].into_iter().flatten() {
+        staged.commit()?;
+    }
+    if let Some(open) = &state {
+        open.state.delivered().context("không ghi được tệp trạng thái")?;
     }
     if !args.quiet {
         eprintln!("{summary}");
@@ -204,14 +363,100 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     Ok(if args.fail_on_findings && summary.error_findings > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    if !args.state.is_file() {
-        eprintln!("parcheck: không tìm thấy tệp trạng thái {}", args.state.display());
-        return Ok(ExitCode::from(EXIT_USAGE));
+/// The worker pool of `--isolate`: this binary, re-executed with the same document settings.
+fn isolation(args: &CheckArgs, options: &Options) -> Result<Isolation, Stop> {
+    let program = std::env::current_exe().context("không tìm thấy chương trình parcheck để chạy tiến trình con")?;
+    let l = &options.limits;
+    let mut child: Vec<String> = vec!["worker".into(), "--tolerance".into(), options.tolerance.to_string()];
+    if let Some(framework) = &options.framework {
+        child.extend(["--framework".into(), framework.clone()]);
     }
-    let state = State::open(&args.state, String::new())
-        .with_context(|| format!("không mở được tệp trạng thái {}", args.state.display()))?;
-    state.export(&mut open_output(args.out.as_deref())?)?;
+    if options.repair_codes {
+        child.push("--repair-codes".into());
+    }
+    let numbers = [
+        ("--memory-mb", args.nightly.isolate_memory_mb),
+        ("--max-file-mb", l.max_file_bytes / MB),
+        ("--max-decompressed-mb", l.max_decompressed_bytes / MB),
+        ("--max-zip-entries", l.max_zip_entries as u64),
+        ("--max-compression-ratio", l.max_compression_ratio),
+        ("--max-cells", l.max_cells as u64),
+        ("--max-pages", l.max_pages as u64),
+        ("--max-depth", l.max_depth as u64),
+        ("--max-seconds", l.max_time.as_secs()),
+    ];
+    for (flag, value) in numbers {
+        child.extend([flag.to_owned(), value.to_string()]);
+    }
+    let timeout = l.max_time + Duration::from_secs(5);
+    Ok(Isolation::new(program, child.into_iter().map(Into::into).collect(), timeout, args.nightly.isolate_memory_mb))
+}
+
+fn worker(args: WorkerArgs) -> Result<ExitCode, Stop> {
+    let options = Options {
+        limits: args.limits.limits(),
+        tolerance: args.tolerance,
+        framework: args.framework,
+        repair_codes: args.repair_codes,
+    };
+    parcheck::isolate::serve(&options, args.memory_mb)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode, Stop> {
+    if let Some(missing) = args.state.iter().find(|s| !s.is_file()) {
+        return Err(Stop::Usage(format!("không tìm thấy tệp trạng thái {}", missing.display())));
+    }
+    let mut staged = args.out.as_deref().map(Staged::new);
+    let mut out = open_output(staged.as_ref())?;
+    if let [only] = args.state.as_slice() {
+        State::open(only, String::new())?.export(&mut out)?;
+    } else {
+        // Each state is exported beside the output, then the parts are merged in order.
+        let dir = std::env::temp_dir();
+        let mut parts = Vec::new();
+        for (i, path) in args.state.iter().enumerate() {
+            let part = dir.join(format!("parcheck-export-{}-{i}.ndjson", std::process::id()));
+            let mut writer = BufWriter::new(File::create(&part).context("không tạo được tệp tạm")?);
+            let exported = State::open(path, String::new())?.export(&mut writer);
+            parts.push(part);
+            exported?;
+        }
+        let merged = merge_files(&parts, &mut out);
+        parts.iter().for_each(|p| drop(std::fs::remove_file(p)));
+        merged?;
+    }
+    drop(out);
+    if let Some(staged) = staged.as_mut() {
+        staged.commit()?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn merge_files(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<batch::MergeSummary> {
+    let mut readers: Vec<Box<dyn std::io::BufRead>> = Vec::new();
+    for file in files {
+        let opened = File::open(file).with_context(|| format!("không mở được {}", file.display()))?;
+        readers.push(Box::new(std::io::BufReader::new(opened)));
+    }
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    batch::merge_ndjson(readers, &names, out)
+}
+
+fn merge(args: MergeArgs) -> Result<ExitCode, Stop> {
+    if let Some(missing) = args.files.iter().find(|s| !s.is_file()) {
+        return Err(Stop::Usage(format!("không tìm thấy tệp {}", missing.display())));
+    }
+    let mut staged = args.out.as_deref().map(Staged::new);
+    let mut out = open_output(staged.as_ref())?;
+    let summary = merge_files(&args.files, &mut out)?;
+    drop(out);
+    if let Some(staged) = staged.as_mut() {
+        staged.commit()?;
+    }
+    if summary.duplicates > 0 {
+        eprintln!("parcheck: cảnh báo: bỏ {} dòng trùng tài liệu đã có", summary.duplicates);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -220,8 +465,17 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check(*args),
         Command::Export(args) => export(args),
+        Command::Merge(args) => merge(args),
+        Command::Worker(args) => worker(args),
     };
-    result.unwrap_or_else(|e| {
+    result.unwrap_or_else(|stop| {
+        let e = match stop {
+            Stop::Usage(message) => {
+                eprintln!("parcheck: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Stop::CannotRun(e) => e,
+        };
         // A reader that stopped early (`parcheck check … | head`) is not a failure.
         let closed_pipe = e.chain().any(|cause| {
             cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
@@ -229,8 +483,9 @@ fn main() -> ExitCode {
         if closed_pipe {
             return ExitCode::SUCCESS;
         }
-        // A batch that cannot run (unwritable output, unusable state file) is not "processed".
-        eprintln!("parcheck: {e:#}");
-        ExitCode::from(EXIT_USAGE)
+        // A batch that cannot run (unwritable output, unusable state file) is not "processed";
+        // the staged outputs are dropped, so yesterday's files stay as they were.
+        eprintln!("parcheck: không chạy được: {e:#}");
+        ExitCode::from(EXIT_CANNOT_RUN)
     })
 }

@@ -46,8 +46,16 @@ pub fn parse_score(text: &str) -> Option<Decimal> {
     }
     let canonical = canonical_decimal(body)?;
     let value = Decimal::from_str(&canonical).ok()?;
+    // No score is near a trillion: such a cell is garbage, and summing values
+    // near Decimal's limit (7.9·10²⁸) would overflow.
+    if value >= Decimal::from(ABSURD) {
+        return None;
+    }
     Some(if negative { -value } else { value })
 }
+
+/// The magnitude from which a "score" is not read as one (10¹²).
+const ABSURD: i64 = 1_000_000_000_000;
 
 /// Turns digits with `,`/`.` separators into `digits[.digits]`.
 ///
@@ -124,6 +132,9 @@ mod tests {
     #[test]
     fn reads_the_forms_seen_in_the_seeds() {
         assert_eq!(parse_score("97,74"), Some(d("97.74")));
+        assert_eq!(parse_score("50000000000000000000000000000"), None, "absurd magnitude");
+        assert_eq!(parse_score("-1000000000000"), None);
+        assert_eq!(parse_score("999999999999"), Some(d("999999999999")));
         assert_eq!(parse_score("11.8"), Some(d("11.8")));
         assert_eq!(parse_score("0,81"), Some(d("0.81")));
         assert_eq!(parse_score("12,9491"), Some(d("12.9491")));

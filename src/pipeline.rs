@@ -19,7 +19,13 @@ use crate::{check, framework, prose, table, text, tree};
 pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
     let display = path.to_string_lossy().into_owned();
     let unreadable = |message: String| {
-        let source = Source { path: display.clone(), sha256: String::new(), format: "unknown".into(), bytes: 0 };
+        let source = Source {
+            path: display.clone(),
+            path_bytes: None,
+            sha256: String::new(),
+            format: "unknown".into(),
+            bytes: 0,
+        };
         DocumentReport::failed(source, Status::Error, message)
     };
     let size = match std::fs::metadata(path) {
@@ -27,7 +33,8 @@ pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
         Err(e) => return unreadable(format!("không đọc được tệp: {e}")),
     };
     if size > options.limits.max_file_bytes {
-        let source = Source { path: display, sha256: String::new(), format: "unknown".into(), bytes: size };
+        let source =
+            Source { path: display, path_bytes: None, sha256: String::new(), format: "unknown".into(), bytes: size };
         let message = format!(
             "tệp có dung lượng {} MB, vượt giới hạn {} MB",
             size / (1024 * 1024),
@@ -51,6 +58,7 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
     let format = sniff::sniff(bytes);
     let source = Source {
         path: path.to_owned(),
+        path_bytes: None,
         sha256: sha256_hex(bytes),
         format: format.name().to_owned(),
         bytes: bytes.len() as u64,

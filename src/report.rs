@@ -48,6 +48,9 @@ impl From<&grid::Location> for Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub path: String,
+    /// Base64 of the raw path bytes when the path is not valid UTF-8 (`path` is then lossy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<String>,
     pub sha256: String,
     pub format: String,
     pub bytes: u64,

@@ -15,6 +15,12 @@ use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, Vertical
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let text = decode(&unwrap_mime(bytes));
     budget.spend_bytes(text.len() as u64)?;
+    // The parser's cost grows with the square of the nesting depth (20,000 nested
+    // <div> took a minute): bound the depth before parsing, not after.
+    let max_depth = budget.limits.max_depth.saturating_mul(8);
+    if nesting_exceeds(&text, max_depth) {
+        return Err(ExtractError::limit(format!("cấu trúc HTML lồng nhau quá sâu (hơn {max_depth} cấp)")));
+    }
     let html = Html::parse_document(&text);
     let mut walker = Walker { budget, tables: Vec::new(), prose: Vec::new(), tables_seen: 0 };
     let mut runs = Vec::new();
@@ -23,6 +29,45 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut tables = walker.tables;
     tables.sort_by_key(|(index, _)| *index);
     Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: walker.prose, notes: Vec::new() })
+}
+
+/// Whether tags open deeper than `limit` (a cheap scan of the markup). Void
+/// elements, self-closing tags and elements that the next sibling closes
+/// implicitly (`<p>`, `<td>`, `<li>` …, often left open) do not count.
+fn nesting_exceeds(html: &str, limit: usize) -> bool {
+    const FLAT: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+        "p", "li", "td", "th", "tr", "option", "dt", "dd", "colgroup", "thead", "tbody", "tfoot",
+    ];
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(offset) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += offset + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = bytes[start..].iter().position(|b| !b.is_ascii_alphanumeric()).map_or(bytes.len(), |n| start + n);
+        if end == start {
+            continue; // "<!--", "<!DOCTYPE", "<?xml", a stray "<"
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        if FLAT.contains(&name.as_str()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        let tag_end = bytes[end..].iter().position(|&b| b == b'>').map_or(bytes.len(), |n| end + n);
+        if tag_end > end && bytes[tag_end - 1] == b'/' {
+            continue;
+        }
+        depth += 1;
+        if depth > limit {
+            return true;
+        }
+    }
+    false
 }
 
 /// The HTML part of a MIME (.mht) file, quoted-printable decoded; other input unchanged.
@@ -294,6 +339,20 @@ mod tests {
         assert_eq!(read_bytes(&bytes).tables[0].rows[0].cells[0].raw_text(), "Điểm");
         let mht = "MIME-Version: 1.0\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<html><table><tr><td>=C4=90i=E1=BB=83m</td></tr></table></html>";
         assert_eq!(read(mht).tables[0].rows[0].cells[0].raw_text(), "Điểm");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!("<html><body>{}x{}</body></html>", "<div>".repeat(20_000), "</div>".repeat(20_000));
+        let started = std::time::Instant::now();
+        let mut budget = Budget::new(super::super::Limits::default());
+        assert!(matches!(extract(deep.as_bytes(), &mut budget), Err(ExtractError { kind: crate::extract::ErrorKind::LimitExceeded, .. })));
+        assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        // Long flat documents with unclosed cells and paragraphs are fine.
+        let flat = format!("<table>{}</table>", "<tr><td>1<td>2<p>x<br>".repeat(5_000));
+        assert!(!nesting_exceeds(&flat, 512));
+        assert!(nesting_exceeds(&"<span>".repeat(600), 512));
+        assert!(!nesting_exceeds(&"<span>a</span>".repeat(600), 512));
     }
 
     fn read_bytes(bytes: &[u8]) -> Document {

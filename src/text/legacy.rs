@@ -207,11 +207,17 @@ fn scan(text: &str) -> Scan {
             None => scan.all_bytes = false,
             // NBSP and Windows-1252 quotes and dashes are common in clean text; they alone are no sign.
             Some(0xA0) => {}
+            // Neither are the symbols of ordinary Unicode text ("N°", "m²", "ACME®"), though legacy
+            // encodings put letters on their bytes.
+            Some(_) if UNICODE_SYMBOLS.contains(c) => {}
             Some(b) => scan.signal |= b > 0xA0 || !is_punctuation(c),
         }
     }
     scan
 }
+
+/// Latin-1 symbols that clean Unicode text uses as symbols: never evidence of a legacy encoding.
+const UNICODE_SYMBOLS: &str = "°²³¹®©±×÷·µ§¶¼½¾ªº«»¢£¥€¤¦¨¬¯´¸¿¡";
 
 fn is_punctuation(c: char) -> bool {
     ('\u{2000}'..='\u{206F}').contains(&c)

@@ -114,3 +114,14 @@ pub fn mixed_folder(dir: &Path) -> Vec<String> {
     expected.sort();
     expected
 }
+
+/// Panics unless every object matches `schemas/report.schema.json`.
+pub fn assert_schema(objects: &[Value]) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("schema JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    for o in objects {
+        let errors: Vec<String> = validator.iter_errors(o).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{o}: {errors:?}");
+    }
+}

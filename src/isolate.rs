@@ -1,0 +1,219 @@
+//! `--isolate`: each document is checked in a child process (this same binary,
+//! re-executed with the hidden `worker` subcommand) under an address-space
+//! limit, so an allocation abort, a stack overflow or a reader stuck in a
+//! dependency costs that document only. Children are reused across documents
+//! over stdin/stdout pipes (one line per document each way) for speed; a child
+//! that dies or overruns its time is killed and replaced for the next document.
+//!
+//! Protocol: the parent writes the path as hex of its raw bytes and a newline;
+//! the child answers with the document object as one JSON line.
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
+
+use crate::report::DocumentReport;
+
+/// A pool of worker processes.
+pub struct Isolation {
+    program: PathBuf,
+    args: Vec<OsString>,
+    /// Wall time one document may take before its child is killed.
+    timeout: Duration,
+    memory_mb: u64,
+    idle: Mutex<Vec<Worker>>,
+}
+
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    answers: mpsc::Receiver<String>,
+}
+
+impl std::fmt::Debug for Isolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Isolation").field("program", &self.program).field("memory_mb", &self.memory_mb).finish()
+    }
+}
+
+impl Isolation {
+    /// `program args…` starts a worker (`parcheck worker …`).
+    pub fn new(program: PathBuf, args: Vec<OsString>, timeout: Duration, memory_mb: u64) -> Isolation {
+        Isolation { program, args, timeout, memory_mb, idle: Mutex::new(Vec::new()) }
+    }
+
+    fn spawn(&self) -> std::io::Result<Worker> {
+        let mut child = Command::new(&self.program)
+            .args(&self.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other("no pipes"));
+        };
+        let (tx, answers) = mpsc::channel();
+        // A reader thread per child turns its blocking stdout into a channel with a timeout.
+        std::thread::Builder::new().name("parcheck worker reader".into()).spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        })?;
+        Ok(Worker { child, stdin, answers })
+    }
+
+    /// Checks one file in a worker. `Err` is the Vietnamese reason the document failed.
+    pub fn check(&self, path: &Path) -> Result<DocumentReport, String> {
+        let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut worker = match idle {
+            Some(worker) => worker,
+            None => self.spawn().map_err(|e| format!("không khởi động được tiến trình con: {e}"))?,
+        };
+        let request = format!("{}\n", hex(&crate::state::path_bytes(path)));
+        if worker.stdin.write_all(request.as_bytes()).and_then(|()| worker.stdin.flush()).is_err() {
+            return Err(self.died(worker));
+        }
+        match worker.answers.recv_timeout(self.timeout) {
+            Ok(line) => {
+                let report = serde_json::from_str(&line).map_err(|e| format!("tiến trình con trả lời sai: {e}"));
+                self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(worker);
+                report
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = worker.child.kill();
+                let _ = worker.child.wait();
+                Err(format!(
+                    "vượt giới hạn thời gian xử lý một tài liệu ({} giây), tiến trình con đã bị dừng",
+                    self.timeout.as_secs()
+                ))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => Err(self.died(worker)),
+        }
+    }
+
+    /// The reason a worker ended without answering.
+    fn died(&self, mut worker: Worker) -> String {
+        drop(worker.stdin);
+        let status = worker.child.wait();
+        let how = match status {
+            #[cfg(unix)]
+            Ok(status) if std::os::unix::process::ExitStatusExt::signal(&status).is_some() => {
+                format!("tín hiệu {}", std::os::unix::process::ExitStatusExt::signal(&status).unwrap_or_default())
+            }
+            Ok(status) => format!("mã thoát {}", status.code().unwrap_or(-1)),
+            Err(e) => e.to_string(),
+        };
+        format!(
+            "tiến trình con đọc tài liệu dừng bất thường ({how}; giới hạn bộ nhớ {} MB): tệp có thể bị hỏng hoặc cố ý gây hại",
+            self.memory_mb
+        )
+    }
+}
+
+impl Drop for Isolation {
+    fn drop(&mut self) {
+        let idle = std::mem::take(self.idle.get_mut().unwrap_or_else(|p| p.into_inner()));
+        for mut worker in idle {
+            drop(worker.stdin); // end of input: the worker exits
+            let _ = worker.child.wait();
+        }
+    }
+}
+
+/// The worker side: limits itself, then answers one line per request until stdin ends.
+pub fn serve(options: &crate::config::Options, memory_mb: u64) -> std::io::Result<()> {
+    limit_memory(memory_mb);
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let line = line?;
+        let Some(bytes) = unhex(line.trim()) else { continue };
+        let path = crate::state::path_from_bytes(bytes);
+        let report = crate::pipeline::check_file(&path, options);
+        let json = serde_json::to_string(&report).map_err(std::io::Error::other)?;
+        writeln!(out, "{json}")?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn limit_memory(memory_mb: u64) {
+    let bytes = memory_mb.saturating_mul(1024 * 1024) as libc::rlim_t;
+    let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    // SAFETY: setrlimit reads the struct we pass; failure leaves the process unlimited.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_AS, &limit);
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_memory(_memory_mb: u64) {}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shell(script: &str, timeout: Duration) -> Isolation {
+        Isolation::new("/bin/sh".into(), vec!["-c".into(), script.into()], timeout, 64)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_killed_child_fails_its_document_and_is_replaced() {
+        let pool = shell("read line; kill -9 $$", Duration::from_secs(20));
+        for _ in 0..2 {
+            let err = pool.check(Path::new("a.docx")).expect_err("the child dies");
+            assert!(err.contains("dừng bất thường") && err.contains("tín hiệu 9"), "{err}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_stuck_child_is_killed_at_the_time_limit() {
+        let pool = shell("read line; sleep 30", Duration::from_millis(300));
+        let started = std::time::Instant::now();
+        let err = pool.check(Path::new("a.docx")).expect_err("the child overruns");
+        assert!(err.contains("vượt giới hạn thời gian"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_child_is_reused_across_documents() {
+        // Answers every request with a minimal failed report and counts them in the unit name.
+        let answer = r#"{"contract":1,"source":{"path":"x","sha256":"","format":"unknown","bytes":0},"status":"error","error":"e","table_kind":null,"unit":"'$n'","year":null,"columns":[],"criteria":[],"totals":{"table":null,"stated":null,"recalculated":null},"findings":[],"tool_version":"t"}"#;
+        let script = format!("n=0; while read line; do n=$((n+1)); echo '{answer}'; done");
+        let pool = shell(&script, Duration::from_secs(20));
+        let units: Vec<Option<String>> =
+            (0..3).map(|_| pool.check(Path::new("a.docx")).expect("answer").unit).collect();
+        assert_eq!(units, [Some("1".into()), Some("2".into()), Some("3".into())]);
+    }
+
+    #[test]
+    fn hex_round_trips_any_bytes() {
+        let bytes = b"b\xe1o c\xe1o/\x00\xff.docx".to_vec();
+        assert_eq!(unhex(&hex(&bytes)), Some(bytes));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("zz"), None);
+    }
+}
