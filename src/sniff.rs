@@ -70,6 +70,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Format::Empty;
     }
+    if looks_like_rtf(bytes) {
+        return Format::Rtf;
+    }
     let head = &bytes[..bytes.len().min(1024)];
     if find(head, b"%PDF-").is_some() {
         return Format::Pdf;
@@ -79,9 +82,6 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if bytes.starts_with(OLE2_MAGIC) {
         return sniff_ole2(bytes);
-    }
-    if bytes.starts_with(b"{\\rtf") {
-        return Format::Rtf;
     }
     if looks_like_html(bytes) {
         return Format::Html;
@@ -147,6 +147,14 @@ fn sniff_ole2(bytes: &[u8]) -> Format {
     Format::Container
 }
 
+/// RTF by content, whatever the name (Word's "Save as RTF" files are often named .doc):
+/// `{\rtf` after an optional UTF-8 BOM and whitespace.
+fn looks_like_rtf(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().take(512).position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    bytes.get(start..).is_some_and(|b| b.starts_with(b"{\\rtf"))
+}
+
 fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
@@ -165,6 +173,7 @@ mod tests {
         assert_eq!(sniff(b"  \n"), Format::Empty);
         assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
         assert_eq!(sniff(b"{\\rtf1\\ansi"), Format::Rtf);
+        assert_eq!(sniff(b"\xEF\xBB\xBF\r\n {\\rtf1 %PDF-1.4 <html>"), Format::Rtf);
         assert_eq!(sniff(b"<html><body><table><tr><td>1</td></tr></table>"), Format::Html);
         assert_eq!(sniff(b"\xEF\xBB\xBF<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(sniff(&[0x13, 0x37, 0x00, 0xff]), Format::Unknown);
