@@ -103,6 +103,14 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         if find(bytes, b"xl/").is_some() {
             return Format::Xlsx;
         }
+        // ODF stores its mimetype first and uncompressed, so it survives truncation.
+        let head = &bytes[..bytes.len().min(256)];
+        if find(head, b"mimetypeapplication/vnd.oasis.opendocument.text").is_some() {
+            return Format::Odt;
+        }
+        if find(head, b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet").is_some() {
+            return Format::Ods;
+        }
         return Format::Container;
     };
     let names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
@@ -177,6 +185,15 @@ mod tests {
         assert_eq!(sniff(b"<html><body><table><tr><td>1</td></tr></table>"), Format::Html);
         assert_eq!(sniff(b"\xEF\xBB\xBF<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(sniff(&[0x13, 0x37, 0x00, 0xff]), Format::Unknown);
+    }
+
+    #[test]
+    fn truncated_opendocument_keeps_its_format() {
+        let odt = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docs/merged_sections.odt")).unwrap();
+        assert_eq!(sniff(&odt), Format::Odt);
+        assert_eq!(sniff(&odt[..2000]), Format::Odt);
+        let ods = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docs/simple.ods")).unwrap();
+        assert_eq!(sniff(&ods[..ods.len() / 2]), Format::Ods);
     }
 
     #[test]

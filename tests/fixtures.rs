@@ -190,6 +190,13 @@ fixture_tests! {
     empty_docx => "empty.docx",
     html_page_docx => "html_page.docx",
     legacy_word97_doc => "legacy_word97.doc",
+    // RTF and ODT twins made by LibreOffice (fixtures/gen/office.py): same expectation as the .docx.
+    merged_sections_rtf => "merged_sections.rtf",
+    merged_sections_odt => "merged_sections.odt",
+    codes_mixed_tcvn3_rtf => "codes_mixed_tcvn3.rtf",
+    codes_mixed_tcvn3_odt => "codes_mixed_tcvn3.odt",
+    nested_hidden_rtf => "nested_hidden.rtf",
+    nested_hidden_odt => "nested_hidden.odt",
 }
 
 /// The legacy-encoded and damaged twins of `codes_mixed.docx` read, after
