@@ -134,6 +134,14 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         }
     }
     if has("content.xml") && has("META-INF/manifest.xml") {
+        // Without a mimetype member the manifest names the document type.
+        let mut manifest = String::new();
+        if let Ok(f) = archive.by_name("META-INF/manifest.xml") {
+            let _ = f.take(64 * 1024).read_to_string(&mut manifest);
+        }
+        if manifest.contains("opendocument.text") && !manifest.contains("opendocument.spreadsheet") {
+            return Format::Odt;
+        }
         return Format::Ods;
     }
     Format::Container

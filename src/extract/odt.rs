@@ -370,11 +370,11 @@ impl<'b> BodyReader<'b> {
                 }
                 Event::Empty(e) => {
                     self.open(&e)?;
-                    self.close(e.local_name().as_ref());
+                    self.close(e.local_name().as_ref())?;
                 }
                 Event::End(e) => {
                     depth = depth.saturating_sub(1);
-                    self.close(e.local_name().as_ref());
+                    self.close(e.local_name().as_ref())?;
                 }
                 Event::Text(t) => {
                     self.push_xml_text(&t.xml10_content());
@@ -479,13 +479,17 @@ impl<'b> BodyReader<'b> {
                 self.spans.push(SpanFrame { font, hidden });
             }
             "hidden-text" | "hidden-paragraph" => {
-                let shown = attr(e, "is-hidden").as_deref() == Some("false");
-                if name == "hidden-paragraph" && !shown {
+                // `text:is-hidden` caches the field's condition: a hidden paragraph says "true",
+                // hidden text is hidden unless it says "false".
+                let is_hidden = attr(e, "is-hidden");
+                if name == "hidden-paragraph" && is_hidden.as_deref() == Some("true") {
                     if let Some(p) = self.paragraphs.last_mut() {
                         p.hidden = true;
                     }
                 }
-                self.spans.push(SpanFrame { font: None, hidden: true });
+                let outer = self.current_frame();
+                let hidden = name == "hidden-paragraph" || is_hidden.as_deref() != Some("false");
+                self.spans.push(SpanFrame { font: outer.0, hidden: hidden || outer.1 });
             }
             "s" => {
                 let n = attr_count(e, "c", 256);
@@ -524,16 +528,16 @@ impl<'b> BodyReader<'b> {
         Ok(())
     }
 
-    fn close(&mut self, name: &str) {
+    fn close(&mut self, name: &str) -> ExtractResult<()> {
         if !self.in_body {
-            return;
+            return Ok(());
         }
         if matches!(name, "tracked-changes" | "annotation" | "note" | "notes" | "desc" | "title") {
             self.skipped_depth = self.skipped_depth.saturating_sub(1);
-            return;
+            return Ok(());
         }
         if self.skipped_depth > 0 {
-            return;
+            return Ok(());
         }
         match name {
             "p" | "h" => self.end_paragraph(),
@@ -563,12 +567,15 @@ impl<'b> BodyReader<'b> {
             }
             "table-row" if self.text_box_depth == 0 => {
                 if let Some(t) = self.open_tables.last_mut() {
-                    close_row(t);
+                    let copies = close_row(t);
+                    // Rows cost like cells: a flood of empty rows is bounded too.
+                    self.budget.spend_cells(copies)?;
                 }
             }
             "table" if self.text_box_depth == 0 => self.close_table(),
             _ => {}
         }
+        Ok(())
     }
 
     fn close_table(&mut self) {
@@ -768,8 +775,9 @@ fn close_cell(t: &mut TableBuilder) {
     cells.push(built);
 }
 
-fn close_row(t: &mut TableBuilder) {
-    let Some((cells, _, page, repeat)) = t.row.take() else { return };
+/// Finishes the open row; returns how many rows it became.
+fn close_row(t: &mut TableBuilder) -> usize {
+    let Some((cells, _, page, repeat)) = t.row.take() else { return 0 };
     let header = t.header_depth > 0;
     let blank = cells.iter().all(|c| c.runs.iter().all(|r| r.text.trim().is_empty()));
     // Repeated rows are nearly always blank filler; one copy keeps the table's shape.
@@ -778,6 +786,7 @@ fn close_row(t: &mut TableBuilder) {
         let location = Location { table: t.index, row: t.rows.len() + 1, page: Some(page), sheet: None };
         t.rows.push(Row { cells: cells.clone(), location, repeats_as_header: header });
     }
+    copies
 }
 
 fn predefined_entity(r: &str) -> Option<&'static str> {

@@ -215,6 +215,8 @@ enum Dest {
     FontEntry,
     /// `\*\nesttableprops`: the row definition of a nested row, no text.
     NestProps,
+    /// `\upr`: its first group is the ANSI copy of `\*\ud`, which is read instead.
+    Upr,
 }
 
 #[derive(Debug, Clone)]
@@ -234,6 +236,8 @@ fn destination(word: &[u8]) -> Option<Dest> {
     Some(match word {
         b"fonttbl" => Dest::FontTable,
         b"nesttableprops" => Dest::NestProps,
+        b"upr" => Dest::Upr,
+        b"ud" => Dest::Text,
         b"colortbl"
         | b"stylesheet"
         | b"info"
@@ -537,8 +541,15 @@ impl<'b> Builder<'b> {
             }
             b"cell" => self.cell_end(self.level().max(1))?,
             b"nestcell" => self.cell_end(self.level().max(2))?,
-            b"row" => self.row_end(1),
-            b"nestrow" => self.row_end(self.level().max(2)),
+            // Rows cost like cells: a flood of `\row` words is bounded too.
+            b"row" => {
+                self.budget.spend_cells(1)?;
+                self.row_end(1);
+            }
+            b"nestrow" => {
+                self.budget.spend_cells(1)?;
+                self.row_end(self.level().max(2));
+            }
             _ => {}
         }
         Ok(())
@@ -586,7 +597,7 @@ impl<'b> Builder<'b> {
                 }
                 self.bytes.push(b);
             }
-            Dest::Skip | Dest::NestProps => {}
+            Dest::Skip | Dest::NestProps | Dest::Upr => {}
         }
     }
 
@@ -936,10 +947,11 @@ mod tests {
 {\*\generator Writer;}{\info{\title T\'e1}}
 \pard Ti\u234\'3fu ch\u237\'3f {\f1 \'c4\'e0} {\*\bkmkstart x}{\field{\*\fldinst PAGE}{\fldrslt 7}}{\v hidden}\par
 \pard\plain {\f2 T\'e6ng}\par
-\pard{\uc2 A\u8364\'80\'80B}\par}",
+\pard{\uc2 A\u8364\'80\'80B}\par
+{\upr{T\'3f}{\*\ud{T\u7893\'3f}}}\par}",
         );
         let prose: Vec<String> = doc.prose.iter().map(|p| p.runs.iter().map(|r| r.text.as_str()).collect()).collect();
-        assert_eq!(prose, vec!["Tiêu chí Да 7", "Tæng", "A€B"]);
+        assert_eq!(prose, vec!["Tiêu chí Да 7", "Tæng", "A€B", "Tổ"]);
         assert_eq!(doc.prose[1].runs[0].font.as_deref(), Some(".VnTime"));
         assert_eq!(doc.prose[0].runs[0].font.as_deref(), Some("Times New Roman"));
     }
@@ -969,6 +981,18 @@ mod tests {
         assert_eq!((t.rows[2].cells[1].col, t.rows[2].cells[1].col_span), (1, 2));
         assert_eq!(t.rows[2].location, Location { table: 1, row: 3, page: None, sheet: None });
         assert_eq!(doc.prose.len(), 2);
+    }
+
+    #[test]
+    fn word_style_rows_defined_after_their_cells_in_code_page_1258() {
+        let doc = read(
+            r"{\rtf1\ansi\ansicpg1258\deff0{\fonttbl{\f0\fcharset163 Times New Roman;}}
+\pard\intbl {\f0 Ti\'eau ch\'ed}\cell {1}\cell \pard\intbl{\trowd\trgaph108\trleft-108\cellx3000\cellx6000\row}
+\pard\par}",
+        );
+        let row = &doc.tables[0].rows[0];
+        assert_eq!(texts(row), vec!["Tiêu chí", "1"]);
+        assert_eq!((row.cells[1].col, doc.tables[0].width), (1, 2));
     }
 
     #[test]
