@@ -1012,6 +1012,21 @@ mod tests {
     }
 
     #[test]
+    fn every_prefix_and_byte_flip_of_a_document_reads_without_panicking() {
+        let rtf: &[u8] = br"{\rtf1\ansi\ansicpg1258{\fonttbl{\f0\fcharset163 T;}{\f1\cpg932 J;}}\uc1
+\trowd\clvmgf\clmgf\cellx100\clmrg\cellx200\pard\intbl{\f1\'82\'6c}\u7893\'3f\cell\cell
+\pard\intbl\itap2 x\nestcell{\*\nesttableprops\trowd\cellx50\nestrow}\pard\intbl\itap1\cell\row{\v h}\bin2 {}\par}";
+        for end in 0..rtf.len() {
+            let mut budget = Budget::new(Limits::default());
+            let _ = extract(&rtf[..end], &mut budget);
+            let mut flipped = rtf.to_vec();
+            flipped[end] ^= 0x20;
+            let mut budget = Budget::new(Limits::default());
+            let _ = extract(&flipped, &mut budget);
+        }
+    }
+
+    #[test]
     fn hostile_input_is_an_error_not_a_panic() {
         let deep = format!("{{\\rtf1{}", "{".repeat(10_000));
         let mut budget = Budget::new(Limits::default());
