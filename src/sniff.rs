@@ -70,6 +70,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Format::Empty;
     }
+    if looks_like_rtf(bytes) {
+        return Format::Rtf;
+    }
     let head = &bytes[..bytes.len().min(1024)];
     if find(head, b"%PDF-").is_some() {
         return Format::Pdf;
@@ -82,9 +85,6 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if is_word2(bytes) {
         return Format::Doc;
-    }
-    if bytes.starts_with(b"{\\rtf") {
-        return Format::Rtf;
     }
     if looks_like_html(bytes) {
         return Format::Html;
@@ -105,6 +105,14 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         }
         if find(bytes, b"xl/").is_some() {
             return Format::Xlsx;
+        }
+        // ODF stores its mimetype first and uncompressed, so it survives truncation.
+        let head = &bytes[..bytes.len().min(256)];
+        if find(head, b"mimetypeapplication/vnd.oasis.opendocument.text").is_some() {
+            return Format::Odt;
+        }
+        if find(head, b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet").is_some() {
+            return Format::Ods;
         }
         return Format::Container;
     };
@@ -129,6 +137,14 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         }
     }
     if has("content.xml") && has("META-INF/manifest.xml") {
+        // Without a mimetype member the manifest names the document type.
+        let mut manifest = String::new();
+        if let Ok(f) = archive.by_name("META-INF/manifest.xml") {
+            let _ = f.take(64 * 1024).read_to_string(&mut manifest);
+        }
+        if manifest.contains("opendocument.text") && !manifest.contains("opendocument.spreadsheet") {
+            return Format::Odt;
+        }
         return Format::Ods;
     }
     Format::Container
@@ -263,6 +279,14 @@ pub fn unsupported_variant(format: Format, bytes: &[u8]) -> Option<String> {
     }
 }
 
+/// RTF by content, whatever the name (Word's "Save as RTF" files are often named .doc):
+/// `{\rtf` after an optional UTF-8 BOM and whitespace.
+fn looks_like_rtf(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().take(512).position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+    bytes.get(start..).is_some_and(|b| b.starts_with(b"{\\rtf"))
+}
+
 fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(4096)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
@@ -281,6 +305,7 @@ mod tests {
         assert_eq!(sniff(b"  \n"), Format::Empty);
         assert_eq!(sniff(b"%PDF-1.7\n..."), Format::Pdf);
         assert_eq!(sniff(b"{\\rtf1\\ansi"), Format::Rtf);
+        assert_eq!(sniff(b"\xEF\xBB\xBF\r\n {\\rtf1 %PDF-1.4 <html>"), Format::Rtf);
         assert_eq!(sniff(b"<html><body><table><tr><td>1</td></tr></table>"), Format::Html);
         assert_eq!(sniff(b"\xEF\xBB\xBF<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(sniff(&[0x13, 0x37, 0x00, 0xff]), Format::Unknown);
@@ -327,6 +352,15 @@ mod tests {
         }
         push(0x0085, &[0; 8]);
         out
+    }
+
+    #[test]
+    fn truncated_opendocument_keeps_its_format() {
+        let odt = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docs/merged_sections.odt")).unwrap();
+        assert_eq!(sniff(&odt), Format::Odt);
+        assert_eq!(sniff(&odt[..2000]), Format::Odt);
+        let ods = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/docs/simple.ods")).unwrap();
+        assert_eq!(sniff(&ods[..ods.len() / 2]), Format::Ods);
     }
 
     #[test]

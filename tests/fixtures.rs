@@ -201,6 +201,13 @@ fixture_tests! {
     text_box_docx => "text_box.docx",
     word_markup_docx => "word_markup.docx",
     stt_code_permuted_docx => "stt_code_permuted.docx",
+    // RTF and ODT twins made by LibreOffice (fixtures/gen/office.py): same expectation as the .docx.
+    merged_sections_rtf => "merged_sections.rtf",
+    merged_sections_odt => "merged_sections.odt",
+    codes_mixed_tcvn3_rtf => "codes_mixed_tcvn3.rtf",
+    codes_mixed_tcvn3_odt => "codes_mixed_tcvn3.odt",
+    nested_hidden_rtf => "nested_hidden.rtf",
+    nested_hidden_odt => "nested_hidden.odt",
 }
 
 /// The legacy-encoded and damaged twins of `codes_mixed.docx` read, after

@@ -8,7 +8,9 @@
 pub mod doc;
 pub mod docx;
 pub mod html;
+pub mod odt;
 pub mod pdf;
+pub mod rtf;
 pub mod sheet;
 pub mod zip_guard;
 
@@ -149,6 +151,8 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(format, bytes, budget),
         Format::Html => html::extract(bytes, budget),
         Format::Pdf => pdf::extract(bytes, budget),
+        Format::Rtf => rtf::extract(bytes, budget),
+        Format::Odt => odt::extract(bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
         other => Err(ExtractError::unsupported(other.unsupported_message())),
