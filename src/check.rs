@@ -69,7 +69,13 @@ pub fn report(
         recalculated: (!recalculated.is_empty()).then(|| ColumnValues::from_scores(&recalculated)),
     };
 
-    DocumentReport {
+    let computed_rating = framework.catalog.and_then(|catalog| {
+        let score = recalculated.get(Column::SelfScore).or(recalculated.get(Column::AppraisalScore))?;
+        let band = crate::framework::rating_band(catalog, score, recalculated.get(Column::MaxPoints)?)?;
+        Some(band.label.clone())
+    });
+    let report_date_iso = prose.report_date.as_deref().and_then(iso_date);
+    let mut report = DocumentReport {
         contract: CONTRACT_VERSION,
         source,
         status: Status::Ok,
@@ -87,9 +93,22 @@ pub fn report(
             report_date: prose.report_date,
             stated_rating: prose.rating,
             framework: framework.catalog.map(|c| c.id.clone()),
+            report_date_iso,
+            computed_rating,
         },
         tool_version: crate::TOOL_VERSION.to_owned(),
-    }
+        summary: Default::default(),
+        report_key: None,
+    };
+    report.finish();
+    report
+}
+
+/// "26/11/2018" → "2018-11-26"; `None` for a date that does not exist.
+fn iso_date(text: &str) -> Option<String> {
+    let mut parts = text.split('/').map(|p| p.trim().parse::<u32>().ok());
+    let (d, m, y) = (parts.next()??, parts.next()??, parts.next()??);
+    chrono::NaiveDate::from_ymd_opt(y as i32, m, d).map(|date| date.to_string())
 }
 
 /// The sum of the leaves per column; `None` where no leaf has a value.
@@ -399,5 +418,15 @@ impl Checker<'_> {
                 },
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso_dates() {
+        assert_eq!(super::iso_date("26/11/2018").as_deref(), Some("2018-11-26"));
+        assert_eq!(super::iso_date("31/02/2021"), None);
+        assert_eq!(super::iso_date("xx/11/2018"), None);
     }
 }

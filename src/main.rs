@@ -37,6 +37,18 @@ enum Command {
     Check(Box<CheckArgs>),
     /// Xuất lại toàn bộ kết quả đã lưu trong tệp trạng thái, theo thứ tự đường dẫn.
     Export(ExportArgs),
+    /// In các bảng như parcheck đã đọc: ô, vai trò cột, loại dòng và mã tiêu chí.
+    Tables(TablesArgs),
+}
+
+#[derive(Args)]
+struct TablesArgs {
+    /// Tệp cần xem.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Định dạng: text, csv hoặc json.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv", "json"])]
+    format: String,
 }
 
 #[derive(Args)]
@@ -189,7 +201,8 @@ fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
         ),
         None => None,
     };
-    let mut reports = Reports::create(args.xlsx.as_deref(), args.html.as_deref())?;
+    let named: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+    let mut reports = Reports::create(args.xlsx.as_deref(), args.html.as_deref(), &named)?;
     let mut out = open_output(args.out.as_deref())?;
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
     let settings = Settings { options, jobs, only_changed: args.only_changed };
@@ -215,11 +228,23 @@ fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn tables(args: TablesArgs) -> anyhow::Result<ExitCode> {
+    use parcheck::human::tables::{run, OutputFormat};
+    let format = match args.format.as_str() {
+        "csv" => OutputFormat::Csv,
+        "json" => OutputFormat::Json,
+        _ => OutputFormat::Text,
+    };
+    run(&args.files, format, &mut open_output(None)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Check(args) => check(*args),
         Command::Export(args) => export(args),
+        Command::Tables(args) => tables(args),
     };
     result.unwrap_or_else(|e| {
         // A reader that stopped early (`parcheck check … | head`) is not a failure.

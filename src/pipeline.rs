@@ -125,6 +125,7 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         );
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
+        report.finish();
         return report;
     };
     let repairs = if options.repair_codes {
@@ -135,5 +136,6 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
     let criteria_tree = tree::build(&scoring);
     let mut report = check::report(source, &scoring, &criteria_tree, prose_facts, document, options);
     report.findings.extend(repairs);
+    report.finish();
     report
 }

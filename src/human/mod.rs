@@ -1,15 +1,15 @@
 //! Reports for people: an Excel workbook and a self-contained HTML page built
-//! from the same document objects as the NDJSON output. Labels are Vietnamese.
+//! from the same document objects as the NDJSON output, and the `tables` view
+//! of what was read. Every label comes from [`labels`].
 
 pub mod html;
+pub mod labels;
+pub mod tables;
 pub mod xlsx;
 
 use std::path::Path;
 
-use rust_decimal::Decimal;
-
-use crate::grid::Location;
-use crate::report::{DocumentReport, Severity, Status};
+use crate::report::{Column, DocumentReport, Severity, Status, TableKind};
 
 /// The human reports requested for a batch; documents are added in path order.
 pub struct Reports {
@@ -18,14 +18,14 @@ pub struct Reports {
 }
 
 impl Reports {
-    /// `None` when neither report was asked for.
-    pub fn create(xlsx: Option<&Path>, html: Option<&Path>) -> anyhow::Result<Option<Reports>> {
+    /// `None` when neither report was asked for. `inputs` are named in the HTML footer.
+    pub fn create(xlsx: Option<&Path>, html: Option<&Path>, inputs: &[String]) -> anyhow::Result<Option<Reports>> {
         if xlsx.is_none() && html.is_none() {
             return Ok(None);
         }
         Ok(Some(Reports {
             xlsx: xlsx.map(xlsx::XlsxReport::new).transpose()?,
-            html: html.map(html::HtmlReport::new).transpose()?,
+            html: html.map(|path| html::HtmlReport::new(path, inputs)).transpose()?,
         }))
     }
 
@@ -51,67 +51,60 @@ impl Reports {
     }
 }
 
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "Hợp lệ",
-        Status::NoTable => "Không có bảng điểm",
-        Status::Unsupported => "Chưa hỗ trợ",
-        Status::Error => "Lỗi",
+/// The groups of the overview, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Errors,
+    Unreadable,
+    Warnings,
+    NoTable,
+    Clean,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] =
+        [Category::Errors, Category::Warnings, Category::Clean, Category::NoTable, Category::Unreadable];
+
+    pub fn of(d: &DocumentReport) -> Category {
+        match d.status {
+            Status::Error | Status::Unsupported => Category::Unreadable,
+            _ if d.count(Severity::Error) > 0 => Category::Errors,
+            _ if d.count(Severity::Warning) > 0 => Category::Warnings,
+            Status::NoTable => Category::NoTable,
+            Status::Ok => Category::Clean,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Errors => "errors",
+            Category::Unreadable => "unreadable",
+            Category::Warnings => "warnings",
+            Category::NoTable => "no-table",
+            Category::Clean => "clean",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Errors => "có lỗi",
+            Category::Warnings => "chỉ có cảnh báo",
+            Category::Clean => "không có lỗi",
+            Category::NoTable => "đọc được, không có bảng điểm",
+            Category::Unreadable => "không đọc được",
+        }
     }
 }
 
-pub fn severity_label(severity: Severity) -> &'static str {
-    match severity {
-        Severity::Error => "Lỗi",
-        Severity::Warning => "Cảnh báo",
-        Severity::Info => "Thông tin",
-    }
-}
-
-/// A short Vietnamese name for a finding kind; unknown kinds keep their code.
-pub fn kind_label(kind: &str) -> &str {
-    match kind {
-        "sum_mismatch" => "Tổng không khớp",
-        "exceeds_max" => "Vượt điểm chuẩn",
-        "stated_total_mismatch" => "Tổng điểm trong báo cáo không khớp",
-        "lost_points_mismatch" => "Điểm bị mất không khớp",
-        "missing_score" => "Thiếu điểm",
-        "missing_max" => "Thiếu điểm chuẩn",
-        "duplicate_code" => "Trùng mã tiêu chí",
-        other => other,
-    }
-}
-
-/// "bảng 2, dòng 5, trang 3" (or the sheet name for spreadsheets).
-pub fn location_label(location: &Location) -> String {
-    let mut parts = Vec::new();
-    if let Some(sheet) = &location.sheet {
-        parts.push(format!("trang tính {sheet}"));
-    }
-    parts.push(format!("bảng {}", location.table));
-    parts.push(format!("dòng {}", location.row));
-    if let Some(page) = location.page {
-        parts.push(format!("trang {page}"));
-    }
-    parts.join(", ")
-}
-
-/// A number the way Vietnamese readers write it: decimal comma, no trailing zeros.
-pub fn number_label(value: Decimal) -> String {
-    value.normalize().to_string().replace('.', ",")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn labels() {
-        assert_eq!(number_label(Decimal::new(9774, 2)), "97,74");
-        assert_eq!(number_label(Decimal::new(1000, 1)), "100");
-        let loc = Location { table: 2, row: 5, page: Some(3), sheet: None };
-        assert_eq!(location_label(&loc), "bảng 2, dòng 5, trang 3");
-        assert_eq!(kind_label("sum_mismatch"), "Tổng không khớp");
-        assert_eq!(kind_label("new_kind"), "new_kind");
+/// The score column a document's total is about: self scores, appraisal
+/// scores, or lost points for remediation tables.
+pub fn main_column(d: &DocumentReport) -> Column {
+    match d.table_kind {
+        Some(TableKind::Remediation) => Column::LostPoints,
+        Some(TableKind::Appraisal) => Column::AppraisalScore,
+        _ if !d.columns.contains(&Column::SelfScore) && d.columns.contains(&Column::AppraisalScore) => {
+            Column::AppraisalScore
+        }
+        _ => Column::SelfScore,
     }
 }
