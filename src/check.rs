@@ -70,7 +70,12 @@ pub fn report(
     };
 
     let computed_rating = framework.catalog.and_then(|catalog| {
-        let score = recalculated.get(Column::SelfScore).or(recalculated.get(Column::AppraisalScore))?;
+        // The column the report's own total is about, as for `rating_mismatch`.
+        let column = prose.stated_total.map(|(column, _)| column);
+        let score = column
+            .and_then(|c| recalculated.get(c))
+            .or(recalculated.get(Column::SelfScore))
+            .or(recalculated.get(Column::AppraisalScore))?;
         let band = crate::framework::rating_band(catalog, score, recalculated.get(Column::MaxPoints)?)?;
         Some(band.label.clone())
     });

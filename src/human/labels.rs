@@ -10,7 +10,7 @@ use crate::report::{Column, DocumentReport, Severity, Status, TableKind};
 
 /// Finding kinds and their Vietnamese names. A kind not listed here is shown
 /// as "Phát hiện khác" (never as its code).
-pub const KINDS: [(&str, &str); 16] = [
+pub const KINDS: [(&str, &str); 15] = [
     ("sum_mismatch", "Tổng không khớp"),
     ("exceeds_max", "Vượt điểm tối đa"),
     ("stated_total_mismatch", "Tổng điểm trong báo cáo không khớp"),
@@ -26,7 +26,6 @@ pub const KINDS: [(&str, &str); 16] = [
     ("unreadable_value", "Ô điểm không đọc được"),
     ("extraction_note", "Ghi chú khi đọc tệp"),
     ("uncertain_value", "Giá trị nhận dạng chưa chắc chắn"),
-    ("code_repair", "Mã tiêu chí ghi sai"),
 ];
 
 pub fn kind_label(kind: &str) -> &'static str {

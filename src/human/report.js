@@ -101,6 +101,7 @@
     s.appendChild(el("p", "meta", d.p));
     s.appendChild(el("p", "meta", [d.s].concat(d.m).join(" · ")));
     if (d.e) s.appendChild(el("p", "err", d.e));
+    if (d.ok) s.appendChild(el("p", "meta", "Mọi ô, vai trò cột và loại dòng đã đọc: parcheck tables \"" + d.p + "\""));
     if (d.t.length) {
       s.appendChild(el("h3", "", "Tổng điểm"));
       s.appendChild(table("totals", [""].concat(d.c), function (tb) {
