@@ -262,6 +262,15 @@ pub fn check_with(
     findings
 }
 
+/// The band a score earns out of `maximum` in the catalog (highest band first).
+pub fn rating_band(catalog: &Catalog, score: Decimal, maximum: Decimal) -> Option<&RatingBand> {
+    if maximum.is_zero() {
+        return None;
+    }
+    let share = score / maximum;
+    catalog.rating_bands.iter().find(|b| share >= b.min_share)
+}
+
 /// The stated rating against the band of the recalculated score, as a share
 /// of the applicable maximum (the sum of the leaves' maxima in the table).
 fn rating_mismatch(
@@ -283,7 +292,7 @@ fn rating_mismatch(
     let score = recalculated.get(column)?;
     let maximum = recalculated.get(Column::MaxPoints).filter(|m| !m.is_zero())?;
     let share = score / maximum;
-    let band = catalog.rating_bands.iter().find(|b| share >= b.min_share)?;
+    let band = rating_band(catalog, score, maximum)?;
     if fold(&band.label) == fold(stated) {
         return None;
     }

@@ -45,6 +45,18 @@ enum Command {
     /// Tiến trình con của --isolate (dùng nội bộ).
     #[command(hide = true)]
     Worker(WorkerArgs),
+    /// In các bảng như parcheck đã đọc: ô, vai trò cột, loại dòng và mã tiêu chí.
+    Tables(TablesArgs),
+}
+
+#[derive(Args)]
+struct TablesArgs {
+    /// Tệp cần xem.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+    /// Định dạng: text, csv hoặc json.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv", "json"])]
+    format: String,
 }
 
 /// Options of a `--isolate` child: the document settings of its parent.
@@ -328,11 +340,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, Stop> {
     if let Some(open) = &state {
         batch::add_deleted(&mut inputs, open.state.known()?, &open.root, args.nightly.shard);
     }
+    let named: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
     let mut out_file = args.out.as_deref().map(Staged::new);
     let mut xlsx_file = args.xlsx.as_deref().map(Staged::new);
     let mut html_file = args.html.as_deref().map(Staged::new);
     let mut reports =
-        Reports::create(xlsx_file.as_ref().map(|s| s.temp.as_path()), html_file.as_ref().map(|s| s.temp.as_path()))
+        Reports::create(xlsx_file.as_ref().map(|s| s.temp.as_path()), html_file.as_ref().map(|s| s.temp.as_path()), &named)
             .context("không tạo được báo cáo")?;
     let mut out = open_output(out_file.as_ref())?;
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
@@ -460,6 +473,17 @@ fn merge(args: MergeArgs) -> Result<ExitCode, Stop> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
+    use parcheck::human::tables::{run, OutputFormat};
+    let format = match args.format.as_str() {
+        "csv" => OutputFormat::Csv,
+        "json" => OutputFormat::Json,
+        _ => OutputFormat::Text,
+    };
+    run(&args.files, format, &mut open_output(None)?)?;
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -467,6 +491,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export(args),
         Command::Merge(args) => merge(args),
         Command::Worker(args) => worker(args),
+        Command::Tables(args) => tables(args),
     };
     result.unwrap_or_else(|stop| {
         let e = match stop {

@@ -160,10 +160,11 @@ pub enum FindingKind {
     CodeRepaired,
     UnreadableValue,
     ExtractionNote,
+    UncertainValue,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 14] = [
+    pub const ALL: [FindingKind; 15] = [
         FindingKind::SumMismatch,
         FindingKind::ExceedsMax,
         FindingKind::StatedTotalMismatch,
@@ -178,6 +179,7 @@ impl FindingKind {
         FindingKind::CodeRepaired,
         FindingKind::UnreadableValue,
         FindingKind::ExtractionNote,
+        FindingKind::UncertainValue,
     ];
 
     /// The contract's name of the kind (`"sum_mismatch"` …).
@@ -197,6 +199,7 @@ impl FindingKind {
             FindingKind::CodeRepaired => "code_repaired",
             FindingKind::UnreadableValue => "unreadable_value",
             FindingKind::ExtractionNote => "extraction_note",
+            FindingKind::UncertainValue => "uncertain_value",
         }
     }
 
@@ -204,19 +207,20 @@ impl FindingKind {
     pub fn label(self) -> &'static str {
         match self {
             FindingKind::SumMismatch => "Tổng không khớp",
-            FindingKind::ExceedsMax => "Vượt điểm chuẩn",
+            FindingKind::ExceedsMax => "Vượt điểm tối đa",
             FindingKind::StatedTotalMismatch => "Tổng điểm trong báo cáo không khớp",
             FindingKind::LostPointsMismatch => "Điểm bị mất không khớp",
             FindingKind::MissingScore => "Thiếu điểm",
-            FindingKind::MissingMax => "Thiếu điểm chuẩn",
+            FindingKind::MissingMax => "Thiếu điểm tối đa",
             FindingKind::DuplicateCode => "Trùng mã tiêu chí",
             FindingKind::UnknownCriterion => "Tiêu chí không có trong bộ tiêu chí",
             FindingKind::MissingCriterion => "Thiếu tiêu chí của bộ tiêu chí",
-            FindingKind::MaxDiffersFromFramework => "Điểm chuẩn khác bộ tiêu chí",
-            FindingKind::RatingMismatch => "Xếp loại không khớp",
-            FindingKind::CodeRepaired => "Mã tiêu chí được sửa",
-            FindingKind::UnreadableValue => "Giá trị không đọc được",
+            FindingKind::MaxDiffersFromFramework => "Điểm tối đa khác bộ tiêu chí",
+            FindingKind::RatingMismatch => "Xếp loại không khớp điểm",
+            FindingKind::CodeRepaired => "Mã tiêu chí ghi sai",
+            FindingKind::UnreadableValue => "Ô điểm không đọc được",
             FindingKind::ExtractionNote => "Ghi chú khi đọc tệp",
+            FindingKind::UncertainValue => "Giá trị nhận dạng chưa chắc chắn",
         }
     }
 

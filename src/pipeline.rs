@@ -109,6 +109,7 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         );
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
+        report.finish();
         return report;
     };
     let catalog = framework::choose(options.framework.as_deref(), &scoring, &prose_facts);

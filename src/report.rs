@@ -167,6 +167,20 @@ pub struct Metadata {
     /// Id of the criteria catalog the table was matched to (`schemas/catalogs/`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub framework: Option<String>,
+    /// `report_date` as an ISO date (`2018-11-26`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub report_date_iso: Option<String>,
+    /// The rating band of the recalculated score in the matched catalog, next to `stated_rating`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub computed_rating: Option<String>,
+}
+
+/// Findings of a document counted by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
 }
 
 /// One output object per input document.
@@ -191,6 +205,13 @@ pub struct DocumentReport {
     pub metadata: Metadata,
     /// Tool version that produced the object (the nightly state keys on it).
     pub tool_version: String,
+    /// The findings by severity (set by [`DocumentReport::finish`]).
+    #[serde(default)]
+    pub summary: Summary,
+    /// Unit, year and table kind, normalized: the same key for the .docx, .pdf
+    /// and .xlsx copies of one report. `None` without a unit.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub report_key: Option<String>,
 }
 
 impl DocumentReport {
@@ -211,6 +232,8 @@ impl DocumentReport {
             findings: Vec::new(),
             metadata: Metadata::default(),
             tool_version: crate::TOOL_VERSION.to_owned(),
+            summary: Summary::default(),
+            report_key: None,
         }
     }
 
@@ -258,7 +281,18 @@ impl DocumentReport {
             }),
             recalculated: (!recalculated.is_empty()).then(|| ColumnValues::from_scores(&recalculated)),
         };
-        DocumentReport {
+        let computed_rating = catalog.and_then(|catalog| {
+            // The column the report's own total is about, as for `rating_mismatch`.
+            let column = prose.stated_total.map(|(column, _)| column);
+            let score = column
+                .and_then(|c| recalculated.get(c))
+                .or(recalculated.get(Column::SelfScore))
+                .or(recalculated.get(Column::AppraisalScore))?;
+            let band = crate::framework::rating_band(catalog, score, recalculated.get(Column::MaxPoints)?)?;
+            Some(band.label.clone())
+        });
+        let report_date_iso = prose.report_date.as_deref().and_then(iso_date);
+        let mut report = DocumentReport {
             contract: CONTRACT_VERSION,
             source,
             status: Status::Ok,
@@ -277,15 +311,49 @@ impl DocumentReport {
                 report_date: prose.report_date,
                 stated_rating: prose.rating,
                 framework: catalog.map(|c| c.id.clone()),
+                report_date_iso,
+                computed_rating,
             },
             tool_version: crate::TOOL_VERSION.to_owned(),
-        }
+            summary: Summary::default(),
+            report_key: None,
+        };
+        report.finish();
+        report
+    }
+
+    /// Fills the fields derived from the others (`summary`, `report_key`), once
+    /// the findings are complete.
+    pub fn finish(&mut self) {
+        self.summary = Summary {
+            errors: self.count(Severity::Error),
+            warnings: self.count(Severity::Warning),
+            infos: self.count(Severity::Info),
+        };
+        self.report_key = report_key(self.unit.as_deref(), self.year, self.table_kind);
     }
 
     /// Counts findings of one severity.
     pub fn count(&self, severity: Severity) -> usize {
         self.findings.iter().filter(|f| f.severity == severity).count()
     }
+}
+
+/// "ubnd-xa-quang-hop|2021|self_assessment": the unit folded to ASCII words
+/// joined by `-` (case, diacritics and punctuation ignored), year and table kind.
+pub fn report_key(unit: Option<&str>, year: Option<i32>, kind: Option<TableKind>) -> Option<String> {
+    let folded = crate::text::fold(unit?);
+    let words: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let kind = match kind {
+        Some(TableKind::SelfAssessment) => "self_assessment",
+        Some(TableKind::Appraisal) => "appraisal",
+        Some(TableKind::Remediation) => "remediation",
+        None => "",
+    };
+    Some(format!("{}|{}|{kind}", words.join("-"), year.map(|y| y.to_string()).unwrap_or_default()))
 }
 
 /// Serializes `Option<Decimal>` as an exact JSON number (or null), normalized
@@ -311,8 +379,22 @@ mod opt_decimal {
     }
 }
 
+/// "26/11/2018" → "2018-11-26"; `None` for a date that does not exist.
+fn iso_date(text: &str) -> Option<String> {
+    let mut parts = text.split('/').map(|p| p.trim().parse::<u32>().ok());
+    let (d, m, y) = (parts.next()??, parts.next()??, parts.next()??);
+    chrono::NaiveDate::from_ymd_opt(y as i32, m, d).map(|date| date.to_string())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso_dates() {
+        assert_eq!(super::iso_date("26/11/2018").as_deref(), Some("2018-11-26"));
+        assert_eq!(super::iso_date("31/02/2021"), None);
+        assert_eq!(super::iso_date("xx/11/2018"), None);
+    }
+
     use super::*;
     use std::str::FromStr;
 
@@ -326,5 +408,15 @@ mod tests {
         assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"max_points":100,"self_score":12.9491}"#);
         let back: ColumnValues = serde_json::from_str(r#"{"self_score":0.1}"#).unwrap();
         assert_eq!(back.self_score, Some(Decimal::from_str("0.1").unwrap()));
+    }
+
+    #[test]
+    fn report_keys_group_copies() {
+        let a = report_key(Some("UBND xã Quảng Hợp"), Some(2021), Some(TableKind::SelfAssessment));
+        assert_eq!(a.as_deref(), Some("ubnd-xa-quang-hop|2021|self_assessment"));
+        let b = report_key(Some("  ubnd XÃ quảng hợp. "), Some(2021), Some(TableKind::SelfAssessment));
+        assert_eq!(a, b);
+        assert_ne!(a, report_key(Some("UBND xã Quảng Hợp"), Some(2021), Some(TableKind::Appraisal)));
+        assert_eq!(report_key(None, Some(2021), None), None);
     }
 }

@@ -12,6 +12,13 @@ fn findings(objects: &[Value]) -> Vec<&Value> {
     objects.iter().flat_map(|o| o["findings"].as_array().into_iter().flatten()).collect()
 }
 
+fn column(header: &[Data], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| matches!(h, Data::String(s) if s == name))
+        .unwrap_or_else(|| panic!("no column {name}: {header:?}"))
+}
+
 #[test]
 fn xlsx_and_html_match_the_ndjson() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -26,37 +33,124 @@ fn xlsx_and_html_match_the_ndjson() {
     let mut workbook: Xlsx<_> = open_workbook(&xlsx).expect("open xlsx");
     let documents = workbook.worksheet_range("Tài liệu").expect("sheet Tài liệu");
     let rows: Vec<&[Data]> = documents.rows().collect();
-    assert_eq!(rows[0][0], Data::String("Tệp".into()));
+    let header = rows[0];
+    for name in [
+        "STT",
+        "Đơn vị",
+        "Cấp",
+        "Năm",
+        "Bộ tiêu chí",
+        "Điểm tối đa",
+        "Điểm tự đánh giá",
+        "Điểm thẩm định",
+        "Điểm bị mất",
+        "Lĩnh vực 1",
+        "Xếp loại (báo cáo ghi)",
+        "Xếp loại (tính lại)",
+        "Thứ hạng",
+        "Số lỗi",
+        "Số cảnh báo",
+        "Tệp",
+    ] {
+        column(header, name);
+    }
     assert_eq!(rows.len(), expected.len() + 1);
-    for (row, object) in rows[1..].iter().zip(&objects) {
-        assert_eq!(row[0].to_string(), object["source"]["path"].as_str().expect("path"));
-        let errors = object["findings"].as_array().map_or(0, |f| f.iter().filter(|f| f["severity"] == "error").count());
-        assert_eq!(row[9], Data::Float(errors as f64), "error findings of {}", row[0]);
+    let (file, errors_col, unit_col, self_col) =
+        (column(header, "Tệp"), column(header, "Số lỗi"), column(header, "Đơn vị"), column(header, "Điểm tự đánh giá"));
+    for (k, (row, object)) in rows[1..].iter().zip(&objects).enumerate() {
+        assert_eq!(row[0], Data::Float(k as f64 + 1.0), "STT");
+        assert_eq!(row[file].to_string(), object["source"]["path"].as_str().expect("path"));
+        assert_eq!(row[unit_col].to_string(), object["unit"].as_str().unwrap_or(""));
+        assert_eq!(row[errors_col], Data::Float(object["summary"]["errors"].as_f64().expect("summary")));
+        let own_total = object["totals"]["table"]["self_score"]
+            .as_f64()
+            .or(object["totals"]["recalculated"]["self_score"].as_f64());
+        match own_total {
+            Some(total) => assert_eq!(row[self_col], Data::Float(total), "{}", row[file]),
+            None => assert_eq!(row[self_col], Data::Empty),
+        }
     }
     let finding_rows = workbook.worksheet_range("Phát hiện").expect("sheet Phát hiện");
     assert_eq!(finding_rows.height(), all_findings.len() + 1);
+    let fheader: Vec<Data> = finding_rows.rows().next().expect("header").to_vec();
+    for name in [
+        "Đơn vị",
+        "Năm",
+        "Mã tiêu chí",
+        "Loại",
+        "Cột",
+        "Giá trị ghi",
+        "Giá trị tính lại / đúng",
+        "Bảng",
+        "Dòng",
+        "Trang",
+        "Tệp",
+    ] {
+        column(&fheader, name);
+    }
+    let (kind, row_col, code) = (column(&fheader, "Loại"), column(&fheader, "Dòng"), column(&fheader, "Mã tiêu chí"));
     for (row, finding) in finding_rows.rows().skip(1).zip(&all_findings) {
-        assert_eq!(row[7].to_string(), finding["message"].as_str().expect("message"));
+        assert!(!row[kind].to_string().contains('_'), "kind in Vietnamese: {}", row[kind]);
+        if let Some(r) = finding["location"]["row"].as_f64() {
+            assert_eq!(row[row_col], Data::Float(r));
+        }
+        if finding["code"] == "TOTAL" {
+            assert_eq!(row[code].to_string(), "Tổng điểm");
+        }
     }
 
     let page = std::fs::read_to_string(&html).expect("read html");
     assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
     assert!(!page.contains("http://") && !page.contains("https://") && !page.contains(" src="), "self-contained");
-    assert!(!page.contains("<script>"), "document text is escaped");
+    // Document text is escaped in the list and cannot close the data script.
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;.docx"));
-    assert_eq!(page.matches("<section class=\"doc").count(), expected.len());
-    assert_eq!(page.matches("<tr class=\"finding ").count(), all_findings.len());
-    let highlighted = page.matches("class=\"n bad-").count();
-    assert!(highlighted <= all_findings.len());
+    assert_eq!(page.matches("<script").count(), 4, "only the data (documents, titles, labels) and the page's script");
+    assert!(page.contains("\\u003cscript\\u003ealert(1)"));
+    assert_eq!(page.matches("<tr class=\"cat-").count(), expected.len());
     assert!(!dir.path().join("bao-cao.html.part").exists(), "the spool file is removed");
-
+    // The embedded data parse and hold every document with its grouped findings.
+    let start = page.find("id=\"docs\">").expect("data") + "id=\"docs\">".len();
+    let end = start + page[start..].find("</script>").expect("end of data");
+    let data: Vec<Value> = serde_json::from_str(&page[start..end]).expect("embedded JSON");
+    assert_eq!(data.len(), expected.len());
+    for (d, object) in data.iter().zip(&objects) {
+        assert_eq!(d["p"], object["source"]["path"]);
+        assert!(d["f"].as_array().expect("findings").len() <= object["findings"].as_array().map_or(0, Vec::len));
+    }
     // Documents with error findings come first, most errors first.
-    let sections: Vec<usize> = page
-        .split("<section class=\"doc")
+    let errors: Vec<u64> = page
+        .split("<tr class=\"cat-")
         .skip(1)
-        .map(|s| s.split("</section>").next().unwrap_or("").matches("<tr class=\"finding sev-error").count())
+        .map(|row| {
+            let cell = row.split("data-errors=\"").nth(1).expect("errors attribute");
+            cell.split('"').next().expect("value").parse().expect("number")
+        })
         .collect();
-    let with_errors = sections.iter().take_while(|&&n| n > 0).count();
-    assert!(sections[..with_errors].windows(2).all(|w| w[0] >= w[1]), "{sections:?}");
-    assert!(sections[with_errors..].iter().all(|&n| n == 0), "{sections:?}");
+    let with_errors = errors.iter().take_while(|&&n| n > 0).count();
+    assert!(with_errors > 0 && errors[..with_errors].windows(2).all(|w| w[0] >= w[1]), "{errors:?}");
+}
+
+#[test]
+fn ndjson_has_summary_and_report_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("in");
+    mixed_folder(&input);
+    let output = run(&["check", "--quiet", &path_str(&input)]);
+    let objects = stdout_objects(&output);
+    for object in &objects {
+        let findings = object["findings"].as_array().expect("findings");
+        for (key, severity) in [("errors", "error"), ("warnings", "warning"), ("infos", "info")] {
+            let n = findings.iter().filter(|f| f["severity"] == severity).count();
+            assert_eq!(object["summary"][key], n, "{key} of {}", object["source"]["path"]);
+        }
+    }
+    // The copies of one report (.docx with and without extension) share a key.
+    let keys: Vec<&str> = objects
+        .iter()
+        .filter(|o| o["unit"] == "UBND xã Hà Lĩnh" && o["year"] == 2021)
+        .map(|o| o["report_key"].as_str().expect("report_key"))
+        .collect();
+    assert!(keys.len() >= 2, "{keys:?}");
+    assert!(keys.iter().all(|k| *k == keys[0]), "{keys:?}");
+    assert!(keys[0].starts_with("ubnd-xa-ha-linh|"), "{}", keys[0]);
 }

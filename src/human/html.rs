@@ -1,47 +1,64 @@
-//! One self-contained HTML page for the appraisal meeting: an overview, then
-//! every document (most errors first) with its findings and its criteria table,
-//! the offending cells highlighted. No scripts, no external assets.
+//! One self-contained HTML page for the appraisal meeting (no network, no
+//! external assets): counts first, then one sortable, searchable, filterable
+//! list of the documents; a document's detail (its table with the flagged
+//! cells, its located findings) is built in the browser on demand from compact
+//! JSON embedded in the page, so a thousand documents stay a few megabytes.
 //!
-//! Each document's section is rendered when the document arrives and spooled to
-//! a file next to the output, so only a one-line overview per document stays in
-//! memory; `finish` copies the sections in severity order.
+//! The page is a `maud` template (auto-escaping, compiled, lighter to build
+//! than askama's parser). Each document's JSON is spooled to a file next to the
+//! output as the document arrives, so only a one-line summary per document
+//! stays in memory; `finish` writes the page and copies the JSON in.
 
-use std::collections::HashMap;
-use std::fmt::Write as _;
+use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use super::status_label;
-use crate::model::{Column, Severity, Status, TableKind};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use rust_decimal::Decimal;
+use serde_json::{json, Value};
+
+use super::labels::{
+    badge, catalog_label, code_label, column_heading, readable,
+    readable_message, status_label, table_kind_label,
+};
+use super::{main_column, Category};
+use crate::model::{Column, FindingKind, Severity};
 use crate::number::format_vi;
 use crate::report::{self, ColumnValues, DocumentReport, Finding};
 
-const STYLE: &str = "
-body{font-family:'Segoe UI',Arial,sans-serif;margin:1.5em;color:#222;font-size:14px}
-h1{font-size:1.5em}h2{font-size:1.15em;margin:0 0 .3em;word-break:break-all}
-table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #bbb;padding:2px 6px;vertical-align:top}
-th{background:#eef3f8}td.n{text-align:right;white-space:nowrap}
-section.doc{border:1px solid #ccc;border-left:6px solid #6a6;border-radius:4px;padding:.6em 1em;margin:1em 0}
-section.rank-0{border-left-color:#c22}section.rank-1{border-left-color:#888}section.rank-2{border-left-color:#e90}
-.badge{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;background:#6a6;font-size:.85em}
-.st-error,.st-unsupported{background:#888}.st-no_table{background:#aaa}
-.sev-error{background:#fde2e2}.sev-warning{background:#fff3cd}.sev-info{background:#e8f1fb}
-td.bad-error{background:#f8b4b4;font-weight:bold}td.bad-warning{background:#ffe08a;font-weight:bold}td.bad-info{background:#cfe2ff}
-tr.row-error td{background:#fde2e2}tr.row-warning td{background:#fff3cd}
-.meta{color:#555;margin:.2em 0}.err{color:#a00}
-";
+const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
 
-/// What the overview keeps of each document.
+/// Widths of the list's columns in percent: a fixed table layout lays out
+/// a thousand rows without measuring every cell first.
+const WIDTHS: [u8; 13] = [15, 5, 5, 12, 6, 6, 6, 7, 7, 5, 6, 9, 11];
+
+/// Rows of the list laid out when the page opens (the script pages the rest).
+const FIRST_PAGE: usize = 100;
+
+/// Longest criterion title kept in the embedded JSON; the rest is rubric text.
+const TITLE_CHARS: usize = 160;
+
+/// What the list keeps of each document.
 struct Entry {
-    rank: u8,
+    index: usize,
+    category: Category,
+    path: String,
+    unit: String,
+    level: String,
+    year: Option<i32>,
+    framework: String,
+    max: Option<Decimal>,
+    stated: Option<Decimal>,
+    recalculated: Option<Decimal>,
+    rating_stated: String,
+    rating_computed: String,
     errors: usize,
     warnings: usize,
-    index: usize,
-    path: String,
-    unit: Option<String>,
-    status: Status,
-    /// Byte range of the rendered section in the spool file.
+    status: &'static str,
+    badge: String,
+    /// Byte range of the document's JSON in the spool file.
     offset: u64,
     len: u64,
 }
@@ -52,269 +69,375 @@ pub struct HtmlReport {
     spool: BufWriter<File>,
     written: u64,
     entries: Vec<Entry>,
+    inputs: Vec<String>,
+    titles: Titles,
+}
+
+/// Criterion titles are mostly the official framework's, repeated in every
+/// document: the page stores each distinct title once and rows refer to it.
+#[derive(Default)]
+struct Titles {
+    index: HashMap<String, usize>,
+    list: Vec<String>,
+}
+
+impl Titles {
+    fn id(&mut self, title: &str) -> usize {
+        let title = truncated(title);
+        if let Some(&id) = self.index.get(&title) {
+            return id;
+        }
+        self.list.push(title.clone());
+        self.index.insert(title, self.list.len() - 1);
+        self.list.len() - 1
+    }
 }
 
 impl HtmlReport {
-    pub fn new(path: &Path) -> std::io::Result<HtmlReport> {
+    pub fn new(path: &Path, inputs: &[String]) -> std::io::Result<HtmlReport> {
         let mut spool_path = path.as_os_str().to_owned();
         spool_path.push(".part");
         let spool_path = PathBuf::from(spool_path);
         let spool =
             BufWriter::new(File::options().read(true).write(true).create(true).truncate(true).open(&spool_path)?);
-        Ok(HtmlReport { path: path.to_owned(), spool_path, spool, written: 0, entries: Vec::new() })
+        Ok(HtmlReport {
+            path: path.to_owned(),
+            spool_path,
+            spool,
+            written: 0,
+            entries: Vec::new(),
+            inputs: inputs.to_vec(),
+            titles: Titles::default(),
+        })
     }
 
     pub fn add(&mut self, d: &DocumentReport) -> std::io::Result<()> {
-        let index = self.entries.len();
-        let section = render_document(d, index);
-        self.spool.write_all(section.as_bytes())?;
+        let json = script_safe(&detail_json(d, &mut self.titles).to_string());
+        self.spool.write_all(json.as_bytes())?;
+        let column = main_column(d);
+        let total = |values: &Option<ColumnValues>, col: Column| values.as_ref().and_then(|v| v.get(col));
         self.entries.push(Entry {
-            rank: rank(d),
+            index: self.entries.len(),
+            category: Category::of(d),
+            path: d.source.path.clone(),
+            unit: d.unit.clone().unwrap_or_default(),
+            level: d.metadata.unit_level.clone().unwrap_or_default(),
+            year: d.year,
+            framework: d.metadata.framework.as_deref().map(catalog_label).unwrap_or_default(),
+            max: total(&d.totals.recalculated, Column::MaxPoints).or(total(&d.totals.table, Column::MaxPoints)),
+            stated: total(&d.totals.table, column).or(total(&d.totals.stated, column)),
+            recalculated: total(&d.totals.recalculated, column),
+            rating_stated: d.metadata.stated_rating.clone().unwrap_or_default(),
+            rating_computed: d.metadata.computed_rating.clone().unwrap_or_default(),
             errors: d.count(Severity::Error),
             warnings: d.count(Severity::Warning),
-            index,
-            path: d.source.path.clone(),
-            unit: d.unit.clone(),
-            status: d.status,
+            status: status_label(d.status),
+            badge: badge(d),
             offset: self.written,
-            len: section.len() as u64,
+            len: json.len() as u64,
         });
-        self.written += section.len() as u64;
+        self.written += json.len() as u64;
         Ok(())
     }
 
     pub fn finish(mut self) -> std::io::Result<()> {
-        self.entries.sort_by_key(|e| (e.rank, std::cmp::Reverse(e.errors), std::cmp::Reverse(e.warnings), e.index));
+        // Worst first: error findings (most first), unreadable, warnings, no table, clean.
+        let mut order: Vec<usize> = (0..self.entries.len()).collect();
+        order.sort_by_key(|&i| {
+            let e = &self.entries[i];
+            (e.category, std::cmp::Reverse(e.errors), std::cmp::Reverse(e.warnings), e.index)
+        });
         let mut spool = self.spool.into_inner().map_err(|e| e.into_error())?;
         let mut out = BufWriter::new(File::create(&self.path)?);
-        out.write_all(render_overview(&self.entries).as_bytes())?;
-        let mut section = Vec::new();
-        for entry in &self.entries {
+        let (head, tail) = page(&self.entries, &order, &self.inputs);
+        out.write_all(head.as_bytes())?;
+        // Documents in arrival order: the list's `data-i` indexes this array.
+        let mut buffer = Vec::new();
+        for (k, entry) in self.entries.iter().enumerate() {
+            if k > 0 {
+                out.write_all(b",\n")?;
+            }
             spool.seek(SeekFrom::Start(entry.offset))?;
-            section.clear();
-            (&mut spool).take(entry.len).read_to_end(&mut section)?;
-            out.write_all(&section)?;
+            buffer.clear();
+            (&mut spool).take(entry.len).read_to_end(&mut buffer)?;
+            out.write_all(&buffer)?;
         }
-        out.write_all(b"</body></html>\n")?;
+        out.write_all(b"]</script>\n<script type=\"application/json\" id=\"titles\">")?;
+        out.write_all(script_safe(&Value::from(std::mem::take(&mut self.titles.list)).to_string()).as_bytes())?;
+        out.write_all(tail.as_bytes())?;
         out.flush()?;
         drop(spool);
+        self.entries.clear();
         std::fs::remove_file(&self.spool_path)
     }
 }
 
-/// 0: error findings; 1: unreadable; 2: warnings only; 3: no table; 4: clean.
-fn rank(d: &DocumentReport) -> u8 {
-    match d.status {
-        _ if d.count(Severity::Error) > 0 => 0,
-        Status::Error | Status::Unsupported => 1,
-        _ if d.count(Severity::Warning) > 0 => 2,
-        Status::NoTable => 3,
-        Status::Ok => 4,
-    }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+/// JSON made safe inside `<script>`: no `</script>` or `<!--` can close or
+/// change the element, and U+2028/2029 are escaped for old parsers. These
+/// characters only occur inside JSON strings, where the escapes mean the same.
+pub fn script_safe(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
         match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
             c => out.push(c),
         }
     }
     out
 }
 
-fn table_kind_label(kind: TableKind) -> &'static str {
-    match kind {
-        TableKind::SelfAssessment => "Tự đánh giá",
-        TableKind::Appraisal => "Thẩm định",
-        TableKind::Remediation => "Khắc phục (điểm bị mất)",
+fn num(value: Option<Decimal>) -> Value {
+    value.map_or(Value::Null, |v| Value::String(format_vi(v)))
+}
+
+fn truncated(title: &str) -> String {
+    match title.char_indices().nth(TITLE_CHARS) {
+        Some((cut, _)) => format!("{}…", &title[..cut]),
+        None => title.to_owned(),
     }
 }
 
-/// A column label as a table header: "Điểm chuẩn".
-fn column_header(col: Column) -> String {
-    let label = col.label();
-    let mut chars = label.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+/// Findings as people read them: Vietnamese labels, catalog names, and all
+/// `missing_criterion` of the document in one line listing the codes.
+fn display_findings(findings: &[Finding]) -> Vec<Value> {
+    let missing: Vec<&Finding> = findings.iter().filter(|f| f.kind == FindingKind::MissingCriterion).collect();
+    let mut out = Vec::new();
+    let mut grouped = false;
+    for f in findings {
+        if f.kind == FindingKind::MissingCriterion && missing.len() > 1 {
+            if !grouped {
+                grouped = true;
+                let codes: Vec<&str> = missing.iter().filter_map(|f| f.code.as_deref()).collect();
+                let severity = missing.iter().map(|f| f.severity).max().unwrap_or(f.severity);
+                out.push(json!([
+                    severity.name(),
+                    f.kind,
+                    "",
+                    null,
+                    null,
+                    null,
+                    format!("Bảng thiếu {} tiêu chí của bộ tiêu chí: {}", codes.len(), codes.join(", ")),
+                    ""
+                ]));
+            }
+            continue;
+        }
+        out.push(json!([
+            f.severity.name(),
+            f.kind,
+            f.code.as_deref().map(code_label).unwrap_or(""),
+            f.column.map(Column::name),
+            num(f.stated),
+            num(f.recalculated.or(f.expected)),
+            readable_message(&f.message),
+            f.location.as_ref().map(report::Location::describe).unwrap_or_default()
+        ]));
+    }
+    out
 }
 
-fn number_cell(value: Option<rust_decimal::Decimal>) -> String {
-    value.map(format_vi).unwrap_or_default()
-}
-
-fn render_overview(entries: &[Entry]) -> String {
-    let documents = entries.len();
-    let errors: usize = entries.iter().map(|e| e.errors).sum();
-    let flagged = entries.iter().filter(|e| e.errors > 0).count();
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>Kết quả kiểm tra bảng điểm CCHC</title><style>{STYLE}</style></head><body>\n\
-         <h1>Kết quả kiểm tra bảng điểm Chỉ số CCHC</h1>\n\
-         <p class=\"summary\">{documents} tài liệu; {flagged} tài liệu có phát hiện mức lỗi; tổng cộng {errors} phát hiện mức lỗi.</p>\n\
-         <table class=\"overview\"><tr><th>Tệp</th><th>Đơn vị</th><th>Trạng thái</th><th>Lỗi</th><th>Cảnh báo</th></tr>\n"
-    );
-    for e in entries {
-        let _ = writeln!(
-            h,
-            "<tr class=\"{}\"><td><a href=\"#doc-{}\">{}</a></td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            if e.errors > 0 { "sev-error" } else { "" },
-            e.index,
-            escape(&e.path),
-            escape(e.unit.as_deref().unwrap_or("")),
-            status_label(e.status),
-            e.errors,
-            e.warnings
-        );
-    }
-    h.push_str("</table>\n");
-    h
-}
-
-fn render_document(d: &DocumentReport, index: usize) -> String {
-    let mut h = String::new();
-    let _ = writeln!(
-        h,
-        "<section class=\"doc rank-{}\" id=\"doc-{index}\">\n<h2><span class=\"badge st-{}\">{}</span> {}</h2>",
-        rank(d),
-        d.status.name(),
-        status_label(d.status),
-        escape(&d.source.path)
-    );
-    let mut meta = Vec::new();
-    if let Some(unit) = &d.unit {
-        meta.push(format!("Đơn vị: {}", escape(unit)));
-    }
-    if let Some(year) = d.year {
-        meta.push(format!("Năm: {year}"));
-    }
-    if let Some(kind) = d.table_kind {
-        meta.push(format!("Loại bảng: {}", table_kind_label(kind)));
-    }
-    meta.push(format!("Định dạng: {}", escape(&d.source.format)));
-    let _ = writeln!(h, "<p class=\"meta\">{}</p>", meta.join(" · "));
-    if let Some(error) = &d.error {
-        let _ = writeln!(h, "<p class=\"err\">{}</p>", escape(error));
-    }
-    if d.status == Status::Ok {
-        render_totals(&mut h, d);
-        render_findings(&mut h, &d.findings);
-        render_criteria(&mut h, d);
-    }
-    h.push_str("</section>\n");
-    h
-}
-
-fn render_totals(h: &mut String, d: &DocumentReport) {
-    let rows = [
+/// The compact detail of one document: arrays, not objects, to stay small.
+fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
+    let columns: Vec<&str> = d.columns.iter().map(|c| column_heading(*c)).collect();
+    let totals: Vec<Value> = [
         ("Báo cáo ghi", &d.totals.stated),
         ("Dòng tổng của bảng", &d.totals.table),
         ("Tính lại", &d.totals.recalculated),
-    ];
-    h.push_str("<table class=\"totals\"><tr><th>Tổng điểm</th>");
-    for col in &d.columns {
-        let _ = write!(h, "<th>{}</th>", column_header(*col));
-    }
-    h.push_str("</tr>\n");
-    for (label, values) in rows {
-        let _ = write!(h, "<tr><th>{label}</th>");
-        for col in &d.columns {
-            let value = values.as_ref().and_then(|v: &ColumnValues| v.get(*col));
-            let _ = write!(h, "<td class=\"n\">{}</td>", number_cell(value));
-        }
-        h.push_str("</tr>\n");
-    }
-    h.push_str("</table>\n");
-}
-
-fn render_findings(h: &mut String, findings: &[Finding]) {
-    if findings.is_empty() {
-        h.push_str("<p>Không có phát hiện nào.</p>\n");
-        return;
-    }
-    h.push_str(
-        "<table class=\"findings\"><tr><th>Mức độ</th><th>Mã</th><th>Loại</th><th>Cột</th>\
-         <th>Giá trị ghi</th><th>Tính lại / đúng</th><th>Nội dung</th><th>Vị trí</th></tr>\n",
-    );
-    for f in findings {
-        let _ = writeln!(
-            h,
-            "<tr class=\"finding sev-{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            f.severity.name(),
-            f.severity.label(),
-            escape(f.code.as_deref().unwrap_or("")),
-            escape(f.kind.label()),
-            f.column.map(column_header).unwrap_or_default(),
-            number_cell(f.stated),
-            number_cell(f.recalculated.or(f.expected)),
-            escape(&f.message),
-            f.location.as_ref().map(report::Location::describe).map(|l| escape(&l)).unwrap_or_default()
-        );
-    }
-    h.push_str("</table>\n");
-}
-
-/// The worst finding (and its messages) per (code, column); `None` column flags the whole row.
-type Marks<'a> = HashMap<(&'a str, Option<Column>), (Severity, Vec<&'a str>)>;
-
-fn marks(findings: &[Finding]) -> Marks<'_> {
-    let mut marks: Marks = HashMap::new();
-    for f in findings {
+    ]
+    .into_iter()
+    .filter_map(|(label, values)| {
+        let values = values.as_ref()?;
+        Some(json!([label, d.columns.iter().map(|c| num(values.get(*c))).collect::<Vec<_>>()]))
+    })
+    .collect();
+    let rows: Vec<Value> = d
+        .criteria
+        .iter()
+        .map(|c| {
+            let scores = c.scores();
+            json!([
+                code_label(&c.code),
+                titles.id(&c.title),
+                d.columns.iter().map(|col| num(scores.get(*col))).collect::<Vec<_>>(),
+                c.location.row,
+                c.location.page
+            ])
+        })
+        .collect();
+    // Flagged cells: [row index, column index or -1 for the whole row, severity].
+    let mut marks = Vec::new();
+    for f in &d.findings {
         let Some(code) = f.code.as_deref() else { continue };
-        let mark = marks.entry((code, f.column)).or_insert((f.severity, Vec::new()));
-        mark.0 = mark.0.max(f.severity);
-        mark.1.push(&f.message);
+        let column = f.column.and_then(|col| d.columns.iter().position(|c| *c == col)).map_or(-1, |i| i as i64);
+        for (i, _) in d.criteria.iter().enumerate().filter(|(_, c)| c.code == code) {
+            marks.push(json!([i, column, f.severity.name()]));
+        }
     }
-    marks
+    let mut meta = Vec::new();
+    if let Some(kind) = d.table_kind {
+        meta.push(format!("Loại bảng: {}", table_kind_label(kind)));
+    }
+    if let Some(number) = &d.metadata.report_number {
+        meta.push(format!("Số báo cáo: {number}"));
+    }
+    if let Some(date) = &d.metadata.report_date {
+        meta.push(format!("Ngày: {date}"));
+    }
+    meta.push(format!("Định dạng: {}", d.source.format));
+    json!({
+        "p": d.source.path,
+        "u": d.unit,
+        "s": status_label(d.status),
+        "ok": readable(d.status),
+        "e": d.error,
+        "m": meta,
+        "c": columns,
+        "t": totals,
+        "r": rows,
+        "k": marks,
+        "f": display_findings(&d.findings),
+    })
 }
 
-fn render_criteria(h: &mut String, d: &DocumentReport) {
-    if d.criteria.is_empty() {
-        return;
-    }
-    let marks = marks(&d.findings);
-    let _ = write!(
-        h,
-        "<details{}><summary>Bảng tiêu chí ({} dòng)</summary>\n<table class=\"criteria\"><tr><th>Mã</th><th>Tiêu chí</th>",
-        if d.findings.is_empty() { "" } else { " open" },
-        d.criteria.len()
-    );
-    for col in &d.columns {
-        let _ = write!(h, "<th>{}</th>", column_header(*col));
-    }
-    h.push_str("</tr>\n");
-    for c in &d.criteria {
-        let row_class = marks.get(&(c.code.as_str(), None)).map(|(s, _)| format!(" class=\"row-{}\"", s.name()));
-        let _ =
-            write!(h, "<tr{}><td>{}</td><td>{}</td>", row_class.unwrap_or_default(), escape(&c.code), escape(&c.title));
-        let scores = c.scores();
-        for col in &d.columns {
-            let value = number_cell(scores.get(*col));
-            match marks.get(&(c.code.as_str(), Some(*col))) {
-                Some((severity, messages)) => {
-                    let _ = write!(
-                        h,
-                        "<td class=\"n bad-{}\" title=\"{}\">{value}</td>",
-                        severity.name(),
-                        escape(&messages.join("\n"))
-                    );
+fn number_cell(value: Option<Decimal>) -> Markup {
+    let sort = value.map(|v| v.normalize().to_string()).unwrap_or_default();
+    html! { td.n data-v=(sort) { (value.map(format_vi).unwrap_or_default()) } }
+}
+
+/// Every label the script shows for a code in the embedded data, from [`super::labels`].
+fn label_table() -> Value {
+    let kinds: serde_json::Map<String, Value> =
+        FindingKind::ALL.iter().map(|k| (k.name().to_owned(), Value::from(k.label()))).collect();
+    let severities: serde_json::Map<String, Value> = [Severity::Error, Severity::Warning, Severity::Info]
+        .into_iter()
+        .map(|s| (s.name().to_owned(), Value::from(s.label())))
+        .collect();
+    let columns: serde_json::Map<String, Value> =
+        Column::ALL.into_iter().map(|c| (c.name().to_owned(), Value::from(column_heading(c)))).collect();
+    json!({"kind": kinds, "severity": severities, "column": columns, "other": "Phát hiện khác"})
+}
+
+/// The page around the embedded JSON: (everything before it, everything after).
+fn page(entries: &[Entry], order: &[usize], inputs: &[String]) -> (String, String) {
+    let count = |c: Category| entries.iter().filter(|e| e.category == c).count();
+    let levels: BTreeSet<&str> = entries.iter().map(|e| e.level.as_str()).filter(|l| !l.is_empty()).collect();
+    let now = chrono::DateTime::from_timestamp(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64),
+        0,
+    )
+    .map(|t| {
+        use chrono::{Datelike, Timelike};
+        format!("{:02}/{:02}/{} {:02}:{:02} UTC", t.day(), t.month(), t.year(), t.hour(), t.minute())
+    })
+    .unwrap_or_default();
+    let headings = [
+        "Đơn vị",
+        "Cấp",
+        "Năm",
+        "Bộ tiêu chí",
+        "Điểm tối đa",
+        "Tổng điểm ghi",
+        "Tổng điểm tính lại",
+        "Xếp loại ghi",
+        "Xếp loại tính lại",
+        "Lỗi",
+        "Cảnh báo",
+        "Trạng thái",
+        "Tệp",
+    ];
+    let head = html! {
+        (DOCTYPE)
+        html lang="vi" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { "Kết quả kiểm tra bảng điểm Chỉ số CCHC" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { "Kết quả kiểm tra bảng điểm Chỉ số CCHC" }
+                    p.total { (entries.len()) " tài liệu" }
+                    div.cards {
+                        @for c in Category::ALL {
+                            button.card type="button" data-cat=(c.name()) {
+                                span.count { (count(c)) }
+                                span { (c.label()) }
+                            }
+                        }
+                    }
                 }
-                None => {
-                    let _ = write!(h, "<td class=\"n\">{value}</td>");
+                div.controls {
+                    label { "Tìm " input #q type="search" placeholder="đơn vị, tệp, bộ tiêu chí…"; }
+                    label { "Nhóm "
+                        select #cat {
+                            option value="" { "Tất cả" }
+                            @for c in Category::ALL { option value=(c.name()) { (c.label()) } }
+                        }
+                    }
+                    label { "Cấp "
+                        select #level {
+                            option value="" { "Tất cả" }
+                            @for l in &levels { option value=(l) { (l) } }
+                        }
+                    }
+                    span #shown {}
+                    button #prev type="button" { "« Trước" }
+                    span #page {}
+                    button #next type="button" { "Sau »" }
+                    button #print-all type="button" { "In các tài liệu khớp" }
                 }
+                div.wrap {
+                    table #list.list {
+                        colgroup { @for w in WIDTHS { col style=(format!("width:{w}%")); } }
+                        thead { tr { @for h in headings { th scope="col" tabindex="0" { (h) } } } }
+                        tbody {
+                            @for (k, &i) in order.iter().enumerate() {
+                                @let e = &entries[i];
+                                tr class=(format!("cat-{}", e.category.name())) data-i=(e.index) data-cat=(e.category.name())
+                                    data-level=(e.level) data-errors=(e.errors) hidden[k >= FIRST_PAGE] {
+                                    td { button.open type="button" { (if e.unit.is_empty() { "(không rõ đơn vị)" } else { e.unit.as_str() }) } }
+                                    td { (e.level) }
+                                    td.n data-v=(e.year.map(|y| y.to_string()).unwrap_or_default()) { (e.year.map(|y| y.to_string()).unwrap_or_default()) }
+                                    td { (e.framework) }
+                                    (number_cell(e.max))
+                                    (number_cell(e.stated))
+                                    (number_cell(e.recalculated))
+                                    td { (e.rating_stated) }
+                                    td class=[(!e.rating_stated.is_empty() && !e.rating_computed.is_empty() && e.rating_stated.to_lowercase() != e.rating_computed.to_lowercase()).then_some("differs")] { (e.rating_computed) }
+                                    td.n data-v=(e.errors) { (e.errors) }
+                                    td.n data-v=(e.warnings) { (e.warnings) }
+                                    td { span class=(format!("badge b-{}", e.category.name())) { (e.badge) } br; small { (e.status) } }
+                                    td.path { (e.path) }
+                                }
+                            }
+                        }
+                    }
+                }
+                p #empty hidden { "Không có tài liệu nào khớp." }
+                div #detail {}
+                footer {
+                    p { "Lập lúc " (now) " bằng parcheck " (crate::TOOL_VERSION) "." }
+                    p { "Đầu vào: " (inputs.join(", ")) }
+                    p { "Xem bảng như parcheck đã đọc (ô, vai trò cột, loại dòng): " code { "parcheck tables TỆP" } }
+                }
+                (PreEscaped("<script type=\"application/json\" id=\"docs\">["))
             }
         }
-        h.push_str("</tr>\n");
     }
-    h.push_str("</table></details>\n");
+    .into_string();
+    // maud closes the elements; the JSON goes where the script element opens.
+    let cut = head.rfind("</body>").unwrap_or(head.len());
+    let (before, after) = head.split_at(cut);
+    let labels = script_safe(&label_table().to_string());
+    let tail = format!(
+        "</script>\n<script type=\"application/json\" id=\"labels\">{labels}</script>\n<script>{SCRIPT}</script>{after}"
+    );
+    (before.to_owned(), tail)
 }
 
 #[cfg(test)]
@@ -322,7 +445,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_document_text() {
-        assert_eq!(escape("<p>a & \"b\"</p>"), "&lt;p&gt;a &amp; &quot;b&quot;&lt;/p&gt;");
+    fn json_cannot_close_the_script() {
+        let safe = script_safe(r#"{"t":"</script><!-- a&b"}"#);
+        assert!(!safe.contains('<') && !safe.contains('>'));
+        let back: Value = serde_json::from_str(&safe).expect("still JSON");
+        assert_eq!(back["t"], "</script><!-- a&b");
+        assert_eq!(script_safe("\u{2028}"), "\\u2028");
+    }
+
+    #[test]
+    fn missing_criteria_are_one_line() {
+        let missing = |code: &str| Finding {
+            kind: "missing_criterion".into(),
+            code: Some(code.into()),
+            column: None,
+            stated: None,
+            recalculated: None,
+            expected: None,
+            severity: Severity::Warning,
+            message: format!("Tiêu chí {code} thiếu"),
+            location: None,
+        };
+        let lines = display_findings(&[missing("1.1"), missing("2.3"), missing("4")]);
+        assert_eq!(lines.len(), 1);
+        assert_eq!(lines[0][6], "Bảng thiếu 3 tiêu chí của bộ tiêu chí: 1.1, 2.3, 4");
+        assert_eq!(lines[0][1], "missing_criterion");
+        assert_eq!(truncated(&"a".repeat(200)).chars().count(), TITLE_CHARS + 1);
     }
 }

@@ -1,12 +1,15 @@
 //! Reports for people: an Excel workbook and a self-contained HTML page built
-//! from the same document objects as the NDJSON output. Labels are Vietnamese.
+//! from the same document objects as the NDJSON output, and the `tables` view
+//! of what was read. Every label comes from [`labels`].
 
 pub mod html;
+pub mod labels;
+pub mod tables;
 pub mod xlsx;
 
 use std::path::Path;
 
-use crate::model::Status;
+use crate::model::{Column, Severity, Status, TableKind};
 use crate::report::DocumentReport;
 
 /// The human reports requested for a batch; documents are added in path order.
@@ -16,14 +19,14 @@ pub struct Reports {
 }
 
 impl Reports {
-    /// `None` when neither report was asked for.
-    pub fn create(xlsx: Option<&Path>, html: Option<&Path>) -> anyhow::Result<Option<Reports>> {
+    /// `None` when neither report was asked for. `inputs` are named in the HTML footer.
+    pub fn create(xlsx: Option<&Path>, html: Option<&Path>, inputs: &[String]) -> anyhow::Result<Option<Reports>> {
         if xlsx.is_none() && html.is_none() {
             return Ok(None);
         }
         Ok(Some(Reports {
             xlsx: xlsx.map(xlsx::XlsxReport::new).transpose()?,
-            html: html.map(html::HtmlReport::new).transpose()?,
+            html: html.map(|path| html::HtmlReport::new(path, inputs)).transpose()?,
         }))
     }
 
@@ -49,21 +52,60 @@ impl Reports {
     }
 }
 
-pub fn status_label(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "Hợp lệ",
-        Status::NoTable => "Không có bảng điểm",
-        Status::Unsupported => "Chưa hỗ trợ",
-        Status::Error => "Lỗi",
+/// The groups of the overview, worst first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Category {
+    Errors,
+    Unreadable,
+    Warnings,
+    NoTable,
+    Clean,
+}
+
+impl Category {
+    pub const ALL: [Category; 5] =
+        [Category::Errors, Category::Warnings, Category::Clean, Category::NoTable, Category::Unreadable];
+
+    pub fn of(d: &DocumentReport) -> Category {
+        match d.status {
+            Status::Error | Status::Unsupported => Category::Unreadable,
+            _ if d.count(Severity::Error) > 0 => Category::Errors,
+            _ if d.count(Severity::Warning) > 0 => Category::Warnings,
+            Status::NoTable => Category::NoTable,
+            Status::Ok => Category::Clean,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Errors => "errors",
+            Category::Unreadable => "unreadable",
+            Category::Warnings => "warnings",
+            Category::NoTable => "no-table",
+            Category::Clean => "clean",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Errors => "có lỗi",
+            Category::Warnings => "chỉ có cảnh báo",
+            Category::Clean => "không có lỗi",
+            Category::NoTable => "đọc được, không có bảng điểm",
+            Category::Unreadable => "không đọc được",
+        }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_labels_are_vietnamese() {
-        assert_eq!(status_label(Status::NoTable), "Không có bảng điểm");
+/// The score column a document's total is about: self scores, appraisal
+/// scores, or lost points for remediation tables.
+pub fn main_column(d: &DocumentReport) -> Column {
+    match d.table_kind {
+        Some(TableKind::Remediation) => Column::LostPoints,
+        Some(TableKind::Appraisal) => Column::AppraisalScore,
+        _ if !d.columns.contains(&Column::SelfScore) && d.columns.contains(&Column::AppraisalScore) => {
+            Column::AppraisalScore
+        }
+        _ => Column::SelfScore,
     }
 }

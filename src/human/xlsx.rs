@@ -1,130 +1,322 @@
-//! The Excel workbook: sheet "Tài liệu" (one row per document) and sheet
-//! "Phát hiện" (one row per finding), with filters and frozen headers.
-//! Both sheets are written in constant-memory mode, row by row.
+//! The Excel workbook, laid out like a provincial summary table: sheet
+//! "Tài liệu" (one row per document: unit, level, year, framework, totals per
+//! column, each section's points, ratings, rank, counts, file) and sheet
+//! "Phát hiện" (one row per finding, its location in separate columns, coloured
+//! by severity, linked to the document). Frozen headers, filters, landscape A4
+//! fitted to the page width.
+//!
+//! Findings are streamed in constant-memory mode; the documents sheet is
+//! written at the end, because its section columns and ranks depend on every
+//! document.
 
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
-use super::status_label;
-use crate::model::{Column, Severity};
-use crate::report::{self, ColumnValues, DocumentReport};
+use super::labels::{
+    badge, catalog_label, code_label, column_heading, readable_message, status_label,
+    table_kind_label,
+};
+use super::main_column;
+use crate::model::{Column, Severity, TableKind};
+use crate::report::DocumentReport;
 
 pub const DOCUMENTS_SHEET: &str = "Tài liệu";
 pub const FINDINGS_SHEET: &str = "Phát hiện";
 
-const DOCUMENT_HEADERS: [(&str, f64); 12] = [
-    ("Tệp", 50.0),
-    ("Đơn vị", 35.0),
-    ("Năm", 8.0),
-    ("Trạng thái", 18.0),
-    ("Thông báo lỗi", 40.0),
-    ("Tổng tự đánh giá (báo cáo ghi)", 16.0),
-    ("Tổng tự đánh giá (dòng tổng của bảng)", 16.0),
-    ("Tổng tự đánh giá (tính lại)", 16.0),
-    ("Số tiêu chí", 10.0),
-    ("Phát hiện mức lỗi", 10.0),
-    ("Phát hiện mức cảnh báo", 10.0),
-    ("Phát hiện mức thông tin", 10.0),
+/// Columns of the documents sheet before the section columns, and after them.
+const DOCUMENT_HEADERS: [(&str, f64); 11] = [
+    ("STT", 5.0),
+    ("Đơn vị", 30.0),
+    ("Cấp", 7.0),
+    ("Năm", 6.0),
+    ("Bộ tiêu chí", 22.0),
+    ("Loại bảng", 12.0),
+    ("Điểm tối đa", 8.0),
+    ("Điểm tự đánh giá", 9.0),
+    ("Điểm thẩm định", 9.0),
+    ("Điểm bị mất", 8.0),
+    ("Tổng điểm tính lại", 9.0),
+];
+const DOCUMENT_TRAILERS: [(&str, f64); 8] = [
+    ("Xếp loại (báo cáo ghi)", 11.0),
+    ("Xếp loại (tính lại)", 11.0),
+    ("Thứ hạng", 7.0),
+    ("Số lỗi", 6.0),
+    ("Số cảnh báo", 8.0),
+    ("Kết quả", 14.0),
+    ("Trạng thái tệp", 16.0),
+    ("Tệp", 40.0),
 ];
 
-const FINDING_HEADERS: [(&str, f64); 9] = [
-    ("Tệp", 50.0),
-    ("Mã tiêu chí", 10.0),
-    ("Loại", 28.0),
-    ("Cột", 18.0),
-    ("Giá trị ghi", 12.0),
-    ("Giá trị tính lại / đúng", 12.0),
-    ("Mức độ", 10.0),
-    ("Nội dung", 80.0),
-    ("Vị trí", 28.0),
+pub const FINDING_HEADERS: [(&str, f64); 14] = [
+    ("Đơn vị", 26.0),
+    ("Năm", 6.0),
+    ("Mã tiêu chí", 9.0),
+    ("Loại", 24.0),
+    ("Cột", 14.0),
+    ("Giá trị ghi", 8.0),
+    ("Giá trị tính lại / đúng", 9.0),
+    ("Mức độ", 9.0),
+    ("Nội dung", 60.0),
+    ("Bảng", 6.0),
+    ("Dòng", 6.0),
+    ("Trang", 6.0),
+    ("Trang tính", 12.0),
+    ("Tệp", 36.0),
 ];
+
+/// What the documents sheet keeps of one document.
+struct DocumentRow {
+    unit: String,
+    level: String,
+    year: Option<i32>,
+    framework: String,
+    kind: Option<TableKind>,
+    totals: [Option<Decimal>; 4],
+    recalculated: Option<Decimal>,
+    sections: HashMap<String, Decimal>,
+    rating_stated: String,
+    rating_computed: String,
+    errors: usize,
+    warnings: usize,
+    badge: String,
+    status: &'static str,
+    path: String,
+}
 
 pub struct XlsxReport {
     path: PathBuf,
     workbook: Workbook,
-    document_rows: u32,
+    documents: Vec<DocumentRow>,
     finding_rows: u32,
+    header: Format,
+    severity: [Format; 3],
+}
+
+fn page_setup(sheet: &mut Worksheet, headers: &[(String, f64)], format: &Format) -> Result<(), XlsxError> {
+    for (col, (title, width)) in headers.iter().enumerate() {
+        sheet.set_column_width(col as u16, *width)?;
+        sheet.write_string_with_format(0, col as u16, title, format)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.set_landscape();
+    sheet.set_paper_size(9); // A4
+    sheet.set_print_fit_to_pages(1, 0);
+    sheet.set_repeat_rows(0, 0)?;
+    Ok(())
+}
+
+fn owned(headers: &[(&str, f64)]) -> Vec<(String, f64)> {
+    headers.iter().map(|(t, w)| (t.to_string(), *w)).collect()
 }
 
 impl XlsxReport {
     pub fn new(path: &Path) -> Result<XlsxReport, XlsxError> {
         let mut workbook = Workbook::new();
-        let header = Format::new().set_bold().set_text_wrap().set_background_color("#DDEBF7");
-        start_sheet(workbook.add_worksheet_with_constant_memory()?, DOCUMENTS_SHEET, &DOCUMENT_HEADERS, &header)?;
-        start_sheet(workbook.add_worksheet_with_constant_memory()?, FINDINGS_SHEET, &FINDING_HEADERS, &header)?;
-        Ok(XlsxReport { path: path.to_owned(), workbook, document_rows: 0, finding_rows: 0 })
+        let header =
+            Format::new().set_bold().set_text_wrap().set_background_color("#DDEBF7").set_border(FormatBorder::Thin);
+        workbook.add_worksheet().set_name(DOCUMENTS_SHEET)?;
+        let findings = workbook.add_worksheet_with_constant_memory()?;
+        findings.set_name(FINDINGS_SHEET)?;
+        page_setup(findings, &owned(&FINDING_HEADERS), &header)?;
+        let fill = |color: u32| Format::new().set_background_color(Color::RGB(color)).set_text_wrap();
+        Ok(XlsxReport {
+            path: path.to_owned(),
+            workbook,
+            documents: Vec::new(),
+            finding_rows: 0,
+            header,
+            severity: [fill(0xE8F1FB), fill(0xFFF3CD), fill(0xFDE2E2)],
+        })
     }
 
     pub fn add(&mut self, d: &DocumentReport) -> Result<(), XlsxError> {
-        let self_total = |values: &Option<ColumnValues>| values.as_ref().and_then(|v| v.get(Column::SelfScore));
-        self.document_rows += 1;
-        let row = self.document_rows;
-        let sheet = self.workbook.worksheet_from_index(0)?;
-        sheet.write_string(row, 0, &d.source.path)?;
-        write_opt_string(sheet, row, 1, d.unit.as_deref())?;
-        if let Some(year) = d.year {
-            sheet.write_number(row, 2, year)?;
-        }
-        sheet.write_string(row, 3, status_label(d.status))?;
-        write_opt_string(sheet, row, 4, d.error.as_deref())?;
-        write_opt_number(sheet, row, 5, self_total(&d.totals.stated))?;
-        write_opt_number(sheet, row, 6, self_total(&d.totals.table))?;
-        write_opt_number(sheet, row, 7, self_total(&d.totals.recalculated))?;
-        sheet.write_number(row, 8, d.criteria.len() as f64)?;
-        for (col, severity) in [(9, Severity::Error), (10, Severity::Warning), (11, Severity::Info)] {
-            sheet.write_number(row, col, d.count(severity) as f64)?;
-        }
+        let column = main_column(d);
+        let table_or_recalculated = |col: Column| {
+            d.totals.table.as_ref().and_then(|v| v.get(col)).or(d.totals.recalculated.as_ref().and_then(|v| v.get(col)))
+        };
+        let sections = d
+            .criteria
+            .iter()
+            .filter(|c| is_section(&c.code))
+            .filter_map(|c| Some((c.code.clone(), c.scores().get(column)?)))
+            .collect();
+        self.documents.push(DocumentRow {
+            unit: d.unit.clone().unwrap_or_default(),
+            level: d.metadata.unit_level.clone().unwrap_or_default(),
+            year: d.year,
+            framework: d.metadata.framework.as_deref().map(catalog_label).unwrap_or_default(),
+            kind: d.table_kind,
+            totals: Column::ALL.map(table_or_recalculated),
+            recalculated: d.totals.recalculated.as_ref().and_then(|v| v.get(column)),
+            sections,
+            rating_stated: d.metadata.stated_rating.clone().unwrap_or_default(),
+            rating_computed: d.metadata.computed_rating.clone().unwrap_or_default(),
+            errors: d.count(Severity::Error),
+            warnings: d.count(Severity::Warning),
+            badge: badge(d),
+            status: status_label(d.status),
+            path: d.source.path.clone(),
+        });
 
+        let link = document_url(&d.source.path);
         let sheet = self.workbook.worksheet_from_index(1)?;
         for f in &d.findings {
             self.finding_rows += 1;
             let row = self.finding_rows;
-            sheet.write_string(row, 0, &d.source.path)?;
-            write_opt_string(sheet, row, 1, f.code.as_deref())?;
-            sheet.write_string(row, 2, f.kind.label())?;
-            write_opt_string(sheet, row, 3, f.column.map(Column::label))?;
-            write_opt_number(sheet, row, 4, f.stated)?;
-            write_opt_number(sheet, row, 5, f.recalculated.or(f.expected))?;
-            sheet.write_string(row, 6, f.severity.label())?;
-            sheet.write_string(row, 7, &f.message)?;
-            write_opt_string(sheet, row, 8, f.location.as_ref().map(report::Location::describe).as_deref())?;
+            let format = &self.severity[f.severity as usize];
+            let location = f.location.as_ref();
+            let texts: [(u16, Option<String>); 7] = [
+                (0, d.unit.clone()),
+                (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
+                (3, Some(f.kind.label().to_owned())),
+                (4, f.column.map(|c| column_heading(c).to_owned())),
+                (7, Some(f.severity.label().to_owned())),
+                (8, Some(readable_message(&f.message))),
+                (12, location.and_then(|l| l.sheet.clone())),
+            ];
+            for (col, text) in texts {
+                match text {
+                    Some(text) => sheet.write_string_with_format(row, col, &text, format)?,
+                    None => sheet.write_blank(row, col, format)?,
+                };
+            }
+            let numbers: [(u16, Option<Decimal>); 6] = [
+                (1, d.year.map(Decimal::from)),
+                (5, f.stated),
+                (6, f.recalculated.or(f.expected)),
+                (9, location.map(|l| Decimal::from(l.table))),
+                (10, location.map(|l| Decimal::from(l.row))),
+                (11, location.and_then(|l| l.page).map(Decimal::from)),
+            ];
+            for (col, value) in numbers {
+                match value.and_then(|v| v.to_f64()) {
+                    Some(number) => sheet.write_number_with_format(row, col, number, format)?,
+                    None => sheet.write_blank(row, col, format)?,
+                };
+            }
+            match &link {
+                Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
+                None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
+            };
         }
         Ok(())
     }
 
     pub fn finish(mut self) -> Result<(), XlsxError> {
-        let sheets = [(self.document_rows, DOCUMENT_HEADERS.len()), (self.finding_rows, FINDING_HEADERS.len())];
-        for (index, (rows, columns)) in sheets.into_iter().enumerate() {
-            self.workbook.worksheet_from_index(index)?.autofilter(0, 0, rows, columns as u16 - 1)?;
+        let sections: BTreeSet<(u32, String)> = self
+            .documents
+            .iter()
+            .flat_map(|d| d.sections.keys())
+            .filter_map(|code| Some((code.parse().ok()?, code.clone())))
+            .collect();
+        let mut headers = owned(&DOCUMENT_HEADERS);
+        headers.extend(sections.iter().map(|(_, code)| (format!("Lĩnh vực {code}"), 8.0)));
+        headers.extend(owned(&DOCUMENT_TRAILERS));
+        let ranks = ranks(&self.documents);
+        let sheet = self.workbook.worksheet_from_index(0)?;
+        page_setup(sheet, &headers, &self.header)?;
+        for (k, d) in self.documents.iter().enumerate() {
+            let row = k as u32 + 1;
+            sheet.write_number(row, 0, row as f64)?;
+            sheet.write_string(row, 1, &d.unit)?;
+            sheet.write_string(row, 2, &d.level)?;
+            write_number(sheet, row, 3, d.year.map(Decimal::from))?;
+            sheet.write_string(row, 4, &d.framework)?;
+            sheet.write_string(row, 5, d.kind.map(table_kind_label).unwrap_or(""))?;
+            for (i, value) in d.totals.iter().enumerate() {
+                write_number(sheet, row, 6 + i as u16, *value)?;
+            }
+            write_number(sheet, row, 10, d.recalculated)?;
+            let mut col = DOCUMENT_HEADERS.len() as u16;
+            for (_, code) in &sections {
+                write_number(sheet, row, col, d.sections.get(code).copied())?;
+                col += 1;
+            }
+            sheet.write_string(row, col, &d.rating_stated)?;
+            sheet.write_string(row, col + 1, &d.rating_computed)?;
+            write_number(sheet, row, col + 2, ranks[k].map(Decimal::from))?;
+            sheet.write_number(row, col + 3, d.errors as f64)?;
+            sheet.write_number(row, col + 4, d.warnings as f64)?;
+            sheet.write_string(row, col + 5, &d.badge)?;
+            sheet.write_string(row, col + 6, d.status)?;
+            match document_url(&d.path) {
+                Some(url) => sheet.write_url(row, col + 7, url)?,
+                None => sheet.write_string(row, col + 7, &d.path)?,
+            };
         }
+        sheet.autofilter(0, 0, self.documents.len() as u32, headers.len() as u16 - 1)?;
+        let findings = self.workbook.worksheet_from_index(1)?;
+        findings.autofilter(0, 0, self.finding_rows, FINDING_HEADERS.len() as u16 - 1)?;
         self.workbook.save(&self.path)
     }
 }
 
-fn start_sheet(sheet: &mut Worksheet, name: &str, headers: &[(&str, f64)], format: &Format) -> Result<(), XlsxError> {
-    sheet.set_name(name)?;
-    for (col, (title, width)) in headers.iter().enumerate() {
-        sheet.set_column_width(col as u16, *width)?;
-        sheet.write_string_with_format(0, col as u16, *title, format)?;
-    }
-    sheet.set_freeze_panes(1, 0)?;
-    Ok(())
+/// A top-level numbered section ("1" … "9"), whose points the summary lists.
+fn is_section(code: &str) -> bool {
+    !code.is_empty() && code.len() <= 2 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn write_opt_string(sheet: &mut Worksheet, row: u32, col: u16, value: Option<&str>) -> Result<(), XlsxError> {
-    if let Some(text) = value {
-        sheet.write_string(row, col, text)?;
+/// Rank by recalculated total, highest first, among documents of the same
+/// level, year and table kind (ties share a rank).
+fn ranks(documents: &[DocumentRow]) -> Vec<Option<usize>> {
+    documents
+        .iter()
+        .map(|d| {
+            let score = d.recalculated?;
+            let peers = documents.iter().filter(|o| o.level == d.level && o.year == d.year && o.kind == d.kind);
+            Some(1 + peers.filter(|o| o.recalculated.is_some_and(|s| s > score)).count())
+        })
+        .collect()
+}
+
+/// A link to the document (absolute `file://` URL), or `None` when the path cannot be one.
+fn document_url(path: &str) -> Option<Url> {
+    let absolute = std::fs::canonicalize(path).ok()?;
+    let text = absolute.to_str()?;
+    if text.chars().any(|c| c.is_control() || c == '#' || c == '"') || text.len() > 2000 {
+        return None;
     }
-    Ok(())
+    Some(Url::new(format!("file://{text}")).set_text(path))
 }
 
 /// Excel stores numbers as binary floats; the exact decimals stay in the NDJSON.
-fn write_opt_number(sheet: &mut Worksheet, row: u32, col: u16, value: Option<Decimal>) -> Result<(), XlsxError> {
+fn write_number(sheet: &mut Worksheet, row: u32, col: u16, value: Option<Decimal>) -> Result<(), XlsxError> {
     if let Some(number) = value.and_then(|v| v.to_f64()) {
         sheet.write_number(row, col, number)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_and_ranks() {
+        assert!(is_section("3") && is_section("10") && !is_section("3.1") && !is_section("II"));
+        let doc = |score: Option<i64>, year| DocumentRow {
+            unit: String::new(),
+            level: "xã".into(),
+            year: Some(year),
+            framework: String::new(),
+            kind: Some(TableKind::SelfAssessment),
+            totals: [None; 4],
+            recalculated: score.map(Decimal::from),
+            sections: HashMap::new(),
+            rating_stated: String::new(),
+            rating_computed: String::new(),
+            errors: 0,
+            warnings: 0,
+            badge: String::new(),
+            status: "",
+            path: String::new(),
+        };
+        let docs = [doc(Some(80), 2021), doc(Some(90), 2021), doc(Some(80), 2021), doc(None, 2021), doc(Some(1), 2020)];
+        assert_eq!(ranks(&docs), [Some(2), Some(1), Some(2), None, Some(1)]);
+    }
 }

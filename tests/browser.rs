@@ -1,0 +1,362 @@
+//! The HTML report in a real browser: the system Chromium driven over the
+//! DevTools protocol on a pipe (`--remote-debugging-pipe`: fd 3 in, fd 4 out,
+//! NUL-separated JSON), so the test needs nothing beyond std and serde_json.
+//!
+//! A report of 1,000 documents is built at test time from the fixtures; it must
+//! stay under 6 MB, open in under 3 s, search and filter, open a detail, show no
+//! raw codes, not scroll sideways at 390 px, and print with no row cut by a page.
+//!
+//! Without a browser the test says so and passes locally; with `CI=true` it fails.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::time::{Duration, Instant};
+
+use parcheck::human::html::HtmlReport;
+use parcheck::human::labels::KINDS;
+use parcheck::human::Category;
+use parcheck::pipeline::{check_file, Options};
+use parcheck::report::DocumentReport;
+use serde_json::{json, Value};
+
+const DOCUMENTS: usize = 1000;
+/// Documents whose details are printed and read back.
+const PRINTED: usize = 4;
+
+fn chromium() -> Option<PathBuf> {
+    let candidates = [std::env::var("PARCHECK_CHROMIUM").unwrap_or_default(), "/usr/bin/chromium".into()];
+    candidates.iter().filter(|c| !c.is_empty()).map(PathBuf::from).find(|p| p.is_file()).or_else(|| {
+        ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| {
+            let out = Command::new("sh").arg("-c").arg(format!("command -v {name}")).output().ok()?;
+            let path = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+            (!path.is_empty()).then(|| PathBuf::from(path))
+        })
+    })
+}
+
+struct Browser {
+    child: Child,
+    input: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: u64,
+    session: Option<String>,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn launch(binary: &Path) -> Browser {
+        let profile = tempfile::tempdir().expect("profile dir");
+        // The shell hands our pipes to Chromium as fds 3 (commands) and 4 (replies).
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg("exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null")
+            .arg(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--remote-debugging-pipe",
+                "--allow-file-access-from-files",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromium");
+        let input = child.stdin.take().expect("stdin");
+        let output = child.stdout.take().expect("stdout");
+        let (send, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(output);
+            let mut buffer = Vec::new();
+            while reader.read_until(0, &mut buffer).is_ok_and(|n| n > 0) {
+                if buffer.last() == Some(&0) {
+                    buffer.pop();
+                }
+                if let Ok(message) = serde_json::from_slice::<Value>(&buffer) {
+                    if send.send(message).is_err() {
+                        break;
+                    }
+                }
+                buffer.clear();
+            }
+        });
+        Browser { child, input, messages, next_id: 0, session: None, _profile: profile }
+    }
+
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let mut message = json!({"id": id, "method": method, "params": params});
+        if let Some(session) = &self.session {
+            message["sessionId"] = json!(session);
+        }
+        let mut bytes = serde_json::to_vec(&message).expect("json");
+        bytes.push(0);
+        self.input.write_all(&bytes).and_then(|_| self.input.flush()).expect("write to chromium");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let reply = self.messages.recv_timeout(left).unwrap_or_else(|_| panic!("no reply to {method}"));
+            if reply["id"] == id {
+                assert!(reply.get("error").is_none(), "{method}: {reply}");
+                return reply["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates an expression in the page and returns its value.
+    fn eval(&mut self, expression: &str) -> Value {
+        let result = self.call("Runtime.evaluate", json!({"expression": expression, "returnByValue": true}));
+        assert!(result.get("exceptionDetails").is_none(), "{expression}: {result}");
+        result["result"]["value"].clone()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every fixture document through the pipeline, then copies up to `DOCUMENTS`
+/// with their own unit names ("Đơn vị thử 0001" …) so search has something to find.
+fn documents() -> Vec<DocumentReport> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files: Vec<PathBuf> = ["docs", "samples"]
+        .iter()
+        .flat_map(|d| std::fs::read_dir(root.join(d)).into_iter().flatten().filter_map(|e| e.ok().map(|e| e.path())))
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let options = Options::default();
+    let originals: Vec<DocumentReport> = files.iter().map(|f| check_file(f, &options)).collect();
+    assert!(originals.len() > 20, "fixtures found: {}", originals.len());
+    (0..DOCUMENTS)
+        .map(|k| {
+            let mut d = originals[k % originals.len()].clone();
+            d.source.path = format!("{}#{k:04}", d.source.path);
+            d.unit = Some(format!("Đơn vị thử {k:04}"));
+            d
+        })
+        .collect()
+}
+
+/// Documents matching the search and filter (the list shows them 100 per page).
+fn visible_rows(browser: &mut Browser) -> u64 {
+    let shown =
+        browser.eval("document.querySelectorAll('#list tbody tr:not([hidden])').length").as_u64().expect("count");
+    let matches = browser.eval("+list.dataset.matches").as_u64().expect("matches");
+    assert_eq!(shown, matches.min(100), "one page of the matching rows is shown");
+    matches
+}
+
+#[test]
+fn report_of_a_thousand_documents_in_chromium() {
+    let Some(binary) = chromium() else {
+        let message = "no Chromium (/usr/bin/chromium, PARCHECK_CHROMIUM or on PATH): the browser test cannot run";
+        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{message}; .ci/run installs it");
+        eprintln!("SKIPPED report_of_a_thousand_documents_in_chromium: {message}");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = dir.path().join("bao-cao.html");
+    let docs = documents();
+    let mut report = HtmlReport::new(&page, &["fixtures/docs".into(), "fixtures/samples".into()]).expect("create");
+    for d in &docs {
+        report.add(d).expect("add");
+    }
+    report.finish().expect("write");
+    let size = std::fs::metadata(&page).expect("page").len();
+    assert!(size < 6 * 1024 * 1024, "{DOCUMENTS} documents make {size} bytes");
+
+    let mut browser = Browser::launch(&binary);
+    let target = browser.call("Target.createTarget", json!({"url": "about:blank"}));
+    let attached = browser.call("Target.attachToTarget", json!({"targetId": target["targetId"], "flatten": true}));
+    browser.session = Some(attached["sessionId"].as_str().expect("session").to_owned());
+    browser.call("Page.enable", json!({}));
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false}),
+    );
+    let url = format!("file://{}", page.display());
+    // The machine is shared (CI, other builds): the best of three loads is what the page costs.
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        browser.eval("window.parcheckTimes = null; 0");
+        browser.call("Page.navigate", json!({"url": url}));
+        // A new document: wait until the navigation entry is the new page's, finished.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let done = browser.eval(
+                "(function(){var n=performance.getEntriesByType('navigation')[0];\
+                 return document.readyState==='complete'&&!!window.parcheckTimes&&n&&n.loadEventEnd>0?n.loadEventEnd:0})()",
+            );
+            if let Some(ms) = done.as_f64().filter(|ms| *ms > 0.0) {
+                times.push(ms);
+                break;
+            }
+            assert!(Instant::now() < deadline, "the page never finished loading");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if times.last().is_some_and(|ms| *ms < 3000.0) {
+            break;
+        }
+    }
+    let load_ms = times.iter().copied().fold(f64::INFINITY, f64::min);
+    eprintln!("{DOCUMENTS} documents: {size} bytes, loaded in {times:?} ms");
+    assert!(load_ms < 3000.0, "the report took {times:?} ms to open");
+
+    // Overview counts and the list.
+    assert_eq!(visible_rows(&mut browser), DOCUMENTS as u64);
+    let errors = docs.iter().filter(|d| Category::of(d) == Category::Errors).count();
+    let unreadable = docs.iter().filter(|d| Category::of(d) == Category::Unreadable).count();
+    assert!(errors > 0 && unreadable > 0, "fixtures have both kinds: {errors} {unreadable}");
+    let count = |browser: &mut Browser, cat: &str| {
+        browser.eval(&format!("+document.querySelector('.card[data-cat={cat}] .count').textContent"))
+    };
+    assert_eq!(count(&mut browser, "errors"), errors as u64);
+    assert_eq!(count(&mut browser, "unreadable"), unreadable as u64);
+
+    // Search, without diacritics.
+    browser.eval("q.value='don vi thu 0417'; q.dispatchEvent(new Event('input')); 0");
+    assert_eq!(visible_rows(&mut browser), 1);
+    browser.eval("q.value=''; q.dispatchEvent(new Event('input')); 0");
+    // Filter by group, also by clicking its card.
+    browser.eval("cat.value='errors'; cat.dispatchEvent(new Event('change')); 0");
+    assert_eq!(visible_rows(&mut browser), errors as u64);
+    browser.eval("document.querySelector('.card[data-cat=unreadable]').click(); 0");
+    assert_eq!(visible_rows(&mut browser), unreadable as u64);
+    browser.eval("cat.value=''; cat.dispatchEvent(new Event('change')); 0");
+    // Sorting by errors, descending on the second click.
+    browser.eval("var th=document.querySelectorAll('#list th')[9]; th.click(); th.click(); 0");
+    let top = browser.eval("+document.querySelector('#list tbody tr td:nth-child(10)').textContent");
+    let most = docs.iter().map(|d| d.summary.errors).max().unwrap_or(0);
+    assert_eq!(top, most as u64);
+
+    // Details open on demand: one per distinct fixture (every kind of finding shows).
+    assert_eq!(browser.eval("document.querySelectorAll('section.doc').length"), 0);
+    let distinct = docs.iter().map(|d| d.source.sha256.clone()).collect::<std::collections::BTreeSet<_>>().len();
+    browser.eval(&format!(
+        "Array.prototype.slice.call(document.querySelectorAll('#list tbody tr')).filter(function(r){{return +r.dataset.i < {distinct}}})\
+         .forEach(function(r){{r.querySelector('button.open').click()}}); 0"
+    ));
+    assert_eq!(browser.eval("document.querySelectorAll('section.doc').length"), distinct as u64);
+    let first = browser.eval("(function(){var s=document.getElementById('doc-0');return s?s.querySelectorAll('table.crit tbody tr').length:-1})()");
+    assert_eq!(first, docs[0].criteria.len() as u64);
+    let flagged =
+        browser.eval("document.querySelectorAll('section.doc td.bad-error, section.doc tr.row-error').length");
+    assert!(flagged.as_u64().unwrap_or(0) > 0, "flagged cells are marked");
+
+    // No raw codes anywhere on the page.
+    let text = browser.eval("document.body.innerText").as_str().expect("text").to_owned();
+    let raw: Vec<&str> = KINDS
+        .iter()
+        .map(|(code, _)| *code)
+        .chain(["TOTAL", "thanh-hoa-20", "self_score", "appraisal_score", "max_points", "no_table"])
+        .filter(|code| text.contains(code))
+        .collect();
+    assert!(raw.is_empty(), "raw codes visible: {raw:?}");
+
+    // A phone: no horizontal page scroll, with the details open.
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true}),
+    );
+    let widths = browser.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(widths[0].as_f64() <= widths[1].as_f64(), "page scrolls sideways at 390 px: {widths}");
+    browser.call("Emulation.clearDeviceMetricsOverride", json!({}));
+
+    // Print: rows never split, header rows repeat, each document starts a page.
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let unbreakable = browser.eval(
+        "Array.prototype.every.call(document.querySelectorAll('tr'), function(r){return getComputedStyle(r).breakInside==='avoid'})\
+         && Array.prototype.every.call(document.querySelectorAll('thead'), function(h){return getComputedStyle(h).display==='table-header-group'})\
+         && Array.prototype.every.call(document.querySelectorAll('section.doc'), function(s){return getComputedStyle(s).breakBefore==='page'})",
+    );
+    assert_eq!(unbreakable, true, "print styles");
+    browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
+    // The PDF is read back page by page: print the details of a few documents with long (wrapping) titles.
+    let long = |d: &DocumentReport| d.criteria.iter().filter(|c| c.title.chars().count() >= 60).count();
+    let printed: Vec<usize> = (0..distinct).filter(|&i| long(&docs[i]) >= 5).take(PRINTED).collect();
+    browser.eval(&format!(
+        "var keep={printed:?}; document.querySelectorAll('section.doc').forEach(function(s){{if(keep.indexOf(+s.id.slice(4))<0)s.remove()}}); 0"
+    ));
+    let pdf =
+        browser.call("Page.printToPDF", json!({"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": true}));
+    let data = pdf["data"].as_str().expect("pdf data");
+    assert!(data.len() > 10_000, "a real PDF came back");
+    let printed: Vec<DocumentReport> = printed.iter().map(|&i| docs[i].clone()).collect();
+    assert_no_cut_rows(&decode_base64(data), &printed);
+}
+
+/// The printed PDF read back with parcheck's own PDF reader: every criterion
+/// title of the printed details lies whole on one page. A row cut by a page
+/// break would leave the first lines of its title on one page and the rest on
+/// the next.
+fn assert_no_cut_rows(pdf: &[u8], docs: &[DocumentReport]) {
+    let limits = parcheck::config::Limits { max_pages: 5000, ..Default::default() };
+    let options = Options { limits, ..Default::default() };
+    let squeeze = |text: &str| parcheck::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    // Each page on its own, so that the reader cannot join a row split by a page break.
+    let printed = lopdf::Document::load_mem(pdf).expect("load the printed PDF");
+    let numbers: Vec<u32> = printed.get_pages().keys().copied().collect();
+    let mut pages: Vec<String> = Vec::new();
+    for &number in &numbers {
+        let mut single = printed.clone();
+        single.delete_pages(&numbers.iter().copied().filter(|&n| n != number).collect::<Vec<_>>());
+        let mut bytes = Vec::new();
+        single.save_to(&mut bytes).expect("save one page");
+        let document =
+            parcheck::pipeline::read_document(parcheck::sniff::Format::Pdf, &bytes, &options).expect("read one page");
+        let mut text = String::new();
+        for table in &document.tables {
+            for row in &table.rows {
+                row.cells.iter().for_each(|c| text.push_str(&squeeze(&c.text)));
+            }
+        }
+        document.prose.iter().for_each(|p| text.push_str(&squeeze(&p.text)));
+        pages.push(text);
+    }
+    assert!(pages.len() > 1, "the print has several pages");
+    let mut checked = 0;
+    for criterion in docs.iter().flat_map(|d| &d.criteria) {
+        let title = squeeze(&criterion.title.chars().take(150).collect::<String>());
+        // Long titles wrap over several lines: those are the rows a page break could cut.
+        if title.len() < 60 {
+            continue;
+        }
+        let whole = pages.iter().any(|text| text.contains(&title));
+        assert!(whole, "the row of {} \"{}\" is cut by a page break (or not printed)", criterion.code, criterion.title);
+        checked += 1;
+    }
+    assert!(checked > 10, "{checked} multi-line rows checked");
+}
+
+fn decode_base64(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' => Some(62),
+        b'/' => Some(63),
+        _ => None,
+    };
+    let digits: Vec<u8> = text.bytes().filter_map(value).collect();
+    digits
+        .chunks(4)
+        .flat_map(|chunk| {
+            let n = chunk.iter().fold(0u32, |acc, &d| acc << 6 | d as u32) << (6 * (4 - chunk.len()));
+            let bytes = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
+            bytes.into_iter().take(chunk.len().saturating_sub(1))
+        })
+        .collect()
+}

@@ -1,0 +1,79 @@
+//! `parcheck tables` on a .docx, an .xlsx and a PDF of the bundled samples: the
+//! rows it shows as the scoring table are the criteria `parcheck check` reports,
+//! with the header roles found, in text, CSV and JSON.
+
+mod support;
+
+use serde_json::Value;
+
+use support::{run, stdout_objects};
+
+const SAMPLES: [&str; 3] =
+    ["fixtures/samples/sample_A00.docx", "fixtures/samples/sample_PA01.xlsx", "fixtures/samples/sample_B00.pdf"];
+
+#[test]
+fn json_view_matches_the_checked_criteria() {
+    for file in SAMPLES {
+        let view = run(&["tables", "--format", "json", file]);
+        assert_eq!(view.status.code(), Some(0), "{file}: {}", String::from_utf8_lossy(&view.stderr));
+        let views = stdout_objects(&view);
+        assert_eq!(views.len(), 1);
+        let view = &views[0];
+        assert!(view["error"].is_null(), "{file}: {}", view["error"]);
+        let tables = view["tables"].as_array().expect("tables");
+        let roles: Vec<&Value> = tables.iter().flat_map(|t| t["headers"].as_array().into_iter().flatten()).collect();
+        assert!(
+            roles.iter().any(|h| {
+                let roles = h["roles"].as_array().expect("roles");
+                ["code", "title", "max_points", "self_score"].iter().all(|r| roles.iter().any(|x| x == r))
+            }),
+            "{file}: header roles {roles:?}"
+        );
+        let shown: Vec<String> = tables
+            .iter()
+            .flat_map(|t| t["rows"].as_array().into_iter().flatten())
+            .filter(|r| r["in_scoring_table"] == true && r["kind"] != "unnumbered")
+            .map(|r| r["code"].as_str().expect("code").to_owned())
+            .collect();
+        let checked = stdout_objects(&run(&["check", "--quiet", file]));
+        let codes: Vec<String> = checked[0]["criteria"]
+            .as_array()
+            .expect("criteria")
+            .iter()
+            .map(|c| c["code"].as_str().expect("code").to_owned())
+            .collect();
+        assert_eq!(shown, codes, "{file}");
+        let cells = tables
+            .iter()
+            .flat_map(|t| t["rows"].as_array().into_iter().flatten())
+            .flat_map(|r| r["cells"].as_array().into_iter().flatten());
+        assert!(cells.filter(|c| c.as_str().is_some_and(|s| !s.is_empty())).count() > codes.len() * 2, "{file}: cells");
+    }
+}
+
+#[test]
+fn text_and_csv_views() {
+    let text = run(&["tables", SAMPLES[0]]);
+    assert_eq!(text.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("— bảng điểm"), "{text}");
+    assert!(text.contains("tiêu đề dòng") && text.contains("Điểm tự đánh giá"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with('*') && l.contains("tiêu chí 1.1 ")), "{text}");
+    assert!(text.contains("dòng tổng Tổng điểm"), "{text}");
+    assert!(!text.contains("self_score") && !text.contains("TOTAL"), "no raw codes in the text view");
+
+    let csv = run(&["tables", "--format", "csv", SAMPLES[1]]);
+    assert_eq!(csv.status.code(), Some(0));
+    let csv = String::from_utf8_lossy(&csv.stdout);
+    let mut lines = csv.lines();
+    assert!(lines
+        .next()
+        .expect("header")
+        .starts_with("tệp,bảng,trang tính,dòng,trang,loại dòng,mã,thuộc bảng điểm,cột 1"));
+    assert!(lines.clone().any(|l| l.contains(",tiêu chí,1.1,có,")), "{csv}");
+    assert!(lines.any(|l| l.contains(",vai trò cột,")), "{csv}");
+
+    let missing = run(&["tables", "/nonexistent/bao-cao.docx"]);
+    assert_eq!(missing.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&missing.stdout).contains("không đọc được"));
+}
