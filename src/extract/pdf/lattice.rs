@@ -1,8 +1,8 @@
 //! Lattice tables: ruling segments → joined lines → cell grid, with spanning
 //! cells found where a boundary line is missing between two grid cells.
 
-use super::content::{Glyph, Segment};
 use super::layout;
+use super::page::{Glyph, Segment};
 use crate::grid::{Run, VerticalMerge};
 
 /// Positions closer than this (points) are the same line.
@@ -49,6 +49,8 @@ pub struct PageTable {
     /// edges of a ruled table, the header centres of an unruled one.
     pub columns: Vec<f32>,
     pub rows: Vec<PageRow>,
+    /// How an unruled table's columns are read, for its pages without a header.
+    pub model: Option<super::stream::ColumnModel>,
 }
 
 /// Joins collinear, overlapping or nearly touching segments of one direction.
@@ -200,7 +202,7 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
     for row in &mut page_rows {
         row.cells.sort_by_key(|c| c.col);
     }
-    Some(PageTable { top: ys[0], bottom: ys[rows], columns: xs, rows: page_rows })
+    Some(PageTable { top: ys[0], bottom: ys[rows], columns: xs, rows: page_rows, model: None })
 }
 
 #[cfg(test)]

@@ -1,16 +1,21 @@
-//! PDF extractor: interprets each page's content stream into positioned
-//! glyphs and ruling segments ([`content`], [`font`], [`cmap`]), rebuilds
-//! ruled tables ([`lattice`]), unruled ones from their header ([`stream`])
-//! and lines ([`layout`]), and joins the pages
-//! into one grid ([`assemble`]).
+//! PDF extractor: interprets each page's content stream into the page model
+//! ([`page`]: positioned glyphs and ruling segments in the upright reading
+//! frame; [`content`], [`font`], [`cmap`]), rebuilds ruled tables
+//! ([`lattice`]), unruled ones from their header ([`stream`]) and lines
+//! ([`layout`]), and joins the pages into one grid ([`Assembler`]). Other page
+//! sources (OCR) fill [`page::PageLayout`]s and use the same [`Assembler`].
 
 mod assemble;
 mod cmap;
 mod content;
 mod font;
+mod furniture;
 mod lattice;
 mod layout;
+pub mod page;
 mod stream;
+
+pub use assemble::Assembler;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
@@ -88,6 +93,15 @@ fn inherited<'a>(doc: &'a PdfDocument, page: &'a Dictionary, key: &[u8], max_dep
     None
 }
 
+/// The page's `/Rotate`, inherited, in degrees clockwise.
+fn rotation(doc: &PdfDocument, page: &Dictionary, max_depth: usize) -> i64 {
+    match inherited(doc, page, b"Rotate", max_depth) {
+        Some(Object::Integer(degrees)) => *degrees,
+        Some(Object::Real(degrees)) => *degrees as i64,
+        _ => 0,
+    }
+}
+
 fn media_box(doc: &PdfDocument, page: &Dictionary, max_depth: usize) -> [f32; 4] {
     let numbers: Vec<f32> = match inherited(doc, page, b"MediaBox", max_depth) {
         Some(Object::Array(items)) => items.iter().filter_map(|o| resolve(doc, Some(o))?.as_float().ok()).collect(),
@@ -107,7 +121,7 @@ fn read_page(
     number: u32,
     budget: &mut Budget,
     fonts: &mut content::FontCache,
-) -> ExtractResult<(content::Page, usize)> {
+) -> ExtractResult<(page::PageLayout, usize)> {
     let empty = Dictionary::new();
     let page_dict = doc.get_dictionary(id).unwrap_or(&empty);
     let max_depth = budget.limits.max_depth;
@@ -128,7 +142,8 @@ fn read_page(
             Err(other) => return Err(other),
         }
     }
-    let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media_box(doc, page_dict, max_depth));
+    let (media, rotate) = (media_box(doc, page_dict, max_depth), rotation(doc, page_dict, max_depth));
+    let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media, rotate);
     interpreter.run(&data, resources, 0)?;
     Ok((interpreter.finish(), broken))
 }
@@ -144,7 +159,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         )));
     }
     let mut fonts = content::FontCache::new();
-    let mut assembler = assemble::Assembler::default();
+    let mut assembler = Assembler::new();
     let (mut glyphs, mut unmapped, mut broken) = (0usize, 0usize, 0usize);
     for (number, id) in pages {
         budget.check_time()?;
@@ -152,7 +167,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         broken += broken_streams;
         glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
         unmapped += page.unmapped;
-        assembler.add_page(&page, budget)?;
+        assembler.add_page(page);
     }
     if glyphs == 0 {
         return Err(if broken > 0 {
@@ -161,7 +176,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
             ExtractError::Unsupported(NO_TEXT_LAYER.into())
         });
     }
-    let mut document = assembler.finish();
+    let mut document = assembler.finish(budget)?;
     if unmapped > 0 {
         document.notes.push(format!(
             "{unmapped} ký tự trong tệp PDF không có bảng mã Unicode (phông chữ thiếu ToUnicode), được thay bằng \u{FFFD}"
