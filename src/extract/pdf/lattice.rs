@@ -143,11 +143,32 @@ pub fn find_tables(segments: &[Segment], glyphs: &[Glyph]) -> (Vec<PageTable>, V
     (tables, rest)
 }
 
+/// A row cut by a page break has no border on its open side: its cell
+/// walls (two vertical lines at least) run past the last (or first)
+/// horizontal line. The end of those walls closes the row.
+fn open_edges(vertical: &[&Segment], ys: &mut Vec<f32>) {
+    let (Some(&first), Some(&last)) = (ys.first(), ys.last()) else { return };
+    let bottom = vertical.iter().map(|s| s.to).fold(f32::MIN, f32::max);
+    let top = vertical.iter().map(|s| s.from).fold(f32::MAX, f32::min);
+    let walls =
+        |end: f32, at: fn(&Segment) -> f32| vertical.iter().filter(|s| (at(s) - end).abs() <= SNAP).count() >= 2;
+    if bottom > last + 2.0 * MIN_CELL && walls(bottom, |s| s.to) {
+        ys.push(bottom);
+    }
+    if top < first - 2.0 * MIN_CELL && walls(top, |s| s.from) {
+        ys.insert(0, top);
+    }
+}
+
 fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Option<PageTable> {
     let (h, v): (Vec<&Segment>, Vec<&Segment>) = group.iter().copied().partition(|s| s.horizontal);
-    let ys = edges(h.iter().map(|s| s.pos).collect());
+    let mut ys = edges(h.iter().map(|s| s.pos).collect());
     let xs = edges(v.iter().map(|s| s.pos).collect());
-    if ys.len() < 2 || xs.len() < 2 {
+    if ys.is_empty() || xs.len() < 2 {
+        return None;
+    }
+    open_edges(&v, &mut ys);
+    if ys.len() < 2 {
         return None;
     }
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);

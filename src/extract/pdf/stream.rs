@@ -317,6 +317,16 @@ fn cell_pitch(items: &[Item], width: usize, size: f32) -> Option<f32> {
     (least <= MAX_LINE_PITCH * size).then_some(least)
 }
 
+/// Whether a code cell's text is (or starts with) a criteria code; debris
+/// around it ("1_", "I |") is OCR noise.
+fn starts_with_code(text: &str) -> bool {
+    let debris = |c: char| !c.is_alphanumeric() && c != '.';
+    let first = text.split_whitespace().next().unwrap_or_default();
+    parse_code(text.trim_matches(debris)).is_some()
+        || parse_code(first.trim_matches(debris)).is_some()
+        || title_code(text).is_some()
+}
+
 /// Groups placed items into rows: a column's lines closer than a cell's line
 /// pitch are one cell; cells whose lines overlap vertically are one row
 /// (vertically centred codes and scores sit inside the row's tallest cell);
@@ -408,7 +418,7 @@ fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnMod
         for (i, (a, b, phrase)) in placed.into_iter().enumerate() {
             let text = normalize_runs(&phrase.runs());
             let leading_code = if has_code_column {
-                model.roles[a] == Role::Code && parse_code(&text).is_some()
+                model.roles[a] == Role::Code && starts_with_code(&text)
             } else {
                 i == 0 && title_code(&text).is_some()
             };
