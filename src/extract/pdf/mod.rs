@@ -13,6 +13,7 @@ mod furniture;
 mod lattice;
 mod layout;
 pub mod page;
+mod program;
 mod stream;
 
 pub use assemble::Assembler;
