@@ -123,6 +123,10 @@ pub struct Interpreter<'a> {
     subpaths: Vec<Vec<(f32, f32)>>,
     operations: usize,
     codes: Vec<Code>,
+    /// Form XObjects being drawn (a form that draws itself is a cycle).
+    forms: Vec<ObjectId>,
+    /// Form streams that could not be read or that loop; each costs only itself.
+    broken: usize,
 }
 
 fn numbers(operands: &[Object]) -> Vec<f32> {
@@ -160,11 +164,14 @@ impl<'a> Interpreter<'a> {
             subpaths: Vec::new(),
             operations: 0,
             codes: Vec::new(),
+            forms: Vec::new(),
+            broken: 0,
         }
     }
 
-    pub fn finish(self) -> PageLayout {
-        self.page
+    /// The page and the number of its form streams that were damaged or cyclic.
+    pub fn finish(self) -> (PageLayout, usize) {
+        (self.page, self.broken)
     }
 
     /// Runs one content stream with the given resources. `depth` counts Form
@@ -427,14 +434,30 @@ impl<'a> Interpreter<'a> {
 
     fn draw_xobject(&mut self, resources: Option<&Dictionary>, name: &[u8], depth: usize) -> ExtractResult<()> {
         let xobjects = resources.and_then(|r| resolve(self.doc, r.get(b"XObject").ok())).and_then(|o| o.as_dict().ok());
-        let Some(stream) = xobjects.and_then(|x| resolve(self.doc, x.get(name).ok())).and_then(|o| o.as_stream().ok())
-        else {
+        let entry = xobjects.and_then(|x| x.get(name).ok());
+        let Some(stream) = resolve(self.doc, entry).and_then(|o| o.as_stream().ok()) else {
             return Ok(());
+        };
+        let id = match entry {
+            Some(Object::Reference(id)) => Some(*id),
+            _ => None,
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => self.page.images += 1,
             Ok(b"Form") => {
-                let content = stream_bytes(stream, self.budget)?;
+                if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
+                    self.broken += 1;
+                    return Ok(());
+                }
+                let content = match stream_bytes(stream, self.budget) {
+                    Ok(content) => content,
+                    Err(ExtractError::Corrupt(_)) => {
+                        self.broken += 1;
+                        return Ok(());
+                    }
+                    Err(other) => return Err(other),
+                };
+                self.forms.extend(id);
                 let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());
                 let matrix = match stream.dict.get(b"Matrix") {
                     Ok(Object::Array(m)) => match numbers(m).as_slice() {
@@ -448,6 +471,9 @@ impl<'a> Interpreter<'a> {
                 self.state.ctm = multiply(&matrix, &self.state.ctm);
                 let result = self.run(&content, own.or(resources), depth + 1);
                 (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;
+                if id.is_some() {
+                    self.forms.pop();
+                }
                 result?;
             }
             _ => {}

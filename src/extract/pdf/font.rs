@@ -6,7 +6,7 @@
 use lopdf::{Dictionary, Document as PdfDocument, Encoding, Object};
 
 use super::cmap::CMap;
-use super::{resolve, stream_bytes};
+use super::{resolve, stream_bytes_or_empty as stream_bytes};
 use crate::extract::{Budget, ExtractResult};
 
 /// One code of a shown string.

@@ -25,6 +25,8 @@ use crate::grid::Document;
 
 const NO_TEXT_LAYER: &str =
     "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
+const NO_TEXT: &str =
+    "tệp PDF không có chữ hay hình ảnh nào đọc được (trang trống hoặc chữ vẽ bằng nét), không có bảng điểm để kiểm tra";
 /// Longest chain of references followed to reach one object.
 const MAX_REFERENCE_HOPS: usize = 32;
 
@@ -47,6 +49,12 @@ fn limit_error(error: &lopdf::Error) -> bool {
 pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResult<Vec<u8>> {
     let left = usize::try_from(budget.bytes_left()).unwrap_or(usize::MAX);
     match stream.get_plain_content_with_limit(left) {
+        // lopdf gives nothing, not an error, for a filtered stream it cannot decode.
+        Ok(bytes)
+            if bytes.is_empty() && !stream.content.is_empty() && stream.filters().is_ok_and(|f| !f.is_empty()) =>
+        {
+            Err(ExtractError::Corrupt("luồng dữ liệu PDF bị hỏng (không giải nén được)".into()))
+        }
         Ok(bytes) => {
             budget.spend_bytes(bytes.len() as u64)?;
             Ok(bytes)
@@ -56,6 +64,15 @@ pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResul
             Ok(Vec::new())
         }
         Err(error) => Err(ExtractError::Corrupt(format!("luồng dữ liệu PDF bị hỏng ({error})"))),
+    }
+}
+
+/// Like [`stream_bytes`], but a damaged stream reads as empty: for font
+/// parts, whose loss costs their mapping, not the page.
+pub(crate) fn stream_bytes_or_empty(stream: &Stream, budget: &mut Budget) -> ExtractResult<Vec<u8>> {
+    match stream_bytes(stream, budget) {
+        Err(ExtractError::Corrupt(_)) => Ok(Vec::new()),
+        other => other,
     }
 }
 
@@ -146,7 +163,8 @@ fn read_page(
     let (media, rotate) = (media_box(doc, page_dict, max_depth), rotation(doc, page_dict, max_depth));
     let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media, rotate);
     interpreter.run(&data, resources, 0)?;
-    Ok((interpreter.finish(), broken))
+    let (page, broken_forms) = interpreter.finish();
+    Ok((page, broken + broken_forms))
 }
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
@@ -161,20 +179,28 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     }
     let mut fonts = content::FontCache::new();
     let mut assembler = Assembler::new();
-    let (mut glyphs, mut unmapped, mut broken) = (0usize, 0usize, 0usize);
+    let (mut glyphs, mut unmapped, mut broken, mut images) = (0usize, 0usize, 0usize, 0usize);
+    let mut broken_pages: Vec<String> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
         let (page, broken_streams) = read_page(&doc, id, number, budget, &mut fonts)?;
         broken += broken_streams;
+        if broken_streams > 0 {
+            broken_pages.push(number.to_string());
+        }
+        images += page.images;
         glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
         unmapped += page.unmapped;
         assembler.add_page(page);
     }
     if glyphs == 0 {
+        // Only pages that are images need OCR; text lost in damaged streams does not come back that way.
         return Err(if broken > 0 {
             ExtractError::Corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
-        } else {
+        } else if images > 0 {
             ExtractError::Unsupported(NO_TEXT_LAYER.into())
+        } else {
+            ExtractError::Unsupported(NO_TEXT.into())
         });
     }
     let mut document = assembler.finish(budget)?;
@@ -184,7 +210,10 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         ));
     }
     if broken > 0 {
-        document.notes.push(format!("{broken} luồng nội dung trang PDF bị hỏng, phần văn bản trong đó bị bỏ qua"));
+        document.notes.push(format!(
+            "{broken} luồng nội dung PDF bị hỏng hoặc tự lặp vòng (trang {}), phần văn bản trong đó bị bỏ qua",
+            broken_pages.join(", ")
+        ));
     }
     Ok(document)
 }
