@@ -125,7 +125,11 @@ impl Font {
         let (kind, widths) = if subtype == b"Type0" {
             Self::composite(doc, dict, budget, to_unicode.is_none())?
         } else {
-            (Kind::Simple { table: Self::simple_table(doc, dict, budget) }, Self::simple_widths(doc, dict))
+            let mut table = Self::simple_table(doc, dict, budget);
+            if to_unicode.is_none() && subtype == b"TrueType" {
+                Self::match_shapes(doc, dict, &name, &mut table, budget)?;
+            }
+            (Kind::Simple { table }, Self::simple_widths(doc, dict))
         };
         Ok(Font { name, kind, to_unicode, widths })
     }
@@ -151,6 +155,27 @@ impl Font {
             }
         }
         table
+    }
+
+    /// Codes whose glyph outline is a glyph of the installed full font get
+    /// that glyph's character, over whatever the encoding says.
+    fn match_shapes(
+        doc: &PdfDocument,
+        dict: &Dictionary,
+        name: &str,
+        table: &mut [Option<char>; 256],
+        budget: &mut Budget,
+    ) -> ExtractResult<()> {
+        let descriptor = resolve(doc, dict.get(b"FontDescriptor").ok()).and_then(|o| o.as_dict().ok());
+        let Some(file) =
+            descriptor.and_then(|d| resolve(doc, d.get(b"FontFile2").ok())).and_then(|o| o.as_stream().ok())
+        else {
+            return Ok(());
+        };
+        for (code, c) in super::shapes::simple_codes(&stream_bytes(file, budget)?, name) {
+            table[usize::from(code)] = Some(c);
+        }
+        Ok(())
     }
 
     fn simple_widths(doc: &PdfDocument, dict: &Dictionary) -> Widths {

@@ -14,6 +14,7 @@ mod lattice;
 mod layout;
 pub mod page;
 mod program;
+mod shapes;
 mod stream;
 
 pub use assemble::Assembler;
