@@ -212,7 +212,7 @@ fn table_over_three_pages_with_repeated_header_and_broken_row() {
         table(&[header(), vec!["", "va dung han", "", ""], vec!["2", "Van ban QPPL", "1", "1"]], 40.0, 30.0),
         text(290.0, 820.0, "3")
     );
-    let bytes = build([page1, page2, page3].into_iter().map(|content| page(content)).collect(), false);
+    let bytes = build([page1, page2, page3].into_iter().map(page).collect(), false);
     let document = read(&bytes).unwrap();
     assert_eq!(document.tables.len(), 1);
     assert_eq!(
@@ -334,7 +334,7 @@ fn borderless_report(wrong_total: bool) -> Vec<u8> {
         format!("{}{}", text(40.0, 60.0, "Tong so diem tu danh gia la: 3,5 diem"), table1),
         format!("{table2}{}{}", text(300.0, end + 40.0, "GIAM DOC"), text(290.0, 820.0, "2")),
     ];
-    build(pages.into_iter().map(|content| page(content)).collect(), false)
+    build(pages.into_iter().map(page).collect(), false)
 }
 
 #[test]

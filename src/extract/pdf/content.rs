@@ -61,8 +61,10 @@ fn lightness(components: &[f32]) -> Option<f32> {
 }
 
 /// Text filled lighter than this, or more transparent, does not hide the text under it:
-/// a watermark or stamp, not content.
+/// a watermark or stamp, not content. White and near-white text is left alone: it is
+/// header text on a dark cell fill.
 const FAINT_LIGHTNESS: f32 = 0.75;
+const WHITE_TEXT: f32 = 0.97;
 const FAINT_ALPHA: f32 = 0.6;
 
 #[derive(Debug, Clone)]
@@ -370,7 +372,8 @@ impl<'a> Interpreter<'a> {
             if size > 0.0 && x.is_finite() && y.is_finite() {
                 let mut glyph = Glyph::new(x, y, width, size, text, Rc::clone(&state.font_name));
                 glyph.angle = if angle.is_finite() { angle } else { 0.0 };
-                glyph.faint = state.fill_lightness > FAINT_LIGHTNESS || state.fill_alpha < FAINT_ALPHA;
+                glyph.faint =
+                    (FAINT_LIGHTNESS..WHITE_TEXT).contains(&state.fill_lightness) || state.fill_alpha < FAINT_ALPHA;
                 self.page.glyphs.push(glyph);
             }
             self.text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &self.text_matrix);

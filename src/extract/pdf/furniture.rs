@@ -13,7 +13,7 @@ use super::layout;
 use super::page::{Glyph, PageLayout, UPRIGHT_TOLERANCE};
 
 /// Text this many times the page's typical size is a watermark or banner.
-const OVERSIZE: f32 = 3.0;
+const OVERSIZE: f32 = 4.0;
 /// Share of the page height, at the top and at the bottom, where running headers and footers live.
 const FURNITURE_BAND: f32 = 0.12;
 /// Baselines closer than this (points) are the same place on two pages.
@@ -149,6 +149,13 @@ fn furniture_key(text: &str) -> String {
         .collect()
 }
 
+/// A column header line of an unruled table repeated at the top of each page
+/// is the table's, not furniture: it names criteria or two score columns.
+fn looks_like_table_header(text: &str) -> bool {
+    let folded = crate::text::fold(text);
+    folded.contains("tieu chi") || folded.matches("diem").count() >= 2
+}
+
 /// The lines of a page's top and bottom bands outside its ruled area, as
 /// (key, baseline, glyph indices).
 fn band_lines(page: &PageLayout) -> Vec<(String, f32, Vec<usize>)> {
@@ -168,7 +175,7 @@ fn band_lines(page: &PageLayout) -> Vec<(String, f32, Vec<usize>)> {
         .filter_map(|row| {
             let text: String = layout::lines(&row, false).iter().map(layout::Line::text).collect();
             let key = furniture_key(&text);
-            if key.trim().is_empty() {
+            if key.trim().is_empty() || looks_like_table_header(&text) {
                 return None;
             }
             let baseline = row.iter().find(|g| !g.is_space())?.y;

@@ -73,9 +73,12 @@ fn installed() -> &'static HashMap<String, Vec<PathBuf>> {
     })
 }
 
-/// Outline hash → character of an installed font, built once per process.
-fn shapes_of(name: &str) -> Option<Arc<HashMap<u64, char>>> {
-    static CACHE: OnceLock<Mutex<HashMap<String, Option<Arc<HashMap<u64, char>>>>>> = OnceLock::new();
+/// Outline hash → character.
+type Shapes = Arc<HashMap<u64, char>>;
+
+/// The shapes of an installed font, built once per process.
+fn shapes_of(name: &str) -> Option<Shapes> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Shapes>>>> = OnceLock::new();
     let key = folded(name);
     let cache = CACHE.get_or_init(Default::default);
     if let Some(found) = cache.lock().ok()?.get(&key) {

@@ -352,9 +352,8 @@ fn group_rows(items: &[Item], roles: &[Role]) -> Vec<Vec<usize>> {
             None => {
                 let holds_code = item.leading_code;
                 blocks.push(Block { items: vec![index], top: item.top, bottom: item.baseline, is_code, holds_code });
-                for col in item.a..=item.b {
-                    open[col] = (item.a == item.b).then_some(blocks.len() - 1);
-                }
+                let single = (item.a == item.b).then_some(blocks.len() - 1);
+                open[item.a..=item.b].fill(single);
             }
         }
     }
