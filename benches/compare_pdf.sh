@@ -1,65 +1,53 @@
 #!/usr/bin/env bash
-# Side by side, in one run on the same PDFs: per-page median time of
-#   - parcheck: the release `parcheck check FILE` (process start included),
-#   - pdftotext -layout (poppler; text only, no tables — the speed ceiling),
-#   - pdfplumber: extract_tables() on every page (a Python process per file),
-# each timed per file including its process start, plus parcheck's in-process
-# per-page figure from `cargo bench --bench pdf` on the same folder.
+# parcheck against pdftotext on the same PDFs, on one core:
+#   - parcheck: ONE release `parcheck check --jobs 1` process over all the PDFs
+#     (tables, checks and NDJSON included),
+#   - pdftotext -layout (poppler; text only, no tables), one process per file,
+# each the median of RUNS runs. The target is parcheck ≤ 0.7 × pdftotext.
+# Then the in-process per-page time of a generated 5-page and 75-page report
+# (`cargo bench --bench pdf -- pdf/long`): it must not grow with the page count.
 #
-#   benches/compare_pdf.sh [DIR] [RUNS]     # DIR defaults to ../shared/samples/docs
+#   benches/compare_pdf.sh [DIR] [RUNS]   # DIR: fixtures/samples + ../shared/samples{,2}/docs PDFs
 #
-# Needs poppler-utils (pdftotext) and `pip install pdfplumber`.
+# Needs poppler-utils (pdftotext, pdfinfo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR=$(realpath "${1:-../shared/samples/docs}")
 RUNS=${2:-5}
 command -v pdftotext >/dev/null || { echo "pdftotext missing: apt-get install -y poppler-utils" >&2; exit 1; }
-python3 -c 'import pdfplumber' 2>/dev/null || { echo "pdfplumber missing: pip install pdfplumber" >&2; exit 1; }
 cargo build --release --quiet
-export PARCHECK=target/release/parcheck
+FILES=()
+if [ -n "${1:-}" ]; then
+  while IFS= read -r f; do FILES+=("$f"); done < <(find "$1" -name '*.pdf' | sort)
+else
+  for d in fixtures/samples ../shared/samples/docs ../shared/samples2/docs; do
+    [ -d "$d" ] && while IFS= read -r f; do FILES+=("$f"); done < <(find "$d" -name '*.pdf' | sort)
+  done
+fi
+[ ${#FILES[@]} -gt 0 ] || { echo "no PDFs found" >&2; exit 1; }
 
-echo "machine: $(nproc) CPUs; $(lscpu | sed -n 's/^Model name: *//p')"
-PARCHECK_BENCH_DIR="$DIR" cargo bench --quiet --bench pdf -- --noplot pdf/all >/tmp/compare_pdf_bench.log 2>&1
+echo "machine: $(nproc) CPUs; $(lscpu | sed -n 's/^Model name: *//p'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$RUNS" "${FILES[@]}" <<'EOF'
+import statistics, subprocess, sys, time
 
-python3 - "$DIR" "$RUNS" <<'EOF'
-import glob, json, os, statistics, subprocess, sys, time
-
-directory, runs = sys.argv[1], int(sys.argv[2])
-files = sorted(glob.glob(os.path.join(directory, "*.pdf")))
-plumber = "import sys, pdfplumber\nwith pdfplumber.open(sys.argv[1]) as pdf:\n    [p.extract_tables() for p in pdf.pages]"
-tools = {
-    "parcheck check": lambda f: [os.environ["PARCHECK"], "check", f],
-    "pdftotext -layout": lambda f: ["pdftotext", "-layout", f, os.devnull],
-    "pdfplumber extract_tables": lambda f: [sys.executable, "-c", plumber, f],
-}
+runs, files = int(sys.argv[1]), sys.argv[2:]
 
 def pages(path):
     out = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
-    return int(next(l.split()[-1] for l in out.splitlines() if l.startswith("Pages:")))
+    return next((int(l.split()[-1]) for l in out.splitlines() if l.startswith("Pages:")), 0)
 
-counts = {f: pages(f) for f in files}
-total = sum(counts.values())
-print(f"{len(files)} PDFs, {total} pages, median of {runs} runs per file")
-per_page = {}
-for name, command in tools.items():
-    # Per file: median wall time of `runs` runs; per page: sum over files / pages.
-    medians = []
-    for f in files:
-        times = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            subprocess.run(command(f), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-            times.append(time.perf_counter() - start)
-        medians.append(statistics.median(times))
-    per_page[name] = sum(medians) / total * 1000
+def timed(commands):
+    start = time.perf_counter()
+    for command in commands:
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
 
-estimates = "target/criterion/pdf/all/new/estimates.json"
-if os.path.exists(estimates):
-    with open(estimates) as e:
-        per_page["parcheck in-process (bench)"] = json.load(e)["median"]["point_estimate"] / 1e6 / total
-
-base = per_page["parcheck check"]
-print(f"{'tool':<30}{'ms/page':>10}{'× parcheck check':>20}")
-for name, ms in per_page.items():
-    print(f"{name:<30}{ms:>10.3f}{ms / base:>20.1f}")
+total = sum(pages(f) for f in files)
+parcheck = statistics.median(timed([["target/release/parcheck", "check", "--jobs", "1", "--quiet", *files]]) for _ in range(runs))
+poppler = statistics.median(timed([["pdftotext", "-layout", f, "/dev/null"] for f in files]) for _ in range(runs))
+print(f"{len(files)} PDFs, {total} pages, median of {runs} runs")
+print(f"parcheck check --jobs 1 (one process): {parcheck:.3f} s  ({parcheck / total * 1000:.2f} ms/page)")
+print(f"pdftotext -layout (per file):          {poppler:.3f} s  ({poppler / total * 1000:.2f} ms/page)")
+ratio = parcheck / poppler
+print(f"ratio parcheck / pdftotext: {ratio:.2f} (target <= 0.70: {'ok' if ratio <= 0.7 else 'MISSED'})")
 EOF
+cargo bench --quiet --bench pdf -- --noplot pdf/long 2>/dev/null | grep -E "^pdf/long|thrpt" || true

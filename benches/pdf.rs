@@ -8,6 +8,10 @@
 //! `pdf/all` reads every file once per iteration; its throughput is in pages,
 //! so criterion prints pages per second, and its median divided by the page
 //! count (printed first) is the per-page time `benches/compare_pdf.sh` reports.
+//!
+//! `pdf/long/5` and `pdf/long/75` read a generated report (a ruled scoring
+//! table continued over 5 or 75 pages); their per-page times should be about
+//! equal: the cost of a page must not grow with the page count.
 
 use std::time::Duration;
 
@@ -28,6 +32,56 @@ fn pdfs() -> Vec<(String, Vec<u8>, u64)> {
             (name, bytes, pages)
         })
         .collect()
+}
+
+/// A report whose ruled table runs over `pages` pages, 25 criteria a page,
+/// the header repeated on each page.
+fn long_report(pages: usize) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let columns = [40.0f32, 90.0, 380.0, 450.0, 520.0];
+    let mut kids = Vec::new();
+    for page in 0..pages {
+        let mut content = String::from("0.5 w\n");
+        let mut rows = vec![["TT".to_string(), "Tieu chi".into(), "Diem chuan".into(), "Tu danh gia".into()]];
+        for r in 0..25 {
+            let code = format!("{}.{}", page + 1, r + 1);
+            rows.push([code, format!("Tieu chi thanh phan so {r} cua trang {page}"), "1".into(), "0,5".into()]);
+        }
+        for (i, row) in rows.iter().enumerate() {
+            let y = 800.0 - 28.0 * i as f32;
+            content += &format!("{} {y} m {} {y} l S\n", columns[0], columns[4]);
+            for (c, cell) in row.iter().enumerate() {
+                content += &format!("BT /F1 9 Tf {} {} Td ({cell}) Tj ET\n", columns[c] + 3.0, y - 18.0);
+            }
+        }
+        let bottom = 800.0 - 28.0 * rows.len() as f32;
+        content += &format!("{} {bottom} m {} {bottom} l S\n", columns[0], columns[4]);
+        for x in columns {
+            content += &format!("{x} 800 m {x} {bottom} l S\n");
+        }
+        let stream = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => stream,
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        });
+        kids.push(page.into());
+    }
+    let count = kids.len() as i64;
+    let media: Vec<Object> = vec![0.into(), 0.into(), 595.into(), 842.into()];
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count, "MediaBox" => media }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("in-memory PDF");
+    out
 }
 
 fn bench(c: &mut Criterion) {
@@ -52,6 +106,14 @@ fn bench(c: &mut Criterion) {
             files.iter().filter(|(_, bytes, _)| pipeline::read_document(Format::Pdf, bytes, &options).is_ok()).count()
         })
     });
+    for pages in [5u64, 75] {
+        let bytes = long_report(pages as usize);
+        assert!(pipeline::read_document(Format::Pdf, &bytes, &options).is_ok(), "long report does not read");
+        group.throughput(Throughput::Elements(pages));
+        group.bench_with_input(BenchmarkId::new("long", pages), &bytes, |b, bytes| {
+            b.iter(|| pipeline::read_document(Format::Pdf, bytes, &options))
+        });
+    }
     group.finish();
 }
 

@@ -1,10 +1,14 @@
 //! Pages → document: tables continued across pages become one table (repeated
 //! header rows dropped, rows split by the page break joined), the remaining
 //! text becomes prose paragraphs, page numbers are dropped.
+//!
+//! [`Assembler`] is the entry point for any page source (the PDF content
+//! interpreter, OCR): pages go in as [`PageLayout`]s, one [`Document`] comes out.
 
-use super::content::{Glyph, Page};
+use super::furniture;
 use super::lattice::{self, PageRow, PageTable};
 use super::layout::{self, Line};
+use super::page::{Glyph, PageLayout};
 use super::stream;
 use crate::extract::{Budget, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -18,10 +22,46 @@ const MARGIN_BAND: f32 = 0.1;
 struct DocTable {
     columns: Vec<f32>,
     rows: Vec<(PageRow, u32)>,
+    /// The column model of an unruled table, carried to pages without its header.
+    model: Option<stream::ColumnModel>,
 }
 
+/// Collects the pages of one document, in reading order, and reads them into
+/// one grid when all are in (furniture repeated across pages is recognised
+/// only by comparing pages).
 #[derive(Debug, Default)]
 pub struct Assembler {
+    pages: Vec<PageLayout>,
+}
+
+impl Assembler {
+    pub fn new() -> Self {
+        Assembler::default()
+    }
+
+    /// Adds the next page of the document.
+    pub fn add_page(&mut self, page: PageLayout) {
+        self.pages.push(page);
+    }
+
+    /// Reads the tables and prose of all pages added; extraction notes (text
+    /// set aside) are in the document's `notes`.
+    pub fn finish(mut self, budget: &mut Budget) -> ExtractResult<Document> {
+        let set_aside = furniture::prepare(&mut self.pages);
+        let mut builder = Builder::default();
+        for page in &self.pages {
+            budget.check_time()?;
+            builder.add_page(page, budget)?;
+        }
+        let mut document = builder.finish();
+        document.notes.extend(set_aside.notes());
+        Ok(document)
+    }
+}
+
+/// The running state of reading pages in order.
+#[derive(Debug, Default)]
+struct Builder {
     tables: Vec<DocTable>,
     prose: Vec<Paragraph>,
     /// The last table ended its page with no text below it, so it may go on.
@@ -77,9 +117,9 @@ pub fn merge_split_row(row: &mut PageRow, fragment: &PageRow) -> bool {
     true
 }
 
-impl Assembler {
-    pub fn add_page(&mut self, page: &Page, budget: &mut Budget) -> ExtractResult<()> {
-        let (mut tables, rest) = lattice::find_tables(&page.segments, &page.glyphs);
+impl Builder {
+    fn add_page(&mut self, page: &PageLayout, budget: &mut Budget) -> ExtractResult<()> {
+        let (mut tables, rest) = lattice::find_tables(&page.rulings, &page.glyphs);
         let band = page.height * MARGIN_BAND;
         let is_artefact =
             |text: &str, baseline: f32| is_page_number(text) && (baseline < band || baseline > page.height - band);
@@ -87,6 +127,14 @@ impl Assembler {
         // Ruled tables are preferred; a page without any is searched for an unruled one.
         if tables.is_empty() {
             (tables, rest) = stream::find_tables(&rest, is_artefact);
+        }
+        // A page of an unruled table whose header was printed on its first page only.
+        let carried = self.tables.last().and_then(|t| t.model.as_ref()).filter(|_| self.open);
+        if let Some(model) = carried.filter(|_| tables.is_empty()) {
+            if let Some((table, left)) = stream::continue_table(&rest, model, is_artefact) {
+                tables.push(table);
+                rest = left;
+            }
         }
         let lines: Vec<Line> =
             layout::lines(&rest, true).into_iter().filter(|l| !is_artefact(&l.text(), l.baseline)).collect();
@@ -106,9 +154,13 @@ impl Assembler {
             self.tables.push(DocTable {
                 columns: table.columns.clone(),
                 rows: table.rows.iter().map(|r| (r.clone(), page)).collect(),
+                model: table.model.clone(),
             });
             return;
         };
+        if table.model.is_some() {
+            previous.model = table.model.clone();
+        }
         let repeated = table
             .rows
             .iter()
@@ -147,7 +199,7 @@ impl Assembler {
         self.prose.extend(paragraphs.into_iter().map(|(runs, _)| Paragraph::new(runs, Some(page))));
     }
 
-    pub fn finish(self) -> Document {
+    fn finish(self) -> Document {
         let tables = self
             .tables
             .into_iter()

@@ -9,52 +9,9 @@ use lopdf::content::Content;
 use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId};
 
 use super::font::{Code, Font};
+use super::page::{Glyph, PageLayout, Segment};
 use super::{resolve, stream_bytes};
 use crate::extract::{Budget, ExtractError, ExtractResult};
-
-/// One shown character (or ligature) on a page.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Glyph {
-    pub x: f32,
-    /// Baseline, measured down from the top of the page.
-    pub y: f32,
-    pub width: f32,
-    pub size: f32,
-    pub text: String,
-    pub font: Rc<str>,
-}
-
-impl Glyph {
-    pub fn right(&self) -> f32 {
-        self.x + self.width
-    }
-
-    pub fn is_space(&self) -> bool {
-        self.text.chars().all(char::is_whitespace)
-    }
-}
-
-/// A horizontal or vertical ruling line: `pos` is its y (horizontal) or x
-/// (vertical); it runs from `from` to `to` along the other axis.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Segment {
-    pub horizontal: bool,
-    pub pos: f32,
-    pub from: f32,
-    pub to: f32,
-}
-
-/// What one page shows.
-#[derive(Debug, Default)]
-pub struct Page {
-    pub number: u32,
-    pub height: f32,
-    pub glyphs: Vec<Glyph>,
-    pub segments: Vec<Segment>,
-    /// Glyphs whose font gave no Unicode mapping (shown as U+FFFD).
-    pub unmapped: usize,
-    pub images: usize,
-}
 
 type Matrix = [f32; 6];
 const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -75,6 +32,41 @@ fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
 }
 
+/// User space → the upright reading frame (top-down, origin at the top-left
+/// as a reader sees the page), from the page box and its `/Rotate` (clockwise
+/// quarter turns); also returns the frame's width and height.
+pub fn reading_frame(media_box: [f32; 4], rotate: i64) -> (Matrix, f32, f32) {
+    let [a, b, c, d] = media_box;
+    let (x0, y0, x1, y1) = (a.min(c), b.min(d), a.max(c), b.max(d));
+    let (width, height) = (x1 - x0, y1 - y0);
+    match rotate.rem_euclid(360) {
+        90 => ([0.0, 1.0, 1.0, 0.0, -y0, -x0], height, width),
+        180 => ([-1.0, 0.0, 0.0, 1.0, x1, -y0], width, height),
+        270 => ([0.0, -1.0, -1.0, 0.0, y1, x1], height, width),
+        _ => ([1.0, 0.0, 0.0, -1.0, -x0, y1], width, height),
+    }
+}
+
+/// Perceived lightness (0 black … 1 white) of a fill colour given as gray,
+/// RGB or CMYK components; `None` for other colour spaces (patterns, indexed).
+fn lightness(components: &[f32]) -> Option<f32> {
+    match components {
+        [gray] => Some(*gray),
+        [r, g, b] => Some(0.299 * r + 0.587 * g + 0.114 * b),
+        [c, m, y, k] => {
+            Some(0.299 * (1.0 - c) * (1.0 - k) + 0.587 * (1.0 - m) * (1.0 - k) + 0.114 * (1.0 - y) * (1.0 - k))
+        }
+        _ => None,
+    }
+}
+
+/// Text filled lighter than this, or more transparent, does not hide the text under it:
+/// a watermark or stamp, not content. White and near-white text is left alone: it is
+/// header text on a dark cell fill.
+const FAINT_LIGHTNESS: f32 = 0.75;
+const WHITE_TEXT: f32 = 0.97;
+const FAINT_ALPHA: f32 = 0.6;
+
 #[derive(Debug, Clone)]
 struct GraphicsState {
     ctm: Matrix,
@@ -86,6 +78,10 @@ struct GraphicsState {
     horizontal_scale: f32,
     leading: f32,
     rise: f32,
+    /// Lightness of the fill colour (text is filled), 0 = black.
+    fill_lightness: f32,
+    /// Constant fill alpha from the ExtGState (`/ca`).
+    fill_alpha: f32,
 }
 
 impl Default for GraphicsState {
@@ -100,6 +96,8 @@ impl Default for GraphicsState {
             horizontal_scale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            fill_lightness: 0.0,
+            fill_alpha: 1.0,
         }
     }
 }
@@ -117,9 +115,9 @@ pub struct Interpreter<'a> {
     doc: &'a PdfDocument,
     budget: &'a mut Budget,
     fonts: &'a mut FontCache,
-    page: Page,
-    /// Page box origin: (left, top) in user space.
-    origin: (f32, f32),
+    page: PageLayout,
+    /// User space → reading frame.
+    frame: Matrix,
     state: GraphicsState,
     saved: Vec<GraphicsState>,
     text_matrix: Matrix,
@@ -127,6 +125,10 @@ pub struct Interpreter<'a> {
     subpaths: Vec<Vec<(f32, f32)>>,
     operations: usize,
     codes: Vec<Code>,
+    /// Form XObjects being drawn (a form that draws itself is a cycle).
+    forms: Vec<ObjectId>,
+    /// Form streams that could not be read or that loop; each costs only itself.
+    broken: usize,
 }
 
 fn numbers(operands: &[Object]) -> Vec<f32> {
@@ -147,15 +149,16 @@ impl<'a> Interpreter<'a> {
         fonts: &'a mut FontCache,
         number: u32,
         media_box: [f32; 4],
+        rotate: i64,
     ) -> Self {
-        let [x0, y0, x1, y1] = media_box;
-        let page = Page { number, height: (y1 - y0).abs(), ..Page::default() };
+        let (frame, width, height) = reading_frame(media_box, rotate);
+        let page = PageLayout::new(number, width, height);
         Interpreter {
             doc,
             budget,
             fonts,
             page,
-            origin: (x0.min(x1), y0.max(y1)),
+            frame,
             state: GraphicsState::default(),
             saved: Vec::new(),
             text_matrix: IDENTITY,
@@ -163,11 +166,14 @@ impl<'a> Interpreter<'a> {
             subpaths: Vec::new(),
             operations: 0,
             codes: Vec::new(),
+            forms: Vec::new(),
+            broken: 0,
         }
     }
 
-    pub fn finish(self) -> Page {
-        self.page
+    /// The page and the number of its form streams that were damaged or cyclic.
+    pub fn finish(self) -> (PageLayout, usize) {
+        (self.page, self.broken)
     }
 
     /// Runs one content stream with the given resources. `depth` counts Form
@@ -295,6 +301,13 @@ impl<'a> Interpreter<'a> {
                 self.draw_xobject(resources, name, depth)?;
             }
             ("BI", _) => self.page.images += 1,
+            ("g" | "rg" | "k", _) => self.state.fill_lightness = lightness(&n).unwrap_or(0.0),
+            ("sc" | "scn", _) => self.state.fill_lightness = lightness(&n).unwrap_or(0.0),
+            ("cs", _) => self.state.fill_lightness = 0.0,
+            ("gs", _) => {
+                let name = operands.first().and_then(|o| o.as_name().ok()).unwrap_or_default();
+                self.set_graphics_state(resources, name);
+            }
             _ => {}
         }
         Ok(())
@@ -340,9 +353,15 @@ impl<'a> Interpreter<'a> {
                 + state.char_spacing
                 + if code.is_word_space { state.word_spacing } else { 0.0 })
                 * state.horizontal_scale;
-            let (x, y) = (render[4], render[5]);
+            let (x, y) = apply(&self.frame, render[4], render[5]);
             let size = render[2].hypot(render[3]);
             let width = code.advance * render[0].hypot(render[1]);
+            // The baseline direction in the reading frame (its y axis points down).
+            let (du, dv) = (
+                render[0] * self.frame[0] + render[1] * self.frame[2],
+                render[0] * self.frame[1] + render[1] * self.frame[3],
+            );
+            let angle = (-dv).atan2(du).to_degrees();
             let text = match &code.text {
                 Some(text) => text.clone(),
                 None => {
@@ -351,14 +370,11 @@ impl<'a> Interpreter<'a> {
                 }
             };
             if size > 0.0 && x.is_finite() && y.is_finite() {
-                self.page.glyphs.push(Glyph {
-                    x: x - self.origin.0,
-                    y: self.origin.1 - y,
-                    width,
-                    size,
-                    text,
-                    font: Rc::clone(&state.font_name),
-                });
+                let mut glyph = Glyph::new(x, y, width, size, text, Rc::clone(&state.font_name));
+                glyph.angle = if angle.is_finite() { angle } else { 0.0 };
+                glyph.faint =
+                    (FAINT_LIGHTNESS..WHITE_TEXT).contains(&state.fill_lightness) || state.fill_alpha < FAINT_ALPHA;
+                self.page.glyphs.push(glyph);
             }
             self.text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &self.text_matrix);
         }
@@ -366,8 +382,8 @@ impl<'a> Interpreter<'a> {
     }
 
     fn push_segment(&mut self, (x0, y0): (f32, f32), (x1, y1): (f32, f32)) {
-        let (x0, x1) = (x0 - self.origin.0, x1 - self.origin.0);
-        let (y0, y1) = (self.origin.1 - y0, self.origin.1 - y1);
+        let (x0, y0) = apply(&self.frame, x0, y0);
+        let (x1, y1) = apply(&self.frame, x1, y1);
         let segment = if (y0 - y1).abs() <= AXIS_TOLERANCE && (x0 - x1).abs() > AXIS_TOLERANCE {
             Segment { horizontal: true, pos: (y0 + y1) / 2.0, from: x0.min(x1), to: x0.max(x1) }
         } else if (x0 - x1).abs() <= AXIS_TOLERANCE && (y0 - y1).abs() > AXIS_TOLERANCE {
@@ -376,7 +392,7 @@ impl<'a> Interpreter<'a> {
             return;
         };
         if segment.pos.is_finite() && segment.from.is_finite() && segment.to.is_finite() {
-            self.page.segments.push(segment);
+            self.page.rulings.push(segment);
         }
     }
 
@@ -407,16 +423,44 @@ impl<'a> Interpreter<'a> {
         }
     }
 
+    /// Applies the fill alpha of a named ExtGState.
+    fn set_graphics_state(&mut self, resources: Option<&Dictionary>, name: &[u8]) {
+        let states = resources.and_then(|r| resolve(self.doc, r.get(b"ExtGState").ok())).and_then(|o| o.as_dict().ok());
+        let Some(state) = states.and_then(|s| resolve(self.doc, s.get(name).ok())).and_then(|o| o.as_dict().ok())
+        else {
+            return;
+        };
+        if let Some(alpha) = resolve(self.doc, state.get(b"ca").ok()).and_then(|o| o.as_float().ok()) {
+            self.state.fill_alpha = alpha;
+        }
+    }
+
     fn draw_xobject(&mut self, resources: Option<&Dictionary>, name: &[u8], depth: usize) -> ExtractResult<()> {
         let xobjects = resources.and_then(|r| resolve(self.doc, r.get(b"XObject").ok())).and_then(|o| o.as_dict().ok());
-        let Some(stream) = xobjects.and_then(|x| resolve(self.doc, x.get(name).ok())).and_then(|o| o.as_stream().ok())
-        else {
+        let entry = xobjects.and_then(|x| x.get(name).ok());
+        let Some(stream) = resolve(self.doc, entry).and_then(|o| o.as_stream().ok()) else {
             return Ok(());
+        };
+        let id = match entry {
+            Some(Object::Reference(id)) => Some(*id),
+            _ => None,
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => self.page.images += 1,
             Ok(b"Form") => {
-                let content = stream_bytes(stream, self.budget)?;
+                if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
+                    self.broken += 1;
+                    return Ok(());
+                }
+                let content = match stream_bytes(stream, self.budget) {
+                    Ok(content) => content,
+                    Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. }) => {
+                        self.broken += 1;
+                        return Ok(());
+                    }
+                    Err(other) => return Err(other),
+                };
+                self.forms.extend(id);
                 let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());
                 let matrix = match stream.dict.get(b"Matrix") {
                     Ok(Object::Array(m)) => match numbers(m).as_slice() {
@@ -430,6 +474,9 @@ impl<'a> Interpreter<'a> {
                 self.state.ctm = multiply(&matrix, &self.state.ctm);
                 let result = self.run(&content, own.or(resources), depth + 1);
                 (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;
+                if id.is_some() {
+                    self.forms.pop();
+                }
                 result?;
             }
             _ => {}

@@ -6,7 +6,7 @@
 use lopdf::{Dictionary, Document as PdfDocument, Encoding, Object};
 
 use super::cmap::CMap;
-use super::{resolve, stream_bytes};
+use super::{resolve, stream_bytes_or_empty as stream_bytes};
 use crate::extract::{Budget, ExtractResult};
 
 /// One code of a shown string.
@@ -22,8 +22,33 @@ pub struct Code {
 
 #[derive(Debug)]
 enum Kind {
-    Simple { table: Box<[Option<char>; 256]> },
-    Composite { encoding: CMap, default_len: u8 },
+    Simple {
+        table: Box<[Option<char>; 256]>,
+    },
+    Composite {
+        encoding: CMap,
+        default_len: u8,
+        /// Without ToUnicode: the character of each glyph, read from the embedded font program.
+        program: Option<ProgramText>,
+    },
+}
+
+/// CID → glyph id → Unicode, from the embedded font program.
+#[derive(Debug)]
+struct ProgramText {
+    /// `/CIDToGIDMap` stream; `None` for Identity.
+    cid_to_gid: Option<Vec<u16>>,
+    glyphs: std::collections::HashMap<u16, char>,
+}
+
+impl ProgramText {
+    fn text(&self, cid: u32) -> Option<char> {
+        let gid = match &self.cid_to_gid {
+            Some(map) => *map.get(usize::try_from(cid).ok()?)?,
+            None => u16::try_from(cid).ok()?,
+        };
+        self.glyphs.get(&gid).copied()
+    }
 }
 
 #[derive(Debug)]
@@ -98,9 +123,13 @@ impl Font {
         };
         let subtype = dict.get(b"Subtype").and_then(Object::as_name).unwrap_or_default();
         let (kind, widths) = if subtype == b"Type0" {
-            Self::composite(doc, dict, budget)?
+            Self::composite(doc, dict, budget, to_unicode.is_none())?
         } else {
-            (Kind::Simple { table: Self::simple_table(doc, dict, budget) }, Self::simple_widths(doc, dict))
+            let mut table = Self::simple_table(doc, dict, budget);
+            if to_unicode.is_none() && subtype == b"TrueType" {
+                Self::match_shapes(doc, dict, &name, &mut table, budget)?;
+            }
+            (Kind::Simple { table }, Self::simple_widths(doc, dict))
         };
         Ok(Font { name, kind, to_unicode, widths })
     }
@@ -128,6 +157,27 @@ impl Font {
         table
     }
 
+    /// Codes whose glyph outline is a glyph of the installed full font get
+    /// that glyph's character, over whatever the encoding says.
+    fn match_shapes(
+        doc: &PdfDocument,
+        dict: &Dictionary,
+        name: &str,
+        table: &mut [Option<char>; 256],
+        budget: &mut Budget,
+    ) -> ExtractResult<()> {
+        let descriptor = resolve(doc, dict.get(b"FontDescriptor").ok()).and_then(|o| o.as_dict().ok());
+        let Some(file) =
+            descriptor.and_then(|d| resolve(doc, d.get(b"FontFile2").ok())).and_then(|o| o.as_stream().ok())
+        else {
+            return Ok(());
+        };
+        for (code, c) in super::shapes::simple_codes(&stream_bytes(file, budget)?, name) {
+            table[usize::from(code)] = Some(c);
+        }
+        Ok(())
+    }
+
     fn simple_widths(doc: &PdfDocument, dict: &Dictionary) -> Widths {
         let first = resolve(doc, dict.get(b"FirstChar").ok()).and_then(number).unwrap_or(0.0).max(0.0) as u32;
         let mut ranges = Vec::new();
@@ -150,7 +200,12 @@ impl Font {
         Widths { ranges, default, scale }
     }
 
-    fn composite(doc: &PdfDocument, dict: &Dictionary, budget: &mut Budget) -> ExtractResult<(Kind, Widths)> {
+    fn composite(
+        doc: &PdfDocument,
+        dict: &Dictionary,
+        budget: &mut Budget,
+        needs_text: bool,
+    ) -> ExtractResult<(Kind, Widths)> {
         let encoding = match resolve(doc, dict.get(b"Encoding").ok()) {
             Some(Object::Stream(stream)) => CMap::parse(&stream_bytes(stream, budget)?),
             _ => CMap::default(),
@@ -160,7 +215,11 @@ impl Font {
             _ => None,
         };
         let mut widths = Widths { ranges: Vec::new(), default: 1000.0, scale: 0.001 };
+        let mut program = None;
         if let Some(cid_font) = descendant {
+            if needs_text {
+                program = Self::program_text(doc, cid_font, budget)?;
+            }
             if let Some(dw) = resolve(doc, cid_font.get(b"DW").ok()).and_then(number) {
                 widths.default = dw;
             }
@@ -169,7 +228,33 @@ impl Font {
             }
         }
         let default_len = if encoding.has_codespace() { 1 } else { 2 };
-        Ok((Kind::Composite { encoding, default_len }, widths))
+        Ok((Kind::Composite { encoding, default_len, program }, widths))
+    }
+
+    /// The embedded font program's own glyph → Unicode map, for a CIDFont.
+    fn program_text(
+        doc: &PdfDocument,
+        cid_font: &Dictionary,
+        budget: &mut Budget,
+    ) -> ExtractResult<Option<ProgramText>> {
+        let descriptor = resolve(doc, cid_font.get(b"FontDescriptor").ok()).and_then(|o| o.as_dict().ok());
+        let file = descriptor.and_then(|d| {
+            [&b"FontFile2"[..], b"FontFile3"]
+                .iter()
+                .find_map(|key| resolve(doc, d.get(key).ok()).and_then(|o| o.as_stream().ok()))
+        });
+        let Some(file) = file else { return Ok(None) };
+        let glyphs = super::program::glyph_unicode(&stream_bytes(file, budget)?);
+        if glyphs.is_empty() {
+            return Ok(None);
+        }
+        let cid_to_gid = match resolve(doc, cid_font.get(b"CIDToGIDMap").ok()) {
+            Some(Object::Stream(map)) => {
+                Some(stream_bytes(map, budget)?.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect())
+            }
+            _ => None,
+        };
+        Ok(Some(ProgramText { cid_to_gid, glyphs }))
     }
 
     /// Splits a shown string into codes with their text and advance.
@@ -178,7 +263,7 @@ impl Font {
         while !rest.is_empty() {
             let (len, code) = match &self.kind {
                 Kind::Simple { .. } => (1, u32::from(rest[0])),
-                Kind::Composite { encoding, default_len } => match encoding.next_code(rest, *default_len) {
+                Kind::Composite { encoding, default_len, .. } => match encoding.next_code(rest, *default_len) {
                     Some(found) => found,
                     None => break,
                 },
@@ -187,8 +272,9 @@ impl Font {
             let mapped = self.to_unicode.as_ref().and_then(|m| m.lookup(len, code));
             let text = mapped.or_else(|| match &self.kind {
                 Kind::Simple { table } => table.get(code as usize).copied().flatten().map(String::from),
-                // Without ToUnicode an Identity-encoded CID says nothing about its character.
-                Kind::Composite { .. } => None,
+                // Without ToUnicode an Identity-encoded CID says nothing about its
+                // character; the font program's cmap may.
+                Kind::Composite { program, .. } => program.as_ref().and_then(|p| p.text(code)).map(String::from),
             });
             out.push(Code { text, advance: self.widths.get(code), is_word_space: len == 1 && code == 32 });
         }

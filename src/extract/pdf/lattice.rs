@@ -1,14 +1,16 @@
 //! Lattice tables: ruling segments → joined lines → cell grid, with spanning
 //! cells found where a boundary line is missing between two grid cells.
 
-use super::content::{Glyph, Segment};
 use super::layout;
+use super::page::{Glyph, Segment};
 use crate::grid::{Run, VerticalMerge};
 
 /// Positions closer than this (points) are the same line.
 const SNAP: f32 = 1.5;
 /// Collinear segments with gaps up to this are one line.
 const JOIN: f32 = 2.5;
+/// Most grid cells one ruled table may have (a scoring table has a few thousand).
+const MAX_GRID_CELLS: usize = 200_000;
 /// Grid rows/columns thinner than this are double borders, not cells.
 const MIN_CELL: f32 = 3.0;
 
@@ -49,6 +51,8 @@ pub struct PageTable {
     /// edges of a ruled table, the header centres of an unruled one.
     pub columns: Vec<f32>,
     pub rows: Vec<PageRow>,
+    /// How an unruled table's columns are read, for its pages without a header.
+    pub model: Option<super::stream::ColumnModel>,
 }
 
 /// Joins collinear, overlapping or nearly touching segments of one direction.
@@ -106,8 +110,10 @@ fn edges(mut positions: Vec<f32>) -> Vec<f32> {
     out
 }
 
+/// Whether a line near `pos` passes `at`; `lines` are sorted by position.
 fn covered(lines: &[&Segment], pos: f32, at: f32) -> bool {
-    lines.iter().any(|s| (s.pos - pos).abs() <= MIN_CELL && s.from - SNAP <= at && at <= s.to + SNAP)
+    let first = lines.partition_point(|s| s.pos < pos - MIN_CELL);
+    lines[first..].iter().take_while(|s| s.pos <= pos + MIN_CELL).any(|s| s.from - SNAP <= at && at <= s.to + SNAP)
 }
 
 /// Finds the ruled tables on a page. Glyphs inside a table are consumed;
@@ -117,9 +123,14 @@ pub fn find_tables(segments: &[Segment], glyphs: &[Glyph]) -> (Vec<PageTable>, V
     let vertical = join_segments(segments.iter().filter(|s| !s.horizontal).copied().collect());
     let all: Vec<&Segment> = horizontal.iter().chain(vertical.iter()).collect();
     let mut parent: Vec<usize> = (0..all.len()).collect();
+    // Verticals sorted by x: each horizontal meets only those within its x-range
+    // (binary search), not every vertical on the page.
+    let mut by_x: Vec<usize> = (0..vertical.len()).collect();
+    by_x.sort_by(|a, b| vertical[*a].pos.total_cmp(&vertical[*b].pos));
     for (i, h) in horizontal.iter().enumerate() {
-        for (j, v) in vertical.iter().enumerate() {
-            if crosses(h, v) {
+        let first = by_x.partition_point(|j| vertical[*j].pos < h.from - JOIN);
+        for &j in by_x[first..].iter().take_while(|j| vertical[**j].pos <= h.to + JOIN) {
+            if crosses(h, &vertical[j]) {
                 union(&mut parent, i, horizontal.len() + j);
             }
         }
@@ -141,14 +152,41 @@ pub fn find_tables(segments: &[Segment], glyphs: &[Glyph]) -> (Vec<PageTable>, V
     (tables, rest)
 }
 
+/// A row cut by a page break has no border on its open side: its cell
+/// walls (two vertical lines at least) run past the last (or first)
+/// horizontal line. The end of those walls closes the row.
+fn open_edges(vertical: &[&Segment], ys: &mut Vec<f32>) {
+    let (Some(&first), Some(&last)) = (ys.first(), ys.last()) else { return };
+    let bottom = vertical.iter().map(|s| s.to).fold(f32::MIN, f32::max);
+    let top = vertical.iter().map(|s| s.from).fold(f32::MAX, f32::min);
+    let walls =
+        |end: f32, at: fn(&Segment) -> f32| vertical.iter().filter(|s| (at(s) - end).abs() <= SNAP).count() >= 2;
+    if bottom > last + 2.0 * MIN_CELL && walls(bottom, |s| s.to) {
+        ys.push(bottom);
+    }
+    if top < first - 2.0 * MIN_CELL && walls(top, |s| s.from) {
+        ys.insert(0, top);
+    }
+}
+
 fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Option<PageTable> {
-    let (h, v): (Vec<&Segment>, Vec<&Segment>) = group.iter().copied().partition(|s| s.horizontal);
-    let ys = edges(h.iter().map(|s| s.pos).collect());
+    let (mut h, mut v): (Vec<&Segment>, Vec<&Segment>) = group.iter().copied().partition(|s| s.horizontal);
+    h.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    v.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    let mut ys = edges(h.iter().map(|s| s.pos).collect());
     let xs = edges(v.iter().map(|s| s.pos).collect());
-    if ys.len() < 2 || xs.len() < 2 {
+    if ys.is_empty() || xs.len() < 2 {
+        return None;
+    }
+    open_edges(&v, &mut ys);
+    if ys.len() < 2 {
         return None;
     }
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
+    // A grid this fine is hatching or a drawing, not a table; its cells would cost memory for nothing.
+    if rows.saturating_mul(cols) > MAX_GRID_CELLS {
+        return None;
+    }
     // Grid cells joined where the line between them is missing.
     let mut parent: Vec<usize> = (0..rows * cols).collect();
     for r in 0..rows {
@@ -175,8 +213,12 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
     let mut cell_glyphs: std::collections::BTreeMap<usize, Vec<&Glyph>> = Default::default();
     for (i, glyph) in glyphs.iter().enumerate() {
         let (cx, cy) = (glyph.x + glyph.width / 2.0, glyph.y - glyph.size * 0.3);
-        let Some(c) = xs.windows(2).position(|w| w[0] <= cx && cx < w[1]) else { continue };
-        let Some(r) = ys.windows(2).position(|w| w[0] <= cy && cy < w[1]) else { continue };
+        // Edges are sorted: the cell is found by binary search.
+        let (c, r) = (xs.partition_point(|x| *x <= cx), ys.partition_point(|y| *y <= cy));
+        if c == 0 || c >= xs.len() || r == 0 || r >= ys.len() {
+            continue;
+        }
+        let (c, r) = (c - 1, r - 1);
         used[i] = true;
         let root = find(&mut parent, r * cols + c);
         cell_glyphs.entry(root).or_default().push(glyph);
@@ -200,7 +242,7 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
     for row in &mut page_rows {
         row.cells.sort_by_key(|c| c.col);
     }
-    Some(PageTable { top: ys[0], bottom: ys[rows], columns: xs, rows: page_rows })
+    Some(PageTable { top: ys[0], bottom: ys[rows], columns: xs, rows: page_rows, model: None })
 }
 
 #[cfg(test)]
@@ -221,6 +263,20 @@ mod tests {
         let joined =
             join_segments(vec![h(10.0, 0.0, 50.0), h(10.4, 51.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
         assert_eq!(joined, vec![h(10.0, 0.0, 100.0), h(10.0, 150.0, 200.0), h(30.0, 0.0, 5.0)]);
+    }
+
+    #[test]
+    fn hatching_is_no_table_and_costs_little() {
+        // 600 x 600 crossing lines: a grid of 360,000 cells, past any scoring table.
+        let mut segments = Vec::new();
+        for i in 0..600 {
+            segments.push(h(i as f32 * 4.0, 0.0, 2400.0));
+            segments.push(v(i as f32 * 4.0, 0.0, 2400.0));
+        }
+        let started = std::time::Instant::now();
+        let (tables, _) = find_tables(&segments, &glyphs("1.1", 5.0, 10.0, 10.0));
+        assert!(tables.is_empty());
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -4,7 +4,7 @@
 
 use unicode_normalization::char::is_combining_mark;
 
-use super::content::Glyph;
+use super::page::Glyph;
 use crate::grid::Run;
 
 /// A visual line of text (or a chunk of one, when split at wide gaps).
@@ -176,14 +176,7 @@ pub(super) mod tests {
         let width = size * 0.5;
         text.chars()
             .enumerate()
-            .map(|(i, c)| Glyph {
-                x: x + i as f32 * width,
-                y,
-                width,
-                size,
-                text: c.to_string(),
-                font: Rc::from("Times"),
-            })
+            .map(|(i, c)| Glyph::new(x + i as f32 * width, y, width, size, c.to_string(), Rc::from("Times")))
             .collect()
     }
 
@@ -197,7 +190,7 @@ pub(super) mod tests {
         all.extend(glyphs("1.1", 10.0, 88.0, 10.0));
         // An "e" followed by a separately drawn acute accent over it, slightly raised.
         all.extend(glyphs("be", 100.0, 100.0, 10.0));
-        all.push(Glyph { x: 106.0, y: 99.0, width: 0.0, size: 10.0, text: "\u{301}".into(), font: Rc::from("Times") });
+        all.push(Glyph::new(106.0, 99.0, 0.0, 10.0, "\u{301}", Rc::from("Times")));
         let refs: Vec<&Glyph> = all.iter().collect();
         assert_eq!(texts(&lines(&refs, false)), vec!["1.1", "Tiêu chí be\u{301}"]);
         assert_eq!(texts(&lines(&refs, true)), vec!["1.1", "Tiêu chí", "be\u{301}"]);

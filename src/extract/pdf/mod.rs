@@ -1,16 +1,23 @@
-//! PDF extractor: interprets each page's content stream into positioned
-//! glyphs and ruling segments ([`content`], [`font`], [`cmap`]), rebuilds
-//! ruled tables ([`lattice`]), unruled ones from their header ([`stream`])
-//! and lines ([`layout`]), and joins the pages
-//! into one grid ([`assemble`]).
+//! PDF extractor: interprets each page's content stream into the page model
+//! ([`page`]: positioned glyphs and ruling segments in the upright reading
+//! frame; [`content`], [`font`], [`cmap`]), rebuilds ruled tables
+//! ([`lattice`]), unruled ones from their header ([`stream`]) and lines
+//! ([`layout`]), and joins the pages into one grid ([`Assembler`]). Other page
+//! sources (OCR) fill [`page::PageLayout`]s and use the same [`Assembler`].
 
 mod assemble;
 mod cmap;
 mod content;
 mod font;
+mod furniture;
 mod lattice;
 mod layout;
+pub mod page;
+mod program;
+mod shapes;
 mod stream;
+
+pub use assemble::Assembler;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
@@ -19,6 +26,8 @@ use crate::grid::Document;
 
 const NO_TEXT_LAYER: &str =
     "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
+const NO_TEXT: &str =
+    "tệp PDF không có chữ hay hình ảnh nào đọc được (trang trống hoặc chữ vẽ bằng nét), không có bảng điểm để kiểm tra";
 /// Longest chain of references followed to reach one object.
 const MAX_REFERENCE_HOPS: usize = 32;
 
@@ -41,6 +50,12 @@ fn limit_error(error: &lopdf::Error) -> bool {
 pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResult<Vec<u8>> {
     let left = usize::try_from(budget.bytes_left()).unwrap_or(usize::MAX);
     match stream.get_plain_content_with_limit(left) {
+        // lopdf gives nothing, not an error, for a filtered stream it cannot decode.
+        Ok(bytes)
+            if bytes.is_empty() && !stream.content.is_empty() && stream.filters().is_ok_and(|f| !f.is_empty()) =>
+        {
+            Err(ExtractError::corrupt("luồng dữ liệu PDF bị hỏng (không giải nén được)".into()))
+        }
         Ok(bytes) => {
             budget.spend_bytes(bytes.len() as u64)?;
             Ok(bytes)
@@ -50,6 +65,15 @@ pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResul
             Ok(Vec::new())
         }
         Err(error) => Err(ExtractError::corrupt(format!("luồng dữ liệu PDF bị hỏng ({error})"))),
+    }
+}
+
+/// Like [`stream_bytes`], but a damaged stream reads as empty: for font
+/// parts, whose loss costs their mapping, not the page.
+pub(crate) fn stream_bytes_or_empty(stream: &Stream, budget: &mut Budget) -> ExtractResult<Vec<u8>> {
+    match stream_bytes(stream, budget) {
+        Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. }) => Ok(Vec::new()),
+        other => other,
     }
 }
 
@@ -88,6 +112,15 @@ fn inherited<'a>(doc: &'a PdfDocument, page: &'a Dictionary, key: &[u8], max_dep
     None
 }
 
+/// The page's `/Rotate`, inherited, in degrees clockwise.
+fn rotation(doc: &PdfDocument, page: &Dictionary, max_depth: usize) -> i64 {
+    match inherited(doc, page, b"Rotate", max_depth) {
+        Some(Object::Integer(degrees)) => *degrees,
+        Some(Object::Real(degrees)) => *degrees as i64,
+        _ => 0,
+    }
+}
+
 fn media_box(doc: &PdfDocument, page: &Dictionary, max_depth: usize) -> [f32; 4] {
     let numbers: Vec<f32> = match inherited(doc, page, b"MediaBox", max_depth) {
         Some(Object::Array(items)) => items.iter().filter_map(|o| resolve(doc, Some(o))?.as_float().ok()).collect(),
@@ -107,7 +140,7 @@ fn read_page(
     number: u32,
     budget: &mut Budget,
     fonts: &mut content::FontCache,
-) -> ExtractResult<(content::Page, usize)> {
+) -> ExtractResult<(page::PageLayout, usize)> {
     let empty = Dictionary::new();
     let page_dict = doc.get_dictionary(id).unwrap_or(&empty);
     let max_depth = budget.limits.max_depth;
@@ -128,9 +161,11 @@ fn read_page(
             Err(other) => return Err(other),
         }
     }
-    let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media_box(doc, page_dict, max_depth));
+    let (media, rotate) = (media_box(doc, page_dict, max_depth), rotation(doc, page_dict, max_depth));
+    let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media, rotate);
     interpreter.run(&data, resources, 0)?;
-    Ok((interpreter.finish(), broken))
+    let (page, broken_forms) = interpreter.finish();
+    Ok((page, broken + broken_forms))
 }
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
@@ -144,31 +179,42 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         )));
     }
     let mut fonts = content::FontCache::new();
-    let mut assembler = assemble::Assembler::default();
-    let (mut glyphs, mut unmapped, mut broken) = (0usize, 0usize, 0usize);
+    let mut assembler = Assembler::new();
+    let (mut glyphs, mut unmapped, mut broken, mut images) = (0usize, 0usize, 0usize, 0usize);
+    let mut broken_pages: Vec<String> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
         let (page, broken_streams) = read_page(&doc, id, number, budget, &mut fonts)?;
         broken += broken_streams;
+        if broken_streams > 0 {
+            broken_pages.push(number.to_string());
+        }
+        images += page.images;
         glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
         unmapped += page.unmapped;
-        assembler.add_page(&page, budget)?;
+        assembler.add_page(page);
     }
     if glyphs == 0 {
+        // Only pages that are images need OCR; text lost in damaged streams does not come back that way.
         return Err(if broken > 0 {
             ExtractError::corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
-        } else {
+        } else if images > 0 {
             ExtractError::unsupported(NO_TEXT_LAYER.into())
+        } else {
+            ExtractError::unsupported(NO_TEXT.into())
         });
     }
-    let mut document = assembler.finish();
+    let mut document = assembler.finish(budget)?;
     if unmapped > 0 {
         document.notes.push(format!(
             "{unmapped} ký tự trong tệp PDF không có bảng mã Unicode (phông chữ thiếu ToUnicode), được thay bằng \u{FFFD}"
         ));
     }
     if broken > 0 {
-        document.notes.push(format!("{broken} luồng nội dung trang PDF bị hỏng, phần văn bản trong đó bị bỏ qua"));
+        document.notes.push(format!(
+            "{broken} luồng nội dung PDF bị hỏng hoặc tự lặp vòng (trang {}), phần văn bản trong đó bị bỏ qua",
+            broken_pages.join(", ")
+        ));
     }
     Ok(document)
 }

@@ -6,10 +6,10 @@
 
 use std::collections::HashSet;
 
-use super::content::Glyph;
 use super::lattice::{PageCell, PageRow, PageTable};
 use super::layout;
-use crate::code::title_code;
+use super::page::Glyph;
+use crate::code::{parse_code, title_code};
 use crate::grid::{Cell, Row, Run, Table, VerticalMerge};
 use crate::table::header::{find_headers, Role};
 use crate::text::normalize_runs;
@@ -259,11 +259,196 @@ impl<'a> RowCells<'a> {
     }
 }
 
+/// What a page without a header needs to go on reading an unruled table:
+/// the columns' roles, the boundaries between them and their text edges.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnModel {
+    roles: Vec<Role>,
+    edges: Vec<f32>,
+    rights: Vec<f32>,
+    /// Header centres, to recognise the same table on a later page.
+    centres: Vec<f32>,
+}
+
+/// Baseline pitches within this factor of a cell's line pitch are lines of one cell.
+const SAME_CELL_PITCH: f32 = 1.25;
+/// Line pitch (in font sizes) assumed when the table shows no wrapped cell to measure.
+const DEFAULT_CELL_PITCH: f32 = 1.16;
+/// The largest line pitch (in font sizes) taken for the pitch of wrapped lines.
+const MAX_LINE_PITCH: f32 = 1.35;
+
+/// One cell's text on one line, placed in columns `a..=b`.
+struct Item<'a> {
+    a: usize,
+    b: usize,
+    phrase: Phrase<'a>,
+    top: f32,
+    baseline: f32,
+    size: f32,
+    /// The text is a criteria code (in the code column), or the line starts
+    /// with one (tables without a code column).
+    leading_code: bool,
+}
+
+/// A cell's lines stacked in one column, or one phrase spanning columns.
+struct Block {
+    items: Vec<usize>,
+    top: f32,
+    bottom: f32,
+    is_code: bool,
+    /// A line of it starts with a criteria code: a second such line is the next row.
+    holds_code: bool,
+}
+
+/// The baseline pitch of wrapped cell lines: the smallest pitch between
+/// consecutive lines of one column, when it is one a line of text can have
+/// (a table without wrapped cells only shows the pitch of its rows).
+fn cell_pitch(items: &[Item], width: usize, size: f32) -> Option<f32> {
+    let mut least = f32::MAX;
+    for col in 0..width {
+        let baselines: Vec<f32> = items.iter().filter(|i| i.a == col && i.b == col).map(|i| i.baseline).collect();
+        for pair in baselines.windows(2) {
+            let pitch = pair[1] - pair[0];
+            if pitch > 0.5 * size {
+                least = least.min(pitch);
+            }
+        }
+    }
+    (least <= MAX_LINE_PITCH * size).then_some(least)
+}
+
+/// Whether a code cell's text is (or starts with) a criteria code; debris
+/// around it ("1_", "I |") is OCR noise.
+fn starts_with_code(text: &str) -> bool {
+    let debris = |c: char| !c.is_alphanumeric() && c != '.';
+    let first = text.split_whitespace().next().unwrap_or_default();
+    parse_code(text.trim_matches(debris)).is_some()
+        || parse_code(first.trim_matches(debris)).is_some()
+        || title_code(text).is_some()
+}
+
+/// Groups placed items into rows: a column's lines closer than a cell's line
+/// pitch are one cell; cells whose lines overlap vertically are one row
+/// (vertically centred codes and scores sit inside the row's tallest cell);
+/// a group holding two code cells is two rows.
+fn group_rows(items: &[Item], roles: &[Role]) -> Vec<Vec<usize>> {
+    let has_code_column = roles.contains(&Role::Code);
+    let size = items.iter().map(|i| i.size).fold(0.0, f32::max).max(1.0);
+    let threshold = cell_pitch(items, roles.len(), size).unwrap_or(DEFAULT_CELL_PITCH * size) * SAME_CELL_PITCH;
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut open: Vec<Option<usize>> = vec![None; roles.len()];
+    for (index, item) in items.iter().enumerate() {
+        let is_code = if has_code_column { roles[item.a] == Role::Code } else { item.leading_code };
+        let continues = (item.a == item.b)
+            .then(|| open[item.a])
+            .flatten()
+            .filter(|&b| item.baseline - blocks[b].bottom <= threshold && !(blocks[b].holds_code && item.leading_code));
+        match continues {
+            Some(b) => {
+                blocks[b].items.push(index);
+                blocks[b].bottom = item.baseline;
+                blocks[b].holds_code |= item.leading_code;
+            }
+            None => {
+                let holds_code = item.leading_code;
+                blocks.push(Block { items: vec![index], top: item.top, bottom: item.baseline, is_code, holds_code });
+                let single = (item.a == item.b).then_some(blocks.len() - 1);
+                open[item.a..=item.b].fill(single);
+            }
+        }
+    }
+    blocks.sort_by(|x, y| x.top.total_cmp(&y.top));
+    // Overlapping blocks, swept top to bottom.
+    let mut groups: Vec<(f32, Vec<Block>)> = Vec::new();
+    for block in blocks {
+        match groups.last_mut() {
+            Some((bottom, group)) if block.top < *bottom => {
+                *bottom = bottom.max(block.bottom);
+                group.push(block);
+            }
+            _ => groups.push((block.bottom, vec![block])),
+        }
+    }
+    let mut rows = Vec::new();
+    for (_, group) in groups {
+        let code_tops: Vec<f32> = group.iter().filter(|b| b.is_code).map(|b| b.top).collect();
+        if code_tops.len() < 2 {
+            rows.push(group.into_iter().flat_map(|b| b.items).collect());
+            continue;
+        }
+        let mut split: Vec<Vec<usize>> = vec![Vec::new(); code_tops.len()];
+        for block in group {
+            let at = code_tops.iter().rposition(|t| *t <= block.top + 0.1).unwrap_or(0);
+            split[at].extend(block.items);
+        }
+        rows.extend(split);
+    }
+    for row in &mut rows {
+        row.sort_unstable();
+    }
+    rows
+}
+
+/// Reads table rows from `lines` with a known column model; returns the rows
+/// and how many lines they took. Reading stops at a wide blank band or at
+/// text running across a score column (prose below the table).
+fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnModel) -> (Vec<PageRow>, usize) {
+    let mut end = 0;
+    while end < lines.len() {
+        let previous = if end == 0 { above } else { Some(&lines[end - 1]) };
+        if previous.is_some_and(|p| lines[end].top() - p.baseline > TABLE_GAP * p.size) {
+            break;
+        }
+        end += 1;
+    }
+    let edges = model.edges.clone();
+    let column_of = |x: f32| edges.iter().take_while(|b| **b <= x).count();
+    let is_score = |col: usize| matches!(model.roles[col], Role::Score(_));
+    let has_code_column = model.roles.contains(&Role::Code);
+    let mut items: Vec<Item> = Vec::new();
+    let mut taken = 0;
+    for line in &lines[..end] {
+        let placed: Vec<(usize, usize, Phrase)> =
+            line.phrases().into_iter().map(|p| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), p)).collect();
+        if placed.iter().any(|(a, b, _)| a != b && (*a..=*b).any(is_score)) {
+            break;
+        }
+        taken += 1;
+        for (i, (a, b, phrase)) in placed.into_iter().enumerate() {
+            let text = normalize_runs(&phrase.runs());
+            let leading_code = if has_code_column {
+                model.roles[a] == Role::Code && starts_with_code(&text)
+            } else {
+                i == 0 && title_code(&text).is_some()
+            };
+            items.push(Item { a, b, phrase, top: line.top(), baseline: line.baseline, size: line.size, leading_code });
+        }
+    }
+    let rows: Vec<PageRow> = group_rows(&items, &model.roles)
+        .into_iter()
+        .map(|row| {
+            let spans: Vec<(usize, usize)> =
+                row.iter().map(|i| &items[*i]).filter(|i| i.a != i.b).map(|i| (i.a, i.b - i.a + 1)).collect();
+            let mut cells = RowCells::new(model.roles.len(), &spans);
+            for item in row.iter().map(|i| &items[*i]) {
+                cells.add(item.a, &item.phrase.glyphs);
+                if item.a == item.b {
+                    model.rights[item.a] = model.rights[item.a].max(item.phrase.x1);
+                }
+            }
+            cells
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .map(|cells| cells.finish(&model.rights))
+        .collect();
+    (rows, taken)
+}
+
 /// Reads one table from its header on: returns it and the index of the first
 /// line after it.
 fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Column>) -> (PageTable, usize) {
     let start = first + count;
-    // The body runs until a wide blank band.
     let mut end = start;
     while end < lines.len() {
         let above = if end == start { &lines[first + count - 1] } else { &lines[end - 1] };
@@ -272,40 +457,14 @@ fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Colum
         }
         end += 1;
     }
-    let edges = boundaries(&columns, &lines[start..end]);
-    let column_of = |x: f32| edges.iter().take_while(|b| **b <= x).count();
-    let is_score = |col: usize| matches!(columns[col].role, Role::Score(_));
-    let has_code_column = columns.iter().any(|c| c.role == Role::Code);
-
-    let mut rights: Vec<f32> = columns.iter().map(|c| c.x1).collect();
-    let mut rows: Vec<RowCells> = Vec::new();
-    let mut next = start;
-    for line in &lines[start..end] {
-        // (first column, last column, phrase)
-        let placed: Vec<(usize, usize, Phrase)> =
-            line.phrases().into_iter().map(|p| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), p)).collect();
-        // Text running across a score column is prose below the table.
-        if placed.iter().any(|(a, b, _)| a != b && (*a..=*b).any(is_score)) {
-            break;
-        }
-        next += 1;
-        let leading_code = placed.first().is_some_and(|(_, _, p)| title_code(&normalize_runs(&p.runs())).is_some());
-        let starts_row = rows.is_empty()
-            || placed.iter().any(|(a, b, _)| (*a..=*b).any(|c| columns[c].role == Role::Code || is_score(c)))
-            || !has_code_column && leading_code;
-        if starts_row {
-            let spans: Vec<(usize, usize)> =
-                placed.iter().filter(|(a, b, _)| a != b).map(|(a, b, _)| (*a, b - a + 1)).collect();
-            rows.push(RowCells::new(columns.len(), &spans));
-        }
-        let Some(row) = rows.last_mut() else { continue };
-        for (a, b, phrase) in &placed {
-            row.add(*a, &phrase.glyphs);
-            if a == b {
-                rights[*a] = rights[*a].max(phrase.x1);
-            }
-        }
-    }
+    let mut model = ColumnModel {
+        roles: columns.iter().map(|c| c.role).collect(),
+        edges: boundaries(&columns, &lines[start..end]),
+        rights: columns.iter().map(|c| c.x1).collect(),
+        centres: columns.iter().map(Column::center).collect(),
+    };
+    let (rows, taken) = read_body(&lines[start..], Some(&lines[start - 1]), &mut model);
+    let next = start + taken;
     let header_row = PageRow {
         cells: columns
             .iter()
@@ -317,10 +476,52 @@ fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Colum
     let table = PageTable {
         top: lines[first].top(),
         bottom,
-        columns: columns.iter().map(Column::center).collect(),
-        rows: std::iter::once(header_row).chain(rows.into_iter().map(|r| r.finish(&rights))).collect(),
+        columns: model.centres.clone(),
+        rows: std::iter::once(header_row).chain(rows).collect(),
+        model: Some(model),
     };
     (table, next)
+}
+
+/// Goes on reading an unruled table on a page without its header: the rows
+/// from the top of the page, in the columns of `model`. `None` when the page
+/// does not start with such rows (a code or a score in its column).
+pub fn continue_table<'a>(
+    glyphs: &[&'a Glyph],
+    model: &ColumnModel,
+    skip: impl Fn(&str, f32) -> bool,
+) -> Option<(PageTable, Vec<&'a Glyph>)> {
+    let lines: Vec<TextLine> = text_lines(glyphs)
+        .into_iter()
+        .filter(|l| {
+            let text: String = layout::lines(&l.glyphs, false).iter().map(|l| l.text()).collect();
+            !skip(&text, l.baseline)
+        })
+        .collect();
+    let mut model = model.clone();
+    let (rows, taken) = read_body(&lines, None, &mut model);
+    let starts_like_a_row = rows.first().is_some_and(|row| {
+        row.cells.iter().any(|c| {
+            let text: String = c.runs.iter().map(|r| r.text.as_str()).collect();
+            !text.trim().is_empty()
+                && (c.col..c.col + c.col_span)
+                    .all(|col| model.roles[col] == Role::Code || matches!(model.roles[col], Role::Score(_)))
+        })
+    });
+    if !starts_like_a_row {
+        return None;
+    }
+    let used: HashSet<*const Glyph> =
+        lines[..taken].iter().flat_map(|l| l.glyphs.iter().map(|g| *g as *const Glyph)).collect();
+    let rest = glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect();
+    let table = PageTable {
+        top: lines[0].top(),
+        bottom: lines[..taken].iter().map(|l| l.baseline).fold(f32::MIN, f32::max),
+        columns: model.centres.clone(),
+        rows,
+        model: Some(model),
+    };
+    Some((table, rest))
 }
 
 /// Finds the unruled scoring tables among `glyphs`; returns them and the

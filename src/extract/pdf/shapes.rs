@@ -1,0 +1,170 @@
+//! Glyph-shape matching for fonts whose codes say nothing of their text
+//! (subsets with codes assigned in order of use, no ToUnicode, no glyph
+//! names): a subset keeps each glyph's outline as the full font has it, so
+//! when the full font is installed on this machine (found by the base font
+//! name among the system font folders) the outline names the character.
+//! Without the installed font nothing is matched and the codes stay as the
+//! encoding reads them.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Where installed fonts are looked for.
+const FONT_DIRS: [&str; 3] = ["/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts"];
+/// Larger font files are not read for matching.
+const MAX_FONT_BYTES: u64 = 40 * 1024 * 1024;
+
+/// Outline commands with coordinates, hashed: equal for the same glyph in a subset and in its full font.
+struct OutlineHash(DefaultHasher);
+
+impl ttf_parser::OutlineBuilder for OutlineHash {
+    fn move_to(&mut self, x: f32, y: f32) {
+        (0u8, x.to_bits(), y.to_bits()).hash(&mut self.0);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        (1u8, x.to_bits(), y.to_bits()).hash(&mut self.0);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        (2u8, x1.to_bits(), y1.to_bits(), x.to_bits(), y.to_bits()).hash(&mut self.0);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        (3u8, [x1, y1, x2, y2, x, y].map(f32::to_bits)).hash(&mut self.0);
+    }
+    fn close(&mut self) {
+        4u8.hash(&mut self.0);
+    }
+}
+
+fn outline_hash(face: &ttf_parser::Face, gid: ttf_parser::GlyphId) -> Option<u64> {
+    let mut hasher = OutlineHash(DefaultHasher::new());
+    face.outline_glyph(gid, &mut hasher)?;
+    Some(hasher.0.finish())
+}
+
+fn folded(name: &str) -> String {
+    name.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Installed font files by folded file stem (several versions may be
+/// installed side by side), listed once per process.
+fn installed() -> &'static HashMap<String, Vec<PathBuf>> {
+    static FONTS: OnceLock<HashMap<String, Vec<PathBuf>>> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let mut fonts = HashMap::new();
+        for dir in FONT_DIRS {
+            for entry in walkdir::WalkDir::new(dir).max_depth(5).into_iter().filter_map(Result::ok) {
+                let path = entry.path();
+                let is_font =
+                    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("ttf") || e.eq_ignore_ascii_case("otf"));
+                if let (true, Some(stem)) = (is_font, path.file_stem().and_then(|s| s.to_str())) {
+                    let key = folded(stem);
+                    // "LiberationSerif-Regular.ttf" is the font PDFs name "LiberationSerif".
+                    if let Some(plain) = key.strip_suffix("regular").filter(|p| !p.is_empty()) {
+                        fonts.entry(plain.to_owned()).or_insert_with(Vec::new).push(path.to_path_buf());
+                    }
+                    fonts.entry(key).or_insert_with(Vec::new).push(path.to_path_buf());
+                }
+            }
+        }
+        fonts
+    })
+}
+
+/// Outline hash → character.
+type Shapes = Arc<HashMap<u64, char>>;
+
+/// The shapes of an installed font, built once per process.
+fn shapes_of(name: &str) -> Option<Shapes> {
+    static CACHE: OnceLock<Mutex<HashMap<String, Option<Shapes>>>> = OnceLock::new();
+    let key = folded(name);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(found) = cache.lock().ok()?.get(&key) {
+        return found.clone();
+    }
+    let mut shapes: HashMap<u64, char> = HashMap::new();
+    for path in installed().get(&key).into_iter().flatten() {
+        add_shapes(path, &mut shapes);
+    }
+    let shapes = (!shapes.is_empty()).then(|| Arc::new(shapes));
+    cache.lock().ok()?.insert(key, shapes.clone());
+    shapes
+}
+
+/// Adds the outline hashes of an installed font file's characters.
+fn add_shapes(path: &std::path::Path, shapes: &mut HashMap<u64, char>) -> Option<()> {
+    if std::fs::metadata(path).ok()?.len() > MAX_FONT_BYTES {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let face = ttf_parser::Face::parse(&bytes, 0).ok()?;
+    {
+        for subtable in face.tables().cmap?.subtables.into_iter().filter(|s| s.is_unicode()) {
+            subtable.codepoints(|codepoint| {
+                let Some(c) = char::from_u32(codepoint) else { return };
+                if let Some(hash) = subtable.glyph_index(codepoint).and_then(|gid| outline_hash(&face, gid)) {
+                    shapes.entry(hash).and_modify(|old| *old = (*old).min(c)).or_insert(c);
+                }
+            });
+        }
+    }
+    Some(())
+}
+
+/// For a simple TrueType font: the character of each single-byte code whose
+/// glyph outline matches one of the installed font named `base_name`.
+pub fn simple_codes(program: &[u8], base_name: &str) -> HashMap<u8, char> {
+    let mut codes = HashMap::new();
+    let Some(shapes) = shapes_of(base_name) else { return codes };
+    let Ok(face) = ttf_parser::Face::parse(program, 0) else { return codes };
+    let Some(cmap) = face.tables().cmap else { return codes };
+    let mut blank = Vec::new();
+    for code in 0u8..=255 {
+        // Symbolic subsets map codes at 0xF000 + code (Windows) or at the code itself (Mac, Unicode).
+        let gid = cmap
+            .subtables
+            .into_iter()
+            .find_map(|s| s.glyph_index(u32::from(code)).or_else(|| s.glyph_index(0xF000 + u32::from(code))));
+        let Some(gid) = gid.filter(|g| g.0 != 0) else { continue };
+        match outline_hash(&face, gid) {
+            Some(hash) => {
+                if let Some(c) = shapes.get(&hash) {
+                    codes.insert(code, *c);
+                }
+            }
+            // A glyph without an outline is a space.
+            None => blank.push(code),
+        }
+    }
+    if !codes.is_empty() {
+        codes.extend(blank.into_iter().map(|code| (code, ' ')));
+    }
+    codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_font_or_program_matches_nothing() {
+        assert!(simple_codes(b"not a font", "NoSuchFont-Regular").is_empty());
+        assert_eq!(folded("Liberation Serif-Bold"), "liberationserifbold");
+    }
+
+    #[test]
+    fn outlines_name_the_characters_of_an_installed_font() {
+        let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        let Ok(program) = std::fs::read(path) else {
+            println!("skipped: {path} is not installed (Debian package fonts-dejavu-core)");
+            return;
+        };
+        // The font as its own "subset": every code reaches its glyph through the cmap.
+        let codes = simple_codes(&program, "DejaVuSans");
+        assert_eq!(codes.get(&b'A'), Some(&'A'));
+        assert_eq!(codes.get(&b'7'), Some(&'7'));
+        assert_eq!(codes.get(&b' '), Some(&' '));
+    }
+}
