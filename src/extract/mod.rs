@@ -5,10 +5,13 @@
 //! a limit or meeting a malformed file is an [`ExtractError`], never a panic;
 //! the pipeline turns it into the document's `status` and message.
 
+pub mod delimited;
 pub mod docx;
+pub mod formula;
 pub mod html;
 pub mod pdf;
 pub mod sheet;
+pub mod xls_guard;
 pub mod zip_guard;
 
 use std::time::{Duration, Instant};
@@ -109,6 +112,11 @@ impl Budget {
         Ok(())
     }
 
+    /// Cells still allowed to be read.
+    pub fn cells_left(&self) -> usize {
+        self.limits.max_cells.saturating_sub(self.cells)
+    }
+
     /// Bytes still allowed to be decompressed.
     pub fn bytes_left(&self) -> u64 {
         self.limits.max_decompressed_bytes.saturating_sub(self.decompressed)
@@ -131,6 +139,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Docx => docx::extract(bytes, budget),
         Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(format, bytes, budget),
         Format::Html => html::extract(bytes, budget),
+        Format::Delimited => delimited::extract(bytes, budget),
         Format::Pdf => pdf::extract(bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::Corrupt(format.unsupported_message())),
