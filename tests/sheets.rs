@@ -18,6 +18,8 @@ enum V<'a> {
     Num(&'a str),
     /// Formula without a cached value, as scripts write them.
     Formula(&'a str),
+    /// A number in a cell formatted "0.0%".
+    Percent(&'a str),
 }
 
 fn cell_xml(reference: &str, value: &V) -> String {
@@ -26,6 +28,7 @@ fn cell_xml(reference: &str, value: &V) -> String {
         V::Text(t) => format!(r#"<c r="{reference}" t="inlineStr"><is><t>{}</t></is></c>"#, escape(t)),
         V::Num(n) => format!(r#"<c r="{reference}"><v>{n}</v></c>"#),
         V::Formula(f) => format!(r#"<c r="{reference}"><f>{}</f></c>"#, escape(f)),
+        V::Percent(n) => format!(r#"<c r="{reference}" s="1"><v>{n}</v></c>"#),
     }
 }
 
@@ -61,9 +64,12 @@ fn xlsx(sheets: &[(&str, SheetRows)]) -> Vec<u8> {
             r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{sheet_list}</sheets></workbook>"#
         ),
     );
-    let rels: String = (1..=sheets.len())
+    let mut rels: String = (1..=sheets.len())
         .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
         .collect();
+    rels.push_str(r#"<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>"#);
+    // Style 1 is a custom "0.0%" number format.
+    put("xl/styles.xml", r#"<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0%"/></numFmts><fonts count="1"><font/></fonts><fills count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>"#.into());
     put(
         "xl/_rels/workbook.xml.rels",
         format!(
@@ -295,7 +301,7 @@ fn xls_sheet(declared: (u32, u16), cells: &[(u16, u16, V)]) -> Vec<u8> {
                 body.extend(n.parse::<f64>().expect("number").to_le_bytes());
                 s.extend(record(0x0203, &body));
             }
-            V::Text(t) | V::Formula(t) => {
+            V::Text(t) | V::Formula(t) | V::Percent(t) => {
                 let units: Vec<u16> = t.encode_utf16().collect();
                 body.extend((units.len() as u16).to_le_bytes());
                 body.push(1);
@@ -468,4 +474,16 @@ fn uncached_formulas_match_libreoffice() {
         assert!(!recalculated.is_empty());
         assert_eq!(values(&ours), recalculated, "{ours}");
     }
+}
+
+#[test]
+fn percent_cells_read_as_the_percentage_excel_shows() {
+    use parcheck::extract::{extract, Budget, Limits};
+    let mut rows = scoring_rows();
+    rows.push(vec![("B9".to_owned(), V::Text("Tỷ lệ đạt")), ("D9".to_owned(), V::Percent("0.92857"))]);
+    let book = xlsx(&[("Bảng điểm", rows)]);
+    let document = extract(parcheck::sniff::Format::Xlsx, &book, &mut Budget::new(Limits::default())).expect("read");
+    let row = document.tables[0].rows.iter().find(|r| r.location.row == 9).expect("row 9");
+    let texts: Vec<String> = row.cells.iter().map(|c| c.raw_text()).collect();
+    assert_eq!(texts, ["Tỷ lệ đạt", "92.9%"]);
 }

@@ -22,7 +22,7 @@ use std::str::FromStr;
 
 use calamine::{Data, Dimensions, Reader, Sheets, Xlsx};
 use chrono::Datelike;
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::formula::{self, Content, Evaluator, Failure};
 use super::xls_guard;
@@ -46,6 +46,8 @@ struct SheetCells {
     /// Formula text (without `=`) of .xlsx cells, by position.
     formulas: HashMap<(u32, u32), String>,
     merges: Vec<Dimensions>,
+    /// Cells formatted as a percentage, with the decimals their format shows.
+    percent: HashMap<(u32, u32), u32>,
 }
 
 /// Why one sheet is left out while the others go on.
@@ -85,9 +87,9 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
             other => read_range_sheet(other, name, budget),
         };
         match read {
-            Ok((cells, formulas)) => {
+            Ok((cells, formulas, percent)) => {
                 let merges = merged_regions(&mut workbook, name, &mut notes);
-                sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges });
+                sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges, percent });
             }
             Err(Skip::Note(note)) => notes.push(note),
             Err(Skip::Fatal(e)) => return Err(e),
@@ -142,7 +144,8 @@ fn preflight_zip(bytes: &[u8], budget: &mut Budget) -> ExtractResult<()> {
     Ok(())
 }
 
-type SparseCells = (BTreeMap<(u32, u32), Data>, HashMap<(u32, u32), String>);
+/// Values, formula texts and percent-formatted positions of one sheet.
+type SparseCells = (BTreeMap<(u32, u32), Data>, HashMap<(u32, u32), String>, HashMap<(u32, u32), u32>);
 
 /// Counts used cells of one sheet as they arrive and refuses the sheet as
 /// soon as they would pass what the document may still spend.
@@ -206,6 +209,7 @@ impl<'a> CellCounter<'a> {
 fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut Budget) -> Result<SparseCells, Skip> {
     let unreadable = |e: calamine::XlsxError| Skip::Note(format!("không đọc được trang tính '{name}': {e}"));
     let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
+    let percent_styles: Vec<Option<u32>> = reader.styles().iter().map(percent_decimals).collect();
     let mut counter = CellCounter::new(name, budget);
     let mut cells = BTreeMap::new();
     let mut formulas = HashMap::new();
@@ -227,7 +231,59 @@ fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut 
         }
     }
     counter.finish(budget)?;
-    Ok((cells, formulas))
+    drop(reader);
+    // Styles come from a second pass, only in workbooks that use a percent format.
+    let mut percent = HashMap::new();
+    if percent_styles.iter().any(Option::is_some) {
+        let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
+        while let Some((row, col, style)) = reader.next_style_id().map_err(unreadable)? {
+            if let Some(&Some(decimals)) = percent_styles.get(style) {
+                if cells.contains_key(&(row, col)) || formulas.contains_key(&(row, col)) {
+                    percent.insert((row, col), decimals);
+                }
+            }
+        }
+    }
+    Ok((cells, formulas, percent))
+}
+
+/// The decimals of a percent number format ("0%" → 0, "0.00%" → 2), `None` for other formats.
+fn percent_decimals(style: &calamine::Style) -> Option<u32> {
+    style.number_format.as_ref().and_then(percent_format_decimals)
+}
+
+fn percent_format_decimals(format: &calamine::NumberFormat) -> Option<u32> {
+    match format.format_id {
+        Some(9) => return Some(0),
+        Some(10) => return Some(2),
+        _ => {}
+    }
+    // Quoted literals and escaped characters are not format symbols.
+    let mut code = String::new();
+    let mut quoted = false;
+    let mut chars = format.format_code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => quoted = !quoted,
+            '\\' => {
+                chars.next();
+            }
+            c if !quoted => code.push(c),
+            _ => {}
+        }
+    }
+    let section = code.split(';').next().unwrap_or_default();
+    if !section.contains('%') {
+        return None;
+    }
+    let decimals = section.split_once('.').map_or(0, |(_, after)| after.chars().take_while(|c| *c == '0').count());
+    Some(decimals as u32)
+}
+
+/// A number as a percent cell shows it: 0.125 with "0.0%" reads "12.5%".
+fn percent_text(value: Decimal, decimals: u32) -> String {
+    let shown = (value * Decimal::ONE_HUNDRED).round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
+    format!("{shown:.prec$}%", prec = decimals as usize)
 }
 
 /// .xls and .ods sheets, which calamine has already parsed into ranges.
@@ -248,7 +304,7 @@ fn read_range_sheet(
         cells.insert(pos, value.clone());
     }
     counter.finish(budget)?;
-    Ok((cells, HashMap::new()))
+    Ok((cells, HashMap::new(), HashMap::new()))
 }
 
 /// The sheet's merged regions; when they cannot be read the cells are still
@@ -391,9 +447,18 @@ fn sheet_table(
     computed: &HashMap<(usize, (u32, u32)), String>,
     budget: &mut Budget,
 ) -> ExtractResult<Table> {
-    let text_at = |pos: &(u32, u32), value: Option<&Data>| match value {
-        Some(v) => cell_text(v),
-        None => computed.get(&(s, *pos)).cloned().unwrap_or_default(),
+    let text_at = |pos: &(u32, u32), value: Option<&Data>| {
+        let number = match value {
+            Some(v) => decimal_of(v),
+            None => computed.get(&(s, *pos)).and_then(|t| Decimal::from_str(t).ok()),
+        };
+        match (sheet.percent.get(pos), number) {
+            (Some(&decimals), Some(number)) => percent_text(number, decimals),
+            _ => match value {
+                Some(v) => cell_text(v),
+                None => computed.get(&(s, *pos)).cloned().unwrap_or_default(),
+            },
+        }
     };
     // Used positions: values plus formulas (computed or left empty).
     let mut used: BTreeMap<(u32, u32), String> = BTreeMap::new();
@@ -530,6 +595,26 @@ pub fn excel_number(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_formats_read_as_excel_shows_them() {
+        let style = |code: &str, id: Option<u32>| {
+            let mut format = calamine::NumberFormat::default();
+            format.format_code = code.to_owned();
+            format.format_id = id;
+            let mut style = calamine::Style::default();
+            style.number_format = Some(format);
+            style
+        };
+        assert_eq!(percent_decimals(&style("0%", None)), Some(0));
+        assert_eq!(percent_decimals(&style("0.00%;[Red]-0.00%", None)), Some(2));
+        assert_eq!(percent_decimals(&style("0.0\"%\"", None)), None);
+        assert_eq!(percent_decimals(&style("General", Some(10))), Some(2));
+        assert_eq!(percent_decimals(&style("0.00", None)), None);
+        assert_eq!(percent_text(Decimal::new(125, 3), 1), "12.5%");
+        assert_eq!(percent_text(Decimal::new(5, 1), 0), "50%");
+        assert_eq!(percent_text(Decimal::new(12345, 5), 2), "12.35%");
+    }
 
     #[test]
     fn floats_read_as_excel_shows_them() {
