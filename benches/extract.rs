@@ -13,6 +13,10 @@
 //!     cargo bench --bench extract -- docx/              # one format only
 //!     PARCHECK_BENCH_DIR=../shared/samples/docs cargo bench --bench extract
 //!
+//! `xlsx_large/extract/10000_rows` times the extraction of a generated sheet of
+//! 10,000 criterion rows (parents as SUM formulas, each recomputed and checked
+//! against the 0 that rust_xlsxwriter caches).
+//!
 //! Criterion writes each result to
 //! `target/criterion/<format>/<pipeline|extract>/<file>/new/estimates.json`
 //! (the median is `median.point_estimate`, in nanoseconds);
@@ -63,5 +67,45 @@ fn bench_extract(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_extract);
+/// A 10,000-row scoring sheet: every tenth row a parent whose scores are
+/// SUM formulas over the nine rows below it.
+fn large_sheet() -> Vec<u8> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheet = workbook.add_worksheet();
+    let header = ["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"];
+    for (col, text) in header.iter().enumerate() {
+        sheet.write_string(0, col as u16, *text).expect("header");
+    }
+    for row in 1..=10_000u32 {
+        let (parent, child) = ((row - 1) / 10 + 1, (row - 1) % 10);
+        if child == 0 {
+            sheet.write_string(row, 0, parent.to_string()).expect("code");
+            sheet.write_string(row, 1, format!("Lĩnh vực {parent}")).expect("title");
+            for col in [2u16, 3] {
+                let letter = if col == 2 { 'C' } else { 'D' };
+                let formula = format!("=SUM({letter}{}:{letter}{})", row + 2, row + 10);
+                sheet.write_formula(row, col, formula.as_str()).expect("formula");
+            }
+        } else {
+            sheet.write_string(row, 0, format!("{parent}.{child}")).expect("code");
+            sheet.write_string(row, 1, format!("Tiêu chí {parent}.{child}")).expect("title");
+            sheet.write_number(row, 2, 1.0).expect("max");
+            sheet.write_number(row, 3, 0.75).expect("self");
+        }
+    }
+    workbook.save_to_buffer().expect("xlsx")
+}
+
+fn bench_large_sheet(c: &mut Criterion) {
+    let options = Options::default();
+    let bytes = large_sheet();
+    let mut group = c.benchmark_group("xlsx_large");
+    group.sample_size(20).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+    group.bench_with_input(BenchmarkId::new("extract", "10000_rows"), &bytes, |b, bytes| {
+        b.iter(|| pipeline::read_document(sniff::Format::Xlsx, bytes, &options))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_extract, bench_large_sheet);
 criterion_main!(benches);

@@ -85,8 +85,9 @@ static YEAR_OF_INDEX: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-static ANY_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?-u:\b)nam (?P<year>(?:19|20)[0-9][0-9])(?-u:\b)").expect("valid regex"));
+static ANY_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)nam(?: danh gia)?[ :]+(?P<year>(?:19|20)[0-9][0-9])(?-u:\b)").expect("valid regex")
+});
 
 static RATING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"xep loai[ ]*:?[ ]*(?P<rating>xuat sac|tot|kha|trung binh|yeu|khong dat|dat)(?-u:\b)")

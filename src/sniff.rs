@@ -20,6 +20,8 @@ pub enum Format {
     Odt,
     /// Rich Text Format.
     Rtf,
+    /// Delimited text exports: CSV, TSV, tab-separated .txt.
+    Delimited,
     /// An OOXML file protected with a password (OLE2 `EncryptedPackage`).
     Encrypted,
     /// A zip or OLE2 container holding neither a document nor a workbook.
@@ -41,6 +43,7 @@ impl Format {
             Format::Doc => "doc",
             Format::Odt => "odt",
             Format::Rtf => "rtf",
+            Format::Delimited => "csv",
             Format::Encrypted => "encrypted",
             Format::Container => "container",
             Format::Empty => "empty",
@@ -88,6 +91,9 @@ pub fn sniff(bytes: &[u8]) -> Format {
     }
     if looks_like_html(bytes) {
         return Format::Html;
+    }
+    if crate::extract::delimited::looks_delimited(&bytes[..bytes.len().min(16 * 1024)]) {
+        return Format::Delimited;
     }
     Format::Unknown
 }
@@ -309,6 +315,9 @@ mod tests {
         assert_eq!(sniff(b"<html><body><table><tr><td>1</td></tr></table>"), Format::Html);
         assert_eq!(sniff(b"\xEF\xBB\xBF<!DOCTYPE html><html>"), Format::Html);
         assert_eq!(sniff(&[0x13, 0x37, 0x00, 0xff]), Format::Unknown);
+        assert_eq!(sniff("\u{feff}STT;Tên;Điểm\r\n1;A;1\r\n2;B;0,5\r\n".as_bytes()), Format::Delimited);
+        assert_eq!(sniff(b"Ma\tTen\tDiem\n1\tA\t1\n2\tB\t2\n"), Format::Delimited);
+        assert_eq!(sniff(b"plain words, nothing more\n"), Format::Unknown);
     }
 
     /// A compound file with the given streams (path, bytes) and empty storages.

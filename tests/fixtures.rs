@@ -172,6 +172,7 @@ fixture_tests! {
     merged_sections_xlsx => "merged_sections.xlsx",
     formulas_xlsx => "formulas.xlsx",
     formulas_ods => "formulas.ods",
+    formulas_uncached_xlsx => "formulas_uncached.xlsx",
     two_tables_xlsx => "two_tables.xlsx",
     simple_xls => "simple.xls",
     simple_ods => "simple.ods",

@@ -6,12 +6,15 @@
 //! the pipeline turns it into the document's `status` and message.
 
 pub mod doc;
+pub mod delimited;
 pub mod docx;
+pub mod formula;
 pub mod html;
 pub mod odt;
 pub mod pdf;
 pub mod rtf;
 pub mod sheet;
+pub mod xls_guard;
 pub mod zip_guard;
 
 use std::time::Instant;
@@ -124,6 +127,11 @@ impl Budget {
         Ok(())
     }
 
+    /// Cells still allowed to be read.
+    pub fn cells_left(&self) -> usize {
+        self.limits.max_cells.saturating_sub(self.cells)
+    }
+
     /// Bytes still allowed to be decompressed.
     pub fn bytes_left(&self) -> u64 {
         self.limits.max_decompressed_bytes.saturating_sub(self.decompressed)
@@ -150,6 +158,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Doc => doc::extract(bytes, budget),
         Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(format, bytes, budget),
         Format::Html => html::extract(bytes, budget),
+        Format::Delimited => delimited::extract(bytes, budget),
         Format::Pdf => pdf::extract(bytes, budget),
         Format::Rtf => rtf::extract(bytes, budget),
         Format::Odt => odt::extract(bytes, budget),

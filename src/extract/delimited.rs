@@ -1,0 +1,221 @@
+//! Delimited text exports (.csv, .tsv, tab-separated .txt) from web portals.
+//!
+//! The bytes are decoded once (UTF-8 with or without BOM, UTF-16 by its BOM,
+//! otherwise Windows-1258, the Vietnamese ANSI code page), the separator is
+//! sniffed among `;`, tab and `,` by which one splits the most lines into the
+//! same number of fields, and the records are read with the `csv` crate
+//! (quoted fields may hold separators and line breaks). The file becomes one
+//! table whose row numbers are the file's line numbers; the lines above the
+//! header that hold a single field ("Đơn vị: …", "Năm đánh giá: …") are also
+//! the document's prose. Decimal commas are left as written: the number
+//! parser reads them.
+
+use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1258};
+
+use super::{Budget, ExtractError, ExtractResult};
+use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table};
+
+/// Separators tried, in the order that wins a tie (portals in Vietnam favour `;` and tab).
+const SEPARATORS: [u8; 3] = [b';', b'\t', b','];
+
+/// Records looked at when sniffing the separator.
+const SNIFF_RECORDS: usize = 64;
+
+pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
+    let text = decode(bytes);
+    let (separator, _) = sniff_separator(&text)
+        .ok_or_else(|| ExtractError::corrupt("tệp văn bản không có dạng bảng phân cách (CSV/TSV)".into()))?;
+    let mut reader =
+        csv::ReaderBuilder::new().delimiter(separator).has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter { text: text.as_bytes(), at: 0, line: 1 };
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(reader.position().line(), |p| p.line());
+                return Err(ExtractError::corrupt(format!("tệp CSV bị hỏng ở dòng {line}: {}", csv_error_kind(&e))));
+            }
+        }
+        let line = lines.line_at(record.position().map_or(0, |p| p.byte() as usize));
+        budget.spend_cells(record.len())?;
+        let cells: Vec<Cell> = record
+            .iter()
+            .enumerate()
+            .filter(|(_, field)| !field.trim().is_empty())
+            .map(|(col, field)| Cell::new(col, 1, vec![Run::plain(field.to_owned())]))
+            .collect();
+        if cells.is_empty() {
+            continue;
+        }
+        rows.push(Row {
+            cells,
+            location: Location { table: 1, row: line, page: None, sheet: None },
+            repeats_as_header: false,
+        });
+    }
+    let prose = leading_single_field_rows(&rows);
+    Ok(Document { tables: vec![Table::new(rows)], prose, notes: Vec::new() })
+}
+
+/// Whether bytes are delimited text: decodable, no binary control bytes, and
+/// a separator that splits several lines into the same number (≥ 2) of fields.
+pub fn looks_delimited(head: &[u8]) -> bool {
+    let text = decode(head);
+    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        return false;
+    }
+    // Content alone must look like a table: several records of at least three fields.
+    sniff_separator(&text).is_some_and(|(_, shape)| shape.records >= 3 && shape.fields >= 3)
+}
+
+/// The field count most records share, and how many share it.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    fields: usize,
+    records: usize,
+}
+
+/// Text of the file: BOM first, then UTF-8 if valid, else Windows-1258.
+fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return UTF_16BE.decode_without_bom_handling(rest).0.into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        // A head cut inside a multi-byte character is still UTF-8.
+        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+        Err(_) => WINDOWS_1258.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// The separator that gives the largest number of records sharing one field
+/// count of at least 2; `None` when no separator makes two such records.
+fn sniff_separator(text: &str) -> Option<(u8, Shape)> {
+    let mut best: Option<(u8, Shape)> = None;
+    for sep in SEPARATORS {
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(sep).has_headers(false).flexible(true).from_reader(text.as_bytes());
+        let mut counts: Vec<(usize, usize)> = Vec::new();
+        for record in reader.records().take(SNIFF_RECORDS) {
+            // A head cut inside a quoted field ends the sample, it does not disqualify it.
+            let Ok(record) = record else { break };
+            if record.len() < 2 {
+                continue;
+            }
+            match counts.iter_mut().find(|(n, _)| *n == record.len()) {
+                Some((_, seen)) => *seen += 1,
+                None => counts.push((record.len(), 1)),
+            }
+        }
+        let Some(&(fields, records)) = counts.iter().max_by_key(|(fields, seen)| (*seen, *fields)) else { continue };
+        let better = match best {
+            None => true,
+            Some((_, shape)) => records > shape.records,
+        };
+        if records >= 2 && better {
+            best = Some((sep, Shape { fields, records }));
+        }
+    }
+    best
+}
+
+/// The line a record starts on, as an editor numbers it. The csv crate puts a
+/// record's position before the previous line's terminator; counting is
+/// incremental since records come in order.
+struct LineCounter<'t> {
+    text: &'t [u8],
+    at: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    fn line_at(&mut self, byte: usize) -> usize {
+        let mut start = byte.min(self.text.len());
+        while self.text.get(start).is_some_and(|b| matches!(b, b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start >= self.at {
+            self.line += self.text[self.at..start].iter().filter(|&&b| b == b'\n').count();
+            self.at = start;
+        }
+        self.line
+    }
+}
+
+/// Lines above the header holding one field: metadata a portal writes before the table.
+fn leading_single_field_rows(rows: &[Row]) -> Vec<Paragraph> {
+    rows.iter().take_while(|r| r.cells.len() == 1).map(|r| Paragraph::new(r.cells[0].runs.clone(), None)).collect()
+}
+
+/// The csv crate's error, in the user's language.
+fn csv_error_kind(e: &csv::Error) -> &'static str {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "ký tự không hợp lệ",
+        csv::ErrorKind::Io(_) => "lỗi đọc dữ liệu",
+        _ => "cấu trúc dòng không hợp lệ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+
+    fn read(bytes: &[u8]) -> Document {
+        extract(bytes, &mut Budget::new(Limits::default())).expect("readable")
+    }
+
+    fn texts(row: &Row) -> Vec<String> {
+        row.cells.iter().map(|c| c.raw_text()).collect()
+    }
+
+    #[test]
+    fn semicolons_with_bom_crlf_and_multiline_quotes() {
+        let doc = read(
+            "\u{feff}STT;Tên;Tối đa;Tự chấm\r\n1;\"Công tác; chỉ đạo\r\ndòng hai\";14;11,8\r\n1.1;Kế hoạch;3;3\r\n"
+                .as_bytes(),
+        );
+        let rows = &doc.tables[0].rows;
+        assert_eq!(rows.len(), 3);
+        assert_eq!(texts(&rows[1]), ["1", "Công tác; chỉ đạo\r\ndòng hai", "14", "11,8"]);
+        assert_eq!(rows[1].location.row, 2);
+        // The quoted line break moves the next record to line 4.
+        assert_eq!(rows[2].location.row, 4);
+        assert!(doc.prose.is_empty());
+    }
+
+    #[test]
+    fn tabs_with_metadata_lines_as_prose() {
+        let doc = read(b"Don vi: UBND xa A\nNam: 2021\nMa\tNoi dung\tDiem\n1\tA, B, C\t0,5\n2\tD\t1\n");
+        assert_eq!(doc.prose.len(), 2);
+        assert_eq!(doc.prose[1].runs[0].text, "Nam: 2021");
+        assert_eq!(texts(&doc.tables[0].rows[3]), ["1", "A, B, C", "0,5"]);
+    }
+
+    #[test]
+    fn utf16_and_windows_1258_are_decoded() {
+        let utf16: Vec<u8> =
+            [0xFF, 0xFE].into_iter().chain("a;b\r\nđ;1\r\n".encode_utf16().flat_map(|u| u.to_le_bytes())).collect();
+        assert_eq!(read(&utf16).tables[0].rows[1].cells[0].raw_text(), "đ");
+        // 0xF0 is "đ" in Windows-1258; the bytes are not valid UTF-8.
+        assert_eq!(read(b"a;b\n\xF0;1\n").tables[0].rows[1].cells[0].raw_text(), "đ");
+    }
+
+    #[test]
+    fn prose_and_binary_are_not_delimited() {
+        assert!(!looks_delimited("Kính gửi: UBND huyện.\nNội dung báo cáo như sau.\n".as_bytes()));
+        assert!(!looks_delimited(b"a;b\n\x00\x01;\x02\n"));
+        assert!(looks_delimited(b"a,b,c\n1,2,3\n4,5,6\n"));
+        assert!(!looks_delimited(b"a,b\n1,2\n"));
+        assert!(extract(b"just one line", &mut Budget::new(Limits::default())).is_err());
+    }
+}
