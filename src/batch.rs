@@ -359,7 +359,7 @@ fn looks_like_document(path: &Path, limits: &Limits) -> bool {
 }
 
 /// Reports written by parcheck (any run, any name): the HTML report (its
-/// generator tag, or its title in the head), the Excel report (its two sheets,
+/// generator tag in the head), the Excel report (its two sheets,
 /// by name, in the workbook part) and NDJSON output (a first object with `contract`).
 fn is_own_report(path: &Path, format: Format, head: &[u8]) -> bool {
     let text = String::from_utf8_lossy(head);
@@ -369,8 +369,7 @@ fn is_own_report(path: &Path, format: Format, head: &[u8]) -> bool {
     if format == Format::Html {
         let lower = text.to_lowercase();
         let head_part = lower.split("</head>").next().unwrap_or_default();
-        return head_part.contains("<meta name=\"generator\" content=\"parcheck")
-            || head_part.contains("<title>kết quả kiểm tra bảng điểm cchc</title>");
+        return head_part.contains(&format!("<meta name=\"generator\" content=\"{}", crate::human::html::GENERATOR));
     }
     if head.starts_with(b"PK") {
         return own_workbook(path);

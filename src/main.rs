@@ -344,9 +344,12 @@ fn check(args: CheckArgs) -> Result<ExitCode, Stop> {
     let mut out_file = args.out.as_deref().map(Staged::new);
     let mut xlsx_file = args.xlsx.as_deref().map(Staged::new);
     let mut html_file = args.html.as_deref().map(Staged::new);
-    let mut reports =
-        Reports::create(xlsx_file.as_ref().map(|s| s.temp.as_path()), html_file.as_ref().map(|s| s.temp.as_path()), &named)
-            .context("không tạo được báo cáo")?;
+    let mut reports = Reports::create(
+        xlsx_file.as_ref().map(|s| s.temp.as_path()),
+        html_file.as_ref().map(|s| s.temp.as_path()),
+        &named,
+    )
+    .context("không tạo được báo cáo")?;
     let mut out = open_output(out_file.as_ref())?;
     let jobs = args.jobs.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), |n| n as usize);
     let isolation = if args.nightly.isolate { Some(Arc::new(isolation(&args, &options)?)) } else { None };

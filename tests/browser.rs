@@ -14,10 +14,11 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{channel, Receiver};
 use std::time::{Duration, Instant};
 
+use parcheck::config::Options;
 use parcheck::human::html::HtmlReport;
-use parcheck::human::labels::KINDS;
 use parcheck::human::Category;
-use parcheck::pipeline::{check_file, Options};
+use parcheck::model::FindingKind;
+use parcheck::pipeline::check_file;
 use parcheck::report::DocumentReport;
 use serde_json::{json, Value};
 
@@ -258,9 +259,9 @@ fn report_of_a_thousand_documents_in_chromium() {
 
     // No raw codes anywhere on the page.
     let text = browser.eval("document.body.innerText").as_str().expect("text").to_owned();
-    let raw: Vec<&str> = KINDS
+    let raw: Vec<&str> = FindingKind::ALL
         .iter()
-        .map(|(code, _)| *code)
+        .map(|kind| kind.name())
         .chain(["TOTAL", "thanh-hoa-20", "self_score", "appraisal_score", "max_points", "no_table"])
         .filter(|code| text.contains(code))
         .collect();

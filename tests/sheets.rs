@@ -478,7 +478,8 @@ fn uncached_formulas_match_libreoffice() {
 
 #[test]
 fn percent_cells_read_as_the_percentage_excel_shows() {
-    use parcheck::extract::{extract, Budget, Limits};
+    use parcheck::config::Limits;
+    use parcheck::extract::{extract, Budget};
     let mut rows = scoring_rows();
     rows.push(vec![("B9".to_owned(), V::Text("Tỷ lệ đạt")), ("D9".to_owned(), V::Percent("0.92857"))]);
     let book = xlsx(&[("Bảng điểm", rows)]);

@@ -5,8 +5,8 @@
 //! a limit or meeting a malformed file is an [`ExtractError`], never a panic;
 //! the pipeline turns it into the document's `status` and message.
 
-pub mod doc;
 pub mod delimited;
+pub mod doc;
 pub mod docx;
 pub mod formula;
 pub mod html;

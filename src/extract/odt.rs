@@ -885,7 +885,10 @@ mod tests {
     #[test]
     fn damaged_files_are_errors() {
         let mut budget = Budget::new(Limits::default());
-        assert!(matches!(extract(b"PK\x03\x04garbage", &mut budget), Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })));
+        assert!(matches!(
+            extract(b"PK\x03\x04garbage", &mut budget),
+            Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })
+        ));
         let deep = format!("<office:document-content><office:body><office:text>{}", "<text:span>".repeat(10_000));
         let mut budget = Budget::new(Limits::default());
         let result = BodyReader::new(Styles::default(), &mut budget).read(deep.as_bytes());

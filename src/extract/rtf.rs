@@ -393,9 +393,7 @@ impl<'b> Builder<'b> {
             match token {
                 Token::GroupStart => {
                     if self.stack.len() >= max_groups {
-                        return Err(ExtractError::limit(format!(
-                            "tệp RTF lồng nhóm quá sâu (hơn {max_groups} cấp)"
-                        )));
+                        return Err(ExtractError::limit(format!("tệp RTF lồng nhóm quá sâu (hơn {max_groups} cấp)")));
                     }
                     self.stack.push(self.state.clone());
                     self.group_just_opened = true;
@@ -1030,9 +1028,15 @@ mod tests {
     fn hostile_input_is_an_error_not_a_panic() {
         let deep = format!("{{\\rtf1{}", "{".repeat(10_000));
         let mut budget = Budget::new(Limits::default());
-        assert!(matches!(extract(deep.as_bytes(), &mut budget), Err(ExtractError { kind: crate::extract::ErrorKind::LimitExceeded, .. })));
+        assert!(matches!(
+            extract(deep.as_bytes(), &mut budget),
+            Err(ExtractError { kind: crate::extract::ErrorKind::LimitExceeded, .. })
+        ));
         let mut budget = Budget::new(Limits::default());
-        assert!(matches!(extract(b"not rtf", &mut budget), Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })));
+        assert!(matches!(
+            extract(b"not rtf", &mut budget),
+            Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })
+        ));
         for junk in [&b"{\\rtf1\\bin99999999"[..], b"{\\rtf1\\'", b"{\\rtf1\\u-99999999999\\cell\\row\\nestrow}}}}"] {
             let mut budget = Budget::new(Limits::default());
             assert!(extract(junk, &mut budget).is_ok());

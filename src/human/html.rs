@@ -19,14 +19,15 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::labels::{
-    badge, catalog_label, code_label, column_heading, readable,
-    readable_message, status_label, table_kind_label,
+    badge, catalog_label, code_label, column_heading, readable, readable_message, status_label, table_kind_label,
 };
 use super::{main_column, Category};
 use crate::model::{Column, FindingKind, Severity};
 use crate::number::format_vi;
 use crate::report::{self, ColumnValues, DocumentReport, Finding};
 
+/// The `generator` meta tag of every HTML report (lower case: the walk compares lowercased heads).
+pub const GENERATOR: &str = "parcheck";
 const STYLE: &str = include_str!("report.css");
 const SCRIPT: &str = include_str!("report.js");
 
@@ -355,6 +356,8 @@ fn page(entries: &[Entry], order: &[usize], inputs: &[String]) -> (String, Strin
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width,initial-scale=1";
+                // Lets a later run recognise this page as its own report, whatever its name.
+                meta name="generator" content=(GENERATOR);
                 title { "Kết quả kiểm tra bảng điểm Chỉ số CCHC" }
                 style { (PreEscaped(STYLE)) }
             }
@@ -456,7 +459,7 @@ mod tests {
     #[test]
     fn missing_criteria_are_one_line() {
         let missing = |code: &str| Finding {
-            kind: "missing_criterion".into(),
+            kind: FindingKind::MissingCriterion,
             code: Some(code.into()),
             column: None,
             stated: None,

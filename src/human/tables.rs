@@ -8,10 +8,10 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::grid::{Document, Table};
 use crate::config::Options;
-use crate::pipeline::read_document;
+use crate::grid::{Document, Table};
 use crate::model::Column;
+use crate::pipeline::read_document;
 use crate::sniff;
 use crate::table::header::{find_headers, Header, Role};
 use crate::table::rows::read_rows;

@@ -17,8 +17,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
 use super::labels::{
-    badge, catalog_label, code_label, column_heading, readable_message, status_label,
-    table_kind_label,
+    badge, catalog_label, code_label, column_heading, readable_message, status_label, table_kind_label,
 };
 use super::main_column;
 use crate::model::{Column, Severity, TableKind};

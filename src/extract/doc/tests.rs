@@ -1,5 +1,6 @@
 use super::*;
-use crate::extract::{docx, Limits};
+use crate::config::Limits;
+use crate::extract::docx;
 use crate::grid::{Table, VerticalMerge};
 
 fn fixture(name: &str) -> Vec<u8> {
@@ -110,7 +111,10 @@ fn damaged_files_are_errors_not_panics() {
     for cut in [0, 7, 512, 1024, 4096, bytes.len() / 2, bytes.len() - 1] {
         let _ = extract(&bytes[..cut], &mut budget());
     }
-    assert!(matches!(extract(b"not a compound file", &mut budget()), Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })));
+    assert!(matches!(
+        extract(b"not a compound file", &mut budget()),
+        Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })
+    ));
     // Bytes of the FIB, the text and the property pages flipped one at a time: never a panic.
     for at in (512..bytes.len().min(12 * 1024)).step_by(61) {
         let mut broken = bytes.clone();
