@@ -126,7 +126,7 @@ impl Checker<'_> {
 
     fn differs(&self, a: Decimal, b: Decimal) -> bool {
         // A difference too large to represent is certainly a difference.
-        a.checked_sub(b).map_or(true, |d| d.abs() > self.tolerance)
+        a.checked_sub(b).is_none_or(|d| d.abs() > self.tolerance)
     }
 
     /// A parent's stated value against the sum of its children as written.

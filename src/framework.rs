@@ -107,8 +107,8 @@ pub fn choose(chosen: Option<&str>, table: &ScoringTable, prose: &ProseFacts) ->
 fn select(table: &ScoringTable, prose: &ProseFacts) -> Option<&'static Catalog> {
     catalogs()
         .iter()
-        .filter(|c| prose.unit_level.as_deref().map_or(true, |level| level == c.level))
-        .filter(|c| prose.year.map_or(true, |year| c.years.contains(&year)))
+        .filter(|c| prose.unit_level.as_deref().is_none_or(|level| level == c.level))
+        .filter(|c| prose.year.is_none_or(|year| c.years.contains(&year)))
         .filter_map(|c| {
             let (found, total) = similarity(c, table);
             (total > 0 && found * 100 >= total * MIN_SIMILARITY_PERCENT).then_some((c, found * 1000 / total))
@@ -418,7 +418,7 @@ fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowMatch> {
         }
         let after = anchors[..k].iter().rev().find_map(|a| *a);
         let before = anchors[k + 1..].iter().find_map(|a| *a);
-        let in_place = |c: usize| after.map_or(true, |a| c > a) && before.map_or(true, |b| c < b);
+        let in_place = |c: usize| after.is_none_or(|a| c > a) && before.is_none_or(|b| c < b);
         let row = &table.rows[i];
         let by_title = (0..index.catalog.criteria.len())
             .find(|&c| in_place(c) && !used.contains(&c) && index.similar(c, &row_tokens[k]));

@@ -68,7 +68,7 @@ fn compare(expected: &Value, got: &Value) -> Vec<String> {
         errors.push(format!("status: expected {allowed:?}, got {status:?} (error: {})", got["error"]));
     }
     if status != "ok" {
-        if !got["error"].as_str().is_some_and(|e| !e.is_empty()) {
+        if got["error"].as_str().is_none_or(|e| e.is_empty()) {
             errors.push(format!("status {status:?} without an error message"));
         }
         return errors;

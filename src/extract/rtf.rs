@@ -384,7 +384,7 @@ impl<'b> Builder<'b> {
         let mut count = 0usize;
         while let Some(token) = tokens.next_token() {
             count += 1;
-            if count % 4096 == 0 {
+            if count.is_multiple_of(4096) {
                 self.budget.check_time()?;
             }
             if !matches!(token, Token::Byte(_)) {
@@ -866,7 +866,7 @@ fn lay_out(index: usize, rows: Vec<PendingRow>) -> Table {
     edges.sort_unstable();
     let mut lines: Vec<i32> = Vec::new();
     for edge in edges {
-        if lines.last().map_or(true, |&last| edge - last > GRID_TOLERANCE) {
+        if lines.last().is_none_or(|&last| edge - last > GRID_TOLERANCE) {
             lines.push(edge);
         }
     }

@@ -219,7 +219,7 @@ fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut 
         if value == Data::Empty && formula.is_none() {
             continue;
         }
-        if counter.used % 4096 == 0 {
+        if counter.used.is_multiple_of(4096) {
             budget.check_time()?;
         }
         counter.count(cell.pos)?;

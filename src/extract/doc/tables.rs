@@ -139,7 +139,7 @@ fn grid_lines(rows: &[PendingRow]) -> Vec<i32> {
     edges.sort_unstable();
     let mut lines: Vec<i32> = Vec::new();
     for edge in edges {
-        if lines.last().map_or(true, |&last| edge - last > EDGE_TOLERANCE) {
+        if lines.last().is_none_or(|&last| edge - last > EDGE_TOLERANCE) {
             lines.push(edge);
         }
     }

@@ -191,7 +191,7 @@ impl<'a> Interpreter<'a> {
             if self.operations > MAX_OPERATIONS {
                 return Err(ExtractError::limit("trang PDF có quá nhiều lệnh vẽ".into()));
             }
-            if self.operations % 4096 == 0 {
+            if self.operations.is_multiple_of(4096) {
                 self.budget.check_time()?;
             }
             self.operate(&operation.operator, &operation.operands, resources, depth)?;

@@ -103,7 +103,7 @@ fn edges(mut positions: Vec<f32>) -> Vec<f32> {
     positions.sort_by(f32::total_cmp);
     let mut out: Vec<f32> = Vec::new();
     for p in positions {
-        if out.last().map_or(true, |last| p - last > MIN_CELL) {
+        if out.last().is_none_or(|last| p - last > MIN_CELL) {
             out.push(p);
         }
     }

@@ -164,7 +164,7 @@ fn find_header(lines: &[TextLine], from: usize) -> Option<(usize, usize, Vec<Col
                 break;
             }
             if let Some(columns) = classify(header_columns(&lines[first..first + count])) {
-                if best.as_ref().map_or(true, |(_, b)| score_count(&columns) > score_count(b)) {
+                if best.as_ref().is_none_or(|(_, b)| score_count(&columns) > score_count(b)) {
                     best = Some((count, columns));
                 }
             }
