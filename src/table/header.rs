@@ -184,8 +184,13 @@ pub fn find_headers(table: &Table) -> Vec<Header> {
         let double = table.rows.get(i + 1).map(|next| roles_of(table, &[row, next]));
         // Distinct score roles: "Điểm" spanning three columns is one role, not three.
         let count = |roles: &[Role]| Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
+        // The pair is a two-row header only when it reads more than either row
+        // alone: a title line above a complete header ("Ngày xuất dữ liệu: …")
+        // is not part of it, and the next row starts the header itself.
+        let next_alone = table.rows.get(i + 1).map(|next| roles_of(table, &[next]));
+        let next_is_whole = |d: &[Role]| next_alone.as_deref().is_some_and(|n| is_header(n) && count(n) >= count(d));
         let chosen = match double {
-            Some(d) if is_header(&d) && count(&d) > count(&single) => Some((d, 2)),
+            Some(d) if is_header(&d) && count(&d) > count(&single) && !next_is_whole(&d) => Some((d, 2)),
             _ if is_header(&single) => Some((single, 1)),
             _ => None,
         };
@@ -294,6 +299,18 @@ mod tests {
         assert_eq!(headers.len(), 1);
         assert_eq!(headers[0].row_count, 2);
         assert_eq!(headers[0].score_columns(), vec![Column::MaxPoints, Column::SelfScore]);
+    }
+
+    #[test]
+    fn a_title_line_above_a_whole_header_is_not_part_of_it() {
+        let table = Table::new(vec![
+            row(&[("Ngày xuất dữ liệu: 01/12/2021 08:00", 1), ("", 1), ("", 1), ("", 1)]),
+            row(&[("Mã tiêu chí", 1), ("Nội dung", 1), ("Điểm chuẩn", 1), ("Điểm tự đánh giá", 1)]),
+            row(&[("1", 1), ("Công tác chỉ đạo", 1), ("14", 1), ("14", 1)]),
+        ]);
+        let headers = find_headers(&table);
+        assert_eq!((headers[0].first_row, headers[0].row_count), (1, 1));
+        assert_eq!(headers[0].roles[0], Role::Code);
     }
 
     #[test]
