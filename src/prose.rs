@@ -75,9 +75,29 @@ static FOLDED_DEPARTMENTS: LazyLock<Vec<(String, &'static str)>> =
     LazyLock::new(|| DEPARTMENTS.iter().map(|name| (fold(name), *name)).collect());
 
 /// The leading words of `name` that start with a capital ("Bút Sơn báo" → "Bút Sơn").
-fn capitalized_words(name: &str) -> Option<String> {
-    let taken: Vec<&str> = name.split(' ').take_while(|w| w.chars().next().is_some_and(char::is_uppercase)).collect();
+///
+/// `rest` is the text from the name on: a capitalized word that starts the
+/// next field's label ("Bút Sơn Cấp đánh giá: xã" on a portal's one-line
+/// header) ends the name.
+fn capitalized_words(name: &str, rest: &str) -> Option<String> {
+    let words: Vec<&str> = name.split(' ').collect();
+    let mut taken = Vec::new();
+    let mut offset = 0;
+    for word in words {
+        let at = rest[offset..].find(word).map_or(offset, |i| offset + i);
+        if !word.chars().next().is_some_and(char::is_uppercase) || starts_label(&rest[at..]) {
+            break;
+        }
+        taken.push(word);
+        offset = at + word.len();
+    }
     (!taken.is_empty()).then(|| taken.join(" "))
+}
+
+/// "Cấp đánh giá: …": at most three words, then a colon, on the same line.
+fn starts_label(text: &str) -> bool {
+    let line = text.split('\n').next().unwrap_or_default();
+    line.split_once(':').is_some_and(|(label, _)| label.split_whitespace().count() <= 3)
 }
 
 static YEAR_OF_INDEX: LazyLock<Regex> = LazyLock::new(|| {
@@ -153,7 +173,8 @@ fn most_common_unit(texts: &[&str]) -> Option<String> {
             if kind == "tỉnh" {
                 continue; // the province issues the framework; it is not the reporting unit
             }
-            let Some(words) = capitalized_words(&caps["name"]) else { continue };
+            let name_at = caps.name("name").map_or(0, |m| m.start());
+            let Some(words) = capitalized_words(&caps["name"], &text[name_at..]) else { continue };
             let name = format!("UBND {} {}", kind, title_case(&words));
             let entry = counts.entry(name).or_insert((0, order));
             entry.0 += 1;
@@ -261,6 +282,14 @@ mod tests {
         assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(9774, 2))));
         assert_eq!(facts.rating.as_deref(), Some("xuất sắc"));
         assert_eq!(facts.unit_level.as_deref(), Some("xã"));
+    }
+
+    #[test]
+    fn a_portal_header_line_ends_the_unit_name_at_the_next_label() {
+        let facts = read(&document(&["Đơn vị: UBND thị trấn Bút Sơn Cấp đánh giá: xã Kỳ đánh giá: năm 2021"]));
+        assert_eq!(facts.unit.as_deref(), Some("UBND thị trấn Bút Sơn"));
+        let facts = read(&document(&["Báo cáo của UBND huyện Kỳ Anh, tỉnh Hà Tĩnh"]));
+        assert_eq!(facts.unit.as_deref(), Some("UBND huyện Kỳ Anh"));
     }
 
     #[test]

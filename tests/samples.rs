@@ -128,7 +128,9 @@ fn compare(output: &Value, truth: &Value) -> Vec<String> {
     problems
 }
 
-fn check_against_truth(docs: &Path, truth_dir: &Path) {
+/// Checks every document of `docs` against its truth file, except those whose
+/// name starts with one of `excluded` (printed, with the reason).
+fn check_against_truth(docs: &Path, truth_dir: &Path, excluded: &[&str]) {
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string("schemas/report.schema.json").expect("schema file"))
             .expect("schema JSON");
@@ -143,6 +145,10 @@ fn check_against_truth(docs: &Path, truth_dir: &Path) {
         let truth: Value =
             serde_json::from_str(&std::fs::read_to_string(&truth_path).expect("truth")).expect("truth JSON");
         let name = truth["file"].as_str().expect("truth names its file");
+        if excluded.iter().any(|prefix| name.starts_with(prefix)) {
+            println!("NOT CHECKED: {name} (scans need OCR, issue 12)");
+            continue;
+        }
         let Some(output) = outputs.iter().find(|o| o["source"]["path"].as_str().is_some_and(|p| p.ends_with(name)))
         else {
             failures.push(format!("{name}: no output object"));
@@ -158,7 +164,7 @@ fn check_against_truth(docs: &Path, truth_dir: &Path) {
 
 #[test]
 fn bundled_samples_match_their_ground_truth() {
-    check_against_truth(Path::new("fixtures/samples"), Path::new("fixtures/samples/truth"));
+    check_against_truth(Path::new("fixtures/samples"), Path::new("fixtures/samples/truth"), &[]);
 }
 
 #[test]
@@ -169,5 +175,18 @@ fn shared_samples_match_their_ground_truth_when_present() {
         println!("SKIPPED: ../shared/samples is not beside the checkout; only the bundled samples were checked");
         return;
     }
-    check_against_truth(&shared.join("docs"), &shared.join("truth"));
+    check_against_truth(&shared.join("docs"), &shared.join("truth"), &[]);
+}
+
+/// The archive's harder kinds (`../shared/samples2`): every Word, legacy, workbook,
+/// CSV and text-PDF document exactly as its truth says. The two scans (P7, P8)
+/// wait for OCR.
+#[test]
+fn shared_samples2_match_their_ground_truth_when_present() {
+    let shared = Path::new("../shared/samples2");
+    if !shared.join("truth").is_dir() {
+        println!("SKIPPED: ../shared/samples2 is not beside the checkout");
+        return;
+    }
+    check_against_truth(&shared.join("docs"), &shared.join("truth"), &["P7_", "P8_"]);
 }
