@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
+use super::docx::numbering::roman;
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -220,7 +221,8 @@ fn format_number(n: u32, format: &str) -> String {
             }
         }
         "i" | "I" => {
-            let roman = roman(n);
+            // Word and ODF write Roman numerals alike; past 3999 the number stays Arabic.
+            let roman = roman(i64::from(n)).unwrap_or_else(|| n.to_string());
             if format == "i" {
                 roman.to_lowercase()
             } else {
@@ -230,32 +232,6 @@ fn format_number(n: u32, format: &str) -> String {
         "" => String::new(),
         _ => n.to_string(),
     }
-}
-
-fn roman(mut n: u32) -> String {
-    const TABLE: [(u32, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (value, digits) in TABLE {
-        while n >= value && out.len() < 32 {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------- body

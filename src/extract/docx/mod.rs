@@ -20,7 +20,7 @@
 //! paragraph style and document defaults ([`styles`]); page numbers from the
 //! page breaks Word recorded (`lastRenderedPageBreak`, explicit page breaks).
 
-mod numbering;
+pub(crate) mod numbering;
 mod styles;
 
 use quick_xml::events::{BytesStart, Event};

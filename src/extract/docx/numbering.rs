@@ -71,7 +71,7 @@ impl NumberFormat {
 }
 
 /// 1 → I … 3999 → MMMCMXCIX; other values have no Roman form.
-fn roman(n: i64) -> Option<String> {
+pub(crate) fn roman(n: i64) -> Option<String> {
     if !(1..4000).contains(&n) {
         return None;
     }
