@@ -15,6 +15,7 @@ pub mod pdf;
 pub mod rtf;
 pub mod sheet;
 pub mod xls_guard;
+mod xml;
 pub mod zip_guard;
 
 use std::time::Instant;

@@ -22,9 +22,10 @@
 use std::collections::HashMap;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
 
 use super::docx::numbering::roman;
+use super::xml::{attr, predefined_entity};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -40,14 +41,6 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     }
     styles.parse(&content);
     BodyReader::new(styles, budget).read(&content)
-}
-
-fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
-        a.normalized_value(XmlVersion::Implicit1_0)
-            .map(|v| v.into_owned())
-            .unwrap_or_else(|_| a.value.clone().into_owned())
-    })
 }
 
 /// A count attribute (`text:c`, spans, repeats), clamped so hostile values stay small.
@@ -763,17 +756,6 @@ fn close_row(t: &mut TableBuilder) -> usize {
         t.rows.push(Row { cells: cells.clone(), location, repeats_as_header: header });
     }
     copies
-}
-
-fn predefined_entity(r: &str) -> Option<&'static str> {
-    Some(match r {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@ pub(crate) mod numbering;
 mod styles;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::{Reader, XmlVersion};
+use quick_xml::Reader;
 
+use super::xml::{attr, predefined_entity};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -88,15 +89,6 @@ fn main_document_part(zip: &mut GuardedZip, budget: &mut Budget) -> ExtractResul
         Some(o[start..end].trim_start_matches('/').to_owned())
     });
     found.ok_or_else(|| ExtractError::corrupt("tệp .docx không có phần nội dung chính".into()))
-}
-
-/// Attribute value by local name (`w:val` → `val`), whatever the prefix.
-fn attr(e: &BytesStart, local: &str) -> Option<String> {
-    e.attributes().flatten().find(|a| a.key.local_name().as_ref() == local).map(|a| {
-        a.normalized_value(XmlVersion::Implicit1_0)
-            .map(|v| v.into_owned())
-            .unwrap_or_else(|_| a.value.clone().into_owned())
-    })
 }
 
 fn attr_usize(e: &BytesStart, local: &str) -> Option<usize> {
@@ -726,17 +718,6 @@ fn excerpt(text: &str) -> String {
 /// `w:tab` inside `w:tabs` (paragraph properties) is a tab stop, not a character.
 fn empty_is_tab_stop(e: &BytesStart) -> bool {
     attr(e, "pos").is_some()
-}
-
-fn predefined_entity(r: &str) -> Option<&'static str> {
-    Some(match r {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => return None,
-    })
 }
 
 #[cfg(test)]
