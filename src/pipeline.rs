@@ -30,7 +30,7 @@ pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
     };
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
-        Err(e) => return unreadable(format!("không đọc được tệp: {e}")),
+        Err(e) => return unreadable(format!("không đọc được tệp: {}", io_cause(&e))).with_detail(Some(e.to_string())),
     };
     if size > options.limits.max_file_bytes {
         let source =
@@ -44,7 +44,7 @@ pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
     }
     match std::fs::read(path) {
         Ok(bytes) => check_bytes(&display, &bytes, options),
-        Err(e) => unreadable(format!("không đọc được tệp: {e}")),
+        Err(e) => unreadable(format!("không đọc được tệp: {}", io_cause(&e))).with_detail(Some(e.to_string())),
     }
 }
 
@@ -121,4 +121,16 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
     let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options.tolerance);
     checked.findings.extend(repairs);
     DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog)
+}
+
+/// What an I/O error means for the user, in Vietnamese; the system's own text
+/// goes to `error_detail`.
+pub fn io_cause(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "không có quyền đọc",
+        std::io::ErrorKind::NotFound => "không tồn tại",
+        std::io::ErrorKind::IsADirectory => "là thư mục, không phải tệp",
+        std::io::ErrorKind::OutOfMemory => "không đủ bộ nhớ",
+        _ => "lỗi hệ thống tệp",
+    }
 }

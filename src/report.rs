@@ -237,6 +237,12 @@ impl DocumentReport {
         }
     }
 
+    /// The same object with the failing library's or system's text in `error_detail`.
+    pub fn with_detail(mut self, detail: Option<String>) -> Self {
+        self.error_detail = detail;
+        self
+    }
+
     /// An object for a document that could not be read: its status and the
     /// Vietnamese message from the error, the library's text apart.
     pub fn from_error(source: Source, error: ExtractError) -> Self {

@@ -25,7 +25,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::docx::numbering::roman;
-use super::xml::{attr, predefined_entity};
+use super::xml::{attr, resolve_reference, BoundedReader};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -317,50 +317,25 @@ impl<'b> BodyReader<'b> {
     }
 
     fn read(mut self, xml: &[u8]) -> ExtractResult<Document> {
-        let mut reader = Reader::from_reader(xml);
-        reader.config_mut().check_end_names = false;
-        let mut buf = Vec::new();
-        let mut depth = 0usize;
-        let max_depth = self.budget.limits.max_depth.saturating_mul(8);
+        let mut reader = BoundedReader::new(xml, ".odt", self.budget.limits.max_depth.saturating_mul(8));
         loop {
-            let event = reader
-                .read_event_into(&mut buf)
-                .map_err(|e| ExtractError::corrupt(format!("nội dung .odt bị hỏng (XML không hợp lệ): {e}")))?;
-            match event {
+            match reader.next()? {
                 Event::Eof => break,
-                Event::Start(e) => {
-                    depth += 1;
-                    if depth > max_depth {
-                        return Err(ExtractError::limit(format!(
-                            "cấu trúc .odt lồng nhau quá sâu (hơn {max_depth} cấp)"
-                        )));
-                    }
-                    self.open(&e)?;
-                }
+                Event::Start(e) => self.open(&e)?,
                 Event::Empty(e) => {
                     self.open(&e)?;
                     self.close(e.local_name().as_ref())?;
                 }
-                Event::End(e) => {
-                    depth = depth.saturating_sub(1);
-                    self.close(e.local_name().as_ref())?;
-                }
-                Event::Text(t) => {
-                    self.push_xml_text(&t.xml10_content());
-                }
+                Event::End(e) => self.close(e.local_name().as_ref())?,
+                Event::Text(t) => self.push_xml_text(&t.xml10_content()),
                 Event::CData(t) => self.push_xml_text(&t),
                 Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        _ => predefined_entity(&r).map(str::to_owned),
-                    };
-                    if let Some(text) = resolved {
+                    if let Some(text) = resolve_reference(&r) {
                         self.push_text(&text);
                     }
                 }
                 _ => {}
             }
-            buf.clear();
         }
         while !self.open_tables.is_empty() {
             self.close_table();

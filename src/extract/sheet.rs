@@ -53,7 +53,17 @@ struct SheetCells {
 /// Why one sheet is left out while the others go on.
 enum Skip {
     Note(String),
+    /// A sheet the library could not read: a Vietnamese note and the library's text.
+    Unreadable(String, String),
     Fatal(ExtractError),
+}
+
+/// The note for a sheet the library refused, with the library's text apart.
+fn unreadable_sheet(name: &str, e: impl std::fmt::Display) -> Skip {
+    Skip::Unreadable(
+        format!("không đọc được trang tính '{name}' (trang tính bị hỏng hoặc không phải trang dữ liệu)"),
+        format!("{name}: {e}"),
+    )
 }
 
 impl From<ExtractError> for Skip {
@@ -68,6 +78,8 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         preflight_zip(bytes, budget)?;
     }
     let mut notes = Vec::new();
+    // The library's text for the sheets it could not read; the error's detail if none is read.
+    let mut details = Vec::new();
     // calamine sizes .xls buffers from declared dimensions: bound them first.
     let guarded = if format == Format::Xls { Some(xls_guard::guard(bytes, budget)?) } else { None };
     let bytes = match &guarded {
@@ -92,14 +104,19 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
                 sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges, percent });
             }
             Err(Skip::Note(note)) => notes.push(note),
+            Err(Skip::Unreadable(note, detail)) => {
+                notes.push(note);
+                details.push(detail);
+            }
             Err(Skip::Fatal(e)) => return Err(e),
         }
     }
     if sheets.is_empty() && !names.is_empty() {
-        return Err(ExtractError::corrupt(format!(
+        let error = ExtractError::corrupt(format!(
             "không đọc được trang tính nào trong tệp bảng tính{}",
             notes.first().map(|n| format!(" ({n})")).unwrap_or_default()
-        )));
+        ));
+        return Err(if details.is_empty() { error } else { error.with_detail(details.join("; ")) });
     }
     let computed = compute_formulas(&sheets, budget.limits.max_depth, &mut notes);
     let mut tables = Vec::new();
@@ -207,7 +224,7 @@ impl<'a> CellCounter<'a> {
 
 /// Streams an .xlsx sheet: values, cached or not, and formula texts.
 fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut Budget) -> Result<SparseCells, Skip> {
-    let unreadable = |e: calamine::XlsxError| Skip::Note(format!("không đọc được trang tính '{name}': {e}"));
+    let unreadable = |e: calamine::XlsxError| unreadable_sheet(name, e);
     let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
     let percent_styles: Vec<Option<u32>> = reader.styles().iter().map(percent_decimals).collect();
     let mut counter = CellCounter::new(name, budget);
@@ -293,8 +310,7 @@ fn read_range_sheet(
     budget: &mut Budget,
 ) -> Result<SparseCells, Skip> {
     // A chart sheet or a damaged sheet: the others may still hold the table.
-    let range =
-        workbook.worksheet_range(name).map_err(|e| Skip::Note(format!("không đọc được trang tính '{name}': {e}")))?;
+    let range = workbook.worksheet_range(name).map_err(|e| unreadable_sheet(name, e))?;
     let mut counter = CellCounter::new(name, budget);
     let mut cells = BTreeMap::new();
     let start = range.start().unwrap_or((0, 0));
@@ -316,8 +332,9 @@ fn merged_regions(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, notes: &mut 
         // calamine keeps no merge information for .xlsb/.ods: covered cells read as empty.
         Sheets::Xlsb(_) | Sheets::Ods(_) => Ok(Vec::new()),
     };
-    merges.unwrap_or_else(|e| {
-        notes.push(format!("không đọc được các ô gộp của trang tính '{name}': {e}"));
+    // The note says what the reader does instead; the library's text adds nothing a reader can act on.
+    merges.unwrap_or_else(|_| {
+        notes.push(format!("không đọc được các ô gộp của trang tính '{name}', các ô được đọc như không gộp"));
         Vec::new()
     })
 }

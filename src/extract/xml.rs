@@ -1,7 +1,10 @@
-//! Small quick-xml helpers shared by the XML-based readers (.docx, .odt).
+//! quick-xml helpers shared by the XML-based readers (.docx, .odt): the bounded
+//! event loop, attributes and entities.
 
-use quick_xml::events::BytesStart;
-use quick_xml::XmlVersion;
+use quick_xml::events::{BytesRef, BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
+
+use super::{ExtractError, ExtractResult};
 
 /// Attribute value by local name (`w:val` → `val`, `table:style-name` →
 /// `style-name`), whatever the prefix; a value that does not unescape is kept raw.
@@ -23,4 +26,131 @@ pub(crate) fn predefined_entity(name: &str) -> Option<&'static str> {
         "apos" => "'",
         _ => return None,
     })
+}
+
+/// The main XML event loop of the .docx and .odt readers: nesting deeper than
+/// the limit is refused before the element is handled (hostile files nest
+/// thousands deep), and a parse error becomes a Vietnamese [`ExtractError`]
+/// naming its cause, the parser's text kept as detail.
+pub(crate) struct BoundedReader<'x> {
+    reader: Reader<&'x [u8]>,
+    /// ".docx", ".odt": names the file type in messages.
+    format: &'static str,
+    depth: usize,
+    max_depth: usize,
+}
+
+impl<'x> BoundedReader<'x> {
+    pub(crate) fn new(xml: &'x [u8], format: &'static str, max_depth: usize) -> Self {
+        let mut reader = Reader::from_reader(xml);
+        // Word and LibreOffice files in the wild close elements loosely; structure comes from the events.
+        reader.config_mut().check_end_names = false;
+        BoundedReader { reader, format, depth: 0, max_depth }
+    }
+
+    /// The next event; `Event::Eof` at the end.
+    pub(crate) fn next(&mut self) -> ExtractResult<Event<'x>> {
+        let event = self.reader.read_event().map_err(|e| {
+            let position = self.reader.error_position();
+            ExtractError::corrupt(format!("nội dung {} bị hỏng (XML không hợp lệ: {})", self.format, xml_cause(&e)))
+                .with_detail(format!("{e} (byte {position})"))
+        })?;
+        match &event {
+            Event::Start(_) => {
+                self.depth += 1;
+                if self.depth > self.max_depth {
+                    return Err(ExtractError::limit(format!(
+                        "cấu trúc {} lồng nhau quá sâu (hơn {} cấp)",
+                        self.format, self.max_depth
+                    )));
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        Ok(event)
+    }
+}
+
+/// A character or predefined entity reference as text; others are dropped.
+pub(crate) fn resolve_reference(r: &BytesRef) -> Option<String> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c.to_string()),
+        _ => predefined_entity(r).map(str::to_owned),
+    }
+}
+
+/// Which of the parser's failures it was, in Vietnamese.
+fn xml_cause(e: &quick_xml::Error) -> &'static str {
+    use quick_xml::Error;
+    match e {
+        // Every syntax error is an unclosed construct: the part ends too early.
+        Error::Syntax(_) => "phần nội dung kết thúc giữa chừng",
+        Error::IllFormed(_) => "thẻ mở và thẻ đóng không khớp",
+        Error::InvalidAttr(_) => "thuộc tính của thẻ sai cú pháp",
+        Error::Encoding(_) => "ký tự không đúng mã hóa khai báo",
+        Error::Escape(_) => "ký tự thoát (&…;) sai",
+        Error::Namespace(_) => "không gian tên sai",
+        Error::Io(_) => "không đọc được dữ liệu",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::ErrorKind;
+
+    fn read_all(xml: &str, max_depth: usize) -> ExtractResult<usize> {
+        let mut reader = BoundedReader::new(xml.as_bytes(), ".docx", max_depth);
+        let mut starts = 0;
+        loop {
+            match reader.next()? {
+                Event::Eof => return Ok(starts),
+                Event::Start(_) => starts += 1,
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn a_cut_off_part_names_its_cause_in_vietnamese_and_keeps_the_parser_text_apart() {
+        let err = read_all("<w:body><w:p><w:r", 64).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Corrupt);
+        assert_eq!(err.message, "nội dung .docx bị hỏng (XML không hợp lệ: phần nội dung kết thúc giữa chừng)");
+        let detail = err.detail.expect("parser text kept");
+        assert!(detail.contains("byte"), "{detail}");
+        assert!(!err.message.contains("unclosed") && !err.message.contains("Syntax"));
+    }
+
+    #[test]
+    fn mismatched_tags_are_told_apart_from_a_cut_off_part() {
+        let mut reader = BoundedReader::new(b"<a></b>", ".odt", 64);
+        reader.reader.config_mut().check_end_names = true;
+        let err = std::iter::from_fn(|| Some(reader.next())).find_map(Result::err).unwrap();
+        assert_eq!(err.message, "nội dung .odt bị hỏng (XML không hợp lệ: thẻ mở và thẻ đóng không khớp)");
+    }
+
+    #[test]
+    fn nesting_is_refused_one_level_past_the_limit() {
+        assert_eq!(read_all("<a><b><c></c></b></a>", 3), Ok(3));
+        let err = read_all("<a><b><c><d></d></c></b></a>", 3).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::LimitExceeded);
+        assert_eq!(err.message, "cấu trúc .docx lồng nhau quá sâu (hơn 3 cấp)");
+        // Closed elements give their depth back: siblings never add up.
+        assert_eq!(read_all("<r><a><b></b></a><a><b></b></a><a><b></b></a></r>", 3), Ok(7));
+    }
+
+    #[test]
+    fn references_resolve_to_characters_or_predefined_entities_only() {
+        let mut reader = BoundedReader::new(b"<a>&#x1EA0;&amp;&nbsp;</a>", ".odt", 8);
+        let mut text = String::new();
+        loop {
+            match reader.next().unwrap() {
+                Event::Eof => break,
+                Event::GeneralRef(r) => text.push_str(&resolve_reference(&r).unwrap_or_else(|| "?".into())),
+                _ => {}
+            }
+        }
+        assert_eq!(text, "Ạ&?");
+    }
 }

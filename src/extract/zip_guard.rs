@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Budget, ExtractError, ExtractResult};
+use super::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 pub struct GuardedZip<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,
@@ -15,7 +15,7 @@ pub struct GuardedZip<'a> {
 impl<'a> GuardedZip<'a> {
     pub fn open(bytes: &'a [u8], budget: &Budget) -> ExtractResult<Self> {
         let archive = zip::ZipArchive::new(Cursor::new(bytes))
-            .map_err(|e| ExtractError::corrupt(format!("tệp nén (zip) bị hỏng hoặc không đầy đủ: {e}")))?;
+            .map_err(|e| zip_error(&format!("tệp nén (zip) {}", zip_cause(&e)), e))?;
         if archive.len() > budget.limits.max_zip_entries {
             return Err(ExtractError::limit(format!(
                 "tệp nén có {} mục, vượt giới hạn {}",
@@ -42,7 +42,7 @@ impl<'a> GuardedZip<'a> {
         let entry = self
             .archive
             .by_index(index)
-            .map_err(|e| ExtractError::corrupt(format!("không đọc được phần '{name}' trong tệp nén: {e}")))?;
+            .map_err(|e| zip_error(&format!("không đọc được phần '{name}' trong tệp nén: {}", zip_cause(&e)), e))?;
         if entry.encrypted() {
             return Err(ExtractError::unsupported("tệp được mã hóa bằng mật khẩu, không thể đọc".into()));
         }
@@ -62,11 +62,65 @@ impl<'a> GuardedZip<'a> {
         budget.spend_bytes(declared)?;
         let mut data = Vec::with_capacity(declared.min(64 * 1024 * 1024) as usize);
         let cap = declared.saturating_add(budget.bytes_left()).saturating_add(1);
-        entry
-            .take(cap)
-            .read_to_end(&mut data)
-            .map_err(|e| ExtractError::corrupt(format!("phần '{name}' trong tệp nén bị hỏng: {e}")))?;
+        entry.take(cap).read_to_end(&mut data).map_err(|e| {
+            ExtractError::corrupt(format!("phần '{name}' trong tệp nén bị hỏng (dữ liệu nén không giải nén được)"))
+                .with_detail(e)
+        })?;
         budget.spend_bytes((data.len() as u64).saturating_sub(declared))?;
         Ok(Some(data))
+    }
+}
+
+/// A zip error as the document's error: the Vietnamese says which cause, the
+/// library's text is the detail.
+fn zip_error(message: &str, e: zip::result::ZipError) -> ExtractError {
+    let kind = match &e {
+        zip::result::ZipError::UnsupportedArchive(_) | zip::result::ZipError::CompressionMethodNotSupported(_) => {
+            ErrorKind::Unsupported
+        }
+        zip::result::ZipError::InvalidPassword => ErrorKind::Encrypted,
+        zip::result::ZipError::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => ErrorKind::Truncated,
+        _ => ErrorKind::Corrupt,
+    };
+    ExtractError::new(kind, message).with_detail(e)
+}
+
+fn zip_cause(e: &zip::result::ZipError) -> &'static str {
+    use zip::result::ZipError;
+    match e {
+        ZipError::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => "bị cắt cụt, thiếu phần cuối",
+        ZipError::Io(_) => "không đọc được",
+        ZipError::InvalidArchive(_) => "bị hỏng (cấu trúc thư mục nén không hợp lệ)",
+        ZipError::UnsupportedArchive(_) => "dùng kiểu lưu trữ không được hỗ trợ",
+        ZipError::CompressionMethodNotSupported(_) => "dùng phương pháp nén không được hỗ trợ",
+        ZipError::InvalidPassword => "được bảo vệ bằng mật khẩu",
+        ZipError::FileNotFound => "thiếu mục cần đọc",
+        _ => "bị hỏng hoặc không đầy đủ",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+
+    #[test]
+    fn a_damaged_container_says_which_cause_and_keeps_the_library_text_apart() {
+        let budget = Budget::new(Limits::default());
+        let err = GuardedZip::open(b"PK\x03\x04 not really a zip archive", &budget).err().unwrap();
+        assert_eq!(err.kind, ErrorKind::Corrupt);
+        assert_eq!(err.message, "tệp nén (zip) bị hỏng (cấu trúc thư mục nén không hợp lệ)");
+        assert!(err.detail.is_some_and(|d| !d.is_empty()));
+    }
+
+    #[test]
+    fn causes_map_to_kinds() {
+        use zip::result::ZipError;
+        let eof = std::io::Error::from(std::io::ErrorKind::UnexpectedEof);
+        assert_eq!(zip_error("x", ZipError::Io(eof)).kind, ErrorKind::Truncated);
+        assert_eq!(zip_error("x", ZipError::CompressionMethodNotSupported(99)).kind, ErrorKind::Unsupported);
+        assert_eq!(zip_error("x", ZipError::InvalidPassword).kind, ErrorKind::Encrypted);
+        assert_eq!(zip_error("x", ZipError::FileNotFound).kind, ErrorKind::Corrupt);
+        assert_eq!(zip_cause(&ZipError::CompressionMethodNotSupported(99)), "dùng phương pháp nén không được hỗ trợ");
     }
 }

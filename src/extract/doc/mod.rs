@@ -44,11 +44,15 @@ fn read_stream(file: &mut Compound, name: &str, budget: &mut Budget) -> ExtractR
         if !file.is_stream(name) {
             return Ok(None);
         }
-        let stream = file.open_stream(name).map_err(|e| corrupt(&format!("không mở được luồng {name}: {e}")))?;
+        let stream =
+            file.open_stream(name).map_err(|e| corrupt(&format!("không mở được luồng {name}")).with_detail(e))?;
         let len = stream.len();
         budget.spend_bytes(len)?;
         let mut bytes = Vec::with_capacity(len as usize);
-        stream.take(len).read_to_end(&mut bytes).map_err(|e| corrupt(&format!("không đọc được luồng {name}: {e}")))?;
+        stream
+            .take(len)
+            .read_to_end(&mut bytes)
+            .map_err(|e| corrupt(&format!("không đọc được luồng {name}")).with_detail(e))?;
         Ok(Some(bytes))
     }));
     outcome.unwrap_or_else(|_| Err(corrupt(&format!("luồng {name} không đọc được"))))
@@ -58,7 +62,8 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let opened = catch_unwind(|| cfb::CompoundFile::open(Cursor::new(bytes)));
     let mut file = match opened {
         Ok(Ok(file)) => file,
-        _ => return Err(corrupt("cấu trúc tệp phức hợp (OLE2) không đọc được")),
+        Ok(Err(e)) => return Err(corrupt("cấu trúc tệp phức hợp (OLE2) không đọc được").with_detail(e)),
+        Err(_) => return Err(corrupt("cấu trúc tệp phức hợp (OLE2) không đọc được")),
     };
     let word = read_stream(&mut file, "WordDocument", budget)?.ok_or_else(|| corrupt("thiếu luồng WordDocument"))?;
     let fib = Fib::parse(&word)?;

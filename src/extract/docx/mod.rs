@@ -24,9 +24,8 @@ pub(crate) mod numbering;
 mod styles;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
-use super::xml::{attr, predefined_entity};
+use super::xml::{attr, resolve_reference, BoundedReader};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
@@ -254,45 +253,22 @@ impl<'b> DocumentReader<'b> {
         self.properties = Properties::None;
         self.in_text = false;
         self.skipped_depth = 0;
-        let mut reader = Reader::from_reader(xml);
-        reader.config_mut().check_end_names = false;
-        let mut buf = Vec::new();
-        let mut depth = 0usize;
-        let max_depth = self.budget.limits.max_depth.saturating_mul(8);
+        let mut reader = BoundedReader::new(xml, ".docx", self.budget.limits.max_depth.saturating_mul(8));
         loop {
-            let event = reader
-                .read_event_into(&mut buf)
-                .map_err(|e| ExtractError::corrupt(format!("nội dung .docx bị hỏng (XML không hợp lệ): {e}")))?;
-            match event {
+            match reader.next()? {
                 Event::Eof => break,
-                Event::Start(e) => {
-                    depth += 1;
-                    if depth > max_depth {
-                        return Err(ExtractError::limit(format!(
-                            "cấu trúc .docx lồng nhau quá sâu (hơn {max_depth} cấp)"
-                        )));
-                    }
-                    self.open(&e, false)?;
-                }
+                Event::Start(e) => self.open(&e, false)?,
                 Event::Empty(e) => self.open(&e, true)?,
-                Event::End(e) => {
-                    depth = depth.saturating_sub(1);
-                    self.close(e.local_name().as_ref())?;
-                }
+                Event::End(e) => self.close(e.local_name().as_ref())?,
                 Event::Text(t) if self.in_text => self.push_text(&t.xml10_content()),
                 Event::CData(t) if self.in_text => self.push_text(&t),
                 Event::GeneralRef(r) if self.in_text => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(c.to_string()),
-                        _ => predefined_entity(&r).map(str::to_owned),
-                    };
-                    if let Some(text) = resolved {
+                    if let Some(text) = resolve_reference(&r) {
                         self.push_text(&text);
                     }
                 }
                 _ => {}
             }
-            buf.clear();
         }
         self.finish_prose_paragraph();
         Ok(())
