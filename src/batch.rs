@@ -18,13 +18,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use walkdir::WalkDir;
 
 use crate::config::Limits;
 use crate::config::Options;
-use crate::human::Reports;
+use crate::human::{ReportError, Reports};
 use crate::isolate::Isolation;
 use crate::model::{Severity, Status};
 use crate::pipeline;
@@ -56,9 +55,16 @@ pub struct Input {
     /// (or to the state's root), the key of the state row and of `--shard`.
     pub key: Vec<u8>,
     /// Why this path cannot be read at all (missing, unreadable folder): an `error` object.
-    pub problem: Option<String>,
+    pub problem: Option<Problem>,
     /// Known to the state, gone from the walk: a `deleted` object.
     pub deleted: bool,
+}
+
+/// Why a path cannot be read: the Vietnamese message and the system's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub detail: Option<String>,
 }
 
 /// The documents found under the command-line paths, sorted by `display`.
@@ -128,9 +134,9 @@ pub fn collect_inputs(paths: &[PathBuf], limits: &Limits, own: &OwnFiles) -> Inp
                 let message = if e.kind() == std::io::ErrorKind::NotFound {
                     format!("không tìm thấy đường dẫn: {}", root.display())
                 } else {
-                    format!("không đọc được đường dẫn {}: {}", root.display(), io_reason(&e))
+                    format!("không đọc được đường dẫn {}: {}", root.display(), pipeline::io_cause(&e))
                 };
-                inputs.files.push(Input::problem(root.clone(), message));
+                inputs.files.push(Input::problem(root.clone(), Problem { message, detail: Some(e.to_string()) }));
                 continue;
             }
         };
@@ -173,28 +179,26 @@ fn walk(root: &Path, canonical_root: &Path, limits: &Limits, own: &OwnFiles, inp
             Err(err) => match err.path().filter(|_| err.loop_ancestor().is_none()) {
                 // A folder or file that cannot be read is a document we may be missing: say so in the output.
                 Some(path) => {
-                    let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+                    let reason = err.io_error().map_or("lỗi hệ thống tệp", pipeline::io_cause);
                     let message = format!("không đọc được {}: {reason}", path.display());
                     let relative = path.strip_prefix(root).unwrap_or(path);
                     inputs.unread.push(canonical_root.join(relative));
-                    let mut input = Input::problem(path.to_path_buf(), message);
+                    let problem = Problem { message, detail: Some(err.to_string()) };
+                    let mut input = Input::problem(path.to_path_buf(), problem);
                     input.key = state::path_bytes(relative);
                     inputs.files.push(input);
                 }
-                None => inputs.warnings.push(format!("bỏ qua vòng lặp liên kết khi duyệt thư mục: {err}")),
+                None => inputs.warnings.push(match (err.path(), err.loop_ancestor()) {
+                    (Some(path), Some(ancestor)) => format!(
+                        "bỏ qua vòng lặp liên kết khi duyệt thư mục: {} trỏ về thư mục cha {}",
+                        path.display(),
+                        ancestor.display()
+                    ),
+                    _ => "bỏ qua vòng lặp liên kết khi duyệt thư mục".to_owned(),
+                }),
             },
         }
     }
-}
-
-/// The reason of an I/O error in Vietnamese, with the system's text as detail.
-fn io_reason(e: &std::io::Error) -> String {
-    let category = match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "không có quyền đọc",
-        std::io::ErrorKind::NotFound => "không tồn tại",
-        _ => "lỗi hệ thống tệp",
-    };
-    format!("{category} ({e})")
 }
 
 fn sort_and_dedup(files: &mut Vec<Input>) {
@@ -219,10 +223,10 @@ impl Input {
         Input { path, display, path_bytes, canonical: Some(canonical), key, problem: None, deleted: false }
     }
 
-    fn problem(path: PathBuf, message: String) -> Input {
+    fn problem(path: PathBuf, problem: Problem) -> Input {
         let (display, path_bytes) = display_of(&path);
         let key = state::path_bytes(&path);
-        Input { path, display, path_bytes, canonical: None, key, problem: Some(message), deleted: false }
+        Input { path, display, path_bytes, canonical: None, key, problem: Some(problem), deleted: false }
     }
 }
 
@@ -461,11 +465,9 @@ impl Outcome {
         report.source.path_bytes.clone_from(&input.path_bytes);
         let json = serde_json::to_string(&report).unwrap_or_else(|e| {
             // Only an unrepresentable number could fail; report that instead of the document.
-            let failed = DocumentReport::failed(
-                report.source.clone(),
-                Status::Error,
-                format!("lỗi nội bộ khi ghi kết quả: {e}"),
-            );
+            let failed =
+                DocumentReport::failed(report.source.clone(), Status::Error, "lỗi nội bộ khi ghi kết quả".into())
+                    .with_detail(Some(e.to_string()));
             serde_json::to_string(&failed).unwrap_or_default()
         });
         Outcome {
@@ -563,7 +565,8 @@ pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Out
         return Outcome::checked(
             input,
             None,
-            DocumentReport::failed(unread_source(input), Status::Error, problem.clone()),
+            DocumentReport::failed(unread_source(input), Status::Error, problem.message.clone())
+                .with_detail(problem.detail.clone()),
         );
     }
     let stamp = Stamp::of(&input.path);
@@ -624,7 +627,7 @@ fn check_guarded(input: &Input, bytes: Option<Vec<u8>>, options: &Options) -> Do
         let _ = tx.send(report);
     });
     if let Err(e) = spawned {
-        return failed(format!("không tạo được luồng xử lý: {e}"));
+        return failed("không tạo được luồng xử lý (hệ thống hết tài nguyên)".into()).with_detail(Some(e.to_string()));
     }
     match rx.recv_timeout(options.limits.max_time + WATCHDOG_GRACE) {
         Ok(report) => report,
@@ -757,6 +760,33 @@ impl Progress {
     }
 }
 
+/// Why a batch or a merge stopped; the system's or library's error is the source.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("không ghi được kết quả")]
+    Output(#[source] std::io::Error),
+    #[error("không ghi được tệp trạng thái")]
+    State(#[source] rusqlite::Error),
+    #[error("không tạo được các luồng xử lý")]
+    Threads(#[from] rayon::ThreadPoolBuildError),
+    #[error("không đọc lại được kết quả của {path}")]
+    Reread {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(transparent)]
+    Reports(#[from] ReportError),
+    #[error("không đọc được {name}")]
+    Input {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{name} dòng {line}: không phải một kết quả của parcheck (cần JSON có source.path)")]
+    NotAResult { name: String, line: usize },
+}
+
 /// Checks every input and writes its object to `out` in input order; records
 /// each result in the state as soon as it is known, and feeds the human reports.
 pub fn run(
@@ -766,7 +796,7 @@ pub fn run(
     out: &mut dyn Write,
     mut reports: Option<&mut Reports>,
     progress: &mut Progress,
-) -> anyhow::Result<Summary> {
+) -> Result<Summary, BatchError> {
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(settings.jobs.max(1)).build()?;
     let mut summary = Summary::default();
@@ -786,31 +816,32 @@ pub fn run(
             if outcome.origin == Origin::Deleted {
                 // A tombstone is news only for a consumer of changes.
                 if settings.only_changed {
-                    writeln!(out, "{}", outcome.json).context("ghi kết quả")?;
+                    writeln!(out, "{}", outcome.json).map_err(BatchError::Output)?;
                 }
                 return Ok(());
             }
             if let Some(reports) = reports.as_deref_mut() {
-                let document = outcome.document().with_context(|| format!("đọc lại kết quả của {}", outcome.path))?;
+                let document =
+                    outcome.document().map_err(|source| BatchError::Reread { path: outcome.path.clone(), source })?;
                 reports.add(&document)?;
             }
             // Unchanged results a killed run never delivered are still news.
             if !(settings.only_changed && outcome.origin == Origin::Unchanged && !outcome.undelivered) {
-                writeln!(out, "{}", outcome.json).context("ghi kết quả")?;
+                writeln!(out, "{}", outcome.json).map_err(BatchError::Output)?;
             }
             Ok(())
         },
     )?;
-    out.flush().context("ghi kết quả")?;
+    out.flush().map_err(BatchError::Output)?;
     progress.finish();
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
 /// Writes a new result (or a tombstone) to the state.
-fn remember(state: &State, outcome: &Outcome) -> anyhow::Result<()> {
+fn remember(state: &State, outcome: &Outcome) -> Result<(), BatchError> {
     if outcome.origin == Origin::Deleted {
-        return state.bury(&outcome.key, &outcome.json).context("ghi trạng thái");
+        return state.bury(&outcome.key, &outcome.json).map_err(BatchError::State);
     }
     let (Some(stamp), Some(status)) = (outcome.stamp, outcome.status) else { return Ok(()) };
     if outcome.origin == Origin::Unchanged {
@@ -828,7 +859,7 @@ fn remember(state: &State, outcome: &Outcome) -> anyhow::Result<()> {
             error_findings: outcome.error_findings,
             json: &outcome.json,
         })
-        .context("ghi trạng thái")
+        .map_err(BatchError::State)
 }
 
 /// What `merge_ndjson` did.
@@ -856,26 +887,22 @@ pub fn merge_ndjson(
     parts: Vec<Box<dyn std::io::BufRead>>,
     names: &[String],
     out: &mut dyn Write,
-) -> anyhow::Result<MergeSummary> {
+) -> Result<MergeSummary, BatchError> {
     struct Part {
         lines: std::io::Lines<Box<dyn std::io::BufRead>>,
         name: String,
         number: usize,
     }
-    fn next(part: &mut Part) -> anyhow::Result<Option<(LineKey, String)>> {
+    fn next(part: &mut Part) -> Result<Option<(LineKey, String)>, BatchError> {
         loop {
             let Some(line) = part.lines.next() else { return Ok(None) };
             part.number += 1;
-            let line = line.with_context(|| format!("không đọc được {}", part.name))?;
+            let line = line.map_err(|source| BatchError::Input { name: part.name.clone(), source })?;
             if line.trim().is_empty() {
                 continue;
             }
-            let key = line_key(&line).with_context(|| {
-                format!(
-                    "{} dòng {}: không phải một kết quả của parcheck (cần JSON có source.path)",
-                    part.name, part.number
-                )
-            })?;
+            let key =
+                line_key(&line).ok_or_else(|| BatchError::NotAResult { name: part.name.clone(), line: part.number })?;
             return Ok(Some((key, line)));
         }
     }
@@ -903,7 +930,7 @@ pub fn merge_ndjson(
     while let Some((key, i)) = heads.pop_first() {
         let line = lines[i].take().unwrap_or_default();
         if seen.insert(key) {
-            writeln!(out, "{line}").context("ghi kết quả")?;
+            writeln!(out, "{line}").map_err(BatchError::Output)?;
             summary.written += 1;
         } else {
             summary.duplicates += 1;
@@ -913,7 +940,7 @@ pub fn merge_ndjson(
             lines[i] = Some(line);
         }
     }
-    out.flush().context("ghi kết quả")?;
+    out.flush().map_err(BatchError::Output)?;
     Ok(summary)
 }
 

@@ -456,7 +456,7 @@ fn merge_files(files: &[PathBuf], out: &mut dyn Write) -> anyhow::Result<batch::
         readers.push(Box::new(std::io::BufReader::new(opened)));
     }
     let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-    batch::merge_ndjson(readers, &names, out)
+    Ok(batch::merge_ndjson(readers, &names, out)?)
 }
 
 fn merge(args: MergeArgs) -> Result<ExitCode, Stop> {

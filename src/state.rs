@@ -85,6 +85,15 @@ pub enum StateError {
     },
 }
 
+/// Why `export` stopped: the state could not be read or the output not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("không đọc được tệp trạng thái")]
+    Read(#[from] rusqlite::Error),
+    #[error("không ghi được kết quả")]
+    Write(#[from] std::io::Error),
+}
+
 /// Size and modification time of a file, the cheap "unchanged" test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Stamp {
@@ -389,7 +398,7 @@ impl State {
 
     /// Writes every stored result (tombstones included) as NDJSON, sorted by
     /// identity (byte order, as `check` emits). Returns the number of lines written.
-    pub fn export(&self, out: &mut dyn Write) -> anyhow::Result<usize> {
+    pub fn export(&self, out: &mut dyn Write) -> Result<usize, ExportError> {
         let conn = self.conn();
         let mut stmt = conn.prepare("SELECT result FROM documents ORDER BY key")?;
         let mut rows = stmt.query([])?;
@@ -448,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn finds_unchanged_and_moved_documents() -> anyhow::Result<()> {
+    fn finds_unchanged_and_moved_documents() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let state = State::open(&dir.path().join("s.db"), "t".into())?;
         let stamp = Stamp { size: 10, mtime_ns: 5 };
@@ -472,7 +481,7 @@ mod tests {
     }
 
     #[test]
-    fn other_settings_make_results_stale() -> anyhow::Result<()> {
+    fn other_settings_make_results_stale() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("s.db");
         let stamp = Stamp { size: 1, mtime_ns: 1 };

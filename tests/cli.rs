@@ -197,7 +197,12 @@ fn an_unreadable_folder_is_an_error_object() {
     assert_eq!(run.status.code(), Some(0));
     let found = parse_ndjson(&String::from_utf8(run.stdout).unwrap());
     assert_eq!(found["khoa"]["status"], "error");
-    assert!(found["khoa"]["error"].as_str().unwrap().contains("không có quyền đọc"), "{}", found["khoa"]);
+    assert_eq!(
+        found["khoa"]["error"].as_str().unwrap(),
+        format!("không đọc được {}: không có quyền đọc", locked.display())
+    );
+    // The system's English text is kept, apart from the message.
+    assert!(found["khoa"]["error_detail"].as_str().is_some_and(|d| d.contains("ermission")), "{}", found["khoa"]);
 }
 
 #[test]

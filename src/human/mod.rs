@@ -12,6 +12,15 @@ use std::path::Path;
 use crate::model::{Column, Severity, Status, TableKind};
 use crate::report::DocumentReport;
 
+/// Why a human report could not be made; the library's or system's error is the source.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("không ghi được báo cáo Excel")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("không ghi được báo cáo HTML")]
+    Html(#[from] std::io::Error),
+}
+
 /// The human reports requested for a batch; documents are added in path order.
 pub struct Reports {
     xlsx: Option<xlsx::XlsxReport>,
@@ -20,7 +29,7 @@ pub struct Reports {
 
 impl Reports {
     /// `None` when neither report was asked for. `inputs` are named in the HTML footer.
-    pub fn create(xlsx: Option<&Path>, html: Option<&Path>, inputs: &[String]) -> anyhow::Result<Option<Reports>> {
+    pub fn create(xlsx: Option<&Path>, html: Option<&Path>, inputs: &[String]) -> Result<Option<Reports>, ReportError> {
         if xlsx.is_none() && html.is_none() {
             return Ok(None);
         }
@@ -30,7 +39,7 @@ impl Reports {
         }))
     }
 
-    pub fn add(&mut self, document: &DocumentReport) -> anyhow::Result<()> {
+    pub fn add(&mut self, document: &DocumentReport) -> Result<(), ReportError> {
         if let Some(x) = &mut self.xlsx {
             x.add(document)?;
         }
@@ -41,7 +50,7 @@ impl Reports {
     }
 
     /// Writes the files.
-    pub fn finish(self) -> anyhow::Result<()> {
+    pub fn finish(self) -> Result<(), ReportError> {
         if let Some(x) = self.xlsx {
             x.finish()?;
         }
