@@ -101,6 +101,53 @@ struct Draft {
     message: String,
 }
 
+/// One constructor per kind: each rule states only what differs.
+impl Draft {
+    fn bare(kind: FindingKind, column: Option<Column>, severity: Severity, message: String) -> Draft {
+        Draft { kind, column, stated: None, recalculated: None, expected: None, severity, message }
+    }
+
+    /// A parent's stated value is not the sum of its children.
+    fn sum_mismatch(column: Column, stated: Decimal, sum: Decimal, message: String) -> Draft {
+        Draft {
+            stated: Some(stated),
+            recalculated: Some(sum),
+            ..Self::bare(FindingKind::SumMismatch, Some(column), Severity::Error, message)
+        }
+    }
+
+    /// A score above the row's maximum.
+    fn exceeds_max(column: Column, value: Decimal, max: Decimal, message: String) -> Draft {
+        Draft {
+            stated: Some(value),
+            expected: Some(max),
+            ..Self::bare(FindingKind::ExceedsMax, Some(column), Severity::Error, message)
+        }
+    }
+
+    /// Lost points that are not maximum minus appraisal.
+    fn lost_points_mismatch(lost: Decimal, expected: Decimal, message: String) -> Draft {
+        let kind = FindingKind::LostPointsMismatch;
+        Draft {
+            stated: Some(lost),
+            recalculated: Some(expected),
+            ..Self::bare(kind, Some(Column::LostPoints), Severity::Error, message)
+        }
+    }
+
+    fn missing_score(column: Column, message: String) -> Draft {
+        Self::bare(FindingKind::MissingScore, Some(column), Severity::Warning, message)
+    }
+
+    fn missing_max(message: String) -> Draft {
+        Self::bare(FindingKind::MissingMax, Some(Column::MaxPoints), Severity::Warning, message)
+    }
+
+    fn duplicate_code(message: String) -> Draft {
+        Self::bare(FindingKind::DuplicateCode, None, Severity::Warning, message)
+    }
+}
+
 impl Checker<'_> {
     fn location(&self, node: &Node) -> &Location {
         &self.table.rows[node.row].location
@@ -159,18 +206,7 @@ impl Checker<'_> {
                         children_word,
                         format_vi(sum)
                     );
-                    self.add(
-                        node,
-                        Draft {
-                            kind: FindingKind::SumMismatch,
-                            column: Some(column),
-                            stated: Some(stated),
-                            recalculated: Some(sum),
-                            expected: None,
-                            severity: Severity::Error,
-                            message,
-                        },
-                    );
+                    self.add(node, Draft::sum_mismatch(column, stated, sum, message));
                 }
             }
         }
@@ -189,18 +225,7 @@ impl Checker<'_> {
                             format_vi(value),
                             format_vi(max)
                         );
-                        self.add(
-                            node,
-                            Draft {
-                                kind: FindingKind::ExceedsMax,
-                                column: Some(column),
-                                stated: Some(value),
-                                recalculated: None,
-                                expected: Some(max),
-                                severity: Severity::Error,
-                                message,
-                            },
-                        );
+                        self.add(node, Draft::exceeds_max(column, value, max, message));
                     }
                     _ => {}
                 }
@@ -254,18 +279,7 @@ impl Checker<'_> {
                     format_vi(appraisal),
                     format_vi(expected)
                 );
-                self.add(
-                    node,
-                    Draft {
-                        kind: FindingKind::LostPointsMismatch,
-                        column: Some(Column::LostPoints),
-                        stated: Some(lost),
-                        recalculated: Some(expected),
-                        expected: None,
-                        severity: Severity::Error,
-                        message,
-                    },
-                );
+                self.add(node, Draft::lost_points_mismatch(lost, expected, message));
             }
         }
     }
@@ -295,35 +309,13 @@ impl Checker<'_> {
                             subject(node, self.location(node)),
                             column.label()
                         );
-                        self.add(
-                            node,
-                            Draft {
-                                kind: FindingKind::MissingScore,
-                                column: Some(column),
-                                stated: None,
-                                recalculated: None,
-                                expected: None,
-                                severity: Severity::Warning,
-                                message,
-                            },
-                        );
+                        self.add(node, Draft::missing_score(column, message));
                     }
                 }
             } else if [Column::SelfScore, Column::AppraisalScore].iter().any(|c| node.values.get(*c).is_some()) {
                 let message =
                     format!("{}: có điểm chấm nhưng không ghi điểm chuẩn", subject(node, self.location(node)));
-                self.add(
-                    node,
-                    Draft {
-                        kind: FindingKind::MissingMax,
-                        column: Some(Column::MaxPoints),
-                        stated: None,
-                        recalculated: None,
-                        expected: None,
-                        severity: Severity::Warning,
-                        message,
-                    },
-                );
+                self.add(node, Draft::missing_max(message));
             }
         }
     }
@@ -341,18 +333,7 @@ impl Checker<'_> {
             }
             let places: Vec<String> = same.iter().map(|n| self.location(n).describe()).collect();
             let message = format!("Mã {} xuất hiện {} lần: {}", node.code, same.len(), places.join("; "));
-            self.add(
-                node,
-                Draft {
-                    kind: FindingKind::DuplicateCode,
-                    column: None,
-                    stated: None,
-                    recalculated: None,
-                    expected: None,
-                    severity: Severity::Warning,
-                    message,
-                },
-            );
+            self.add(node, Draft::duplicate_code(message));
         }
     }
 }

@@ -52,6 +52,16 @@ impl Run {
     }
 }
 
+/// Appends text as the readers meet it: joined to the last run when that is in
+/// the same font (so legacy-font decoding sees whole words), a line break
+/// always its own run.
+pub fn append_run(runs: &mut Vec<Run>, text: &str, font: Option<&str>) {
+    match runs.last_mut() {
+        Some(last) if last.font.as_deref() == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
+        _ => runs.push(Run { text: text.to_owned(), font: font.map(str::to_owned) }),
+    }
+}
+
 /// How a cell takes part in a vertical merge.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum VerticalMerge {

@@ -10,7 +10,7 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let text = decode(&unwrap_mime(bytes));
@@ -300,11 +300,7 @@ fn push(runs: &mut Vec<Run>, text: &str, font: Option<&str>) {
     if text.is_empty() {
         return;
     }
-    let font = font.map(str::to_owned);
-    match runs.last_mut() {
-        Some(last) if last.font == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
-        _ => runs.push(Run { text: text.to_owned(), font }),
-    }
+    append_run(runs, text, font);
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use super::docx::numbering::roman;
 use super::xml::{attr, resolve_reference, BoundedReader};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut zip = GuardedZip::open(bytes, budget)?;
@@ -625,14 +625,7 @@ impl<'b> BodyReader<'b> {
     /// `text:number` holds the label as the writer displayed it: it wins over the counted one.
     fn replace_label(&mut self, text: &str) {
         let counted = self.items.last_mut().and_then(|i| i.counted.take());
-        let (font, hidden) = self.current_frame();
-        if hidden {
-            return;
-        }
-        let target = match self.open_cell() {
-            Some(cell) => &mut cell.runs,
-            None => &mut self.prose_runs,
-        };
+        let Some((target, font)) = self.visible_target() else { return };
         if let Some(counted) = counted {
             if let Some(run) = target.iter_mut().rev().find(|r| r.text.contains(&counted)) {
                 run.text = run.text.replacen(&counted, text.trim(), 1);
@@ -646,18 +639,19 @@ impl<'b> BodyReader<'b> {
         if self.skipped_depth > 0 || self.paragraphs.is_empty() {
             return;
         }
+        let Some((target, font)) = self.visible_target() else { return };
+        append_run(target, text, font.as_deref());
+    }
+
+    /// Where text goes now (the open cell, else the prose) and its font;
+    /// `None` inside hidden text.
+    fn visible_target(&mut self) -> Option<(&mut Vec<Run>, Option<String>)> {
         let (font, hidden) = self.current_frame();
         if hidden {
-            return;
+            return None;
         }
-        let target = match self.open_cell() {
-            Some(cell) => &mut cell.runs,
-            None => &mut self.prose_runs,
-        };
-        match target.last_mut() {
-            Some(last) if last.font == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
-            _ => target.push(Run { text: text.to_owned(), font }),
-        }
+        let target = if self.open_cell().is_some() { &mut self.open_cell()?.runs } else { &mut self.prose_runs };
+        Some((target, font))
     }
 
     fn finish_prose_paragraph(&mut self) {

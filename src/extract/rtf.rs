@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use encoding_rs::Encoding;
 
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(bytes.len());
@@ -719,7 +719,7 @@ impl<'b> Builder<'b> {
             if !blank {
                 self.close_tables_above(0);
             }
-            push_merged(&mut self.prose_runs, text, font);
+            append_run(&mut self.prose_runs, text, font.as_deref());
             return;
         }
         self.ensure_open(level);
@@ -727,7 +727,7 @@ impl<'b> Builder<'b> {
             self.close_tables_above(level);
         }
         if let Some(table) = self.open.get_mut(level - 1) {
-            push_merged(&mut table.current, text, font);
+            append_run(&mut table.current, text, font.as_deref());
         }
     }
 
@@ -841,13 +841,6 @@ impl<'b> Builder<'b> {
         } else {
             self.prose_runs.clear();
         }
-    }
-}
-
-fn push_merged(target: &mut Vec<Run>, text: &str, font: Option<String>) {
-    match target.last_mut() {
-        Some(last) if last.font == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
-        _ => target.push(Run { text: text.to_owned(), font }),
     }
 }
 

@@ -8,7 +8,7 @@
 
 use super::props::{ParaProps, TC_FIRST_MERGED, TC_MERGED, TC_VERT_MERGE, TC_VERT_RESTART};
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
 /// Edges closer than this (twips, 1/1440 inch) are one grid line.
 const EDGE_TOLERANCE: i32 = 15;
@@ -93,7 +93,7 @@ impl Builder {
         }
         table.paragraphs_in_cell += 1;
         for run in runs {
-            push_run(&mut table.cell, run);
+            append_run(&mut table.cell, &run.text, run.font.as_deref());
         }
         if cell_end {
             budget.spend_cells(1)?;
@@ -122,14 +122,6 @@ impl Builder {
         }
         self.tables.sort_by_key(|(index, _)| *index);
         (self.tables.into_iter().map(|(_, t)| t).collect(), self.prose)
-    }
-}
-
-/// Appends a run, joining it to the previous one in the same font.
-pub fn push_run(runs: &mut Vec<Run>, run: Run) {
-    match runs.last_mut() {
-        Some(last) if last.font == run.font && last.text != "\n" && run.text != "\n" => last.text.push_str(&run.text),
-        _ => runs.push(run),
     }
 }
 

@@ -28,7 +28,7 @@ use quick_xml::events::{BytesStart, Event};
 use super::xml::{attr, resolve_reference, BoundedReader};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 use numbering::{ListCounters, Numbering};
 use styles::Styles;
 
@@ -651,10 +651,7 @@ impl<'b> DocumentReader<'b> {
             Some(cell) => &mut cell.runs,
             None => &mut self.prose_runs,
         };
-        match target.last_mut() {
-            Some(last) if last.font == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
-            _ => target.push(Run { text: text.to_owned(), font }),
-        }
+        append_run(target, text, font.as_deref());
     }
 
     fn note_hidden(&mut self, note: String) {

@@ -5,7 +5,7 @@
 use unicode_normalization::char::is_combining_mark;
 
 use super::page::Glyph;
-use crate::grid::Run;
+use crate::grid::{append_run, Run};
 
 /// A visual line of text (or a chunk of one, when split at wide gaps).
 #[derive(Debug, Clone, PartialEq)]
@@ -115,10 +115,12 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
     out.extend(line);
 }
 
+/// Glyph text into the line's runs; a word space joins the previous run
+/// whatever its font (PDFs often set spaces in a fallback font).
 fn push_text(runs: &mut Vec<Run>, text: &str, font: &str) {
     match runs.last_mut() {
-        Some(run) if run.font.as_deref() == Some(font) || text == " " => run.text.push_str(text),
-        _ => runs.push(Run { text: text.to_owned(), font: Some(font.to_owned()) }),
+        Some(run) if text == " " => run.text.push_str(text),
+        _ => append_run(runs, text, Some(font)),
     }
 }
 

@@ -491,13 +491,7 @@ pub fn continue_table<'a>(
     model: &ColumnModel,
     skip: impl Fn(&str, f32) -> bool,
 ) -> Option<(PageTable, Vec<&'a Glyph>)> {
-    let lines: Vec<TextLine> = text_lines(glyphs)
-        .into_iter()
-        .filter(|l| {
-            let text: String = layout::lines(&l.glyphs, false).iter().map(|l| l.text()).collect();
-            !skip(&text, l.baseline)
-        })
-        .collect();
+    let lines = table_lines(glyphs, skip);
     let mut model = model.clone();
     let (rows, taken) = read_body(&lines, None, &mut model);
     let starts_like_a_row = rows.first().is_some_and(|row| {
@@ -511,9 +505,8 @@ pub fn continue_table<'a>(
     if !starts_like_a_row {
         return None;
     }
-    let used: HashSet<*const Glyph> =
-        lines[..taken].iter().flat_map(|l| l.glyphs.iter().map(|g| *g as *const Glyph)).collect();
-    let rest = glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect();
+    let used = glyphs_of(&lines[..taken]).collect();
+    let rest = unused(glyphs, &used);
     let table = PageTable {
         top: lines[0].top(),
         bottom: lines[..taken].iter().map(|l| l.baseline).fold(f32::MIN, f32::max),
@@ -528,22 +521,36 @@ pub fn continue_table<'a>(
 /// glyphs left for prose. `skip` marks lines that are no part of any table
 /// (page numbers in the margins).
 pub fn find_tables<'a>(glyphs: &[&'a Glyph], skip: impl Fn(&str, f32) -> bool) -> (Vec<PageTable>, Vec<&'a Glyph>) {
-    let lines: Vec<TextLine> = text_lines(glyphs)
-        .into_iter()
-        .filter(|l| {
-            let text: String = layout::lines(&l.glyphs, false).iter().map(|l| l.text()).collect();
-            !skip(&text, l.baseline)
-        })
-        .collect();
+    let lines = table_lines(glyphs, skip);
     let mut tables = Vec::new();
     let mut used: HashSet<*const Glyph> = HashSet::new();
     let mut from = 0;
     while let Some((first, count, columns)) = find_header(&lines, from) {
         let (table, next) = read_table(&lines, first, count, columns);
-        used.extend(lines[first..next].iter().flat_map(|l| l.glyphs.iter().map(|g| *g as *const Glyph)));
+        used.extend(glyphs_of(&lines[first..next]));
         tables.push(table);
         from = next;
     }
-    let rest = glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect();
-    (tables, rest)
+    (tables, unused(glyphs, &used))
+}
+
+/// The text lines of `glyphs` that may belong to a table (not `skip`ped).
+fn table_lines<'a>(glyphs: &[&'a Glyph], skip: impl Fn(&str, f32) -> bool) -> Vec<TextLine<'a>> {
+    text_lines(glyphs)
+        .into_iter()
+        .filter(|l| {
+            let text: String = layout::lines(&l.glyphs, false).iter().map(|l| l.text()).collect();
+            !skip(&text, l.baseline)
+        })
+        .collect()
+}
+
+/// The glyphs of `lines`, by identity (a table takes them from the page).
+fn glyphs_of<'l>(lines: &'l [TextLine]) -> impl Iterator<Item = *const Glyph> + 'l {
+    lines.iter().flat_map(|l| l.glyphs.iter().map(|g| *g as *const Glyph))
+}
+
+/// The glyphs no table took: left for prose.
+fn unused<'a>(glyphs: &[&'a Glyph], used: &HashSet<*const Glyph>) -> Vec<&'a Glyph> {
+    glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect()
 }
