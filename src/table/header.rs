@@ -5,21 +5,8 @@
 
 use crate::grid::{Row, Table};
 use crate::model::Column;
-use crate::text::fold;
-
-/// What a grid column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
-    /// Row number or criteria code (STT, TT, Mã tiêu chí).
-    Code,
-    /// A running row number (`STT` 1, 2, 3 …) beside a separate code column: read by no stage.
-    RowNumber,
-    /// Criterion text (Lĩnh vực/Tiêu chí/Tiêu chí thành phần, Nội dung).
-    Title,
-    Score(Column),
-    /// Evidence, notes, remedies: read by no stage.
-    Other,
-}
+pub use crate::text::vocabulary::Role;
+use crate::text::vocabulary::{header_fold, is_header, roles_of_texts};
 
 /// A header found in a table: the rows it spans and the role of each grid column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,76 +48,8 @@ impl Header {
     }
 }
 
-/// Header cells are short; a long text (a criterion's title, evidence) is
-/// never one, and folding it would be wasted work on every data row.
-const LONGEST_HEADER_TEXT: usize = 120;
-
-fn header_text(row: &Row, col: usize) -> String {
-    let text = row.text_at(col);
-    if text.len() > LONGEST_HEADER_TEXT {
-        return String::new();
-    }
-    fold(text)
-}
-
-/// Classifies one folded header text.
-pub fn classify(folded: &str) -> Option<Role> {
-    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    if t.is_empty() {
-        return None;
-    }
-    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
-    // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
-    // tự đánh giá") is neither of them.
-    if has(&["chenh lech"]) {
-        return Some(Role::Other);
-    }
-    // "Mã tiêu chí" names the code, though it contains "tiêu chí".
-    if is_code_label(t) {
-        return Some(Role::Code);
-    }
-    // Order matters: "điểm tự đánh giá" also contains "đánh giá".
-    if has(&["bi mat", "diem tru", "mat diem", "bi tru"]) {
-        return Some(Role::Score(Column::LostPoints));
-    }
-    if has(&["tu danh gia", "tu cham", "tu dg", "tu xac dinh", "don vi cham", "tu danh"]) {
-        return Some(Role::Score(Column::SelfScore));
-    }
-    if has(&["tham dinh", "hoi dong", "cham lai", "diem danh gia cua", "to cong tac"]) {
-        return Some(Role::Score(Column::AppraisalScore));
-    }
-    // A bare "Điểm đạt / Điểm đánh giá / Kết quả chấm" next to a max column is
-    // the unit's own score in a self-assessment report.
-    if has(&["diem dat", "diem danh gia", "ket qua cham", "diem cham", "diem thuc hien"]) {
-        return Some(Role::Score(Column::SelfScore));
-    }
-    if has(&["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan", "diem goc"])
-        || t == "chuan"
-        || t == "diem"
-    {
-        return Some(Role::Score(Column::MaxPoints));
-    }
-    if matches!(t, "stt" | "tt" | "so tt" | "so thu tu" | "ma" | "ma so" | "ma tc" | "ky hieu" | "muc")
-        || t.starts_with("stt")
-        || t.starts_with("so tt")
-    {
-        return Some(Role::Code);
-    }
-    if has(&["tieu chi", "linh vuc", "noi dung", "ten tc", "ten chi", "chi so", "ten linh"]) || t == "ten" {
-        return Some(Role::Title);
-    }
-    Some(Role::Other)
-}
-
-/// A header naming the criterion's code rather than a row number: "Mã tiêu chí", "Mã TC", "Ký hiệu".
-fn is_code_label(folded: &str) -> bool {
-    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    t == "ma" || t.starts_with("ma ") && t.len() <= 30 || t.starts_with("ky hieu") || t.starts_with("so hieu")
-}
-
 /// Roles of each grid column from the text of `rows` read together.
 fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
-    let mut roles: Vec<Role> = Vec::with_capacity(table.width);
     // The header cell (in the last header row) covering each column: columns
     // under one spanning cell share its role.
     let owner = |col: usize| rows.last().and_then(|r| r.cells.iter().position(|c| c.columns().contains(&col)));
@@ -138,7 +57,7 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
         .map(|col| {
             let mut parts: Vec<String> = Vec::new();
             for row in rows {
-                let text = header_text(row, col);
+                let text = header_fold(row.text_at(col));
                 if !text.is_empty() && parts.last() != Some(&text) {
                     parts.push(text);
                 }
@@ -146,32 +65,7 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
             parts.join(" ")
         })
         .collect();
-    // "STT" beside "Mã tiêu chí": the code is in the second, the first only counts rows.
-    let has_code_label = texts.iter().any(|t| is_code_label(t));
-    for (col, text) in texts.iter().enumerate() {
-        let role = match classify(text).unwrap_or(Role::Other) {
-            Role::Code if has_code_label && !is_code_label(text) => Role::RowNumber,
-            role => role,
-        };
-        // A role claimed by an earlier column stays with it ("Điểm" over
-        // several sub-columns must not make all of them max points).
-        let same_cell_as_previous = col > 0 && owner(col).is_some() && owner(col) == owner(col - 1);
-        let role = match role {
-            Role::Other => Role::Other,
-            r if same_cell_as_previous && roles.last() == Some(&r) => r,
-            r if roles.contains(&r) => Role::Other,
-            r => r,
-        };
-        roles.push(role);
-    }
-    roles
-}
-
-fn is_header(roles: &[Role]) -> bool {
-    let scores = Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
-    let has_text_column = roles.iter().any(|r| matches!(r, Role::Title | Role::Code));
-    let has_score_other_than_max = roles.iter().any(|r| matches!(r, Role::Score(c) if *c != Column::MaxPoints));
-    (scores >= 1 && has_text_column && has_score_other_than_max) || (scores >= 2 && has_text_column)
+    roles_of_texts(&texts, |col| owner(col).is_some() && owner(col) == owner(col - 1))
 }
 
 /// Finds every header in a table (a sheet may hold two tables one below the other).
@@ -226,6 +120,8 @@ fn is_column_number_row(row: &Row) -> bool {
 mod tests {
     use super::*;
     use crate::grid::{Cell, Location, Run};
+    use crate::text::fold;
+    use crate::text::vocabulary::classify;
 
     fn row(cells: &[(&str, usize)]) -> Row {
         let mut col = 0;

@@ -11,6 +11,7 @@ pub mod syllable;
 mod tcvn3;
 mod viscii;
 mod vni;
+pub mod vocabulary;
 
 use unicode_normalization::UnicodeNormalization;
 

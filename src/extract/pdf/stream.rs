@@ -10,9 +10,9 @@ use super::lattice::{PageCell, PageRow, PageTable};
 use super::layout;
 use super::page::Glyph;
 use crate::code::{parse_code, title_code};
-use crate::grid::{Cell, Row, Run, Table, VerticalMerge};
-use crate::table::header::{find_headers, Role};
+use crate::grid::{Run, VerticalMerge};
 use crate::text::normalize_runs;
+use crate::text::vocabulary::{header_roles, Role};
 
 /// Most lines a wrapped header cell takes.
 const HEADER_LINES: usize = 3;
@@ -135,14 +135,9 @@ fn header_columns(lines: &[TextLine]) -> Vec<Column> {
 
 /// The roles of `columns` read as one header row, if they make a scoring header.
 fn classify(mut columns: Vec<Column>) -> Option<Vec<Column>> {
-    let cells = columns
-        .iter()
-        .enumerate()
-        .map(|(col, c)| Cell { text: normalize_runs(&c.runs), ..Cell::new(col, 1, Vec::new()) })
-        .collect();
-    let table = Table::new(vec![Row { cells, ..Row::default() }]);
-    let header = find_headers(&table).into_iter().next()?;
-    for (column, role) in columns.iter_mut().zip(header.roles) {
+    let cells: Vec<&[Run]> = columns.iter().map(|c| c.runs.as_slice()).collect();
+    let roles = header_roles(&cells)?;
+    for (column, role) in columns.iter_mut().zip(roles) {
         column.role = role;
     }
     Some(columns)

@@ -1,0 +1,189 @@
+//! The words of a scoring table's header: which header texts name the code,
+//! the title, each score column. Below both the extractors and the table
+//! stage (it needs only folded text), so a reader that must find a header
+//! before any grid exists (PDF stream mode) uses the same vocabulary as
+//! `table::header`, which reads headers from grids.
+
+use super::{fold, normalize_runs};
+use crate::grid::Run;
+use crate::model::Column;
+
+/// What a grid column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Row number or criteria code (STT, TT, Mã tiêu chí).
+    Code,
+    /// A running row number (`STT` 1, 2, 3 …) beside a separate code column: read by no stage.
+    RowNumber,
+    /// Criterion text (Lĩnh vực/Tiêu chí/Tiêu chí thành phần, Nội dung).
+    Title,
+    Score(Column),
+    /// Evidence, notes, remedies: read by no stage.
+    Other,
+}
+
+/// Header cells are short; a long text (a criterion's title, evidence) is
+/// never one, and folding it would be wasted work on every data row.
+const LONGEST_HEADER_TEXT: usize = 120;
+
+/// The folded form a header cell is matched on; empty for a text too long to be one.
+pub fn header_fold(text: &str) -> String {
+    if text.len() > LONGEST_HEADER_TEXT {
+        return String::new();
+    }
+    fold(text)
+}
+
+/// Classifies one folded header text.
+pub fn classify(folded: &str) -> Option<Role> {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    if t.is_empty() {
+        return None;
+    }
+    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
+    // tự đánh giá") is neither of them.
+    if has(&["chenh lech"]) {
+        return Some(Role::Other);
+    }
+    // "Mã tiêu chí" names the code, though it contains "tiêu chí".
+    if is_code_label(t) {
+        return Some(Role::Code);
+    }
+    // Order matters: "điểm tự đánh giá" also contains "đánh giá".
+    if has(&["bi mat", "diem tru", "mat diem", "bi tru"]) {
+        return Some(Role::Score(Column::LostPoints));
+    }
+    if has(&["tu danh gia", "tu cham", "tu dg", "tu xac dinh", "don vi cham", "tu danh"]) {
+        return Some(Role::Score(Column::SelfScore));
+    }
+    if has(&["tham dinh", "hoi dong", "cham lai", "diem danh gia cua", "to cong tac"]) {
+        return Some(Role::Score(Column::AppraisalScore));
+    }
+    // A bare "Điểm đạt / Điểm đánh giá / Kết quả chấm" next to a max column is
+    // the unit's own score in a self-assessment report.
+    if has(&["diem dat", "diem danh gia", "ket qua cham", "diem cham", "diem thuc hien"]) {
+        return Some(Role::Score(Column::SelfScore));
+    }
+    if has(&["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan", "diem goc"])
+        || t == "chuan"
+        || t == "diem"
+    {
+        return Some(Role::Score(Column::MaxPoints));
+    }
+    if matches!(t, "stt" | "tt" | "so tt" | "so thu tu" | "ma" | "ma so" | "ma tc" | "ky hieu" | "muc")
+        || t.starts_with("stt")
+        || t.starts_with("so tt")
+    {
+        return Some(Role::Code);
+    }
+    if has(&["tieu chi", "linh vuc", "noi dung", "ten tc", "ten chi", "chi so", "ten linh"]) || t == "ten" {
+        return Some(Role::Title);
+    }
+    Some(Role::Other)
+}
+
+/// A header naming the criterion's code rather than a row number: "Mã tiêu chí", "Mã TC", "Ký hiệu".
+pub fn is_code_label(folded: &str) -> bool {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    t == "ma" || t.starts_with("ma ") && t.len() <= 30 || t.starts_with("ky hieu") || t.starts_with("so hieu")
+}
+
+/// Roles of columns whose header texts (folded, see [`header_fold`]) are `texts`;
+/// `same_cell_as_previous(col)` says the column lies under the same header cell
+/// as the one before it.
+pub fn roles_of_texts(texts: &[String], same_cell_as_previous: impl Fn(usize) -> bool) -> Vec<Role> {
+    let mut roles: Vec<Role> = Vec::with_capacity(texts.len());
+    // "STT" beside "Mã tiêu chí": the code is in the second, the first only counts rows.
+    let has_code_label = texts.iter().any(|t| is_code_label(t));
+    for (col, text) in texts.iter().enumerate() {
+        let role = match classify(text).unwrap_or(Role::Other) {
+            Role::Code if has_code_label && !is_code_label(text) => Role::RowNumber,
+            role => role,
+        };
+        // A role claimed by an earlier column stays with it ("Điểm" over
+        // several sub-columns must not make all of them max points).
+        let role = match role {
+            Role::Other => Role::Other,
+            r if col > 0 && same_cell_as_previous(col) && roles.last() == Some(&r) => r,
+            r if roles.contains(&r) => Role::Other,
+            r => r,
+        };
+        roles.push(role);
+    }
+    roles
+}
+
+/// Whether columns with these roles make a scoring header: a text column and
+/// a score other than the maximum, or two score columns.
+pub fn is_header(roles: &[Role]) -> bool {
+    let scores = Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
+    let has_text_column = roles.iter().any(|r| matches!(r, Role::Title | Role::Code));
+    let has_score_other_than_max = roles.iter().any(|r| matches!(r, Role::Score(c) if *c != Column::MaxPoints));
+    (scores >= 1 && has_text_column && has_score_other_than_max) || (scores >= 2 && has_text_column)
+}
+
+/// The roles of one line of header cells, each given as its raw runs, when
+/// they make a scoring header (for readers with no grid yet).
+pub fn header_roles(cells: &[&[Run]]) -> Option<Vec<Role>> {
+    let texts: Vec<String> = cells.iter().map(|runs| header_fold(&normalize_runs(runs))).collect();
+    let roles = roles_of_texts(&texts, |_| false);
+    is_header(&roles).then_some(roles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cells(texts: &[&str]) -> Vec<Vec<Run>> {
+        texts.iter().map(|t| vec![Run::plain(*t)]).collect()
+    }
+
+    fn roles(texts: &[&str]) -> Option<Vec<Role>> {
+        let cells = cells(texts);
+        let slices: Vec<&[Run]> = cells.iter().map(Vec::as_slice).collect();
+        header_roles(&slices)
+    }
+
+    #[test]
+    fn a_line_of_header_cells_gets_its_roles() {
+        assert_eq!(
+            roles(&["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá", "Ghi chú"]),
+            Some(vec![
+                Role::Code,
+                Role::Title,
+                Role::Score(Column::MaxPoints),
+                Role::Score(Column::SelfScore),
+                Role::Other
+            ])
+        );
+    }
+
+    #[test]
+    fn a_line_that_is_not_a_scoring_header_gets_none() {
+        // A title column with only a maximum is a list of criteria, not a scoring table.
+        assert_eq!(roles(&["STT", "Tiêu chí", "Điểm tối đa"]), None);
+        assert_eq!(roles(&["Kính gửi", "Ủy ban nhân dân tỉnh"]), None);
+    }
+
+    #[test]
+    fn header_words_in_a_legacy_font_are_decoded_before_matching() {
+        let cells = [
+            vec![Run::plain("TT")],
+            vec![Run::plain("Tiêu chí")],
+            vec![Run { text: "§iÓm tèi ®a".into(), font: Some(".VnTime".into()) }],
+            vec![Run { text: "§iÓm tù ®¸nh gi¸".into(), font: Some(".VnTime".into()) }],
+        ];
+        let slices: Vec<&[Run]> = cells.iter().map(Vec::as_slice).collect();
+        let roles = header_roles(&slices).expect("a header");
+        assert_eq!(roles[2..], [Role::Score(Column::MaxPoints), Role::Score(Column::SelfScore)]);
+    }
+
+    #[test]
+    fn a_role_claimed_twice_goes_to_the_first_column_unless_under_one_cell() {
+        let texts: Vec<String> = ["diem", "diem"].iter().map(|t| t.to_string()).collect();
+        assert_eq!(roles_of_texts(&texts, |_| false), [Role::Score(Column::MaxPoints), Role::Other]);
+        assert_eq!(roles_of_texts(&texts, |_| true), [Role::Score(Column::MaxPoints); 2]);
+        assert_eq!(header_fold(&"Điểm ".repeat(40)), "");
+    }
+}
