@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
+use crate::config::{Deadline, TimeLimit};
 use crate::framework::Catalog;
 use crate::grid::{Document, Location};
 use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
@@ -26,7 +27,8 @@ pub struct Checked {
 }
 
 /// Runs every rule on the criteria tree; `catalog` is the framework the table
-/// follows, when one was chosen ([`crate::framework::choose`]).
+/// follows, when one was chosen ([`crate::framework::choose`]). Stops with
+/// [`TimeLimit`] once `deadline` has passed (checked between rules).
 pub fn check(
     table: &ScoringTable,
     tree: &CriteriaTree,
@@ -34,24 +36,30 @@ pub fn check(
     document: &Document,
     catalog: Option<&Catalog>,
     tolerance: Decimal,
-) -> Checked {
+    deadline: &Deadline,
+) -> Result<Checked, TimeLimit> {
+    deadline.check()?;
     let recalculated = recalculate(tree);
     let mut checker = Checker { table, tree, tolerance, findings: Vec::new(), seen: HashSet::new() };
     checker.sum_mismatches();
+    deadline.check()?;
     checker.exceeding_max();
     if let Some((column, stated)) = prose.stated_total {
         checker.stated_total(column, stated, &recalculated);
     }
     checker.lost_points();
+    deadline.check()?;
     checker.missing_values();
+    deadline.check()?;
     checker.duplicate_codes();
+    deadline.check()?;
     let mut findings = checker.findings;
     findings.extend(table.notes.iter().map(|note| Finding::note(FindingKind::UnreadableValue, note)));
     findings.extend(document.notes.iter().map(|note| Finding::note(FindingKind::ExtractionNote, note)));
     if let Some(catalog) = catalog {
         findings.extend(crate::framework::check_with(catalog, table, tree, prose, &recalculated));
     }
-    Checked { findings, recalculated }
+    Ok(Checked { findings, recalculated })
 }
 
 /// A sum that cannot overflow: `None` past Decimal's range (the parser already
@@ -374,8 +382,8 @@ mod tests {
     }
 
     fn run_with(t: &ScoringTable, prose: &ProseFacts, tolerance: &str) -> Checked {
-        let tree = tree::build(t);
-        check(t, &tree, prose, &Document::default(), None, d(tolerance))
+        let tree = tree::build(t, &Deadline::none()).unwrap();
+        check(t, &tree, prose, &Document::default(), None, d(tolerance), &Deadline::none()).unwrap()
     }
 
     fn run(t: &ScoringTable) -> Checked {
@@ -590,8 +598,8 @@ mod tests {
         let mut t = self_table(vec![crit("1", Some("1"), Some("2"), 1)]);
         t.notes.push("ô không phải số".into());
         let document = Document { notes: vec!["glyph".into()], ..Default::default() };
-        let tree = tree::build(&t);
-        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, d("0.005"));
+        let tree = tree::build(&t, &Deadline::none()).unwrap();
+        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, d("0.005"), &Deadline::none()).unwrap();
         assert_eq!(
             kinds(&checked),
             vec![
@@ -611,7 +619,7 @@ mod tests {
             crit("1.1", Some("1"), Some("0.25"), 2),
             crit("1.2", Some("2"), None, 3),
         ]);
-        let sums = recalculate(&tree::build(&t));
+        let sums = recalculate(&tree::build(&t, &Deadline::none()).unwrap());
         assert_eq!(sums.get(Column::MaxPoints), Some(d("3")));
         assert_eq!(sums.get(Column::SelfScore), Some(d("0.25")));
         assert_eq!(sums.get(Column::LostPoints), None);

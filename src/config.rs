@@ -1,7 +1,7 @@
 //! Settings for checking documents: the per-document resource limits and the
 //! checking options. Every stage reads them from here; the CLI fills them in.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 
@@ -60,5 +60,42 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None, repair_codes: false }
+    }
+}
+
+/// When one document's work must stop: its wall-time limit counted from the
+/// start of its reading. Extraction, table reading, tree building and checking
+/// all look at the same deadline, between rows or sections (a clock read).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    /// `None`: no limit (a limit too large to represent).
+    at: Option<Instant>,
+    seconds: u64,
+}
+
+/// The document ran past its wall-time limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("vượt giới hạn thời gian xử lý một tài liệu ({seconds} giây)")]
+pub struct TimeLimit {
+    pub seconds: u64,
+}
+
+impl Deadline {
+    /// `limit` from now.
+    pub fn after(limit: Duration) -> Deadline {
+        Deadline { at: Instant::now().checked_add(limit), seconds: limit.as_secs() }
+    }
+
+    /// No limit: for tools and tests that read one known document.
+    pub fn none() -> Deadline {
+        Deadline { at: None, seconds: u64::MAX }
+    }
+
+    /// Fails once the deadline has passed.
+    pub fn check(&self) -> Result<(), TimeLimit> {
+        match self.at {
+            Some(at) if Instant::now() > at => Err(TimeLimit { seconds: self.seconds }),
+            _ => Ok(()),
+        }
     }
 }

@@ -112,9 +112,14 @@ pub struct Row {
 }
 
 impl Row {
-    /// The cell covering grid column `col`, if any.
+    /// The cell covering grid column `col`, if any. Cells are in column order
+    /// ([`Table::new`] sorts them), so this is a binary search: table reading
+    /// asks it for every column of every row, and a wide grid made a linear
+    /// scan quadratic. Where hostile cells overlap, the one starting nearest
+    /// to the left of `col` is taken.
     pub fn cell_at(&self, col: usize) -> Option<&Cell> {
-        self.cells.iter().find(|c| c.columns().contains(&col))
+        let after = self.cells.partition_point(|c| c.col <= col);
+        self.cells[..after].last().filter(|c| c.columns().contains(&col))
     }
 
     /// Normalized text of the cell covering `col`, or "".
@@ -143,6 +148,8 @@ impl Table {
     pub fn new(mut rows: Vec<Row>) -> Self {
         for row in &mut rows {
             row.cells.retain(|c| c.col < MAX_WIDTH);
+            // Readers emit cells left to right; a stable sort keeps that and orders any that are not.
+            row.cells.sort_by_key(|c| c.col);
             for cell in &mut row.cells {
                 cell.col_span = cell.col_span.min(MAX_WIDTH - cell.col);
             }
@@ -193,5 +200,21 @@ mod tests {
         let table = Table::new(vec![row]);
         assert_eq!(table.width, MAX_WIDTH);
         assert_eq!(table.rows[0].cells.len(), 2);
+    }
+
+    #[test]
+    fn cell_at_finds_the_cell_covering_a_column_in_any_emitted_order() {
+        let row = Row {
+            cells: vec![Cell::new(4, 1, Vec::new()), Cell::new(0, 2, Vec::new()), Cell::new(2, 1, Vec::new())],
+            ..Row::default()
+        };
+        let table = Table::new(vec![row]);
+        let row = &table.rows[0];
+        let start = |col| row.cell_at(col).map(|c| c.col);
+        assert_eq!(
+            [start(0), start(1), start(2), start(3), start(4), start(5)],
+            [Some(0), Some(0), Some(2), None, Some(4), None]
+        );
+        assert_eq!(Row::default().cell_at(0), None);
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::config::Options;
+use crate::config::{Deadline, Options, TimeLimit};
 use crate::extract::{self, Budget, ExtractError};
 use crate::grid::Document;
 use crate::model::Status;
@@ -63,9 +63,13 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
         format: format.name().to_owned(),
         bytes: bytes.len() as u64,
     };
-    match read_document(format, bytes, options) {
+    // One deadline for the whole document: a grid that reads fast but is
+    // pathological for table analysis still stops at the limit.
+    let deadline = Deadline::after(options.limits.max_time);
+    match read_document_within(format, bytes, options, deadline) {
         Ok(document) => {
-            let analyzed = catch_unwind(AssertUnwindSafe(|| analyze(&document, source.clone(), options)));
+            let analyzed =
+                catch_unwind(AssertUnwindSafe(|| analyze_within(&document, source.clone(), options, &deadline)));
             analyzed.unwrap_or_else(|panic| {
                 let error =
                     ExtractError::corrupt("lỗi nội bộ khi phân tích bảng".into()).with_detail(panic_text(&*panic));
@@ -79,8 +83,17 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
 /// Extracts and normalizes the grid. A panic inside a dependency is contained
 /// here and reported as this document's error, so the batch goes on.
 pub fn read_document(format: Format, bytes: &[u8], options: &Options) -> Result<Document, ExtractError> {
+    read_document_within(format, bytes, options, Deadline::after(options.limits.max_time))
+}
+
+fn read_document_within(
+    format: Format,
+    bytes: &[u8],
+    options: &Options,
+    deadline: Deadline,
+) -> Result<Document, ExtractError> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let mut budget = Budget::new(options.limits.clone());
+        let mut budget = Budget::with_deadline(options.limits.clone(), deadline);
         let mut document = extract::extract(format, bytes, &mut budget)?;
         text::normalize_document(&mut document);
         Ok(document)
@@ -100,8 +113,23 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
 
 /// Runs the table, tree and check stages on an extracted document.
 pub fn analyze(document: &Document, source: Source, options: &Options) -> DocumentReport {
+    analyze_within(document, source, options, &Deadline::after(options.limits.max_time))
+}
+
+/// [`analyze`] that stops with a time-limit error once `deadline` has passed.
+pub fn analyze_within(document: &Document, source: Source, options: &Options, deadline: &Deadline) -> DocumentReport {
+    stages(document, source.clone(), options, deadline)
+        .unwrap_or_else(|late| DocumentReport::from_error(source, ExtractError::from(late)))
+}
+
+fn stages(
+    document: &Document,
+    source: Source,
+    options: &Options,
+    deadline: &Deadline,
+) -> Result<DocumentReport, TimeLimit> {
     let prose_facts = prose::read(document);
-    let Some(mut scoring) = table::find_scoring_table(document) else {
+    let Some(mut scoring) = table::find_scoring_table(document, deadline)? else {
         let mut report = DocumentReport::failed(
             source,
             Status::NoTable,
@@ -110,17 +138,18 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
         report.finish();
-        return report;
+        return Ok(report);
     };
     let catalog = framework::choose(options.framework.as_deref(), &scoring, &prose_facts);
     let repairs = match catalog {
         Some(catalog) if options.repair_codes => framework::repair_codes(catalog, &mut scoring),
         _ => Vec::new(),
     };
-    let criteria_tree = tree::build(&scoring);
-    let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options.tolerance);
+    let criteria_tree = tree::build(&scoring, deadline)?;
+    let mut checked =
+        check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options.tolerance, deadline)?;
     checked.findings.extend(repairs);
-    DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog)
+    Ok(DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog))
 }
 
 /// What an I/O error means for the user, in Vietnamese; the system's own text
@@ -132,5 +161,71 @@ pub fn io_cause(e: &std::io::Error) -> &'static str {
         std::io::ErrorKind::IsADirectory => "là thư mục, không phải tệp",
         std::io::ErrorKind::OutOfMemory => "không đủ bộ nhớ",
         _ => "lỗi hệ thống tệp",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::grid::{Cell, Location, Row, Table};
+
+    /// A grid as an extractor leaves it, text already normalized: a header and
+    /// one criterion whose self score exceeds its maximum.
+    fn scoring_document() -> Document {
+        let row = |texts: &[&str], number: usize| Row {
+            cells: texts
+                .iter()
+                .enumerate()
+                .map(|(c, t)| Cell { text: t.to_string(), ..Cell::new(c, 1, Vec::new()) })
+                .collect(),
+            location: Location { table: 1, row: number, ..Location::default() },
+            ..Row::default()
+        };
+        let rows = vec![
+            row(&["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"], 1),
+            row(&["1", "Kế hoạch CCHC", "2", "3"], 2),
+        ];
+        Document { tables: vec![Table::new(rows)], ..Document::default() }
+    }
+
+    fn source() -> Source {
+        Source { path: "a.docx".into(), path_bytes: None, sha256: String::new(), format: "docx".into(), bytes: 0 }
+    }
+
+    fn passed_deadline() -> Deadline {
+        let deadline = Deadline::after(Duration::ZERO);
+        std::thread::sleep(Duration::from_millis(2));
+        deadline
+    }
+
+    #[test]
+    fn the_deadline_reaches_table_reading_and_the_document_reports_the_time_limit() {
+        let document = scoring_document();
+        let options = Options::default();
+        let in_time = analyze_within(&document, source(), &options, &Deadline::none());
+        assert_eq!(in_time.status, Status::Ok);
+        assert_eq!(in_time.findings.len(), 1, "{:?}", in_time.findings);
+
+        let late = passed_deadline();
+        assert_eq!(table::find_scoring_table(&document, &late), Err(TimeLimit { seconds: 0 }));
+        let report = analyze_within(&document, source(), &options, &late);
+        assert_eq!(report.status, Status::Error);
+        assert_eq!(report.error.as_deref(), Some("vượt giới hạn thời gian xử lý một tài liệu (0 giây)"));
+        assert!(report.criteria.is_empty() && report.findings.is_empty());
+    }
+
+    #[test]
+    fn checking_stops_once_the_deadline_has_passed() {
+        let document = scoring_document();
+        let scoring = table::find_scoring_table(&document, &Deadline::none()).unwrap().expect("a scoring table");
+        let built = tree::build(&scoring, &Deadline::none()).unwrap();
+        let prose = prose::read(&document);
+        let tolerance = Options::default().tolerance;
+        let late = passed_deadline();
+        let checked = check::check(&scoring, &built, &prose, &document, None, tolerance, &late);
+        assert_eq!(checked.err(), Some(TimeLimit { seconds: 0 }));
+        assert!(check::check(&scoring, &built, &prose, &document, None, tolerance, &Deadline::none()).is_ok());
     }
 }

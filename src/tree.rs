@@ -4,6 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::code::ancestors;
+use crate::config::{Deadline, TimeLimit};
 use crate::model::{Column, Scores};
 use crate::table::{RowKind, ScoringTable};
 
@@ -51,13 +52,18 @@ impl CriteriaTree {
     }
 }
 
-pub fn build(table: &ScoringTable) -> CriteriaTree {
+/// Builds the tree; stops with [`TimeLimit`] once `deadline` has passed
+/// (checked every [`ROWS_PER_CLOCK_READ`] rows).
+pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, TimeLimit> {
     let numbered: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].code.is_some()).collect();
     let present: HashSet<&str> = numbered.iter().filter_map(|&i| table.rows[i].code.as_deref()).collect();
 
     let mut nodes = Vec::with_capacity(numbered.len());
     let mut last_roman: Option<String> = None;
     for (k, &i) in numbered.iter().enumerate() {
+        if k % ROWS_PER_CLOCK_READ == 0 {
+            deadline.check()?;
+        }
         let row = &table.rows[i];
         let code = row.code.clone().unwrap_or_default();
         let next_numbered = numbered.get(k + 1).copied().unwrap_or(table.rows.len());
@@ -86,8 +92,11 @@ pub fn build(table: &ScoringTable) -> CriteriaTree {
     for node in &mut nodes {
         node.children = by_parent.get(&node.code).cloned().unwrap_or_default();
     }
-    CriteriaTree { nodes }
+    Ok(CriteriaTree { nodes })
 }
+
+/// Rows built between two looks at the clock: a node costs far less than a clock read.
+const ROWS_PER_CLOCK_READ: usize = 256;
 
 /// A numbered row's own values; where a cell is empty and exactly one of the
 /// unnumbered rows under it (up to the next numbered row) carries a value in
@@ -134,6 +143,19 @@ mod tests {
         }
     }
 
+    fn passed_deadline() -> Deadline {
+        let deadline = Deadline::after(std::time::Duration::ZERO);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        deadline
+    }
+
+    #[test]
+    fn building_stops_once_the_deadline_has_passed() {
+        let t = table(vec![row(RowKind::Criterion, Some("1"), Some(1), Some(1))]);
+        assert_eq!(build(&t, &passed_deadline()), Err(TimeLimit { seconds: 0 }));
+        assert!(build(&t, &Deadline::after(std::time::Duration::from_secs(60))).is_ok());
+    }
+
     #[test]
     fn parents_skip_missing_levels_and_roman_groups_own_sections() {
         use RowKind::*;
@@ -143,7 +165,7 @@ mod tests {
             row(Criterion, Some("6.1.3"), Some(10), Some(9)),
             row(Total, Some("TOTAL"), Some(10), Some(9)),
         ]);
-        let tree = build(&t);
+        let tree = build(&t, &Deadline::none()).unwrap();
         let parents: Vec<Option<&str>> = tree.nodes.iter().map(|n| n.parent.as_deref()).collect();
         assert_eq!(parents, vec![None, Some("I"), Some("6"), None]);
         assert_eq!(tree.total().unwrap().children, vec![0]);
@@ -161,7 +183,7 @@ mod tests {
             row(Unnumbered, None, None, Some(1)),
             row(Unnumbered, None, None, Some(0)),
         ]);
-        let tree = build(&t);
+        let tree = build(&t, &Deadline::none()).unwrap();
         assert_eq!(tree.nodes[0].values.get(Column::SelfScore), Some(Decimal::from(1)));
         assert_eq!(tree.nodes[1].values.get(Column::SelfScore), None);
     }

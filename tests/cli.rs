@@ -384,3 +384,16 @@ fn isolate_gives_the_same_objects_and_survives_a_dying_child() {
         assert_eq!(found[good]["status"], "ok", "{good} after the bomb");
     }
 }
+
+#[test]
+fn a_document_past_its_time_limit_is_an_error_object_and_the_batch_goes_on() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+    let file = docs.join(GOOD[0]);
+    let run = parcheck(&["check".as_ref(), "--max-seconds".as_ref(), "0".as_ref(), file.as_os_str()]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let found = parse_ndjson(&String::from_utf8(run.stdout).unwrap());
+    let object = &found[GOOD[0]];
+    assert_eq!(object["status"], "error", "{object}");
+    assert_eq!(object["error"], "vượt giới hạn thời gian xử lý một tài liệu (0 giây)");
+    assert_eq!(object["criteria"], serde_json::json!([]));
+}

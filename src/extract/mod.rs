@@ -18,9 +18,7 @@ pub mod xls_guard;
 mod xml;
 pub mod zip_guard;
 
-use std::time::Instant;
-
-use crate::config::Limits;
+use crate::config::{Deadline, Limits, TimeLimit};
 use crate::grid::Document;
 use crate::model::Status;
 use crate::sniff::Format;
@@ -89,31 +87,36 @@ impl ExtractError {
 
 pub type ExtractResult<T> = Result<T, ExtractError>;
 
+impl From<TimeLimit> for ExtractError {
+    fn from(e: TimeLimit) -> Self {
+        ExtractError::limit(e.to_string())
+    }
+}
+
 /// What one document may still spend: the limits plus a running count of
 /// decompressed bytes and cells, and the deadline.
 #[derive(Debug)]
 pub struct Budget {
     pub limits: Limits,
-    deadline: Instant,
+    deadline: Deadline,
     decompressed: u64,
     cells: usize,
 }
 
 impl Budget {
     pub fn new(limits: Limits) -> Self {
-        let deadline = Instant::now() + limits.max_time;
+        let deadline = Deadline::after(limits.max_time);
+        Budget::with_deadline(limits, deadline)
+    }
+
+    /// A budget whose time runs out at `deadline`, shared with the later stages.
+    pub fn with_deadline(limits: Limits, deadline: Deadline) -> Self {
         Budget { limits, deadline, decompressed: 0, cells: 0 }
     }
 
     /// Fails once the document's wall-time budget is spent.
     pub fn check_time(&self) -> ExtractResult<()> {
-        if Instant::now() > self.deadline {
-            return Err(ExtractError::limit(format!(
-                "vượt giới hạn thời gian xử lý một tài liệu ({} giây)",
-                self.limits.max_time.as_secs()
-            )));
-        }
-        Ok(())
+        Ok(self.deadline.check()?)
     }
 
     /// Records `n` more decompressed bytes; fails past the limit.

@@ -132,7 +132,7 @@ struct Outcome {
 
 fn run_chosen(chosen: Option<&str>, table: &ScoringTable, prose: &ProseFacts) -> Outcome {
     let catalog = choose(chosen, table, prose);
-    let tree = crate::tree::build(table);
+    let tree = crate::tree::build(table, &crate::config::Deadline::none()).unwrap();
     let recalculated = crate::check::recalculate(&tree);
     let findings = catalog.map(|c| check_with(c, table, &tree, prose, &recalculated)).unwrap_or_default();
     Outcome { catalog, findings }
@@ -304,7 +304,7 @@ fn an_explicit_framework_is_used_even_when_the_prose_points_elsewhere() {
 fn repairing_codes_places_the_scores_of_the_wrong_4_2_on_4_3_2() {
     let mut table = seed_001_section_4();
     let prose = prose("huyện", 2018, None);
-    let written = crate::tree::build(&table);
+    let written = crate::tree::build(&table, &crate::config::Deadline::none()).unwrap();
     // As written, the second 4.2 is a duplicate and 4.3 misses a child.
     assert_eq!(written.nodes.iter().filter(|n| n.code == "4.2").count(), 2);
 
@@ -314,7 +314,7 @@ fn repairing_codes_places_the_scores_of_the_wrong_4_2_on_4_3_2() {
     assert_eq!((findings[0].kind.name(), findings[0].code.as_deref()), ("code_repaired", Some("4.3.2")));
     assert!(findings[0].message.starts_with("Mã 4.2 (bảng 1, dòng 13): đã sửa thành 4.3.2"), "{}", findings[0].message);
 
-    let repaired = crate::tree::build(&table);
+    let repaired = crate::tree::build(&table, &crate::config::Deadline::none()).unwrap();
     assert_eq!(repaired.nodes.iter().filter(|n| n.code == "4.2").count(), 1);
     let parent_of_4_3_2 = repaired.nodes.iter().find(|n| n.code == "4.3.2").and_then(|n| n.parent.as_deref());
     assert_eq!(parent_of_4_3_2, Some("4.3"));

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::config::Options;
+use crate::config::{Deadline, Options, TimeLimit};
 use crate::grid::{Document, Table};
 use crate::model::Column;
 use crate::pipeline::read_document;
@@ -134,7 +134,10 @@ pub fn read_file(path: &Path, options: &Options) -> FileView {
     let format = sniff::sniff(&bytes);
     view.format = format.name().to_owned();
     match read_document(format, &bytes, options) {
-        Ok(document) => view.tables = describe(&document),
+        Ok(document) => match describe(&document, &Deadline::after(options.limits.max_time)) {
+            Ok(tables) => view.tables = tables,
+            Err(late) => view.error = Some(late.to_string()),
+        },
         Err(e) => view.error = Some(e.to_string()),
     }
     view
@@ -143,12 +146,12 @@ pub fn read_file(path: &Path, options: &Options) -> FileView {
 /// Every table of the document with its headers and row kinds. A table
 /// without a header that follows one of the same width is read with that
 /// header, as the scoring-table search does (Word tables split per page).
-pub fn describe(document: &Document) -> Vec<TableView> {
-    let scoring: Vec<_> = find_scoring_table(document).map(|t| t.rows).unwrap_or_default();
+pub fn describe(document: &Document, deadline: &Deadline) -> Result<Vec<TableView>, TimeLimit> {
+    let scoring: Vec<_> = find_scoring_table(document, deadline)?.map(|t| t.rows).unwrap_or_default();
     let mut previous: Option<(Header, usize)> = None;
     let mut out = Vec::new();
     for (t, table) in document.tables.iter().enumerate() {
-        let own = find_headers(table);
+        let own = find_headers(table, deadline)?;
         let headers: Vec<(Header, bool)> = if own.is_empty() {
             match &previous {
                 Some((h, width)) if *width == table.width && table.width > 0 => {
@@ -164,9 +167,9 @@ pub fn describe(document: &Document) -> Vec<TableView> {
             None if headers.is_empty() => None,
             None => previous,
         };
-        out.push(describe_table(t + 1, table, &headers, &scoring));
+        out.push(describe_table(t + 1, table, &headers, &scoring, deadline)?);
     }
-    out
+    Ok(out)
 }
 
 fn describe_table(
@@ -174,7 +177,8 @@ fn describe_table(
     table: &Table,
     headers: &[(Header, bool)],
     scoring: &[crate::table::TableRow],
-) -> TableView {
+    deadline: &Deadline,
+) -> Result<TableView, TimeLimit> {
     let mut rows: Vec<RowView> = table
         .rows
         .iter()
@@ -204,7 +208,7 @@ fn describe_table(
             });
         }
         let indices: Vec<usize> = (start..end.min(table.rows.len())).collect();
-        let read = read_rows(table, header, &indices, &mut Vec::new());
+        let read = read_rows(table, header, &indices, &mut Vec::new(), deadline)?;
         for typed in read {
             let Some(i) = indices.iter().copied().find(|&i| table.rows[i].location == typed.location) else { continue };
             rows[i].kind = row_kind_name(typed.kind);
@@ -213,7 +217,7 @@ fn describe_table(
         }
     }
     let sheet = table.rows.first().and_then(|r| r.location.sheet.clone());
-    TableView { table: number, sheet, width: table.width, headers: views, rows }
+    Ok(TableView { table: number, sheet, width: table.width, headers: views, rows })
 }
 
 /// Writes the views in the chosen format.
@@ -352,7 +356,7 @@ mod tests {
             row(4, &["", "Tổng điểm", "3", "3"]),
         ]);
         let document = Document { tables: vec![table], ..Default::default() };
-        let views = describe(&document);
+        let views = describe(&document, &Deadline::none()).unwrap();
         let kinds: Vec<(&str, Option<&str>)> = views[0].rows.iter().map(|r| (r.kind, r.code.as_deref())).collect();
         assert_eq!(
             kinds,

@@ -3,6 +3,7 @@
 //! A header may span two rows ("Điểm" merged over "Chuẩn | Tự chấm | Thẩm
 //! định"): the texts of both rows are read together per grid column.
 
+use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Row, Table};
 use crate::model::Column;
 pub use crate::text::vocabulary::Role;
@@ -69,10 +70,12 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
 }
 
 /// Finds every header in a table (a sheet may hold two tables one below the other).
-pub fn find_headers(table: &Table) -> Vec<Header> {
+/// Each row is tried as a header: the deadline is checked per row.
+pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, TimeLimit> {
     let mut headers = Vec::new();
     let mut i = 0;
     while i < table.rows.len() {
+        deadline.check()?;
         let row = &table.rows[i];
         let single = roles_of(table, &[row]);
         let double = table.rows.get(i + 1).map(|next| roles_of(table, &[row, next]));
@@ -100,7 +103,7 @@ pub fn find_headers(table: &Table) -> Vec<Header> {
             None => i += 1,
         }
     }
-    headers
+    Ok(headers)
 }
 
 /// The row under a header that numbers its columns: "1 2 3 4 5" or "(1) (2) (3)".
@@ -191,7 +194,7 @@ mod tests {
             row(&[("", 1), ("", 1), ("chuẩn", 1), ("đánh giá", 1)]),
             row(&[("1", 1), ("CÔNG TÁC", 1), ("14", 1), ("12", 1)]),
         ]);
-        let headers = find_headers(&table);
+        let headers = find_headers(&table, &Deadline::none()).unwrap();
         assert_eq!(headers.len(), 1);
         assert_eq!(headers[0].row_count, 2);
         assert_eq!(headers[0].score_columns(), vec![Column::MaxPoints, Column::SelfScore]);
@@ -204,7 +207,7 @@ mod tests {
             row(&[("Mã tiêu chí", 1), ("Nội dung", 1), ("Điểm chuẩn", 1), ("Điểm tự đánh giá", 1)]),
             row(&[("1", 1), ("Công tác chỉ đạo", 1), ("14", 1), ("14", 1)]),
         ]);
-        let headers = find_headers(&table);
+        let headers = find_headers(&table, &Deadline::none()).unwrap();
         assert_eq!((headers[0].first_row, headers[0].row_count), (1, 1));
         assert_eq!(headers[0].roles[0], Role::Code);
     }
@@ -217,7 +220,7 @@ mod tests {
             row(&[("1", 1), ("2", 1), ("3", 1), ("4", 1), ("5", 1), ("6", 1)]),
             row(&[("1", 1), ("CÔNG TÁC", 1), ("14", 1), ("12", 1), ("", 1), ("", 1)]),
         ]);
-        let headers = find_headers(&table);
+        let headers = find_headers(&table, &Deadline::none()).unwrap();
         assert_eq!(headers.len(), 1);
         assert_eq!(headers[0].row_count, 3);
         assert_eq!(headers[0].score_columns(), vec![Column::MaxPoints, Column::SelfScore, Column::AppraisalScore]);

@@ -3,6 +3,7 @@
 pub mod header;
 pub mod rows;
 
+use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Document, Location, Table};
 use crate::model::{Column, Scores, TableKind};
 use header::Header;
@@ -48,16 +49,17 @@ pub struct ScoringTable {
 /// header of its own that follows a scoring table of the same width continues
 /// it (Word tables split per page). Pieces with the same column roles that
 /// follow each other are joined. The piece with the most criterion rows wins.
-pub fn find_scoring_table(document: &Document) -> Option<ScoringTable> {
+/// Stops with [`TimeLimit`] once `deadline` has passed (checked per row).
+pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Option<ScoringTable>, TimeLimit> {
     let mut pieces: Vec<(Header, ScoringTable)> = Vec::new();
     let mut previous: Option<(Header, usize)> = None; // last header and its table's width
     for table in &document.tables {
-        let headers = header::find_headers(table);
+        let headers = header::find_headers(table, deadline)?;
         if headers.is_empty() {
             match &previous {
                 Some((header, width)) if *width == table.width && table.width > 0 => {
                     let all: Vec<usize> = (0..table.rows.len()).collect();
-                    pieces.push((header.clone(), read_piece(table, header, &all)));
+                    pieces.push((header.clone(), read_piece(table, header, &all, deadline)?));
                 }
                 _ => previous = None,
             }
@@ -67,22 +69,22 @@ pub fn find_scoring_table(document: &Document) -> Option<ScoringTable> {
             let start = header.first_row + header.row_count;
             let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
             let indices: Vec<usize> = (start..end).collect();
-            pieces.push((header.clone(), read_piece(table, header, &indices)));
+            pieces.push((header.clone(), read_piece(table, header, &indices, deadline)?));
         }
         previous = headers.last().map(|h| (h.clone(), table.width));
     }
     let criterion_rows = |t: &ScoringTable| t.rows.iter().filter(|r| r.kind == RowKind::Criterion).count();
-    join_continued(pieces)
+    Ok(join_continued(pieces)
         .into_iter()
         .filter(|t| t.rows.iter().any(|r| r.kind == RowKind::Criterion && !r.values.is_empty()))
-        .max_by_key(criterion_rows)
+        .max_by_key(criterion_rows))
 }
 
-fn read_piece(table: &Table, header: &Header, rows: &[usize]) -> ScoringTable {
+fn read_piece(table: &Table, header: &Header, rows: &[usize], deadline: &Deadline) -> Result<ScoringTable, TimeLimit> {
     let mut notes = Vec::new();
-    let rows = rows::read_rows(table, header, rows, &mut notes);
+    let rows = rows::read_rows(table, header, rows, &mut notes, deadline)?;
     let columns = header.score_columns();
-    ScoringTable { kind: TableKind::of_columns(&columns), columns, rows, notes }
+    Ok(ScoringTable { kind: TableKind::of_columns(&columns), columns, rows, notes })
 }
 
 /// Joins consecutive pieces whose headers assign the same roles: one table

@@ -6,13 +6,20 @@
 use super::header::{Header, Role};
 use super::{RowKind, TableRow};
 use crate::code::{parse_code, title_code};
+use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Row, Table, VerticalMerge};
 use crate::model::{Column, Scores};
 use crate::number::parse_score;
 use crate::text::fold;
 
 /// Reads the data rows `rows` (indices into `table.rows`) under `header`.
-pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec<String>) -> Vec<TableRow> {
+pub fn read_rows(
+    table: &Table,
+    header: &Header,
+    rows: &[usize],
+    notes: &mut Vec<String>,
+    deadline: &Deadline,
+) -> Result<Vec<TableRow>, TimeLimit> {
     let mut code_cols = header.columns_of(Role::Code);
     let mut title_cols = header.columns_of(Role::Title);
     // A code column whose header cell was left blank sits left of the title.
@@ -29,6 +36,7 @@ pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec
     let mut out = Vec::new();
     let mut last_section: Option<u32> = None;
     for &index in rows {
+        deadline.check()?;
         let row = &table.rows[index];
         // Header rows repeated on a new page (Word's `tblHeader`, or the same texts again).
         if row.repeats_as_header || header.is_repeated_by(row) {
@@ -43,7 +51,7 @@ pub fn read_rows(table: &Table, header: &Header, rows: &[usize], notes: &mut Vec
         }
         out.push(TableRow { kind, code, title, values, location: row.location.clone() });
     }
-    out
+    Ok(out)
 }
 
 /// Text of the first non-empty cell among `cols` (one role's columns).
