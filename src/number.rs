@@ -151,6 +151,33 @@ mod tests {
     }
 
     #[test]
+    fn invisible_marks_around_a_number_are_dropped() {
+        // Word and Excel exports leave zero-width spaces and byte-order marks in cells.
+        assert_eq!(parse_score("\u{FEFF}2,5\u{200B}"), Some(d("2.5")));
+        assert_eq!(parse_score("1\u{200B}0"), Some(d("10")));
+    }
+
+    #[test]
+    fn comma_thousand_groups_read_like_dot_groups() {
+        assert_eq!(parse_score("1,000,000"), Some(d("1000000")));
+        assert_eq!(parse_score("1.000.000"), Some(d("1000000")));
+        assert_eq!(parse_score("1,00,0"), None);
+        // The first group has one to three digits, every later group exactly three.
+        assert_eq!(parse_score("1000,000,000"), None);
+        assert_eq!(parse_score("1234.567.890"), None);
+        assert_eq!(parse_score(",000,000"), None);
+        assert_eq!(parse_score("5,"), None);
+    }
+
+    #[test]
+    fn only_digits_and_separators_make_a_number() {
+        // rust_decimal itself would read "1_5" as 15 and "1e5" as scientific notation.
+        for s in ["1_5", "1_000", "2e1", "0x10", "1 _5"] {
+            assert_eq!(parse_score(s), None, "{s:?}");
+        }
+    }
+
+    #[test]
     fn rejects_what_is_not_one_number() {
         for s in [
             "",
