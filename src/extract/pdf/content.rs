@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId};
 
 use super::font::{Code, Font};
@@ -186,7 +185,7 @@ impl<'a> Interpreter<'a> {
             )));
         }
         // A syntax error ends the stream; what was read before it is kept, as viewers do.
-        for operation in Content::decode_iter(content).map_while(Result::ok) {
+        for operation in super::ops::operations(content) {
             self.operations += 1;
             if self.operations > MAX_OPERATIONS {
                 return Err(ExtractError::limit("trang PDF có quá nhiều lệnh vẽ".into()));
