@@ -340,7 +340,7 @@ impl<'a> Interpreter<'a> {
         codes.clear();
         font.decode(bytes, &mut codes);
         let state = &self.state;
-        for code in &codes {
+        for code in codes.drain(..) {
             let render = multiply(
                 &multiply(
                     &[state.size * state.horizontal_scale, 0.0, 0.0, state.size, 0.0, state.rise],
@@ -361,8 +361,8 @@ impl<'a> Interpreter<'a> {
                 render[0] * self.frame[1] + render[1] * self.frame[3],
             );
             let angle = (-dv).atan2(du).to_degrees();
-            let text = match &code.text {
-                Some(text) => text.clone(),
+            let text = match code.text {
+                Some(text) => text,
                 None => {
                     self.page.unmapped += 1;
                     '\u{FFFD}'.to_string()
