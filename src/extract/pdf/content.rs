@@ -130,15 +130,31 @@ pub struct Interpreter<'a> {
     broken: usize,
 }
 
-fn numbers(operands: &[Object]) -> Vec<f32> {
-    operands
-        .iter()
-        .filter_map(|o| match o {
-            Object::Integer(i) => Some(*i as f32),
-            Object::Real(r) => Some(*r),
-            _ => None,
-        })
-        .collect()
+/// The numeric operands of an operation, without allocating: no operator
+/// takes more than 8, and more than 8 match no operator's pattern either.
+struct Numbers {
+    values: [f32; 8],
+    len: usize,
+}
+
+impl Numbers {
+    fn as_slice(&self) -> &[f32] {
+        &self.values[..self.len]
+    }
+}
+
+fn numbers(operands: &[Object]) -> Numbers {
+    let mut n = Numbers { values: [0.0; 8], len: 0 };
+    let values = operands.iter().filter_map(|o| match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    });
+    for (slot, value) in n.values.iter_mut().zip(values) {
+        *slot = value;
+        n.len += 1;
+    }
+    n
 }
 
 impl<'a> Interpreter<'a> {
@@ -257,7 +273,8 @@ impl<'a> Interpreter<'a> {
                         match item {
                             Object::String(..) => self.show_operand(Some(item)),
                             Object::Integer(_) | Object::Real(_) => {
-                                let adjust = numbers(std::slice::from_ref(item)).first().copied().unwrap_or(0.0);
+                                let adjust =
+                                    numbers(std::slice::from_ref(item)).as_slice().first().copied().unwrap_or(0.0);
                                 let tx = -adjust / 1000.0 * self.state.size * self.state.horizontal_scale;
                                 self.text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &self.text_matrix);
                             }
@@ -300,8 +317,8 @@ impl<'a> Interpreter<'a> {
                 self.draw_xobject(resources, name, depth)?;
             }
             ("BI", _) => self.page.images += 1,
-            ("g" | "rg" | "k", _) => self.state.fill_lightness = lightness(&n).unwrap_or(0.0),
-            ("sc" | "scn", _) => self.state.fill_lightness = lightness(&n).unwrap_or(0.0),
+            ("g" | "rg" | "k", _) => self.state.fill_lightness = lightness(n.as_slice()).unwrap_or(0.0),
+            ("sc" | "scn", _) => self.state.fill_lightness = lightness(n.as_slice()).unwrap_or(0.0),
             ("cs", _) => self.state.fill_lightness = 0.0,
             ("gs", _) => {
                 let name = operands.first().and_then(|o| o.as_name().ok()).unwrap_or_default();

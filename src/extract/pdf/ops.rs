@@ -7,8 +7,23 @@
 //! inline images, references, `#` escapes, odd numbers, deep nesting),
 //! hands that operation and the rest of the stream to lopdf.
 
-use lopdf::content::{Content, Operation};
+use std::borrow::Cow;
+
+use lopdf::content::Content;
 use lopdf::{Dictionary, Object, StringFormat};
+
+/// One operation: its operator (borrowed from the stream when read here) and operands.
+#[derive(Debug)]
+pub struct Operation<'a> {
+    pub operator: Cow<'a, str>,
+    pub operands: Vec<Object>,
+}
+
+impl From<lopdf::content::Operation> for Operation<'_> {
+    fn from(operation: lopdf::content::Operation) -> Self {
+        Operation { operator: Cow::Owned(operation.operator), operands: operation.operands }
+    }
+}
 
 /// Nesting of arrays, dictionaries and parentheses read here; deeper goes to lopdf.
 const MAX_NESTING: usize = 32;
@@ -34,15 +49,15 @@ pub struct Operations<'a> {
     data: &'a [u8],
     pos: usize,
     /// lopdf's reader over the rest of the stream, once this one gave up.
-    lopdf: Option<Box<dyn Iterator<Item = Operation> + 'a>>,
+    lopdf: Option<Box<dyn Iterator<Item = lopdf::content::Operation> + 'a>>,
 }
 
-impl Iterator for Operations<'_> {
-    type Item = Operation;
+impl<'a> Iterator for Operations<'a> {
+    type Item = Operation<'a>;
 
-    fn next(&mut self) -> Option<Operation> {
+    fn next(&mut self) -> Option<Operation<'a>> {
         if let Some(rest) = self.lopdf.as_mut() {
-            return rest.next();
+            return rest.next().map(Operation::from);
         }
         self.skip_whitespace();
         if self.pos >= self.data.len() {
@@ -54,7 +69,7 @@ impl Iterator for Operations<'_> {
             None => {
                 let rest = self.data.get(start..).unwrap_or_default();
                 let rest = self.lopdf.insert(Box::new(Content::decode_iter(rest).map_while(Result::ok)));
-                rest.next()
+                rest.next().map(Operation::from)
             }
         }
     }
@@ -72,7 +87,7 @@ impl<'a> Operations<'a> {
     }
 
     /// One operation, or `None` where lopdf must decide.
-    fn operation(&mut self) -> Option<Operation> {
+    fn operation(&mut self) -> Option<Operation<'a>> {
         // Comments and inline images are lopdf's.
         if self.peek() == Some(b'%') || self.data.get(self.pos..self.pos + 2) == Some(&b"BI"[..]) {
             return None;
@@ -89,7 +104,7 @@ impl<'a> Operations<'a> {
                         Some(_) => operands.push(keyword_object(word)),
                         None => {
                             self.skip_whitespace();
-                            let operator = std::str::from_utf8(word).ok()?.to_owned();
+                            let operator = Cow::Borrowed(std::str::from_utf8(word).ok()?);
                             return Some(Operation { operator, operands });
                         }
                     }
@@ -299,7 +314,8 @@ impl<'a> Operations<'a> {
 
     fn hex_string(&mut self) -> Option<Object> {
         self.pos += 1;
-        let mut out: Vec<u8> = Vec::new();
+        let digits = self.data[self.pos..].iter().position(|c| *c == b'>').unwrap_or(0);
+        let mut out: Vec<u8> = Vec::with_capacity(digits.div_ceil(2));
         let mut high = true;
         loop {
             let c = self.peek()?;
@@ -334,8 +350,8 @@ mod tests {
     use super::*;
 
     /// lopdf's reading, up to its first error.
-    fn reference(data: &[u8]) -> Vec<Operation> {
-        Content::decode_iter(data).map_while(Result::ok).collect()
+    fn reference(data: &[u8]) -> Vec<Operation<'_>> {
+        Content::decode_iter(data).map_while(Result::ok).map(Operation::from).collect()
     }
 
     fn same(data: &[u8]) {
