@@ -7,8 +7,8 @@
 # alike), each the median of RUNS runs, as wall time and as CPU time (user +
 # system, less sensitive to a busy machine). The target is parcheck ≤ 0.7 ×
 # pdftotext. Sets: the bundled PDFs (fixtures/samples), ../shared/samples and
-# the text PDFs of ../shared/samples2 (scans, PDFs without fonts, left out),
-# then all of them in one process.
+# the PDFs of ../shared/samples2 that have a text layer (any font; pure image
+# scans left out), then all of them in one process.
 # Then the per-page time of a generated report (benches/long_report.py: a
 # ruled table over 1, 10 and 75 pages), 150 pages each way: the cost of a
 # page must not grow with the page count. CRITERION=1 also runs the in-process `cargo bench --bench
@@ -75,7 +75,7 @@ else:
     sets = [
         ("bundled (fixtures/samples)", sorted(glob.glob("fixtures/samples/*.pdf"))),
         ("../shared/samples", sorted(glob.glob(f"{shared}/samples/docs/*.pdf"))),
-        ("../shared/samples2 text PDFs", [f for f in sorted(glob.glob(f"{shared}/samples2/docs/*.pdf")) if has_fonts(f)]),
+        ("../shared/samples2 PDFs with text", [f for f in sorted(glob.glob(f"{shared}/samples2/docs/*.pdf")) if has_fonts(f)]),
     ]
     sets = [(name, files) for name, files in sets if files]
     if len(sets) > 1:

@@ -209,6 +209,29 @@ mod tests {
     }
 
     #[test]
+    fn a_glyph_is_found_in_its_advance_group_else_among_all() {
+        let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        let Ok(bytes) = std::fs::read(path) else {
+            println!("skipped: {path} is not installed (Debian package fonts-dejavu-core)");
+            return;
+        };
+        let face = ttf_parser::Face::parse(&bytes, 0).expect("DejaVuSans parses");
+        let (seven, a) = (face.glyph_index('7').expect("has 7"), face.glyph_index('A').expect("has A"));
+        let hash = outline_hash(&face, seven).expect("7 has an outline");
+        let advance = face.glyph_hor_advance(seven).expect("7 has an advance");
+        let mut font = Installed { files: vec![bytes.clone()], ..Installed::default() };
+        font.by_advance.insert(advance, vec![(0, seven.0, '7')]);
+        font.by_advance.insert(advance + 1, vec![(0, a.0, 'A')]);
+        assert_eq!(font.char_of(hash, Some(advance)), Some('7'));
+        assert_eq!(font.groups.len(), 1, "only the glyph's own advance is hashed");
+        assert!(font.all.is_none());
+        // A subset whose advance disagrees still finds the outline among all glyphs.
+        assert_eq!(font.char_of(hash, Some(advance + 1)), Some('7'));
+        assert_eq!(font.char_of(hash, None), Some('7'));
+        assert_eq!(font.char_of(hash ^ 1, Some(advance)), None);
+    }
+
+    #[test]
     fn outlines_name_the_characters_of_an_installed_font() {
         let path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
         let Ok(program) = std::fs::read(path) else {
