@@ -9,8 +9,9 @@
 //! so criterion prints pages per second, and its median divided by the page
 //! count (printed first) is the per-page time `benches/compare_pdf.sh` reports.
 //!
-//! `pdf/long/5` and `pdf/long/75` read a generated report (a ruled scoring
-//! table continued over 5 or 75 pages); their per-page times should be about
+//! `pdf/long/1`, `pdf/long/10` and `pdf/long/75` read a generated report (a
+//! ruled scoring table continued over 1, 10 or 75 pages; the same report as
+//! `benches/long_report.py` writes); their per-page times should be about
 //! equal: the cost of a page must not grow with the page count.
 
 use std::time::Duration;
@@ -106,7 +107,7 @@ fn bench(c: &mut Criterion) {
             files.iter().filter(|(_, bytes, _)| pipeline::read_document(Format::Pdf, bytes, &options).is_ok()).count()
         })
     });
-    for pages in [5u64, 75] {
+    for pages in [1u64, 10, 75] {
         let bytes = long_report(pages as usize);
         assert!(pipeline::read_document(Format::Pdf, &bytes, &options).is_ok(), "long report does not read");
         group.throughput(Throughput::Elements(pages));

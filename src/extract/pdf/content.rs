@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use lopdf::content::Content;
 use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId};
 
 use super::font::{Code, Font};
@@ -131,15 +130,31 @@ pub struct Interpreter<'a> {
     broken: usize,
 }
 
-fn numbers(operands: &[Object]) -> Vec<f32> {
-    operands
-        .iter()
-        .filter_map(|o| match o {
-            Object::Integer(i) => Some(*i as f32),
-            Object::Real(r) => Some(*r),
-            _ => None,
-        })
-        .collect()
+/// The numeric operands of an operation, without allocating: no operator
+/// takes more than 8, and more than 8 match no operator's pattern either.
+struct Numbers {
+    values: [f32; 8],
+    len: usize,
+}
+
+impl Numbers {
+    fn as_slice(&self) -> &[f32] {
+        &self.values[..self.len]
+    }
+}
+
+fn numbers(operands: &[Object]) -> Numbers {
+    let mut n = Numbers { values: [0.0; 8], len: 0 };
+    let values = operands.iter().filter_map(|o| match o {
+        Object::Integer(i) => Some(*i as f32),
+        Object::Real(r) => Some(*r),
+        _ => None,
+    });
+    for (slot, value) in n.values.iter_mut().zip(values) {
+        *slot = value;
+        n.len += 1;
+    }
+    n
 }
 
 impl<'a> Interpreter<'a> {
@@ -186,7 +201,7 @@ impl<'a> Interpreter<'a> {
             )));
         }
         // A syntax error ends the stream; what was read before it is kept, as viewers do.
-        for operation in Content::decode_iter(content).map_while(Result::ok) {
+        for operation in super::ops::operations(content) {
             self.operations += 1;
             if self.operations > MAX_OPERATIONS {
                 return Err(ExtractError::limit("trang PDF có quá nhiều lệnh vẽ".into()));
@@ -258,7 +273,8 @@ impl<'a> Interpreter<'a> {
                         match item {
                             Object::String(..) => self.show_operand(Some(item)),
                             Object::Integer(_) | Object::Real(_) => {
-                                let adjust = numbers(std::slice::from_ref(item)).first().copied().unwrap_or(0.0);
+                                let adjust =
+                                    numbers(std::slice::from_ref(item)).as_slice().first().copied().unwrap_or(0.0);
                                 let tx = -adjust / 1000.0 * self.state.size * self.state.horizontal_scale;
                                 self.text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, tx, 0.0], &self.text_matrix);
                             }
@@ -301,8 +317,8 @@ impl<'a> Interpreter<'a> {
                 self.draw_xobject(resources, name, depth)?;
             }
             ("BI", _) => self.page.images += 1,
-            ("g" | "rg" | "k", _) => self.state.fill_lightness = lightness(&n).unwrap_or(0.0),
-            ("sc" | "scn", _) => self.state.fill_lightness = lightness(&n).unwrap_or(0.0),
+            ("g" | "rg" | "k", _) => self.state.fill_lightness = lightness(n.as_slice()).unwrap_or(0.0),
+            ("sc" | "scn", _) => self.state.fill_lightness = lightness(n.as_slice()).unwrap_or(0.0),
             ("cs", _) => self.state.fill_lightness = 0.0,
             ("gs", _) => {
                 let name = operands.first().and_then(|o| o.as_name().ok()).unwrap_or_default();
@@ -341,7 +357,7 @@ impl<'a> Interpreter<'a> {
         codes.clear();
         font.decode(bytes, &mut codes);
         let state = &self.state;
-        for code in &codes {
+        for code in codes.drain(..) {
             let render = multiply(
                 &multiply(
                     &[state.size * state.horizontal_scale, 0.0, 0.0, state.size, 0.0, state.rise],
@@ -362,8 +378,8 @@ impl<'a> Interpreter<'a> {
                 render[0] * self.frame[1] + render[1] * self.frame[3],
             );
             let angle = (-dv).atan2(du).to_degrees();
-            let text = match &code.text {
-                Some(text) => text.clone(),
+            let text = match code.text {
+                Some(text) => text,
                 None => {
                     self.page.unmapped += 1;
                     '\u{FFFD}'.to_string()

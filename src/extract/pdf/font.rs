@@ -3,6 +3,9 @@
 //! /Differences and /Widths; Type0 fonts use their CMap (Identity-H/V or an
 //! embedded one) and /W. A ToUnicode map, when present, wins over encodings.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use lopdf::{Dictionary, Document as PdfDocument, Encoding, Object};
 
 use super::cmap::CMap;
@@ -38,7 +41,7 @@ enum Kind {
 struct ProgramText {
     /// `/CIDToGIDMap` stream; `None` for Identity.
     cid_to_gid: Option<Vec<u16>>,
-    glyphs: std::collections::HashMap<u16, char>,
+    glyphs: HashMap<u16, char>,
 }
 
 impl ProgramText {
@@ -51,6 +54,12 @@ impl ProgramText {
     }
 }
 
+/// The text and advance of one code, as [`Font::decode`] gives them.
+type CodeInfo = (Option<String>, f32);
+
+/// Codes remembered per composite font; a hostile stream of distinct codes is decoded without memo past this.
+const MAX_MEMO: usize = 1 << 16;
+
 #[derive(Debug)]
 pub struct Font {
     /// Base font name without the subset prefix ("ABCDEF+").
@@ -58,6 +67,11 @@ pub struct Font {
     kind: Kind,
     to_unicode: Option<CMap>,
     widths: Widths,
+    /// Every code of a simple font, worked out once at load: pages show the
+    /// same codes over and over, and each lookup scans CMap ranges and widths.
+    simple: Option<Vec<CodeInfo>>,
+    /// The codes of a composite font met so far.
+    memo: RefCell<HashMap<(u8, u32), CodeInfo>>,
 }
 
 #[derive(Debug, Default)]
@@ -131,7 +145,11 @@ impl Font {
             }
             (Kind::Simple { table }, Self::simple_widths(doc, dict))
         };
-        Ok(Font { name, kind, to_unicode, widths })
+        let mut font = Font { name, kind, to_unicode, widths, simple: None, memo: RefCell::default() };
+        if matches!(font.kind, Kind::Simple { .. }) {
+            font.simple = Some((0..=255).map(|code| font.code_info(1, code)).collect());
+        }
+        Ok(font)
     }
 
     fn simple_table(doc: &PdfDocument, dict: &Dictionary, budget: &Budget) -> Box<[Option<char>; 256]> {
@@ -269,15 +287,36 @@ impl Font {
                 },
             };
             rest = rest.get(usize::from(len)..).unwrap_or_default();
-            let mapped = self.to_unicode.as_ref().and_then(|m| m.lookup(len, code));
-            let text = mapped.or_else(|| match &self.kind {
-                Kind::Simple { table } => table.get(code as usize).copied().flatten().map(String::from),
-                // Without ToUnicode an Identity-encoded CID says nothing about its
-                // character; the font program's cmap may.
-                Kind::Composite { program, .. } => program.as_ref().and_then(|p| p.text(code)).map(String::from),
-            });
-            out.push(Code { text, advance: self.widths.get(code), is_word_space: len == 1 && code == 32 });
+            let (text, advance) = match self.simple.as_ref().and_then(|table| table.get(code as usize)) {
+                Some(info) => info.clone(),
+                None => {
+                    let mut memo = self.memo.borrow_mut();
+                    match memo.get(&(len, code)) {
+                        Some(info) => info.clone(),
+                        None => {
+                            let info = self.code_info(len, code);
+                            if memo.len() < MAX_MEMO {
+                                memo.insert((len, code), info.clone());
+                            }
+                            info
+                        }
+                    }
+                }
+            };
+            out.push(Code { text, advance, is_word_space: len == 1 && code == 32 });
         }
+    }
+
+    /// The text and advance of one code of `len` bytes.
+    fn code_info(&self, len: u8, code: u32) -> CodeInfo {
+        let mapped = self.to_unicode.as_ref().and_then(|m| m.lookup(len, code));
+        let text = mapped.or_else(|| match &self.kind {
+            Kind::Simple { table } => table.get(code as usize).copied().flatten().map(String::from),
+            // Without ToUnicode an Identity-encoded CID says nothing about its
+            // character; the font program's cmap may.
+            Kind::Composite { program, .. } => program.as_ref().and_then(|p| p.text(code)).map(String::from),
+        });
+        (text, self.widths.get(code))
     }
 }
 

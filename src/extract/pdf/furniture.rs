@@ -168,8 +168,9 @@ fn band_lines(page: &PageLayout) -> Vec<(String, f32, Vec<usize>)> {
         (g.y < band || g.y > page.height - band) && !ruled.is_some_and(|(lo, hi)| g.y >= lo && g.y - g.size <= hi)
     };
     let candidates: Vec<&Glyph> = page.glyphs.iter().filter(|g| in_band(g)).collect();
-    let index_of: HashMap<*const Glyph, usize> =
-        page.glyphs.iter().enumerate().map(|(i, g)| (g as *const Glyph, i)).collect();
+    // A row's glyphs are references into `page.glyphs`: their address gives their index.
+    let base = page.glyphs.as_ptr() as usize;
+    let index_of = |g: &Glyph| (g as *const Glyph as usize - base) / std::mem::size_of::<Glyph>().max(1);
     layout::rows(&candidates)
         .into_iter()
         .filter_map(|row| {
@@ -179,7 +180,7 @@ fn band_lines(page: &PageLayout) -> Vec<(String, f32, Vec<usize>)> {
                 return None;
             }
             let baseline = row.iter().find(|g| !g.is_space())?.y;
-            Some((key, baseline, row.iter().filter_map(|g| index_of.get(&(*g as *const Glyph)).copied()).collect()))
+            Some((key, baseline, row.iter().map(|g| index_of(g)).collect()))
         })
         .collect()
 }

@@ -12,6 +12,7 @@ mod font;
 mod furniture;
 mod lattice;
 mod layout;
+mod ops;
 pub mod page;
 mod program;
 mod shapes;
