@@ -26,8 +26,10 @@ use crate::state::{Record, Stamp, State, Stored};
 
 /// Extensions of files that are always checked when met in a folder, whatever
 /// their content; other files are checked only if their content sniffs as a document.
-const DOCUMENT_EXTENSIONS: &[&str] =
-    &["doc", "docx", "docm", "xls", "xlsx", "xlsm", "ods", "odt", "pdf", "htm", "html", "mht", "rtf"];
+const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ods", "odt", "pdf", "htm", "html", "mht", "rtf", "jpg", "jpeg",
+    "png", "tif", "tiff",
+];
 
 /// Extra wall time granted past `Limits::max_time` before a document whose
 /// reader ignores its budget is abandoned.

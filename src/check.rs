@@ -40,6 +40,7 @@ pub fn report(
     findings.extend(document.notes.iter().map(|note| info("extraction_note", note)));
     let framework = crate::framework::check(options.framework.as_deref(), table, tree, &prose, &recalculated);
     findings.extend(framework.findings);
+    crate::ocr::confidence::mark_uncertain(&mut findings, document, table, tree, options.ocr_min_confidence);
 
     let criteria = tree
         .nodes
@@ -88,6 +89,7 @@ pub fn report(
             stated_rating: prose.rating,
             framework: framework.catalog.map(|c| c.id.clone()),
         },
+        extraction: crate::ocr::confidence::extraction_info(document),
         tool_version: crate::TOOL_VERSION.to_owned(),
     }
 }
@@ -115,6 +117,8 @@ fn info(kind: &str, message: &str) -> Finding {
         severity: Severity::Info,
         message: message.to_owned(),
         location: None,
+        uncertain: false,
+        read: None,
     }
 }
 
@@ -167,6 +171,8 @@ impl Checker<'_> {
             severity: draft.severity,
             message: draft.message,
             location: Some(self.location(node).clone()),
+            uncertain: false,
+            read: None,
         });
     }
 
@@ -278,6 +284,8 @@ impl Checker<'_> {
                 format_vi(sum)
             ),
             location,
+            uncertain: false,
+            read: None,
         });
     }
 

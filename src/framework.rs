@@ -349,6 +349,8 @@ fn finding(
         severity,
         message,
         location: location.cloned(),
+        uncertain: false,
+        read: None,
     }
 }
 

@@ -22,6 +22,7 @@ pub mod framework;
 pub mod grid;
 pub mod human;
 pub mod number;
+pub mod ocr;
 pub mod pipeline;
 pub mod prose;
 pub mod report;

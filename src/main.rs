@@ -59,6 +59,12 @@ struct CheckArgs {
     /// Sửa mã tiêu chí ghi sai (tên và vị trí khớp mã khác trong bộ tiêu chí) trước khi cộng điểm.
     #[arg(long)]
     repair_codes: bool,
+    /// Trang quét: nhận dạng ký tự bằng Tesseract (auto) hoặc bỏ qua (never).
+    #[arg(long, value_enum, default_value = "auto")]
+    ocr: OcrMode,
+    /// Độ tin cậy OCR (0–100) dưới mức này thì giá trị được báo là không chắc chắn.
+    #[arg(long, value_name = "N", default_value = "80", value_parser = parse_confidence)]
+    ocr_min_confidence: f32,
     /// Thoát với mã 1 nếu có phát hiện mức lỗi.
     #[arg(long)]
     fail_on_findings: bool,
@@ -134,7 +140,21 @@ impl LimitArgs {
             max_pages: self.max_pages.unwrap_or(d.max_pages),
             max_depth: self.max_depth.unwrap_or(d.max_depth),
             max_time: self.max_seconds.map_or(d.max_time, Duration::from_secs),
+            ocr: d.ocr,
         }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OcrMode {
+    Auto,
+    Never,
+}
+
+fn parse_confidence(text: &str) -> Result<f32, String> {
+    match text.trim().replace(',', ".").parse::<f32>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{text}' không phải độ tin cậy từ 0 đến 100")),
     }
 }
 
@@ -167,10 +187,11 @@ fn open_output(path: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
 
 fn check(args: CheckArgs) -> anyhow::Result<ExitCode> {
     let options = Options {
-        limits: args.limits.limits(),
+        limits: Limits { ocr: args.ocr == OcrMode::Auto, ..args.limits.limits() },
         tolerance: args.tolerance,
         framework: args.framework,
         repair_codes: args.repair_codes,
+        ocr_min_confidence: args.ocr_min_confidence,
     };
     let inputs = match batch::collect_inputs(&args.paths, &options.limits) {
         Ok(inputs) => inputs,

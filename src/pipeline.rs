@@ -25,11 +25,19 @@ pub struct Options {
     /// with another catalog code) before summing. Off by default: the output
     /// contract reports codes as written.
     pub repair_codes: bool,
+    /// OCR confidence (0–100) below which a value read from a scan is reported as uncertain.
+    pub ocr_min_confidence: f32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None, repair_codes: false }
+        Options {
+            limits: Limits::default(),
+            tolerance: Decimal::new(5, 3),
+            framework: None,
+            repair_codes: false,
+            ocr_min_confidence: 80.0,
+        }
     }
 }
 

@@ -285,7 +285,12 @@ impl<'b> DocumentReader<'b> {
         let notes = Vec::new();
         let mut tables = self.tables;
         tables.sort_by_key(|(index, _)| *index);
-        Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, notes })
+        Ok(Document {
+            tables: tables.into_iter().map(|(_, t)| t).collect(),
+            prose: self.prose,
+            notes,
+            extraction: None,
+        })
     }
 
     fn skipping(&self) -> bool {

@@ -22,7 +22,12 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     walker.finish_paragraph(&mut runs);
     let mut tables = walker.tables;
     tables.sort_by_key(|(index, _)| *index);
-    Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: walker.prose, notes: Vec::new() })
+    Ok(Document {
+        tables: tables.into_iter().map(|(_, t)| t).collect(),
+        prose: walker.prose,
+        notes: Vec::new(),
+        extraction: None,
+    })
 }
 
 /// The HTML part of a MIME (.mht) file, quoted-printable decoded; other input unchanged.

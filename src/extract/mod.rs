@@ -7,6 +7,7 @@
 
 pub mod docx;
 pub mod html;
+pub mod image;
 pub mod pdf;
 pub mod sheet;
 pub mod zip_guard;
@@ -53,6 +54,8 @@ pub struct Limits {
     pub max_depth: usize,
     /// Wall time for one document.
     pub max_time: Duration,
+    /// Scanned pages are read by OCR (`--ocr auto`); off, they stay unsupported.
+    pub ocr: bool,
 }
 
 impl Default for Limits {
@@ -66,6 +69,7 @@ impl Default for Limits {
             max_pages: 2_000,
             max_depth: 64,
             max_time: Duration::from_secs(60),
+            ocr: true,
         }
     }
 }
@@ -109,6 +113,11 @@ impl Budget {
         Ok(())
     }
 
+    /// When the document's wall-time budget ends.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// Bytes still allowed to be decompressed.
     pub fn bytes_left(&self) -> u64 {
         self.limits.max_decompressed_bytes.saturating_sub(self.decompressed)
@@ -132,6 +141,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(format, bytes, budget),
         Format::Html => html::extract(bytes, budget),
         Format::Pdf => pdf::extract(bytes, budget),
+        Format::Jpeg | Format::Png | Format::Tiff => image::extract(format, bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::Corrupt(format.unsupported_message())),
         other => Err(ExtractError::Unsupported(other.unsupported_message())),

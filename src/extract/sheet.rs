@@ -45,7 +45,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     if tables.is_empty() && !names.is_empty() {
         return Err(ExtractError::Corrupt("không đọc được trang tính nào trong tệp bảng tính".into()));
     }
-    Ok(Document { tables, prose: Vec::new(), notes })
+    Ok(Document { tables, prose: Vec::new(), notes, extraction: None })
 }
 
 fn open_error(format: Format, e: calamine::Error) -> ExtractError {

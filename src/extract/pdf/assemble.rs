@@ -170,7 +170,7 @@ impl Assembler {
                 Table::new(rows)
             })
             .collect();
-        Document { tables, prose: self.prose, notes: Vec::new() }
+        Document { tables, prose: self.prose, notes: Vec::new(), extraction: None }
     }
 }
 

@@ -54,6 +54,10 @@ pub struct Page {
     /// Glyphs whose font gave no Unicode mapping (shown as U+FFFD).
     pub unmapped: usize,
     pub images: usize,
+    /// Image XObjects drawn on the page (for OCR of scanned pages).
+    pub image_objects: Vec<ObjectId>,
+    /// Glyphs drawn invisibly (render mode 3): an OCR program's text layer.
+    pub invisible: usize,
 }
 
 type Matrix = [f32; 6];
@@ -86,6 +90,7 @@ struct GraphicsState {
     horizontal_scale: f32,
     leading: f32,
     rise: f32,
+    render_mode: i32,
 }
 
 impl Default for GraphicsState {
@@ -100,6 +105,7 @@ impl Default for GraphicsState {
             horizontal_scale: 1.0,
             leading: 0.0,
             rise: 0.0,
+            render_mode: 0,
         }
     }
 }
@@ -295,6 +301,7 @@ impl<'a> Interpreter<'a> {
                 self.draw_xobject(resources, name, depth)?;
             }
             ("BI", _) => self.page.images += 1,
+            ("Tr", [mode]) => self.state.render_mode = *mode as i32,
             _ => {}
         }
         Ok(())
@@ -350,7 +357,9 @@ impl<'a> Interpreter<'a> {
                     '\u{FFFD}'.to_string()
                 }
             };
-            if size > 0.0 && x.is_finite() && y.is_finite() {
+            if state.render_mode == 3 {
+                self.page.invisible += 1;
+            } else if size > 0.0 && x.is_finite() && y.is_finite() {
                 self.page.glyphs.push(Glyph {
                     x: x - self.origin.0,
                     y: self.origin.1 - y,
@@ -409,12 +418,17 @@ impl<'a> Interpreter<'a> {
 
     fn draw_xobject(&mut self, resources: Option<&Dictionary>, name: &[u8], depth: usize) -> ExtractResult<()> {
         let xobjects = resources.and_then(|r| resolve(self.doc, r.get(b"XObject").ok())).and_then(|o| o.as_dict().ok());
-        let Some(stream) = xobjects.and_then(|x| resolve(self.doc, x.get(name).ok())).and_then(|o| o.as_stream().ok())
-        else {
+        let entry = xobjects.and_then(|x| x.get(name).ok());
+        let Some(stream) = resolve(self.doc, entry).and_then(|o| o.as_stream().ok()) else {
             return Ok(());
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
-            Ok(b"Image") => self.page.images += 1,
+            Ok(b"Image") => {
+                self.page.images += 1;
+                if let Some(Object::Reference(id)) = entry {
+                    self.page.image_objects.push(*id);
+                }
+            }
             Ok(b"Form") => {
                 let content = stream_bytes(stream, self.budget)?;
                 let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());

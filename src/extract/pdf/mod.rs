@@ -10,12 +10,13 @@ mod content;
 mod font;
 mod lattice;
 mod layout;
+mod scan;
 mod stream;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::Document;
+use crate::grid::{Document, Extraction};
 
 const NO_TEXT_LAYER: &str =
     "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
@@ -146,22 +147,44 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut fonts = content::FontCache::new();
     let mut assembler = assemble::Assembler::default();
     let (mut glyphs, mut unmapped, mut broken) = (0usize, 0usize, 0usize);
+    // Pages in order; scanned ones are read by OCR after the text pages, in parallel.
+    let mut pages_read: Vec<Result<content::Page, scan::Scan>> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
         let (page, broken_streams) = read_page(&doc, id, number, budget, &mut fonts)?;
         broken += broken_streams;
-        glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
+        let visible = page.glyphs.iter().filter(|g| !g.is_space()).count();
+        glyphs += visible;
         unmapped += page.unmapped;
-        assembler.add_page(&page, budget)?;
+        if visible == 0 && !page.image_objects.is_empty() && budget.limits.ocr {
+            let empty = Dictionary::new();
+            let page_dict = doc.get_dictionary(id).unwrap_or(&empty);
+            let [x0, y0, x1, y1] = media_box(&doc, page_dict, budget.limits.max_depth);
+            if let Some(scan) = scan::page_image(&doc, &page, ((x1 - x0).abs(), (y1 - y0).abs()), budget)? {
+                pages_read.push(Err(scan));
+                continue;
+            }
+        }
+        pages_read.push(Ok(page));
+    }
+    let (pages_read, ocr) = scan::recognize(pages_read, budget)?;
+    for page in &pages_read {
+        if ocr.as_ref().is_some_and(|o| o.numbers.contains(&page.number)) {
+            glyphs += page.glyphs.len();
+        }
+        assembler.add_page(page, budget)?;
     }
     if glyphs == 0 {
         return Err(if broken > 0 {
             ExtractError::Corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
+        } else if !budget.limits.ocr {
+            ExtractError::Unsupported(format!("{NO_TEXT_LAYER} (đã tắt OCR bằng --ocr never)"))
         } else {
             ExtractError::Unsupported(NO_TEXT_LAYER.into())
         });
     }
     let mut document = assembler.finish();
+    record_ocr(&mut document, pages_read.len(), ocr);
     if unmapped > 0 {
         document.notes.push(format!(
             "{unmapped} ký tự trong tệp PDF không có bảng mã Unicode (phông chữ thiếu ToUnicode), được thay bằng \u{FFFD}"
@@ -170,5 +193,30 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     if broken > 0 {
         document.notes.push(format!("{broken} luồng nội dung trang PDF bị hỏng, phần văn bản trong đó bị bỏ qua"));
     }
+    Ok(document)
+}
+
+/// Notes and the `extraction` summary of a document some of whose pages were scans.
+fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummary>) {
+    if let Some(ocr) = ocr {
+        document.notes.extend(ocr.notes);
+        document.extraction = Some(Extraction {
+            ocr_pages: ocr.numbers.len(),
+            text_pages: pages - ocr.numbers.len(),
+            engine: ocr.engine,
+        });
+    }
+}
+
+/// Reads the pages of an image file (scans only) as a document.
+pub fn extract_scanned_images(images: Vec<crate::ocr::Gray>, budget: &mut Budget) -> ExtractResult<Document> {
+    let scans = images.into_iter().zip(1u32..).map(|(gray, number)| Err(scan::Scan::of_image(number, gray))).collect();
+    let (pages, ocr) = scan::recognize(scans, budget)?;
+    let mut assembler = assemble::Assembler::default();
+    for page in &pages {
+        assembler.add_page(page, budget)?;
+    }
+    let mut document = assembler.finish();
+    record_ocr(&mut document, pages.len(), ocr);
     Ok(document)
 }

@@ -1,0 +1,246 @@
+//! Scanned pages of a PDF: the page image is taken out of the file and read
+//! by OCR ([`crate::ocr`]); what OCR found comes back as a [`Page`] of glyphs
+//! and ruling segments, so the lattice/stream builders and the assembler
+//! treat it like a text page. An invisible text layer (render mode 3, left by
+//! an OCR program) is not used: it is poor OCR with the columns mixed.
+
+use std::rc::Rc;
+
+use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
+
+use super::content::{Glyph, Page, Segment};
+use super::stream_bytes;
+use crate::extract::{Budget, ExtractError, ExtractResult};
+use crate::ocr::{image, Gray, OcrPage};
+
+/// The encoded or raw image of a scanned page, taken out of the file.
+pub enum Source {
+    Jpeg(Vec<u8>),
+    Raw {
+        samples: Vec<u8>,
+        width: usize,
+        height: usize,
+        components: usize,
+        bits: usize,
+    },
+    /// An image file's page, already decoded.
+    Decoded(Gray),
+}
+
+/// A scanned page waiting for OCR.
+pub struct Scan {
+    pub number: u32,
+    /// Page size in points.
+    pub width: f32,
+    pub height: f32,
+    pub source: Source,
+}
+
+fn filters(stream: &Stream) -> Vec<Vec<u8>> {
+    match stream.dict.get(b"Filter") {
+        Ok(Object::Name(n)) => vec![n.clone()],
+        Ok(Object::Array(items)) => items.iter().filter_map(|o| o.as_name().ok().map(<[u8]>::to_vec)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn components(doc: &PdfDocument, stream: &Stream) -> Option<usize> {
+    let space = super::resolve(doc, stream.dict.get(b"ColorSpace").ok())?;
+    let name = match space {
+        Object::Name(n) => n.clone(),
+        Object::Array(items) => {
+            let kind = items.first()?.as_name().ok()?;
+            if kind == b"ICCBased" {
+                let icc = super::resolve(doc, items.get(1))?.as_stream().ok()?;
+                return icc.dict.get(b"N").ok()?.as_i64().ok().and_then(|n| usize::try_from(n).ok());
+            }
+            kind.to_vec()
+        }
+        _ => return None,
+    };
+    match name.as_slice() {
+        b"DeviceGray" | b"CalGray" | b"G" => Some(1),
+        b"DeviceRGB" | b"CalRGB" | b"RGB" => Some(3),
+        b"DeviceCMYK" | b"CMYK" => Some(4),
+        _ => None,
+    }
+}
+
+fn dimension(stream: &Stream, key: &[u8]) -> usize {
+    stream.dict.get(key).and_then(Object::as_i64).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
+}
+
+/// The largest image drawn on the page, ready for decoding. An image in a
+/// compression OCR cannot read yet is an error naming it.
+pub fn page_image(
+    doc: &PdfDocument,
+    page: &Page,
+    size: (f32, f32),
+    budget: &mut Budget,
+) -> ExtractResult<Option<Scan>> {
+    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+    let largest = page
+        .image_objects
+        .iter()
+        .filter_map(|id| stream_of(id))
+        .max_by_key(|s| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
+    let Some(stream) = largest else { return Ok(None) };
+    let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
+    if (width as u64).saturating_mul(height as u64) > image::MAX_PIXELS {
+        return Err(ExtractError::LimitExceeded(format!(
+            "ảnh trang {} ({width}×{height} điểm ảnh) vượt giới hạn {} điểm ảnh",
+            page.number,
+            image::MAX_PIXELS
+        )));
+    }
+    let names = filters(stream);
+    let last = names.last().map(Vec::as_slice);
+    let source = match last {
+        Some(b"DCTDecode" | b"DCT") if names.len() == 1 => Source::Jpeg(stream.content.clone()),
+        Some(b"JBIG2Decode" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF") => {
+            let name = String::from_utf8_lossy(last.unwrap_or_default()).to_string();
+            return Err(ExtractError::Unsupported(format!(
+                "trang {} là ảnh quét nén kiểu {name}, chưa đọc được để nhận dạng ký tự (OCR)",
+                page.number
+            )));
+        }
+        _ => {
+            let samples = stream_bytes(stream, budget)?;
+            let bits = dimension(stream, b"BitsPerComponent").max(1);
+            let is_mask = matches!(stream.dict.get(b"ImageMask").and_then(Object::as_bool), Ok(true));
+            let components = if is_mask { Some(1) } else { components(doc, stream) };
+            let Some(components) = components else {
+                return Err(ExtractError::Unsupported(format!(
+                    "trang {} là ảnh quét có hệ màu chưa đọc được để nhận dạng ký tự (OCR)",
+                    page.number
+                )));
+            };
+            Source::Raw { samples, width, height, components, bits }
+        }
+    };
+    Ok(Some(Scan { number: page.number, width: size.0, height: size.1, source }))
+}
+
+impl Scan {
+    /// A page of an image file: without a page size in the file, the image
+    /// is taken as an A4 sheet in its own orientation.
+    pub fn of_image(number: u32, gray: Gray) -> Scan {
+        let portrait = gray.height >= gray.width;
+        let width = if portrait { 595.0 } else { 842.0 };
+        let height = width * gray.height as f32 / gray.width.max(1) as f32;
+        Scan { number, width, height, source: Source::Decoded(gray) }
+    }
+
+    /// The page image as gray, red ink removed.
+    pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
+        match &self.source {
+            Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
+            Source::Raw { samples, width, height, components, bits } => {
+                image::from_samples(samples, *width, *height, *components, *bits, budget)
+            }
+            Source::Decoded(gray) => Ok(gray.clone()),
+        }
+    }
+
+    /// Pixels per inch of the image stretched over the page.
+    pub fn dpi(&self, image_width: usize) -> f32 {
+        if self.width > 1.0 { image_width as f32 * 72.0 / self.width } else { 300.0 }.max(50.0)
+    }
+}
+
+/// What OCR read, as a page of glyphs (one per word, spaces between words of a line) and rulings.
+pub fn to_page(ocr: &OcrPage, number: u32) -> Page {
+    let font: Rc<str> = Rc::from(crate::ocr::FONT);
+    let mut glyphs = Vec::with_capacity(ocr.words.len() * 2);
+    for w in &ocr.words {
+        if w.space_before {
+            if let Some(last) = glyphs.last().cloned() {
+                let last: Glyph = last;
+                glyphs.push(Glyph {
+                    x: last.right(),
+                    width: (w.x - last.right()).max(0.1),
+                    text: " ".into(),
+                    font: Rc::clone(&font),
+                    ..last
+                });
+            }
+        }
+        glyphs.push(Glyph {
+            x: w.x,
+            y: w.bottom,
+            width: w.width,
+            size: w.height.max(1.0),
+            text: w.text.clone(),
+            font: Rc::from(crate::ocr::font_for(w.confidence).as_str()),
+        });
+    }
+    let segments =
+        ocr.segments.iter().map(|s| Segment { horizontal: s.horizontal, pos: s.pos, from: s.from, to: s.to }).collect();
+    Page { number, height: ocr.height, glyphs, segments, ..Page::default() }
+}
+
+/// What the OCR of a document's scanned pages added.
+#[derive(Debug)]
+pub struct OcrSummary {
+    /// Numbers of the pages read by OCR.
+    pub numbers: Vec<u32>,
+    pub engine: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Reads the scanned pages (in parallel, each decoded only inside its own
+/// task so that at most one page image per worker is in memory) and returns
+/// every page in order. Without Tesseract, a document of scans only is
+/// unsupported with a message naming the packages; scans among text pages
+/// are skipped with a note.
+pub fn recognize(
+    pages: Vec<Result<Page, Scan>>,
+    budget: &mut Budget,
+) -> ExtractResult<(Vec<Page>, Option<OcrSummary>)> {
+    use rayon::prelude::*;
+    let scans = pages.iter().filter(|p| p.is_err()).count();
+    if scans == 0 {
+        return Ok((pages.into_iter().filter_map(Result::ok).collect(), None));
+    }
+    let Some(engine) = crate::ocr::engine::Tesseract::detect() else {
+        if scans == pages.len() {
+            return Err(ExtractError::Unsupported(crate::ocr::engine::MISSING.into()));
+        }
+        let note = format!("{scans} trang là ảnh quét không được đọc: {}", crate::ocr::engine::MISSING);
+        let text = pages.into_iter().filter_map(Result::ok).collect();
+        return Ok((text, Some(OcrSummary { numbers: Vec::new(), engine: None, notes: vec![note] })));
+    };
+    let deadline = budget.deadline();
+    let limits = budget.limits.clone();
+    // Text pages hold `Rc` fonts and stay on this thread; only the scans go to workers.
+    let to_read: Vec<&Scan> = pages.iter().filter_map(|p| p.as_ref().err()).collect();
+    let read: Vec<ExtractResult<OcrPage>> = to_read
+        .par_iter()
+        .map(|scan| {
+            // Each task checks its own image against the limits before decoding.
+            let mut local = Budget::new(limits.clone());
+            let gray = scan.decode(&mut local)?;
+            let dpi = scan.dpi(gray.width);
+            let mut page = crate::ocr::recognize_page(&gray, dpi, engine, deadline)?;
+            // The image may not fill the page exactly: scale to page points.
+            let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
+            page.scale(sx, sy);
+            Ok(page)
+        })
+        .collect();
+    let mut read = read.into_iter();
+    let mut out = Vec::with_capacity(pages.len());
+    let mut numbers = Vec::new();
+    for page in pages {
+        match page {
+            Ok(text) => out.push(text),
+            Err(scan) => {
+                let ocr = read.next().unwrap_or_else(|| Ok(OcrPage::default()))?;
+                numbers.push(scan.number);
+                out.push(to_page(&ocr, scan.number));
+            }
+        }
+    }
+    budget.check_time()?;
+    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes: Vec::new() })))
+}

@@ -1,0 +1,176 @@
+//! OCR through the binary, on scans made at test time from the project's own
+//! sample report (`fixtures/samples/sample_PA02.pdf`, page 2, rendered by
+//! `pdftoppm`): turned 0.8°, speckled and stamped with a red seal, then given
+//! as a JPEG file and as an image-only PDF under a garbage invisible text
+//! layer. Needs `tesseract` with Vietnamese data and `pdftoppm` (`.ci/run`
+//! installs them); without them each test says so and passes.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use image::{Rgb, RgbImage};
+use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
+use parcheck::ocr::{cleanup, Gray};
+use serde_json::Value;
+
+fn tools_missing() -> Option<&'static str> {
+    let langs = Command::new("tesseract").arg("--list-langs").output();
+    if !langs.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "vie")) {
+        return Some("tesseract with Vietnamese data (tesseract-ocr-vie)");
+    }
+    if Command::new("pdftoppm").arg("-v").output().is_err() {
+        return Some("pdftoppm (poppler-utils)");
+    }
+    None
+}
+
+fn sample() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples/sample_PA02.pdf")
+}
+
+/// Page 2 of the sample at 200 dpi, degraded like an office scanner's copy.
+fn scanned_page(dir: &Path) -> RgbImage {
+    let base = dir.join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-f", "2", "-l", "2", "-r", "200", "-gray", "-png", "-singlefile"])
+        .arg(sample())
+        .arg(&base)
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+    let rendered = image::open(base.with_extension("png")).expect("rendered page").to_luma8();
+    let (w, h) = rendered.dimensions();
+    let gray = Gray { width: w as usize, height: h as usize, data: rendered.into_raw() };
+    let turned = cleanup::rotate(&gray, -0.8);
+    let mut seed = 12345u32;
+    let mut page = RgbImage::from_fn(w, h, |x, y| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let v = turned.get(x as usize, y as usize);
+        // Paper tone, faint noise and a few dark specks.
+        let noisy = if (seed >> 16) % 4000 == 0 { 40 } else { v.saturating_sub(((seed >> 24) % 12) as u8) };
+        Rgb([noisy, noisy, noisy.saturating_sub(4)])
+    });
+    // A red seal ring over the right side of the table.
+    let (cx, cy, r) = (w as f32 * 0.62, h as f32 * 0.55, w as f32 * 0.07);
+    for y in 0..h {
+        for x in 0..w {
+            let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
+            if (d - r).abs() < 6.0 || (d < r * 0.25) {
+                page.put_pixel(x, y, Rgb([200, 45, 50]));
+            }
+        }
+    }
+    page
+}
+
+fn run(path: &Path) -> Value {
+    let output = support::run(&["check", &support::path_str(path), "--max-seconds", "300"]);
+    let objects = support::stdout_objects(&output);
+    assert_eq!(objects.len(), 1, "{}", String::from_utf8_lossy(&output.stderr));
+    objects.into_iter().next().unwrap_or_default()
+}
+
+/// Share of the truth's values, for the codes the page holds, that were read exactly.
+fn value_accuracy(report: &Value) -> (usize, usize) {
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples/truth/sample_PA02.pdf.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    // Page 2 holds the rows from I down to 1.2.
+    let codes = ["I", "1", "1.1", "1.1.1", "1.1.2", "1.1.3"];
+    let (mut right, mut total) = (0, 0);
+    for code in codes {
+        for column in ["max_points", "self_score"] {
+            let want = &truth["criteria"][code][column];
+            total += 1;
+            let got = report["criteria"].as_array().and_then(|c| c.iter().find(|c| c["code"] == code));
+            if got.is_some_and(|g| g[column].as_f64() == want.as_f64()) {
+                right += 1;
+            }
+        }
+    }
+    (right, total)
+}
+
+fn has_finding(report: &Value, kind: &str, code: &str) -> bool {
+    report["findings"].as_array().is_some_and(|f| f.iter().any(|f| f["kind"] == kind && f["code"] == code))
+}
+
+fn assert_read(report: &Value) {
+    assert_eq!(report["status"], "ok", "{report}");
+    assert_eq!(report["extraction"]["method"], "ocr");
+    assert_eq!(report["extraction"]["ocr_pages"], 1);
+    assert!(report["extraction"]["ocr_engine"].as_str().is_some_and(|e| e.starts_with("tesseract ")));
+    let (right, total) = value_accuracy(report);
+    assert!(right * 100 >= total * 90, "{right}/{total} values read: {report}");
+    // The sample's mutation: 1.1.3 self 2 above its max 1,5.
+    assert!(has_finding(report, "exceeds_max", "1.1.3"), "{report}");
+}
+
+#[test]
+fn skewed_stamped_jpeg_scan_is_read() {
+    if let Some(missing) = tools_missing() {
+        println!("skipped: OCR test needs {missing}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("scan.jpg");
+    scanned_page(dir.path()).save(&path).unwrap();
+    assert_read(&run(&path));
+}
+
+/// An image-only PDF page with an invisible (render mode 3) text layer of garbage on top.
+fn scanned_pdf(jpeg: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
+    let mut doc = PdfDocument::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
+    let image = doc.add_object(Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
+        "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
+        jpeg,
+    ));
+    let (pw, ph) = (width as f32 * 72.0 / 200.0, height as f32 * 72.0 / 200.0);
+    let content =
+        format!("q {pw} 0 0 {ph} 0 0 cm /Im1 Do Q\nBT 3 Tr /F1 12 Tf 100 500 Td (l1 I 8Z 7974 l.l.3 25) Tj ET\n");
+    let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
+        "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => dictionary! { "Im1" => image } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn image_pdf_under_invisible_text_layer_is_read_by_ocr() {
+    if let Some(missing) = tools_missing() {
+        println!("skipped: OCR test needs {missing}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let page = scanned_page(dir.path());
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(page.clone())
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let path = dir.path().join("scan.pdf");
+    std::fs::write(&path, scanned_pdf(jpeg, page.width(), page.height())).unwrap();
+    let report = run(&path);
+    assert_read(&report);
+    let never = support::run(&["check", &support::path_str(&path), "--ocr", "never"]);
+    let never = support::stdout_objects(&never);
+    assert_eq!(never[0]["status"], "unsupported", "{:?}", never[0]);
+}
