@@ -149,13 +149,6 @@ fn ocr_scale(dpi: f32) -> f32 {
     }
 }
 
-fn mean_confidence(words: &[Word]) -> f32 {
-    if words.is_empty() {
-        return 0.0;
-    }
-    words.iter().map(|w| w.confidence).sum::<f32>() / words.len() as f32
-}
-
 /// Reads one page image scanned at `dpi`.
 pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
     let skew = skew_angle(&binarize(gray, dpi));
@@ -180,8 +173,9 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     let numeric_images: Vec<Gray> = numeric.iter().map(|&i| images[i].clone()).collect();
     let digits = engine.recognize(&numeric_images, Mode::Numeric, deadline)?;
     for (&i, read) in numeric.iter().zip(digits) {
-        let keep_text = read.is_empty() || words[i].is_empty() && mean_confidence(&read) < 50.0;
-        if !keep_text {
+        // A lone digit the text pass missed is taken even when unsure: its
+        // confidence travels with it and is reported.
+        if !read.is_empty() {
             words[i] = read;
         }
     }
