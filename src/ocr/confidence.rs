@@ -42,7 +42,7 @@ pub fn mark_uncertain(
     tree: &CriteriaTree,
     threshold: f32,
 ) {
-    if document.extraction.as_ref().is_none_or(|e| e.ocr_pages == 0) {
+    if document.extraction.as_ref().map_or(true, |e| e.ocr_pages == 0) {
         return;
     }
     // (table row, column) → confidence of the value read there.

@@ -82,7 +82,7 @@ pub fn page_image(
     let largest = page
         .image_objects
         .iter()
-        .filter_map(|id| stream_of(id))
+        .filter_map(stream_of)
         .max_by_key(|s| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
     let Some(stream) = largest else { return Ok(None) };
     let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
