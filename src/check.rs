@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
+use crate::config::Options;
 use crate::framework::Catalog;
 use crate::grid::{Document, Location};
 use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
@@ -33,10 +34,10 @@ pub fn check(
     prose: &ProseFacts,
     document: &Document,
     catalog: Option<&Catalog>,
-    tolerance: Decimal,
+    options: &Options,
 ) -> Checked {
     let recalculated = recalculate(tree);
-    let mut checker = Checker { table, tree, tolerance, findings: Vec::new(), seen: HashSet::new() };
+    let mut checker = Checker { table, tree, tolerance: options.tolerance, findings: Vec::new(), seen: HashSet::new() };
     checker.sum_mismatches();
     checker.exceeding_max();
     if let Some((column, stated)) = prose.stated_total {
@@ -51,6 +52,7 @@ pub fn check(
     if let Some(catalog) = catalog {
         findings.extend(crate::framework::check_with(catalog, table, tree, prose, &recalculated));
     }
+    crate::uncertainty::mark_uncertain(&mut findings, document, table, tree, options.ocr_min_confidence);
     Checked { findings, recalculated }
 }
 
@@ -121,6 +123,8 @@ impl Checker<'_> {
             severity: draft.severity,
             message: draft.message,
             location: Some(self.location(node).clone()),
+            uncertain: false,
+            read: None,
         });
     }
 
@@ -233,6 +237,8 @@ impl Checker<'_> {
                 format_vi(sum)
             ),
             location,
+            uncertain: false,
+            read: None,
         });
     }
 
@@ -394,7 +400,8 @@ mod tests {
 
     fn run_with(t: &ScoringTable, prose: &ProseFacts, tolerance: &str) -> Checked {
         let tree = tree::build(t);
-        check(t, &tree, prose, &Document::default(), None, d(tolerance))
+        let options = Options { tolerance: d(tolerance), ..Options::default() };
+        check(t, &tree, prose, &Document::default(), None, &options)
     }
 
     fn run(t: &ScoringTable) -> Checked {
@@ -610,7 +617,7 @@ mod tests {
         t.notes.push("ô không phải số".into());
         let document = Document { notes: vec!["glyph".into()], ..Default::default() };
         let tree = tree::build(&t);
-        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, d("0.005"));
+        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, &Options::default());
         assert_eq!(
             kinds(&checked),
             vec![

@@ -26,6 +26,11 @@ pub struct Limits {
     pub max_depth: usize,
     /// Wall time for one document.
     pub max_time: Duration,
+    /// Scanned pages are read by OCR (`--ocr auto`); off, they stay unsupported.
+    pub ocr: bool,
+    /// Wall time added to a document's budget for each page it reads by OCR:
+    /// recognising a scanned page takes seconds, not the milliseconds of text.
+    pub ocr_time_per_page: Duration,
 }
 
 impl Default for Limits {
@@ -39,6 +44,8 @@ impl Default for Limits {
             max_pages: 2_000,
             max_depth: 64,
             max_time: Duration::from_secs(60),
+            ocr: true,
+            ocr_time_per_page: Duration::from_secs(60),
         }
     }
 }
@@ -55,10 +62,18 @@ pub struct Options {
     /// with another catalog code) before summing. Off by default: the output
     /// contract reports codes as written.
     pub repair_codes: bool,
+    /// OCR confidence (0–100) below which a value read from a scan is reported as uncertain.
+    pub ocr_min_confidence: f32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { limits: Limits::default(), tolerance: Decimal::new(5, 3), framework: None, repair_codes: false }
+        Options {
+            limits: Limits::default(),
+            tolerance: Decimal::new(5, 3),
+            framework: None,
+            repair_codes: false,
+            ocr_min_confidence: 80.0,
+        }
     }
 }

@@ -7,16 +7,22 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 
 use crate::config::Options;
-use crate::extract::{self, Budget, ExtractError};
+use crate::extract::{self, Allowance, Budget, ExtractError};
 use crate::grid::Document;
 use crate::model::Status;
-use crate::report::{DocumentReport, Source};
+use crate::report::{DocumentReport, ExtractionInfo, Source};
 use crate::sniff::{self, Format};
 use crate::{check, framework, prose, table, text, tree};
 
 /// Checks one file on disk. Never fails and never panics: an unreadable file
 /// becomes a report with `status` other than `ok`.
 pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
+    check_file_watched(path, options, &Allowance::default())
+}
+
+/// [`check_file`], publishing the extra time granted to the document (OCR)
+/// to the watchdog that holds `allowance`.
+pub fn check_file_watched(path: &Path, options: &Options, allowance: &Allowance) -> DocumentReport {
     let display = path.to_string_lossy().into_owned();
     let unreadable = |message: String| {
         let source = Source {
@@ -43,7 +49,7 @@ pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
         return DocumentReport::failed(source, Status::Error, message);
     }
     match std::fs::read(path) {
-        Ok(bytes) => check_bytes(&display, &bytes, options),
+        Ok(bytes) => check_bytes_watched(&display, &bytes, options, allowance),
         Err(e) => unreadable(format!("không đọc được tệp: {e}")),
     }
 }
@@ -55,6 +61,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Checks one document held in memory; `path` only names it in the output.
 pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentReport {
+    check_bytes_watched(path, bytes, options, &Allowance::default())
+}
+
+/// [`check_bytes`] under a watchdog (see [`check_file_watched`]).
+pub fn check_bytes_watched(path: &str, bytes: &[u8], options: &Options, allowance: &Allowance) -> DocumentReport {
     let format = sniff::sniff(bytes);
     let source = Source {
         path: path.to_owned(),
@@ -63,7 +74,7 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
         format: format.name().to_owned(),
         bytes: bytes.len() as u64,
     };
-    match read_document(format, bytes, options) {
+    match read_watched(format, bytes, options, allowance) {
         Ok(document) => {
             let analyzed = catch_unwind(AssertUnwindSafe(|| analyze(&document, source.clone(), options)));
             analyzed.unwrap_or_else(|panic| {
@@ -79,8 +90,17 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
 /// Extracts and normalizes the grid. A panic inside a dependency is contained
 /// here and reported as this document's error, so the batch goes on.
 pub fn read_document(format: Format, bytes: &[u8], options: &Options) -> Result<Document, ExtractError> {
+    read_watched(format, bytes, options, &Allowance::default())
+}
+
+fn read_watched(
+    format: Format,
+    bytes: &[u8],
+    options: &Options,
+    allowance: &Allowance,
+) -> Result<Document, ExtractError> {
     let outcome = catch_unwind(AssertUnwindSafe(|| {
-        let mut budget = Budget::new(options.limits.clone());
+        let mut budget = Budget::watched(options.limits.clone(), allowance.clone());
         let mut document = extract::extract(format, bytes, &mut budget)?;
         text::normalize_document(&mut document);
         Ok(document)
@@ -109,6 +129,7 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         );
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
+        report.extraction = document.extraction.as_ref().map(ExtractionInfo::from);
         report.finish();
         return report;
     };
@@ -118,7 +139,9 @@ pub fn analyze(document: &Document, source: Source, options: &Options) -> Docume
         _ => Vec::new(),
     };
     let criteria_tree = tree::build(&scoring);
-    let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options.tolerance);
+    let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options);
     checked.findings.extend(repairs);
-    DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog)
+    let mut report = DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog);
+    report.extraction = document.extraction.as_ref().map(ExtractionInfo::from);
+    report
 }

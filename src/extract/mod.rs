@@ -10,6 +10,7 @@ pub mod doc;
 pub mod docx;
 pub mod formula;
 pub mod html;
+pub mod image;
 pub mod odt;
 pub mod pdf;
 pub mod rtf;
@@ -18,7 +19,9 @@ pub mod xls_guard;
 mod xml;
 pub mod zip_guard;
 
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::config::Limits;
 use crate::grid::Document;
@@ -89,20 +92,44 @@ impl ExtractError {
 
 pub type ExtractResult<T> = Result<T, ExtractError>;
 
+/// Wall time granted to a document beyond `Limits::max_time` while it is
+/// read (the OCR allowance of its scanned pages), shared with the watchdog
+/// that would otherwise abandon a document that outlives the limit.
+#[derive(Debug, Clone, Default)]
+pub struct Allowance(Arc<AtomicU64>);
+
+impl Allowance {
+    /// Extra time granted so far.
+    pub fn granted(&self) -> Duration {
+        Duration::from_millis(self.0.load(Ordering::Relaxed))
+    }
+
+    fn grant(&self, extra: Duration) {
+        let millis = u64::try_from(extra.as_millis()).unwrap_or(u64::MAX);
+        let _ = self.0.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |m| Some(m.saturating_add(millis)));
+    }
+}
+
 /// What one document may still spend: the limits plus a running count of
 /// decompressed bytes and cells, and the deadline.
 #[derive(Debug)]
 pub struct Budget {
     pub limits: Limits,
     deadline: Instant,
+    allowance: Allowance,
     decompressed: u64,
     cells: usize,
 }
 
 impl Budget {
     pub fn new(limits: Limits) -> Self {
-        let deadline = Instant::now() + limits.max_time;
-        Budget { limits, deadline, decompressed: 0, cells: 0 }
+        Budget::watched(limits, Allowance::default())
+    }
+
+    /// A budget whose extra grants are published to `allowance`.
+    pub fn watched(limits: Limits, allowance: Allowance) -> Self {
+        let deadline = Instant::now() + limits.max_time + allowance.granted();
+        Budget { limits, deadline, allowance, decompressed: 0, cells: 0 }
     }
 
     /// Fails once the document's wall-time budget is spent.
@@ -110,10 +137,22 @@ impl Budget {
         if Instant::now() > self.deadline {
             return Err(ExtractError::limit(format!(
                 "vượt giới hạn thời gian xử lý một tài liệu ({} giây)",
-                self.limits.max_time.as_secs()
+                (self.limits.max_time + self.allowance.granted()).as_secs()
             )));
         }
         Ok(())
+    }
+
+    /// When the document's wall-time budget ends.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// Grants the OCR allowance for `pages` scanned pages before they are read.
+    pub fn grant_ocr_pages(&mut self, pages: usize) {
+        let extra = self.limits.ocr_time_per_page.saturating_mul(u32::try_from(pages).unwrap_or(u32::MAX));
+        self.allowance.grant(extra);
+        self.deadline = self.deadline.checked_add(extra).unwrap_or(self.deadline);
     }
 
     /// Records `n` more decompressed bytes; fails past the limit.
@@ -163,6 +202,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Pdf => pdf::extract(bytes, budget),
         Format::Rtf => rtf::extract(bytes, budget),
         Format::Odt => odt::extract(bytes, budget),
+        Format::Jpeg | Format::Png | Format::Tiff => image::extract(format, bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
         other => Err(ExtractError::unsupported(other.unsupported_message())),
