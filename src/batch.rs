@@ -21,8 +21,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressStyle};
 use walkdir::WalkDir;
 
-use crate::config::Limits;
-use crate::config::Options;
+use crate::config::{Allowance, Limits, Options};
 use crate::human::{ReportError, Reports};
 use crate::isolate::Isolation;
 use crate::model::{Severity, Status};
@@ -33,8 +32,10 @@ use crate::state::{self, Known, Record, Stamp, State, Stored};
 
 /// Extensions of files that are always checked when met in a folder, whatever
 /// their content; other files are checked only if their content sniffs as a document.
-const DOCUMENT_EXTENSIONS: &[&str] =
-    &["doc", "docx", "docm", "xls", "xlsx", "xlsm", "ods", "odt", "pdf", "htm", "html", "mht", "rtf", "csv", "tsv"];
+const DOCUMENT_EXTENSIONS: &[&str] = &[
+    "doc", "docx", "docm", "xls", "xlsx", "xlsm", "ods", "odt", "pdf", "htm", "html", "mht", "rtf", "csv", "tsv",
+    "jpg", "jpeg", "png", "tif", "tiff",
+];
 
 /// Extra wall time granted past `Limits::max_time` before a document whose
 /// reader ignores its budget is abandoned.
@@ -618,24 +619,34 @@ fn isolated(input: &Input, isolation: &Isolation) -> DocumentReport {
 fn check_guarded(input: &Input, bytes: Option<Vec<u8>>, options: &Options) -> DocumentReport {
     let failed = |message: String| DocumentReport::failed(unread_source(input), Status::Error, message);
     let (tx, rx) = mpsc::channel();
-    let (path, display, job_options) = (input.path.clone(), input.display.clone(), options.clone());
+    let allowance = Allowance::default();
+    let (path, display, job_options, job_allowance) =
+        (input.path.clone(), input.display.clone(), options.clone(), allowance.clone());
     let spawned = std::thread::Builder::new().name(format!("parcheck {display}")).spawn(move || {
         let report = match bytes {
-            Some(bytes) => pipeline::check_bytes(&display, &bytes, &job_options),
-            None => pipeline::check_file(&path, &job_options),
+            Some(bytes) => pipeline::check_bytes_watched(&display, &bytes, &job_options, &job_allowance),
+            None => pipeline::check_file_watched(&path, &job_options, &job_allowance),
         };
         let _ = tx.send(report);
     });
     if let Err(e) = spawned {
         return failed("không tạo được luồng xử lý (hệ thống hết tài nguyên)".into()).with_detail(Some(e.to_string()));
     }
-    match rx.recv_timeout(options.limits.max_time + WATCHDOG_GRACE) {
-        Ok(report) => report,
-        Err(mpsc::RecvTimeoutError::Timeout) => failed(format!(
-            "vượt giới hạn thời gian xử lý một tài liệu ({} giây), trình đọc bị treo",
-            options.limits.max_time.as_secs()
-        )),
-        Err(mpsc::RecvTimeoutError::Disconnected) => failed("lỗi nội bộ: trình đọc dừng bất thường".into()),
+    let started = Instant::now();
+    loop {
+        // The reader may be granted more time (OCR pages) while it runs.
+        let limit = options.limits.max_time + allowance.granted();
+        match rx.recv_timeout((limit + WATCHDOG_GRACE).saturating_sub(started.elapsed())) {
+            Ok(report) => return report,
+            Err(mpsc::RecvTimeoutError::Timeout) if options.limits.max_time + allowance.granted() > limit => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                return failed(format!(
+                    "vượt giới hạn thời gian xử lý một tài liệu ({} giây), trình đọc bị treo",
+                    limit.as_secs()
+                ))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return failed("lỗi nội bộ: trình đọc dừng bất thường".into()),
+        }
     }
 }
 

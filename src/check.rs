@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
-use crate::config::{Deadline, TimeLimit};
+use crate::config::{Deadline, Options, TimeLimit};
 use crate::framework::Catalog;
 use crate::grid::{Document, Location};
 use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
@@ -35,12 +35,12 @@ pub fn check(
     prose: &ProseFacts,
     document: &Document,
     catalog: Option<&Catalog>,
-    tolerance: Decimal,
+    options: &Options,
     deadline: &Deadline,
 ) -> Result<Checked, TimeLimit> {
     deadline.check()?;
     let recalculated = recalculate(tree);
-    let mut checker = Checker { table, tree, tolerance, findings: Vec::new(), seen: HashSet::new() };
+    let mut checker = Checker { table, tree, tolerance: options.tolerance, findings: Vec::new(), seen: HashSet::new() };
     checker.sum_mismatches();
     deadline.check()?;
     checker.exceeding_max();
@@ -59,6 +59,7 @@ pub fn check(
     if let Some(catalog) = catalog {
         findings.extend(crate::framework::check_with(catalog, table, tree, prose, &recalculated));
     }
+    crate::uncertainty::mark_uncertain(&mut findings, document, table, tree, options.ocr_min_confidence);
     Ok(Checked { findings, recalculated })
 }
 
@@ -176,6 +177,8 @@ impl Checker<'_> {
             severity: draft.severity,
             message: draft.message,
             location: Some(self.location(node).clone()),
+            uncertain: false,
+            read: None,
         });
     }
 
@@ -266,6 +269,8 @@ impl Checker<'_> {
                 format_vi(sum)
             ),
             location,
+            uncertain: false,
+            read: None,
         });
     }
 
@@ -383,7 +388,8 @@ mod tests {
 
     fn run_with(t: &ScoringTable, prose: &ProseFacts, tolerance: &str) -> Checked {
         let tree = tree::build(t, &Deadline::none()).unwrap();
-        check(t, &tree, prose, &Document::default(), None, d(tolerance), &Deadline::none()).unwrap()
+        let options = Options { tolerance: d(tolerance), ..Options::default() };
+        check(t, &tree, prose, &Document::default(), None, &options, &Deadline::none()).unwrap()
     }
 
     fn run(t: &ScoringTable) -> Checked {
@@ -599,7 +605,8 @@ mod tests {
         t.notes.push("ô không phải số".into());
         let document = Document { notes: vec!["glyph".into()], ..Default::default() };
         let tree = tree::build(&t, &Deadline::none()).unwrap();
-        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, d("0.005"), &Deadline::none()).unwrap();
+        let options = Options::default();
+        let checked = check(&t, &tree, &ProseFacts::default(), &document, None, &options, &Deadline::none()).unwrap();
         assert_eq!(
             kinds(&checked),
             vec![

@@ -34,8 +34,11 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xis)^
         (?P<prefix>(?:tctp|tct|tc|tiêu\s+chí\s+thành\s+phần|tiêu\s+chí|lĩnh\s+vực)\s*)?
         (?P<code>\d{1,2}(?:\s?\.\s?\d{1,2}){0,4})
-        (?P<dot>\s?\.)?
-        (?P<tail>$|[\s:)\-–]\s*.*$)",
+        (?:
+          (?P<dot>\s?\.)?(?P<tail>$|[\s:,)\-–]\s*.*$)
+          # the space after the final dot lost (OCR): `2.2.3.Xử lý`
+          |\.(?P<glued>(?-i:\p{Lu}).*$)
+        )",
     )
     .expect("valid regex")
 });
@@ -47,19 +50,23 @@ static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
 static VALID_ROMAN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$").expect("valid regex"));
 
+/// Characters that may stand before a code without being part of it.
+const LEADING_DEBRIS: &str = "*+-–—_~`'\"„“”,.¬|";
+
 /// Reads a code at the start of `text`. Accepts a bare number (`"25."`), a
 /// dotted code, a prefixed code and a Roman numeral; the caller decides from
 /// the column which of these count.
 pub fn parse_code(text: &str) -> Option<CodeMatch> {
-    let text = text.trim().trim_start_matches(['*', '+']).trim_start();
+    // Marks and scan debris before a code (`* 1.1`, `—TC 3.1.`, `¬ „ , 2. XÂY DỰNG`).
+    let text = text.trim().trim_start_matches(|c: char| c.is_whitespace() || LEADING_DEBRIS.contains(c));
     if text.is_empty() {
         return None;
     }
     if let Some(caps) = NUMERIC.captures(text) {
         let raw = &caps["code"];
         let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let tail = caps.name("tail").map(|m| m.as_str()).unwrap_or("");
-        let rest = tail.trim_start_matches([':', ')', '-', '–']).trim().to_owned();
+        let tail = caps.name("tail").or_else(|| caps.name("glued")).map(|m| m.as_str()).unwrap_or("");
+        let rest = tail.trim_start_matches([':', ',', ')', '-', '–']).trim().to_owned();
         // "100% …", "2021 …" and dates are not codes: every level is 1–2 digits
         // (enforced above) and a bare number must stand alone or before a title.
         if code.split('.').any(|part| part.is_empty()) {
@@ -130,6 +137,15 @@ mod tests {
         // Titles wrapped over several lines (PDF) keep their code.
         let m = title_code("7.1.1. Ban hành kế hoạch\nứng dụng CNTT").unwrap();
         assert_eq!((m.code.as_str(), m.rest.as_str()), ("7.1.1", "Ban hành kế hoạch\nứng dụng CNTT"));
+        // OCR loses the space after the final dot; a lower-case word or a digit after it is no title.
+        let m = title_code("2.2.3.Xử lý kết quả").unwrap();
+        assert_eq!((m.code.as_str(), m.rest.as_str()), ("2.2.3", "Xử lý kết quả"));
+        assert_eq!(code("2.2.3.xử"), None);
+        assert_eq!(code("1.2Ban"), None);
+        assert_eq!(code("¬ „ , 2. XÂY DỰNG"), Some("2".into()));
+        assert_eq!(code("—TC3.1. Kiểm soát"), Some("3.1".into()));
+        assert_eq!(parse_code("3.2.1, Công khai").map(|m| m.rest), Some("Công khai".into()));
+        assert_eq!(code("(1) Có kế hoạch"), None);
     }
 
     #[test]

@@ -181,6 +181,28 @@ pub struct Document {
     /// Things the extractor noticed and could not fully read (unmapped glyphs …),
     /// reported to the user as `info` findings.
     pub notes: Vec<String>,
+    /// How the pages were read, when some needed OCR (`None`: all text).
+    pub extraction: Option<Extraction>,
+}
+
+/// How a document with scanned pages was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extraction {
+    pub text_pages: usize,
+    pub ocr_pages: usize,
+    /// The OCR engine and version ("tesseract 5.3.0").
+    pub engine: Option<String>,
+}
+
+impl Extraction {
+    /// The contract's `extraction.method`.
+    pub fn method(&self) -> &'static str {
+        match (self.text_pages, self.ocr_pages) {
+            (_, 0) => "text",
+            (0, _) => "ocr",
+            _ => "mixed",
+        }
+    }
 }
 
 #[cfg(test)]

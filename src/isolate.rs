@@ -6,14 +6,16 @@
 //! that dies or overruns its time is killed and replaced for the next document.
 //!
 //! Protocol: the parent writes the path as hex of its raw bytes and a newline;
-//! the child answers with the document object as one JSON line.
+//! the child answers with the document object as one JSON line. Before it, the
+//! child may send `+N` lines: N more milliseconds granted to the document
+//! (OCR of scanned pages), which the parent adds to its timeout.
 
 use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{mpsc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::report::DocumentReport;
 
@@ -81,7 +83,18 @@ impl Isolation {
         if worker.stdin.write_all(request.as_bytes()).and_then(|()| worker.stdin.flush()).is_err() {
             return Err(self.died(worker));
         }
-        match worker.answers.recv_timeout(self.timeout) {
+        let started = Instant::now();
+        let mut timeout = self.timeout;
+        let answer = loop {
+            match worker.answers.recv_timeout(timeout.saturating_sub(started.elapsed())) {
+                Ok(line) => match line.strip_prefix('+').map(str::parse::<u64>) {
+                    Some(Ok(millis)) => timeout = self.timeout + Duration::from_millis(millis),
+                    _ => break Ok(line),
+                },
+                Err(error) => break Err(error),
+            }
+        };
+        match answer {
             Ok(line) => {
                 let report = serde_json::from_str(&line).map_err(|e| format!("tiến trình con trả lời sai: {e}"));
                 self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(worker);
@@ -92,7 +105,7 @@ impl Isolation {
                 let _ = worker.child.wait();
                 Err(format!(
                     "vượt giới hạn thời gian xử lý một tài liệu ({} giây), tiến trình con đã bị dừng",
-                    self.timeout.as_secs()
+                    timeout.as_secs()
                 ))
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(self.died(worker)),
@@ -137,12 +150,36 @@ pub fn serve(options: &crate::config::Options, memory_mb: u64) -> std::io::Resul
         let line = line?;
         let Some(bytes) = unhex(line.trim()) else { continue };
         let path = crate::state::path_from_bytes(bytes);
-        let report = crate::pipeline::check_file(&path, options);
+        let report = check_reporting_grants(&path, options, &mut out)?;
         let json = serde_json::to_string(&report).map_err(std::io::Error::other)?;
         writeln!(out, "{json}")?;
         out.flush()?;
     }
     Ok(())
+}
+
+/// Checks one file on a thread while this one tells the parent, as `+N`
+/// lines, of the extra time the document is granted.
+fn check_reporting_grants(
+    path: &Path,
+    options: &crate::config::Options,
+    out: &mut impl Write,
+) -> std::io::Result<DocumentReport> {
+    let allowance = crate::config::Allowance::default();
+    std::thread::scope(|scope| {
+        let job = scope.spawn(|| crate::pipeline::check_file_watched(path, options, &allowance));
+        let mut told = Duration::ZERO;
+        while !job.is_finished() {
+            std::thread::sleep(Duration::from_millis(50));
+            let granted = allowance.granted();
+            if granted > told {
+                writeln!(out, "+{}", granted.as_millis())?;
+                out.flush()?;
+                told = granted;
+            }
+        }
+        job.join().map_err(|_| std::io::Error::other("worker thread panicked"))
+    })
 }
 
 #[cfg(unix)]

@@ -28,6 +28,7 @@ pub mod human;
 pub mod isolate;
 pub mod model;
 pub mod number;
+pub mod ocr;
 pub mod pipeline;
 pub mod prose;
 pub mod report;
@@ -36,6 +37,7 @@ pub mod state;
 pub mod table;
 pub mod text;
 pub mod tree;
+pub mod uncertainty;
 
 /// Version recorded in every output object and in the nightly state: the
 /// package version plus a hash of the sources it was built from (`build.rs`).

@@ -72,6 +72,52 @@ struct WorkerArgs {
     memory_mb: u64,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    ocr: OcrArgs,
+}
+
+/// How scanned pages are read.
+#[derive(Args)]
+struct OcrArgs {
+    /// Trang quét: nhận dạng ký tự bằng Tesseract (auto) hoặc bỏ qua (never).
+    #[arg(long, value_enum, default_value = "auto")]
+    ocr: OcrMode,
+    /// Độ tin cậy OCR (0–100) dưới mức này thì giá trị được báo là không chắc chắn.
+    #[arg(long, value_name = "N", default_value = "80", value_parser = parse_confidence)]
+    ocr_min_confidence: f32,
+    /// Thời gian thêm cho mỗi trang quét được nhận dạng (giây).
+    #[arg(long, value_name = "S", default_value_t = 60)]
+    ocr_seconds_per_page: u64,
+}
+
+impl OcrArgs {
+    /// The document options, with these OCR settings over `limits`.
+    fn options(&self, limits: Limits, tolerance: Decimal, framework: Option<String>, repair_codes: bool) -> Options {
+        Options {
+            limits: Limits {
+                ocr: self.ocr == OcrMode::Auto,
+                ocr_time_per_page: Duration::from_secs(self.ocr_seconds_per_page),
+                ..limits
+            },
+            tolerance,
+            framework,
+            repair_codes,
+            ocr_min_confidence: self.ocr_min_confidence,
+        }
+    }
+
+    /// The same settings as `worker` arguments.
+    fn worker_args(&self) -> Vec<String> {
+        let mode = if self.ocr == OcrMode::Auto { "auto" } else { "never" };
+        vec![
+            "--ocr".into(),
+            mode.into(),
+            "--ocr-min-confidence".into(),
+            self.ocr_min_confidence.to_string(),
+            "--ocr-seconds-per-page".into(),
+            self.ocr_seconds_per_page.to_string(),
+        ]
+    }
 }
 
 #[derive(Args)]
@@ -94,6 +140,8 @@ struct CheckArgs {
     /// Sửa mã tiêu chí ghi sai (tên và vị trí khớp mã khác trong bộ tiêu chí) trước khi cộng điểm.
     #[arg(long)]
     repair_codes: bool,
+    #[command(flatten)]
+    ocr: OcrArgs,
     /// Thoát với mã 1 nếu có phát hiện mức lỗi.
     #[arg(long)]
     fail_on_findings: bool,
@@ -202,7 +250,21 @@ impl LimitArgs {
             max_pages: self.max_pages.unwrap_or(d.max_pages),
             max_depth: self.max_depth.unwrap_or(d.max_depth),
             max_time: self.max_seconds.map_or(d.max_time, Duration::from_secs),
+            ..d
         }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OcrMode {
+    Auto,
+    Never,
+}
+
+fn parse_confidence(text: &str) -> Result<f32, String> {
+    match text.trim().replace(',', ".").parse::<f32>() {
+        Ok(v) if (0.0..=100.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{text}' không phải độ tin cậy từ 0 đến 100")),
     }
 }
 
@@ -317,12 +379,7 @@ fn open_state(path: &Path, args: &CheckArgs, settings: String, inputs: &batch::I
 }
 
 fn check(args: CheckArgs) -> Result<ExitCode, Stop> {
-    let options = Options {
-        limits: args.limits.limits(),
-        tolerance: args.tolerance,
-        framework: args.framework.clone(),
-        repair_codes: args.repair_codes,
-    };
+    let options = args.ocr.options(args.limits.limits(), args.tolerance, args.framework.clone(), args.repair_codes);
     let outputs = [&args.out, &args.html, &args.xlsx, &args.state];
     let own = OwnFiles::new(outputs.iter().filter_map(|o| o.as_deref()));
     let mut inputs = batch::collect_inputs(&args.paths, &options.limits, &own);
@@ -390,6 +447,7 @@ fn isolation(args: &CheckArgs, options: &Options) -> Result<Isolation, Stop> {
     if options.repair_codes {
         child.push("--repair-codes".into());
     }
+    child.extend(args.ocr.worker_args());
     let numbers = [
         ("--memory-mb", args.nightly.isolate_memory_mb),
         ("--max-file-mb", l.max_file_bytes / MB),
@@ -409,12 +467,7 @@ fn isolation(args: &CheckArgs, options: &Options) -> Result<Isolation, Stop> {
 }
 
 fn worker(args: WorkerArgs) -> Result<ExitCode, Stop> {
-    let options = Options {
-        limits: args.limits.limits(),
-        tolerance: args.tolerance,
-        framework: args.framework,
-        repair_codes: args.repair_codes,
-    };
+    let options = args.ocr.options(args.limits.limits(), args.tolerance, args.framework, args.repair_codes);
     parcheck::isolate::serve(&options, args.memory_mb)?;
     Ok(ExitCode::SUCCESS)
 }

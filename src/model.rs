@@ -256,6 +256,18 @@ pub struct Finding {
     /// Vietnamese, naming the code and where it is.
     pub message: String,
     pub location: Option<Location>,
+    /// The finding depends on a value read by OCR with low confidence.
+    pub uncertain: bool,
+    /// For `uncertain_value`: what OCR read and how sure it was.
+    pub read: Option<OcrRead>,
+}
+
+/// The text OCR read for a value and its confidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrRead {
+    pub text: String,
+    /// Tesseract's confidence in percent, 0–100.
+    pub confidence: u8,
 }
 
 impl Finding {
@@ -271,6 +283,8 @@ impl Finding {
             severity,
             message,
             location: None,
+            uncertain: false,
+            read: None,
         }
     }
 

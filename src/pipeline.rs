@@ -6,17 +6,23 @@ use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
-use crate::config::{Deadline, Options, TimeLimit};
+use crate::config::{Allowance, Deadline, Options, TimeLimit};
 use crate::extract::{self, Budget, ExtractError};
 use crate::grid::Document;
 use crate::model::Status;
-use crate::report::{DocumentReport, Source};
+use crate::report::{DocumentReport, ExtractionInfo, Source};
 use crate::sniff::{self, Format};
 use crate::{check, framework, prose, table, text, tree};
 
 /// Checks one file on disk. Never fails and never panics: an unreadable file
 /// becomes a report with `status` other than `ok`.
 pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
+    check_file_watched(path, options, &Allowance::default())
+}
+
+/// [`check_file`], publishing the extra time granted to the document (OCR of
+/// its scanned pages) to the watchdog that holds `allowance`.
+pub fn check_file_watched(path: &Path, options: &Options, allowance: &Allowance) -> DocumentReport {
     let display = path.to_string_lossy().into_owned();
     let unreadable = |message: String| {
         let source = Source {
@@ -43,7 +49,7 @@ pub fn check_file(path: &Path, options: &Options) -> DocumentReport {
         return DocumentReport::failed(source, Status::Error, message);
     }
     match std::fs::read(path) {
-        Ok(bytes) => check_bytes(&display, &bytes, options),
+        Ok(bytes) => check_bytes_watched(&display, &bytes, options, allowance),
         Err(e) => unreadable(format!("không đọc được tệp: {}", io_cause(&e))).with_detail(Some(e.to_string())),
     }
 }
@@ -55,6 +61,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Checks one document held in memory; `path` only names it in the output.
 pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentReport {
+    check_bytes_watched(path, bytes, options, &Allowance::default())
+}
+
+/// [`check_bytes`] under a watchdog (see [`check_file_watched`]).
+pub fn check_bytes_watched(path: &str, bytes: &[u8], options: &Options, allowance: &Allowance) -> DocumentReport {
     let format = sniff::sniff(bytes);
     let source = Source {
         path: path.to_owned(),
@@ -65,8 +76,8 @@ pub fn check_bytes(path: &str, bytes: &[u8], options: &Options) -> DocumentRepor
     };
     // One deadline for the whole document: a grid that reads fast but is
     // pathological for table analysis still stops at the limit.
-    let deadline = Deadline::after(options.limits.max_time);
-    match read_document_within(format, bytes, options, deadline) {
+    let deadline = Deadline::watched(options.limits.max_time, allowance);
+    match read_document_within(format, bytes, options, deadline.clone()) {
         Ok(document) => {
             let analyzed =
                 catch_unwind(AssertUnwindSafe(|| analyze_within(&document, source.clone(), options, &deadline)));
@@ -129,6 +140,7 @@ fn stages(
     deadline: &Deadline,
 ) -> Result<DocumentReport, TimeLimit> {
     let prose_facts = prose::read(document);
+    let extraction = document.extraction.as_ref().map(ExtractionInfo::from);
     let Some(mut scoring) = table::find_scoring_table(document, deadline)? else {
         let mut report = DocumentReport::failed(
             source,
@@ -137,6 +149,7 @@ fn stages(
         );
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
+        report.extraction = extraction;
         report.finish();
         return Ok(report);
     };
@@ -146,10 +159,11 @@ fn stages(
         _ => Vec::new(),
     };
     let criteria_tree = tree::build(&scoring, deadline)?;
-    let mut checked =
-        check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options.tolerance, deadline)?;
+    let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options, deadline)?;
     checked.findings.extend(repairs);
-    Ok(DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog))
+    let mut report = DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog);
+    report.extraction = extraction;
+    Ok(report)
 }
 
 /// What an I/O error means for the user, in Vietnamese; the system's own text
@@ -222,10 +236,10 @@ mod tests {
         let scoring = table::find_scoring_table(&document, &Deadline::none()).unwrap().expect("a scoring table");
         let built = tree::build(&scoring, &Deadline::none()).unwrap();
         let prose = prose::read(&document);
-        let tolerance = Options::default().tolerance;
+        let options = Options::default();
         let late = passed_deadline();
-        let checked = check::check(&scoring, &built, &prose, &document, None, tolerance, &late);
+        let checked = check::check(&scoring, &built, &prose, &document, None, &options, &late);
         assert_eq!(checked.err(), Some(TimeLimit { seconds: 0 }));
-        assert!(check::check(&scoring, &built, &prose, &document, None, tolerance, &Deadline::none()).is_ok());
+        assert!(check::check(&scoring, &built, &prose, &document, None, &options, &Deadline::none()).is_ok());
     }
 }

@@ -135,6 +135,29 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub location: Option<Location>,
+    /// The finding depends on a value read by OCR with low confidence.
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub uncertain: bool,
+    /// For `uncertain_value`: what OCR read and how sure it was.
+    #[serde(flatten, skip_serializing_if = "Option::is_none", default)]
+    pub read: Option<OcrRead>,
+}
+
+/// The text OCR read for a value and its confidence (0–1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrRead {
+    pub text: String,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub confidence: Decimal,
+}
+
+/// How a document with scanned pages was read (`extraction` of the contract).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtractionInfo {
+    /// "text", "ocr" or "mixed".
+    pub method: String,
+    pub ocr_engine: Option<String>,
+    pub ocr_pages: usize,
 }
 
 impl From<model::Finding> for Finding {
@@ -149,7 +172,17 @@ impl From<model::Finding> for Finding {
             severity: f.severity,
             message: f.message,
             location: f.location.as_ref().map(Location::from),
+            uncertain: f.uncertain,
+            read: f
+                .read
+                .map(|r| OcrRead { text: r.text, confidence: crate::uncertainty::confidence_fraction(r.confidence) }),
         }
+    }
+}
+
+impl From<&crate::grid::Extraction> for ExtractionInfo {
+    fn from(e: &crate::grid::Extraction) -> Self {
+        ExtractionInfo { method: e.method().to_owned(), ocr_engine: e.engine.clone(), ocr_pages: e.ocr_pages }
     }
 }
 
@@ -203,6 +236,9 @@ pub struct DocumentReport {
     pub findings: Vec<Finding>,
     #[serde(default)]
     pub metadata: Metadata,
+    /// Present when some pages were scans (read by OCR or left unread).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub extraction: Option<ExtractionInfo>,
     /// Tool version that produced the object (the nightly state keys on it).
     pub tool_version: String,
     /// The findings by severity (set by [`DocumentReport::finish`]).
@@ -231,6 +267,7 @@ impl DocumentReport {
             totals: Totals::default(),
             findings: Vec::new(),
             metadata: Metadata::default(),
+            extraction: None,
             tool_version: crate::TOOL_VERSION.to_owned(),
             summary: Summary::default(),
             report_key: None,
@@ -311,6 +348,7 @@ impl DocumentReport {
             criteria,
             totals,
             findings: checked.findings.into_iter().map(Finding::from).collect(),
+            extraction: None,
             metadata: Metadata {
                 unit_level: prose.unit_level,
                 report_number: prose.report_number,

@@ -22,6 +22,11 @@ pub enum Format {
     Rtf,
     /// Delimited text exports: CSV, TSV, tab-separated .txt.
     Delimited,
+    /// Scanned page images, read by OCR.
+    Jpeg,
+    Png,
+    /// TIFF, one page per image directory.
+    Tiff,
     /// An OOXML file protected with a password (OLE2 `EncryptedPackage`).
     Encrypted,
     /// A zip or OLE2 container holding neither a document nor a workbook.
@@ -44,6 +49,9 @@ impl Format {
             Format::Odt => "odt",
             Format::Rtf => "rtf",
             Format::Delimited => "csv",
+            Format::Jpeg => "jpeg",
+            Format::Png => "png",
+            Format::Tiff => "tiff",
             Format::Encrypted => "encrypted",
             Format::Container => "container",
             Format::Empty => "empty",
@@ -77,6 +85,15 @@ pub fn sniff(bytes: &[u8]) -> Format {
         return Format::Rtf;
     }
     let head = &bytes[..bytes.len().min(1024)];
+    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Format::Jpeg;
+    }
+    if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Format::Png;
+    }
+    if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+        return Format::Tiff;
+    }
     if find(head, b"%PDF-").is_some() {
         return Format::Pdf;
     }

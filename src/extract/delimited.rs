@@ -57,7 +57,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         });
     }
     let prose = leading_single_field_rows(&rows);
-    Ok(Document { tables: vec![Table::new(rows)], prose, notes: Vec::new() })
+    Ok(Document { tables: vec![Table::new(rows)], prose, ..Document::default() })
 }
 
 /// Whether bytes are delimited text: decodable, no binary control bytes, and

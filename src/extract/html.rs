@@ -28,7 +28,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     walker.finish_paragraph(&mut runs);
     let mut tables = walker.tables;
     tables.sort_by_key(|(index, _)| *index);
-    Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: walker.prose, notes: Vec::new() })
+    Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: walker.prose, ..Document::default() })
 }
 
 /// Whether tags open deeper than `limit` (a cheap scan of the markup). Void

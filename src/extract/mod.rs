@@ -10,6 +10,7 @@ pub mod doc;
 pub mod docx;
 pub mod formula;
 pub mod html;
+pub mod image;
 pub mod odt;
 pub mod pdf;
 pub mod rtf;
@@ -119,6 +120,17 @@ impl Budget {
         Ok(self.deadline.check()?)
     }
 
+    /// The document's deadline.
+    pub fn deadline(&self) -> &Deadline {
+        &self.deadline
+    }
+
+    /// Grants the OCR allowance for `pages` scanned pages before they are read.
+    pub fn grant_ocr_pages(&mut self, pages: usize) {
+        let pages = u32::try_from(pages).unwrap_or(u32::MAX);
+        self.deadline.extend(self.limits.ocr_time_per_page.saturating_mul(pages));
+    }
+
     /// Records `n` more decompressed bytes; fails past the limit.
     pub fn spend_bytes(&mut self, n: u64) -> ExtractResult<()> {
         self.decompressed = self.decompressed.saturating_add(n);
@@ -166,6 +178,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Pdf => pdf::extract(bytes, budget),
         Format::Rtf => rtf::extract(bytes, budget),
         Format::Odt => odt::extract(bytes, budget),
+        Format::Jpeg | Format::Png | Format::Tiff => image::extract(format, bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
         other => Err(ExtractError::unsupported(other.unsupported_message())),

@@ -348,7 +348,7 @@ impl<'b> BodyReader<'b> {
         }
         let mut tables = self.tables;
         tables.sort_by_key(|(index, _)| *index);
-        Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, notes: Vec::new() })
+        Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, ..Document::default() })
     }
 
     /// An element starts; empty elements are then closed by [`Self::close`] at once.

@@ -443,7 +443,7 @@ impl<'b> Builder<'b> {
         self.finish_prose_paragraph();
         let mut tables = self.tables;
         tables.sort_by_key(|(index, _)| *index);
-        Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, notes: Vec::new() })
+        Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, ..Document::default() })
     }
 
     fn end_group(&mut self) {

@@ -126,7 +126,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         prose.extend(prose_outside_grid(&table.rows));
         tables.push(table);
     }
-    Ok(Document { tables, prose, notes })
+    Ok(Document { tables, prose, notes, ..Document::default() })
 }
 
 fn open_error(format: Format, e: calamine::Error) -> ExtractError {

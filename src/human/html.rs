@@ -468,6 +468,8 @@ mod tests {
             severity: Severity::Warning,
             message: format!("Tiêu chí {code} thiếu"),
             location: None,
+            uncertain: false,
+            read: None,
         };
         let lines = display_findings(&[missing("1.1"), missing("2.3"), missing("4")]);
         assert_eq!(lines.len(), 1);

@@ -87,13 +87,20 @@ fn read_piece(table: &Table, header: &Header, rows: &[usize], deadline: &Deadlin
     Ok(ScoringTable { kind: TableKind::of_columns(&columns), columns, rows, notes })
 }
 
+/// Whether two headers assign the same roles, a cell whose text says
+/// nothing (`Other`: an OCR misreading of "TT") matching a code column.
+fn same_roles(a: &[header::Role], b: &[header::Role]) -> bool {
+    use header::Role::{Code, Other};
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y || matches!((x, y), (Other, Code) | (Code, Other)))
+}
+
 /// Joins consecutive pieces whose headers assign the same roles: one table
 /// continued over several Word tables or repeated headers.
 fn join_continued(pieces: Vec<(Header, ScoringTable)>) -> Vec<ScoringTable> {
     let mut joined: Vec<(Vec<header::Role>, ScoringTable)> = Vec::new();
     for (header, piece) in pieces {
         match joined.last_mut() {
-            Some((roles, last)) if *roles == header.roles => {
+            Some((roles, last)) if same_roles(roles, &header.roles) => {
                 last.rows.extend(piece.rows);
                 last.notes.extend(piece.notes);
             }

@@ -142,7 +142,7 @@ fn read_word(word: &[u8], table: &[u8], data: &[u8], fib: &Fib, budget: &mut Bud
         start = end + 1;
     }
     let (tables, prose) = builder.finish();
-    Ok(Document { tables, prose, notes: Vec::new() })
+    Ok(Document { tables, prose, ..Document::default() })
 }
 
 /// The character a code unit shows; `None` for marks and anchors that show

@@ -288,7 +288,12 @@ impl<'b> DocumentReader<'b> {
         }
         let mut tables = self.tables;
         tables.sort_by_key(|(index, _)| *index);
-        Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, notes: self.notes }
+        Document {
+            tables: tables.into_iter().map(|(_, t)| t).collect(),
+            prose: self.prose,
+            notes: self.notes,
+            ..Document::default()
+        }
     }
 
     fn skipping(&self) -> bool {

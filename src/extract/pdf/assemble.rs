@@ -222,7 +222,7 @@ impl Builder {
                 Table::new(rows)
             })
             .collect();
-        Document { tables, prose: self.prose, notes: Vec::new() }
+        Document { tables, prose: self.prose, ..Document::default() }
     }
 }
 

@@ -81,6 +81,8 @@ struct GraphicsState {
     fill_lightness: f32,
     /// Constant fill alpha from the ExtGState (`/ca`).
     fill_alpha: f32,
+    /// Text rendering mode (`Tr`); 3 paints nothing (an OCR program's text layer).
+    render_mode: i64,
 }
 
 impl Default for GraphicsState {
@@ -97,6 +99,7 @@ impl Default for GraphicsState {
             rise: 0.0,
             fill_lightness: 0.0,
             fill_alpha: 1.0,
+            render_mode: 0,
         }
     }
 }
@@ -128,6 +131,8 @@ pub struct Interpreter<'a> {
     forms: Vec<ObjectId>,
     /// Form streams that could not be read or that loop; each costs only itself.
     broken: usize,
+    /// Image XObjects drawn on the page (a scanned page is read from them by OCR).
+    image_objects: Vec<ObjectId>,
 }
 
 /// The numeric operands of an operation, without allocating: no operator
@@ -183,12 +188,14 @@ impl<'a> Interpreter<'a> {
             codes: Vec::new(),
             forms: Vec::new(),
             broken: 0,
+            image_objects: Vec::new(),
         }
     }
 
-    /// The page and the number of its form streams that were damaged or cyclic.
-    pub fn finish(self) -> (PageLayout, usize) {
-        (self.page, self.broken)
+    /// The page, the number of its form streams that were damaged or cyclic,
+    /// and the image XObjects it draws.
+    pub fn finish(self) -> (PageLayout, usize, Vec<ObjectId>) {
+        (self.page, self.broken, self.image_objects)
     }
 
     /// Runs one content stream with the given resources. `depth` counts Form
@@ -320,6 +327,7 @@ impl<'a> Interpreter<'a> {
             ("g" | "rg" | "k", _) => self.state.fill_lightness = lightness(n.as_slice()).unwrap_or(0.0),
             ("sc" | "scn", _) => self.state.fill_lightness = lightness(n.as_slice()).unwrap_or(0.0),
             ("cs", _) => self.state.fill_lightness = 0.0,
+            ("Tr", [mode]) => self.state.render_mode = *mode as i64,
             ("gs", _) => {
                 let name = operands.first().and_then(|o| o.as_name().ok()).unwrap_or_default();
                 self.set_graphics_state(resources, name);
@@ -385,7 +393,9 @@ impl<'a> Interpreter<'a> {
                     '\u{FFFD}'.to_string()
                 }
             };
-            if size > 0.0 && x.is_finite() && y.is_finite() {
+            if state.render_mode == 3 {
+                self.page.invisible += 1;
+            } else if size > 0.0 && x.is_finite() && y.is_finite() {
                 let mut glyph = Glyph::new(x, y, width, size, text, Rc::clone(&state.font_name));
                 glyph.angle = if angle.is_finite() { angle } else { 0.0 };
                 glyph.faint =
@@ -462,7 +472,10 @@ impl<'a> Interpreter<'a> {
             _ => None,
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
-            Ok(b"Image") => self.page.images += 1,
+            Ok(b"Image") => {
+                self.page.images += 1;
+                self.image_objects.extend(id);
+            }
             Ok(b"Form") => {
                 if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
                     self.broken += 1;

@@ -15,6 +15,7 @@ mod layout;
 mod ops;
 pub mod page;
 mod program;
+mod scan;
 mod shapes;
 mod stream;
 
@@ -23,7 +24,7 @@ pub use assemble::Assembler;
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
 use super::{Budget, ErrorKind, ExtractError, ExtractResult};
-use crate::grid::Document;
+use crate::grid::{Document, Extraction};
 
 const NO_TEXT_LAYER: &str =
     "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
@@ -133,15 +134,24 @@ fn media_box(doc: &PdfDocument, page: &Dictionary, max_depth: usize) -> [f32; 4]
     }
 }
 
+/// One page as its content stream paints it.
+struct PageRead {
+    page: page::PageLayout,
+    /// Content streams and forms that were damaged or cyclic (each loses only its own text).
+    broken: usize,
+    /// The image XObjects the page draws.
+    images: Vec<ObjectId>,
+}
+
 /// Runs one page. A damaged content stream loses the page's text but not
-/// the document; the count of such streams is returned with the page.
+/// the document.
 fn read_page(
     doc: &PdfDocument,
     id: ObjectId,
     number: u32,
     budget: &mut Budget,
     fonts: &mut content::FontCache,
-) -> ExtractResult<(page::PageLayout, usize)> {
+) -> ExtractResult<PageRead> {
     let empty = Dictionary::new();
     let page_dict = doc.get_dictionary(id).unwrap_or(&empty);
     let max_depth = budget.limits.max_depth;
@@ -165,8 +175,8 @@ fn read_page(
     let (media, rotate) = (media_box(doc, page_dict, max_depth), rotation(doc, page_dict, max_depth));
     let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media, rotate);
     interpreter.run(&data, resources, 0)?;
-    let (page, broken_forms) = interpreter.finish();
-    Ok((page, broken + broken_forms))
+    let (page, broken_forms, images) = interpreter.finish();
+    Ok(PageRead { page, broken: broken + broken_forms, images })
 }
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
@@ -180,22 +190,32 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         )));
     }
     let mut fonts = content::FontCache::new();
-    let mut assembler = Assembler::new();
     let (mut glyphs, mut unmapped, mut broken, mut images) = (0usize, 0usize, 0usize, 0usize);
     let mut broken_pages: Vec<String> = Vec::new();
+    // Pages in order; scanned ones are read by OCR once every page is known.
+    let mut pages_read: Vec<scan::Pending> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
-        let (page, broken_streams) = read_page(&doc, id, number, budget, &mut fonts)?;
-        broken += broken_streams;
-        if broken_streams > 0 {
+        let read = read_page(&doc, id, number, budget, &mut fonts)?;
+        broken += read.broken;
+        if read.broken > 0 {
             broken_pages.push(number.to_string());
         }
+        let page = read.page;
         images += page.images;
-        glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
         unmapped += page.unmapped;
-        assembler.add_page(page);
+        let visible = page.glyphs.iter().filter(|g| !g.is_space()).count();
+        glyphs += visible;
+        if visible == 0 && !read.images.is_empty() {
+            if let Some(scanned) = scan::page_image(&doc, &read.images, number, (page.width, page.height), budget)? {
+                pages_read.push(scan::Pending::Scan(scanned));
+                continue;
+            }
+        }
+        pages_read.push(scan::Pending::Text(page));
     }
-    if glyphs == 0 {
+    let scans = pages_read.iter().filter(|p| matches!(p, scan::Pending::Scan(_))).count();
+    if glyphs == 0 && scans == 0 {
         // Only pages that are images need OCR; text lost in damaged streams does not come back that way.
         return Err(if broken > 0 {
             ExtractError::corrupt("nội dung các trang PDF bị hỏng, không đọc được".into())
@@ -205,7 +225,14 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
             ExtractError::unsupported(NO_TEXT.into())
         });
     }
+    let (pages_read, ocr) = scan::recognize(pages_read, budget)?;
+    let mut assembler = Assembler::new();
+    let total = pages_read.len();
+    for page in pages_read {
+        assembler.add_page(page);
+    }
     let mut document = assembler.finish(budget)?;
+    record_ocr(&mut document, total, ocr);
     if unmapped > 0 {
         document.notes.push(format!(
             "{unmapped} ký tự trong tệp PDF không có bảng mã Unicode (phông chữ thiếu ToUnicode), được thay bằng \u{FFFD}"
@@ -217,5 +244,35 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
             broken_pages.join(", ")
         ));
     }
+    Ok(document)
+}
+
+/// Notes and the `extraction` summary of a document some of whose pages were scans.
+fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummary>) {
+    if let Some(ocr) = ocr {
+        document.notes.extend(ocr.notes);
+        document.extraction = Some(Extraction {
+            ocr_pages: ocr.numbers.len(),
+            text_pages: pages - ocr.numbers.len(),
+            engine: ocr.engine,
+        });
+    }
+}
+
+/// Reads the pages of an image file (scans only) as a document.
+pub fn extract_scanned_images(images: Vec<crate::ocr::Gray>, budget: &mut Budget) -> ExtractResult<Document> {
+    let scans = images
+        .into_iter()
+        .zip(1u32..)
+        .map(|(gray, number)| scan::Pending::Scan(scan::Scan::of_image(number, gray)))
+        .collect();
+    let (pages, ocr) = scan::recognize(scans, budget)?;
+    let total = pages.len();
+    let mut assembler = Assembler::new();
+    for page in pages {
+        assembler.add_page(page);
+    }
+    let mut document = assembler.finish(budget)?;
+    record_ocr(&mut document, total, ocr);
     Ok(document)
 }

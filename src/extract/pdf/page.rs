@@ -82,6 +82,9 @@ pub struct PageLayout {
     pub unmapped: usize,
     /// Images drawn on the page (a page with images and no text needs OCR).
     pub images: usize,
+    /// Glyphs drawn invisibly (render mode 3): the text layer an OCR program
+    /// leaves over a scan, not read (its columns come out mixed).
+    pub invisible: usize,
 }
 
 impl PageLayout {

@@ -1,0 +1,31 @@
+//! Debugging aid for the OCR image stages: `cargo run --example ocr_page IMAGE DPI [OUT.pgm]`
+//! prints the skew, the rulings and the cells found, and writes the levelled page.
+
+use parcheck::config::Limits;
+use parcheck::extract::Budget;
+use parcheck::ocr::{cells, cleanup, image, lines};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(path), Some(dpi)) = (args.get(1), args.get(2).and_then(|d| d.parse::<f32>().ok())) else {
+        eprintln!("usage: ocr_page IMAGE DPI [OUT.pgm]");
+        std::process::exit(2);
+    };
+    let bytes = std::fs::read(path).expect("read image");
+    let format = ::image::ImageFormat::from_path(path).expect("image format");
+    let gray = image::decode(&bytes, format, &mut Budget::new(Limits::default())).expect("decode");
+    let skew = cleanup::skew_angle(&cleanup::binarize(&gray, dpi));
+    let level = cleanup::rotate(&gray, skew);
+    let mask = cleanup::binarize(&level, dpi);
+    let rules = lines::rulings(&mask, dpi);
+    println!("skew {skew:.3}°, {} rulings", rules.len());
+    for r in &rules {
+        println!("  {} pos {:.1} {}..{}", if r.horizontal { "h" } else { "v" }, r.pos, r.from, r.to);
+    }
+    for t in cells::lattices(&rules, (dpi * 0.02).max(2.0)) {
+        println!("table {}..{}: {} cells", t.top, t.bottom, t.cells.len());
+    }
+    if let Some(out) = args.get(3) {
+        std::fs::write(out, level.to_pgm()).expect("write");
+    }
+}

@@ -1,0 +1,27 @@
+//! Image files given directly (a scanner's JPEG/PNG, a multi-page TIFF):
+//! every image is a page, read by OCR through the PDF path's scan reader so
+//! that tables, cross-page joining and prose are built the same way.
+
+use ::image::ImageFormat;
+
+use super::{pdf, Budget, ExtractError, ExtractResult};
+use crate::grid::Document;
+use crate::ocr::{engine, image as ocr_image};
+use crate::sniff::Format;
+
+pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
+    if !budget.limits.ocr {
+        return Err(ExtractError::unsupported(
+            "tệp ảnh (bản quét) cần nhận dạng ký tự (OCR), nhưng OCR đã tắt (--ocr never)".into(),
+        ));
+    }
+    if engine::Tesseract::detect().is_none() {
+        return Err(ExtractError::unsupported(engine::MISSING.into()));
+    }
+    let pages = match format {
+        Format::Tiff => ocr_image::decode_tiff_pages(bytes, budget, budget.limits.max_pages)?,
+        Format::Png => vec![ocr_image::decode(bytes, ImageFormat::Png, budget)?],
+        _ => vec![ocr_image::decode(bytes, ImageFormat::Jpeg, budget)?],
+    };
+    pdf::extract_scanned_images(pages, budget)
+}

@@ -1,0 +1,250 @@
+//! Scanned pages of a PDF or an image file: the page image is taken out of
+//! the file and read by OCR ([`crate::ocr`]); what OCR found comes back as a
+//! [`PageLayout`] of glyphs (one per word) and ruling segments, so the
+//! assembler treats it like a text page. An invisible text layer (render
+//! mode 3, left by an OCR program) is not used: it is poor OCR with the
+//! columns mixed.
+
+use std::rc::Rc;
+
+use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
+
+use super::page::{Glyph, PageLayout, Segment};
+use super::stream_bytes;
+use crate::extract::{Budget, ExtractError, ExtractResult};
+use crate::ocr::{image, Gray, OcrPage};
+
+/// The encoded or raw image of a scanned page, taken out of the file.
+pub enum Source {
+    Jpeg(Vec<u8>),
+    Raw {
+        samples: Vec<u8>,
+        width: usize,
+        height: usize,
+        components: usize,
+        bits: usize,
+    },
+    /// An image file's page, already decoded.
+    Decoded(Gray),
+}
+
+/// A page of a document in reading order: read from its text, or waiting for OCR.
+pub enum Pending {
+    Text(PageLayout),
+    Scan(Scan),
+}
+
+/// A scanned page waiting for OCR.
+pub struct Scan {
+    pub number: u32,
+    /// Page size in points.
+    pub width: f32,
+    pub height: f32,
+    pub source: Source,
+}
+
+fn filters(stream: &Stream) -> Vec<Vec<u8>> {
+    match stream.dict.get(b"Filter") {
+        Ok(Object::Name(n)) => vec![n.clone()],
+        Ok(Object::Array(items)) => items.iter().filter_map(|o| o.as_name().ok().map(<[u8]>::to_vec)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn components(doc: &PdfDocument, stream: &Stream) -> Option<usize> {
+    let space = super::resolve(doc, stream.dict.get(b"ColorSpace").ok())?;
+    let name = match space {
+        Object::Name(n) => n.clone(),
+        Object::Array(items) => {
+            let kind = items.first()?.as_name().ok()?;
+            if kind == b"ICCBased" {
+                let icc = super::resolve(doc, items.get(1))?.as_stream().ok()?;
+                return icc.dict.get(b"N").ok()?.as_i64().ok().and_then(|n| usize::try_from(n).ok());
+            }
+            kind.to_vec()
+        }
+        _ => return None,
+    };
+    match name.as_slice() {
+        b"DeviceGray" | b"CalGray" | b"G" => Some(1),
+        b"DeviceRGB" | b"CalRGB" | b"RGB" => Some(3),
+        b"DeviceCMYK" | b"CMYK" => Some(4),
+        _ => None,
+    }
+}
+
+fn dimension(stream: &Stream, key: &[u8]) -> usize {
+    stream.dict.get(key).and_then(Object::as_i64).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
+}
+
+/// The largest image drawn on the page, ready for decoding. An image in a
+/// compression OCR cannot read yet is an error naming it.
+pub fn page_image(
+    doc: &PdfDocument,
+    images: &[ObjectId],
+    number: u32,
+    size: (f32, f32),
+    budget: &mut Budget,
+) -> ExtractResult<Option<Scan>> {
+    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+    let largest = images
+        .iter()
+        .filter_map(stream_of)
+        .max_by_key(|s| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
+    let Some(stream) = largest else { return Ok(None) };
+    let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
+    if (width as u64).saturating_mul(height as u64) > image::MAX_PIXELS {
+        return Err(ExtractError::limit(format!(
+            "ảnh trang {number} ({width}×{height} điểm ảnh) vượt giới hạn {} điểm ảnh",
+            image::MAX_PIXELS
+        )));
+    }
+    let names = filters(stream);
+    let last = names.last().map(Vec::as_slice);
+    let source = match last {
+        Some(b"DCTDecode" | b"DCT") if names.len() == 1 => Source::Jpeg(stream.content.clone()),
+        Some(b"JBIG2Decode" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF") => {
+            let name = String::from_utf8_lossy(last.unwrap_or_default()).to_string();
+            return Err(ExtractError::unsupported(format!(
+                "trang {number} là ảnh quét nén kiểu {name}, chưa đọc được để nhận dạng ký tự (OCR)"
+            )));
+        }
+        _ => {
+            let samples = stream_bytes(stream, budget)?;
+            let bits = dimension(stream, b"BitsPerComponent").max(1);
+            let is_mask = matches!(stream.dict.get(b"ImageMask").and_then(Object::as_bool), Ok(true));
+            let components = if is_mask { Some(1) } else { components(doc, stream) };
+            let Some(components) = components else {
+                return Err(ExtractError::unsupported(format!(
+                    "trang {number} là ảnh quét có hệ màu chưa đọc được để nhận dạng ký tự (OCR)"
+                )));
+            };
+            Source::Raw { samples, width, height, components, bits }
+        }
+    };
+    Ok(Some(Scan { number, width: size.0, height: size.1, source }))
+}
+
+impl Scan {
+    /// A page of an image file: without a page size in the file, the image
+    /// is taken as an A4 sheet in its own orientation.
+    pub fn of_image(number: u32, gray: Gray) -> Scan {
+        let portrait = gray.height >= gray.width;
+        let width = if portrait { 595.0 } else { 842.0 };
+        let height = width * gray.height as f32 / gray.width.max(1) as f32;
+        Scan { number, width, height, source: Source::Decoded(gray) }
+    }
+
+    /// The page image as gray, red ink removed.
+    pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
+        match &self.source {
+            Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
+            Source::Raw { samples, width, height, components, bits } => {
+                image::from_samples(samples, *width, *height, *components, *bits, budget)
+            }
+            Source::Decoded(gray) => Ok(gray.clone()),
+        }
+    }
+
+    /// Pixels per inch of the image stretched over the page.
+    pub fn dpi(&self, image_width: usize) -> f32 {
+        if self.width > 1.0 { image_width as f32 * 72.0 / self.width } else { 300.0 }.max(50.0)
+    }
+}
+
+/// What OCR read, as a page of glyphs (one per word, spaces between words of a line) and rulings.
+pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
+    let space_font: Rc<str> = Rc::from(crate::ocr::FONT);
+    let mut page = PageLayout::new(number, ocr.width, ocr.height);
+    page.glyphs.reserve(ocr.words.len() * 2);
+    for w in &ocr.words {
+        if let Some(last) = page.glyphs.last().filter(|_| w.space_before) {
+            let (x, width) = (last.right(), (w.x - last.right()).max(0.1));
+            let space = Glyph::new(x, last.y, width, last.size, " ", Rc::clone(&space_font));
+            page.glyphs.push(space);
+        }
+        let font: Rc<str> = Rc::from(crate::ocr::font_for(w.confidence).as_str());
+        page.glyphs.push(Glyph::new(w.x, w.bottom, w.width, w.height.max(1.0), w.text.clone(), font));
+    }
+    page.rulings =
+        ocr.segments.iter().map(|s| Segment { horizontal: s.horizontal, pos: s.pos, from: s.from, to: s.to }).collect();
+    page
+}
+
+/// What the OCR of a document's scanned pages added.
+#[derive(Debug)]
+pub struct OcrSummary {
+    /// Numbers of the pages read by OCR.
+    pub numbers: Vec<u32>,
+    pub engine: Option<String>,
+    pub notes: Vec<String>,
+}
+
+/// Reads the scanned pages (in parallel, each decoded only inside its own
+/// task so that at most one page image per worker is in memory) and returns
+/// every page in order. Without Tesseract, a document of scans only is
+/// unsupported with a message naming the packages; scans among text pages
+/// are skipped with a note.
+pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec<PageLayout>, Option<OcrSummary>)> {
+    use rayon::prelude::*;
+    let scans = pages.iter().filter(|p| matches!(p, Pending::Scan(_))).count();
+    let text_pages = |pages: Vec<Pending>| {
+        pages.into_iter().filter_map(|p| if let Pending::Text(page) = p { Some(page) } else { None }).collect()
+    };
+    if scans == 0 {
+        return Ok((text_pages(pages), None));
+    }
+    let unread = |why: String| {
+        if scans == pages.len() {
+            return Err(ExtractError::unsupported(why));
+        }
+        Ok(OcrSummary {
+            numbers: Vec::new(),
+            engine: None,
+            notes: vec![format!("{scans} trang là ảnh quét không được đọc: {why}")],
+        })
+    };
+    if !budget.limits.ocr {
+        let summary = unread(format!("{} (đã tắt OCR bằng --ocr never)", super::NO_TEXT_LAYER))?;
+        return Ok((text_pages(pages), Some(summary)));
+    }
+    let Some(engine) = crate::ocr::engine::Tesseract::detect() else {
+        let summary = unread(crate::ocr::engine::MISSING.into())?;
+        return Ok((text_pages(pages), Some(summary)));
+    };
+    budget.grant_ocr_pages(scans);
+    let deadline = budget.deadline().instant();
+    let limits = budget.limits.clone();
+    // Text pages hold `Rc` fonts and stay on this thread; only the scans go to workers.
+    let to_read: Vec<&Scan> =
+        pages.iter().filter_map(|p| if let Pending::Scan(s) = p { Some(s) } else { None }).collect();
+    let read: Vec<ExtractResult<OcrPage>> = to_read
+        .par_iter()
+        .map(|scan| {
+            // Each task checks its own image against the limits before decoding.
+            let mut local = Budget::new(limits.clone());
+            let gray = scan.decode(&mut local)?;
+            let dpi = scan.dpi(gray.width);
+            let mut page = crate::ocr::recognize_page(&gray, dpi, engine, deadline)?;
+            // The image may not fill the page exactly: scale to page points.
+            let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
+            page.scale(sx, sy);
+            Ok(page)
+        })
+        .collect();
+    let mut read = read.into_iter();
+    let mut out = Vec::with_capacity(pages.len());
+    let mut numbers = Vec::new();
+    for page in pages {
+        match page {
+            Pending::Text(text) => out.push(text),
+            Pending::Scan(scan) => {
+                let ocr = read.next().unwrap_or_else(|| Ok(OcrPage::default()))?;
+                numbers.push(scan.number);
+                out.push(to_page(&ocr, scan.number));
+            }
+        }
+    }
+    budget.check_time()?;
+    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes: Vec::new() })))
+}

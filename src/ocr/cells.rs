@@ -1,0 +1,184 @@
+//! Rulings → tables → cell boxes: the lines of one connected group form a
+//! lattice; neighbouring grid cells are one cell where the line between them
+//! is missing (merged title and evidence cells).
+
+use super::lines::Rule;
+
+/// A cell rectangle in pixels (exclusive right/bottom), with its grid place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellBox {
+    pub x0: usize,
+    pub y0: usize,
+    pub x1: usize,
+    pub y1: usize,
+    pub row: usize,
+    pub col: usize,
+}
+
+/// One ruled table: its cells and the rulings snapped to the grid.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lattice {
+    pub cells: Vec<CellBox>,
+    pub rules: Vec<Rule>,
+    pub top: usize,
+    pub bottom: usize,
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+}
+
+fn crosses(h: &Rule, v: &Rule, tol: f32) -> bool {
+    v.pos >= h.from as f32 - tol
+        && v.pos <= h.to as f32 + tol
+        && h.pos >= v.from as f32 - tol
+        && h.pos <= v.to as f32 + tol
+}
+
+/// Positions closer than `gap` are one grid line (the mean of the cluster).
+fn cluster(mut positions: Vec<f32>, gap: f32) -> Vec<f32> {
+    positions.sort_by(f32::total_cmp);
+    let mut out: Vec<(f32, f32)> = Vec::new();
+    for p in positions {
+        match out.last_mut() {
+            Some((sum, n)) if p - *sum / *n <= gap => {
+                *sum += p;
+                *n += 1.0;
+            }
+            _ => out.push((p, 1.0)),
+        }
+    }
+    out.into_iter().map(|(s, n)| s / n).collect()
+}
+
+fn snap(grid: &[f32], pos: f32) -> f32 {
+    grid.iter().copied().min_by(|a, b| (a - pos).abs().total_cmp(&(b - pos).abs())).unwrap_or(pos)
+}
+
+/// The ruled tables among the rulings of a page; `gap` (pixels) is the
+/// tolerance for lines that meet and for the thinnest row or column.
+pub fn lattices(rules: &[Rule], gap: f32) -> Vec<Lattice> {
+    let (h, v): (Vec<&Rule>, Vec<&Rule>) = rules.iter().partition(|r| r.horizontal);
+    let mut parent: Vec<usize> = (0..h.len() + v.len()).collect();
+    for (i, a) in h.iter().enumerate() {
+        for (j, b) in v.iter().enumerate() {
+            if crosses(a, b, gap) {
+                union(&mut parent, i, h.len() + j);
+            }
+        }
+    }
+    let mut groups: std::collections::BTreeMap<usize, (Vec<Rule>, Vec<Rule>)> = Default::default();
+    for (i, r) in h.iter().chain(v.iter()).enumerate() {
+        let root = find(&mut parent, i);
+        let group = groups.entry(root).or_default();
+        if r.horizontal {
+            group.0.push(**r)
+        } else {
+            group.1.push(**r)
+        }
+    }
+    let mut out: Vec<Lattice> = groups.into_values().filter_map(|(h, v)| lattice(h, v, gap)).collect();
+    out.sort_by_key(|l| l.top);
+    out
+}
+
+fn lattice(mut h: Vec<Rule>, mut v: Vec<Rule>, gap: f32) -> Option<Lattice> {
+    let ys = cluster(h.iter().map(|r| r.pos).collect(), gap);
+    let xs = cluster(v.iter().map(|r| r.pos).collect(), gap);
+    if ys.len() < 2 || xs.len() < 2 {
+        return None;
+    }
+    for r in h.iter_mut() {
+        r.pos = snap(&ys, r.pos);
+    }
+    for r in v.iter_mut() {
+        r.pos = snap(&xs, r.pos);
+    }
+    let covered = |lines: &[Rule], pos: f32, at: f32| {
+        lines.iter().any(|s| (s.pos - pos).abs() <= 0.5 && s.from as f32 - gap <= at && at <= s.to as f32 + gap)
+    };
+    let (rows, cols) = (ys.len() - 1, xs.len() - 1);
+    let mut parent: Vec<usize> = (0..rows * cols).collect();
+    for r in 0..rows {
+        let mid_y = (ys[r] + ys[r + 1]) / 2.0;
+        for c in 0..cols {
+            let mid_x = (xs[c] + xs[c + 1]) / 2.0;
+            if c + 1 < cols && !covered(&v, xs[c + 1], mid_y) {
+                union(&mut parent, r * cols + c, r * cols + c + 1);
+            }
+            if r + 1 < rows && !covered(&h, ys[r + 1], mid_x) {
+                union(&mut parent, r * cols + c, (r + 1) * cols + c);
+            }
+        }
+    }
+    let mut regions: std::collections::BTreeMap<usize, (usize, usize, usize, usize)> = Default::default();
+    for r in 0..rows {
+        for c in 0..cols {
+            let root = find(&mut parent, r * cols + c);
+            let e = regions.entry(root).or_insert((r, r, c, c));
+            *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c));
+        }
+    }
+    let px = |p: f32| p.max(0.0).round() as usize;
+    let cells = regions
+        .values()
+        .map(|&(r0, r1, c0, c1)| CellBox {
+            x0: px(xs[c0]),
+            y0: px(ys[r0]),
+            x1: px(xs[c1 + 1]),
+            y1: px(ys[r1 + 1]),
+            row: r0,
+            col: c0,
+        })
+        .collect();
+    let mut rules = h;
+    rules.extend(v);
+    Some(Lattice { cells, rules, top: px(ys[0]), bottom: px(ys[rows]) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(pos: f32, from: usize, to: usize) -> Rule {
+        Rule { horizontal: true, pos, from, to }
+    }
+
+    fn v(pos: f32, from: usize, to: usize) -> Rule {
+        Rule { horizontal: false, pos, from, to }
+    }
+
+    #[test]
+    fn missing_line_merges_cells_and_stray_line_is_no_table() {
+        // 3 columns × 2 rows; the line between columns 1 and 2 is missing in row 0.
+        let rules = vec![
+            h(10.0, 10, 310),
+            h(50.5, 10, 310),
+            h(91.0, 10, 310),
+            v(10.0, 10, 91),
+            v(110.0, 10, 91),
+            v(210.0, 50, 91),
+            v(310.0, 10, 91),
+            h(300.0, 400, 600),
+        ];
+        let tables = lattices(&rules, 4.0);
+        assert_eq!(tables.len(), 1);
+        let cells = &tables[0].cells;
+        assert_eq!(cells.len(), 5);
+        let wide = cells.iter().find(|c| c.row == 0 && c.col == 1).unwrap();
+        assert_eq!((wide.x0, wide.x1, wide.y0, wide.y1), (110, 310, 10, 51));
+        assert!(cells.iter().any(|c| c.row == 1 && c.col == 2 && c.x0 == 210));
+        assert_eq!((tables[0].top, tables[0].bottom), (10, 91));
+    }
+}

@@ -1,0 +1,216 @@
+//! Page images in: encoded files (JPEG, PNG, TIFF including multi-page) and
+//! the raw samples of PDF image objects, turned into gray with red seal and
+//! signature ink removed (a stamp over a score cell must not read as a digit).
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageFormat, RgbImage};
+
+use super::Gray;
+use crate::extract::{Budget, ExtractError, ExtractResult};
+
+/// Largest page image decoded (pixels): an A3 page at 600 dpi, a bit more.
+pub const MAX_PIXELS: u64 = 80_000_000;
+
+/// A red pixel is seal or signature ink: red clearly above green and blue.
+fn is_red(r: u8, g: u8, b: u8) -> bool {
+    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
+    r - g > 50 && r - b > 40 && r > 110
+}
+
+/// Gray from RGB samples, red ink turned to paper white.
+pub fn gray_from_rgb(width: usize, height: usize, rgb: &[u8]) -> Gray {
+    let mut out = Gray::new(width, height, 255);
+    for (i, px) in rgb.chunks_exact(3).take(width * height).enumerate() {
+        let (r, g, b) = (px[0], px[1], px[2]);
+        out.data[i] = if is_red(r, g, b) {
+            255
+        } else {
+            ((299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000) as u8
+        };
+    }
+    out
+}
+
+fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
+    let pixels = width.saturating_mul(height);
+    if pixels == 0 {
+        return Err(ExtractError::corrupt("ảnh trang quét rỗng".into()));
+    }
+    if pixels > MAX_PIXELS {
+        return Err(ExtractError::limit(format!(
+            "ảnh trang quét {width}×{height} điểm ảnh vượt giới hạn {MAX_PIXELS} điểm ảnh"
+        )));
+    }
+    budget.spend_bytes(pixels.saturating_mul(3))
+}
+
+fn from_dynamic(image: DynamicImage) -> Gray {
+    match image {
+        DynamicImage::ImageLuma8(g) => {
+            let (w, h) = g.dimensions();
+            Gray { width: w as usize, height: h as usize, data: g.into_raw() }
+        }
+        other => {
+            let rgb: RgbImage = other.to_rgb8();
+            let (w, h) = rgb.dimensions();
+            gray_from_rgb(w as usize, h as usize, rgb.as_raw())
+        }
+    }
+}
+
+fn decode_error(e: image::ImageError) -> ExtractError {
+    ExtractError::corrupt("ảnh bị hỏng, không giải mã được".into()).with_detail(e.to_string())
+}
+
+/// Decodes one encoded image, its size checked against the limits before the pixels are.
+pub fn decode(bytes: &[u8], format: ImageFormat, budget: &mut Budget) -> ExtractResult<Gray> {
+    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
+    reader.no_limits();
+    let mut limits = image::Limits::default();
+    limits.max_alloc = Some(MAX_PIXELS * 4);
+    reader.limits(limits);
+    let (w, h) = image::ImageReader::with_format(Cursor::new(bytes), format).into_dimensions().map_err(decode_error)?;
+    check_size(u64::from(w), u64::from(h), budget)?;
+    Ok(from_dynamic(reader.decode().map_err(decode_error)?))
+}
+
+/// Every page of a TIFF file (a multi-page scan is one TIFF with several images).
+pub fn decode_tiff_pages(bytes: &[u8], budget: &mut Budget, max_pages: usize) -> ExtractResult<Vec<Gray>> {
+    use image::codecs::tiff::TiffDecoder;
+    use image::ImageDecoder;
+    let mut pages = Vec::new();
+    // The image crate reads the first directory; later ones are reached by
+    // re-reading the file with the directory chain cut at each page.
+    for index in 0..max_pages {
+        let Some(page) = tiff_page(bytes, index) else { break };
+        let decoder = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error)?;
+        let (w, h) = decoder.dimensions();
+        check_size(u64::from(w), u64::from(h), budget)?;
+        let image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
+        pages.push(from_dynamic(image));
+    }
+    if pages.is_empty() {
+        return Err(ExtractError::corrupt("tệp TIFF không có ảnh nào đọc được".into()));
+    }
+    Ok(pages)
+}
+
+/// A copy of a TIFF whose first-directory pointer names directory `index`,
+/// so a single-image decoder reads that page. `None` past the last page.
+fn tiff_page(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
+    let little = match bytes.get(..4)? {
+        [b'I', b'I', 42, 0] => true,
+        [b'M', b'M', 0, 42] => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let b: [u8; 2] = bytes.get(at..at + 2)?.try_into().ok()?;
+        Some(if little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
+        Some(if little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    };
+    let mut offset = u32_at(4)?;
+    for _ in 0..index {
+        let entries = usize::from(u16_at(offset as usize)?);
+        offset = u32_at(offset as usize + 2 + entries * 12)?;
+        if offset == 0 {
+            return None;
+        }
+    }
+    if offset == 0 || offset as usize >= bytes.len() {
+        return None;
+    }
+    let mut copy = bytes.to_vec();
+    let raw = if little { offset.to_le_bytes() } else { offset.to_be_bytes() };
+    copy[4..8].copy_from_slice(&raw);
+    Some(copy)
+}
+
+/// Raw PDF image samples (after the stream filters) as gray: 8-bit gray or
+/// RGB, 1-bit gray, CMYK approximated.
+pub fn from_samples(
+    samples: &[u8],
+    width: usize,
+    height: usize,
+    components: usize,
+    bits: usize,
+    budget: &mut Budget,
+) -> ExtractResult<Gray> {
+    check_size(width as u64, height as u64, budget)?;
+    let short = || ExtractError::corrupt("dữ liệu ảnh trong tệp PDF ngắn hơn kích thước khai báo".into());
+    match (components, bits) {
+        (1, 8) => {
+            let data = samples.get(..width * height).ok_or_else(short)?.to_vec();
+            Ok(Gray { width, height, data })
+        }
+        (3, 8) => Ok(gray_from_rgb(width, height, samples.get(..width * height * 3).ok_or_else(short)?)),
+        (4, 8) => {
+            let cmyk = samples.get(..width * height * 4).ok_or_else(short)?;
+            let rgb: Vec<u8> = cmyk
+                .chunks_exact(4)
+                .flat_map(|p| {
+                    let k = 255 - u32::from(p[3]);
+                    [0, 1, 2].map(|i| ((255 - u32::from(p[i])) * k / 255) as u8)
+                })
+                .collect();
+            Ok(gray_from_rgb(width, height, &rgb))
+        }
+        (1, 1) => {
+            let stride = width.div_ceil(8);
+            let bytes = samples.get(..stride * height).ok_or_else(short)?;
+            let mut out = Gray::new(width, height, 255);
+            for y in 0..height {
+                for x in 0..width {
+                    // PDF DeviceGray 1-bit: 0 is black.
+                    if bytes[y * stride + x / 8] & (0x80 >> (x % 8)) == 0 {
+                        out.set(x, y, 0);
+                    }
+                }
+            }
+            Ok(out)
+        }
+        _ => Err(ExtractError::unsupported(format!(
+            "ảnh trong tệp PDF có {components} kênh màu × {bits} bit, chưa đọc được để nhận dạng ký tự"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+
+    #[test]
+    fn red_seal_ink_becomes_white_and_black_ink_stays() {
+        let rgb = [200, 40, 50, 20, 20, 20, 180, 180, 180, 150, 60, 60];
+        let gray = gray_from_rgb(4, 1, &rgb);
+        assert_eq!(gray.data[0], 255);
+        assert_eq!(gray.data[1], 20);
+        assert_eq!(gray.data[2], 180);
+        assert_eq!(gray.data[3], 255);
+    }
+
+    #[test]
+    fn png_round_trip_and_size_limit() {
+        let mut img = image::GrayImage::from_pixel(30, 20, image::Luma([255]));
+        img.put_pixel(3, 4, image::Luma([0]));
+        let mut bytes = Vec::new();
+        img.write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png).unwrap();
+        let mut budget = Budget::new(Limits::default());
+        let gray = decode(&bytes, ImageFormat::Png, &mut budget).unwrap();
+        assert_eq!((gray.width, gray.height, gray.get(3, 4), gray.get(4, 4)), (30, 20, 0, 255));
+        let tiny = Limits { max_decompressed_bytes: 100, ..Limits::default() };
+        assert!(decode(&bytes, ImageFormat::Png, &mut Budget::new(tiny)).is_err());
+    }
+
+    #[test]
+    fn one_bit_samples_and_short_data() {
+        let mut budget = Budget::new(Limits::default());
+        let gray = from_samples(&[0b0111_1111], 8, 1, 1, 1, &mut budget).unwrap();
+        assert_eq!((gray.get(0, 0), gray.get(1, 0)), (0, 255));
+        assert!(from_samples(&[1, 2], 4, 4, 1, 8, &mut budget).is_err());
+    }
+}

@@ -1,0 +1,174 @@
+//! Ruling lines from an ink mask: runs of ink longer than any letter stroke
+//! (a one-dimensional morphological opening), bridged over small scan gaps,
+//! grouped across the few pixel rows a line is thick.
+
+use super::Mask;
+
+/// A ruling line in pixels: `pos` is its y (horizontal) or x (vertical).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rule {
+    pub horizontal: bool,
+    pub pos: f32,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Gaps up to this many pixels inside a run are scan dropouts.
+const BRIDGE: usize = 3;
+/// Runs on rows this close (pixels) with overlapping extent are one line.
+const THICKNESS: f32 = 4.0;
+/// Lines thicker than this (pixels, at 100 dpi) are filled areas, not rulings.
+const MAX_THICKNESS_PER_100DPI: f32 = 6.0;
+
+/// A run of a ruling line is nearly all ink; a row through bold text, whose
+/// letters the gap bridging joins into one long run, is not.
+const MIN_FILL: f32 = 0.85;
+
+/// Ink runs of at least `min_len` along one line of pixels, nearly solid.
+fn runs(len: usize, ink: impl Fn(usize) -> bool, min_len: usize, out: &mut Vec<(usize, usize)>) {
+    let mut start: Option<usize> = None;
+    let (mut last_ink, mut filled) = (0, 0usize);
+    let close = |s: usize, end: usize, filled: usize, out: &mut Vec<(usize, usize)>| {
+        if end - s >= min_len && filled as f32 >= (end - s) as f32 * MIN_FILL {
+            out.push((s, end));
+        }
+    };
+    for i in 0..len {
+        if ink(i) {
+            if start.is_none() {
+                start = Some(i);
+                filled = 0;
+            }
+            last_ink = i;
+            filled += 1;
+        } else if let Some(s) = start {
+            if i - last_ink > BRIDGE {
+                close(s, last_ink + 1, filled, out);
+                start = None;
+            }
+        }
+    }
+    if let Some(s) = start {
+        close(s, last_ink + 1, filled, out);
+    }
+}
+
+struct Group {
+    last: usize,
+    /// The latest run: a slightly tilted line goes on from where it was.
+    last_from: usize,
+    last_to: usize,
+    /// Sum of line index × run length, and of run lengths (ink pixels).
+    weighted: f64,
+    ink: f64,
+    from: usize,
+    to: usize,
+}
+
+/// Ruling lines of one direction; `min_len` is the shortest run that is a line.
+fn find(mask: &Mask, horizontal: bool, min_len: usize, dpi: f32) -> Vec<Rule> {
+    let (lines, len) = if horizontal { (mask.height, mask.width) } else { (mask.width, mask.height) };
+    let mut open: Vec<Group> = Vec::new();
+    let mut done: Vec<Group> = Vec::new();
+    let mut found = Vec::new();
+    let reach = BRIDGE * 3;
+    for line in 0..lines {
+        found.clear();
+        if horizontal {
+            runs(len, |i| mask.get(i, line), min_len, &mut found);
+        } else {
+            runs(len, |i| mask.get(line, i), min_len, &mut found);
+        }
+        for &(from, to) in &found {
+            let joined = open.iter_mut().find(|g| {
+                let next = line > g.last || line == g.last && from >= g.last_to;
+                next && from < g.last_to + reach && g.last_from < to + reach
+            });
+            let length = (to - from) as f64;
+            match joined {
+                Some(g) => {
+                    if line > g.last {
+                        (g.last_from, g.last_to) = (from, to);
+                    } else {
+                        g.last_to = to;
+                    }
+                    g.last = line;
+                    g.weighted += line as f64 * length;
+                    g.ink += length;
+                    g.from = g.from.min(from);
+                    g.to = g.to.max(to);
+                }
+                None => open.push(Group {
+                    last: line,
+                    last_from: from,
+                    last_to: to,
+                    weighted: line as f64 * length,
+                    ink: length,
+                    from,
+                    to,
+                }),
+            }
+        }
+        let (still, closed): (Vec<Group>, Vec<Group>) =
+            open.into_iter().partition(|g| line as f32 - (g.last as f32) <= THICKNESS / 2.0);
+        open = still;
+        done.extend(closed);
+    }
+    done.extend(open);
+    // Thickness as ink per unit of length, so that a line still a little
+    // tilted (spread over more pixel rows) is not taken for a filled area.
+    let max_thickness = MAX_THICKNESS_PER_100DPI * dpi / 100.0 + 2.0;
+    let mut rules: Vec<Rule> = done
+        .into_iter()
+        .filter(|g| g.ink / ((g.to - g.from).max(1) as f64) < f64::from(max_thickness))
+        .map(|g| Rule { horizontal, pos: (g.weighted / g.ink.max(1.0)) as f32, from: g.from, to: g.to })
+        .collect();
+    rules.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    rules
+}
+
+/// Horizontal and vertical rulings of a page scanned at `dpi`.
+pub fn rulings(mask: &Mask, dpi: f32) -> Vec<Rule> {
+    // Longer than a letter stroke or an underline of a short word.
+    let horizontal_min = (dpi * 0.5) as usize;
+    let vertical_min = (dpi * 0.22) as usize;
+    let mut rules = find(mask, true, horizontal_min.max(8), dpi);
+    rules.extend(find(mask, false, vertical_min.max(6), dpi));
+    rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::cleanup::{binarize, tests::ruled_page};
+
+    #[test]
+    fn grid_lines_are_found_and_text_strokes_are_not() {
+        let mut page = ruled_page(600, 400, 0.0);
+        // A "letter": short thick strokes inside a cell.
+        for y in 100..115 {
+            for x in 100..104 {
+                page.set(x, y, 0);
+            }
+        }
+        let rules = rulings(&binarize(&page, 100.0), 100.0);
+        let horizontal: Vec<&Rule> = rules.iter().filter(|r| r.horizontal).collect();
+        let vertical: Vec<&Rule> = rules.iter().filter(|r| !r.horizontal).collect();
+        assert_eq!(horizontal.len(), 8, "{horizontal:?}");
+        assert_eq!(vertical.len(), 3, "{vertical:?}");
+        assert!((horizontal[0].pos - 41.0).abs() <= 1.0);
+        assert!(horizontal[0].from <= 31 && horizontal[0].to >= 569);
+        assert!((vertical[1].pos - 301.0).abs() <= 1.0);
+    }
+
+    #[test]
+    fn broken_line_is_bridged() {
+        let mut data = vec![false; 200 * 10];
+        for x in (0..200).filter(|x| x % 40 != 0) {
+            data[5 * 200 + x] = true;
+        }
+        let rules = rulings(&Mask { width: 200, height: 10, data }, 100.0);
+        assert_eq!(rules.len(), 1);
+        assert_eq!((rules[0].from, rules[0].to), (1, 200));
+    }
+}

@@ -1,0 +1,145 @@
+//! OCR of scanned pages: page images → cleaned gray image → ruling lines →
+//! table cells → Tesseract per cell → a page of positioned words and ruling
+//! segments in points, the same page model the PDF text path builds, so table
+//! assembly, cross-page joining and prose reading are shared.
+//!
+//! Stages: [`image`] decodes (JPEG/PNG/TIFF, raw PDF samples) and drops red
+//! seal ink; [`cleanup`] binarises and deskews; [`lines`] finds ruling lines
+//! by long dark runs (a one-dimensional opening, which is all the morphology
+//! needed — `imageproc` would add a large dependency tree for it); [`cells`]
+//! turns lines into cell boxes; [`engine`] runs Tesseract on batches of crops.
+//! Numeric-looking cells are read a second time with a digit whitelist in
+//! single-line mode, because full-text recognition loses decimal separators.
+
+pub mod cells;
+pub mod cleanup;
+pub mod engine;
+pub mod image;
+pub mod lines;
+pub mod page;
+
+pub use page::{recognize_page, OcrPage, OcrSegment, OcrWord};
+
+/// The font name of text read by OCR. Runs carry it with the confidence
+/// (`"OCR 57"`), so the confidence travels with the text through table
+/// assembly to the checks without a field on every cell of every format.
+pub const FONT: &str = "OCR";
+
+/// The run font of a word read with `confidence` (0–100).
+pub fn font_for(confidence: f32) -> String {
+    format!("{FONT} {}", confidence.clamp(0.0, 100.0).round() as u32)
+}
+
+/// The OCR confidence a run font carries, if the run was read by OCR.
+pub fn confidence_of(font: &str) -> Option<f32> {
+    let rest = font.strip_prefix(FONT)?;
+    if rest.is_empty() {
+        return Some(100.0);
+    }
+    rest.strip_prefix(' ')?.parse().ok()
+}
+
+/// An 8-bit gray image, row-major, 0 = black.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gray {
+    pub width: usize,
+    pub height: usize,
+    pub data: Vec<u8>,
+}
+
+impl Gray {
+    pub fn new(width: usize, height: usize, fill: u8) -> Self {
+        Gray { width, height, data: vec![fill; width * height] }
+    }
+
+    pub fn get(&self, x: usize, y: usize) -> u8 {
+        self.data[y * self.width + x]
+    }
+
+    pub fn set(&mut self, x: usize, y: usize, value: u8) {
+        self.data[y * self.width + x] = value;
+    }
+
+    /// The pixels of a rectangle, clipped to the image.
+    pub fn crop(&self, x: usize, y: usize, width: usize, height: usize) -> Gray {
+        let x1 = (x + width).min(self.width);
+        let y1 = (y + height).min(self.height);
+        let (x0, y0) = (x.min(x1), y.min(y1));
+        let mut out = Gray::new(x1 - x0, y1 - y0, 255);
+        for row in y0..y1 {
+            let src = &self.data[row * self.width + x0..row * self.width + x1];
+            out.data[(row - y0) * out.width..(row - y0 + 1) * out.width].copy_from_slice(src);
+        }
+        out
+    }
+
+    /// The image scaled by `factor` (bilinear).
+    pub fn scaled(&self, factor: f32) -> Gray {
+        let width = ((self.width as f32 * factor).round() as usize).max(1);
+        let height = ((self.height as f32 * factor).round() as usize).max(1);
+        let mut out = Gray::new(width, height, 255);
+        if self.width == 0 || self.height == 0 {
+            return out;
+        }
+        for y in 0..height {
+            let sy = ((y as f32 + 0.5) / factor - 0.5).clamp(0.0, (self.height - 1) as f32);
+            let (y0, fy) = (sy as usize, sy.fract());
+            let y1 = (y0 + 1).min(self.height - 1);
+            for x in 0..width {
+                let sx = ((x as f32 + 0.5) / factor - 0.5).clamp(0.0, (self.width - 1) as f32);
+                let (x0, fx) = (sx as usize, sx.fract());
+                let x1 = (x0 + 1).min(self.width - 1);
+                let p = |xx: usize, yy: usize| f32::from(self.get(xx, yy));
+                let top = p(x0, y0) * (1.0 - fx) + p(x1, y0) * fx;
+                let bottom = p(x0, y1) * (1.0 - fx) + p(x1, y1) * fx;
+                out.set(x, y, (top * (1.0 - fy) + bottom * fy).round() as u8);
+            }
+        }
+        out
+    }
+
+    /// Binary PGM (P5), which Tesseract's image library reads without any codec.
+    pub fn to_pgm(&self) -> Vec<u8> {
+        let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
+        out.extend_from_slice(&self.data);
+        out
+    }
+}
+
+/// A boolean ink mask (true = dark), same geometry as the image it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mask {
+    pub width: usize,
+    pub height: usize,
+    pub data: Vec<bool>,
+}
+
+impl Mask {
+    pub fn get(&self, x: usize, y: usize) -> bool {
+        self.data[y * self.width + x]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confidence_travels_in_the_font_name() {
+        assert_eq!(confidence_of(&font_for(57.4)), Some(57.0));
+        assert_eq!(confidence_of("OCR"), Some(100.0));
+        assert_eq!(confidence_of("Times New Roman"), None);
+        assert_eq!(confidence_of("OCRA Extended"), None);
+    }
+
+    #[test]
+    fn crop_is_clipped_to_the_image() {
+        let mut g = Gray::new(10, 10, 255);
+        g.set(9, 9, 0);
+        let c = g.crop(8, 8, 5, 5);
+        assert_eq!((c.width, c.height, c.get(1, 1)), (2, 2, 0));
+        assert!(g.to_pgm().starts_with(b"P5\n10 10\n255\n"));
+        let big = c.scaled(2.0);
+        assert_eq!((big.width, big.height, big.get(3, 3), big.get(0, 0)), (4, 4, 0, 255));
+    }
+}
