@@ -15,6 +15,10 @@
 //! `0.3`; dates are rendered as dates so they never pass for scores. Rows
 //! outside the scoring grid (title block, cover sheet) are also the
 //! document's prose, so the stated total and rating are read from them.
+//! Hidden rows and columns are read too (the unit submitted them), with a
+//! note naming them ([`super::hidden`]). calamine parses .xls and .ods
+//! eagerly into dense grids, so [`xls_guard`] and [`ods_guard`] bound what
+//! it would allocate before it sees the file.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
@@ -25,8 +29,9 @@ use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::formula::{self, Content, Evaluator, Failure};
-use super::xls_guard;
+use super::hidden::{self, Hidden};
 use super::zip_guard::GuardedZip;
+use super::{ods_guard, xls_guard};
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 use crate::sniff::Format;
@@ -63,19 +68,26 @@ impl From<ExtractError> for Skip {
 }
 
 pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
-    if matches!(format, Format::Xlsx | Format::Ods) {
-        // calamine inflates zip members without limits: check the container first.
-        preflight_zip(bytes, budget)?;
-    }
     let mut notes = Vec::new();
+    // calamine inflates zip members without limits and expands .ods repeats
+    // into dense grids: check the container (and an .ods's content) first.
+    let facts = if matches!(format, Format::Xlsx | Format::Ods) {
+        preflight_zip(format, bytes, budget)?
+    } else {
+        ZipFacts::default()
+    };
     // calamine sizes .xls buffers from declared dimensions: bound them first.
     let guarded = if format == Format::Xls { Some(xls_guard::guard(bytes, budget)?) } else { None };
-    let bytes = match &guarded {
-        Some(g) => {
+    let mut hidden = facts.hidden;
+    notes.extend(facts.notes);
+    let bytes = match (&guarded, &facts.patched) {
+        (Some(g), _) => {
             notes.extend(g.notes.iter().cloned());
+            hidden.extend(g.hidden.iter().cloned());
             g.bytes.as_deref().unwrap_or(bytes)
         }
-        None => bytes,
+        (None, Some(patched)) => patched.as_slice(),
+        (None, None) => bytes,
     };
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
     let names = workbook.sheet_names();
@@ -88,6 +100,9 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         };
         match read {
             Ok((cells, formulas, percent)) => {
+                if let Some((_, lines)) = hidden.iter().find(|(n, _)| n == name) {
+                    notes.extend(lines.note(name, cells.keys().chain(formulas.keys())));
+                }
                 let merges = merged_regions(&mut workbook, name, &mut notes);
                 sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges, percent });
             }
@@ -123,12 +138,24 @@ fn open_error(format: Format, e: calamine::Error) -> ExtractError {
     ExtractError::corrupt(format!("tệp bảng tính ({}) bị hỏng hoặc không đầy đủ", format.name())).with_detail(e)
 }
 
-/// Inflates every member once into a sink, counting bytes against the budget,
-/// so a zip bomb or a member lying about its size is refused before calamine
-/// touches it. Honest workbooks are small; the cost is negligible. An
-/// OpenDocument file whose manifest declares encryption is refused first:
-/// its members do not inflate.
-fn preflight_zip(bytes: &[u8], budget: &mut Budget) -> ExtractResult<()> {
+/// What the zip preflight learnt besides the limits.
+#[derive(Default)]
+struct ZipFacts {
+    /// Hidden rows and columns by sheet name.
+    hidden: Vec<(String, Hidden)>,
+    /// Tables of an .ods refused before calamine sees them.
+    notes: Vec<String>,
+    /// The .ods to give calamine instead, those tables emptied.
+    patched: Option<Vec<u8>>,
+}
+
+/// Inflates every member once, counting bytes against the budget, so a zip
+/// bomb or a member lying about its size is refused before calamine touches
+/// it. Honest workbooks are small; the cost is negligible. On the way the
+/// worksheet parts are searched for hidden rows and columns, and an .ods's
+/// `content.xml` is scanned by [`ods_guard`]. An OpenDocument file whose
+/// manifest declares encryption is refused first: its members do not inflate.
+fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<ZipFacts> {
     let mut zip = GuardedZip::open(bytes, budget)?;
     let names = zip.names();
     if let Some(manifest) = zip.read("META-INF/manifest.xml", budget)? {
@@ -138,10 +165,34 @@ fn preflight_zip(bytes: &[u8], budget: &mut Budget) -> ExtractResult<()> {
             ));
         }
     }
+    let mut facts = ZipFacts::default();
+    let mut parts = Vec::new();
+    let (mut workbook, mut rels, mut content) = (None, None, None);
     for name in names {
-        zip.read(&name, budget)?;
+        let Some(data) = zip.read(&name, budget)? else { continue };
+        match (format, name.as_str()) {
+            (Format::Ods, "content.xml") => {
+                let guarded = ods_guard::guard(&data, budget)?;
+                (facts.notes, facts.hidden, content) = (guarded.notes, guarded.hidden, guarded.content);
+            }
+            (Format::Xlsx, "xl/workbook.xml") => workbook = Some(data),
+            (Format::Xlsx, "xl/_rels/workbook.xml.rels") => rels = Some(data),
+            (Format::Xlsx, part) if part.starts_with("xl/worksheets/") => {
+                let lines = hidden::xlsx_sheet(&data);
+                if !lines.is_empty() {
+                    parts.push((name, lines));
+                }
+            }
+            _ => {}
+        }
     }
-    Ok(())
+    if let Some(content) = content {
+        facts.patched = Some(zip.with_member_replaced("content.xml", &content)?);
+    }
+    if let (false, Some(workbook), Some(rels)) = (parts.is_empty(), workbook, rels) {
+        facts.hidden = hidden::xlsx_by_sheet_name(&workbook, &rels, parts);
+    }
+    Ok(facts)
 }
 
 /// Values, formula texts and percent-formatted positions of one sheet.
