@@ -164,6 +164,19 @@ fn peak_mb(args: &[&str]) -> Option<(u64, std::process::Output)> {
     Some((kb / 1024, output))
 }
 
+/// `parcheck check DIR`, asserting a peak resident memory under 100 MB where it can be measured.
+fn check_under_100_mb(dir: &Path, what: &str) -> std::process::Output {
+    let dir = path_str(dir);
+    match peak_mb(&["check", &dir]) {
+        Some((peak, output)) => {
+            println!("{what}: peak {peak} MB");
+            assert!(peak < 100, "peak resident memory {peak} MB");
+            output
+        }
+        None => run(&["check", &dir]),
+    }
+}
+
 #[test]
 fn a_far_away_cell_refuses_its_sheet_only_and_memory_stays_small() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -183,15 +196,7 @@ fn a_far_away_cell_refuses_its_sheet_only_and_memory_stays_small() {
     assert_eq!(criterion(object, "1.2")["max_points"], 1.5);
     assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
 
-    let dir_arg = path_str(dir.path());
-    let output = match peak_mb(&["check", &dir_arg]) {
-        Some((peak, output)) => {
-            println!("far-away cell batch: peak {peak} MB");
-            assert!(peak < 100, "peak resident memory {peak} MB");
-            output
-        }
-        None => run(&["check", &dir_arg]),
-    };
+    let output = check_under_100_mb(dir.path(), "far-away cell batch");
     let objects = stdout_objects(&output);
     assert_eq!(objects.len(), 2, "one object per file: {objects:?}");
 }
@@ -437,15 +442,7 @@ fn an_xls_declaring_65536_by_256_cells_stays_small() {
     assert!(!notes.iter().any(|m| m.contains("'Rong'")), "a sheet that only declares a wide range is read: {notes:?}");
     assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
 
-    let dir_arg = path_str(dir.path());
-    let output = match peak_mb(&["check", &dir_arg]) {
-        Some((peak, output)) => {
-            println!("declared 65536×256 .xls batch: peak {peak} MB");
-            assert!(peak < 100, "peak resident memory {peak} MB");
-            output
-        }
-        None => run(&["check", &dir_arg]),
-    };
+    let output = check_under_100_mb(dir.path(), "declared 65536×256 .xls batch");
     assert_eq!(stdout_objects(&output).len(), 2);
 }
 
@@ -599,15 +596,7 @@ fn an_ods_repeating_cells_by_the_million_stays_small() {
     assert!(notes.iter().any(|m| m.contains("bỏ qua trang tính 'Lap'")), "{notes:?}");
     assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
 
-    let dir_arg = path_str(dir.path());
-    let output = match peak_mb(&["check", &dir_arg]) {
-        Some((peak, output)) => {
-            println!("hostile .ods batch: peak {peak} MB");
-            assert!(peak < 100, "peak resident memory {peak} MB");
-            output
-        }
-        None => run(&["check", &dir_arg]),
-    };
+    let output = check_under_100_mb(dir.path(), "hostile .ods batch");
     assert_eq!(stdout_objects(&output).len(), 2);
 
     // A whole file of far-away tables: no sheet left is a clear error, not an allocation failure.
