@@ -48,8 +48,8 @@ struct SheetCells {
     /// 1-based position of the sheet in the workbook.
     index: usize,
     cells: BTreeMap<(u32, u32), Data>,
-    /// Formula text (without `=`) of .xlsx cells, by position.
-    formulas: HashMap<(u32, u32), String>,
+    /// Formula text (without `=`) of .xlsx cells, by position (ordered, for ranges).
+    formulas: BTreeMap<(u32, u32), String>,
     merges: Vec<Dimensions>,
     /// Cells formatted as a percentage, with the decimals their format shows.
     percent: HashMap<(u32, u32), u32>,
@@ -196,7 +196,7 @@ fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractRe
 }
 
 /// Values, formula texts and percent-formatted positions of one sheet.
-type SparseCells = (BTreeMap<(u32, u32), Data>, HashMap<(u32, u32), String>, HashMap<(u32, u32), u32>);
+type SparseCells = (BTreeMap<(u32, u32), Data>, BTreeMap<(u32, u32), String>, HashMap<(u32, u32), u32>);
 
 /// Counts used cells of one sheet as they arrive and refuses the sheet as
 /// soon as they would pass what the document may still spend.
@@ -263,7 +263,7 @@ fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut 
     let percent_styles: Vec<Option<u32>> = reader.styles().iter().map(percent_decimals).collect();
     let mut counter = CellCounter::new(name, budget);
     let mut cells = BTreeMap::new();
-    let mut formulas = HashMap::new();
+    let mut formulas = BTreeMap::new();
     while let Some(cell) = reader.next_cell_with_formula().map_err(unreadable)? {
         let formula = cell.formula.map(|f| f.trim_start_matches('=').to_owned()).filter(|f| !f.trim().is_empty());
         let value = Data::from(cell.value);
@@ -355,7 +355,7 @@ fn read_range_sheet(
         cells.insert(pos, value.clone());
     }
     counter.finish(budget)?;
-    Ok((cells, HashMap::new(), HashMap::new()))
+    Ok((cells, BTreeMap::new(), HashMap::new()))
 }
 
 /// The sheet's merged regions; when they cannot be read the cells are still
@@ -396,7 +396,7 @@ impl formula::Cells for Workbook<'_> {
         let cols = from.1..=to.1;
         let mut used: BTreeSet<(u32, u32)> =
             sheet.cells.range(from..=(to.0, to.1)).map(|(pos, _)| *pos).filter(|(_, c)| cols.contains(c)).collect();
-        used.extend(sheet.formulas.keys().filter(|(r, c)| (from.0..=to.0).contains(r) && cols.contains(c)));
+        used.extend(sheet.formulas.range(from..=(to.0, to.1)).map(|(pos, _)| *pos).filter(|(_, c)| cols.contains(c)));
         used.into_iter().collect()
     }
 }
@@ -433,10 +433,7 @@ fn compute_formulas(
         let mut failed: Vec<String> = Vec::new();
         let mut stale: Vec<String> = Vec::new();
         // Row order, so that running totals are computed top-down within the depth limit.
-        let mut positions: Vec<&(u32, u32)> = sheet.formulas.keys().collect();
-        positions.sort();
-        for pos in positions {
-            let text = &sheet.formulas[pos];
+        for (pos, text) in &sheet.formulas {
             let here = format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(*pos), sheet.name);
             match sheet.cells.get(pos) {
                 None => match evaluator.cell(s, *pos) {
@@ -634,6 +631,15 @@ pub fn excel_number(value: f64) -> String {
     }
     let magnitude = value.abs().log10().floor() as i32;
     let decimals = (14 - magnitude).clamp(0, 20) as usize;
+    // The shortest text that reads back as the same float is what rounding
+    // to `decimals` places shows whenever it has no more places than that
+    // (the float is within half an ulp of it); exact formatting is slow.
+    if value.abs() < 1e15 {
+        let shortest = value.to_string();
+        if shortest.split_once('.').is_none_or(|(_, places)| places.len() <= decimals) {
+            return shortest;
+        }
+    }
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
     if text == "-0" {
@@ -676,5 +682,39 @@ mod tests {
         assert_eq!(excel_number(0.5), "0.5");
         assert_eq!(excel_number(-0.25), "-0.25");
         assert_eq!(excel_number(1.0 / 3.0), "0.333333333333333");
+        assert_eq!(excel_number(-1e-7), "-0.0000001");
+        assert_eq!(excel_number(123456789012.345), "123456789012.345");
+        assert_eq!(excel_number(2.0f64.powi(60)), "1152921504606846976");
+    }
+
+    /// The fast path agrees with exact formatting to 15 significant digits.
+    #[test]
+    fn shortest_text_agrees_with_exact_rounding() {
+        let exact = |value: f64| {
+            let magnitude = value.abs().log10().floor() as i32;
+            let decimals = (14 - magnitude).clamp(0, 20) as usize;
+            let text = format!("{value:.decimals$}");
+            let text =
+                if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
+            if text == "-0" {
+                "0".to_owned()
+            } else {
+                text
+            }
+        };
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = 10f64.powi((x % 24) as i32 - 8);
+            let value = (x >> 11) as f64 / (1u64 << 53) as f64 * scale * if x & 1 == 0 { 1.0 } else { -1.0 };
+            let rounded = (value * 100.0).round() / 100.0;
+            for v in [value, rounded] {
+                if v != 0.0 {
+                    assert_eq!(excel_number(v), exact(v), "{v:e}");
+                }
+            }
+        }
     }
 }
