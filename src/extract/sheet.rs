@@ -629,8 +629,7 @@ pub fn excel_number(value: f64) -> String {
     if value == 0.0 {
         return "0".to_owned();
     }
-    let magnitude = value.abs().log10().floor() as i32;
-    let decimals = (14 - magnitude).clamp(0, 20) as usize;
+    let decimals = excel_decimals(value);
     // The shortest text that reads back as the same float is what rounding
     // to `decimals` places shows whenever it has no more places than that
     // (the float is within half an ulp of it); exact formatting is slow.
@@ -640,6 +639,17 @@ pub fn excel_number(value: f64) -> String {
             return shortest;
         }
     }
+    rounded_text(value, decimals)
+}
+
+/// Places after the point that 15 significant digits leave to a nonzero value.
+fn excel_decimals(value: f64) -> usize {
+    let magnitude = value.abs().log10().floor() as i32;
+    (14 - magnitude).clamp(0, 20) as usize
+}
+
+/// The value rounded to `decimals` places, without trailing zeros.
+fn rounded_text(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
     if text == "-0" {
@@ -690,18 +700,7 @@ mod tests {
     /// The fast path agrees with exact formatting to 15 significant digits.
     #[test]
     fn shortest_text_agrees_with_exact_rounding() {
-        let exact = |value: f64| {
-            let magnitude = value.abs().log10().floor() as i32;
-            let decimals = (14 - magnitude).clamp(0, 20) as usize;
-            let text = format!("{value:.decimals$}");
-            let text =
-                if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
-            if text == "-0" {
-                "0".to_owned()
-            } else {
-                text
-            }
-        };
+        let exact = |value: f64| rounded_text(value, excel_decimals(value));
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..100_000 {
             x ^= x << 13;
