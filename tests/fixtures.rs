@@ -173,6 +173,8 @@ fixture_tests! {
     formulas_xlsx => "formulas.xlsx",
     formulas_ods => "formulas.ods",
     formulas_uncached_xlsx => "formulas_uncached.xlsx",
+    hidden_lines_xlsx => "hidden_lines.xlsx",
+    hidden_lines_ods => "hidden_lines.ods",
     two_tables_xlsx => "two_tables.xlsx",
     simple_xls => "simple.xls",
     simple_ods => "simple.ods",

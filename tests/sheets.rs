@@ -164,6 +164,19 @@ fn peak_mb(args: &[&str]) -> Option<(u64, std::process::Output)> {
     Some((kb / 1024, output))
 }
 
+/// `parcheck check DIR`, asserting a peak resident memory under 100 MB where it can be measured.
+fn check_under_100_mb(dir: &Path, what: &str) -> std::process::Output {
+    let dir = path_str(dir);
+    match peak_mb(&["check", &dir]) {
+        Some((peak, output)) => {
+            println!("{what}: peak {peak} MB");
+            assert!(peak < 100, "peak resident memory {peak} MB");
+            output
+        }
+        None => run(&["check", &dir]),
+    }
+}
+
 #[test]
 fn a_far_away_cell_refuses_its_sheet_only_and_memory_stays_small() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -183,15 +196,7 @@ fn a_far_away_cell_refuses_its_sheet_only_and_memory_stays_small() {
     assert_eq!(criterion(object, "1.2")["max_points"], 1.5);
     assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
 
-    let dir_arg = path_str(dir.path());
-    let output = match peak_mb(&["check", &dir_arg]) {
-        Some((peak, output)) => {
-            println!("far-away cell batch: peak {peak} MB");
-            assert!(peak < 100, "peak resident memory {peak} MB");
-            output
-        }
-        None => run(&["check", &dir_arg]),
-    };
+    let output = check_under_100_mb(dir.path(), "far-away cell batch");
     let objects = stdout_objects(&output);
     assert_eq!(objects.len(), 2, "one object per file: {objects:?}");
 }
@@ -285,7 +290,13 @@ fn bof(kind: u16) -> Vec<u8> {
 
 /// The worksheet substream: DIMENSIONS as declared, then LABEL/NUMBER cells.
 fn xls_sheet(declared: (u32, u16), cells: &[(u16, u16, V)]) -> Vec<u8> {
+    xls_sheet_with(declared, cells, &[])
+}
+
+/// The same with more records (ROW, COLINFO) before the DIMENSIONS.
+fn xls_sheet_with(declared: (u32, u16), cells: &[(u16, u16, V)], records: &[Vec<u8>]) -> Vec<u8> {
     let mut s = bof(0x0010);
+    s.extend(records.concat());
     let mut dims = 0u32.to_le_bytes().to_vec();
     dims.extend(declared.0.to_le_bytes());
     dims.extend([0, 0]);
@@ -388,17 +399,18 @@ fn xls(sheets: &[(&str, Vec<u8>)]) -> Vec<u8> {
 }
 
 /// The scoring sheet of `scoring_rows` with literal numbers (.xls caches every formula).
-fn xls_scoring_sheet() -> Vec<u8> {
-    let rows: [[&str; 4]; 7] = [
-        ["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"],
-        ["1", "Công tác chỉ đạo, điều hành CCHC", "3.5", "3.25"],
-        ["1.1", "Kế hoạch CCHC năm", "2", "2"],
-        ["1.1.1", "Ban hành kế hoạch kịp thời", "1", "0.5"],
-        ["1.1.2", "Xác định đầy đủ nhiệm vụ", "1", "1"],
-        ["1.2", "Báo cáo CCHC", "1.5", "1.25"],
-        ["", "Tổng điểm", "3.5", "3.25"],
-    ];
-    let cells: Vec<(u16, u16, V)> = rows
+const SCORING_LITERAL: [[&str; 4]; 7] = [
+    ["STT", "Tiêu chí", "Điểm tối đa", "Điểm tự đánh giá"],
+    ["1", "Công tác chỉ đạo, điều hành CCHC", "3.5", "3.25"],
+    ["1.1", "Kế hoạch CCHC năm", "2", "2"],
+    ["1.1.1", "Ban hành kế hoạch kịp thời", "1", "0.5"],
+    ["1.1.2", "Xác định đầy đủ nhiệm vụ", "1", "1"],
+    ["1.2", "Báo cáo CCHC", "1.5", "1.25"],
+    ["", "Tổng điểm", "3.5", "3.25"],
+];
+
+fn xls_scoring_cells() -> Vec<(u16, u16, V<'static>)> {
+    SCORING_LITERAL
         .iter()
         .enumerate()
         .flat_map(|(r, row)| {
@@ -407,8 +419,11 @@ fn xls_scoring_sheet() -> Vec<u8> {
                 (r as u16, c as u16, value)
             })
         })
-        .collect();
-    xls_sheet((7, 4), &cells)
+        .collect()
+}
+
+fn xls_scoring_sheet() -> Vec<u8> {
+    xls_sheet((7, 4), &xls_scoring_cells())
 }
 
 #[test]
@@ -427,15 +442,7 @@ fn an_xls_declaring_65536_by_256_cells_stays_small() {
     assert!(!notes.iter().any(|m| m.contains("'Rong'")), "a sheet that only declares a wide range is read: {notes:?}");
     assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
 
-    let dir_arg = path_str(dir.path());
-    let output = match peak_mb(&["check", &dir_arg]) {
-        Some((peak, output)) => {
-            println!("declared 65536×256 .xls batch: peak {peak} MB");
-            assert!(peak < 100, "peak resident memory {peak} MB");
-            output
-        }
-        None => run(&["check", &dir_arg]),
-    };
+    let output = check_under_100_mb(dir.path(), "declared 65536×256 .xls batch");
     assert_eq!(stdout_objects(&output).len(), 2);
 }
 
@@ -487,4 +494,125 @@ fn percent_cells_read_as_the_percentage_excel_shows() {
     let row = document.tables[0].rows.iter().find(|r| r.location.row == 9).expect("row 9");
     let texts: Vec<String> = row.cells.iter().map(|c| c.raw_text()).collect();
     assert_eq!(texts, ["Tỷ lệ đạt", "92.9%"]);
+}
+
+/// The note parcheck writes about a sheet's hidden rows and columns.
+fn hidden_note(object: &Value) -> Option<String> {
+    messages(object).into_iter().find(|m| m.contains(" ẩn ("))
+}
+
+#[test]
+fn hidden_rows_and_columns_are_read_and_named() {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
+    // Rows 6 and 7 of merged_sections.xlsx hold criteria 1.1 and 1.2; column E the evidence.
+    let object = &stdout_objects(&run(&["check", &path_str(&docs.join("hidden_lines.xlsx"))]))[0];
+    assert_eq!(object["status"], "ok", "{object}");
+    assert_eq!(criterion(object, "1.2")["self_score"], 1, "a hidden row is read as submitted");
+    assert_eq!(
+        hidden_note(object).as_deref(),
+        Some("trang tính 'Bảng điểm': 2 hàng ẩn (6, 7) và 1 cột ẩn (E); giá trị trong đó vẫn được đọc và tính điểm")
+    );
+    let object = &stdout_objects(&run(&["check", &path_str(&docs.join("hidden_lines.ods"))]))[0];
+    assert_eq!(object["status"], "ok", "{object}");
+    let note = hidden_note(object).unwrap_or_default();
+    assert!(note.starts_with("trang tính 'Bảng điểm': 2 hàng ẩn (5, 6) và 1 cột ẩn (E)"), "{note}");
+
+    // .xls: ROW records with fDyZero, a COLINFO with fHidden (rows 4 and 5, column B).
+    let row = |rw: u16| {
+        let mut body = rw.to_le_bytes().to_vec();
+        body.extend([0, 0, 4, 0, 0xFF, 0, 0, 0, 0, 0]);
+        body.extend(0x0120u16.to_le_bytes());
+        body.extend(0x000Fu16.to_le_bytes());
+        record(0x0208, &body)
+    };
+    let colinfo = record(0x007D, &[1, 0, 1, 0, 0, 0x10, 0x0F, 0, 1, 0, 0, 0]);
+    let sheet = xls_sheet_with((7, 4), &xls_scoring_cells(), &[row(3), row(4), colinfo]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "an.xls", &xls(&[("Bảng điểm", sheet)]));
+    let object = &stdout_objects(&run(&["check", &file]))[0];
+    assert_eq!(object["status"], "ok", "{object}");
+    assert_eq!(criterion(object, "1.1.1")["self_score"], 0.5);
+    let note = hidden_note(object).unwrap_or_default();
+    assert!(note.starts_with("trang tính 'Bảng điểm': 2 hàng ẩn (4, 5) và 1 cột ẩn (B)"), "{note}");
+    // Without hidden lines, no such note.
+    let file = write(dir.path(), "plain.xls", &xls(&[("Bảng điểm", xls_scoring_sheet())]));
+    assert_eq!(hidden_note(&stdout_objects(&run(&["check", &file]))[0]), None);
+}
+
+/// One row of an .ods table: numbers as floats, "" as an empty cell.
+fn ods_row(cells: &[&str]) -> String {
+    let cells: String = cells
+        .iter()
+        .map(|t| match t.parse::<f64>() {
+            _ if t.is_empty() => "<table:table-cell/>".to_owned(),
+            Ok(_) => format!(r#"<table:table-cell office:value-type="float" office:value="{t}"><text:p>{t}</text:p></table:table-cell>"#),
+            Err(_) => format!(r#"<table:table-cell office:value-type="string"><text:p>{t}</text:p></table:table-cell>"#),
+        })
+        .collect();
+    format!("<table:table-row>{cells}</table:table-row>")
+}
+
+/// A minimal .ods: one table per (name, rows XML).
+fn ods(tables: &[(&str, String)]) -> Vec<u8> {
+    let body: String =
+        tables.iter().map(|(name, rows)| format!(r#"<table:table table:name="{name}">{rows}</table:table>"#)).collect();
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"#
+    );
+    let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("zip entry");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").expect("zip write");
+    zip.start_file("content.xml", SimpleFileOptions::default()).expect("zip entry");
+    zip.write_all(content.as_bytes()).expect("zip write");
+    zip.start_file("META-INF/manifest.xml", SimpleFileOptions::default()).expect("zip entry");
+    zip.write_all(manifest.as_bytes()).expect("zip write");
+    zip.finish().expect("zip finish").into_inner()
+}
+
+#[test]
+fn an_ods_repeating_cells_by_the_million_stays_small() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A far-away cell: one value in A1, a million empty rows, one value in column 16001.
+    let far = format!(
+        r#"{}<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16000"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#,
+        ods_row(&["ghi chú"])
+    );
+    // One value repeated over 100 columns and a million rows.
+    let repeated = r#"<table:table-row table:number-rows-repeated="1000000"><table:table-cell table:number-columns-repeated="100" office:value-type="float" office:value="1"/></table:table-row>"#;
+    let scoring: String = SCORING_LITERAL.iter().map(|r| ods_row(r)).collect();
+    let book = ods(&[("Xa", far), ("Lap", repeated.to_owned()), ("Bảng điểm", scoring)]);
+    let file = write(dir.path(), "xa.ods", &book);
+    write(dir.path(), "khac.docx", &support::scoring_docx("UBND xã B", 0));
+
+    let object = &stdout_objects(&run(&["check", &file]))[0];
+    assert_eq!(object["status"], "ok", "{object}");
+    let notes = messages(object);
+    assert!(
+        notes.iter().any(|m| m.contains("bỏ qua trang tính 'Xa'") && m.contains("1048002 dòng × 16001 cột")),
+        "{notes:?}"
+    );
+    assert!(notes.iter().any(|m| m.contains("bỏ qua trang tính 'Lap'")), "{notes:?}");
+    assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
+
+    let output = check_under_100_mb(dir.path(), "hostile .ods batch");
+    assert_eq!(stdout_objects(&output).len(), 2);
+
+    // A whole file of far-away tables: no sheet left is a clear error, not an allocation failure.
+    let only = write(
+        dir.path(),
+        "chi_xa.ods",
+        &ods(&[(
+            "Xa",
+            format!(
+                "{}{}",
+                ods_row(&["a"]),
+                r#"<table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="float" office:value="1"/></table:table-row>"#
+            ),
+        )]),
+    );
+    let object = &stdout_objects(&run(&["check", &only]))[0];
+    assert_ne!(object["status"], "ok", "{object}");
+    assert!(object.to_string().contains("'Xa'"), "{object}");
 }

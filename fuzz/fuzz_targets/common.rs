@@ -36,7 +36,13 @@ pub fn budget(options: &Options) -> Budget {
 pub fn finish(extracted: ExtractResult<Document>, format: &str, options: &Options) {
     if let Ok(mut document) = extracted {
         parcheck::text::normalize_document(&mut document);
-        let source = Source { path: "fuzz".into(), sha256: String::new(), format: format.into(), bytes: 0 };
+        let source = Source {
+            path: "fuzz".into(),
+            path_bytes: None,
+            sha256: String::new(),
+            format: format.into(),
+            bytes: 0,
+        };
         let report = pipeline::analyze(&document, source, options);
         let _ = serde_json::to_string(&report);
     }

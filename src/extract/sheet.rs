@@ -15,6 +15,10 @@
 //! `0.3`; dates are rendered as dates so they never pass for scores. Rows
 //! outside the scoring grid (title block, cover sheet) are also the
 //! document's prose, so the stated total and rating are read from them.
+//! Hidden rows and columns are read too (the unit submitted them), with a
+//! note naming them ([`super::hidden`]). calamine parses .xls and .ods
+//! eagerly into dense grids, so [`xls_guard`] and [`ods_guard`] bound what
+//! it would allocate before it sees the file.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Cursor;
@@ -25,8 +29,9 @@ use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::formula::{self, Content, Evaluator, Failure};
-use super::xls_guard;
+use super::hidden::{self, Hidden};
 use super::zip_guard::GuardedZip;
+use super::{ods_guard, xls_guard};
 use super::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 use crate::sniff::Format;
@@ -43,8 +48,8 @@ struct SheetCells {
     /// 1-based position of the sheet in the workbook.
     index: usize,
     cells: BTreeMap<(u32, u32), Data>,
-    /// Formula text (without `=`) of .xlsx cells, by position.
-    formulas: HashMap<(u32, u32), String>,
+    /// Formula text (without `=`) of .xlsx cells, by position (ordered, for ranges).
+    formulas: BTreeMap<(u32, u32), String>,
     merges: Vec<Dimensions>,
     /// Cells formatted as a percentage, with the decimals their format shows.
     percent: HashMap<(u32, u32), u32>,
@@ -73,21 +78,28 @@ impl From<ExtractError> for Skip {
 }
 
 pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
-    if matches!(format, Format::Xlsx | Format::Ods) {
-        // calamine inflates zip members without limits: check the container first.
-        preflight_zip(bytes, budget)?;
-    }
     let mut notes = Vec::new();
     // The library's text for the sheets it could not read; the error's detail if none is read.
     let mut details = Vec::new();
+    // calamine inflates zip members without limits and expands .ods repeats
+    // into dense grids: check the container (and an .ods's content) first.
+    let facts = if matches!(format, Format::Xlsx | Format::Ods) {
+        preflight_zip(format, bytes, budget)?
+    } else {
+        ZipFacts::default()
+    };
     // calamine sizes .xls buffers from declared dimensions: bound them first.
     let guarded = if format == Format::Xls { Some(xls_guard::guard(bytes, budget)?) } else { None };
-    let bytes = match &guarded {
-        Some(g) => {
+    let mut hidden = facts.hidden;
+    notes.extend(facts.notes);
+    let bytes = match (&guarded, &facts.patched) {
+        (Some(g), _) => {
             notes.extend(g.notes.iter().cloned());
+            hidden.extend(g.hidden.iter().cloned());
             g.bytes.as_deref().unwrap_or(bytes)
         }
-        None => bytes,
+        (None, Some(patched)) => patched.as_slice(),
+        (None, None) => bytes,
     };
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
     let names = workbook.sheet_names();
@@ -100,6 +112,9 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         };
         match read {
             Ok((cells, formulas, percent)) => {
+                if let Some((_, lines)) = hidden.iter().find(|(n, _)| n == name) {
+                    notes.extend(lines.note(name, cells.keys().chain(formulas.keys())));
+                }
                 let merges = merged_regions(&mut workbook, name, &mut notes);
                 sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges, percent });
             }
@@ -140,12 +155,24 @@ fn open_error(format: Format, e: calamine::Error) -> ExtractError {
     ExtractError::corrupt(format!("tệp bảng tính ({}) bị hỏng hoặc không đầy đủ", format.name())).with_detail(e)
 }
 
-/// Inflates every member once into a sink, counting bytes against the budget,
-/// so a zip bomb or a member lying about its size is refused before calamine
-/// touches it. Honest workbooks are small; the cost is negligible. An
-/// OpenDocument file whose manifest declares encryption is refused first:
-/// its members do not inflate.
-fn preflight_zip(bytes: &[u8], budget: &mut Budget) -> ExtractResult<()> {
+/// What the zip preflight learnt besides the limits.
+#[derive(Default)]
+struct ZipFacts {
+    /// Hidden rows and columns by sheet name.
+    hidden: Vec<(String, Hidden)>,
+    /// Tables of an .ods refused before calamine sees them.
+    notes: Vec<String>,
+    /// The .ods to give calamine instead, those tables emptied.
+    patched: Option<Vec<u8>>,
+}
+
+/// Inflates every member once, counting bytes against the budget, so a zip
+/// bomb or a member lying about its size is refused before calamine touches
+/// it. Honest workbooks are small; the cost is negligible. On the way the
+/// worksheet parts are searched for hidden rows and columns, and an .ods's
+/// `content.xml` is scanned by [`ods_guard`]. An OpenDocument file whose
+/// manifest declares encryption is refused first: its members do not inflate.
+fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<ZipFacts> {
     let mut zip = GuardedZip::open(bytes, budget)?;
     let names = zip.names();
     if let Some(manifest) = zip.read("META-INF/manifest.xml", budget)? {
@@ -155,14 +182,38 @@ fn preflight_zip(bytes: &[u8], budget: &mut Budget) -> ExtractResult<()> {
             ));
         }
     }
+    let mut facts = ZipFacts::default();
+    let mut parts = Vec::new();
+    let (mut workbook, mut rels, mut content) = (None, None, None);
     for name in names {
-        zip.read(&name, budget)?;
+        let Some(data) = zip.read(&name, budget)? else { continue };
+        match (format, name.as_str()) {
+            (Format::Ods, "content.xml") => {
+                let guarded = ods_guard::guard(&data, budget)?;
+                (facts.notes, facts.hidden, content) = (guarded.notes, guarded.hidden, guarded.content);
+            }
+            (Format::Xlsx, "xl/workbook.xml") => workbook = Some(data),
+            (Format::Xlsx, "xl/_rels/workbook.xml.rels") => rels = Some(data),
+            (Format::Xlsx, part) if part.starts_with("xl/worksheets/") => {
+                let lines = hidden::xlsx_sheet(&data);
+                if !lines.is_empty() {
+                    parts.push((name, lines));
+                }
+            }
+            _ => {}
+        }
     }
-    Ok(())
+    if let Some(content) = content {
+        facts.patched = Some(zip.with_member_replaced("content.xml", &content)?);
+    }
+    if let (false, Some(workbook), Some(rels)) = (parts.is_empty(), workbook, rels) {
+        facts.hidden = hidden::xlsx_by_sheet_name(&workbook, &rels, parts);
+    }
+    Ok(facts)
 }
 
 /// Values, formula texts and percent-formatted positions of one sheet.
-type SparseCells = (BTreeMap<(u32, u32), Data>, HashMap<(u32, u32), String>, HashMap<(u32, u32), u32>);
+type SparseCells = (BTreeMap<(u32, u32), Data>, BTreeMap<(u32, u32), String>, HashMap<(u32, u32), u32>);
 
 /// Counts used cells of one sheet as they arrive and refuses the sheet as
 /// soon as they would pass what the document may still spend.
@@ -229,7 +280,7 @@ fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut 
     let percent_styles: Vec<Option<u32>> = reader.styles().iter().map(percent_decimals).collect();
     let mut counter = CellCounter::new(name, budget);
     let mut cells = BTreeMap::new();
-    let mut formulas = HashMap::new();
+    let mut formulas = BTreeMap::new();
     while let Some(cell) = reader.next_cell_with_formula().map_err(unreadable)? {
         let formula = cell.formula.map(|f| f.trim_start_matches('=').to_owned()).filter(|f| !f.trim().is_empty());
         let value = Data::from(cell.value);
@@ -320,7 +371,7 @@ fn read_range_sheet(
         cells.insert(pos, value.clone());
     }
     counter.finish(budget)?;
-    Ok((cells, HashMap::new(), HashMap::new()))
+    Ok((cells, BTreeMap::new(), HashMap::new()))
 }
 
 /// The sheet's merged regions; when they cannot be read the cells are still
@@ -362,7 +413,7 @@ impl formula::Cells for Workbook<'_> {
         let cols = from.1..=to.1;
         let mut used: BTreeSet<(u32, u32)> =
             sheet.cells.range(from..=(to.0, to.1)).map(|(pos, _)| *pos).filter(|(_, c)| cols.contains(c)).collect();
-        used.extend(sheet.formulas.keys().filter(|(r, c)| (from.0..=to.0).contains(r) && cols.contains(c)));
+        used.extend(sheet.formulas.range(from..=(to.0, to.1)).map(|(pos, _)| *pos).filter(|(_, c)| cols.contains(c)));
         used.into_iter().collect()
     }
 }
@@ -399,10 +450,7 @@ fn compute_formulas(
         let mut failed: Vec<String> = Vec::new();
         let mut stale: Vec<String> = Vec::new();
         // Row order, so that running totals are computed top-down within the depth limit.
-        let mut positions: Vec<&(u32, u32)> = sheet.formulas.keys().collect();
-        positions.sort();
-        for pos in positions {
-            let text = &sheet.formulas[pos];
+        for (pos, text) in &sheet.formulas {
             let here = format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(*pos), sheet.name);
             match sheet.cells.get(pos) {
                 None => match evaluator.cell(s, *pos) {
@@ -598,8 +646,27 @@ pub fn excel_number(value: f64) -> String {
     if value == 0.0 {
         return "0".to_owned();
     }
+    let decimals = excel_decimals(value);
+    // The shortest text that reads back as the same float is what rounding
+    // to `decimals` places shows whenever it has no more places than that
+    // (the float is within half an ulp of it); exact formatting is slow.
+    if value.abs() < 1e15 {
+        let shortest = value.to_string();
+        if shortest.split_once('.').is_none_or(|(_, places)| places.len() <= decimals) {
+            return shortest;
+        }
+    }
+    rounded_text(value, decimals)
+}
+
+/// Places after the point that 15 significant digits leave to a nonzero value.
+fn excel_decimals(value: f64) -> usize {
     let magnitude = value.abs().log10().floor() as i32;
-    let decimals = (14 - magnitude).clamp(0, 20) as usize;
+    (14 - magnitude).clamp(0, 20) as usize
+}
+
+/// The value rounded to `decimals` places, without trailing zeros.
+fn rounded_text(value: f64, decimals: usize) -> String {
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
     if text == "-0" {
@@ -642,5 +709,28 @@ mod tests {
         assert_eq!(excel_number(0.5), "0.5");
         assert_eq!(excel_number(-0.25), "-0.25");
         assert_eq!(excel_number(1.0 / 3.0), "0.333333333333333");
+        assert_eq!(excel_number(-1e-7), "-0.0000001");
+        assert_eq!(excel_number(123456789012.345), "123456789012.345");
+        assert_eq!(excel_number(2.0f64.powi(60)), "1152921504606846976");
+    }
+
+    /// The fast path agrees with exact formatting to 15 significant digits.
+    #[test]
+    fn shortest_text_agrees_with_exact_rounding() {
+        let exact = |value: f64| rounded_text(value, excel_decimals(value));
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let scale = 10f64.powi((x % 24) as i32 - 8);
+            let value = (x >> 11) as f64 / (1u64 << 53) as f64 * scale * if x & 1 == 0 { 1.0 } else { -1.0 };
+            let rounded = (value * 100.0).round() / 100.0;
+            for v in [value, rounded] {
+                if v != 0.0 {
+                    assert_eq!(excel_number(v), exact(v), "{v:e}");
+                }
+            }
+        }
     }
 }

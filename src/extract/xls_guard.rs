@@ -12,6 +12,7 @@
 //! The `cfb` crate was not taken: calamine already parses the container, and
 //! this needs only the sector map of one stream to patch bytes in place.
 
+use super::hidden::Hidden;
 use super::{Budget, ExtractError, ExtractResult};
 
 const FREE_SECTOR_MARK: u32 = 0xFFFF_FFFA; // sector ids ≥ this end a chain or mark special sectors
@@ -24,6 +25,9 @@ const RECORD_FILEPASS: u16 = 0x002F;
 /// Records that hold one cell (row, column first) or, for MULRK, a run of cells.
 const CELL_RECORDS: [u16; 7] = [0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006];
 const RECORD_MULRK: u16 = 0x00BD;
+/// ROW (its fDyZero flag hides the row) and COLINFO (fHidden hides its columns).
+const RECORD_ROW: u16 = 0x0208;
+const RECORD_COLINFO: u16 = 0x007D;
 
 /// calamine keeps a dense value grid, a dense formula grid and a copy per
 /// sheet read: grid positions per sheet are held far below the cell limit.
@@ -33,12 +37,14 @@ pub const MAX_DENSE_CELLS: usize = 500_000;
 pub struct Guarded {
     pub bytes: Option<Vec<u8>>,
     pub notes: Vec<String>,
+    /// Hidden rows and columns by sheet name.
+    pub hidden: Vec<(String, Hidden)>,
 }
 
 /// Checks and, where needed, patches an .xls. Files this walk cannot follow
 /// are passed on unchanged: calamine then reports them as damaged.
 pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
-    let unchanged = || Guarded { bytes: None, notes: Vec::new() };
+    let unchanged = || Guarded { bytes: None, notes: Vec::new(), hidden: Vec::new() };
     let Some(cfb) = Compound::open(bytes) else { return Ok(unchanged()) };
     let Some(stream) = cfb.workbook_stream(bytes) else { return Ok(unchanged()) };
     let sheets = scan(&stream.data);
@@ -47,9 +53,13 @@ pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
     }
     let mut patched: Option<Vec<u8>> = None;
     let mut notes = Vec::new();
+    let mut hidden = Vec::new();
     let limit = budget.limits.max_cells.min(MAX_DENSE_CELLS);
     for sheet in &sheets.sheets {
         let name = sheets.names.iter().find(|(at, _)| *at == sheet.bof).map_or("?", |(_, n)| n.as_str());
+        if !sheet.hidden.is_empty() {
+            hidden.push((name.to_owned(), sheet.hidden.clone()));
+        }
         let Some((top, left, bottom, right)) = sheet.used else {
             for &at in &sheet.dimensions {
                 write_dimensions(&mut patched, bytes, &stream, at, (0, 0, 0, 0));
@@ -78,7 +88,7 @@ pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
             }
         }
     }
-    Ok(Guarded { bytes: patched, notes })
+    Ok(Guarded { bytes: patched, notes, hidden })
 }
 
 /// Positions (in the stream) of one worksheet's records of interest.
@@ -90,6 +100,7 @@ struct SheetScan {
     cells: Vec<usize>,
     /// (first row, first column, last row, last column) of the cells.
     used: Option<(u32, u32, u32, u32)>,
+    hidden: Hidden,
 }
 
 #[derive(Default)]
@@ -142,6 +153,13 @@ fn scan(data: &[u8]) -> Scan {
         if let Some(sheet) = current.as_mut().filter(|_| depth == 1) {
             if typ == RECORD_DIMENSIONS && matches!(len, 14 | 16) {
                 sheet.dimensions.push(at + 4);
+            }
+            let u16_at = |i: usize| u16::from_le_bytes([body[i], body[i + 1]]) as u32;
+            if typ == RECORD_ROW && body.len() >= 16 && u16_at(12) & 0x0020 != 0 {
+                sheet.hidden.hide_rows(u16_at(0), u16_at(0));
+            }
+            if typ == RECORD_COLINFO && body.len() >= 10 && u16_at(8) & 0x0001 != 0 {
+                sheet.hidden.hide_cols(u16_at(0), u16_at(2));
             }
             let cols = if CELL_RECORDS.contains(&typ) && body.len() >= 4 {
                 let col = u16::from_le_bytes([body[2], body[3]]) as u32;

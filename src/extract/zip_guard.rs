@@ -69,6 +69,30 @@ impl<'a> GuardedZip<'a> {
         budget.spend_bytes((data.len() as u64).saturating_sub(declared))?;
         Ok(Some(data))
     }
+
+    /// The archive with one member's body replaced and every other member
+    /// copied as it is (still compressed, in its place: ODF's `mimetype` stays first).
+    pub fn with_member_replaced(&mut self, name: &str, body: &[u8]) -> ExtractResult<Vec<u8>> {
+        use std::io::Write;
+        let failed = |e: zip::result::ZipError| {
+            ExtractError::corrupt("không ghi lại được tệp nén để bỏ phần vượt giới hạn".into()).with_detail(e)
+        };
+        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..self.archive.len() {
+            let entry = self.archive.by_index_raw(i).map_err(failed)?;
+            if entry.name().is_ok_and(|n| n == name) {
+                drop(entry);
+                let options = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Deflated)
+                    .large_file(body.len() as u64 >= u32::MAX as u64);
+                out.start_file(name, options).map_err(failed)?;
+                out.write_all(body).map_err(|e| failed(e.into()))?;
+            } else {
+                out.raw_copy_file(entry).map_err(failed)?;
+            }
+        }
+        Ok(out.finish().map_err(failed)?.into_inner())
+    }
 }
 
 /// A zip error as the document's error: the Vietnamese says which cause, the
