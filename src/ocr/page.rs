@@ -260,7 +260,8 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     }
     if !again.is_empty() {
         let stack = Stack::new(&again.iter().map(|(_, _, _, image)| image).collect::<Vec<_>>());
-        let digits = engine.recognize(std::slice::from_ref(&stack.image), Mode::Numeric, deadline)?.pop().unwrap_or_default();
+        let digits =
+            engine.recognize(std::slice::from_ref(&stack.image), Mode::Numeric, deadline)?.pop().unwrap_or_default();
         let mut reread: Vec<Vec<Word>> = vec![Vec::new(); again.len()];
         for w in digits {
             if let Some(slot) = stack.slot_of(w.top, w.height) {
