@@ -265,16 +265,19 @@ fn form_xobject_holding_the_table() {
     assert_eq!(document.tables[0].rows[0].location.page, Some(1));
 }
 
+/// An image-only page with OCR off (`--ocr never`) stays unsupported and says
+/// OCR is needed; with OCR on it is read by OCR (tests/ocr.rs).
 #[test]
-fn image_only_page_is_unsupported() {
+fn image_only_page_is_unsupported_without_ocr() {
     let content = "q 500 0 0 700 40 60 cm /Im1 Do Q\n".to_string();
     let image = Stream::new(
         dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1, "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8 },
         vec![0],
     );
     let bytes = build(vec![PageSpec { xobjects: vec![("Im1", image)], ..page(content) }], false);
-    match read(&bytes) {
-        Err(e) if e.kind == ErrorKind::Unsupported => assert!(e.message.contains("OCR")),
+    let limits = Limits { ocr: false, ..Limits::default() };
+    match pdf::extract(&bytes, &mut Budget::new(limits)) {
+        Err(e) if e.kind == ErrorKind::Unsupported => assert!(e.message.contains("--ocr never"), "{}", e.message),
         other => panic!("expected unsupported, got {other:?}"),
     }
 }
