@@ -3,6 +3,7 @@
 //! is missing (merged title and evidence cells).
 
 use super::lines::Rule;
+use crate::extract::pdf::lattice::{find, merged_regions, union};
 
 /// A cell rectangle in pixels (exclusive right/bottom), with its grid place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,21 +23,6 @@ pub struct Lattice {
     pub rules: Vec<Rule>,
     pub top: usize,
     pub bottom: usize,
-}
-
-fn find(parent: &mut [usize], mut i: usize) -> usize {
-    while parent[i] != i {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    i
-}
-
-fn union(parent: &mut [usize], a: usize, b: usize) {
-    let (ra, rb) = (find(parent, a), find(parent, b));
-    if ra != rb {
-        parent[ra.max(rb)] = ra.min(rb);
-    }
 }
 
 fn crosses(h: &Rule, v: &Rule, tol: f32) -> bool {
@@ -109,27 +95,12 @@ fn lattice(mut h: Vec<Rule>, mut v: Vec<Rule>, gap: f32) -> Option<Lattice> {
         lines.iter().any(|s| (s.pos - pos).abs() <= 0.5 && s.from as f32 - gap <= at && at <= s.to as f32 + gap)
     };
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
-    let mut parent: Vec<usize> = (0..rows * cols).collect();
-    for r in 0..rows {
-        let mid_y = (ys[r] + ys[r + 1]) / 2.0;
-        for c in 0..cols {
-            let mid_x = (xs[c] + xs[c + 1]) / 2.0;
-            if c + 1 < cols && !covered(&v, xs[c + 1], mid_y) {
-                union(&mut parent, r * cols + c, r * cols + c + 1);
-            }
-            if r + 1 < rows && !covered(&h, ys[r + 1], mid_x) {
-                union(&mut parent, r * cols + c, (r + 1) * cols + c);
-            }
-        }
-    }
-    let mut regions: std::collections::BTreeMap<usize, (usize, usize, usize, usize)> = Default::default();
-    for r in 0..rows {
-        for c in 0..cols {
-            let root = find(&mut parent, r * cols + c);
-            let e = regions.entry(root).or_insert((r, r, c, c));
-            *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c));
-        }
-    }
+    let (_, regions) = merged_regions(
+        rows,
+        cols,
+        |r, c| !covered(&v, xs[c + 1], (ys[r] + ys[r + 1]) / 2.0),
+        |r, c| !covered(&h, ys[r + 1], (xs[c] + xs[c + 1]) / 2.0),
+    );
     let px = |p: f32| p.max(0.0).round() as usize;
     let cells = regions
         .values()

@@ -83,7 +83,7 @@ fn crosses(h: &Segment, v: &Segment) -> bool {
     v.pos >= h.from - JOIN && v.pos <= h.to + JOIN && h.pos >= v.from - JOIN && h.pos <= v.to + JOIN
 }
 
-fn find(parent: &mut [usize], mut i: usize) -> usize {
+pub(crate) fn find(parent: &mut [usize], mut i: usize) -> usize {
     while parent[i] != i {
         parent[i] = parent[parent[i]];
         i = parent[i];
@@ -91,7 +91,7 @@ fn find(parent: &mut [usize], mut i: usize) -> usize {
     i
 }
 
-fn union(parent: &mut [usize], a: usize, b: usize) {
+pub(crate) fn union(parent: &mut [usize], a: usize, b: usize) {
     let (ra, rb) = (find(parent, a), find(parent, b));
     if ra != rb {
         parent[rb] = ra;
@@ -118,6 +118,44 @@ fn covered(lines: &[&Segment], pos: f32, at: f32) -> bool {
 
 /// Finds the ruled tables on a page. Glyphs inside a table are consumed;
 /// the indices of the rest are returned for prose.
+/// Merged grid regions by root: (first row, last row, first col, last col).
+pub(crate) type Regions = std::collections::BTreeMap<usize, (usize, usize, usize, usize)>;
+
+/// The cells of a `rows` × `cols` grid once neighbours are joined where the
+/// line between them is missing (`open_right(r, c)`: between column c and
+/// c + 1 of row r; `open_down(r, c)`: between row r and r + 1 of column c),
+/// each as (first row, last row, first col, last col) under its root, with
+/// the root of every grid cell (row-major). Scanned tables
+/// ([`crate::ocr::cells`]) are split into cells by the same rule.
+pub(crate) fn merged_regions(
+    rows: usize,
+    cols: usize,
+    open_right: impl Fn(usize, usize) -> bool,
+    open_down: impl Fn(usize, usize) -> bool,
+) -> (Vec<usize>, Regions) {
+    let mut parent: Vec<usize> = (0..rows * cols).collect();
+    for r in 0..rows {
+        for c in 0..cols {
+            if c + 1 < cols && open_right(r, c) {
+                union(&mut parent, r * cols + c, r * cols + c + 1);
+            }
+            if r + 1 < rows && open_down(r, c) {
+                union(&mut parent, r * cols + c, (r + 1) * cols + c);
+            }
+        }
+    }
+    let mut regions = Regions::new();
+    for r in 0..rows {
+        for c in 0..cols {
+            let root = find(&mut parent, r * cols + c);
+            let region = regions.entry(root).or_insert((r, r, c, c));
+            *region = (region.0.min(r), region.1.max(r), region.2.min(c), region.3.max(c));
+        }
+    }
+    let roots = (0..rows * cols).map(|i| find(&mut parent, i)).collect();
+    (roots, regions)
+}
+
 pub fn find_tables(segments: &[Segment], glyphs: &[Glyph]) -> (Vec<PageTable>, Vec<usize>) {
     let horizontal = join_segments(segments.iter().filter(|s| s.horizontal).copied().collect());
     let vertical = join_segments(segments.iter().filter(|s| !s.horizontal).copied().collect());
@@ -187,29 +225,12 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
     if rows.saturating_mul(cols) > MAX_GRID_CELLS {
         return None;
     }
-    // Grid cells joined where the line between them is missing.
-    let mut parent: Vec<usize> = (0..rows * cols).collect();
-    for r in 0..rows {
-        let mid_y = (ys[r] + ys[r + 1]) / 2.0;
-        for c in 0..cols {
-            let mid_x = (xs[c] + xs[c + 1]) / 2.0;
-            if c + 1 < cols && !covered(&v, xs[c + 1], mid_y) {
-                union(&mut parent, r * cols + c, r * cols + c + 1);
-            }
-            if r + 1 < rows && !covered(&h, ys[r + 1], mid_x) {
-                union(&mut parent, r * cols + c, (r + 1) * cols + c);
-            }
-        }
-    }
-    // Each merged region as (first row, last row, first col, last col).
-    let mut regions: std::collections::BTreeMap<usize, (usize, usize, usize, usize)> = Default::default();
-    for r in 0..rows {
-        for c in 0..cols {
-            let root = find(&mut parent, r * cols + c);
-            let region = regions.entry(root).or_insert((r, r, c, c));
-            *region = (region.0.min(r), region.1.max(r), region.2.min(c), region.3.max(c));
-        }
-    }
+    let (roots, regions) = merged_regions(
+        rows,
+        cols,
+        |r, c| !covered(&v, xs[c + 1], (ys[r] + ys[r + 1]) / 2.0),
+        |r, c| !covered(&h, ys[r + 1], (xs[c] + xs[c + 1]) / 2.0),
+    );
     let mut cell_glyphs: std::collections::BTreeMap<usize, Vec<&Glyph>> = Default::default();
     for (i, glyph) in glyphs.iter().enumerate() {
         let (cx, cy) = (glyph.x + glyph.width / 2.0, glyph.y - glyph.size * 0.3);
@@ -220,8 +241,7 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
         }
         let (c, r) = (c - 1, r - 1);
         used[i] = true;
-        let root = find(&mut parent, r * cols + c);
-        cell_glyphs.entry(root).or_default().push(glyph);
+        cell_glyphs.entry(roots[r * cols + c]).or_default().push(glyph);
     }
     let mut page_rows: Vec<PageRow> = (0..rows).map(|_| PageRow { cells: Vec::new() }).collect();
     for (root, (r0, r1, c0, c1)) in &regions {

@@ -10,7 +10,7 @@ mod cmap;
 mod content;
 mod font;
 mod furniture;
-mod lattice;
+pub(crate) mod lattice;
 mod layout;
 mod ops;
 pub mod page;
