@@ -66,7 +66,7 @@ pub(crate) fn stream_bytes(stream: &Stream, budget: &mut Budget) -> ExtractResul
             budget.spend_bytes(budget.bytes_left().saturating_add(1))?;
             Ok(Vec::new())
         }
-        Err(error) => Err(ExtractError::corrupt(format!("luồng dữ liệu PDF bị hỏng ({error})"))),
+        Err(error) => Err(ExtractError::corrupt("luồng dữ liệu PDF bị hỏng".into()).with_detail(error.to_string())),
     }
 }
 
@@ -90,7 +90,7 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
             "dữ liệu giải nén vượt giới hạn {} MB (nghi là bom nén)",
             budget.limits.max_decompressed_bytes / (1024 * 1024)
         )),
-        error => ExtractError::corrupt(format!("tệp PDF bị hỏng hoặc không đầy đủ ({error})")),
+        error => ExtractError::corrupt("tệp PDF bị hỏng hoặc không đầy đủ".into()).with_detail(error.to_string()),
     })?;
     if doc.is_encrypted() {
         return Err(encrypted());
