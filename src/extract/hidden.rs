@@ -148,9 +148,9 @@ pub fn xlsx_sheet(xml: &[u8]) -> Hidden {
     hidden
 }
 
-/// Hidden lines by sheet name, from those of the worksheet parts (by part
-/// path) through `xl/workbook.xml` and its relationships.
-pub fn xlsx_by_sheet_name(workbook: &[u8], rels: &[u8], parts: Vec<(String, Hidden)>) -> Vec<(String, Hidden)> {
+/// What was learnt of each worksheet part (by part path), by sheet name,
+/// through `xl/workbook.xml` and its relationships. A part no sheet names is left out.
+pub fn xlsx_by_sheet_name<T: Clone>(workbook: &[u8], rels: &[u8], parts: Vec<(String, T)>) -> Vec<(String, T)> {
     let elements = |xml: &[u8], local: &str, keys: [&str; 2]| -> Vec<(String, String)> {
         let mut reader = Reader::from_reader(xml);
         let mut found = Vec::new();
@@ -175,8 +175,8 @@ pub fn xlsx_by_sheet_name(workbook: &[u8], rels: &[u8], parts: Vec<(String, Hidd
             Some(absolute) => absolute.to_owned(),
             None => format!("xl/{target}"),
         };
-        if let Some((_, hidden)) = parts.iter().find(|(p, _)| *p == path) {
-            by_name.push((name, hidden.clone()));
+        if let Some((_, facts)) = parts.iter().find(|(p, _)| *p == path) {
+            by_name.push((name, facts.clone()));
         }
     }
     by_name

@@ -90,7 +90,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     };
     // calamine sizes .xls buffers from declared dimensions: bound them first.
     let guarded = if format == Format::Xls { Some(xls_guard::guard(bytes, budget)?) } else { None };
-    let mut hidden = facts.hidden;
+    let (mut hidden, unmerged) = (facts.hidden, facts.unmerged);
     notes.extend(facts.notes);
     let bytes = match (&guarded, &facts.patched) {
         (Some(g), _) => {
@@ -115,7 +115,8 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
                 if let Some((_, lines)) = hidden.iter().find(|(n, _)| n == name) {
                     notes.extend(lines.note(name, cells.keys().chain(formulas.keys())));
                 }
-                let merges = merged_regions(&mut workbook, name, &mut notes);
+                let merges =
+                    if unmerged.contains(name) { Vec::new() } else { merged_regions(&mut workbook, name, &mut notes) };
                 sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges, percent });
             }
             Err(Skip::Note(note)) => notes.push(note),
@@ -160,6 +161,9 @@ fn open_error(format: Format, e: calamine::Error) -> ExtractError {
 struct ZipFacts {
     /// Hidden rows and columns by sheet name.
     hidden: Vec<(String, Hidden)>,
+    /// Sheets whose part holds no merged cells: calamine's second parse of
+    /// the sheet for its merges is skipped (a third of a large sheet's reading).
+    unmerged: Vec<String>,
     /// Tables of an .ods refused before calamine sees them.
     notes: Vec<String>,
     /// The .ods to give calamine instead, those tables emptied.
@@ -169,9 +173,10 @@ struct ZipFacts {
 /// Inflates every member once, counting bytes against the budget, so a zip
 /// bomb or a member lying about its size is refused before calamine touches
 /// it. Honest workbooks are small; the cost is negligible. On the way the
-/// worksheet parts are searched for hidden rows and columns, and an .ods's
-/// `content.xml` is scanned by [`ods_guard`]. An OpenDocument file whose
-/// manifest declares encryption is refused first: its members do not inflate.
+/// worksheet parts are searched for hidden rows and columns and for merged
+/// cells, and an .ods's `content.xml` is scanned by [`ods_guard`]. An
+/// OpenDocument file whose manifest declares encryption is refused first: its
+/// members do not inflate.
 fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<ZipFacts> {
     let mut zip = GuardedZip::open(bytes, budget)?;
     let names = zip.names();
@@ -195,10 +200,9 @@ fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractRe
             (Format::Xlsx, "xl/workbook.xml") => workbook = Some(data),
             (Format::Xlsx, "xl/_rels/workbook.xml.rels") => rels = Some(data),
             (Format::Xlsx, part) if part.starts_with("xl/worksheets/") => {
-                let lines = hidden::xlsx_sheet(&data);
-                if !lines.is_empty() {
-                    parts.push((name, lines));
-                }
+                // Any spelling of the element (`<mergeCell`, `<x:mergeCell`) holds these bytes.
+                let merged = memchr::memmem::find(&data, b"mergeCell").is_some();
+                parts.push((name, (hidden::xlsx_sheet(&data), merged)));
             }
             _ => {}
         }
@@ -207,7 +211,14 @@ fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractRe
         facts.patched = Some(zip.with_member_replaced("content.xml", &content)?);
     }
     if let (false, Some(workbook), Some(rels)) = (parts.is_empty(), workbook, rels) {
-        facts.hidden = hidden::xlsx_by_sheet_name(&workbook, &rels, parts);
+        for (sheet, (lines, merged)) in hidden::xlsx_by_sheet_name(&workbook, &rels, parts) {
+            if !merged {
+                facts.unmerged.push(sheet.clone());
+            }
+            if !lines.is_empty() {
+                facts.hidden.push((sheet, lines));
+            }
+        }
     }
     Ok(facts)
 }

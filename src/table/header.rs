@@ -49,17 +49,23 @@ impl Header {
     }
 }
 
-/// Roles of each grid column from the text of `rows` read together.
-fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
+/// The folded header text of each grid column of one row.
+fn folded_texts(table: &Table, row: &Row) -> Vec<String> {
+    (0..table.width).map(|col| header_fold(row.text_at(col))).collect()
+}
+
+/// Roles of each grid column from the folded texts of header rows read
+/// together (`rows` pairs each row with its [`folded_texts`]).
+fn roles_of_folded(rows: &[(&Row, &[String])]) -> Vec<Role> {
     // The header cell (in the last header row) covering each column: columns
     // under one spanning cell share its role.
-    let owner = |col: usize| rows.last().and_then(|r| r.cells.iter().position(|c| c.columns().contains(&col)));
-    let texts: Vec<String> = (0..table.width)
+    let owner = |col: usize| rows.last().and_then(|(r, _)| r.cells.iter().position(|c| c.columns().contains(&col)));
+    let width = rows.iter().map(|(_, texts)| texts.len()).max().unwrap_or(0);
+    let texts: Vec<String> = (0..width)
         .map(|col| {
-            let mut parts: Vec<String> = Vec::new();
-            for row in rows {
-                let text = header_fold(row.text_at(col));
-                if !text.is_empty() && parts.last() != Some(&text) {
+            let mut parts: Vec<&str> = Vec::new();
+            for text in rows.iter().filter_map(|(_, texts)| texts.get(col)) {
+                if !text.is_empty() && parts.last() != Some(&text.as_str()) {
                     parts.push(text);
                 }
             }
@@ -69,23 +75,41 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
     roles_of_texts(&texts, |col| owner(col).is_some() && owner(col) == owner(col - 1))
 }
 
+/// Roles of each grid column from the text of `rows` read together.
+#[cfg(test)]
+fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
+    let texts: Vec<Vec<String>> = rows.iter().map(|row| folded_texts(table, row)).collect();
+    let rows: Vec<(&Row, &[String])> = rows.iter().copied().zip(texts.iter().map(Vec::as_slice)).collect();
+    roles_of_folded(&rows)
+}
+
 /// Finds every header in a table (a sheet may hold two tables one below the other).
-/// Each row is tried as a header: the deadline is checked per row.
+/// Each row is tried as a header: the deadline is checked per row. Each row's
+/// texts are folded and read alone once, then reused as the next row of a pair.
 pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, TimeLimit> {
+    let read_alone = |i: usize| {
+        table.rows.get(i).map(|row| {
+            let texts = folded_texts(table, row);
+            let roles = roles_of_folded(&[(row, &texts)]);
+            (texts, roles)
+        })
+    };
     let mut headers = Vec::new();
     let mut i = 0;
-    while i < table.rows.len() {
+    let mut current = read_alone(0);
+    while let Some((texts, single)) = current {
         deadline.check()?;
         let row = &table.rows[i];
-        let single = roles_of(table, &[row]);
-        let double = table.rows.get(i + 1).map(|next| roles_of(table, &[row, next]));
+        let next = read_alone(i + 1);
+        let double = next.as_ref().map(|(next_texts, _)| {
+            roles_of_folded(&[(row, texts.as_slice()), (&table.rows[i + 1], next_texts.as_slice())])
+        });
         // Distinct score roles: "Điểm" spanning three columns is one role, not three.
         let count = |roles: &[Role]| Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
         // The pair is a two-row header only when it reads more than either row
         // alone: a title line above a complete header ("Ngày xuất dữ liệu: …")
         // is not part of it, and the next row starts the header itself.
-        let next_alone = table.rows.get(i + 1).map(|next| roles_of(table, &[next]));
-        let next_is_whole = |d: &[Role]| next_alone.as_deref().is_some_and(|n| is_header(n) && count(n) >= count(d));
+        let next_is_whole = |d: &[Role]| next.as_ref().is_some_and(|(_, n)| is_header(n) && count(n) >= count(d));
         let chosen = match double {
             Some(d) if is_header(&d) && count(&d) > count(&single) && !next_is_whole(&d) => Some((d, 2)),
             _ if is_header(&single) => Some((single, 1)),
@@ -99,8 +123,12 @@ pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, T
                 let first_row_texts = (0..table.width).map(|c| row.text_at(c).to_owned()).collect();
                 headers.push(Header { first_row: i, row_count, roles, first_row_texts });
                 i += row_count;
+                current = if row_count == 1 { next } else { read_alone(i) };
             }
-            None => i += 1,
+            None => {
+                i += 1;
+                current = next;
+            }
         }
     }
     Ok(headers)

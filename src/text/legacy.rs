@@ -142,10 +142,19 @@ fn decode_unhinted(text: &str, out: &mut String) {
 /// Decodings of `text` that make more of the changed words valid and most of
 /// them valid, the largest gain first (ties in [`DETECTABLE`] order).
 fn convincing_decodings(text: &str) -> Vec<String> {
+    let word_count = |t: &str| t.split(is_separator).filter(|w| !w.is_empty()).count();
+    // Clean Vietnamese spells every word already: a decoding that leaves the
+    // words where they are cannot make more of them valid, and need not be scored.
+    let words = word_count(text);
+    let spelled = score(text);
+    let all_valid = spelled.valid == spelled.words;
     let mut found: Vec<(usize, String)> = DETECTABLE
         .iter()
         .filter_map(|&encoding| {
             let decoded = decode_detected(text, encoding);
+            if decoded == text || (all_valid && word_count(&decoded) == words) {
+                return None;
+            }
             let (before, after) = compare(text, &decoded);
             // Legacy bytes often read as valid Latin-1 words ("vô", "sè" for "vụ", "số"),
             // so what counts is the gain, not how bad the text looked before.
