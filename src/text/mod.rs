@@ -42,6 +42,14 @@ pub fn normalize_runs(runs: &[Run]) -> String {
 /// damage, look-alike letters from other scripts, NFC (which also joins
 /// o/u + combining horn into ơ/ư), odd spaces; keeps line breaks, folds other whitespace.
 pub fn clean(text: &str) -> String {
+    if is_clean_ascii(text) {
+        return text.to_owned();
+    }
+    clean_fully(text)
+}
+
+/// [`clean`] without its shortcut for text that is clean already.
+fn clean_fully(text: &str) -> String {
     let text = strip_markup(text);
     let repaired: String = text.chars().filter_map(repair_char).collect();
     let latin = latinize_lookalikes(&repaired);
@@ -67,6 +75,15 @@ pub fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+/// Printable single-spaced ASCII with no markup, which [`clean`] leaves as it
+/// is: most numbers and codes, tested without the passes over their characters.
+fn is_clean_ascii(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'<' && b != b'&')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
 }
 
 /// Maps single characters that converters and PDF font maps get wrong;
@@ -337,5 +354,12 @@ mod tests {
         assert_eq!(fold("  Tiêu chí\n thành phần "), "tieu chi thanh phan");
         let nfd: String = "Ưu tiên".nfd().collect();
         assert_eq!(fold(&nfd), "uu tien");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_ascii_shortcut_changes_nothing(text in "[ -~\t\n]{0,24}|[ a]{0,10}") {
+            proptest::prop_assert_eq!(clean(&text), clean_fully(&text));
+        }
     }
 }
