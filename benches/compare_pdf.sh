@@ -8,7 +8,10 @@
 # system, less sensitive to a busy machine). The target is parcheck ≤ 0.7 ×
 # pdftotext. Sets: the bundled PDFs (fixtures/samples), ../shared/samples and
 # the PDFs of ../shared/samples2 that have a text layer (any font; pure image
-# scans left out), then all of them in one process.
+# scans left out), then all of them in one process. parcheck runs with
+# `--ocr never`: pdftotext reads text layers only, and a scan under an OCR
+# program's invisible layer would otherwise be recognised again by Tesseract
+# (benches/compare_ocr.sh times that path).
 # Then the per-page time of a generated report (benches/long_report.py: a
 # ruled table over 1, 10 and 75 pages), 150 pages each way: the cost of a
 # page must not grow with the page count. CRITERION=1 also runs the in-process `cargo bench --bench
@@ -47,7 +50,7 @@ def timed(commands):
 
 def compare(files):
     """Median (wall, cpu) of parcheck and of pdftotext, alternated run by run."""
-    ours = [["target/release/parcheck", "check", "--jobs", "1", "--quiet", *files]]
+    ours = [["target/release/parcheck", "check", "--jobs", "1", "--quiet", "--ocr", "never", *files]]
     theirs = [["pdftotext", "-layout", f, "/dev/null"] for f in files]
     a, b = [], []
     for run in range(runs):
