@@ -462,19 +462,20 @@ fn compute_formulas(
         let mut stale: Vec<String> = Vec::new();
         // Row order, so that running totals are computed top-down within the depth limit.
         for (pos, text) in &sheet.formulas {
-            let here = format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(*pos), sheet.name);
+            let here = || format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(*pos), sheet.name);
             match sheet.cells.get(pos) {
                 None => match evaluator.cell(s, *pos) {
                     Ok(value) => {
                         computed.insert((s, *pos), value.normalize().to_string());
                     }
-                    Err(why) => failed.push(format!("{here}: {}", failure_text(&why))),
+                    Err(why) => failed.push(format!("{}: {}", here(), failure_text(&why))),
                 },
                 Some(cached) => {
                     let (Some(cached), Ok(fresh)) = (decimal_of(cached), evaluator.formula(s, text)) else { continue };
                     if !close(cached, fresh) {
                         stale.push(format!(
-                            "{here}: giá trị lưu sẵn {} khác kết quả tính lại {}; giữ giá trị lưu sẵn",
+                            "{}: giá trị lưu sẵn {} khác kết quả tính lại {}; giữ giá trị lưu sẵn",
+                            here(),
                             cached.normalize(),
                             fresh.normalize()
                         ));
@@ -524,13 +525,13 @@ fn sheet_table(
     budget: &mut Budget,
 ) -> ExtractResult<Table> {
     let text_at = |pos: &(u32, u32), value: Option<&Data>| {
-        let number = match value {
+        let number = || match value {
             Some(v) => decimal_of(v),
             None => computed.get(&(s, *pos)).and_then(|t| Decimal::from_str(t).ok()),
         };
-        match (sheet.percent.get(pos), number) {
-            (Some(&decimals), Some(number)) => percent_text(number, decimals),
-            _ => match value {
+        match sheet.percent.get(pos).and_then(|&decimals| Some(percent_text(number()?, decimals))) {
+            Some(percent) => percent,
+            None => match value {
                 Some(v) => cell_text(v),
                 None => computed.get(&(s, *pos)).cloned().unwrap_or_default(),
             },
