@@ -24,7 +24,7 @@ use walkdir::WalkDir;
 use crate::config::{Allowance, Limits, Options};
 use crate::human::{ReportError, Reports};
 use crate::isolate::Isolation;
-use crate::model::{Severity, Status};
+use crate::model::{Problem, Severity, Status};
 use crate::pipeline;
 use crate::report::{DocumentReport, Source, CONTRACT_VERSION};
 use crate::sniff::{self, Format};
@@ -59,13 +59,6 @@ pub struct Input {
     pub problem: Option<Problem>,
     /// Known to the state, gone from the walk: a `deleted` object.
     pub deleted: bool,
-}
-
-/// Why a path cannot be read: the Vietnamese message and the system's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub message: String,
-    pub detail: Option<String>,
 }
 
 /// The documents found under the command-line paths, sorted by `display`.
@@ -607,9 +600,9 @@ fn unread_source(input: &Input) -> Source {
 
 /// Checks a document in a worker process; its death or overrun is this document's error.
 fn isolated(input: &Input, isolation: &Isolation) -> DocumentReport {
-    isolation
-        .check(&input.path)
-        .unwrap_or_else(|message| DocumentReport::failed(unread_source(input), Status::Error, message))
+    isolation.check(&input.path).unwrap_or_else(|problem| {
+        DocumentReport::failed(unread_source(input), Status::Error, problem.message).with_detail(problem.detail)
+    })
 }
 
 /// Runs the pipeline on its own thread and abandons it if it overruns its time
@@ -692,7 +685,7 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Đã kiểm tra {} tài liệu: {} hợp lệ, {} lỗi, {} không có bảng điểm, {} chưa hỗ trợ; {} phát hiện mức lỗi",
+            "Đã kiểm tra {} tài liệu: {} đọc được bảng điểm, {} có lỗi đọc, {} không có bảng điểm, {} định dạng chưa hỗ trợ; {} phát hiện mức lỗi",
             self.documents, self.ok, self.errors, self.no_table, self.unsupported, self.error_findings
         )?;
         if self.unchanged + self.same_content > 0 {
@@ -1110,7 +1103,10 @@ mod tests {
             elapsed: Duration::from_secs(2),
             ..Default::default()
         };
-        assert!(summary.to_string().starts_with("Đã kiểm tra 3 tài liệu: 2 hợp lệ, 1 lỗi"), "{summary}");
+        assert!(
+            summary.to_string().starts_with("Đã kiểm tra 3 tài liệu: 2 đọc được bảng điểm, 1 có lỗi đọc,"),
+            "{summary}"
+        );
         assert!(summary.to_string().contains("4 phát hiện mức lỗi"));
     }
 }

@@ -543,6 +543,17 @@ mod tests {
     }
 
     #[test]
+    fn only_a_self_assessment_table_requires_the_self_scores_it_never_fills() {
+        let columns = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore];
+        let rows = || vec![row(RowKind::Criterion, "1", [Some("1"), None, Some("1"), None], 1)];
+        assert_eq!(kinds(&run(&table(TableKind::Appraisal, &columns, rows()))), vec![]);
+        assert_eq!(
+            kinds(&run(&table(TableKind::SelfAssessment, &columns, rows()))),
+            vec![(FindingKind::MissingScore, Some("1"), Some(Column::SelfScore))]
+        );
+    }
+
+    #[test]
     fn missing_score_and_missing_max_on_leaves_only() {
         let mut t = self_table(vec![
             crit("1", None, Some("1"), 1),

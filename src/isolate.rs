@@ -17,6 +17,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::{mpsc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::model::Problem;
 use crate::report::DocumentReport;
 
 /// A pool of worker processes.
@@ -72,12 +73,19 @@ impl Isolation {
         Ok(Worker { child, stdin, answers })
     }
 
-    /// Checks one file in a worker. `Err` is the Vietnamese reason the document failed.
-    pub fn check(&self, path: &Path) -> Result<DocumentReport, String> {
+    /// Checks one file in a worker. `Err` is why the document failed: the
+    /// Vietnamese reason, and the system's or library's text apart.
+    pub fn check(&self, path: &Path) -> Result<DocumentReport, Problem> {
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let mut worker = match idle {
             Some(worker) => worker,
-            None => self.spawn().map_err(|e| format!("không khởi động được tiến trình con: {e}"))?,
+            None => self.spawn().map_err(|e| Problem {
+                message: format!(
+                    "không khởi động được tiến trình con để đọc tài liệu ({})",
+                    crate::pipeline::io_cause(&e)
+                ),
+                detail: Some(e.to_string()),
+            })?,
         };
         let request = format!("{}\n", hex(&crate::state::path_bytes(path)));
         if worker.stdin.write_all(request.as_bytes()).and_then(|()| worker.stdin.flush()).is_err() {
@@ -96,38 +104,47 @@ impl Isolation {
         };
         match answer {
             Ok(line) => {
-                let report = serde_json::from_str(&line).map_err(|e| format!("tiến trình con trả lời sai: {e}"));
+                let report = serde_json::from_str(&line).map_err(|e| Problem {
+                    message: "tiến trình con trả về kết quả không đọc được (không phải đối tượng JSON của tài liệu)"
+                        .into(),
+                    detail: Some(e.to_string()),
+                });
                 self.idle.lock().unwrap_or_else(|p| p.into_inner()).push(worker);
                 report
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let _ = worker.child.kill();
                 let _ = worker.child.wait();
-                Err(format!(
-                    "vượt giới hạn thời gian xử lý một tài liệu ({} giây), tiến trình con đã bị dừng",
-                    timeout.as_secs()
-                ))
+                Err(Problem {
+                    message: format!(
+                        "vượt giới hạn thời gian xử lý một tài liệu ({} giây), tiến trình con đã bị dừng",
+                        timeout.as_secs()
+                    ),
+                    detail: None,
+                })
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(self.died(worker)),
         }
     }
 
     /// The reason a worker ended without answering.
-    fn died(&self, mut worker: Worker) -> String {
+    fn died(&self, mut worker: Worker) -> Problem {
         drop(worker.stdin);
         let status = worker.child.wait();
-        let how = match status {
+        let (how, detail) = match status {
             #[cfg(unix)]
             Ok(status) if std::os::unix::process::ExitStatusExt::signal(&status).is_some() => {
-                format!("tín hiệu {}", std::os::unix::process::ExitStatusExt::signal(&status).unwrap_or_default())
+                let signal = std::os::unix::process::ExitStatusExt::signal(&status).unwrap_or_default();
+                (format!("tín hiệu {signal}"), None)
             }
-            Ok(status) => format!("mã thoát {}", status.code().unwrap_or(-1)),
-            Err(e) => e.to_string(),
+            Ok(status) => (format!("mã thoát {}", status.code().unwrap_or(-1)), None),
+            Err(e) => ("không lấy được trạng thái thoát".to_owned(), Some(e.to_string())),
         };
-        format!(
+        let message = format!(
             "tiến trình con đọc tài liệu dừng bất thường ({how}; giới hạn bộ nhớ {} MB): tệp có thể bị hỏng hoặc cố ý gây hại",
             self.memory_mb
-        )
+        );
+        Problem { message, detail }
     }
 }
 
@@ -219,7 +236,7 @@ mod tests {
     fn a_killed_child_fails_its_document_and_is_replaced() {
         let pool = shell("read line; kill -9 $$", Duration::from_secs(20));
         for _ in 0..2 {
-            let err = pool.check(Path::new("a.docx")).expect_err("the child dies");
+            let err = pool.check(Path::new("a.docx")).expect_err("the child dies").message;
             assert!(err.contains("dừng bất thường") && err.contains("tín hiệu 9"), "{err}");
         }
     }
@@ -229,7 +246,7 @@ mod tests {
     fn a_stuck_child_is_killed_at_the_time_limit() {
         let pool = shell("read line; sleep 30", Duration::from_millis(300));
         let started = std::time::Instant::now();
-        let err = pool.check(Path::new("a.docx")).expect_err("the child overruns");
+        let err = pool.check(Path::new("a.docx")).expect_err("the child overruns").message;
         assert!(err.contains("vượt giới hạn thời gian"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(10));
     }
@@ -244,6 +261,28 @@ mod tests {
         let units: Vec<Option<String>> =
             (0..3).map(|_| pool.check(Path::new("a.docx")).expect("answer").unit).collect();
         assert_eq!(units, [Some("1".into()), Some("2".into()), Some("3".into())]);
+    }
+
+    #[test]
+    fn a_worker_that_cannot_start_is_named_in_vietnamese_with_the_system_text_apart() {
+        let pool = Isolation::new("/nonexistent/parcheck".into(), Vec::new(), Duration::from_secs(5), 64);
+        let problem = pool.check(Path::new("a.docx")).expect_err("no such program");
+        assert_eq!(problem.message, "không khởi động được tiến trình con để đọc tài liệu (không tồn tại)");
+        let detail = problem.detail.expect("the system's text");
+        assert!(detail.contains("No such file"), "{detail}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_answer_that_is_not_a_report_is_named_in_vietnamese_with_the_parser_text_apart() {
+        let pool = shell("read line; echo 'not json'; read line", Duration::from_secs(20));
+        let problem = pool.check(Path::new("a.docx")).expect_err("a bad answer");
+        assert_eq!(
+            problem.message,
+            "tiến trình con trả về kết quả không đọc được (không phải đối tượng JSON của tài liệu)"
+        );
+        let detail = problem.detail.expect("the parser's text");
+        assert!(detail.contains("expected"), "{detail}");
     }
 
     #[test]

@@ -75,6 +75,15 @@ pub enum Status {
     Error,
 }
 
+/// Why a document could not be read before any reader ran (a path that
+/// cannot be opened, a worker process that failed): the Vietnamese message
+/// and, apart, the system's or library's own text for `error_detail`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub message: String,
+    pub detail: Option<String>,
+}
+
 impl Status {
     /// The contract's name of the status (`"no_table"` …).
     pub fn name(self) -> &'static str {

@@ -61,7 +61,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
     let mut nodes = Vec::with_capacity(numbered.len());
     let mut last_roman: Option<String> = None;
     for (k, &i) in numbered.iter().enumerate() {
-        if k % ROWS_PER_CLOCK_READ == 0 {
+        if reads_clock(k) {
             deadline.check()?;
         }
         let row = &table.rows[i];
@@ -98,6 +98,12 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
 /// Rows built between two looks at the clock: a node costs far less than a clock read.
 const ROWS_PER_CLOCK_READ: usize = 256;
 
+/// Whether the `k`-th numbered row looks at the clock: the first, then every
+/// [`ROWS_PER_CLOCK_READ`]-th, so a long table keeps being bounded.
+fn reads_clock(k: usize) -> bool {
+    k.is_multiple_of(ROWS_PER_CLOCK_READ)
+}
+
 /// A numbered row's own values; where a cell is empty and exactly one of the
 /// unnumbered rows under it (up to the next numbered row) carries a value in
 /// that column, that value — the score printed on the chosen option row.
@@ -111,6 +117,8 @@ fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> S
         if values.get(column).is_some() {
             continue;
         }
+        // Starting at `row` instead would change nothing (its own cell is empty
+        // here): the `row * 1` mutant is equivalent.
         let mut candidates = table.rows[row + 1..next_numbered].iter().filter_map(|r| r.values.get(column));
         if let (Some(only), None) = (candidates.next(), candidates.next()) {
             values.set(column, Some(only));
@@ -154,6 +162,13 @@ mod tests {
         let t = table(vec![row(RowKind::Criterion, Some("1"), Some(1), Some(1))]);
         assert_eq!(build(&t, &passed_deadline()), Err(TimeLimit { seconds: 0 }));
         assert!(build(&t, &Deadline::after(std::time::Duration::from_secs(60))).is_ok());
+    }
+
+    #[test]
+    fn the_clock_is_read_on_the_first_row_and_then_at_every_interval() {
+        let n = ROWS_PER_CLOCK_READ;
+        let reads: Vec<usize> = (0..4 * n).filter(|&k| reads_clock(k)).collect();
+        assert_eq!(reads, vec![0, n, 2 * n, 3 * n]);
     }
 
     #[test]

@@ -79,3 +79,27 @@ fn fail_on_findings_exits_1_only_with_error_findings() {
     let strict = parcheck().args(["check", "--quiet", "--fail-on-findings", &root]).output().expect("run");
     assert_eq!(strict.status.code(), Some(if error_findings > 0 { 1 } else { 0 }));
 }
+
+#[test]
+fn the_summary_counts_documents_by_status_in_words_that_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, bytes: &[u8]| std::fs::write(dir.path().join(name), bytes).expect("write");
+    write("a.docx", &support::scoring_docx("UBND xã A", 0));
+    write("b.docx", &support::scoring_docx("UBND xã B", 0));
+    write("cut.docx", &support::scoring_docx("UBND xã C", 0)[..300]);
+    write("bao-cao.html", "<html><body><p>Báo cáo công tác CCHC</p></body></html>".as_bytes());
+    let output = run(&["check", &path_str(dir.path())]);
+    assert_eq!(output.status.code(), Some(0));
+    let statuses: Vec<String> =
+        stdout_objects(&output).iter().map(|o| o["status"].as_str().expect("status").to_owned()).collect();
+    assert_eq!(statuses, ["ok", "ok", "no_table", "error"]);
+    let summary = String::from_utf8_lossy(&output.stderr);
+    let line = summary.lines().find(|l| l.starts_with("Đã kiểm tra")).expect("summary line");
+    assert!(
+        line.starts_with(
+            "Đã kiểm tra 4 tài liệu: 2 đọc được bảng điểm, 1 có lỗi đọc, 1 không có bảng điểm, \
+             0 định dạng chưa hỗ trợ; 4 phát hiện mức lỗi — "
+        ),
+        "{line}"
+    );
+}

@@ -77,3 +77,30 @@ fn text_and_csv_views() {
     assert_eq!(missing.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&missing.stdout).contains("không đọc được"));
 }
+
+#[test]
+fn read_errors_name_the_cause_in_vietnamese_with_the_system_text_apart() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let missing = dir.path().join("bao-cao.docx");
+    let folder = dir.path().join("thu-muc.docx");
+    std::fs::create_dir(&folder).expect("mkdir");
+    let truncated = dir.path().join("cut.docx");
+    std::fs::write(&truncated, &support::scoring_docx("UBND xã B", 0)[..300]).expect("write");
+    let paths = [missing, folder, truncated].map(|p| support::path_str(&p));
+
+    let views = stdout_objects(&run(&["tables", "--format", "json", &paths[0], &paths[1], &paths[2]]));
+    let errors: Vec<&str> = views.iter().map(|v| v["error"].as_str().expect("error")).collect();
+    assert_eq!(errors[0], "không đọc được tệp: không tồn tại");
+    assert_eq!(errors[1], "không đọc được tệp: là thư mục, không phải tệp");
+    assert!(errors[2].starts_with("tệp nén (zip)"), "{}", errors[2]);
+    for (view, error) in views.iter().zip(&errors) {
+        assert!(!error.contains("os error"), "{error}");
+        assert!(view["error_detail"].as_str().is_some_and(|d| !d.is_empty()), "{view}");
+    }
+    assert!(views[0]["error_detail"].as_str().unwrap().contains("No such file"), "{}", views[0]);
+
+    let text = String::from_utf8_lossy(&run(&["tables", &paths[0]]).stdout).into_owned();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], "  lỗi: không đọc được tệp: không tồn tại", "{text}");
+    assert!(lines[2].starts_with("  chi tiết kỹ thuật: No such file"), "{text}");
+}

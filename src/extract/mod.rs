@@ -17,6 +17,7 @@ pub mod odt;
 pub mod pdf;
 pub mod rtf;
 pub mod sheet;
+mod table_stack;
 pub mod xls_guard;
 mod xml;
 pub mod zip_guard;

@@ -25,10 +25,11 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::docx::numbering::roman;
+use super::table_stack::{OpenTable, TableStack};
 use super::xml::{attr, resolve_reference, BoundedReader};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Document, Paragraph, Run, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut zip = GuardedZip::open(bytes, budget)?;
@@ -239,15 +240,18 @@ struct CellBuilder {
     paragraphs: usize,
 }
 
-struct TableBuilder {
-    index: usize,
-    rows: Vec<Row>,
-    row: Option<(Vec<Cell>, usize, u32, usize)>,
-    cell: Option<CellBuilder>,
+/// The open row: its cells, the next column, its page, how many times it repeats.
+type RowBuilder = (Vec<Cell>, usize, u32, usize);
+
+/// What an ODF table adds to the shared open-table state.
+#[derive(Default)]
+struct TableState {
     header_depth: usize,
     /// Start column → (rows still covered below, span) of cells spanning rows.
     row_spans: HashMap<usize, (usize, usize)>,
 }
+
+type TableBuilder = OpenTable<RowBuilder, CellBuilder, TableState>;
 
 struct ListFrame {
     style: Option<String>,
@@ -271,9 +275,7 @@ struct SpanFrame {
 struct BodyReader<'b> {
     styles: Styles,
     budget: &'b mut Budget,
-    tables: Vec<(usize, Table)>,
-    open_tables: Vec<TableBuilder>,
-    tables_opened: usize,
+    tables: TableStack<RowBuilder, CellBuilder, TableState>,
     prose: Vec<Paragraph>,
     prose_runs: Vec<Run>,
     in_body: bool,
@@ -297,9 +299,7 @@ impl<'b> BodyReader<'b> {
         BodyReader {
             styles,
             budget,
-            tables: Vec::new(),
-            open_tables: Vec::new(),
-            tables_opened: 0,
+            tables: TableStack::default(),
             prose: Vec::new(),
             prose_runs: Vec::new(),
             in_body: false,
@@ -337,18 +337,11 @@ impl<'b> BodyReader<'b> {
                 _ => {}
             }
         }
-        while !self.open_tables.is_empty() {
-            self.close_table();
-        }
         self.finish_prose_paragraph();
         if !self.pages_rendered {
-            let rows = self.tables.iter_mut().flat_map(|(_, t)| t.rows.iter_mut());
-            rows.for_each(|row| row.location.page = None);
             self.prose.iter_mut().for_each(|p| p.page = None);
         }
-        let mut tables = self.tables;
-        tables.sort_by_key(|(index, _)| *index);
-        Ok(Document { tables: tables.into_iter().map(|(_, t)| t).collect(), prose: self.prose, ..Document::default() })
+        Ok(Document { tables: self.tables.finish(self.pages_rendered), prose: self.prose, ..Document::default() })
     }
 
     /// An element starts; empty elements are then closed by [`Self::close`] at once.
@@ -371,28 +364,20 @@ impl<'b> BodyReader<'b> {
         }
         match name {
             "table" if self.text_box_depth == 0 => {
-                if self.open_tables.is_empty() {
+                if self.tables.depth() == 0 {
                     self.finish_prose_paragraph();
                 }
-                self.tables_opened += 1;
-                self.open_tables.push(TableBuilder {
-                    index: self.tables_opened,
-                    rows: Vec::new(),
-                    row: None,
-                    cell: None,
-                    header_depth: 0,
-                    row_spans: HashMap::new(),
-                });
+                self.tables.open();
             }
             "table-header-rows" => {
-                if let Some(t) = self.open_tables.last_mut() {
-                    t.header_depth += 1;
+                if let Some(t) = self.tables.current() {
+                    t.extra.header_depth += 1;
                 }
             }
             "table-row" if self.text_box_depth == 0 => {
                 let repeat = attr_count(e, "number-rows-repeated", 16);
                 let page = self.page;
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     t.row = Some((Vec::new(), 0, page, repeat));
                 }
             }
@@ -402,7 +387,7 @@ impl<'b> BodyReader<'b> {
                 let covered = name == "covered-table-cell";
                 let col_span = attr_count(e, "number-columns-spanned", 64);
                 let row_span = attr_count(e, "number-rows-spanned", 4096);
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     open_cell(t, covered, col_span, row_span, repeat);
                 }
             }
@@ -500,32 +485,26 @@ impl<'b> BodyReader<'b> {
                 self.finish_prose_paragraph();
             }
             "table-header-rows" => {
-                if let Some(t) = self.open_tables.last_mut() {
-                    t.header_depth = t.header_depth.saturating_sub(1);
+                if let Some(t) = self.tables.current() {
+                    t.extra.header_depth = t.extra.header_depth.saturating_sub(1);
                 }
             }
             "table-cell" | "covered-table-cell" if self.text_box_depth == 0 => {
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     close_cell(t);
                 }
             }
             "table-row" if self.text_box_depth == 0 => {
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     let copies = close_row(t);
                     // Rows cost like cells: a flood of empty rows is bounded too.
                     self.budget.spend_cells(copies)?;
                 }
             }
-            "table" if self.text_box_depth == 0 => self.close_table(),
+            "table" if self.text_box_depth == 0 => self.tables.close(),
             _ => {}
         }
         Ok(())
-    }
-
-    fn close_table(&mut self) {
-        if let Some(t) = self.open_tables.pop() {
-            self.tables.push((t.index, Table::new(t.rows)));
-        }
     }
 
     fn inherited_hidden(&self) -> bool {
@@ -603,7 +582,7 @@ impl<'b> BodyReader<'b> {
         if self.text_box_depth > 0 {
             return None;
         }
-        self.open_tables.last_mut().and_then(|t| t.cell.as_mut())
+        self.tables.current().and_then(|t| t.cell.as_mut())
     }
 
     fn push_xml_text(&mut self, text: &str) {
@@ -672,7 +651,7 @@ fn open_cell(t: &mut TableBuilder, covered: bool, col_span: usize, row_span: usi
         for _ in 0..repeat {
             let col = *next_col;
             let covered_left = cells.last().is_some_and(|c: &Cell| c.columns().contains(&col));
-            match t.row_spans.get_mut(&col) {
+            match t.extra.row_spans.get_mut(&col) {
                 Some((left, span)) if *left > 0 && !covered_left => {
                     *left -= 1;
                     let mut cell = Cell::new(col, *span, Vec::new());
@@ -689,9 +668,9 @@ fn open_cell(t: &mut TableBuilder, covered: bool, col_span: usize, row_span: usi
     // A writer that leaves out the covered cells after a span still gets the next column right.
     let col = cells.last().map_or(*next_col, |c: &Cell| (*next_col).max(c.col + c.col_span));
     if row_span > 1 {
-        t.row_spans.insert(col, (row_span - 1, col_span));
+        t.extra.row_spans.insert(col, (row_span - 1, col_span));
     } else {
-        t.row_spans.remove(&col);
+        t.extra.row_spans.remove(&col);
     }
     let vmerge = if row_span > 1 { VerticalMerge::Start } else { VerticalMerge::None };
     t.cell = Some(CellBuilder {
@@ -716,13 +695,12 @@ fn close_cell(t: &mut TableBuilder) {
 /// Finishes the open row; returns how many rows it became.
 fn close_row(t: &mut TableBuilder) -> usize {
     let Some((cells, _, page, repeat)) = t.row.take() else { return 0 };
-    let header = t.header_depth > 0;
+    let header = t.extra.header_depth > 0;
     let blank = cells.iter().all(|c| c.runs.iter().all(|r| r.text.trim().is_empty()));
     // Repeated rows are nearly always blank filler; one copy keeps the table's shape.
     let copies = if blank { 1 } else { repeat };
     for _ in 0..copies {
-        let location = Location { table: t.index, row: t.rows.len() + 1, page: Some(page), sheet: None };
-        t.rows.push(Row { cells: cells.clone(), location, repeats_as_header: header });
+        t.push_row(cells.clone(), page, header);
     }
     copies
 }
@@ -731,6 +709,7 @@ fn close_row(t: &mut TableBuilder) -> usize {
 mod tests {
     use super::*;
     use crate::config::Limits;
+    use crate::grid::Row;
 
     const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0""#;
 

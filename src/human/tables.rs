@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::{Deadline, Options, TimeLimit};
 use crate::grid::{Document, Table};
 use crate::model::Column;
-use crate::pipeline::read_document;
+use crate::pipeline::{io_cause, read_document};
 use crate::sniff;
 use crate::table::header::{find_headers, Header, Role};
 use crate::table::rows::read_rows;
@@ -32,6 +32,9 @@ pub struct FileView {
     pub path: String,
     pub format: String,
     pub error: Option<String>,
+    /// The system's or library's own text behind `error`, apart from the Vietnamese message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_detail: Option<String>,
     pub tables: Vec<TableView>,
 }
 
@@ -113,21 +116,27 @@ pub fn read_file(path: &Path, options: &Options) -> FileView {
         path: path.to_string_lossy().into_owned(),
         format: "unknown".into(),
         error: None,
+        error_detail: None,
         tables: Vec::new(),
     };
+    let unreadable = |e: std::io::Error| (format!("không đọc được tệp: {}", io_cause(&e)), Some(e.to_string()));
     let bytes = match std::fs::metadata(path) {
-        Err(e) => Err(format!("không đọc được tệp: {e}")),
-        Ok(m) if m.len() > options.limits.max_file_bytes => Err(format!(
-            "tệp có dung lượng {} MB, vượt giới hạn {} MB",
-            m.len() / (1024 * 1024),
-            options.limits.max_file_bytes / (1024 * 1024)
+        Err(e) => Err(unreadable(e)),
+        Ok(m) if m.len() > options.limits.max_file_bytes => Err((
+            format!(
+                "tệp có dung lượng {} MB, vượt giới hạn {} MB",
+                m.len() / (1024 * 1024),
+                options.limits.max_file_bytes / (1024 * 1024)
+            ),
+            None,
         )),
-        Ok(_) => std::fs::read(path).map_err(|e| format!("không đọc được tệp: {e}")),
+        Ok(_) => std::fs::read(path).map_err(unreadable),
     };
     let bytes = match bytes {
         Ok(bytes) => bytes,
-        Err(message) => {
+        Err((message, detail)) => {
             view.error = Some(message);
+            view.error_detail = detail;
             return view;
         }
     };
@@ -138,7 +147,10 @@ pub fn read_file(path: &Path, options: &Options) -> FileView {
             Ok(tables) => view.tables = tables,
             Err(late) => view.error = Some(late.to_string()),
         },
-        Err(e) => view.error = Some(e.to_string()),
+        Err(e) => {
+            view.error = Some(e.message);
+            view.error_detail = e.detail;
+        }
     }
     view
 }
@@ -239,7 +251,10 @@ fn write_text(files: &[FileView], out: &mut dyn Write) -> std::io::Result<()> {
     for file in files {
         writeln!(out, "Tệp {} ({})", file.path, file.format)?;
         if let Some(error) = &file.error {
-            writeln!(out, "  không đọc được: {error}")?;
+            writeln!(out, "  lỗi: {error}")?;
+            if let Some(detail) = &file.error_detail {
+                writeln!(out, "  chi tiết kỹ thuật: {detail}")?;
+            }
             continue;
         }
         if file.tables.is_empty() {
@@ -285,7 +300,7 @@ fn write_csv(files: &[FileView], out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}", head.join(","))?;
     for file in files {
         if let Some(error) = &file.error {
-            writeln!(out, "{},,,,,{},,", csv_field(&file.path), csv_field(&format!("không đọc được: {error}")))?;
+            writeln!(out, "{},,,,,{},,", csv_field(&file.path), csv_field(&format!("lỗi: {error}")))?;
         }
         for t in &file.tables {
             for h in &t.headers {
@@ -366,7 +381,13 @@ mod tests {
         assert!(views[0].rows[1].in_scoring_table);
         let mut csv = Vec::new();
         write(
-            &[FileView { path: "a,b.docx".into(), format: "docx".into(), error: None, tables: views }],
+            &[FileView {
+                path: "a,b.docx".into(),
+                format: "docx".into(),
+                error: None,
+                error_detail: None,
+                tables: views,
+            }],
             OutputFormat::Csv,
             &mut csv,
         )

@@ -25,10 +25,11 @@ mod styles;
 
 use quick_xml::events::{BytesStart, Event};
 
+use super::table_stack::TableStack;
 use super::xml::{attr, resolve_reference, BoundedReader};
 use super::zip_guard::GuardedZip;
 use super::{Budget, ExtractError, ExtractResult};
-use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Cell, Document, Paragraph, Run, VerticalMerge};
 use numbering::{ListCounters, Numbering};
 use styles::Styles;
 
@@ -147,15 +148,6 @@ struct RowBuilder {
     page: u32,
 }
 
-struct TableBuilder {
-    /// 1-based index in document order, given when the table opens, so an
-    /// outer table numbers before the tables nested in it.
-    index: usize,
-    rows: Vec<Row>,
-    row: Option<RowBuilder>,
-    cell: Option<CellBuilder>,
-}
-
 /// Properties of the open paragraph (a text box opens paragraphs inside one).
 #[derive(Default)]
 struct ParagraphState {
@@ -193,15 +185,13 @@ struct DocumentReader<'b> {
     numbering: Numbering,
     counters: ListCounters,
     budget: &'b mut Budget,
-    tables: Vec<(usize, Table)>,
-    open_tables: Vec<TableBuilder>,
+    tables: TableStack<RowBuilder, CellBuilder>,
     prose: Vec<Paragraph>,
     prose_runs: Vec<Run>,
     /// Hidden text met in the open prose paragraph, for the note.
     prose_hidden: String,
     notes: Vec<String>,
     hidden_notes: usize,
-    tables_opened: usize,
     page: u32,
     /// Whether Word recorded where its pages broke. Without that, page numbers
     /// would be guesses (a table on page 5 reported as page 1), so none are given.
@@ -224,14 +214,12 @@ impl<'b> DocumentReader<'b> {
             numbering,
             counters: ListCounters::default(),
             budget,
-            tables: Vec::new(),
-            open_tables: Vec::new(),
+            tables: TableStack::default(),
             prose: Vec::new(),
             prose_runs: Vec::new(),
             prose_hidden: String::new(),
             notes: Vec::new(),
             hidden_notes: 0,
-            tables_opened: 0,
             page: 1,
             pages_rendered: false,
             paragraphs: Vec::new(),
@@ -246,7 +234,7 @@ impl<'b> DocumentReader<'b> {
     /// Reads one part (the body, a header, a footer); lists are counted per part.
     fn read_part(&mut self, xml: &[u8]) -> ExtractResult<()> {
         self.counters = ListCounters::default();
-        self.open_tables.clear();
+        self.tables.discard_open();
         self.paragraphs.clear();
         self.runs.clear();
         self.text_boxes.clear();
@@ -276,8 +264,6 @@ impl<'b> DocumentReader<'b> {
 
     fn finish(mut self) -> Document {
         if !self.pages_rendered {
-            let rows = self.tables.iter_mut().flat_map(|(_, t)| t.rows.iter_mut());
-            rows.for_each(|row| row.location.page = None);
             self.prose.iter_mut().for_each(|p| p.page = None);
         }
         if self.hidden_notes > MAX_HIDDEN_NOTES {
@@ -286,10 +272,10 @@ impl<'b> DocumentReader<'b> {
                 self.hidden_notes - MAX_HIDDEN_NOTES
             ));
         }
-        let mut tables = self.tables;
-        tables.sort_by_key(|(index, _)| *index);
+        // Tables a part left open were dropped when the next part began; so are the last part's.
+        self.tables.discard_open();
         Document {
-            tables: tables.into_iter().map(|(_, t)| t).collect(),
+            tables: self.tables.finish(self.pages_rendered),
             prose: self.prose,
             notes: self.notes,
             ..Document::default()
@@ -323,17 +309,11 @@ impl<'b> DocumentReader<'b> {
         match name {
             "tbl" if !empty => {
                 self.finish_prose_paragraph();
-                self.tables_opened += 1;
-                self.open_tables.push(TableBuilder {
-                    index: self.tables_opened,
-                    rows: Vec::new(),
-                    row: None,
-                    cell: None,
-                });
+                self.tables.open();
             }
             "tr" if !empty => {
                 let page = self.page;
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     t.row = Some(RowBuilder {
                         cells: Vec::new(),
                         next_col: 0,
@@ -356,7 +336,7 @@ impl<'b> DocumentReader<'b> {
             }
             "tc" if !empty => {
                 self.budget.spend_cells(1)?;
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     let col = t.row.as_ref().map(|r| r.next_col).unwrap_or(0);
                     t.cell = Some(CellBuilder {
                         col,
@@ -384,7 +364,7 @@ impl<'b> DocumentReader<'b> {
             }
             "txbxContent" if !empty => {
                 let interrupted = std::mem::take(&mut self.prose_runs);
-                self.text_boxes.push((self.open_tables.len(), interrupted));
+                self.text_boxes.push((self.tables.depth(), interrupted));
             }
             "p" => {
                 self.paragraphs.push(ParagraphState::default());
@@ -524,7 +504,7 @@ impl<'b> DocumentReader<'b> {
             "tc" => {
                 let pages_rendered = self.pages_rendered;
                 let mut hidden_note = None;
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     if let (Some(cell), Some(row)) = (t.cell.take(), t.row.as_mut()) {
                         if cell.hidden.chars().any(|c| c.is_ascii_digit()) {
                             let page = if pages_rendered { format!(", trang {}", row.page) } else { String::new() };
@@ -547,18 +527,14 @@ impl<'b> DocumentReader<'b> {
                 }
             }
             "tr" => {
-                if let Some(t) = self.open_tables.last_mut() {
+                if let Some(t) = self.tables.current() {
                     if let Some(row) = t.row.take().filter(|r| !r.deleted) {
-                        let location =
-                            Location { table: t.index, row: t.rows.len() + 1, page: Some(row.page), sheet: None };
-                        t.rows.push(Row { cells: row.cells, location, repeats_as_header: row.repeats_as_header });
+                        t.push_row(row.cells, row.page, row.repeats_as_header);
                     }
                 }
             }
             "tbl" => {
-                if let Some(t) = self.open_tables.pop() {
-                    self.tables.push((t.index, Table::new(t.rows)));
-                }
+                self.tables.close();
             }
             _ => {}
         }
@@ -566,16 +542,16 @@ impl<'b> DocumentReader<'b> {
     }
 
     fn open_row(&mut self) -> Option<&mut RowBuilder> {
-        self.open_tables.last_mut().and_then(|t| t.row.as_mut())
+        self.tables.current().and_then(|t| t.row.as_mut())
     }
 
     /// The cell the current text belongs to: none inside a text box unless
     /// the text box holds a table of its own.
     fn open_cell(&mut self) -> Option<&mut CellBuilder> {
-        if self.text_boxes.last().is_some_and(|(base, _)| self.open_tables.len() <= *base) {
+        if self.text_boxes.last().is_some_and(|(base, _)| self.tables.depth() <= *base) {
             return None;
         }
-        self.open_tables.last_mut().and_then(|t| t.cell.as_mut())
+        self.tables.current().and_then(|t| t.cell.as_mut())
     }
 
     fn start_paragraph(&mut self) {
@@ -702,6 +678,7 @@ fn empty_is_tab_stop(e: &BytesStart) -> bool {
 mod tests {
     use super::*;
     use crate::config::Limits;
+    use crate::grid::Location;
 
     const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 
