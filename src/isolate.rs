@@ -51,6 +51,9 @@ impl Isolation {
     fn spawn(&self) -> std::io::Result<Worker> {
         let mut child = Command::new(&self.program)
             .args(&self.args)
+            // The parcheck binary allocates with mimalloc, which reserves address space 1 GiB
+            // at a time: under the worker's address-space limit it must reserve in small steps.
+            .env("MIMALLOC_ARENA_RESERVE", "16MiB")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
