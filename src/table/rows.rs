@@ -12,11 +12,25 @@ use crate::model::{Column, Scores};
 use crate::number::parse_score;
 use crate::text::fold;
 
-/// Reads the data rows `rows` (indices into `table.rows`) under `header`.
+/// What a table piece hands to the next piece of the same table (a header
+/// repeated on the next page, a Word table split per page): which section a
+/// running-number column reached, and whether it uses running numbers at all.
+/// Without it a piece that starts mid-table would take section `4` for a row
+/// count, since only `1` may open a running-number table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Continuation {
+    pub last_section: Option<u32>,
+    pub running_numbers: bool,
+}
+
+/// Reads the data rows `rows` (indices into `table.rows`) under `header`,
+/// continuing the piece before it as `carry` says, and updating `carry` for
+/// the piece after it.
 pub fn read_rows(
     table: &Table,
     header: &Header,
     rows: &[usize],
+    carry: &mut Continuation,
     notes: &mut Vec<String>,
     deadline: &Deadline,
 ) -> Result<Vec<TableRow>, TimeLimit> {
@@ -31,10 +45,11 @@ pub fn read_rows(
     }
     let score_cols: Vec<(Column, Vec<usize>)> =
         header.score_columns().into_iter().map(|c| (c, header.columns_of(Role::Score(c)))).collect();
-    let running_numbers = uses_running_numbers(table, rows, &code_cols, &title_cols);
+    let running_numbers = carry.running_numbers || uses_running_numbers(table, rows, &code_cols, &title_cols);
+    carry.running_numbers = running_numbers;
 
     let mut out = Vec::new();
-    let mut last_section: Option<u32> = None;
+    let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;
         let row = &table.rows[index];
@@ -45,7 +60,7 @@ pub fn read_rows(
         let code_text = text_in(row, &code_cols);
         let title_text = text_in(row, &title_cols);
         let values = read_values(row, &score_cols, notes);
-        let (kind, code, title) = classify(code_text, title_text, running_numbers, &mut last_section);
+        let (kind, code, title) = classify(code_text, title_text, running_numbers, last_section);
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
