@@ -29,6 +29,18 @@ pub struct TableRow {
     pub title: String,
     pub values: Scores,
     pub location: Location,
+    /// The score cells of this row read by OCR, left to right.
+    pub scanned: Vec<ScannedValue>,
+}
+
+/// A score read from a scan: the text OCR gave and how sure it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedValue {
+    pub column: Column,
+    /// The cell's text, trimmed.
+    pub text: String,
+    /// The lowest confidence (0–100) among the cell's words.
+    pub confidence: u8,
 }
 
 /// The scoring table of a document, read into typed rows.

@@ -4,10 +4,10 @@
 //! (rubric options, scored sub-items), and page artefacts that are dropped.
 
 use super::header::{Header, Role};
-use super::{RowKind, TableRow};
+use super::{RowKind, ScannedValue, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::config::{Deadline, TimeLimit};
-use crate::grid::{Row, Table, VerticalMerge};
+use crate::grid::{Cell, Row, Table, VerticalMerge};
 use crate::model::{Column, Scores};
 use crate::number::parse_score;
 use crate::text::fold;
@@ -59,32 +59,37 @@ pub fn read_rows(
         }
         let code_text = text_in(row, &code_cols);
         let title_text = text_in(row, &title_cols);
-        let values = read_values(row, &score_cols, notes);
+        let (values, scanned) = read_values(row, &score_cols, notes);
         let (kind, code, title) = classify(code_text, title_text, running_numbers, last_section);
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
-        out.push(TableRow { kind, code, title, values, location: row.location.clone() });
+        out.push(TableRow { kind, code, title, values, location: row.location.clone(), scanned });
     }
     Ok(out)
 }
 
 /// Text of the first non-empty cell among `cols` (one role's columns).
 fn text_in<'r>(row: &'r Row, cols: &[usize]) -> &'r str {
-    cols.iter().map(|&c| cell_text(row, c)).find(|t| !t.is_empty()).unwrap_or("")
+    cell_in(row, cols).map_or("", |c| c.text.as_str())
 }
 
-/// Text of the cell at `col`, or "" when the cell continues a vertical merge
-/// (the merged value belongs to the first row only).
-fn cell_text(row: &Row, col: usize) -> &str {
-    match row.cell_at(col) {
-        Some(cell) if cell.vmerge != VerticalMerge::Continue => cell.text.as_str(),
-        _ => "",
-    }
+/// The first cell among `cols` with text of its own: not empty, and not the
+/// continuation of a vertical merge (the merged value belongs to the first row only).
+fn cell_in<'r>(row: &'r Row, cols: &[usize]) -> Option<&'r Cell> {
+    cols.iter()
+        .filter_map(|&c| row.cell_at(c))
+        .find(|cell| cell.vmerge != VerticalMerge::Continue && !cell.text.is_empty())
 }
 
-fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<String>) -> Scores {
+/// The lowest OCR confidence among a cell's runs, when it was read from a scan.
+fn scan_confidence(cell: &Cell) -> Option<u8> {
+    cell.runs.iter().filter_map(|r| r.confidence).min()
+}
+
+fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<String>) -> (Scores, Vec<ScannedValue>) {
     let mut values = Scores::default();
+    let mut scanned: Vec<(usize, ScannedValue)> = Vec::new();
     for (column, cols) in score_cols {
         let column = *column;
         // A cell spanning several score columns (a merged note) is not a score.
@@ -94,8 +99,14 @@ fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<S
         if cols.iter().any(|&col| row.cell_at(col).is_some_and(spans_scores)) {
             continue;
         }
-        let text = text_in(row, cols);
+        let cell = cell_in(row, cols);
+        let text = cell.map_or("", |c| c.text.as_str());
         let value = parse_score(text);
+        if let Some((cell, confidence)) = cell.and_then(|c| Some((c, scan_confidence(c)?))).filter(|_| value.is_some())
+        {
+            let read = ScannedValue { column, text: text.trim().to_owned(), confidence };
+            scanned.push((cell.col, read));
+        }
         if value.is_none() && !text.trim().is_empty() && text.chars().any(|c| c.is_ascii_digit()) && text.len() < 40 {
             notes.push(format!(
                 "không đọc được giá trị '{}' ở cột {} ({})",
@@ -106,7 +117,8 @@ fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<S
         }
         values.set(column, value);
     }
-    values
+    scanned.sort_by_key(|(col, _)| *col);
+    (values, scanned.into_iter().map(|(_, read)| read).collect())
 }
 
 /// Whether the code column holds running numbers (seed 003: `25.` while the
@@ -204,6 +216,26 @@ mod tests {
         );
         assert_eq!(kind_code("25.", "Một dòng không mã", true, &mut last), (RowKind::Unnumbered, None));
         assert_eq!(kind_code("2", "XÂY DỰNG", true, &mut last), (RowKind::Criterion, Some("2".into())));
+    }
+
+    #[test]
+    fn scanned_values_keep_their_own_column_and_confidence() {
+        use crate::grid::{Location, Run};
+        let cell = |col: usize, text: &str, confidence: Option<u8>| {
+            let mut cell = Cell::new(col, 1, vec![Run { confidence, ..Run::plain(text) }]);
+            cell.text = text.to_owned();
+            cell
+        };
+        let row = Row {
+            cells: vec![cell(0, "1.6", Some(30)), cell(1, "1", Some(95)), cell(2, "1", Some(67)), cell(3, "2", None)],
+            location: Location::default(),
+            repeats_as_header: false,
+        };
+        let cols = [(Column::MaxPoints, vec![1]), (Column::SelfScore, vec![2]), (Column::AppraisalScore, vec![3])];
+        let (values, scanned) = read_values(&row, &cols, &mut Vec::new());
+        assert_eq!(values.get(Column::AppraisalScore), Some(2.into()));
+        let read: Vec<(Column, &str, u8)> = scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence)).collect();
+        assert_eq!(read, [(Column::MaxPoints, "1", 95), (Column::SelfScore, "1", 67)]);
     }
 
     #[test]
