@@ -167,8 +167,12 @@ fn classify(
         if m.depth() == 1 {
             let number: Option<u32> = m.code.parse().ok();
             // In a running-number column only the next section number is a
-            // section (`1` … `7`); any other bare number is a row count.
-            if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) {
+            // section (`1` … `7`); any other bare number is a row count —
+            // unless the section's title is written after it in capitals in
+            // the same cell, the title column left empty (a section row
+            // spanning both).
+            let titled = (title_text.is_empty() || title_text == code_text) && is_capitals(&m.rest);
+            if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) && !titled {
                 return (RowKind::Unnumbered, None, title);
             }
             *last_section = number;
@@ -176,6 +180,12 @@ fn classify(
         return (RowKind::Criterion, Some(m.code), title);
     }
     (RowKind::Unnumbered, None, title_text.to_owned())
+}
+
+/// A heading in capitals (`XÂY DỰNG VÀ TỔ CHỨC …`), as sections are titled.
+fn is_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 4 && letters.iter().filter(|c| c.is_uppercase()).count() * 5 >= letters.len() * 4
 }
 
 /// The grand-total row: "Tổng I + II", "TỔNG ĐIỂM", "Tổng cộng", "Cộng".
@@ -216,6 +226,12 @@ mod tests {
         );
         assert_eq!(kind_code("25.", "Một dòng không mã", true, &mut last), (RowKind::Unnumbered, None));
         assert_eq!(kind_code("2", "XÂY DỰNG", true, &mut last), (RowKind::Criterion, Some("2".into())));
+        // A section the row before lost (misread), its title in the code cell.
+        assert_eq!(kind_code("4. CẢI CÁCH TỔ CHỨC", "", true, &mut last), (RowKind::Criterion, Some("4".into())));
+        assert_eq!(kind_code("26. Thực hiện kế hoạch", "", true, &mut last), (RowKind::Unnumbered, None));
+        let spanning = "6. CẢI CÁCH TÀI CHÍNH CÔNG";
+        assert_eq!(kind_code(spanning, spanning, true, &mut last), (RowKind::Criterion, Some("6".into())));
+        assert_eq!(kind_code("27.", "", true, &mut last), (RowKind::Unnumbered, None));
     }
 
     #[test]
