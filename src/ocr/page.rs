@@ -170,6 +170,9 @@ static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:I{1,3}|IV|VI{0
 /// A score whose decimal separator OCR lost after a leading zero: `05` is
 /// `0.5` (reports never write a score with a leading zero).
 static LOST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^0(\d{1,4})$").expect("valid regex"));
+/// A number with specks after it read as separators: `1,` or `0,9.`.
+static TRAILING_SEPARATORS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.,]\d{1,4})?)[.,]+$").expect("valid regex"));
 
 /// What the digit pass read, without the separators it puts before a
 /// number for specks of dust or a bar's residue (`.14` for `14`): no score
@@ -400,7 +403,26 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         placed.extend(extra);
     }
 
-    // A cell that reads as one number with a leading zero lost its separator.
+    // A cell's leading specks read as separators (", 1" for "1") are no part of it.
+    let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
+    let mut started = vec![false; cells.len()];
+    let mut speck = vec![false; placed.len()];
+    for (i, (p, owner)) in placed.iter_mut().zip(&owners).enumerate() {
+        let Some(cell) = *owner else { continue };
+        if std::mem::replace(&mut started[cell], true) {
+            continue;
+        }
+        if p.word.text.chars().all(|c| ".,'`".contains(c)) {
+            (speck[i], started[cell]) = (true, false);
+        } else {
+            p.word.text = without_leading_separators(&p.word.text).to_owned();
+        }
+    }
+    let mut index = 0;
+    placed.retain(|_| (!speck[index], index += 1).0);
+
+    // A cell that reads as one number with a leading zero lost its
+    // separator; one with specks after it read as separators has none.
     let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
     let mut words_in = vec![0usize; cells.len()];
     owners.iter().flatten().for_each(|&c| words_in[c] += 1);
@@ -408,6 +430,8 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         if owner.is_some_and(|c| words_in[c] == 1) {
             if let Some(caps) = LOST_SEPARATOR.captures(&p.word.text) {
                 p.word.text = format!("0.{}", &caps[1]);
+            } else if let Some(caps) = TRAILING_SEPARATORS.captures(&p.word.text) {
+                p.word.text = caps[1].to_owned();
             }
         }
     }
@@ -474,6 +498,10 @@ mod tests {
         for kept in ["0", "10", "05.", "0.5", "1.05"] {
             assert!(!LOST_SEPARATOR.is_match(kept), "{kept}");
         }
+        assert_eq!(TRAILING_SEPARATORS.replace("1,", "$1"), "1");
+        assert_eq!(TRAILING_SEPARATORS.replace("0,9.", "$1"), "0,9");
+        assert_eq!(TRAILING_SEPARATORS.replace("25.", "$1"), "25");
+        assert!(!TRAILING_SEPARATORS.is_match("1.1.1"));
     }
 
     #[test]

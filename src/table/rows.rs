@@ -49,6 +49,7 @@ pub fn read_rows(
     carry.running_numbers = running_numbers;
 
     let mut out = Vec::new();
+    let mut scanned_rows = Vec::new();
     let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;
@@ -64,9 +65,49 @@ pub fn read_rows(
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
+        scanned_rows.push(row.cells.iter().any(|c| scan_confidence(c).is_some()));
         out.push(TableRow { kind, code, title, values, location: row.location.clone(), scanned });
     }
+    repair_scanned_codes(&mut out, &scanned_rows);
     Ok(out)
+}
+
+/// Codes OCR misread, put right by the codes around them, on rows read from
+/// a scan only: a bold Roman `I` read as `1` just before section `1`, and a
+/// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
+/// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
+fn repair_scanned_codes(rows: &mut [TableRow], scanned: &[bool]) {
+    let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
+    let mut previous: Option<String> = None;
+    for (k, &i) in coded.iter().enumerate() {
+        let Some(code) = rows[i].code.clone() else { continue };
+        if scanned[i] && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
+            (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
+            continue;
+        }
+        if let Some(before) = previous.as_deref().filter(|_| scanned[i]) {
+            let redotted: String =
+                code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
+            if redotted != code && !follows(before, &code) && follows(before, &redotted) {
+                rows[i].code = Some(redotted);
+            }
+        }
+        previous = rows[i].code.clone();
+    }
+}
+
+/// Whether `code` may come right after `before` in a criteria table: its
+/// first child, or the next sibling of it or of one of its ancestors.
+fn follows(before: &str, code: &str) -> bool {
+    let parts: Vec<u32> = before.split('.').filter_map(|p| p.parse().ok()).collect();
+    if format!("{before}.1") == code {
+        return true;
+    }
+    (1..=parts.len()).any(|n| {
+        let mut next = parts[..n].to_vec();
+        next[n - 1] += 1;
+        next.iter().map(u32::to_string).collect::<Vec<_>>().join(".") == code
+    })
 }
 
 /// Text of the first non-empty cell among `cols` (one role's columns).
@@ -252,6 +293,31 @@ mod tests {
         assert_eq!(values.get(Column::AppraisalScore), Some(2.into()));
         let read: Vec<(Column, &str, u8)> = scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence)).collect();
         assert_eq!(read, [(Column::MaxPoints, "1", 95), (Column::SelfScore, "1", 67)]);
+    }
+
+    #[test]
+    fn scanned_codes_are_put_right_by_their_neighbours() {
+        let row = |code: &str| TableRow {
+            kind: RowKind::Criterion,
+            code: Some(code.to_owned()),
+            title: String::new(),
+            values: Scores::default(),
+            location: crate::grid::Location::default(),
+            scanned: Vec::new(),
+        };
+        let mut rows: Vec<TableRow> =
+            ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
+        let mut text = rows.clone();
+        repair_scanned_codes(&mut rows, &[true; 11]);
+        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        assert_eq!(codes, ["I", "1", "1.1", "1.1.1", "1.2", "2", "2.1", "23.1", "2.3", "2.3.1", "2.4"]);
+        assert_eq!(rows[0].kind, RowKind::Roman);
+        // What a text document says is never changed.
+        repair_scanned_codes(&mut text, &[false; 11]);
+        assert!(text
+            .iter()
+            .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
+        assert_eq!(text[2].code.as_deref(), Some("11"));
     }
 
     #[test]
