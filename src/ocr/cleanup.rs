@@ -42,6 +42,34 @@ pub fn binarize(gray: &Gray, dpi: f32) -> Mask {
     Mask { width: w, height: h, data }
 }
 
+/// Removes paper noise: ink pixels with at most one inked neighbour (specks
+/// of dust, scanner noise). Strokes, and the decimal point of a 200 dpi scan
+/// (a few pixels across), keep every pixel. The image is whitened where its
+/// mask was, so that Tesseract's page pass does not read the specks either.
+pub fn despeckle(gray: &mut Gray, mask: &mut Mask) {
+    let (w, h) = (mask.width, mask.height);
+    let mut specks = Vec::new();
+    for y in 0..h {
+        for x in (0..w).filter(|&x| mask.get(x, y)) {
+            let mut neighbours = 0;
+            for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                    neighbours += usize::from((nx, ny) != (x, y) && mask.get(nx, ny));
+                }
+            }
+            if neighbours <= 1 {
+                specks.push(y * w + x);
+            }
+        }
+    }
+    for i in specks {
+        mask.data[i] = false;
+        if let Some(p) = gray.data.get_mut(i) {
+            *p = 255;
+        }
+    }
+}
+
 /// Skew of the page in degrees (positive: content turned clockwise), searched
 /// in ±3° by how sharply the ink, projected along each candidate angle,
 /// concentrates into rows. Long rulings and text baselines dominate the score.
@@ -169,6 +197,26 @@ pub(crate) mod tests {
             let angle = skew_angle(&binarize(&rotate(&page, -degrees), 100.0));
             assert!((angle - degrees).abs() < 0.1, "{degrees}° measured as {angle}°");
         }
+    }
+
+    #[test]
+    fn specks_go_and_strokes_and_points_stay() {
+        let mut gray = Gray::new(20, 10, 250);
+        for (x, y) in [(2, 2), (10, 5), (11, 5), (5, 8)] {
+            gray.set(x, y, 0); // a speck, a pair of specks, a speck
+        }
+        for y in 0..3 {
+            for x in 15..18 {
+                gray.set(x, y, 0); // a 3×3 decimal point
+            }
+        }
+        let mut mask = Mask { width: 20, height: 10, data: gray.data.iter().map(|&v| v < 128).collect() };
+        despeckle(&mut gray, &mut mask);
+        let ink: Vec<(usize, usize)> =
+            (0..10).flat_map(|y| (0..20).map(move |x| (x, y))).filter(|&(x, y)| mask.get(x, y)).collect();
+        assert_eq!(ink.len(), 9, "{ink:?}");
+        assert!(!mask.get(2, 2) && !mask.get(5, 8) && !mask.get(10, 5) && mask.get(16, 1));
+        assert_eq!((gray.get(2, 2), gray.get(11, 5), gray.get(16, 1)), (255, 255, 0));
     }
 
     #[test]

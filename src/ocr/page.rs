@@ -7,7 +7,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cells::{lattices, CellBox};
-use super::cleanup::{binarize, rotate, skew_angle};
+use super::cleanup::{binarize, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
 use super::{Gray, Mask};
@@ -258,8 +258,13 @@ fn sure_chars<'w>(words: impl Iterator<Item = &'w Word>) -> usize {
 /// again, stacked into one image, with a digit whitelist — full-page
 /// recognition loses decimal separators ("2.5" read "25").
 pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
-    let skew = skew_angle(&binarize(gray, dpi));
-    let level = rotate(gray, skew);
+    // Specks go before the page is turned, which would blur each into a blot.
+    let mut clean_page = gray.clone();
+    let mut mask = binarize(gray, dpi);
+    despeckle(&mut clean_page, &mut mask);
+    let skew = skew_angle(&mask);
+    let level = rotate(&clean_page, skew);
+    drop(clean_page);
     let mask = binarize(&level, dpi);
     let rules = rulings(&mask, dpi);
     let gap = (dpi * 0.02).max(2.0);
