@@ -77,6 +77,7 @@ pub fn read_rows(
 /// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
 /// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
 fn repair_scanned_codes(rows: &mut [TableRow], scanned: &[bool]) {
+    recover_truncated_codes(rows, scanned);
     let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
     let mut previous: Option<String> = None;
     for (k, &i) in coded.iter().enumerate() {
@@ -93,6 +94,38 @@ fn repair_scanned_codes(rows: &mut [TableRow], scanned: &[bool]) {
             }
         }
         previous = rows[i].code.clone();
+    }
+}
+
+/// An unnumbered row read from a scan whose title starts with the end of a
+/// code, its first digits lost (`22: Công khai …` after `3.2.1`), is the
+/// criterion after the one before it (`3.2.2`) when those digits end that
+/// code and the next criterion is not it.
+fn recover_truncated_codes(rows: &mut [TableRow], scanned: &[bool]) {
+    let mut previous: Option<String> = None;
+    for i in 0..rows.len() {
+        match rows[i].kind {
+            RowKind::Criterion => previous = rows[i].code.clone(),
+            RowKind::Unnumbered if scanned[i] => {
+                let Some(before) = previous.as_deref().filter(|c| c.contains('.')) else { continue };
+                let title = rows[i].title.trim_start();
+                let token_len =
+                    title.find(|c: char| !(c.is_ascii_digit() || ".,:;".contains(c))).unwrap_or(title.len());
+                let digits: String = title[..token_len].chars().filter(char::is_ascii_digit).collect();
+                let (head, last) = before.rsplit_once('.').unwrap_or(("", before));
+                let Ok(last) = last.parse::<u32>() else { continue };
+                let next = format!("{head}.{}", last + 1);
+                let next_digits: String = next.chars().filter(char::is_ascii_digit).collect();
+                let taken = rows[i + 1..].iter().find(|r| r.kind == RowKind::Criterion).and_then(|r| r.code.as_deref());
+                if digits.len() >= 2 && next_digits.ends_with(&digits) && next_digits != digits && taken != Some(&next)
+                {
+                    rows[i].title = title[token_len..].trim().to_owned();
+                    (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(next.clone()));
+                    previous = Some(next);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -295,16 +328,20 @@ mod tests {
         assert_eq!(read, [(Column::MaxPoints, "1", 95), (Column::SelfScore, "1", 67)]);
     }
 
-    #[test]
-    fn scanned_codes_are_put_right_by_their_neighbours() {
-        let row = |code: &str| TableRow {
-            kind: RowKind::Criterion,
-            code: Some(code.to_owned()),
-            title: String::new(),
+    fn table_row(kind: RowKind, code: Option<&str>, title: &str) -> TableRow {
+        TableRow {
+            kind,
+            code: code.map(str::to_owned),
+            title: title.to_owned(),
             values: Scores::default(),
             location: crate::grid::Location::default(),
             scanned: Vec::new(),
-        };
+        }
+    }
+
+    #[test]
+    fn scanned_codes_are_put_right_by_their_neighbours() {
+        let row = |code: &str| table_row(RowKind::Criterion, Some(code), "");
         let mut rows: Vec<TableRow> =
             ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
         let mut text = rows.clone();
@@ -318,6 +355,29 @@ mod tests {
             .iter()
             .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
         assert_eq!(text[2].code.as_deref(), Some("11"));
+    }
+
+    #[test]
+    fn a_code_missing_its_first_digits_is_the_next_criterion() {
+        let row = table_row;
+        let make = || {
+            vec![
+                row(RowKind::Criterion, Some("3.2.1"), "Công khai TTHC"),
+                row(RowKind::Unnumbered, None, "22: Công khai thủ tục"),
+                row(RowKind::Unnumbered, None, "- Có 02 sáng kiến"),
+                row(RowKind::Criterion, Some("3.3"), "Tiếp nhận"),
+            ]
+        };
+        let mut rows = make();
+        repair_scanned_codes(&mut rows, &[true; 4]);
+        assert_eq!(
+            (rows[1].kind, rows[1].code.as_deref(), rows[1].title.as_str()),
+            (RowKind::Criterion, Some("3.2.2"), "Công khai thủ tục")
+        );
+        assert_eq!(rows[2].kind, RowKind::Unnumbered);
+        let mut text = make();
+        repair_scanned_codes(&mut text, &[false; 4]);
+        assert_eq!(text, make());
     }
 
     #[test]
