@@ -371,6 +371,7 @@ mod tests {
             title: format!("tiêu chí {code}"),
             values: Scores(values.map(|v| v.map(d))),
             location: Location { table: 2, row: line, page: Some(3), sheet: None },
+            scanned: Vec::new(),
         }
     }
 

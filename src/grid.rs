@@ -44,11 +44,18 @@ pub struct Run {
     pub text: String,
     /// The font the run is typed in, when the format records one.
     pub font: Option<String>,
+    /// How sure OCR was of the text (0–100, the lowest of its words), when
+    /// the run was read from a scan.
+    pub confidence: Option<u8>,
 }
 
 impl Run {
     pub fn plain(text: impl Into<String>) -> Self {
-        Run { text: text.into(), font: None }
+        Run { text: text.into(), font: None, confidence: None }
+    }
+
+    pub fn in_font(text: impl Into<String>, font: Option<String>) -> Self {
+        Run { text: text.into(), font, confidence: None }
     }
 }
 
@@ -58,7 +65,7 @@ impl Run {
 pub fn append_run(runs: &mut Vec<Run>, text: &str, font: Option<&str>) {
     match runs.last_mut() {
         Some(last) if last.font.as_deref() == font && last.text != "\n" && text != "\n" => last.text.push_str(text),
-        _ => runs.push(Run { text: text.to_owned(), font: font.map(str::to_owned) }),
+        _ => runs.push(Run::in_font(text, font.map(str::to_owned))),
     }
 }
 

@@ -139,7 +139,14 @@ mod tests {
         let mut values = Scores::default();
         values.set(Column::MaxPoints, max.map(Decimal::from));
         values.set(Column::SelfScore, own.map(Decimal::from));
-        TableRow { kind, code: code.map(str::to_owned), title: String::new(), values, location: Location::default() }
+        TableRow {
+            kind,
+            code: code.map(str::to_owned),
+            title: String::new(),
+            values,
+            location: Location::default(),
+            scanned: Vec::new(),
+        }
     }
 
     fn table(rows: Vec<TableRow>) -> ScoringTable {

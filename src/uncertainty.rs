@@ -2,17 +2,16 @@
 //! checking stage): a score read by OCR below the confidence threshold gives
 //! an `uncertain_value` note, and an arithmetic finding that depends on such
 //! a value becomes a warning marked `uncertain`, since the scan, not the
-//! report, may be wrong. The confidence of each word travels in its run's
-//! font name ([`crate::ocr::confidence_of`]).
+//! report, may be wrong. The table reader keeps, per row, the score cells
+//! read by OCR with their confidence ([`crate::table::ScannedValue`]).
 
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::grid::{Document, Row};
+use crate::grid::Document;
 use crate::model::{Column, Finding, FindingKind, OcrRead, Severity};
-use crate::number::{format_vi, parse_score};
-use crate::ocr::confidence_of;
+use crate::number::format_vi;
 use crate::table::ScoringTable;
 use crate::tree::{CriteriaTree, TOTAL};
 
@@ -23,14 +22,6 @@ const ARITHMETIC: [FindingKind; 4] = [
     FindingKind::LostPointsMismatch,
     FindingKind::StatedTotalMismatch,
 ];
-
-/// Lowest OCR confidence among the runs of each cell of a row, with the cell's text.
-fn cell_confidences(row: &Row) -> impl Iterator<Item = (&str, f32)> {
-    row.cells.iter().filter_map(|cell| {
-        let lowest = cell.runs.iter().filter_map(|r| r.font.as_deref().and_then(confidence_of)).reduce(f32::min)?;
-        Some((cell.text.as_str(), lowest))
-    })
-}
 
 /// The `uncertain_value` notes of a document read by OCR, and the arithmetic
 /// findings that depend on them turned into warnings.
@@ -45,32 +36,19 @@ pub fn mark_uncertain(
         return;
     }
     // (table row, column) → confidence of the value read there.
-    let mut uncertain: HashMap<(usize, Column), f32> = HashMap::new();
+    let mut uncertain: HashMap<(usize, Column), u8> = HashMap::new();
     let mut notes = Vec::new();
     for (index, row) in table.rows.iter().enumerate() {
-        let grid_row = document
-            .tables
-            .get(row.location.table.wrapping_sub(1))
-            .and_then(|t| t.rows.iter().find(|r| r.location == row.location));
-        let Some(grid_row) = grid_row else { continue };
-        for (text, confidence) in cell_confidences(grid_row) {
-            let Some(value) = parse_score(text).filter(|_| confidence < threshold) else { continue };
-            let Some(&column) = table
-                .columns
-                .iter()
-                .find(|&&c| row.values.get(c) == Some(value) && !uncertain.contains_key(&(index, c)))
-            else {
-                continue;
-            };
+        for read in row.scanned.iter().filter(|r| f32::from(r.confidence) < threshold) {
+            let (column, text, confidence) = (read.column, read.text.as_str(), read.confidence);
+            let Some(value) = row.values.get(column) else { continue };
             uncertain.insert((index, column), confidence);
             let what = row.code.as_deref().map_or("Dòng".to_owned(), |c| format!("Tiêu chí {c}"));
             let message = format!(
-                "{what} ({}): {} đọc từ bản quét là \"{}\" ({}) với độ tin cậy {:.0}%, cần đối chiếu bản gốc",
+                "{what} ({}): {} đọc từ bản quét là \"{text}\" ({}) với độ tin cậy {confidence}%, cần đối chiếu bản gốc",
                 row.location.describe(),
                 column.label(),
-                text.trim(),
                 format_vi(value),
-                confidence
             );
             notes.push(Finding {
                 code: row.code.clone(),
@@ -78,10 +56,7 @@ pub fn mark_uncertain(
                 stated: Some(value),
                 location: Some(row.location.clone()),
                 uncertain: true,
-                read: Some(OcrRead {
-                    text: text.trim().to_owned(),
-                    confidence: confidence.clamp(0.0, 100.0).round() as u8,
-                }),
+                read: Some(OcrRead { text: text.to_owned(), confidence: confidence.min(100) }),
                 ..Finding::new(FindingKind::UncertainValue, Severity::Info, message)
             });
         }

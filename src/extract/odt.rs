@@ -611,7 +611,7 @@ impl<'b> BodyReader<'b> {
                 return;
             }
         }
-        target.push(Run { text: format!("{}\t", text.trim()), font });
+        target.push(Run::in_font(format!("{}\t", text.trim()), font));
     }
 
     fn push_text(&mut self, text: &str) {
@@ -765,8 +765,8 @@ mod tests {
         );
         assert_eq!(doc.prose.len(), 1);
         let runs = &doc.prose[0].runs;
-        assert_eq!(runs[0], Run { text: "Tæng".into(), font: Some(".VnTime".into()) });
-        assert_eq!(runs[1], Run { text: " new".into(), font: Some("Arial".into()) });
+        assert_eq!(runs[0], Run::in_font("Tæng", Some(".VnTime".into())));
+        assert_eq!(runs[1], Run::in_font(" new", Some("Arial".into())));
         assert_eq!(runs.len(), 2);
     }
 

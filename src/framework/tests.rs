@@ -103,6 +103,7 @@ fn row(kind: RowKind, code: Option<&str>, title: &str, max: Option<&str>, score:
         title: title.to_owned(),
         values,
         location: Location { table: 1, row: n, page: None, sheet: None },
+        scanned: Vec::new(),
     }
 }
 

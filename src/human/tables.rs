@@ -14,7 +14,7 @@ use crate::model::Column;
 use crate::pipeline::{io_cause, read_document};
 use crate::sniff;
 use crate::table::header::{find_headers, Header, Role};
-use crate::table::rows::read_rows;
+use crate::table::rows::{read_rows, Continuation};
 use crate::table::{find_scoring_table, RowKind};
 
 use super::labels::column_heading;
@@ -206,6 +206,7 @@ fn describe_table(
         })
         .collect();
     let mut views = Vec::new();
+    let mut carry = Continuation::default();
     for (k, (header, own)) in headers.iter().enumerate() {
         let start = header.first_row + header.row_count;
         let end = headers.get(k + 1).map_or(table.rows.len(), |(h, _)| h.first_row);
@@ -220,7 +221,7 @@ fn describe_table(
             });
         }
         let indices: Vec<usize> = (start..end.min(table.rows.len())).collect();
-        let read = read_rows(table, header, &indices, &mut Vec::new(), deadline)?;
+        let read = read_rows(table, header, &indices, &mut carry, &mut Vec::new(), deadline)?;
         for typed in read {
             let Some(i) = indices.iter().copied().find(|&i| table.rows[i].location == typed.location) else { continue };
             rows[i].kind = row_kind_name(typed.kind);

@@ -56,6 +56,15 @@ fn snap(grid: &[f32], pos: f32) -> f32 {
 /// tolerance for lines that meet and for the thinnest row or column.
 pub fn lattices(rules: &[Rule], gap: f32) -> Vec<Lattice> {
     let (h, v): (Vec<&Rule>, Vec<&Rule>) = rules.iter().partition(|r| r.horizontal);
+    // A cell border runs from one row line to another; a short vertical
+    // stroke neither end of which meets one (a seal's ring, a signature, a
+    // bold letter) would split a column of the whole grid.
+    let meets = |v: &Rule, y: usize| {
+        h.iter().any(|r| {
+            (r.pos - y as f32).abs() <= gap * 3.0 && v.pos >= r.from as f32 - gap && v.pos <= r.to as f32 + gap
+        })
+    };
+    let v: Vec<&Rule> = v.into_iter().filter(|r| meets(r, r.from) || meets(r, r.to)).collect();
     let mut parent: Vec<usize> = (0..h.len() + v.len()).collect();
     for (i, a) in h.iter().enumerate() {
         for (j, b) in v.iter().enumerate() {
@@ -151,5 +160,23 @@ mod tests {
         assert_eq!((wide.x0, wide.x1, wide.y0, wide.y1), (110, 310, 10, 51));
         assert!(cells.iter().any(|c| c.row == 1 && c.col == 2 && c.x0 == 210));
         assert_eq!((tables[0].top, tables[0].bottom), (10, 91));
+    }
+
+    #[test]
+    fn stroke_meeting_no_row_line_splits_no_column() {
+        // 2 columns × 2 rows, and a short vertical stroke in the middle of the right cell of row 1.
+        let rules = vec![
+            h(10.0, 10, 310),
+            h(50.0, 10, 310),
+            h(90.0, 10, 310),
+            v(10.0, 10, 90),
+            v(110.0, 10, 90),
+            v(310.0, 10, 90),
+            v(250.0, 64, 76),
+        ];
+        let tables = lattices(&rules, 4.0);
+        assert_eq!(tables.len(), 1);
+        assert_eq!(tables[0].cells.len(), 4, "{:?}", tables[0].cells);
+        assert!(tables[0].cells.iter().all(|c| c.x0 != 250 && c.x1 != 250));
     }
 }

@@ -55,9 +55,14 @@ fn runs(len: usize, ink: impl Fn(usize) -> bool, min_len: usize, out: &mut Vec<(
 
 struct Group {
     last: usize,
-    /// The latest run: a slightly tilted line goes on from where it was.
+    /// Extent of its runs on line `last`: a slightly tilted line goes on from where it was.
     last_from: usize,
     last_to: usize,
+    /// Extent of its runs on the line before `last`, which later runs on
+    /// line `last` are matched against: the edge of a line (blurred by
+    /// turning the page) breaks into pieces at each crossing ruling, and
+    /// each piece belongs to the line its neighbour is part of.
+    before: Option<(usize, usize)>,
     /// Sum of line index × run length, and of run lengths (ink pixels).
     weighted: f64,
     ink: f64,
@@ -81,16 +86,17 @@ fn find(mask: &Mask, horizontal: bool, min_len: usize, dpi: f32) -> Vec<Rule> {
         }
         for &(from, to) in &found {
             let joined = open.iter_mut().find(|g| {
-                let next = line > g.last || line == g.last && from >= g.last_to;
-                next && from < g.last_to + reach && g.last_from < to + reach
+                let extent = if line > g.last { Some((g.last_from, g.last_to)) } else { g.before };
+                extent.is_some_and(|(f, t)| from < t + reach && f < to + reach)
             });
             let length = (to - from) as f64;
             match joined {
                 Some(g) => {
                     if line > g.last {
+                        g.before = Some((g.last_from, g.last_to));
                         (g.last_from, g.last_to) = (from, to);
                     } else {
-                        g.last_to = to;
+                        (g.last_from, g.last_to) = (g.last_from.min(from), g.last_to.max(to));
                     }
                     g.last = line;
                     g.weighted += line as f64 * length;
@@ -102,6 +108,7 @@ fn find(mask: &Mask, horizontal: bool, min_len: usize, dpi: f32) -> Vec<Rule> {
                     last: line,
                     last_from: from,
                     last_to: to,
+                    before: None,
                     weighted: line as f64 * length,
                     ink: length,
                     from,
@@ -123,8 +130,18 @@ fn find(mask: &Mask, horizontal: bool, min_len: usize, dpi: f32) -> Vec<Rule> {
         .filter(|g| g.ink / ((g.to - g.from).max(1) as f64) < f64::from(max_thickness))
         .map(|g| Rule { horizontal, pos: (g.weighted / g.ink.max(1.0)) as f32, from: g.from, to: g.to })
         .collect();
-    rules.sort_by(|a, b| a.pos.total_cmp(&b.pos));
-    rules
+    // Pieces beside a longer line and within its extent (its edge broken at
+    // each crossing ruling, on the line's first pixel row) are part of it.
+    rules.sort_by_key(|r| std::cmp::Reverse(r.to - r.from));
+    let mut kept: Vec<Rule> = Vec::with_capacity(rules.len());
+    for r in rules {
+        let inside = |k: &Rule| (k.pos - r.pos).abs() <= THICKNESS && r.from + reach >= k.from && r.to <= k.to + reach;
+        if !kept.iter().any(inside) {
+            kept.push(r);
+        }
+    }
+    kept.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    kept
 }
 
 /// Horizontal and vertical rulings of a page scanned at `dpi`.
@@ -159,6 +176,26 @@ mod tests {
         assert!((horizontal[0].pos - 41.0).abs() <= 1.0);
         assert!(horizontal[0].from <= 31 && horizontal[0].to >= 569);
         assert!((vertical[1].pos - 301.0).abs() <= 1.0);
+    }
+
+    /// A vertical line whose edge column breaks into pieces between the
+    /// horizontal lines crossing it (a turned page's blurred edge) is one line.
+    #[test]
+    fn pieces_of_a_line_edge_are_one_line() {
+        let (w, h) = (60, 300);
+        let mut data = vec![false; w * h];
+        for y in 10..290 {
+            data[y * w + 31] = true;
+            data[y * w + 32] = true;
+            // The edge columns, broken every 60 pixels.
+            if y % 60 > 4 {
+                data[y * w + 30] = true;
+                data[y * w + 33] = true;
+            }
+        }
+        let rules = rulings(&Mask { width: w, height: h, data }, 100.0);
+        assert_eq!(rules.len(), 1, "{rules:?}");
+        assert_eq!((rules[0].from, rules[0].to), (10, 290));
     }
 
     #[test]

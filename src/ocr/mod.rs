@@ -20,24 +20,9 @@ pub mod page;
 
 pub use page::{recognize_page, OcrPage, OcrSegment, OcrWord};
 
-/// The font name of text read by OCR. Runs carry it with the confidence
-/// (`"OCR 57"`), so the confidence travels with the text through table
-/// assembly to the checks without a field on every cell of every format.
+/// The font name of text read by OCR; its confidence travels in
+/// [`crate::grid::Run::confidence`].
 pub const FONT: &str = "OCR";
-
-/// The run font of a word read with `confidence` (0–100).
-pub fn font_for(confidence: f32) -> String {
-    format!("{FONT} {}", confidence.clamp(0.0, 100.0).round() as u32)
-}
-
-/// The OCR confidence a run font carries, if the run was read by OCR.
-pub fn confidence_of(font: &str) -> Option<f32> {
-    let rest = font.strip_prefix(FONT)?;
-    if rest.is_empty() {
-        return Some(100.0);
-    }
-    rest.strip_prefix(' ')?.parse().ok()
-}
 
 /// An 8-bit gray image, row-major, 0 = black.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,14 +108,6 @@ impl Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn confidence_travels_in_the_font_name() {
-        assert_eq!(confidence_of(&font_for(57.4)), Some(57.0));
-        assert_eq!(confidence_of("OCR"), Some(100.0));
-        assert_eq!(confidence_of("Times New Roman"), None);
-        assert_eq!(confidence_of("OCRA Extended"), None);
-    }
 
     #[test]
     fn crop_is_clipped_to_the_image() {

@@ -7,7 +7,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cells::{lattices, CellBox};
-use super::cleanup::{binarize, rotate, skew_angle};
+use super::cleanup::{binarize, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
 use super::{Gray, Mask};
@@ -167,6 +167,25 @@ static SEPARATED_NUMBER: LazyLock<Regex> =
 /// A Roman group numeral, which the digit pass would read as ones.
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)\.?$").expect("valid regex"));
 
+/// A score whose decimal separator OCR lost after a leading zero: `05` is
+/// `0.5` (reports never write a score with a leading zero).
+static LOST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^0(\d{1,4})$").expect("valid regex"));
+/// A number with specks after it read as separators: `1,` or `0,9.`.
+static TRAILING_SEPARATORS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.,]\d{1,4})?)[.,]+$").expect("valid regex"));
+
+/// What the digit pass read, without the separators it puts before a
+/// number for specks of dust or a bar's residue (`.14` for `14`): no score
+/// or code starts with one.
+fn without_leading_separators(text: &str) -> &str {
+    let trimmed = text.trim_start_matches(['.', ',']);
+    if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        trimmed
+    } else {
+        text
+    }
+}
+
 /// Cells at most this wide (inches) are read again as numbers even when the
 /// text pass read letters there: score and code columns are narrow, and a
 /// misread number there ("m'" for "0.5") is common.
@@ -199,13 +218,53 @@ struct Placed {
     line: (u32, u32, u32, u32),
 }
 
+/// Which page pixels the boxes of the words read cover, each box grown by `pad`.
+fn coverage(placed: &[Placed], width: usize, height: usize, factor: f32, pad: usize) -> Vec<bool> {
+    let mut covered = vec![false; width * height];
+    for p in placed {
+        let x0 = (p.x.max(0.0) as usize).saturating_sub(pad);
+        let y0 = (p.y.max(0.0) as usize).saturating_sub(pad);
+        let x1 = ((p.x + p.word.width as f32 / factor).max(0.0) as usize + pad).min(width);
+        let y1 = ((p.y + p.word.height as f32 / factor).max(0.0) as usize + pad).min(height);
+        for y in y0..y1 {
+            covered[y * width + x0.min(x1)..y * width + x1].fill(true);
+        }
+    }
+    covered
+}
+
+/// Dark pixels of a cell crop (its top-left corner at `x`, `y` on the page) that no word covers.
+fn uncovered_ink(image: &Gray, x: usize, y: usize, covered: &[bool], page_width: usize) -> usize {
+    (0..image.height)
+        .map(|cy| {
+            let row = (y + cy) * page_width + x;
+            (0..image.width)
+                .filter(|&cx| image.get(cx, cy) < 128 && !covered.get(row + cx).copied().unwrap_or(true))
+                .count()
+        })
+        .sum()
+}
+
+/// Below this confidence a word read from a cell crop is left out.
+const UNSURE: f32 = 40.0;
+
+/// Letters and digits of the words read with some confidence.
+fn sure_chars<'w>(words: impl Iterator<Item = &'w Word>) -> usize {
+    words.filter(|w| w.confidence >= 60.0).map(|w| w.text.chars().filter(|c| c.is_alphanumeric()).count()).sum()
+}
+
 /// Reads one page image scanned at `dpi`: the whole page once as text with
 /// its rulings erased, then the cells that read as numbers (or as nothing)
 /// again, stacked into one image, with a digit whitelist — full-page
 /// recognition loses decimal separators ("2.5" read "25").
 pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
-    let skew = skew_angle(&binarize(gray, dpi));
-    let level = rotate(gray, skew);
+    // Specks go before the page is turned, which would blur each into a blot.
+    let mut clean_page = gray.clone();
+    let mut mask = binarize(gray, dpi);
+    despeckle(&mut clean_page, &mut mask);
+    let skew = skew_angle(&mask);
+    let level = rotate(&clean_page, skew);
+    drop(clean_page);
     let mask = binarize(&level, dpi);
     let rules = rulings(&mask, dpi);
     let gap = (dpi * 0.02).max(2.0);
@@ -237,6 +296,11 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     let narrow = (dpi * NARROW_CELL_INCHES) as usize;
     let mut again: Vec<(usize, usize, usize, Gray)> = Vec::new();
     let mut text_confidence = vec![None; cells.len()];
+    // Wide cells with ink that no word of the text pass covers: the page
+    // pass dropped some of their text (a code before the title, often).
+    let covered = coverage(&placed, mask.width, mask.height, factor, (dpi * 0.02) as usize + 1);
+    let lost_ink = ((dpi / 100.0) * (dpi / 100.0) * 40.0) as usize;
+    let mut lost: Vec<(usize, usize, usize, Gray)> = Vec::new();
     for (index, cell) in cells.iter().enumerate() {
         let words: Vec<&Word> =
             placed.iter().zip(&owners).filter(|(_, o)| **o == Some(index)).map(|(p, _)| &p.word).collect();
@@ -248,6 +312,11 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         }
         let numeric = words.is_empty() || looks_numeric(&words);
         if !numeric && cell.x1 - cell.x0 > narrow {
+            if let Some((x, y, image)) = cell_crop(&level, &mask, cell, inset, min_ink) {
+                if uncovered_ink(&image, x, y, &covered, mask.width) >= lost_ink {
+                    lost.push((index, x, y, scaled(&image)));
+                }
+            }
             continue;
         }
         if !numeric {
@@ -279,7 +348,8 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
             }
             replaced[*cell] = true;
             let top = stack.slots[slot].0 as i32;
-            for w in words {
+            for mut w in words {
+                w.text = without_leading_separators(&w.text).to_owned();
                 extra.push(Placed {
                     x: *x as f32 + (w.left - MARGIN as i32) as f32 / factor,
                     y: *y as f32 + (w.top - top) as f32 / factor,
@@ -293,10 +363,87 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         placed.extend(extra);
     }
 
+    if !lost.is_empty() {
+        let stack = Stack::new(&lost.iter().map(|(_, _, _, image)| image).collect::<Vec<_>>());
+        let read =
+            engine.recognize(std::slice::from_ref(&stack.image), Mode::Text, deadline)?.pop().unwrap_or_default();
+        let mut reread: Vec<Vec<Word>> = vec![Vec::new(); lost.len()];
+        for w in read {
+            if let Some(slot) = stack.slot_of(w.top, w.height) {
+                reread[slot].push(w);
+            }
+        }
+        // Words of the page pass inside a cell, or mostly inside it.
+        let inside = |p: &Placed, cell: &CellBox| {
+            let (x0, x1) = (p.x, p.x + p.word.width as f32 / factor);
+            let cy = p.y + p.word.height as f32 / factor / 2.0;
+            let overlap = x1.min(cell.x1 as f32) - x0.max(cell.x0 as f32);
+            (cell.y0 as f32) <= cy && cy < cell.y1 as f32 && overlap * 2.0 >= x1 - x0
+        };
+        let mut replaced: Vec<usize> = Vec::new();
+        let mut extra = Vec::new();
+        for ((slot, words), (cell, x, y, _)) in reread.into_iter().enumerate().zip(&lost) {
+            let before = placed.iter().filter(|p| inside(p, cells[*cell])).map(|p| &p.word);
+            // The crop read alone is taken when it finds more sure text; its
+            // unsure words are left out (residue of a border read as dashes).
+            if sure_chars(words.iter()) <= sure_chars(before) {
+                continue;
+            }
+            replaced.push(*cell);
+            let top = stack.slots[slot].0 as i32;
+            // Specks far smaller than the cell's letters are no words.
+            let mut heights: Vec<i32> = words.iter().map(|w| w.height).collect();
+            heights.sort_unstable();
+            let letter = heights.get(heights.len() / 2).copied().unwrap_or(0);
+            for w in words.into_iter().filter(|w| w.confidence >= UNSURE && w.height * 5 >= letter * 2) {
+                extra.push(Placed {
+                    x: *x as f32 + (w.left - MARGIN as i32) as f32 / factor,
+                    y: *y as f32 + (w.top - top) as f32 / factor,
+                    line: (2, slot as u32, w.line.1, w.line.2),
+                    word: w,
+                });
+            }
+        }
+        placed.retain(|p| !replaced.iter().any(|&c| inside(p, cells[c])));
+        placed.extend(extra);
+    }
+
+    // A cell's leading specks read as separators (", 1" for "1") are no part of it.
+    let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
+    let mut started = vec![false; cells.len()];
+    let mut speck = vec![false; placed.len()];
+    for (i, (p, owner)) in placed.iter_mut().zip(&owners).enumerate() {
+        let Some(cell) = *owner else { continue };
+        if std::mem::replace(&mut started[cell], true) {
+            continue;
+        }
+        if p.word.text.chars().all(|c| ".,'`".contains(c)) {
+            (speck[i], started[cell]) = (true, false);
+        } else {
+            p.word.text = without_leading_separators(&p.word.text).to_owned();
+        }
+    }
+    let mut index = 0;
+    placed.retain(|_| (!speck[index], index += 1).0);
+
+    // A cell that reads as one number with a leading zero lost its
+    // separator; one with specks after it read as separators has none.
+    let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
+    let mut words_in = vec![0usize; cells.len()];
+    owners.iter().flatten().for_each(|&c| words_in[c] += 1);
+    for (p, owner) in placed.iter_mut().zip(&owners) {
+        if owner.is_some_and(|c| words_in[c] == 1) {
+            if let Some(caps) = LOST_SEPARATOR.captures(&p.word.text) {
+                p.word.text = format!("0.{}", &caps[1]);
+            } else if let Some(caps) = TRAILING_SEPARATORS.captures(&p.word.text) {
+                p.word.text = caps[1].to_owned();
+            }
+        }
+    }
+
     // Words of one line in one cell share its baseline: a box's bottom moves
     // with descenders and dots below (ạ, ự), which would scramble the order.
     // (A block-mode line may run through several cells at different heights.)
-    let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
     let key = |p: &Placed, owner: Option<usize>| (p.line, owner);
     let mut line_bottoms = std::collections::HashMap::new();
     for (p, &owner) in placed.iter().zip(&owners) {
@@ -334,4 +481,64 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         }
     }
     Ok(page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placed(x: f32, y: f32, width: i32, height: i32) -> Placed {
+        let word = Word { left: 0, top: 0, width, height, line: (1, 1, 1), confidence: 90.0, text: "a".into() };
+        Placed { word, x, y, line: (0, 1, 1, 1) }
+    }
+
+    #[test]
+    fn numbers_lose_the_separators_ocr_invents_and_regain_the_lost_one() {
+        assert_eq!(without_leading_separators(".14"), "14");
+        assert_eq!(without_leading_separators(",0.5"), "0.5");
+        assert_eq!(without_leading_separators("."), ".");
+        assert_eq!(without_leading_separators("1.5"), "1.5");
+        assert_eq!(LOST_SEPARATOR.replace("05", "0.$1"), "0.5");
+        assert_eq!(LOST_SEPARATOR.replace("025", "0.$1"), "0.25");
+        for kept in ["0", "10", "05.", "0.5", "1.05"] {
+            assert!(!LOST_SEPARATOR.is_match(kept), "{kept}");
+        }
+        assert_eq!(TRAILING_SEPARATORS.replace("1,", "$1"), "1");
+        assert_eq!(TRAILING_SEPARATORS.replace("0,9.", "$1"), "0,9");
+        assert_eq!(TRAILING_SEPARATORS.replace("25.", "$1"), "25");
+        assert!(!TRAILING_SEPARATORS.is_match("1.1.1"));
+    }
+
+    #[test]
+    fn ink_no_word_covers_is_counted_in_the_cell_crop() {
+        // A 40×10 crop at (100, 50) with two dark blocks; a word covers the first.
+        let mut crop = Gray::new(40, 10, 255);
+        for y in 2..8 {
+            for x in (2..8).chain(30..36) {
+                crop.set(x, y, 0);
+            }
+        }
+        let words = [placed(101.0, 51.0, 8, 8)];
+        let covered = coverage(&words, 200, 100, 1.0, 1);
+        assert_eq!(uncovered_ink(&crop, 100, 50, &covered, 200), 36);
+        // Scaled readings: a word read at twice the size covers the same pixels.
+        let covered = coverage(&[placed(101.0, 51.0, 16, 16)], 200, 100, 2.0, 1);
+        assert_eq!(uncovered_ink(&crop, 100, 50, &covered, 200), 36);
+        assert_eq!(uncovered_ink(&crop, 100, 50, &vec![false; 200 * 100], 200), 72);
+    }
+
+    #[test]
+    fn sure_characters_count_only_confident_letters_and_digits() {
+        let word = |text: &str, confidence: f32| Word {
+            left: 0,
+            top: 0,
+            width: 1,
+            height: 1,
+            line: (1, 1, 1),
+            confidence,
+            text: text.into(),
+        };
+        let words = [word("3.2.2.", 91.0), word("Công", 96.0), word("—~—", 95.0), word("khai", 20.0)];
+        assert_eq!(sure_chars(words.iter()), 7);
+    }
 }

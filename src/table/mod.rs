@@ -29,6 +29,18 @@ pub struct TableRow {
     pub title: String,
     pub values: Scores,
     pub location: Location,
+    /// The score cells of this row read by OCR, left to right.
+    pub scanned: Vec<ScannedValue>,
+}
+
+/// A score read from a scan: the text OCR gave and how sure it was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScannedValue {
+    pub column: Column,
+    /// The cell's text, trimmed.
+    pub text: String,
+    /// The lowest confidence (0–100) among the cell's words.
+    pub confidence: u8,
 }
 
 /// The scoring table of a document, read into typed rows.
@@ -53,13 +65,24 @@ pub struct ScoringTable {
 pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Option<ScoringTable>, TimeLimit> {
     let mut pieces: Vec<(Header, ScoringTable)> = Vec::new();
     let mut previous: Option<(Header, usize)> = None; // last header and its table's width
+                                                      // Section state of the last piece, handed on to a piece it will be joined with.
+    let mut carry: Option<(Vec<header::Role>, rows::Continuation)> = None;
+    let mut read = |table: &Table, header: &Header, rows: &[usize]| {
+        let mut state = match &carry {
+            Some((roles, state)) if same_roles(roles, &header.roles) => *state,
+            _ => rows::Continuation::default(),
+        };
+        let piece = read_piece(table, header, rows, &mut state, deadline);
+        carry = Some((header.roles.clone(), state));
+        piece
+    };
     for table in &document.tables {
         let headers = header::find_headers(table, deadline)?;
         if headers.is_empty() {
             match &previous {
                 Some((header, width)) if *width == table.width && table.width > 0 => {
                     let all: Vec<usize> = (0..table.rows.len()).collect();
-                    pieces.push((header.clone(), read_piece(table, header, &all, deadline)?));
+                    pieces.push((header.clone(), read(table, header, &all)?));
                 }
                 _ => previous = None,
             }
@@ -69,7 +92,7 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
             let start = header.first_row + header.row_count;
             let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
             let indices: Vec<usize> = (start..end).collect();
-            pieces.push((header.clone(), read_piece(table, header, &indices, deadline)?));
+            pieces.push((header.clone(), read(table, header, &indices)?));
         }
         previous = headers.last().map(|h| (h.clone(), table.width));
     }
@@ -80,9 +103,15 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
         .max_by_key(criterion_rows))
 }
 
-fn read_piece(table: &Table, header: &Header, rows: &[usize], deadline: &Deadline) -> Result<ScoringTable, TimeLimit> {
+fn read_piece(
+    table: &Table,
+    header: &Header,
+    rows: &[usize],
+    carry: &mut rows::Continuation,
+    deadline: &Deadline,
+) -> Result<ScoringTable, TimeLimit> {
     let mut notes = Vec::new();
-    let rows = rows::read_rows(table, header, rows, &mut notes, deadline)?;
+    let rows = rows::read_rows(table, header, rows, carry, &mut notes, deadline)?;
     let columns = header.score_columns();
     Ok(ScoringTable { kind: TableKind::of_columns(&columns), columns, rows, notes })
 }
@@ -108,4 +137,28 @@ fn join_continued(pieces: Vec<(Header, ScoringTable)>) -> Vec<ScoringTable> {
         }
     }
     joined.into_iter().map(|(_, t)| t).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Limits;
+    use crate::extract::{delimited, Budget};
+
+    /// A running-number table whose header comes back on the next page as
+    /// OCR misread it (a header of its own, not a repeat): a section row
+    /// after it is still the next section, not a row count.
+    #[test]
+    fn sections_continue_across_a_repeated_header() {
+        let csv = "STT;Tiêu chí;Điểm tối đa;Điểm tự chấm\n\
+            1. CHỈ ĐẠO;;3;3\n1.;1.1. Kế hoạch;1;1\n2.;1.2. Báo cáo;1;1\n3.;1.3. Kiểm tra;1;1\n\
+            TT;Tiêu chí/Tiêu chí thành phần;Điểm tối đa;Điểm tự chấm\n\
+            2. XÂY DỰNG;;3;3\n4.;2.1. Theo dõi;1;1\n5.;2.2. Rà soát;1;1\n6.;2.3. Kiểm tra;1;1\n";
+        let mut document = delimited::extract(csv.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
+        crate::text::normalize_document(&mut document);
+        let deadline = Deadline::after(std::time::Duration::from_secs(60));
+        let table = find_scoring_table(&document, &deadline).expect("in time").expect("a scoring table");
+        let codes: Vec<&str> = table.rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        assert_eq!(codes, ["1", "1.1", "1.2", "1.3", "2", "2.1", "2.2", "2.3"]);
+    }
 }

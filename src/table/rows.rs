@@ -4,19 +4,33 @@
 //! (rubric options, scored sub-items), and page artefacts that are dropped.
 
 use super::header::{Header, Role};
-use super::{RowKind, TableRow};
+use super::{RowKind, ScannedValue, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::config::{Deadline, TimeLimit};
-use crate::grid::{Row, Table, VerticalMerge};
+use crate::grid::{Cell, Row, Table, VerticalMerge};
 use crate::model::{Column, Scores};
 use crate::number::parse_score;
 use crate::text::fold;
 
-/// Reads the data rows `rows` (indices into `table.rows`) under `header`.
+/// What a table piece hands to the next piece of the same table (a header
+/// repeated on the next page, a Word table split per page): which section a
+/// running-number column reached, and whether it uses running numbers at all.
+/// Without it a piece that starts mid-table would take section `4` for a row
+/// count, since only `1` may open a running-number table.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Continuation {
+    pub last_section: Option<u32>,
+    pub running_numbers: bool,
+}
+
+/// Reads the data rows `rows` (indices into `table.rows`) under `header`,
+/// continuing the piece before it as `carry` says, and updating `carry` for
+/// the piece after it.
 pub fn read_rows(
     table: &Table,
     header: &Header,
     rows: &[usize],
+    carry: &mut Continuation,
     notes: &mut Vec<String>,
     deadline: &Deadline,
 ) -> Result<Vec<TableRow>, TimeLimit> {
@@ -31,10 +45,12 @@ pub fn read_rows(
     }
     let score_cols: Vec<(Column, Vec<usize>)> =
         header.score_columns().into_iter().map(|c| (c, header.columns_of(Role::Score(c)))).collect();
-    let running_numbers = uses_running_numbers(table, rows, &code_cols, &title_cols);
+    let running_numbers = carry.running_numbers || uses_running_numbers(table, rows, &code_cols, &title_cols);
+    carry.running_numbers = running_numbers;
 
     let mut out = Vec::new();
-    let mut last_section: Option<u32> = None;
+    let mut scanned_rows = Vec::new();
+    let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;
         let row = &table.rows[index];
@@ -44,32 +60,110 @@ pub fn read_rows(
         }
         let code_text = text_in(row, &code_cols);
         let title_text = text_in(row, &title_cols);
-        let values = read_values(row, &score_cols, notes);
-        let (kind, code, title) = classify(code_text, title_text, running_numbers, &mut last_section);
+        let (values, scanned) = read_values(row, &score_cols, notes);
+        let (kind, code, title) = classify(code_text, title_text, running_numbers, last_section);
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
-        out.push(TableRow { kind, code, title, values, location: row.location.clone() });
+        scanned_rows.push(row.cells.iter().any(|c| scan_confidence(c).is_some()));
+        out.push(TableRow { kind, code, title, values, location: row.location.clone(), scanned });
     }
+    repair_scanned_codes(&mut out, &scanned_rows);
     Ok(out)
+}
+
+/// Codes OCR misread, put right by the codes around them, on rows read from
+/// a scan only: a bold Roman `I` read as `1` just before section `1`, and a
+/// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
+/// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
+fn repair_scanned_codes(rows: &mut [TableRow], scanned: &[bool]) {
+    recover_truncated_codes(rows, scanned);
+    let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
+    let mut previous: Option<String> = None;
+    for (k, &i) in coded.iter().enumerate() {
+        let Some(code) = rows[i].code.clone() else { continue };
+        if scanned[i] && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
+            (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
+            continue;
+        }
+        if let Some(before) = previous.as_deref().filter(|_| scanned[i]) {
+            let redotted: String =
+                code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
+            if redotted != code && !follows(before, &code) && follows(before, &redotted) {
+                rows[i].code = Some(redotted);
+            }
+        }
+        previous = rows[i].code.clone();
+    }
+}
+
+/// An unnumbered row read from a scan whose title starts with the end of a
+/// code, its first digits lost (`22: Công khai …` after `3.2.1`), is the
+/// criterion after the one before it (`3.2.2`) when those digits end that
+/// code and the next criterion is not it.
+fn recover_truncated_codes(rows: &mut [TableRow], scanned: &[bool]) {
+    let mut previous: Option<String> = None;
+    for i in 0..rows.len() {
+        match rows[i].kind {
+            RowKind::Criterion => previous = rows[i].code.clone(),
+            RowKind::Unnumbered if scanned[i] => {
+                let Some(before) = previous.as_deref().filter(|c| c.contains('.')) else { continue };
+                let title = rows[i].title.trim_start();
+                let token_len =
+                    title.find(|c: char| !(c.is_ascii_digit() || ".,:;".contains(c))).unwrap_or(title.len());
+                let digits: String = title[..token_len].chars().filter(char::is_ascii_digit).collect();
+                let (head, last) = before.rsplit_once('.').unwrap_or(("", before));
+                let Ok(last) = last.parse::<u32>() else { continue };
+                let next = format!("{head}.{}", last + 1);
+                let next_digits: String = next.chars().filter(char::is_ascii_digit).collect();
+                let taken = rows[i + 1..].iter().find(|r| r.kind == RowKind::Criterion).and_then(|r| r.code.as_deref());
+                if digits.len() >= 2 && next_digits.ends_with(&digits) && next_digits != digits && taken != Some(&next)
+                {
+                    rows[i].title = title[token_len..].trim().to_owned();
+                    (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(next.clone()));
+                    previous = Some(next);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `code` may come right after `before` in a criteria table: its
+/// first child, or the next sibling of it or of one of its ancestors.
+fn follows(before: &str, code: &str) -> bool {
+    let parts: Vec<u32> = before.split('.').filter_map(|p| p.parse().ok()).collect();
+    if format!("{before}.1") == code {
+        return true;
+    }
+    (1..=parts.len()).any(|n| {
+        let mut next = parts[..n].to_vec();
+        next[n - 1] += 1;
+        next.iter().map(u32::to_string).collect::<Vec<_>>().join(".") == code
+    })
 }
 
 /// Text of the first non-empty cell among `cols` (one role's columns).
 fn text_in<'r>(row: &'r Row, cols: &[usize]) -> &'r str {
-    cols.iter().map(|&c| cell_text(row, c)).find(|t| !t.is_empty()).unwrap_or("")
+    cell_in(row, cols).map_or("", |c| c.text.as_str())
 }
 
-/// Text of the cell at `col`, or "" when the cell continues a vertical merge
-/// (the merged value belongs to the first row only).
-fn cell_text(row: &Row, col: usize) -> &str {
-    match row.cell_at(col) {
-        Some(cell) if cell.vmerge != VerticalMerge::Continue => cell.text.as_str(),
-        _ => "",
-    }
+/// The first cell among `cols` with text of its own: not empty, and not the
+/// continuation of a vertical merge (the merged value belongs to the first row only).
+fn cell_in<'r>(row: &'r Row, cols: &[usize]) -> Option<&'r Cell> {
+    cols.iter()
+        .filter_map(|&c| row.cell_at(c))
+        .find(|cell| cell.vmerge != VerticalMerge::Continue && !cell.text.is_empty())
 }
 
-fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<String>) -> Scores {
+/// The lowest OCR confidence among a cell's runs, when it was read from a scan.
+fn scan_confidence(cell: &Cell) -> Option<u8> {
+    cell.runs.iter().filter_map(|r| r.confidence).min()
+}
+
+fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<String>) -> (Scores, Vec<ScannedValue>) {
     let mut values = Scores::default();
+    let mut scanned: Vec<(usize, ScannedValue)> = Vec::new();
     for (column, cols) in score_cols {
         let column = *column;
         // A cell spanning several score columns (a merged note) is not a score.
@@ -79,8 +173,14 @@ fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<S
         if cols.iter().any(|&col| row.cell_at(col).is_some_and(spans_scores)) {
             continue;
         }
-        let text = text_in(row, cols);
+        let cell = cell_in(row, cols);
+        let text = cell.map_or("", |c| c.text.as_str());
         let value = parse_score(text);
+        if let Some((cell, confidence)) = cell.and_then(|c| Some((c, scan_confidence(c)?))).filter(|_| value.is_some())
+        {
+            let read = ScannedValue { column, text: text.trim().to_owned(), confidence };
+            scanned.push((cell.col, read));
+        }
         if value.is_none() && !text.trim().is_empty() && text.chars().any(|c| c.is_ascii_digit()) && text.len() < 40 {
             notes.push(format!(
                 "không đọc được giá trị '{}' ở cột {} ({})",
@@ -91,7 +191,8 @@ fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<S
         }
         values.set(column, value);
     }
-    values
+    scanned.sort_by_key(|(col, _)| *col);
+    (values, scanned.into_iter().map(|(_, read)| read).collect())
 }
 
 /// Whether the code column holds running numbers (seed 003: `25.` while the
@@ -140,8 +241,12 @@ fn classify(
         if m.depth() == 1 {
             let number: Option<u32> = m.code.parse().ok();
             // In a running-number column only the next section number is a
-            // section (`1` … `7`); any other bare number is a row count.
-            if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) {
+            // section (`1` … `7`); any other bare number is a row count —
+            // unless the section's title is written after it in capitals in
+            // the same cell, the title column left empty (a section row
+            // spanning both).
+            let titled = (title_text.is_empty() || title_text == code_text) && is_capitals(&m.rest);
+            if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) && !titled {
                 return (RowKind::Unnumbered, None, title);
             }
             *last_section = number;
@@ -149,6 +254,12 @@ fn classify(
         return (RowKind::Criterion, Some(m.code), title);
     }
     (RowKind::Unnumbered, None, title_text.to_owned())
+}
+
+/// A heading in capitals (`XÂY DỰNG VÀ TỔ CHỨC …`), as sections are titled.
+fn is_capitals(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 4 && letters.iter().filter(|c| c.is_uppercase()).count() * 5 >= letters.len() * 4
 }
 
 /// The grand-total row: "Tổng I + II", "TỔNG ĐIỂM", "Tổng cộng", "Cộng".
@@ -189,6 +300,84 @@ mod tests {
         );
         assert_eq!(kind_code("25.", "Một dòng không mã", true, &mut last), (RowKind::Unnumbered, None));
         assert_eq!(kind_code("2", "XÂY DỰNG", true, &mut last), (RowKind::Criterion, Some("2".into())));
+        // A section the row before lost (misread), its title in the code cell.
+        assert_eq!(kind_code("4. CẢI CÁCH TỔ CHỨC", "", true, &mut last), (RowKind::Criterion, Some("4".into())));
+        assert_eq!(kind_code("26. Thực hiện kế hoạch", "", true, &mut last), (RowKind::Unnumbered, None));
+        let spanning = "6. CẢI CÁCH TÀI CHÍNH CÔNG";
+        assert_eq!(kind_code(spanning, spanning, true, &mut last), (RowKind::Criterion, Some("6".into())));
+        assert_eq!(kind_code("27.", "", true, &mut last), (RowKind::Unnumbered, None));
+    }
+
+    #[test]
+    fn scanned_values_keep_their_own_column_and_confidence() {
+        use crate::grid::{Location, Run};
+        let cell = |col: usize, text: &str, confidence: Option<u8>| {
+            let mut cell = Cell::new(col, 1, vec![Run { confidence, ..Run::plain(text) }]);
+            cell.text = text.to_owned();
+            cell
+        };
+        let row = Row {
+            cells: vec![cell(0, "1.6", Some(30)), cell(1, "1", Some(95)), cell(2, "1", Some(67)), cell(3, "2", None)],
+            location: Location::default(),
+            repeats_as_header: false,
+        };
+        let cols = [(Column::MaxPoints, vec![1]), (Column::SelfScore, vec![2]), (Column::AppraisalScore, vec![3])];
+        let (values, scanned) = read_values(&row, &cols, &mut Vec::new());
+        assert_eq!(values.get(Column::AppraisalScore), Some(2.into()));
+        let read: Vec<(Column, &str, u8)> = scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence)).collect();
+        assert_eq!(read, [(Column::MaxPoints, "1", 95), (Column::SelfScore, "1", 67)]);
+    }
+
+    fn table_row(kind: RowKind, code: Option<&str>, title: &str) -> TableRow {
+        TableRow {
+            kind,
+            code: code.map(str::to_owned),
+            title: title.to_owned(),
+            values: Scores::default(),
+            location: crate::grid::Location::default(),
+            scanned: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn scanned_codes_are_put_right_by_their_neighbours() {
+        let row = |code: &str| table_row(RowKind::Criterion, Some(code), "");
+        let mut rows: Vec<TableRow> =
+            ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
+        let mut text = rows.clone();
+        repair_scanned_codes(&mut rows, &[true; 11]);
+        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        assert_eq!(codes, ["I", "1", "1.1", "1.1.1", "1.2", "2", "2.1", "23.1", "2.3", "2.3.1", "2.4"]);
+        assert_eq!(rows[0].kind, RowKind::Roman);
+        // What a text document says is never changed.
+        repair_scanned_codes(&mut text, &[false; 11]);
+        assert!(text
+            .iter()
+            .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
+        assert_eq!(text[2].code.as_deref(), Some("11"));
+    }
+
+    #[test]
+    fn a_code_missing_its_first_digits_is_the_next_criterion() {
+        let row = table_row;
+        let make = || {
+            vec![
+                row(RowKind::Criterion, Some("3.2.1"), "Công khai TTHC"),
+                row(RowKind::Unnumbered, None, "22: Công khai thủ tục"),
+                row(RowKind::Unnumbered, None, "- Có 02 sáng kiến"),
+                row(RowKind::Criterion, Some("3.3"), "Tiếp nhận"),
+            ]
+        };
+        let mut rows = make();
+        repair_scanned_codes(&mut rows, &[true; 4]);
+        assert_eq!(
+            (rows[1].kind, rows[1].code.as_deref(), rows[1].title.as_str()),
+            (RowKind::Criterion, Some("3.2.2"), "Công khai thủ tục")
+        );
+        assert_eq!(rows[2].kind, RowKind::Unnumbered);
+        let mut text = make();
+        repair_scanned_codes(&mut text, &[false; 4]);
+        assert_eq!(text, make());
     }
 
     #[test]

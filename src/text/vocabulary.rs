@@ -171,8 +171,8 @@ mod tests {
         let cells = [
             vec![Run::plain("TT")],
             vec![Run::plain("Tiêu chí")],
-            vec![Run { text: "§iÓm tèi ®a".into(), font: Some(".VnTime".into()) }],
-            vec![Run { text: "§iÓm tù ®¸nh gi¸".into(), font: Some(".VnTime".into()) }],
+            vec![Run::in_font("§iÓm tèi ®a", Some(".VnTime".into()))],
+            vec![Run::in_font("§iÓm tù ®¸nh gi¸", Some(".VnTime".into()))],
         ];
         let slices: Vec<&[Run]> = cells.iter().map(Vec::as_slice).collect();
         let roles = header_roles(&slices).expect("a header");

@@ -164,7 +164,7 @@ fn visible_char(unit: u16, ch: char) -> Option<char> {
 fn push_char(runs: &mut Vec<Run>, ch: char, font: Option<&String>) {
     match runs.last_mut() {
         Some(last) if last.font.as_ref() == font && last.text != "\n" && ch != '\n' => last.text.push(ch),
-        _ => runs.push(Run { text: ch.to_string(), font: font.cloned() }),
+        _ => runs.push(Run::in_font(ch, font.cloned())),
     }
 }
 

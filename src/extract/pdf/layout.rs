@@ -5,7 +5,7 @@
 use unicode_normalization::char::is_combining_mark;
 
 use super::page::Glyph;
-use crate::grid::{append_run, Run};
+use crate::grid::Run;
 
 /// A visual line of text (or a chunk of one, when split at wide gaps).
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +86,7 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
             if split_chunks && !mark && !pending_space && gap > CHUNK_GAP * glyph.size {
                 out.extend(line.take());
             } else if !mark && (pending_space || gap > WORD_GAP * glyph.size) {
-                push_text(&mut current.runs, " ", &glyph.font);
+                push_text(&mut current.runs, " ", &glyph.font, None);
                 in_first_word = false;
             }
         }
@@ -102,7 +102,7 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
                 first_word_width: 0.0,
             }
         });
-        push_text(&mut current.runs, &glyph.text, &glyph.font);
+        push_text(&mut current.runs, &glyph.text, &glyph.font, glyph.confidence);
         current.x1 = current.x1.max(glyph.right());
         current.size = current.size.max(glyph.size);
         if in_first_word {
@@ -116,11 +116,20 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
 }
 
 /// Glyph text into the line's runs; a word space joins the previous run
-/// whatever its font (PDFs often set spaces in a fallback font).
-fn push_text(runs: &mut Vec<Run>, text: &str, font: &str) {
+/// whatever its font (PDFs often set spaces in a fallback font). Words read
+/// by OCR with another confidence start a run of their own.
+fn push_text(runs: &mut Vec<Run>, text: &str, font: &str, confidence: Option<u8>) {
     match runs.last_mut() {
         Some(run) if text == " " => run.text.push_str(text),
-        _ => append_run(runs, text, Some(font)),
+        Some(run)
+            if run.confidence == confidence
+                && run.font.as_deref() == Some(font)
+                && run.text != "\n"
+                && text != "\n" =>
+        {
+            run.text.push_str(text)
+        }
+        _ => runs.push(Run { confidence, ..Run::in_font(text, Some(font.to_owned())) }),
     }
 }
 
@@ -196,6 +205,23 @@ pub(super) mod tests {
         let refs: Vec<&Glyph> = all.iter().collect();
         assert_eq!(texts(&lines(&refs, false)), vec!["1.1", "Tiêu chí be\u{301}"]);
         assert_eq!(texts(&lines(&refs, true)), vec!["1.1", "Tiêu chí", "be\u{301}"]);
+    }
+
+    #[test]
+    fn words_read_by_ocr_keep_their_confidence_in_runs() {
+        let word = |x: f32, text: &str, confidence: u8| Glyph {
+            confidence: Some(confidence),
+            ..Glyph::new(x, 100.0, 20.0, 10.0, text, Rc::from("OCR"))
+        };
+        let space = Glyph::new(50.0, 100.0, 10.0, 10.0, " ", Rc::from("OCR"));
+        let all = [word(10.0, "0,5", 91), word(30.0, "x", 91), space, word(60.0, "1", 40)];
+        let refs: Vec<&Glyph> = all.iter().collect();
+        let line = lines(&refs, false).pop().expect("one line");
+        let runs: Vec<(&str, Option<u8>)> = line.runs.iter().map(|r| (r.text.as_str(), r.confidence)).collect();
+        assert_eq!(runs, [("0,5x ", Some(91)), ("1", Some(40))]);
+        let typed = glyphs("ab", 0.0, 10.0, 10.0);
+        let refs: Vec<&Glyph> = typed.iter().collect();
+        assert!(lines(&refs, false).iter().flat_map(|l| &l.runs).all(|r| r.confidence.is_none()));
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Glyph {
     /// Painted so that it does not cover what is under it: a light or
     /// transparent colour (watermarks, stamps). Never read into cells.
     pub faint: bool,
+    /// OCR confidence (0–100) of a word read from a scan.
+    pub confidence: Option<u8>,
 }
 
 impl Glyph {
@@ -38,7 +40,7 @@ impl Glyph {
     /// they apply) rather than a struct literal, so that added fields keep
     /// callers compiling.
     pub fn new(x: f32, y: f32, width: f32, size: f32, text: impl Into<String>, font: Rc<str>) -> Self {
-        Glyph { x, y, width, size, text: text.into(), font, angle: 0.0, faint: false }
+        Glyph { x, y, width, size, text: text.into(), font, angle: 0.0, faint: false, confidence: None }
     }
 
     pub fn right(&self) -> f32 {

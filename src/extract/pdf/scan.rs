@@ -154,17 +154,18 @@ impl Scan {
 
 /// What OCR read, as a page of glyphs (one per word, spaces between words of a line) and rulings.
 pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
-    let space_font: Rc<str> = Rc::from(crate::ocr::FONT);
+    let font: Rc<str> = Rc::from(crate::ocr::FONT);
     let mut page = PageLayout::new(number, ocr.width, ocr.height);
     page.glyphs.reserve(ocr.words.len() * 2);
     for w in &ocr.words {
         if let Some(last) = page.glyphs.last().filter(|_| w.space_before) {
             let (x, width) = (last.right(), (w.x - last.right()).max(0.1));
-            let space = Glyph::new(x, last.y, width, last.size, " ", Rc::clone(&space_font));
+            let space = Glyph::new(x, last.y, width, last.size, " ", Rc::clone(&font));
             page.glyphs.push(space);
         }
-        let font: Rc<str> = Rc::from(crate::ocr::font_for(w.confidence).as_str());
-        page.glyphs.push(Glyph::new(w.x, w.bottom, w.width, w.height.max(1.0), w.text.clone(), font));
+        let confidence = Some(w.confidence.clamp(0.0, 100.0).round() as u8);
+        let word = Glyph::new(w.x, w.bottom, w.width, w.height.max(1.0), w.text.clone(), Rc::clone(&font));
+        page.glyphs.push(Glyph { confidence, ..word });
     }
     page.rulings =
         ocr.segments.iter().map(|s| Segment { horizontal: s.horizontal, pos: s.pos, from: s.from, to: s.to }).collect();

@@ -7,7 +7,7 @@ const PHRASES: [&str; 4] = ["Điểm tự đánh giá", "Cải cách hành chín
 const ENCODINGS: [Encoding; 4] = [Encoding::Tcvn3, Encoding::Tcvn3Capitals, Encoding::Vni, Encoding::Viscii];
 
 fn run(text: &str, font: Option<&str>) -> Run {
-    Run { text: text.to_owned(), font: font.map(str::to_owned) }
+    Run::in_font(text, font.map(str::to_owned))
 }
 
 /// The letters an encoding can hold: TCVN3 lacks toned capitals, its capitals fonts lack lowercase.
