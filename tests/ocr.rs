@@ -18,9 +18,8 @@ use parcheck::ocr::{cleanup, Gray};
 use serde_json::Value;
 
 fn tools_missing() -> Option<&'static str> {
-    let langs = Command::new("tesseract").arg("--list-langs").output();
-    if !langs.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "vie")) {
-        return Some("tesseract with Vietnamese data (tesseract-ocr-vie)");
+    if let Some(missing) = support::ocr_missing() {
+        return Some(missing);
     }
     if Command::new("pdftoppm").arg("-v").output().is_err() {
         return Some("pdftoppm (poppler-utils)");

@@ -9,6 +9,13 @@ use std::process::{Command, Output};
 use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
 use serde_json::Value;
 
+/// What OCR needs that is not installed: Tesseract with its Vietnamese data.
+pub fn ocr_missing() -> Option<&'static str> {
+    let langs = Command::new("tesseract").arg("--list-langs").output();
+    let vietnamese = langs.is_ok_and(|o| String::from_utf8_lossy(&o.stdout).lines().any(|l| l.trim() == "vie"));
+    (!vietnamese).then_some("tesseract with Vietnamese data (tesseract-ocr-vie)")
+}
+
 pub fn parcheck() -> Command {
     Command::new(env!("CARGO_BIN_EXE_parcheck"))
 }
