@@ -59,7 +59,7 @@ pub fn check(
     if let Some(catalog) = catalog {
         findings.extend(crate::framework::check_with(catalog, table, tree, prose, &recalculated));
     }
-    crate::uncertainty::mark_uncertain(&mut findings, document, table, tree, options.ocr_min_confidence);
+    crate::uncertainty::mark_uncertain(&mut findings, table, tree, options.ocr_min_confidence);
     Ok(Checked { findings, recalculated })
 }
 

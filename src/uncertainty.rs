@@ -9,7 +9,6 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
-use crate::grid::Document;
 use crate::model::{Column, Finding, FindingKind, OcrRead, Severity};
 use crate::number::format_vi;
 use crate::table::ScoringTable;
@@ -25,16 +24,7 @@ const ARITHMETIC: [FindingKind; 4] = [
 
 /// The `uncertain_value` notes of a document read by OCR, and the arithmetic
 /// findings that depend on them turned into warnings.
-pub fn mark_uncertain(
-    findings: &mut Vec<Finding>,
-    document: &Document,
-    table: &ScoringTable,
-    tree: &CriteriaTree,
-    threshold: f32,
-) {
-    if document.extraction.as_ref().is_none_or(|e| e.ocr_pages == 0) {
-        return;
-    }
+pub fn mark_uncertain(findings: &mut Vec<Finding>, table: &ScoringTable, tree: &CriteriaTree, threshold: f32) {
     // (table row, column) → confidence of the value read there.
     let mut uncertain: HashMap<(usize, Column), u8> = HashMap::new();
     let mut notes = Vec::new();
