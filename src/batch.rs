@@ -792,7 +792,8 @@ pub enum BatchError {
 }
 
 /// Checks every input and writes its object to `out` in input order; records
-/// each result in the state as soon as it is known, and feeds the human reports.
+/// each result in the state as soon as it is known (tombstones once every document
+/// is done), and feeds the human reports.
 pub fn run(
     inputs: &[Input],
     settings: &Settings,
@@ -804,6 +805,9 @@ pub fn run(
     let started = Instant::now();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(settings.jobs.max(1)).build()?;
     let mut summary = Summary::default();
+    // Tombstones are written once every document is done: a file moved since the
+    // last run looks its content up under the old identity, which a tombstone hides.
+    let mut tombstones: Vec<(Vec<u8>, String)> = Vec::new();
     ordered_parallel(
         &pool,
         inputs,
@@ -811,6 +815,10 @@ pub fn run(
         |outcome| {
             progress.tick(&outcome.path);
             match state {
+                Some(_) if outcome.origin == Origin::Deleted => {
+                    tombstones.push((outcome.key.clone(), outcome.json.clone()));
+                    Ok(())
+                }
                 Some(state) => remember(state, outcome),
                 None => Ok(()),
             }
@@ -836,17 +844,19 @@ pub fn run(
             Ok(())
         },
     )?;
+    if let Some(state) = state {
+        for (key, json) in &tombstones {
+            state.bury(key, json).map_err(BatchError::State)?;
+        }
+    }
     out.flush().map_err(BatchError::Output)?;
     progress.finish();
     summary.elapsed = started.elapsed();
     Ok(summary)
 }
 
-/// Writes a new result (or a tombstone) to the state.
+/// Writes a new result to the state.
 fn remember(state: &State, outcome: &Outcome) -> Result<(), BatchError> {
-    if outcome.origin == Origin::Deleted {
-        return state.bury(&outcome.key, &outcome.json).map_err(BatchError::State);
-    }
     let (Some(stamp), Some(status)) = (outcome.stamp, outcome.status) else { return Ok(()) };
     if outcome.origin == Origin::Unchanged {
         return Ok(());
