@@ -148,40 +148,6 @@ pub fn xlsx_sheet(xml: &[u8]) -> Hidden {
     hidden
 }
 
-/// What was learnt of each worksheet part (by part path), by sheet name,
-/// through `xl/workbook.xml` and its relationships. A part no sheet names is left out.
-pub fn xlsx_by_sheet_name<T: Clone>(workbook: &[u8], rels: &[u8], parts: Vec<(String, T)>) -> Vec<(String, T)> {
-    let elements = |xml: &[u8], local: &str, keys: [&str; 2]| -> Vec<(String, String)> {
-        let mut reader = Reader::from_reader(xml);
-        let mut found = Vec::new();
-        loop {
-            match reader.read_event() {
-                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == local => {
-                    if let (Some(a), Some(b)) = (attr(&e, keys[0]), attr(&e, keys[1])) {
-                        found.push((a, b));
-                    }
-                }
-                Ok(Event::Eof) | Err(_) => break,
-                Ok(_) => {}
-            }
-        }
-        found
-    };
-    let targets = elements(rels, "Relationship", ["Id", "Target"]);
-    let mut by_name = Vec::new();
-    for (name, id) in elements(workbook, "sheet", ["name", "id"]) {
-        let Some((_, target)) = targets.iter().find(|(i, _)| *i == id) else { continue };
-        let path = match target.strip_prefix('/') {
-            Some(absolute) => absolute.to_owned(),
-            None => format!("xl/{target}"),
-        };
-        if let Some((_, facts)) = parts.iter().find(|(p, _)| *p == path) {
-            by_name.push((name, facts.clone()));
-        }
-    }
-    by_name
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

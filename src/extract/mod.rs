@@ -19,6 +19,7 @@ pub mod rtf;
 pub mod sheet;
 mod table_stack;
 pub mod xls_guard;
+pub mod xlsx;
 mod xml;
 pub mod zip_guard;
 

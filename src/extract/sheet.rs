@@ -20,19 +20,19 @@
 //! eagerly into dense grids, so [`xls_guard`] and [`ods_guard`] bound what
 //! it would allocate before it sees the file.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::io::Cursor;
 use std::str::FromStr;
 
-use calamine::{Data, Dimensions, Reader, Sheets, Xlsx};
+use calamine::{Data, Dimensions, Reader, Sheets};
 use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::formula::{self, Content, Evaluator, Failure};
 use super::hidden::{self, Hidden};
 use super::zip_guard::GuardedZip;
-use super::{ods_guard, xls_guard};
-use super::{Budget, ExtractError, ExtractResult};
+use super::{ods_guard, xls_guard, xlsx};
+use super::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 use crate::sniff::Format;
 
@@ -47,12 +47,44 @@ struct SheetCells {
     name: String,
     /// 1-based position of the sheet in the workbook.
     index: usize,
-    cells: BTreeMap<(u32, u32), Data>,
-    /// Formula text (without `=`) of .xlsx cells, by position (ordered, for ranges).
-    formulas: BTreeMap<(u32, u32), String>,
+    /// In (row, column) order, one per position.
+    cells: Vec<UsedCell>,
     merges: Vec<Dimensions>,
-    /// Cells formatted as a percentage, with the decimals their format shows.
-    percent: HashMap<(u32, u32), u32>,
+}
+
+impl SheetCells {
+    fn at(&self, pos: (u32, u32)) -> Option<&UsedCell> {
+        self.cells.binary_search_by_key(&pos, |c| c.pos).ok().map(|i| &self.cells[i])
+    }
+
+    /// The cells from `from` to `to` in reading order (every column of the rows between).
+    fn between(&self, from: (u32, u32), to: (u32, u32)) -> &[UsedCell] {
+        let start = self.cells.partition_point(|c| c.pos < from);
+        let end = self.cells.partition_point(|c| c.pos <= to);
+        self.cells.get(start..end).unwrap_or_default()
+    }
+}
+
+/// One used cell: a value, a formula, or both.
+struct UsedCell {
+    pos: (u32, u32),
+    /// `Data::Empty` for a formula saved without a value.
+    value: Data,
+    /// Formula text without `=` (.xlsx).
+    formula: Option<String>,
+    /// Decimals of the cell's percent format (.xlsx).
+    percent: Option<u32>,
+}
+
+/// Cells in (row, column) order, one per position: of a position listed
+/// twice (a damaged file), the last listing counts.
+fn in_position_order(mut cells: Vec<UsedCell>) -> Vec<UsedCell> {
+    if !cells.is_sorted_by(|a, b| a.pos < b.pos) {
+        cells.reverse();
+        cells.sort_by_key(|c| c.pos);
+        cells.dedup_by_key(|c| c.pos);
+    }
+    cells
 }
 
 /// Why one sheet is left out while the others go on.
@@ -90,7 +122,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     };
     // calamine sizes .xls buffers from declared dimensions: bound them first.
     let guarded = if format == Format::Xls { Some(xls_guard::guard(bytes, budget)?) } else { None };
-    let (mut hidden, unmerged) = (facts.hidden, facts.unmerged);
+    let mut hidden = facts.hidden;
     notes.extend(facts.notes);
     let bytes = match (&guarded, &facts.patched) {
         (Some(g), _) => {
@@ -101,23 +133,32 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         (None, Some(patched)) => patched.as_slice(),
         (None, None) => bytes,
     };
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_error(format, e))?;
-    let names = workbook.sheet_names();
+    let mut source = match xlsx::Workbook::open(&facts.parts, budget.limits.max_depth)? {
+        Some(book) => Source::Xml(book),
+        None => Source::Calamine(Box::new(
+            calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_error(format, e))?,
+        )),
+    };
+    let names = source.sheet_names();
     let mut sheets = Vec::new();
     for (index, name) in names.iter().enumerate() {
         budget.check_time()?;
-        let read = match &mut workbook {
-            Sheets::Xlsx(x) => read_xlsx_sheet(x, name, budget),
-            other => read_range_sheet(other, name, budget),
-        };
-        match read {
-            Ok((cells, formulas, percent)) => {
-                if let Some((_, lines)) = hidden.iter().find(|(n, _)| n == name) {
-                    notes.extend(lines.note(name, cells.keys().chain(formulas.keys())));
+        match source.read(index, name, budget) {
+            Ok(read) => {
+                let lines = match &source {
+                    Source::Xml(book) => book.sheet_xml(index).map(hidden::xlsx_sheet),
+                    Source::Calamine(_) => hidden.iter().find(|(n, _)| n == name).map(|(_, lines)| lines.clone()),
+                };
+                if let Some(lines) = lines {
+                    notes.extend(lines.note(name, read.cells.iter().map(|c| &c.pos)));
                 }
-                let merges =
-                    if unmerged.contains(name) { Vec::new() } else { merged_regions(&mut workbook, name, &mut notes) };
-                sheets.push(SheetCells { name: name.clone(), index: index + 1, cells, formulas, merges, percent });
+                let merges = read.merges.unwrap_or_else(|| {
+                    notes.push(format!(
+                        "không đọc được các ô gộp của trang tính '{name}', các ô được đọc như không gộp"
+                    ));
+                    Vec::new()
+                });
+                sheets.push(SheetCells { name: name.clone(), index: index + 1, cells: read.cells, merges });
             }
             Err(Skip::Note(note)) => notes.push(note),
             Err(Skip::Unreadable(note, detail)) => {
@@ -145,6 +186,28 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     Ok(Document { tables, prose, notes, ..Document::default() })
 }
 
+/// Where the sheets come from: an .xlsx's XML, or calamine (.xls, .ods, .xlsb).
+enum Source<'a> {
+    Xml(xlsx::Workbook<'a>),
+    Calamine(Box<Sheets<Cursor<&'a [u8]>>>),
+}
+
+impl Source<'_> {
+    fn sheet_names(&self) -> Vec<String> {
+        match self {
+            Source::Xml(book) => book.sheet_names(),
+            Source::Calamine(workbook) => workbook.sheet_names(),
+        }
+    }
+
+    fn read(&mut self, index: usize, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
+        match self {
+            Source::Xml(book) => read_xlsx_sheet(book, index, name, budget),
+            Source::Calamine(workbook) => read_range_sheet(workbook, name, budget),
+        }
+    }
+}
+
 fn open_error(format: Format, e: calamine::Error) -> ExtractError {
     let encrypted = matches!(
         e,
@@ -159,11 +222,10 @@ fn open_error(format: Format, e: calamine::Error) -> ExtractError {
 /// What the zip preflight learnt besides the limits.
 #[derive(Default)]
 struct ZipFacts {
-    /// Hidden rows and columns by sheet name.
+    /// The XML parts of an .xlsx, inflated once here and read in place.
+    parts: xlsx::Parts,
+    /// Hidden rows and columns by sheet name (.ods).
     hidden: Vec<(String, Hidden)>,
-    /// Sheets whose part holds no merged cells: calamine's second parse of
-    /// the sheet for its merges is skipped (a third of a large sheet's reading).
-    unmerged: Vec<String>,
     /// Tables of an .ods refused before calamine sees them.
     notes: Vec<String>,
     /// The .ods to give calamine instead, those tables emptied.
@@ -171,12 +233,10 @@ struct ZipFacts {
 }
 
 /// Inflates every member once, counting bytes against the budget, so a zip
-/// bomb or a member lying about its size is refused before calamine touches
-/// it. Honest workbooks are small; the cost is negligible. On the way the
-/// worksheet parts are searched for hidden rows and columns and for merged
-/// cells, and an .ods's `content.xml` is scanned by [`ods_guard`]. An
-/// OpenDocument file whose manifest declares encryption is refused first: its
-/// members do not inflate.
+/// bomb or a member lying about its size is refused before any reader
+/// touches it. An .xlsx keeps its XML parts for [`xlsx`]; an .ods's
+/// `content.xml` is scanned by [`ods_guard`]. An OpenDocument file whose
+/// manifest declares encryption is refused first: its members do not inflate.
 fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<ZipFacts> {
     let mut zip = GuardedZip::open(bytes, budget)?;
     let names = zip.names();
@@ -188,43 +248,30 @@ fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractRe
         }
     }
     let mut facts = ZipFacts::default();
-    let mut parts = Vec::new();
-    let (mut workbook, mut rels, mut content) = (None, None, None);
+    let mut content = None;
     for name in names {
         let Some(data) = zip.read(&name, budget)? else { continue };
-        match (format, name.as_str()) {
-            (Format::Ods, "content.xml") => {
+        match format {
+            Format::Ods if name == "content.xml" => {
                 let guarded = ods_guard::guard(&data, budget)?;
                 (facts.notes, facts.hidden, content) = (guarded.notes, guarded.hidden, guarded.content);
             }
-            (Format::Xlsx, "xl/workbook.xml") => workbook = Some(data),
-            (Format::Xlsx, "xl/_rels/workbook.xml.rels") => rels = Some(data),
-            (Format::Xlsx, part) if part.starts_with("xl/worksheets/") => {
-                // Any spelling of the element (`<mergeCell`, `<x:mergeCell`) holds these bytes.
-                let merged = memchr::memmem::find(&data, b"mergeCell").is_some();
-                parts.push((name, (hidden::xlsx_sheet(&data), merged)));
-            }
+            Format::Xlsx if xlsx::Parts::wants(&name) => facts.parts.insert(&name, data),
             _ => {}
         }
     }
     if let Some(content) = content {
         facts.patched = Some(zip.with_member_replaced("content.xml", &content)?);
     }
-    if let (false, Some(workbook), Some(rels)) = (parts.is_empty(), workbook, rels) {
-        for (sheet, (lines, merged)) in hidden::xlsx_by_sheet_name(&workbook, &rels, parts) {
-            if !merged {
-                facts.unmerged.push(sheet.clone());
-            }
-            if !lines.is_empty() {
-                facts.hidden.push((sheet, lines));
-            }
-        }
-    }
     Ok(facts)
 }
 
-/// Values, formula texts and percent-formatted positions of one sheet.
-type SparseCells = (BTreeMap<(u32, u32), Data>, BTreeMap<(u32, u32), String>, HashMap<(u32, u32), u32>);
+/// One sheet as read, before it joins the workbook.
+struct SheetRead {
+    cells: Vec<UsedCell>,
+    /// `None` when the merged regions could not be read (the cells still are).
+    merges: Option<Vec<Dimensions>>,
+}
 
 /// Counts used cells of one sheet as they arrive and refuses the sheet as
 /// soon as they would pass what the document may still spend.
@@ -284,79 +331,29 @@ impl<'a> CellCounter<'a> {
     }
 }
 
-/// Streams an .xlsx sheet: values, cached or not, and formula texts.
-fn read_xlsx_sheet(workbook: &mut Xlsx<Cursor<&[u8]>>, name: &str, budget: &mut Budget) -> Result<SparseCells, Skip> {
-    let unreadable = |e: calamine::XlsxError| unreadable_sheet(name, e);
-    let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
-    let percent_styles: Vec<Option<u32>> = reader.styles().iter().map(percent_decimals).collect();
+/// Streams an .xlsx sheet: values, cached or not, formula texts, percent formats, merges.
+fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
+    let unreadable = |e: ExtractError| match e.kind {
+        ErrorKind::LimitExceeded => Skip::Note(format!("bỏ qua trang tính '{name}': {}", e.message)),
+        _ => unreadable_sheet(name, e.detail.as_deref().unwrap_or(&e.message)),
+    };
+    let mut reader = book.cells(index).map_err(unreadable)?;
     let mut counter = CellCounter::new(name, budget);
-    let mut cells = BTreeMap::new();
-    let mut formulas = BTreeMap::new();
-    while let Some(cell) = reader.next_cell_with_formula().map_err(unreadable)? {
+    let mut cells = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
         let formula = cell.formula.map(|f| f.trim_start_matches('=').to_owned()).filter(|f| !f.trim().is_empty());
-        let value = Data::from(cell.value);
-        if value == Data::Empty && formula.is_none() {
+        if cell.value == Data::Empty && formula.is_none() {
             continue;
         }
         if counter.used.is_multiple_of(4096) {
             budget.check_time()?;
         }
         counter.count(cell.pos)?;
-        if let Some(f) = formula {
-            formulas.insert(cell.pos, f);
-        }
-        if value != Data::Empty {
-            cells.insert(cell.pos, value);
-        }
+        cells.push(UsedCell { pos: cell.pos, value: cell.value, formula, percent: cell.percent });
     }
     counter.finish(budget)?;
-    drop(reader);
-    // Styles come from a second pass, only in workbooks that use a percent format.
-    let mut percent = HashMap::new();
-    if percent_styles.iter().any(Option::is_some) {
-        let mut reader = workbook.worksheet_cells_reader(name).map_err(unreadable)?;
-        while let Some((row, col, style)) = reader.next_style_id().map_err(unreadable)? {
-            if let Some(&Some(decimals)) = percent_styles.get(style) {
-                if cells.contains_key(&(row, col)) || formulas.contains_key(&(row, col)) {
-                    percent.insert((row, col), decimals);
-                }
-            }
-        }
-    }
-    Ok((cells, formulas, percent))
-}
-
-/// The decimals of a percent number format ("0%" → 0, "0.00%" → 2), `None` for other formats.
-fn percent_decimals(style: &calamine::Style) -> Option<u32> {
-    style.number_format.as_ref().and_then(percent_format_decimals)
-}
-
-fn percent_format_decimals(format: &calamine::NumberFormat) -> Option<u32> {
-    match format.format_id {
-        Some(9) => return Some(0),
-        Some(10) => return Some(2),
-        _ => {}
-    }
-    // Quoted literals and escaped characters are not format symbols.
-    let mut code = String::new();
-    let mut quoted = false;
-    let mut chars = format.format_code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => quoted = !quoted,
-            '\\' => {
-                chars.next();
-            }
-            c if !quoted => code.push(c),
-            _ => {}
-        }
-    }
-    let section = code.split(';').next().unwrap_or_default();
-    if !section.contains('%') {
-        return None;
-    }
-    let decimals = section.split_once('.').map_or(0, |(_, after)| after.chars().take_while(|c| *c == '0').count());
-    Some(decimals as u32)
+    let merges = reader.merged_regions().ok();
+    Ok(SheetRead { cells: in_position_order(cells), merges })
 }
 
 /// A number as a percent cell shows it: 0.125 with "0.0%" reads "12.5%".
@@ -366,39 +363,30 @@ fn percent_text(value: Decimal, decimals: u32) -> String {
 }
 
 /// .xls and .ods sheets, which calamine has already parsed into ranges.
-fn read_range_sheet(
-    workbook: &mut Sheets<Cursor<&[u8]>>,
-    name: &str,
-    budget: &mut Budget,
-) -> Result<SparseCells, Skip> {
+fn read_range_sheet(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
     // A chart sheet or a damaged sheet: the others may still hold the table.
     let range = workbook.worksheet_range(name).map_err(|e| unreadable_sheet(name, e))?;
     let mut counter = CellCounter::new(name, budget);
-    let mut cells = BTreeMap::new();
+    let mut cells = Vec::new();
     let start = range.start().unwrap_or((0, 0));
     for (r, c, value) in range.used_cells() {
         let pos = (start.0 + r as u32, start.1 + c as u32);
         counter.count(pos)?;
-        cells.insert(pos, value.clone());
+        cells.push(UsedCell { pos, value: value.clone(), formula: None, percent: None });
     }
     counter.finish(budget)?;
-    Ok((cells, BTreeMap::new(), HashMap::new()))
+    let merges = merged_regions(workbook, name);
+    Ok(SheetRead { cells: in_position_order(cells), merges })
 }
 
-/// The sheet's merged regions; when they cannot be read the cells are still
-/// read unmerged, and a note says so.
-fn merged_regions(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, notes: &mut Vec<String>) -> Vec<Dimensions> {
-    let merges = match workbook {
-        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).map_err(|e| e.to_string()),
-        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).map_err(|e| e.to_string()),
+/// The sheet's merged regions, `None` when they cannot be read.
+fn merged_regions(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Option<Vec<Dimensions>> {
+    match workbook {
+        Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(name).ok(),
+        Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).ok(),
         // calamine keeps no merge information for .xlsb/.ods: covered cells read as empty.
-        Sheets::Xlsb(_) | Sheets::Ods(_) => Ok(Vec::new()),
-    };
-    // The note says what the reader does instead; the library's text adds nothing a reader can act on.
-    merges.unwrap_or_else(|_| {
-        notes.push(format!("không đọc được các ô gộp của trang tính '{name}', các ô được đọc như không gộp"));
-        Vec::new()
-    })
+        Sheets::Xlsb(_) | Sheets::Ods(_) => Some(Vec::new()),
+    }
 }
 
 struct Workbook<'a>(&'a [SheetCells]);
@@ -412,20 +400,16 @@ impl formula::Cells for Workbook<'_> {
     }
 
     fn content(&self, sheet: usize, pos: (u32, u32)) -> Content<'_> {
-        let sheet = &self.0[sheet];
-        match sheet.cells.get(&pos) {
-            Some(value) => content_of(value),
-            None => sheet.formulas.get(&pos).map_or(Content::Blank, |f| Content::Formula(f)),
+        match self.0[sheet].at(pos) {
+            None => Content::Blank,
+            Some(UsedCell { value: Data::Empty, formula: Some(f), .. }) => Content::Formula(f),
+            Some(cell) => content_of(&cell.value),
         }
     }
 
     fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<(u32, u32)> {
-        let sheet = &self.0[sheet];
         let cols = from.1..=to.1;
-        let mut used: BTreeSet<(u32, u32)> =
-            sheet.cells.range(from..=(to.0, to.1)).map(|(pos, _)| *pos).filter(|(_, c)| cols.contains(c)).collect();
-        used.extend(sheet.formulas.range(from..=(to.0, to.1)).map(|(pos, _)| *pos).filter(|(_, c)| cols.contains(c)));
-        used.into_iter().collect()
+        self.0[sheet].between(from, to).iter().map(|c| c.pos).filter(|(_, c)| cols.contains(c)).collect()
     }
 }
 
@@ -461,16 +445,17 @@ fn compute_formulas(
         let mut failed: Vec<String> = Vec::new();
         let mut stale: Vec<String> = Vec::new();
         // Row order, so that running totals are computed top-down within the depth limit.
-        for (pos, text) in &sheet.formulas {
-            let here = || format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(*pos), sheet.name);
-            match sheet.cells.get(pos) {
-                None => match evaluator.cell(s, *pos) {
+        for cell in &sheet.cells {
+            let (Some(text), pos) = (&cell.formula, cell.pos) else { continue };
+            let here = || format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(pos), sheet.name);
+            match &cell.value {
+                Data::Empty => match evaluator.cell(s, pos) {
                     Ok(value) => {
-                        computed.insert((s, *pos), value.normalize().to_string());
+                        computed.insert((s, pos), value.normalize().to_string());
                     }
                     Err(why) => failed.push(format!("{}: {}", here(), failure_text(&why))),
                 },
-                Some(cached) => {
+                cached => {
                     let (Some(cached), Ok(fresh)) = (decimal_of(cached), evaluator.formula(s, text)) else { continue };
                     if !close(cached, fresh) {
                         stale.push(format!(
@@ -524,36 +509,43 @@ fn sheet_table(
     computed: &HashMap<(usize, (u32, u32)), String>,
     budget: &mut Budget,
 ) -> ExtractResult<Table> {
-    let text_at = |pos: &(u32, u32), value: Option<&Data>| {
-        let number = || match value {
-            Some(v) => decimal_of(v),
-            None => computed.get(&(s, *pos)).and_then(|t| Decimal::from_str(t).ok()),
-        };
-        match sheet.percent.get(pos).and_then(|&decimals| Some(percent_text(number()?, decimals))) {
-            Some(percent) => percent,
-            None => match value {
-                Some(v) => cell_text(v),
-                None => computed.get(&(s, *pos)).cloned().unwrap_or_default(),
-            },
-        }
-    };
-    // Used positions: values plus formulas (computed or left empty).
-    let mut used: BTreeMap<(u32, u32), String> = BTreeMap::new();
-    for (pos, value) in &sheet.cells {
-        used.insert(*pos, text_at(pos, Some(value)));
-    }
-    for pos in sheet.formulas.keys() {
-        used.entry(*pos).or_insert_with(|| text_at(pos, None));
-    }
-    let Some(first_col) = used.keys().map(|(_, c)| *c).min() else {
+    // The text each used cell shows, in (row, column) order.
+    let used: Vec<((u32, u32), String)> = sheet
+        .cells
+        .iter()
+        .map(|cell| {
+            let computed = || computed.get(&(s, cell.pos));
+            let number = || match &cell.value {
+                Data::Empty => computed().and_then(|t| Decimal::from_str(t).ok()),
+                value => decimal_of(value),
+            };
+            let text = match cell.percent.and_then(|decimals| Some(percent_text(number()?, decimals))) {
+                Some(percent) => percent,
+                None => match &cell.value {
+                    Data::Empty => computed().cloned().unwrap_or_default(),
+                    value => cell_text(value),
+                },
+            };
+            (cell.pos, text)
+        })
+        .collect();
+    let text_of = |pos: (u32, u32)| used.binary_search_by_key(&pos, |(p, _)| *p).ok().map(|i| used[i].1.as_str());
+    let Some(first_col) = used.iter().map(|((_, c), _)| *c).min() else {
         return Ok(Table::new(Vec::new()));
     };
-    let mut rows_set: BTreeSet<u32> = used.iter().filter(|(_, t)| !t.is_empty()).map(|((r, _), _)| *r).collect();
-    rows_set.extend(sheet.merges.iter().map(|m| m.start.0));
+    let mut row_numbers: Vec<u32> = used.iter().filter(|(_, t)| !t.is_empty()).map(|((r, _), _)| *r).collect();
+    row_numbers.extend(sheet.merges.iter().map(|m| m.start.0));
+    row_numbers.sort_unstable();
+    row_numbers.dedup();
+    let rows_within = |first: u32, last: u32| {
+        let start = row_numbers.partition_point(|r| *r < first);
+        let end = row_numbers.partition_point(|r| *r <= last);
+        row_numbers.get(start..end).unwrap_or_default()
+    };
     let mut pieces: HashMap<u32, Vec<MergePiece>> = HashMap::new();
     for m in &sheet.merges {
         let span = (m.end.1.saturating_sub(m.start.1) + 1) as usize;
-        for &row in rows_set.range(m.start.0..=m.end.0) {
+        for &row in rows_within(m.start.0, m.end.0) {
             let vmerge = if row != m.start.0 {
                 VerticalMerge::Continue
             } else if m.end.0 > m.start.0 {
@@ -564,9 +556,9 @@ fn sheet_table(
             pieces.entry(row).or_default().push(MergePiece { col: m.start.1, span, vmerge, last_col: m.end.1 });
         }
     }
-    let mut rows = Vec::with_capacity(rows_set.len());
+    let mut rows = Vec::with_capacity(row_numbers.len());
     let mut previous: Option<u32> = None;
-    for (n, &row) in rows_set.iter().enumerate() {
+    for (n, &row) in row_numbers.iter().enumerate() {
         if n % 256 == 0 {
             budget.check_time()?;
         }
@@ -586,7 +578,7 @@ fn sheet_table(
             let text = if piece.vmerge == VerticalMerge::Continue {
                 String::new()
             } else {
-                used.get(&(row, piece.col)).cloned().unwrap_or_default()
+                text_of((row, piece.col)).unwrap_or_default().to_owned()
             };
             if text.is_empty() && piece.vmerge == VerticalMerge::None && piece.span == 1 {
                 continue;
@@ -596,7 +588,9 @@ fn sheet_table(
             cell.vmerge = piece.vmerge;
             cells.push(cell);
         }
-        for ((_, col), text) in used.range((row, 0)..=(row, u32::MAX)) {
+        let row_start = used.partition_point(|(pos, _)| *pos < (row, 0));
+        let row_end = used.partition_point(|(pos, _)| *pos <= (row, u32::MAX));
+        for ((_, col), text) in used.get(row_start..row_end).unwrap_or_default() {
             // Values under a merge other than its first cell are hidden by it, as in Excel.
             let covered = row_pieces.iter().any(|p| (p.col..=p.last_col).contains(col));
             if covered || text.is_empty() {
@@ -693,20 +687,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn percent_formats_read_as_excel_shows_them() {
-        let style = |code: &str, id: Option<u32>| {
-            let mut format = calamine::NumberFormat::default();
-            format.format_code = code.to_owned();
-            format.format_id = id;
-            let mut style = calamine::Style::default();
-            style.number_format = Some(format);
-            style
-        };
-        assert_eq!(percent_decimals(&style("0%", None)), Some(0));
-        assert_eq!(percent_decimals(&style("0.00%;[Red]-0.00%", None)), Some(2));
-        assert_eq!(percent_decimals(&style("0.0\"%\"", None)), None);
-        assert_eq!(percent_decimals(&style("General", Some(10))), Some(2));
-        assert_eq!(percent_decimals(&style("0.00", None)), None);
+    fn percentages_read_as_excel_shows_them() {
         assert_eq!(percent_text(Decimal::new(125, 3), 1), "12.5%");
         assert_eq!(percent_text(Decimal::new(5, 1), 0), "50%");
         assert_eq!(percent_text(Decimal::new(12345, 5), 2), "12.35%");
