@@ -1,10 +1,12 @@
-//! Spreadsheet extractor (.xlsx/.xlsm, .xls, .ods) over calamine.
+//! Spreadsheet extractor (.xlsx/.xlsm, .xls, .ods): .xlsx through
+//! [`super::xlsx`] (its XML parts read in place, calamine's reading without
+//! its cost), the others through calamine.
 //!
 //! Every sheet becomes one table whose row numbers are the sheet's own, so a
 //! message can say "sheet Bieu tong hop, row 12". Cells are kept sparse (only
-//! used cells, in a map) and counted as they arrive: .xlsx sheets are streamed
-//! with calamine's cell reader, so a lone value in `XFD1048576` costs one
-//! entry, not a dense rows × columns grid. A sheet whose used cells would pass
+//! used cells, in one vector ordered by position) and counted as they
+//! arrive: .xlsx sheets are streamed cell by cell, so a lone value in
+//! `XFD1048576` costs one entry, not a dense rows × columns grid. A sheet whose used cells would pass
 //! the cell limit, or whose used extent does, is refused with a note naming it
 //! and the other sheets go on. Merged regions become spans (covered cells below
 //! the first row are vertical continuations). Formula cells are read from their
@@ -74,6 +76,16 @@ struct UsedCell {
     formula: Option<String>,
     /// Decimals of the cell's percent format (.xlsx).
     percent: Option<u32>,
+    /// A numeric value as the decimal Excel shows, worked out once: formulas
+    /// read it and the grid shows it.
+    number: Option<Decimal>,
+}
+
+impl UsedCell {
+    fn new(pos: (u32, u32), value: Data, formula: Option<String>, percent: Option<u32>) -> Self {
+        let number = decimal_of(&value);
+        UsedCell { pos, value, formula, percent, number }
+    }
 }
 
 /// Cells in (row, column) order, one per position: of a position listed
@@ -349,7 +361,7 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
             budget.check_time()?;
         }
         counter.count(cell.pos)?;
-        cells.push(UsedCell { pos: cell.pos, value: cell.value, formula, percent: cell.percent });
+        cells.push(UsedCell::new(cell.pos, cell.value, formula, cell.percent));
     }
     counter.finish(budget)?;
     let merges = reader.merged_regions().ok();
@@ -372,7 +384,7 @@ fn read_range_sheet(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, budget: &m
     for (r, c, value) in range.used_cells() {
         let pos = (start.0 + r as u32, start.1 + c as u32);
         counter.count(pos)?;
-        cells.push(UsedCell { pos, value: value.clone(), formula: None, percent: None });
+        cells.push(UsedCell::new(pos, value.clone(), None, None));
     }
     counter.finish(budget)?;
     let merges = merged_regions(workbook, name);
@@ -403,7 +415,7 @@ impl formula::Cells for Workbook<'_> {
         match self.0[sheet].at(pos) {
             None => Content::Blank,
             Some(UsedCell { value: Data::Empty, formula: Some(f), .. }) => Content::Formula(f),
-            Some(cell) => content_of(&cell.value),
+            Some(cell) => content_of(cell),
         }
     }
 
@@ -413,10 +425,10 @@ impl formula::Cells for Workbook<'_> {
     }
 }
 
-fn content_of(value: &Data) -> Content<'_> {
-    match value {
+fn content_of(cell: &UsedCell) -> Content<'_> {
+    match &cell.value {
         Data::Empty => Content::Blank,
-        Data::Int(_) | Data::Float(_) => decimal_of(value).map_or(Content::Error, Content::Number),
+        Data::Int(_) | Data::Float(_) => cell.number.map_or(Content::Error, Content::Number),
         Data::String(s) => Content::Text(s),
         _ => Content::Error,
     }
@@ -455,8 +467,8 @@ fn compute_formulas(
                     }
                     Err(why) => failed.push(format!("{}: {}", here(), failure_text(&why))),
                 },
-                cached => {
-                    let (Some(cached), Ok(fresh)) = (decimal_of(cached), evaluator.formula(s, text)) else { continue };
+                _ => {
+                    let (Some(cached), Ok(fresh)) = (cell.number, evaluator.formula(s, text)) else { continue };
                     if !close(cached, fresh) {
                         stale.push(format!(
                             "{}: giá trị lưu sẵn {} khác kết quả tính lại {}; giữ giá trị lưu sẵn",
@@ -510,26 +522,25 @@ fn sheet_table(
     budget: &mut Budget,
 ) -> ExtractResult<Table> {
     // The text each used cell shows, in (row, column) order.
-    let used: Vec<((u32, u32), String)> = sheet
+    let mut used: Vec<((u32, u32), String)> = sheet
         .cells
         .iter()
         .map(|cell| {
-            let computed = || computed.get(&(s, cell.pos));
-            let number = || match &cell.value {
-                Data::Empty => computed().and_then(|t| Decimal::from_str(t).ok()),
-                value => decimal_of(value),
-            };
-            let text = match cell.percent.and_then(|decimals| Some(percent_text(number()?, decimals))) {
-                Some(percent) => percent,
-                None => match &cell.value {
-                    Data::Empty => computed().cloned().unwrap_or_default(),
-                    value => cell_text(value),
+            // Only a formula saved without a value has a computed one.
+            let computed = computed.get(&(s, cell.pos));
+            let number = cell.number.or_else(|| computed.and_then(|t| Decimal::from_str(t).ok()));
+            let text = match cell.percent.zip(number) {
+                Some((decimals, number)) => percent_text(number, decimals),
+                None => match (&cell.value, cell.number) {
+                    (Data::Empty, _) => computed.cloned().unwrap_or_default(),
+                    // The decimal keeps the digits Excel shows: no second rendering of the float.
+                    (Data::Float(_), Some(number)) => number.to_string(),
+                    (value, _) => cell_text(value),
                 },
             };
             (cell.pos, text)
         })
         .collect();
-    let text_of = |pos: (u32, u32)| used.binary_search_by_key(&pos, |(p, _)| *p).ok().map(|i| used[i].1.as_str());
     let Some(first_col) = used.iter().map(|((_, c), _)| *c).min() else {
         return Ok(Table::new(Vec::new()));
     };
@@ -578,7 +589,11 @@ fn sheet_table(
             let text = if piece.vmerge == VerticalMerge::Continue {
                 String::new()
             } else {
-                text_of((row, piece.col)).unwrap_or_default().to_owned()
+                // Each text goes to one grid cell: moved, not copied.
+                match used.binary_search_by_key(&(row, piece.col), |(p, _)| *p) {
+                    Ok(i) => std::mem::take(&mut used[i].1),
+                    Err(_) => String::new(),
+                }
             };
             if text.is_empty() && piece.vmerge == VerticalMerge::None && piece.span == 1 {
                 continue;
@@ -590,13 +605,13 @@ fn sheet_table(
         }
         let row_start = used.partition_point(|(pos, _)| *pos < (row, 0));
         let row_end = used.partition_point(|(pos, _)| *pos <= (row, u32::MAX));
-        for ((_, col), text) in used.get(row_start..row_end).unwrap_or_default() {
+        for ((_, col), text) in used.get_mut(row_start..row_end).unwrap_or_default() {
             // Values under a merge other than its first cell are hidden by it, as in Excel.
             let covered = row_pieces.iter().any(|p| (p.col..=p.last_col).contains(col));
             if covered || text.is_empty() {
                 continue;
             }
-            cells.push(Cell::new((col - first_col) as usize, 1, vec![Run::plain(text.clone())]));
+            cells.push(Cell::new((*col - first_col) as usize, 1, vec![Run::plain(std::mem::take(text))]));
         }
         cells.sort_by_key(|c| c.col);
         let location =
@@ -722,6 +737,10 @@ mod tests {
             for v in [value, rounded] {
                 if v != 0.0 {
                     assert_eq!(excel_number(v), exact(v), "{v:e}");
+                }
+                // The grid shows a number's decimal: it must print as Excel shows the float.
+                if let Some(number) = decimal_of(&Data::Float(v)) {
+                    assert_eq!(number.to_string(), excel_number(v), "{v:e}");
                 }
             }
         }

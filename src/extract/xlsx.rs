@@ -267,13 +267,14 @@ impl<'w, 'p> SheetReader<'w, 'p> {
 
     /// The formula of a cell: its text, or a shared formula's anchor text moved to this cell.
     fn formula(&mut self, f: &BytesStart, text: String, pos: (u32, u32)) -> ExtractResult<Option<String>> {
-        if attr(f, "t").as_deref() != Some("shared") {
+        let [kind, index, range] = raw_attrs(f, ["t", "si", "ref"]);
+        if kind.as_deref() != Some("shared") {
             return Ok(Some(text));
         }
-        let Some(index) = attr(f, "si").and_then(|si| si.parse::<u32>().ok()) else {
+        let Some(index) = index.and_then(|si| si.parse::<u32>().ok()) else {
             return Err(ExtractError::corrupt("công thức dùng chung thiếu chỉ số (si)".into()));
         };
-        match attr(f, "ref") {
+        match range {
             Some(range) => {
                 let (start, _) = range_reference(&range).ok_or_else(|| bad_reference(&range))?;
                 self.shared.insert(index, (text.clone(), start));
@@ -432,7 +433,8 @@ fn rich_text(reader: &mut BoundedReader, end: &str) -> ExtractResult<String> {
             Event::Start(e) => match e.local_name().as_ref() {
                 "rPh" => phonetic = true,
                 "t" if !phonetic => {
-                    let preserve = attr(&e, "space").as_deref() == Some("preserve");
+                    let [space] = raw_attrs(&e, ["space"]);
+                    let preserve = space.as_deref() == Some("preserve");
                     let run = element_text(reader)?;
                     let run = if preserve { &run } else { run.trim_matches([' ', '\t', '\r', '\n']) };
                     text.push_str(&unescape_ooxml(run));
