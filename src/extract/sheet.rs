@@ -6,9 +6,9 @@
 //! message can say "sheet Bieu tong hop, row 12". Cells are kept sparse (only
 //! used cells, in one vector ordered by position) and counted as they
 //! arrive: .xlsx sheets are streamed cell by cell, so a lone value in
-//! `XFD1048576` costs one entry, not a dense rows × columns grid. A sheet whose used cells would pass
-//! the cell limit, or whose used extent does, is refused with a note naming it
-//! and the other sheets go on. Merged regions become spans (covered cells below
+//! `XFD1048576` costs one entry, not a dense rows × columns grid. A sheet
+//! whose used cells would pass the cell limit, or whose used extent does, is
+//! refused with a note naming it and the other sheets go on. Merged regions become spans (covered cells below
 //! the first row are vertical continuations). Formula cells are read from their
 //! cached values; an .xlsx formula saved without one (scripts, portals) is
 //! computed by [`super::formula`], and a cached value that differs from the
