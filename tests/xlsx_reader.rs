@@ -26,8 +26,9 @@ fn kept(pos: (u32, u32), value: Data, formula: Option<String>, cells: &mut Cells
     }
 }
 
-fn by_calamine(bytes: &[u8]) -> Sheets {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("calamine opens the workbook");
+/// calamine's reading, `None` if it cannot open the workbook.
+fn by_calamine(bytes: &[u8]) -> Option<Sheets> {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).ok()?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
         let mut read = || -> Option<(Cells, Vec<Dimensions>)> {
@@ -42,22 +43,30 @@ fn by_calamine(bytes: &[u8]) -> Sheets {
         let read = read();
         sheets.push((name, read));
     }
-    sheets
+    Some(sheets)
 }
 
-fn by_parcheck(bytes: &[u8]) -> Sheets {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+/// The XML members, as the zip preflight inflates them; `None` for a
+/// damaged zip (the preflight refuses the whole file before any reader).
+fn xml_parts(bytes: &[u8]) -> Option<Parts> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let mut parts = Parts::default();
     for i in 0..zip.len() {
-        let mut member = zip.by_index(i).expect("member");
-        let name = member.name().expect("member name").to_string();
+        let mut member = zip.by_index(i).ok()?;
+        let name = member.name().ok()?.to_string();
         if Parts::wants(&name) {
             let mut data = Vec::new();
-            member.read_to_end(&mut data).expect("inflates");
+            member.read_to_end(&mut data).ok()?;
             parts.insert(&name, data);
         }
     }
-    let book = Workbook::open(&parts, 64).expect("the workbook parts parse").expect("a workbook part");
+    Some(parts)
+}
+
+/// parcheck's reading, `None` if it cannot open the workbook.
+fn by_parcheck(bytes: &[u8]) -> Option<Sheets> {
+    let parts = xml_parts(bytes)?;
+    let book = Workbook::open(&parts, 64).ok()??;
     let mut sheets = Vec::new();
     for (index, name) in book.sheet_names().into_iter().enumerate() {
         let read = || -> Option<(Cells, Vec<Dimensions>)> {
@@ -70,13 +79,18 @@ fn by_parcheck(bytes: &[u8]) -> Sheets {
         };
         sheets.push((name, read()));
     }
-    sheets
+    Some(sheets)
 }
 
 fn assert_same_reading(what: &str, bytes: &[u8]) {
-    let (ours, theirs) = (by_parcheck(bytes), by_calamine(bytes));
+    let ours = by_parcheck(bytes).unwrap_or_else(|| panic!("{what}: parcheck cannot open it"));
+    let theirs = by_calamine(bytes).unwrap_or_else(|| panic!("{what}: calamine cannot open it"));
+    assert_same_sheets(what, &ours, &theirs);
+}
+
+fn assert_same_sheets(what: &str, ours: &Sheets, theirs: &Sheets) {
     assert_eq!(ours.len(), theirs.len(), "{what}: sheet count");
-    for ((name, mine), (their_name, calamine)) in ours.iter().zip(&theirs) {
+    for ((name, mine), (their_name, calamine)) in ours.iter().zip(theirs) {
         assert_eq!(name, their_name, "{what}: sheet names");
         match (mine, calamine) {
             (Some((cells, merges)), Some((their_cells, their_merges))) => {
@@ -123,6 +137,47 @@ fn every_workbook_at_hand_reads_as_calamine_reads_it() {
         compared += 1;
     }
     assert!(compared >= 9, "only {compared} bundled workbooks compared");
+}
+
+/// The public test workbooks of other libraries (apache/poi `test-data/`)
+/// hold every oddity writers produce. A folder of them named by
+/// `PARCHECK_XLSX_CORPUS` is compared too: every workbook calamine opens must
+/// read the same through parcheck (one only parcheck opens is counted, not
+/// failed: parcheck refuses single sheets where calamine refuses workbooks;
+/// a damaged zip is counted too: the preflight refuses it before any reader).
+///
+///     PARCHECK_XLSX_CORPUS=/path/to/poi/test-data/spreadsheet \
+///         cargo test --release --test xlsx_reader -- --ignored
+#[test]
+#[ignore = "needs a folder of foreign workbooks named by PARCHECK_XLSX_CORPUS"]
+fn a_corpus_of_foreign_workbooks_reads_as_calamine_reads_it() {
+    let dir = std::env::var_os("PARCHECK_XLSX_CORPUS").expect("PARCHECK_XLSX_CORPUS names a folder of .xlsx files");
+    let mut paths = Vec::new();
+    workbooks_in(Path::new(&dir), &mut paths);
+    assert!(!paths.is_empty(), "no .xlsx in {dir:?}");
+    let (mut compared, mut only_parcheck, mut neither, mut damaged) = (0, 0, 0, 0);
+    for path in &paths {
+        let bytes = std::fs::read(path).expect("readable");
+        let what = path.display().to_string();
+        if xml_parts(&bytes).is_none() {
+            damaged += 1;
+            continue;
+        }
+        // calamine itself may panic on a damaged workbook: that one is not comparable.
+        let theirs = std::panic::catch_unwind(|| by_calamine(&bytes)).ok().flatten();
+        match (by_parcheck(&bytes), theirs) {
+            (Some(ours), Some(theirs)) => {
+                assert_same_sheets(&what, &ours, &theirs);
+                compared += 1;
+            }
+            (None, Some(_)) => panic!("{what}: calamine opens it, parcheck does not"),
+            (Some(_), None) => only_parcheck += 1,
+            (None, None) => neither += 1,
+        }
+    }
+    eprintln!(
+        "{compared} compared, {only_parcheck} opened by parcheck only, {neither} by neither, {damaged} damaged zips"
+    );
 }
 
 #[test]
@@ -214,11 +269,13 @@ fn what_other_writers_write_reads_as_calamine_reads_it() {
         r#"<row r="5"><c r="A5"><v>1.5</v></c><c r="B5"><v>2</v></c><c r="C5"><f t="shared" ref="C5:C7" si="0">A5+B5</f><v>3.5</v></c></row>"#,
         r#"<row r="6"><c r="A6"><v>2.5</v></c><c r="B6"><v>3</v></c><c r="C6"><f t="shared" si="0"/><v>5.5</v></c></row>"#,
         r#"<row r="7"><c r="A7"><v>1</v></c><c r="B7"/><c r="C7"><f t="shared" si="0"></f></c><c r="D7"><f>$A$5+C6</f></c></row>"#,
-        r#"<row r="8"><c r="A8" t="str"><f>"a"&amp;"b"</f><v>ab &amp; c</v></c><c r="B8" t="b"><v>1</v></c><c r="C8" t="e"><v>#DIV/0!</v></c><c r="D8" t="d"><v>2024-12-31T00:00:00</v></c><c r="E8"><v>không số</v></c></row>"#,
+        r#"<row r="8"><c r="A8" t="str"><f>"a"&amp;"b"</f><v>ab &amp; c</v></c><c r="B8" t="b"><v>1</v></c><c r="C8" t="e"><v>#DIV/0!</v></c><c r="D8" t="d"><v>2024-12-31T00:00:00</v></c><c r="E8"><v>không số</v></c>"#,
+        // Empty elements, as apache/poi's test workbooks hold them: a string formula's empty result.
+        r#"<c r="F8" t="str"><f>IFERROR(1/0,"")</f><v/></c><c r="G8" t="inlineStr"><is/></c><c r="H8" t="e"><v></v></c></row>"#,
         r#"<row r="9"><c r="A9" t="inlineStr"><is><r><t>gộp </t></r><r><t>ô</t></r></is></c><c r="B9"/><c r="C9"/></row>"#,
     );
     assert_same_reading("hand-written workbook", &hand_written(rows, strings));
-    let ours = by_parcheck(&hand_written(rows, strings));
+    let ours = by_parcheck(&hand_written(rows, strings)).expect("opens");
     let (cells, merges) = ours[0].1.as_ref().expect("the sheet is read");
     // What the comparison stands on, spelled out: a derived shared formula moved to its cell…
     assert!(cells.contains(&((5, 2), Data::Float(5.5), Some("A6+B6".into()))), "{cells:?}");
@@ -226,6 +283,8 @@ fn what_other_writers_write_reads_as_calamine_reads_it() {
     // …rich text joined without its phonetic guide, and the escapes decoded.
     assert!(cells.contains(&((0, 1), Data::String("Điểm tối đa".into()), None)), "{cells:?}");
     assert!(cells.contains(&((1, 1), Data::String("dòng\rmới _x000D_ & Ạ".into()), None)), "{cells:?}");
+    assert!(cells.contains(&((7, 5), Data::String(String::new()), Some("IFERROR(1/0,\"\")".into()))), "{cells:?}");
+    assert!(cells.contains(&((7, 6), Data::String(String::new()), None)), "{cells:?}");
     assert_eq!(merges, &[Dimensions { start: (8, 0), end: (8, 2) }]);
     // A sheet whose part is missing is refused by both, and the other sheet still read.
     assert!(ours[1].1.is_none());

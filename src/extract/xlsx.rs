@@ -246,9 +246,13 @@ impl<'w, 'p> SheetReader<'w, 'p> {
                     }
                     _ => drop(element_text(&mut self.reader)?),
                 },
-                Event::Empty(child) if child.local_name().as_ref() == "f" => {
-                    formula = self.formula(&child, String::new(), pos)?;
-                }
+                // Empty elements read as calamine reads them: as opened and closed at once.
+                Event::Empty(child) => match child.local_name().as_ref() {
+                    "f" => formula = self.formula(&child, String::new(), pos)?,
+                    "v" => raw = Some(Cow::Borrowed("")),
+                    "is" => inline = Some(String::new()),
+                    _ => {}
+                },
                 Event::End(end) if end.local_name().as_ref() == "c" => break,
                 Event::Eof => return Err(cut_off()),
                 _ => {}
@@ -292,11 +296,11 @@ impl<'w, 'p> SheetReader<'w, 'p> {
     /// A `<v>` by the cell's type, as calamine reads it.
     fn value(&self, kind: Option<&str>, raw: &str, style: NumberStyle) -> ExtractResult<Data> {
         let bad = |what: &str| ExtractError::corrupt(format!("giá trị ô sai kiểu ({what}): {raw}"));
+        if raw.is_empty() && !matches!(kind, Some("str" | "d")) {
+            return Ok(Data::Empty);
+        }
         Ok(match kind {
             Some("s") => {
-                if raw.is_empty() {
-                    return Ok(Data::Empty);
-                }
                 let string = raw.trim().parse::<usize>().ok().and_then(|i| self.book.strings.get(i));
                 Data::String(string.ok_or_else(|| bad("chuỗi dùng chung"))?.clone())
             }
@@ -310,9 +314,6 @@ impl<'w, 'p> SheetReader<'w, 'p> {
             Some("e") => Data::Error(raw.parse::<CellErrorType>().map_err(|_| bad("lỗi"))?),
             Some("str") => Data::String(unescape_ooxml(raw).into_owned()),
             Some("n") | None => {
-                if raw.is_empty() {
-                    return Ok(Data::Empty);
-                }
                 match raw.parse::<f64>() {
                     Ok(n) => match style.kind {
                         NumberKind::Number => Data::Float(n),
