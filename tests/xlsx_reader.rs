@@ -9,7 +9,10 @@
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 
+use std::time::Duration;
+
 use calamine::{Data, Dimensions, Reader, Xlsx};
+use parcheck::config::Deadline;
 use parcheck::extract::xlsx::{Parts, Workbook};
 use zip::write::SimpleFileOptions;
 
@@ -67,10 +70,11 @@ fn xml_parts(bytes: &[u8]) -> Option<Parts> {
 fn by_parcheck(bytes: &[u8]) -> Option<Sheets> {
     let parts = xml_parts(bytes)?;
     let book = Workbook::open(&parts, 64).ok()??;
+    let deadline = Deadline::after(Duration::from_secs(60));
     let mut sheets = Vec::new();
     for (index, name) in book.sheet_names().into_iter().enumerate() {
         let read = || -> Option<(Cells, Vec<Dimensions>)> {
-            let mut reader = book.cells(index).ok()?;
+            let mut reader = book.cells(index, &deadline).ok()?;
             let mut cells = Vec::new();
             while let Some(cell) = reader.next_cell().ok()? {
                 kept(cell.pos, cell.value, cell.formula, &mut cells);

@@ -345,11 +345,14 @@ impl<'a> CellCounter<'a> {
 
 /// Streams an .xlsx sheet: values, cached or not, formula texts, percent formats, merges.
 fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
+    let deadline = budget.deadline().clone();
     let unreadable = |e: ExtractError| match e.kind {
+        // Out of time: the whole document stops, not only this sheet.
+        _ if deadline.check().is_err() => Skip::Fatal(e),
         ErrorKind::LimitExceeded => Skip::Note(format!("bỏ qua trang tính '{name}': {}", e.message)),
         _ => unreadable_sheet(name, e.detail.as_deref().unwrap_or(&e.message)),
     };
-    let mut reader = book.cells(index).map_err(unreadable)?;
+    let mut reader = book.cells(index, &deadline).map_err(unreadable)?;
     let mut counter = CellCounter::new(name, budget);
     let mut cells = Vec::new();
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {

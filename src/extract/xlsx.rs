@@ -24,6 +24,11 @@ use quick_xml::events::{BytesStart, Event};
 
 use super::xml::{attr, resolve_reference, BoundedReader};
 use super::{ExtractError, ExtractResult};
+use crate::config::Deadline;
+
+/// Elements read between two looks at the deadline: a part of millions of
+/// empty rows holds no cell at which the caller could look.
+const ELEMENTS_PER_TIME_CHECK: usize = 4096;
 
 /// The XML members of the package, by normalized name (Excel matches part
 /// names without regard to case).
@@ -144,8 +149,9 @@ impl<'p> Workbook<'p> {
         self.sheets.get(index).and_then(|s| s.xml)
     }
 
-    /// A reader over the cells of the `index`th sheet, positioned at its data.
-    pub fn cells(&self, index: usize) -> ExtractResult<SheetReader<'_, 'p>> {
+    /// A reader over the cells of the `index`th sheet, positioned at its
+    /// data, that gives up once `deadline` has passed.
+    pub fn cells<'w>(&'w self, index: usize, deadline: &'w Deadline) -> ExtractResult<SheetReader<'w, 'p>> {
         let missing = || ExtractError::corrupt("tệp bảng tính thiếu phần dữ liệu của trang tính".into());
         let xml = self.sheet_xml(index).ok_or_else(missing)?;
         let mut reader = BoundedReader::new(xml, ".xlsx", self.max_depth);
@@ -153,14 +159,14 @@ impl<'p> Workbook<'p> {
             match reader.next()? {
                 Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
                 Event::Empty(e) if e.local_name().as_ref() == "sheetData" => {
-                    return Ok(SheetReader::new(self, reader, true));
+                    return Ok(SheetReader::new(self, reader, deadline, true));
                 }
                 // A chart sheet or a dialog sheet holds no cells.
                 Event::Eof => return Err(ExtractError::corrupt("phần này không phải trang dữ liệu".into())),
                 _ => {}
             }
         }
-        Ok(SheetReader::new(self, reader, false))
+        Ok(SheetReader::new(self, reader, deadline, false))
     }
 }
 
@@ -168,6 +174,8 @@ impl<'p> Workbook<'p> {
 pub struct SheetReader<'w, 'p> {
     book: &'w Workbook<'p>,
     reader: BoundedReader<'p>,
+    deadline: &'w Deadline,
+    elements: usize,
     /// Position of a row or cell that names none: the one after the previous.
     row: u32,
     col: u32,
@@ -177,14 +185,23 @@ pub struct SheetReader<'w, 'p> {
 }
 
 impl<'w, 'p> SheetReader<'w, 'p> {
-    fn new(book: &'w Workbook<'p>, reader: BoundedReader<'p>, data_done: bool) -> Self {
-        SheetReader { book, reader, row: 0, col: 0, shared: HashMap::new(), data_done }
+    fn new(book: &'w Workbook<'p>, reader: BoundedReader<'p>, deadline: &'w Deadline, data_done: bool) -> Self {
+        SheetReader { book, reader, deadline, elements: 0, row: 0, col: 0, shared: HashMap::new(), data_done }
+    }
+
+    /// The next event of the part, the deadline looked at now and then.
+    fn next_event(&mut self) -> ExtractResult<Event<'p>> {
+        self.elements += 1;
+        if self.elements.is_multiple_of(ELEMENTS_PER_TIME_CHECK) {
+            self.deadline.check()?;
+        }
+        self.reader.next()
     }
 
     /// The next cell of the sheet's data, `None` after the last.
     pub fn next_cell(&mut self) -> ExtractResult<Option<CellRecord>> {
         while !self.data_done {
-            match self.reader.next()? {
+            match self.next_event()? {
                 Event::Start(e) if e.local_name().as_ref() == "row" => self.start_row(&e)?,
                 Event::Empty(e) if e.local_name().as_ref() == "row" => {
                     self.start_row(&e)?;
@@ -338,7 +355,7 @@ impl<'w, 'p> SheetReader<'w, 'p> {
         while self.next_cell()?.is_some() {}
         let mut merges = Vec::new();
         loop {
-            match self.reader.next()? {
+            match self.next_event()? {
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {
                     if let Some(range) = attr(&e, "ref") {
                         let (start, end) = range_reference(&range).ok_or_else(|| bad_reference(&range))?;
@@ -693,6 +710,36 @@ mod tests {
         assert_eq!(builtin_style("10").percent, Some(2));
         assert_eq!(builtin_style("14").kind, NumberKind::Date);
         assert_eq!(builtin_style("46").kind, NumberKind::Duration);
+    }
+
+    #[test]
+    fn a_sheet_of_empty_rows_still_stops_at_the_deadline() {
+        let mut parts = Parts::default();
+        parts.insert(
+            "xl/workbook.xml",
+            br#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#.to_vec(),
+        );
+        parts.insert(
+            "xl/_rels/workbook.xml.rels",
+            br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
+        );
+        let rows = "<row/>".repeat(3 * ELEMENTS_PER_TIME_CHECK);
+        parts
+            .insert("xl/worksheets/sheet1.xml", format!("<worksheet><sheetData>{rows}</sheetData></worksheet>").into());
+        let book = Workbook::open(&parts, 16).unwrap().expect("a workbook");
+        let read_all = |deadline: &Deadline| -> ExtractResult<usize> {
+            let mut reader = book.cells(0, deadline)?;
+            let mut cells = 0;
+            while reader.next_cell()?.is_some() {
+                cells += 1;
+            }
+            Ok(cells)
+        };
+        assert_eq!(read_all(&Deadline::after(std::time::Duration::from_secs(60))), Ok(0));
+        let passed = Deadline::after(std::time::Duration::ZERO);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let err = read_all(&passed).unwrap_err();
+        assert_eq!(err.kind, super::super::ErrorKind::LimitExceeded, "{err:?}");
     }
 
     #[test]
