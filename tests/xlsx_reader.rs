@@ -69,12 +69,11 @@ fn xml_parts(bytes: &[u8]) -> Option<Parts> {
 /// parcheck's reading, `None` if it cannot open the workbook.
 fn by_parcheck(bytes: &[u8]) -> Option<Sheets> {
     let parts = xml_parts(bytes)?;
-    let book = Workbook::open(&parts, 64).ok()??;
-    let deadline = Deadline::after(Duration::from_secs(60));
+    let book = Workbook::open(&parts, 64, &Deadline::after(Duration::from_secs(60))).ok()??;
     let mut sheets = Vec::new();
     for (index, name) in book.sheet_names().into_iter().enumerate() {
         let read = || -> Option<(Cells, Vec<Dimensions>)> {
-            let mut reader = book.cells(index, &deadline).ok()?;
+            let mut reader = book.cells(index).ok()?;
             let mut cells = Vec::new();
             while let Some(cell) = reader.next_cell().ok()? {
                 kept(cell.pos, cell.value, cell.formula, &mut cells);

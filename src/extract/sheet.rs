@@ -145,7 +145,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         (None, Some(patched)) => patched.as_slice(),
         (None, None) => bytes,
     };
-    let mut source = match xlsx::Workbook::open(&facts.parts, budget.limits.max_depth)? {
+    let mut source = match xlsx::Workbook::open(&facts.parts, budget.limits.max_depth, budget.deadline())? {
         Some(book) => Source::Xml(book),
         None => Source::Calamine(Box::new(
             calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| open_error(format, e))?,
@@ -352,7 +352,7 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
         ErrorKind::LimitExceeded => Skip::Note(format!("bỏ qua trang tính '{name}': {}", e.message)),
         _ => unreadable_sheet(name, e.detail.as_deref().unwrap_or(&e.message)),
     };
-    let mut reader = book.cells(index, &deadline).map_err(unreadable)?;
+    let mut reader = book.cells(index).map_err(unreadable)?;
     let mut counter = CellCounter::new(name, budget);
     let mut cells = Vec::new();
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {

@@ -26,9 +26,31 @@ use super::xml::{attr, resolve_reference, BoundedReader};
 use super::{ExtractError, ExtractResult};
 use crate::config::Deadline;
 
-/// Elements read between two looks at the deadline: a part of millions of
-/// empty rows holds no cell at which the caller could look.
-const ELEMENTS_PER_TIME_CHECK: usize = 4096;
+/// XML events read between two looks at the deadline.
+const EVENTS_PER_TIME_CHECK: usize = 4096;
+
+/// The bounded XML reader of [`super::xml`], also looking at the document's
+/// deadline as it goes: a part of millions of empty rows, or a shared-string
+/// table of millions of entries, holds no cell at which a caller could look.
+struct TimedReader<'x, 'd> {
+    reader: BoundedReader<'x>,
+    deadline: &'d Deadline,
+    events: usize,
+}
+
+impl<'x, 'd> TimedReader<'x, 'd> {
+    fn new(xml: &'x [u8], max_depth: usize, deadline: &'d Deadline) -> Self {
+        TimedReader { reader: BoundedReader::new(xml, ".xlsx", max_depth), deadline, events: 0 }
+    }
+
+    fn next(&mut self) -> ExtractResult<Event<'x>> {
+        self.events += 1;
+        if self.events.is_multiple_of(EVENTS_PER_TIME_CHECK) {
+            self.deadline.check()?;
+        }
+        self.reader.next()
+    }
+}
 
 /// The XML members of the package, by normalized name (Excel matches part
 /// names without regard to case).
@@ -86,6 +108,7 @@ pub struct Workbook<'p> {
     styles: Vec<NumberStyle>,
     is_1904: bool,
     max_depth: usize,
+    deadline: Deadline,
 }
 
 /// One used cell as read.
@@ -102,12 +125,13 @@ pub struct CellRecord {
 
 impl<'p> Workbook<'p> {
     /// The workbook of the package; `None` when it has no `workbook.xml`
-    /// (an .xlsb keeps a binary workbook: calamine reads it).
-    pub fn open(parts: &'p Parts, max_depth: usize) -> ExtractResult<Option<Workbook<'p>>> {
+    /// (an .xlsb keeps a binary workbook: calamine reads it). Reading it and
+    /// its sheets gives up once `deadline` has passed.
+    pub fn open(parts: &'p Parts, max_depth: usize, deadline: &Deadline) -> ExtractResult<Option<Workbook<'p>>> {
         let workbook_path = parts
             .get("_rels/.rels")
             .and_then(|rels| {
-                relationships(rels, max_depth)
+                relationships(rels, max_depth, deadline)
                     .ok()?
                     .into_iter()
                     .find(|r| r.kind.ends_with("/officeDocument"))
@@ -118,10 +142,10 @@ impl<'p> Workbook<'p> {
         let dir = workbook_path.rsplit_once('/').map_or(String::new(), |(dir, _)| format!("{dir}/"));
         let file = workbook_path.rsplit_once('/').map_or(workbook_path.as_str(), |(_, file)| file);
         let targets = match parts.get(&format!("{dir}_rels/{file}.rels")) {
-            Some(rels) => relationships(rels, max_depth)?,
+            Some(rels) => relationships(rels, max_depth, deadline)?,
             None => Vec::new(),
         };
-        let (declared, is_1904) = sheets_and_date_system(workbook, max_depth)?;
+        let (declared, is_1904) = sheets_and_date_system(workbook, max_depth, deadline)?;
         let sheets = declared
             .into_iter()
             .map(|(name, id)| {
@@ -130,14 +154,14 @@ impl<'p> Workbook<'p> {
             })
             .collect();
         let strings = match parts.get(&format!("{dir}sharedStrings.xml")) {
-            Some(xml) => shared_strings(xml, max_depth)?,
+            Some(xml) => shared_strings(xml, max_depth, deadline)?,
             None => Vec::new(),
         };
         let styles = match parts.get(&format!("{dir}styles.xml")) {
-            Some(xml) => cell_styles(xml, max_depth)?,
+            Some(xml) => cell_styles(xml, max_depth, deadline)?,
             None => Vec::new(),
         };
-        Ok(Some(Workbook { sheets, strings, styles, is_1904, max_depth }))
+        Ok(Some(Workbook { sheets, strings, styles, is_1904, max_depth, deadline: deadline.clone() }))
     }
 
     pub fn sheet_names(&self) -> Vec<String> {
@@ -149,33 +173,37 @@ impl<'p> Workbook<'p> {
         self.sheets.get(index).and_then(|s| s.xml)
     }
 
-    /// A reader over the cells of the `index`th sheet, positioned at its
-    /// data, that gives up once `deadline` has passed.
-    pub fn cells<'w>(&'w self, index: usize, deadline: &'w Deadline) -> ExtractResult<SheetReader<'w, 'p>> {
+    /// A reader over the cells of the `index`th sheet, positioned at its data.
+    pub fn cells(&self, index: usize) -> ExtractResult<SheetReader<'_, 'p>> {
         let missing = || ExtractError::corrupt("tệp bảng tính thiếu phần dữ liệu của trang tính".into());
         let xml = self.sheet_xml(index).ok_or_else(missing)?;
-        let mut reader = BoundedReader::new(xml, ".xlsx", self.max_depth);
+        let mut sheet = SheetReader {
+            book: self,
+            reader: TimedReader::new(xml, self.max_depth, &self.deadline),
+            row: 0,
+            col: 0,
+            shared: HashMap::new(),
+            data_done: false,
+        };
         loop {
-            match reader.next()? {
-                Event::Start(e) if e.local_name().as_ref() == "sheetData" => break,
+            match sheet.reader.next()? {
+                Event::Start(e) if e.local_name().as_ref() == "sheetData" => return Ok(sheet),
                 Event::Empty(e) if e.local_name().as_ref() == "sheetData" => {
-                    return Ok(SheetReader::new(self, reader, deadline, true));
+                    sheet.data_done = true;
+                    return Ok(sheet);
                 }
                 // A chart sheet or a dialog sheet holds no cells.
                 Event::Eof => return Err(ExtractError::corrupt("phần này không phải trang dữ liệu".into())),
                 _ => {}
             }
         }
-        Ok(SheetReader::new(self, reader, deadline, false))
     }
 }
 
 /// Cells of one sheet in the order the part lists them; then its merged regions.
 pub struct SheetReader<'w, 'p> {
     book: &'w Workbook<'p>,
-    reader: BoundedReader<'p>,
-    deadline: &'w Deadline,
-    elements: usize,
+    reader: TimedReader<'p, 'w>,
     /// Position of a row or cell that names none: the one after the previous.
     row: u32,
     col: u32,
@@ -185,23 +213,10 @@ pub struct SheetReader<'w, 'p> {
 }
 
 impl<'w, 'p> SheetReader<'w, 'p> {
-    fn new(book: &'w Workbook<'p>, reader: BoundedReader<'p>, deadline: &'w Deadline, data_done: bool) -> Self {
-        SheetReader { book, reader, deadline, elements: 0, row: 0, col: 0, shared: HashMap::new(), data_done }
-    }
-
-    /// The next event of the part, the deadline looked at now and then.
-    fn next_event(&mut self) -> ExtractResult<Event<'p>> {
-        self.elements += 1;
-        if self.elements.is_multiple_of(ELEMENTS_PER_TIME_CHECK) {
-            self.deadline.check()?;
-        }
-        self.reader.next()
-    }
-
     /// The next cell of the sheet's data, `None` after the last.
     pub fn next_cell(&mut self) -> ExtractResult<Option<CellRecord>> {
         while !self.data_done {
-            match self.next_event()? {
+            match self.reader.next()? {
                 Event::Start(e) if e.local_name().as_ref() == "row" => self.start_row(&e)?,
                 Event::Empty(e) if e.local_name().as_ref() == "row" => {
                     self.start_row(&e)?;
@@ -355,7 +370,7 @@ impl<'w, 'p> SheetReader<'w, 'p> {
         while self.next_cell()?.is_some() {}
         let mut merges = Vec::new();
         loop {
-            match self.next_event()? {
+            match self.reader.next()? {
                 Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == "mergeCell" => {
                     if let Some(range) = attr(&e, "ref") {
                         let (start, end) = range_reference(&range).ok_or_else(|| bad_reference(&range))?;
@@ -404,7 +419,7 @@ fn range_reference(text: &str) -> Option<((u32, u32), (u32, u32))> {
 }
 
 /// The text of the element just opened, up to its end, entities resolved.
-fn element_text<'x>(reader: &mut BoundedReader<'x>) -> ExtractResult<Cow<'x, str>> {
+fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResult<Cow<'x, str>> {
     // Most values are one piece of text, borrowed from the part.
     let mut text = Cow::Borrowed("");
     let mut append = |piece: Cow<'x, str>| match text.is_empty() {
@@ -443,7 +458,7 @@ fn raw_attrs<'e, const N: usize>(e: &'e BytesStart, names: [&str; N]) -> [Option
 
 /// The text of a `<si>` or `<is>`: its `<t>` runs joined, phonetic guides
 /// (`<rPh>`) left out, each run trimmed unless it preserves its spaces.
-fn rich_text(reader: &mut BoundedReader, end: &str) -> ExtractResult<String> {
+fn rich_text(reader: &mut TimedReader, end: &str) -> ExtractResult<String> {
     let mut text = String::new();
     let mut phonetic = false;
     loop {
@@ -512,8 +527,8 @@ struct Relationship {
     kind: String,
 }
 
-fn relationships(xml: &[u8], max_depth: usize) -> ExtractResult<Vec<Relationship>> {
-    let mut reader = BoundedReader::new(xml, ".xlsx", max_depth);
+fn relationships(xml: &[u8], max_depth: usize, deadline: &Deadline) -> ExtractResult<Vec<Relationship>> {
+    let mut reader = TimedReader::new(xml, max_depth, deadline);
     let mut found = Vec::new();
     loop {
         match reader.next()? {
@@ -548,8 +563,12 @@ fn resolve_target(dir: &str, target: &str) -> String {
 }
 
 /// The sheets (name, relationship id) in tab order, and whether dates count from 1904.
-fn sheets_and_date_system(xml: &[u8], max_depth: usize) -> ExtractResult<(Vec<(String, String)>, bool)> {
-    let mut reader = BoundedReader::new(xml, ".xlsx", max_depth);
+fn sheets_and_date_system(
+    xml: &[u8],
+    max_depth: usize,
+    deadline: &Deadline,
+) -> ExtractResult<(Vec<(String, String)>, bool)> {
+    let mut reader = TimedReader::new(xml, max_depth, deadline);
     let (mut sheets, mut is_1904) = (Vec::new(), false);
     loop {
         match reader.next()? {
@@ -570,8 +589,8 @@ fn sheets_and_date_system(xml: &[u8], max_depth: usize) -> ExtractResult<(Vec<(S
     }
 }
 
-fn shared_strings(xml: &[u8], max_depth: usize) -> ExtractResult<Vec<String>> {
-    let mut reader = BoundedReader::new(xml, ".xlsx", max_depth);
+fn shared_strings(xml: &[u8], max_depth: usize, deadline: &Deadline) -> ExtractResult<Vec<String>> {
+    let mut reader = TimedReader::new(xml, max_depth, deadline);
     let mut strings = Vec::new();
     loop {
         match reader.next()? {
@@ -585,8 +604,8 @@ fn shared_strings(xml: &[u8], max_depth: usize) -> ExtractResult<Vec<String>> {
 
 /// The number style of every cell format, from the custom number formats
 /// (`<numFmts>`) and the built-in ones their ids name.
-fn cell_styles(xml: &[u8], max_depth: usize) -> ExtractResult<Vec<NumberStyle>> {
-    let mut reader = BoundedReader::new(xml, ".xlsx", max_depth);
+fn cell_styles(xml: &[u8], max_depth: usize, deadline: &Deadline) -> ExtractResult<Vec<NumberStyle>> {
+    let mut reader = TimedReader::new(xml, max_depth, deadline);
     let mut custom: HashMap<String, String> = HashMap::new();
     let mut styles = Vec::new();
     let mut in_cell_formats = false;
@@ -723,12 +742,12 @@ mod tests {
             "xl/_rels/workbook.xml.rels",
             br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
         );
-        let rows = "<row/>".repeat(3 * ELEMENTS_PER_TIME_CHECK);
+        let rows = "<row/>".repeat(3 * EVENTS_PER_TIME_CHECK);
         parts
             .insert("xl/worksheets/sheet1.xml", format!("<worksheet><sheetData>{rows}</sheetData></worksheet>").into());
-        let book = Workbook::open(&parts, 16).unwrap().expect("a workbook");
         let read_all = |deadline: &Deadline| -> ExtractResult<usize> {
-            let mut reader = book.cells(0, deadline)?;
+            let book = Workbook::open(&parts, 16, deadline)?.expect("a workbook");
+            let mut reader = book.cells(0)?;
             let mut cells = 0;
             while reader.next_cell()?.is_some() {
                 cells += 1;
