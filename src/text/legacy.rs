@@ -151,6 +151,11 @@ fn convincing_decodings(text: &str) -> Vec<String> {
     let mut found: Vec<(usize, String)> = DETECTABLE
         .iter()
         .filter_map(|&encoding| {
+            // Single-byte decodings never move a word boundary (a test checks every byte):
+            // clean Vietnamese keeps its words, and nothing needs decoding to see it.
+            if all_valid && is_single_byte(encoding) {
+                return None;
+            }
             let decoded = decode_detected(text, encoding);
             if decoded == text || (all_valid && word_count(&decoded) == words) {
                 return None;
@@ -170,10 +175,25 @@ fn convincing_decodings(text: &str) -> Vec<String> {
 /// dashes and quotes are kept: without a font saying VISCII they are far likelier
 /// real spaces and punctuation than the VISCII capitals on those codes.
 fn decode_detected(text: &str, encoding: Encoding) -> String {
-    let kept = |c: char| c == '\u{A0}' || is_punctuation(c);
     match encoding {
-        Encoding::Viscii => text.chars().map(|c| if kept(c) { c } else { decode_char(c, &VISCII_DECODE) }).collect(),
+        Encoding::Viscii | Encoding::Tcvn3 => text.chars().filter_map(|c| detected_char(c, encoding)).collect(),
         _ => decode(text, encoding),
+    }
+}
+
+/// TCVN3 and VISCII, the detected encodings with one byte per character.
+fn is_single_byte(encoding: Encoding) -> bool {
+    detected_char(' ', encoding).is_some()
+}
+
+/// One character decoded as [`decode_detected`] decodes it, for the
+/// single-byte encodings (`None` for VNI, whose letters take two bytes).
+fn detected_char(c: char, encoding: Encoding) -> Option<char> {
+    match encoding {
+        Encoding::Tcvn3 => Some(decode_char(c, &TCVN3_DECODE)),
+        Encoding::Viscii if c == '\u{A0}' || is_punctuation(c) => Some(c),
+        Encoding::Viscii => Some(decode_char(c, &VISCII_DECODE)),
+        Encoding::Tcvn3Capitals | Encoding::Vni => None,
     }
 }
 

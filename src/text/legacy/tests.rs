@@ -158,6 +158,21 @@ fn vietnamese_text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(WORDS), 0..12).prop_map(|w| w.join(" "))
 }
 
+/// What spelling detection's shortcut for clean text stands on: no byte of
+/// TCVN3 or VISCII turns a letter into a separator or back, so a single-byte
+/// decoding leaves every word where it was.
+#[test]
+fn single_byte_decodings_never_move_a_word_boundary() {
+    for encoding in [Encoding::Tcvn3, Encoding::Viscii] {
+        for byte in 0..=255u8 {
+            let c = to_char(byte);
+            let decoded = detected_char(c, encoding).expect("a single-byte encoding");
+            assert_eq!(is_separator(c), is_separator(decoded), "{encoding:?} {byte:#04x}: {c:?} → {decoded:?}");
+        }
+    }
+    assert!(!is_single_byte(Encoding::Vni) && !is_single_byte(Encoding::Tcvn3Capitals));
+}
+
 proptest! {
     #[test]
     fn clean_unicode_is_never_changed(text in vietnamese_text(), font in prop::sample::select(vec![None, Some("Times New Roman"), Some("Arial")])) {
