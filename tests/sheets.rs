@@ -237,6 +237,22 @@ fn with_sheet_xml_replaced(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
 }
 
 #[test]
+fn merged_regions_laid_over_thousands_of_rows_are_refused_before_layout() {
+    // 2,000 rows of text under 1,500 regions that each cover all of them: 3 million grid pieces.
+    let rows: SheetRows = (1..=2000).map(|r| vec![(format!("A{r}"), V::Text("dòng"))]).collect();
+    let book = xlsx(&[("Gộp", rows)]);
+    let regions = r#"<mergeCell ref="A1:B2000"/>"#.repeat(1500);
+    let book =
+        with_sheet_xml_replaced(&book, "</sheetData>", &format!("</sheetData><mergeCells>{regions}</mergeCells>"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write(dir.path(), "gop.xlsx", &book);
+    let object = &stdout_objects(&run(&["check", &file]))[0];
+    assert_eq!(object["status"], "error", "{object}");
+    let error = object["error"].as_str().expect("an error message");
+    assert!(error.contains("ô gộp") && error.contains("'Gộp'"), "{error}");
+}
+
+#[test]
 fn a_cover_sheet_states_the_total() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cover = vec![

@@ -557,6 +557,16 @@ fn sheet_table(
         row_numbers.get(start..end).unwrap_or_default()
     };
     let mut pieces: HashMap<u32, Vec<MergePiece>> = HashMap::new();
+    // Every piece becomes a grid cell: a damaged file's thousands of regions
+    // over thousands of rows are refused before they are laid out.
+    let piece_count =
+        sheet.merges.iter().map(|m| rows_within(m.start.0, m.end.0).len()).fold(0usize, usize::saturating_add);
+    if piece_count > budget.limits.max_cells {
+        return Err(ExtractError::limit(format!(
+            "các ô gộp của trang tính '{}' trải trên hơn {} ô",
+            sheet.name, budget.limits.max_cells
+        )));
+    }
     for m in &sheet.merges {
         let span = (m.end.1.saturating_sub(m.start.1) + 1) as usize;
         for &row in rows_within(m.start.0, m.end.0) {

@@ -290,13 +290,12 @@ impl<'w, 'p> SheetReader<'w, 'p> {
                 _ => {}
             }
         }
-        let value = match kind {
-            Some("inlineStr" | "is") => inline.map_or(Data::Empty, Data::String),
-            _ if inline.is_some() => inline.map_or(Data::Empty, Data::String),
-            kind => match raw {
-                Some(raw) => self.value(kind, &raw, style)?,
-                None => Data::Empty,
-            },
+        let value = match (inline, raw) {
+            // An inline string is the value whatever the type says, as calamine reads it.
+            (Some(text), _) => Data::String(text),
+            (None, _) if matches!(kind, Some("inlineStr" | "is")) => Data::Empty,
+            (None, Some(raw)) => self.value(kind, &raw, style)?,
+            (None, None) => Data::Empty,
         };
         Ok(CellRecord { pos, value, formula, percent: style.percent })
     }
@@ -327,7 +326,7 @@ impl<'w, 'p> SheetReader<'w, 'p> {
 
     /// A `<v>` by the cell's type, as calamine reads it.
     fn value(&self, kind: Option<&str>, raw: &str, style: NumberStyle) -> ExtractResult<Data> {
-        let bad = |what: &str| ExtractError::corrupt(format!("giá trị ô sai kiểu ({what}): {raw}"));
+        let bad = |what: &str| ExtractError::corrupt(format!("giá trị ô sai kiểu ({what}): {}", shown(raw)));
         if raw.is_empty() && !matches!(kind, Some("str" | "d")) {
             return Ok(Data::Empty);
         }
@@ -389,7 +388,16 @@ fn cut_off() -> ExtractError {
 }
 
 fn bad_reference(text: &str) -> ExtractError {
-    ExtractError::corrupt(format!("địa chỉ ô không hợp lệ: {text}"))
+    ExtractError::corrupt(format!("địa chỉ ô không hợp lệ: {}", shown(text)))
+}
+
+/// The start of a value quoted in a message: a hostile file's megabyte of text stays out.
+fn shown(text: &str) -> String {
+    let mut start: String = text.chars().take(40).collect();
+    if start.len() < text.len() {
+        start.push('…');
+    }
+    start
 }
 
 /// `C7` → (6, 2), 0-based; `None` for anything else.
