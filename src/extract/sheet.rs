@@ -190,7 +190,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     let computed = compute_formulas(&sheets, budget.limits.max_depth, &mut notes);
     let mut tables = Vec::new();
     let mut prose = Vec::new();
-    for (s, sheet) in sheets.iter().enumerate() {
+    for (s, sheet) in sheets.into_iter().enumerate() {
         let table = sheet_table(sheet, s, &computed, budget)?;
         prose.extend(prose_outside_grid(&table.rows));
         tables.push(table);
@@ -519,22 +519,22 @@ struct MergePiece {
 
 /// The grid of one sheet; `s` is its position among the sheets read (the key of `computed`).
 fn sheet_table(
-    sheet: &SheetCells,
+    sheet: SheetCells,
     s: usize,
     computed: &HashMap<(usize, (u32, u32)), String>,
     budget: &mut Budget,
 ) -> ExtractResult<Table> {
-    // The text each used cell shows, in (row, column) order.
-    let mut used: Vec<((u32, u32), String)> = sheet
-        .cells
-        .iter()
+    let SheetCells { name, index, cells, merges } = sheet;
+    // The text each used cell shows, in (row, column) order; strings move into it.
+    let mut used: Vec<((u32, u32), String)> = cells
+        .into_iter()
         .map(|cell| {
             // Only a formula saved without a value has a computed one.
             let computed = computed.get(&(s, cell.pos));
             let number = cell.number.or_else(|| computed.and_then(|t| Decimal::from_str(t).ok()));
             let text = match cell.percent.zip(number) {
                 Some((decimals, number)) => percent_text(number, decimals),
-                None => match (&cell.value, cell.number) {
+                None => match (cell.value, cell.number) {
                     (Data::Empty, _) => computed.cloned().unwrap_or_default(),
                     // The decimal keeps the digits Excel shows: no second rendering of the float.
                     (Data::Float(_), Some(number)) => number.to_string(),
@@ -548,7 +548,7 @@ fn sheet_table(
         return Ok(Table::new(Vec::new()));
     };
     let mut row_numbers: Vec<u32> = used.iter().filter(|(_, t)| !t.is_empty()).map(|((r, _), _)| *r).collect();
-    row_numbers.extend(sheet.merges.iter().map(|m| m.start.0));
+    row_numbers.extend(merges.iter().map(|m| m.start.0));
     row_numbers.sort_unstable();
     row_numbers.dedup();
     let rows_within = |first: u32, last: u32| {
@@ -559,15 +559,14 @@ fn sheet_table(
     let mut pieces: HashMap<u32, Vec<MergePiece>> = HashMap::new();
     // Every piece becomes a grid cell: a damaged file's thousands of regions
     // over thousands of rows are refused before they are laid out.
-    let piece_count =
-        sheet.merges.iter().map(|m| rows_within(m.start.0, m.end.0).len()).fold(0usize, usize::saturating_add);
+    let piece_count = merges.iter().map(|m| rows_within(m.start.0, m.end.0).len()).fold(0usize, usize::saturating_add);
     if piece_count > budget.limits.max_cells {
         return Err(ExtractError::limit(format!(
             "các ô gộp của trang tính '{}' trải trên hơn {} ô",
-            sheet.name, budget.limits.max_cells
+            name, budget.limits.max_cells
         )));
     }
-    for m in &sheet.merges {
+    for m in &merges {
         let span = (m.end.1.saturating_sub(m.start.1) + 1) as usize;
         for &row in rows_within(m.start.0, m.end.0) {
             let vmerge = if row != m.start.0 {
@@ -588,8 +587,7 @@ fn sheet_table(
         }
         // A run of empty rows is one blank row: later stages split tables at blank rows.
         if let Some(gap) = previous.filter(|p| row > p + 1).map(|p| p + 1) {
-            let location =
-                Location { table: sheet.index, row: gap as usize + 1, page: None, sheet: Some(sheet.name.clone()) };
+            let location = Location { table: index, row: gap as usize + 1, page: None, sheet: Some(name.clone()) };
             rows.push(Row { cells: Vec::new(), location, repeats_as_header: false });
         }
         previous = Some(row);
@@ -627,8 +625,7 @@ fn sheet_table(
             cells.push(Cell::new((*col - first_col) as usize, 1, vec![Run::plain(std::mem::take(text))]));
         }
         cells.sort_by_key(|c| c.col);
-        let location =
-            Location { table: sheet.index, row: row as usize + 1, page: None, sheet: Some(sheet.name.clone()) };
+        let location = Location { table: index, row: row as usize + 1, page: None, sheet: Some(name.clone()) };
         rows.push(Row { cells, location, repeats_as_header: false });
     }
     Ok(Table::new(rows))
@@ -655,18 +652,17 @@ pub(super) fn prose_outside_grid(rows: &[Row]) -> Vec<Paragraph> {
 }
 
 /// The text a cell shows.
-fn cell_text(value: &Data) -> String {
+fn cell_text(value: Data) -> String {
     match value {
         Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s,
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => excel_number(*f),
-        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+        Data::Float(f) => excel_number(f),
+        Data::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_owned(),
         Data::DateTime(dt) => match dt.as_datetime() {
             Some(d) => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
             None => dt.as_f64().to_string(),
         },
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
     }
 }

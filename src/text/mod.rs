@@ -13,6 +13,8 @@ mod viscii;
 mod vni;
 pub mod vocabulary;
 
+use std::borrow::Cow;
+
 use unicode_normalization::UnicodeNormalization;
 
 use crate::grid::{Document, Run};
@@ -34,18 +36,19 @@ pub fn normalize_document(doc: &mut Document) {
 /// Decodes each run (legacy encodings are detected per run), joins them and
 /// cleans the result.
 pub fn normalize_runs(runs: &[Run]) -> String {
-    let joined: String = legacy::decode_runs(runs);
-    clean(&joined)
+    clean(legacy::decode_runs(runs))
 }
 
 /// Cleans one piece of already-decoded text: converter HTML debris, PDF font
 /// damage, look-alike letters from other scripts, NFC (which also joins
 /// o/u + combining horn into ơ/ư), odd spaces; keeps line breaks, folds other whitespace.
-pub fn clean(text: &str) -> String {
-    if is_clean_ascii(text) {
-        return text.to_owned();
+pub fn clean<'a>(text: impl Into<Cow<'a, str>>) -> String {
+    let text = text.into();
+    if is_clean_ascii(&text) {
+        // Owned text that is clean already is handed back, not copied.
+        return text.into_owned();
     }
-    clean_fully(text)
+    clean_fully(&text)
 }
 
 /// [`clean`] without its shortcut for text that is clean already.
@@ -54,7 +57,7 @@ fn clean_fully(text: &str) -> String {
     let repaired: String = text.chars().filter_map(repair_char).collect();
     let latin = latinize_lookalikes(&repaired);
     // Nearly all text is NFC already; the quick check avoids recomposing it.
-    let nfc: std::borrow::Cow<str> = match unicode_normalization::is_nfc_quick(latin.chars()) {
+    let nfc: Cow<str> = match unicode_normalization::is_nfc_quick(latin.chars()) {
         unicode_normalization::IsNormalized::Yes => latin,
         _ => latin.nfc().collect::<String>().into(),
     };
