@@ -8,7 +8,6 @@
 
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-
 use std::time::Duration;
 
 use calamine::{Data, Dimensions, Reader, Xlsx};
