@@ -343,7 +343,8 @@ impl<'a> CellCounter<'a> {
     }
 }
 
-/// Streams an .xlsx sheet: values, cached or not, formula texts, percent formats, merges.
+/// Streams an .xlsx sheet: values, cached or not, formula texts, percent formats,
+/// merges. The reader itself looks at the deadline as it goes.
 fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
     let deadline = budget.deadline().clone();
     let unreadable = |e: ExtractError| match e.kind {
@@ -359,9 +360,6 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
         let formula = cell.formula.map(|f| f.trim_start_matches('=').to_owned()).filter(|f| !f.trim().is_empty());
         if cell.value == Data::Empty && formula.is_none() {
             continue;
-        }
-        if counter.used.is_multiple_of(4096) {
-            budget.check_time()?;
         }
         counter.count(cell.pos)?;
         cells.push(UsedCell::new(cell.pos, cell.value, formula, cell.percent));

@@ -685,10 +685,11 @@ fn custom_style(code: &str) -> NumberStyle {
         match (&mut bracket, c) {
             (None, '[') => bracket = Some(String::new()),
             (Some(inside), ']') => {
-                let elapsed =
-                    !inside.is_empty() && inside.chars().all(|c| matches!(c, 'h' | 'm' | 's' | 'H' | 'M' | 'S'));
-                let same = inside.chars().all(|c| c.eq_ignore_ascii_case(&inside.chars().next().unwrap_or(c)));
-                if elapsed && same {
+                // `[h]`, `[mm]`, `[ss]`: one time letter, repeated.
+                let unit = inside.chars().next().map(|c| c.to_ascii_lowercase());
+                let elapsed = matches!(unit, Some('h' | 'm' | 's'))
+                    && inside.chars().all(|c| Some(c.to_ascii_lowercase()) == unit);
+                if elapsed {
                     kind = NumberKind::Duration;
                     break;
                 }
