@@ -11,6 +11,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use parcheck::batch::{self, Input, Progress, Settings};
 use parcheck::config::Options;
 
+/// The allocator the `parcheck` binary runs with, so the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus(dir: &std::path::Path, n: usize) -> Vec<Input> {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs");
     let mut sources: Vec<PathBuf> = std::fs::read_dir(&fixtures)

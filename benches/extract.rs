@@ -32,6 +32,10 @@ use parcheck::sniff;
 
 mod common;
 
+/// The allocator the `parcheck` binary runs with, so the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// (format, file name, bytes) of every bench document.
 fn documents() -> Vec<(String, String, Vec<u8>)> {
     common::bench_files()

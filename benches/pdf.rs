@@ -23,6 +23,10 @@ use parcheck::sniff::Format;
 
 mod common;
 
+/// The allocator the `parcheck` binary runs with, so the figures are the program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// (file name, bytes, pages) of every PDF among the bench documents.
 fn pdfs() -> Vec<(String, Vec<u8>, u64)> {
     common::bench_files()

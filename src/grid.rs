@@ -6,6 +6,8 @@
 //! recognised by font name; [`crate::text::normalize_document`] turns the runs
 //! into clean Unicode text once, before any stage matches on it.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// Where a row came from, in the terms a reader of the original file uses.
@@ -17,8 +19,8 @@ pub struct Location {
     pub row: usize,
     /// 1-based page, when the format knows it (PDF always; Word when it recorded page breaks).
     pub page: Option<u32>,
-    /// Sheet name for spreadsheets.
-    pub sheet: Option<String>,
+    /// Sheet name for spreadsheets, shared by the rows of the sheet.
+    pub sheet: Option<Arc<str>>,
 }
 
 impl Location {

@@ -7,6 +7,8 @@
 //! (serde_json's `arbitrary_precision`), so `12,9491` in a cell is `12.9491`
 //! in the output, never `12.949100000000001`.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -34,14 +36,19 @@ pub struct Location {
 impl Location {
     /// Where the row is, in the words of messages ([`grid::Location::describe`]).
     pub fn describe(&self) -> String {
-        let location = grid::Location { table: self.table, row: self.row, page: self.page, sheet: self.sheet.clone() };
+        let location = grid::Location {
+            table: self.table,
+            row: self.row,
+            page: self.page,
+            sheet: self.sheet.as_deref().map(Arc::from),
+        };
         location.describe()
     }
 }
 
 impl From<&grid::Location> for Location {
     fn from(l: &grid::Location) -> Self {
-        Location { table: l.table, row: l.row, page: l.page, sheet: l.sheet.clone() }
+        Location { table: l.table, row: l.row, page: l.page, sheet: l.sheet.as_deref().map(str::to_owned) }
     }
 }
 

@@ -62,8 +62,9 @@ pub enum Content<'a> {
 pub trait Cells {
     fn sheet_index(&self, name: &str) -> Option<usize>;
     fn content(&self, sheet: usize, pos: (u32, u32)) -> Content<'_>;
-    /// Used positions inside the rectangle, in any order; bounded by the used cells.
-    fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<(u32, u32)>;
+    /// The used cells inside the rectangle with their contents, in any order;
+    /// bounded by the used cells (a range over a whole column costs what it holds).
+    fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<((u32, u32), Content<'_>)>;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -147,10 +148,11 @@ impl<'c, C: Cells> Evaluator<'c, C> {
         match value {
             Value::Number(n) => out.push(n),
             Value::Range { sheet, from, to } => {
-                let used = self.cells.used_in(sheet, from, to);
+                let cells = self.cells;
+                let used = cells.used_in(sheet, from, to);
                 self.spend(used.len().max(1))?;
-                for pos in used {
-                    match self.cells.content(sheet, pos) {
+                for (pos, content) in used {
+                    match content {
                         Content::Number(n) => out.push(n),
                         Content::Formula(text) => out.push(self.formula_at(sheet, pos, text)?),
                         Content::Error => return Err(Failure::Value),
@@ -453,12 +455,12 @@ mod tests {
                 Some(v) => Decimal::from_str(v).map(Content::Number).unwrap_or(Content::Text(v)),
             }
         }
-        fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<(u32, u32)> {
+        fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<((u32, u32), Content<'_>)> {
             self.0[sheet]
                 .1
                 .keys()
                 .filter(|(r, c)| (from.0..=to.0).contains(r) && (from.1..=to.1).contains(c))
-                .copied()
+                .map(|&pos| (pos, self.content(sheet, pos)))
                 .collect()
         }
     }

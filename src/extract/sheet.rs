@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use calamine::{Data, Dimensions, Reader, Sheets};
 use chrono::Datelike;
@@ -355,9 +356,11 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
     };
     let mut reader = book.cells(index).map_err(unreadable)?;
     let mut counter = CellCounter::new(name, budget);
-    let mut cells = Vec::new();
+    // A cell takes some 30 bytes of XML: room for them all at once, not by doubling and copying.
+    let expected = book.sheet_xml(index).map_or(0, |xml| xml.len() / 30);
+    let mut cells = Vec::with_capacity(expected.min(counter.allowed));
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
-        let formula = cell.formula.map(|f| f.trim_start_matches('=').to_owned()).filter(|f| !f.trim().is_empty());
+        let formula = cell.formula.map(without_equals).filter(|f| !f.trim().is_empty());
         if cell.value == Data::Empty && formula.is_none() {
             continue;
         }
@@ -367,6 +370,13 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
     counter.finish(budget)?;
     let merges = reader.merged_regions().ok();
     Ok(SheetRead { cells: in_position_order(cells), merges })
+}
+
+/// A formula's text without the `=` some writers store before it.
+fn without_equals(mut formula: String) -> String {
+    let equals = formula.len() - formula.trim_start_matches('=').len();
+    formula.drain(..equals);
+    formula
 }
 
 /// A number as a percent cell shows it: 0.125 with "0.0%" reads "12.5%".
@@ -413,22 +423,23 @@ impl formula::Cells for Workbook<'_> {
     }
 
     fn content(&self, sheet: usize, pos: (u32, u32)) -> Content<'_> {
-        match self.0[sheet].at(pos) {
-            None => Content::Blank,
-            Some(UsedCell { value: Data::Empty, formula: Some(f), .. }) => Content::Formula(f),
-            Some(cell) => content_of(cell),
-        }
+        self.0[sheet].at(pos).map_or(Content::Blank, content_of)
     }
 
-    fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<(u32, u32)> {
+    fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<((u32, u32), Content<'_>)> {
         let cols = from.1..=to.1;
-        self.0[sheet].between(from, to).iter().map(|c| c.pos).filter(|(_, c)| cols.contains(c)).collect()
+        self.0[sheet]
+            .between(from, to)
+            .iter()
+            .filter(|c| cols.contains(&c.pos.1))
+            .map(|c| (c.pos, content_of(c)))
+            .collect()
     }
 }
 
 fn content_of(cell: &UsedCell) -> Content<'_> {
     match &cell.value {
-        Data::Empty => Content::Blank,
+        Data::Empty => cell.formula.as_deref().map_or(Content::Blank, Content::Formula),
         Data::Int(_) | Data::Float(_) => cell.number.map_or(Content::Error, Content::Number),
         Data::String(s) => Content::Text(s),
         _ => Content::Error,
@@ -439,9 +450,23 @@ fn content_of(cell: &UsedCell) -> Content<'_> {
 fn decimal_of(value: &Data) -> Option<Decimal> {
     match value {
         Data::Int(i) => Some(Decimal::from(*i)),
-        Data::Float(f) => Decimal::from_str(&excel_number(*f)).ok(),
+        Data::Float(f) => exact_decimal(*f).or_else(|| Decimal::from_str(&excel_number(*f)).ok()),
         _ => None,
     }
+}
+
+/// A float that is a whole number of 1/1024ths (most scores: 0.25, 0.75, 12.5)
+/// as its exact decimal, when Excel shows all of its digits; `None` for the
+/// others, which go through the text Excel shows.
+fn exact_decimal(value: f64) -> Option<Decimal> {
+    // Multiplying by a power of two is exact; below 2^53 the product is a whole number or not.
+    let scaled = value * 1024.0;
+    if scaled.fract() != 0.0 || scaled.abs() >= 9.0e15 {
+        return None;
+    }
+    // n / 2^10 = n · 5^10 / 10^10.
+    let exact = Decimal::from_i128_with_scale(scaled as i128 * 9_765_625, 10).normalize();
+    (value == 0.0 || exact.scale() as usize <= excel_decimals(value)).then_some(exact)
 }
 
 /// Values of formula cells saved without a cached value, by (sheet, position);
@@ -528,7 +553,7 @@ fn sheet_table(
         .into_iter()
         .map(|cell| {
             // Only a formula saved without a value has a computed one.
-            let computed = computed.get(&(s, cell.pos));
+            let computed = if cell.value == Data::Empty { computed.get(&(s, cell.pos)) } else { None };
             let number = cell.number.or_else(|| computed.and_then(|t| Decimal::from_str(t).ok()));
             let text = match cell.percent.zip(number) {
                 Some((decimals, number)) => percent_text(number, decimals),
@@ -577,20 +602,25 @@ fn sheet_table(
             pieces.entry(row).or_default().push(MergePiece { col: m.start.1, span, vmerge, last_col: m.end.1 });
         }
     }
+    let name: Arc<str> = name.into();
     let mut rows = Vec::with_capacity(row_numbers.len());
     let mut previous: Option<u32> = None;
+    // Rows are laid out in ascending order: each row's cells are looked for after the previous row's.
+    let mut row_end = 0;
     for (n, &row) in row_numbers.iter().enumerate() {
         if n % 256 == 0 {
             budget.check_time()?;
         }
         // A run of empty rows is one blank row: later stages split tables at blank rows.
         if let Some(gap) = previous.filter(|p| row > p + 1).map(|p| p + 1) {
-            let location = Location { table: index, row: gap as usize + 1, page: None, sheet: Some(name.clone()) };
+            let location = Location { table: index, row: gap as usize + 1, page: None, sheet: Some(Arc::clone(&name)) };
             rows.push(Row { cells: Vec::new(), location, repeats_as_header: false });
         }
         previous = Some(row);
         let row_pieces = pieces.get(&row).map(Vec::as_slice).unwrap_or_default();
-        let mut cells: Vec<Cell> = Vec::new();
+        let row_start = row_end + used[row_end..].partition_point(|(pos, _)| pos.0 < row);
+        row_end = row_start + used[row_start..].partition_point(|(pos, _)| pos.0 == row);
+        let mut cells: Vec<Cell> = Vec::with_capacity(row_pieces.len() + (row_end - row_start));
         for piece in row_pieces {
             if piece.col < first_col {
                 continue;
@@ -612,8 +642,6 @@ fn sheet_table(
             cell.vmerge = piece.vmerge;
             cells.push(cell);
         }
-        let row_start = used.partition_point(|(pos, _)| *pos < (row, 0));
-        let row_end = used.partition_point(|(pos, _)| *pos <= (row, u32::MAX));
         for ((_, col), text) in used.get_mut(row_start..row_end).unwrap_or_default() {
             // Values under a merge other than its first cell are hidden by it, as in Excel.
             let covered = row_pieces.iter().any(|p| (p.col..=p.last_col).contains(col));
@@ -623,7 +651,7 @@ fn sheet_table(
             cells.push(Cell::new((*col - first_col) as usize, 1, vec![Run::plain(std::mem::take(text))]));
         }
         cells.sort_by_key(|c| c.col);
-        let location = Location { table: index, row: row as usize + 1, page: None, sheet: Some(name.clone()) };
+        let location = Location { table: index, row: row as usize + 1, page: None, sheet: Some(Arc::clone(&name)) };
         rows.push(Row { cells, location, repeats_as_header: false });
     }
     Ok(Table::new(rows))
@@ -741,7 +769,11 @@ mod tests {
             let scale = 10f64.powi((x % 24) as i32 - 8);
             let value = (x >> 11) as f64 / (1u64 << 53) as f64 * scale * if x & 1 == 0 { 1.0 } else { -1.0 };
             let rounded = (value * 100.0).round() / 100.0;
-            for v in [value, rounded] {
+            // Whole numbers of halves, quarters … 1/4096ths, small and large: the exact path and past it.
+            let sign = if x & 2 == 0 { 1.0 } else { -1.0 };
+            let small = ((x >> 11) % 1_000_000) as f64 / f64::from(1u32 << (x % 13)) * sign;
+            let large = (x >> 11) as f64 / f64::from(1u32 << (x % 13)) * sign;
+            for v in [value, rounded, small, large] {
                 if v != 0.0 {
                     assert_eq!(excel_number(v), exact(v), "{v:e}");
                 }

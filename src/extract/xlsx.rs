@@ -216,27 +216,34 @@ impl<'w, 'p> SheetReader<'w, 'p> {
     /// The next cell of the sheet's data, `None` after the last.
     pub fn next_cell(&mut self) -> ExtractResult<Option<CellRecord>> {
         while !self.data_done {
-            match self.reader.next()? {
-                Event::Start(e) if e.local_name().as_ref() == "row" => self.start_row(&e)?,
-                Event::Empty(e) if e.local_name().as_ref() == "row" => {
-                    self.start_row(&e)?;
+            let event = self.reader.next()?;
+            // Each element is named once: the arms below test the name, not the event.
+            let name = match &event {
+                Event::Start(e) | Event::Empty(e) => e.local_name().into_inner(),
+                Event::End(e) => e.local_name().into_inner(),
+                Event::Eof => return Err(cut_off()),
+                _ => continue,
+            };
+            match (&event, name) {
+                (Event::Start(e), "row") => self.start_row(e)?,
+                (Event::Empty(e), "row") => {
+                    self.start_row(e)?;
                     self.row = self.row.saturating_add(1);
                 }
-                Event::End(e) if e.local_name().as_ref() == "row" => {
+                (Event::End(_), "row") => {
                     self.row = self.row.saturating_add(1);
                     self.col = 0;
                 }
-                Event::Start(e) if e.local_name().as_ref() == "c" => {
-                    let [r, s, t] = raw_attrs(&e, ["r", "s", "t"]);
+                (Event::Start(e), "c") => {
+                    let [r, s, t] = raw_attrs(e, ["r", "s", "t"]);
                     let pos = self.position(r.as_deref())?;
                     return self.cell(pos, s.as_deref(), t.as_deref()).map(Some);
                 }
-                Event::Empty(e) if e.local_name().as_ref() == "c" => {
-                    let [r] = raw_attrs(&e, ["r"]);
+                (Event::Empty(e), "c") => {
+                    let [r] = raw_attrs(e, ["r"]);
                     self.position(r.as_deref())?;
                 }
-                Event::End(e) if e.local_name().as_ref() == "sheetData" => self.data_done = true,
-                Event::Eof => return Err(cut_off()),
+                (Event::End(_), "sheetData") => self.data_done = true,
                 _ => {}
             }
         }

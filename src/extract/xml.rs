@@ -50,11 +50,10 @@ impl<'x> BoundedReader<'x> {
 
     /// The next event; `Event::Eof` at the end.
     pub(crate) fn next(&mut self) -> ExtractResult<Event<'x>> {
-        let event = self.reader.read_event().map_err(|e| {
-            let position = self.reader.error_position();
-            ExtractError::corrupt(format!("nội dung {} bị hỏng (XML không hợp lệ: {})", self.format, xml_cause(&e)))
-                .with_detail(format!("{e} (byte {position})"))
-        })?;
+        let event = match self.reader.read_event() {
+            Ok(event) => event,
+            Err(e) => return Err(self.parse_error(&e)),
+        };
         match &event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -69,6 +68,14 @@ impl<'x> BoundedReader<'x> {
             _ => {}
         }
         Ok(event)
+    }
+
+    /// Out of line: the event loop's hot path stays small.
+    #[cold]
+    fn parse_error(&self, e: &quick_xml::Error) -> ExtractError {
+        let position = self.reader.error_position();
+        ExtractError::corrupt(format!("nội dung {} bị hỏng (XML không hợp lệ: {})", self.format, xml_cause(e)))
+            .with_detail(format!("{e} (byte {position})"))
     }
 }
 

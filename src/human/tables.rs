@@ -229,7 +229,7 @@ fn describe_table(
             rows[i].code = typed.code;
         }
     }
-    let sheet = table.rows.first().and_then(|r| r.location.sheet.clone());
+    let sheet = table.rows.first().and_then(|r| r.location.sheet.as_deref().map(str::to_owned));
     Ok(TableView { table: number, sheet, width: table.width, headers: views, rows })
 }
 
