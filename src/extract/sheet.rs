@@ -42,6 +42,10 @@ use crate::sniff::Format;
 /// Cell visits allowed to the formula evaluator for one workbook.
 const FORMULA_WORK: usize = 2_000_000;
 
+/// Used cells a sheet's cell vector makes room for before it reads them; past
+/// that it grows as they come.
+const RESERVED_CELLS: usize = 1 << 16;
+
 /// Notes about formulas listed one by one per sheet; the rest are counted.
 const FORMULA_NOTES: usize = 5;
 
@@ -356,9 +360,10 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
     };
     let mut reader = book.cells(index).map_err(unreadable)?;
     let mut counter = CellCounter::new(name, budget);
-    // A cell takes some 30 bytes of XML: room for them all at once, not by doubling and copying.
+    // A cell takes some 30 bytes of XML: room for them at once, not by doubling and
+    // copying, up to a bound (a hostile part of empty cells reserves nothing large).
     let expected = book.sheet_xml(index).map_or(0, |xml| xml.len() / 30);
-    let mut cells = Vec::with_capacity(expected.min(counter.allowed));
+    let mut cells = Vec::with_capacity(expected.min(counter.allowed).min(RESERVED_CELLS));
     while let Some(cell) = reader.next_cell().map_err(unreadable)? {
         let formula = cell.formula.map(without_equals).filter(|f| !f.trim().is_empty());
         if cell.value == Data::Empty && formula.is_none() {
