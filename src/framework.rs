@@ -1,8 +1,9 @@
 //! Criteria catalogs (`schemas/catalogs/*.json`, described by
 //! `schemas/criteria.schema.json`) and checking a scoring table against the
-//! framework it follows: criteria the framework lacks or the table lacks,
-//! maxima the unit changed, a stated rating the bands disagree with, and codes
-//! that are missing, duplicated or out of place.
+//! framework it follows: choosing the catalog, matching rows to its criteria
+//! (codes that are missing, duplicated or out of place found by title and
+//! position) and repairing codes. The findings against the catalog are
+//! [`crate::checks::framework`]'s.
 //!
 //! By default codes in the output are never changed: the contract and the
 //! acceptance corpus judge codes as written. A repair is reported
@@ -20,12 +21,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::grid::Location;
-use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
-use crate::number::format_vi;
+use crate::model::{Column, Finding, FindingKind, Severity};
 use crate::prose::ProseFacts;
 use crate::table::{RowKind, ScoringTable};
 use crate::text::fold;
-use crate::tree::CriteriaTree;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Catalog {
@@ -168,100 +167,6 @@ pub fn repair_codes(catalog: &Catalog, table: &mut ScoringTable) -> Vec<Finding>
     findings
 }
 
-/// Checks the table against one catalog.
-pub fn check_with(
-    catalog: &Catalog,
-    table: &ScoringTable,
-    tree: &CriteriaTree,
-    prose: &ProseFacts,
-    recalculated: &Scores,
-) -> Vec<Finding> {
-    let index = CatalogIndex::new(catalog);
-    let matches = match_rows(&index, table);
-    let mut findings = Vec::new();
-    let framework = format!("bộ tiêu chí {}", catalog.id);
-
-    for m in &matches {
-        let row = &table.rows[m.row];
-        let criterion = &catalog.criteria[m.criterion];
-        let place = row.location.describe();
-        if m.repaired {
-            let written = match &row.code {
-                Some(code) => format!("Dòng ghi mã {code}"),
-                None => "Dòng không ghi mã".to_owned(),
-            };
-            findings.push(finding(
-                FindingKind::CodeRepaired,
-                row.code.clone(),
-                None,
-                Severity::Info,
-                format!(
-                    "{written} ({place}): tên và vị trí khớp tiêu chí {} \"{}\" của {framework}; mã trong kết quả giữ nguyên như văn bản",
-                    criterion.code, criterion.title
-                ),
-                Some(&row.location),
-            ));
-        }
-        // The tree's value (chosen-option rule applied) when the row is numbered.
-        let node_values = tree.nodes.iter().find(|n| n.row == m.row).map_or(row.values, |n| n.values);
-        if let (Some(written), Some(expected)) = (node_values.get(Column::MaxPoints), criterion.max_points) {
-            if written != expected {
-                let mut f = finding(
-                    FindingKind::MaxDiffersFromFramework,
-                    row.code.clone(),
-                    Some(Column::MaxPoints),
-                    Severity::Warning,
-                    format!(
-                        "Tiêu chí {} ({place}): điểm chuẩn ghi {} nhưng {framework} quy định {}",
-                        criterion.code,
-                        format_vi(written),
-                        format_vi(expected)
-                    ),
-                    Some(&row.location),
-                );
-                f.stated = Some(written);
-                f.expected = Some(expected);
-                findings.push(f);
-            }
-        }
-    }
-
-    if catalog.complete {
-        let matched_rows: HashSet<usize> = matches.iter().map(|m| m.row).collect();
-        for node in tree.nodes.iter().filter(|n| n.kind == RowKind::Criterion && !matched_rows.contains(&n.row)) {
-            let location = &table.rows[node.row].location;
-            findings.push(finding(
-                FindingKind::UnknownCriterion,
-                Some(node.code.clone()),
-                None,
-                Severity::Warning,
-                format!("Tiêu chí {} ({}): không có trong {framework}", node.code, location.describe()),
-                Some(location),
-            ));
-        }
-    }
-
-    // Remediation tables list only the criteria that lost points.
-    if table.kind != TableKind::Remediation {
-        let matched: HashSet<usize> = matches.iter().map(|m| m.criterion).collect();
-        for (i, criterion) in catalog.criteria.iter().enumerate() {
-            if index.is_leaf(i) && !matched.contains(&i) {
-                findings.push(finding(
-                    FindingKind::MissingCriterion,
-                    Some(criterion.code.clone()),
-                    None,
-                    Severity::Warning,
-                    format!("Tiêu chí {} \"{}\" của {framework} không có trong bảng", criterion.code, criterion.title),
-                    None,
-                ));
-            }
-        }
-    }
-
-    findings.extend(rating_mismatch(catalog, tree, table, prose, recalculated));
-    findings
-}
-
 /// The band a score earns out of `maximum` in the catalog (highest band first).
 pub fn rating_band(catalog: &Catalog, score: Decimal, maximum: Decimal) -> Option<&RatingBand> {
     if maximum.is_zero() {
@@ -271,55 +176,7 @@ pub fn rating_band(catalog: &Catalog, score: Decimal, maximum: Decimal) -> Optio
     catalog.rating_bands.iter().find(|b| share >= b.min_share)
 }
 
-/// The stated rating against the band of the recalculated score, as a share
-/// of the applicable maximum (the sum of the leaves' maxima in the table).
-fn rating_mismatch(
-    catalog: &Catalog,
-    tree: &CriteriaTree,
-    table: &ScoringTable,
-    prose: &ProseFacts,
-    recalculated: &Scores,
-) -> Option<Finding> {
-    let stated = prose.rating.as_deref()?;
-    if !catalog.rating_bands.iter().any(|b| fold(&b.label) == fold(stated)) {
-        return None; // a rating scheme the catalog does not know (e.g. đạt / không đạt)
-    }
-    let column = match prose.stated_total {
-        Some((column, _)) => column,
-        None if recalculated.get(Column::SelfScore).is_some() => Column::SelfScore,
-        None => Column::AppraisalScore,
-    };
-    let score = recalculated.get(column)?;
-    let maximum = recalculated.get(Column::MaxPoints).filter(|m| !m.is_zero())?;
-    let share = score / maximum;
-    let band = rating_band(catalog, score, maximum)?;
-    if fold(&band.label) == fold(stated) {
-        return None;
-    }
-    let percent = |d: Decimal| format_vi((d * Decimal::ONE_HUNDRED).round_dp(2));
-    let location = tree.total().map(|n| &table.rows[n.row].location);
-    let mut f = finding(
-        FindingKind::RatingMismatch,
-        Some(crate::tree::TOTAL.to_owned()),
-        Some(column),
-        Severity::Warning,
-        format!(
-            "Báo cáo tự xếp loại \"{stated}\" nhưng {} tính lại {}/{} điểm ({}%) thuộc mức \"{}\" (từ {}%) theo bộ tiêu chí {}",
-            column.label(),
-            format_vi(score),
-            format_vi(maximum),
-            percent(share),
-            band.label,
-            percent(band.min_share),
-            catalog.id
-        ),
-        location,
-    );
-    f.recalculated = Some(score);
-    Some(f)
-}
-
-fn finding(
+pub(crate) fn finding(
     kind: FindingKind,
     code: Option<String>,
     column: Option<Column>,
@@ -331,7 +188,7 @@ fn finding(
 }
 
 /// A catalog prepared for matching: codes to positions, folded title words.
-struct CatalogIndex<'a> {
+pub(crate) struct CatalogIndex<'a> {
     catalog: &'a Catalog,
     by_code: HashMap<&'a str, usize>,
     title_tokens: Vec<Vec<String>>,
@@ -339,7 +196,7 @@ struct CatalogIndex<'a> {
 }
 
 impl<'a> CatalogIndex<'a> {
-    fn new(catalog: &'a Catalog) -> Self {
+    pub(crate) fn new(catalog: &'a Catalog) -> Self {
         CatalogIndex {
             catalog,
             by_code: catalog.criteria.iter().enumerate().map(|(i, c)| (c.code.as_str(), i)).collect(),
@@ -348,7 +205,7 @@ impl<'a> CatalogIndex<'a> {
         }
     }
 
-    fn is_leaf(&self, i: usize) -> bool {
+    pub(crate) fn is_leaf(&self, i: usize) -> bool {
         !self.parents.contains(self.catalog.criteria[i].code.as_str())
     }
 
@@ -368,13 +225,13 @@ fn tokens(text: &str) -> Vec<String> {
 
 /// A table row matched to a catalog criterion.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct RowMatch {
+pub(crate) struct RowMatch {
     /// Index into [`ScoringTable::rows`].
-    row: usize,
+    pub row: usize,
     /// Index into [`Catalog::criteria`].
-    criterion: usize,
+    pub criterion: usize,
     /// Matched by title and position, not by the code written on the row.
-    repaired: bool,
+    pub repaired: bool,
 }
 
 /// Matches rows to catalog criteria in two passes. Anchors: numbered rows
@@ -384,7 +241,7 @@ struct RowMatch {
 /// an unused catalog criterion with a similar title that lies between the
 /// neighbouring anchors in framework order — a repair when its code differs —
 /// or else, failing that, by its written code alone (a damaged title).
-fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowMatch> {
+pub(crate) fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowMatch> {
     let candidates: Vec<usize> = (0..table.rows.len())
         .filter(|&i| {
             let row = &table.rows[i];

@@ -8,8 +8,9 @@
 //! 3. [`text`] — normalize every run of text once (encodings, NFC, debris).
 //! 4. [`table`] — find the scoring table, assign column roles, classify rows.
 //! 5. [`tree`] — build the criteria tree (parents, effective values, leaves).
-//! 6. [`check`] — recompute sums and raise the contract's findings; [`framework`]
-//!    adds findings against the criteria catalog the table follows, if any.
+//! 6. [`checks`] — independent rules over the tree, run by one driver: the
+//!    contract's arithmetic, reading notes, the framework the table follows
+//!    ([`framework`] chooses its catalog), uncertainty of OCR readings.
 //! 7. [`report`] — the contract's JSON document object, assembled from the
 //!    domain types of [`model`].
 //!
@@ -18,7 +19,7 @@
 //! [`pipeline`] runs the stages for one file; [`batch`] runs many in parallel.
 
 pub mod batch;
-pub mod check;
+pub mod checks;
 pub mod code;
 pub mod config;
 pub mod extract;
@@ -37,7 +38,6 @@ pub mod state;
 pub mod table;
 pub mod text;
 pub mod tree;
-pub mod uncertainty;
 
 /// Version recorded in every output object and in the nightly state: the
 /// package version plus a hash of the sources it was built from (`build.rs`).

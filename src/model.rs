@@ -332,6 +332,20 @@ mod tests {
     }
 
     #[test]
+    fn the_schema_lists_exactly_the_kinds_raised() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../schemas/document.schema.json")).expect("schema JSON");
+        let listed: Vec<&str> = schema["$defs"]["findingKind"]["enum"]
+            .as_array()
+            .expect("findingKind enum")
+            .iter()
+            .map(|k| k.as_str().expect("kind name"))
+            .collect();
+        let raised: Vec<&str> = FindingKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(listed, raised, "schemas/document.schema.json and docs/contract.md list every kind");
+    }
+
+    #[test]
     fn table_kind_follows_the_columns() {
         use Column::*;
         assert_eq!(TableKind::of_columns(&[MaxPoints, SelfScore, AppraisalScore]), TableKind::SelfAssessment);

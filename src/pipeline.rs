@@ -12,7 +12,7 @@ use crate::grid::Document;
 use crate::model::Status;
 use crate::report::{DocumentReport, ExtractionInfo, Source};
 use crate::sniff::{self, Format};
-use crate::{check, framework, prose, table, text, tree};
+use crate::{checks, framework, prose, table, text, tree};
 
 /// Checks one file on disk. Never fails and never panics: an unreadable file
 /// becomes a report with `status` other than `ok`.
@@ -159,7 +159,7 @@ fn stages(
         _ => Vec::new(),
     };
     let criteria_tree = tree::build(&scoring, deadline)?;
-    let mut checked = check::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options, deadline)?;
+    let mut checked = checks::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options, deadline)?;
     checked.findings.extend(repairs);
     let mut report = DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog);
     report.extraction = extraction;
@@ -238,8 +238,8 @@ mod tests {
         let prose = prose::read(&document);
         let options = Options::default();
         let late = passed_deadline();
-        let checked = check::check(&scoring, &built, &prose, &document, None, &options, &late);
+        let checked = checks::check(&scoring, &built, &prose, &document, None, &options, &late);
         assert_eq!(checked.err(), Some(TimeLimit { seconds: 0 }));
-        assert!(check::check(&scoring, &built, &prose, &document, None, &options, &Deadline::none()).is_ok());
+        assert!(checks::check(&scoring, &built, &prose, &document, None, &options, &Deadline::none()).is_ok());
     }
 }

@@ -1,4 +1,5 @@
-//! The contract's document object (`../shared/CONTRACT.md`, v1): the wire
+//! The contract's document object (`docs/contract.md`, v1; its JSON Schema is
+//! `schemas/document.schema.json`): the wire
 //! types and their assembly from the domain ([`crate::model`]). Nothing here
 //! is read by an earlier stage; changing a domain type never changes the
 //! output unless this module says so.
@@ -12,7 +13,7 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::check::Checked;
+use crate::checks::Checked;
 use crate::extract::ExtractError;
 use crate::framework::Catalog;
 use crate::grid;
@@ -180,9 +181,10 @@ impl From<model::Finding> for Finding {
             message: f.message,
             location: f.location.as_ref().map(Location::from),
             uncertain: f.uncertain,
-            read: f
-                .read
-                .map(|r| OcrRead { text: r.text, confidence: crate::uncertainty::confidence_fraction(r.confidence) }),
+            read: f.read.map(|r| OcrRead {
+                text: r.text,
+                confidence: crate::checks::uncertainty::confidence_fraction(r.confidence),
+            }),
         }
     }
 }

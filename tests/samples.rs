@@ -1,7 +1,7 @@
 //! Runs the real binary on the sample reports bundled in `fixtures/samples`
 //! (copies of a third of `../shared/samples`, with their ground truth) and
 //! checks every criteria value and finding exactly, like `score.py` does, and
-//! every output object against `schemas/report.schema.json`.
+//! every output object against `schemas/document.schema.json`.
 //!
 //! When `../shared/samples` is present (CI clones it beside the repo), the
 //! whole shared set is checked the same way.

@@ -4,6 +4,7 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 
 use super::*;
+use crate::model::{Scores, TableKind};
 use crate::table::TableRow;
 
 fn dec(s: &str) -> Decimal {
@@ -134,8 +135,17 @@ struct Outcome {
 fn run_chosen(chosen: Option<&str>, table: &ScoringTable, prose: &ProseFacts) -> Outcome {
     let catalog = choose(chosen, table, prose);
     let tree = crate::tree::build(table, &crate::config::Deadline::none()).unwrap();
-    let recalculated = crate::check::recalculate(&tree);
-    let findings = catalog.map(|c| check_with(c, table, &tree, prose, &recalculated)).unwrap_or_default();
+    let (document, options) = (crate::grid::Document::default(), crate::config::Options::default());
+    let facts = crate::checks::Facts {
+        table,
+        tree: &tree,
+        prose,
+        document: &document,
+        catalog,
+        recalculated: crate::checks::recalculate(&tree),
+        options: &options,
+    };
+    let findings = crate::checks::framework::check(&facts);
     Outcome { catalog, findings }
 }
 

@@ -122,18 +122,18 @@ pub fn mixed_folder(dir: &Path) -> Vec<String> {
     expected
 }
 
-/// How `object` departs from `schemas/report.schema.json` (empty when it matches).
+/// How `object` departs from `schemas/document.schema.json` (empty when it matches).
 pub fn schema_errors(object: &Value) -> Vec<String> {
     static VALIDATOR: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
     let validator = VALIDATOR.get_or_init(|| {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report.schema.json");
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/document.schema.json");
         let schema: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("schema")).expect("schema JSON");
         jsonschema::validator_for(&schema).expect("schema compiles")
     });
     validator.iter_errors(object).map(|e| format!("{e} at {}", e.instance_path)).collect()
 }
 
-/// Panics unless every object matches `schemas/report.schema.json`.
+/// Panics unless every object matches `schemas/document.schema.json`.
 pub fn assert_schema(objects: &[Value]) {
     for o in objects {
         let errors = schema_errors(o);

@@ -9,10 +9,10 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::Facts;
 use crate::model::{Column, Finding, FindingKind, OcrRead, Severity};
 use crate::number::format_vi;
-use crate::table::ScoringTable;
-use crate::tree::{CriteriaTree, TOTAL};
+use crate::tree::TOTAL;
 
 /// Findings whose numbers come from the table's values.
 const ARITHMETIC: [FindingKind; 4] = [
@@ -24,7 +24,8 @@ const ARITHMETIC: [FindingKind; 4] = [
 
 /// The `uncertain_value` notes of a document read by OCR, and the arithmetic
 /// findings that depend on them turned into warnings.
-pub fn mark_uncertain(findings: &mut Vec<Finding>, table: &ScoringTable, tree: &CriteriaTree, threshold: f32) {
+pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) {
+    let (table, tree, threshold) = (facts.table, facts.tree, facts.options.ocr_min_confidence);
     // (table row, column) → confidence of the value read there.
     let mut uncertain: HashMap<(usize, Column), u8> = HashMap::new();
     let mut notes = Vec::new();
