@@ -2,8 +2,8 @@
 //! prints the skew, the rulings and the cells found, and writes the levelled page.
 
 use parcheck::config::Limits;
+use parcheck::extract::paged::ocr::{cells, cleanup, image, lines};
 use parcheck::extract::Budget;
-use parcheck::ocr::{cells, cleanup, image, lines};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

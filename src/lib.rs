@@ -29,7 +29,6 @@ pub mod human;
 pub mod isolate;
 pub mod model;
 pub mod number;
-pub mod ocr;
 pub mod pipeline;
 pub mod prose;
 pub mod report;

@@ -109,7 +109,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if looks_like_html(bytes) {
         return Format::Html;
     }
-    if crate::extract::delimited::looks_delimited(&bytes[..bytes.len().min(16 * 1024)]) {
+    if crate::extract::sheets::delimited::looks_delimited(&bytes[..bytes.len().min(16 * 1024)]) {
         return Format::Delimited;
     }
     Format::Unknown

@@ -14,7 +14,7 @@ use std::process::Command;
 
 use image::{Rgb, RgbImage};
 use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
-use parcheck::ocr::{cleanup, Gray};
+use parcheck::extract::paged::ocr::{cleanup, Gray};
 use serde_json::Value;
 
 fn tools_missing() -> Option<&'static str> {

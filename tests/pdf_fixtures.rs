@@ -11,7 +11,8 @@
 
 use lopdf::{dictionary, Document as PdfDocument, Object, Stream};
 use parcheck::config::Limits;
-use parcheck::extract::{pdf, Budget, ErrorKind};
+use parcheck::extract::paged::pdf;
+use parcheck::extract::{Budget, ErrorKind};
 use parcheck::grid::Document;
 
 const PAGE_HEIGHT: f32 = 842.0;

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use parcheck::config::Limits;
-use parcheck::extract::{pdf, Budget};
+use parcheck::extract::paged::pdf;
+use parcheck::extract::Budget;
 use parcheck::grid::Document;
 
 const SAMPLES: &str = "../shared/samples/docs";

@@ -1,4 +1,4 @@
-//! parcheck's .xlsx reader (`extract::xlsx`) against calamine's, on every
+//! parcheck's .xlsx reader (`extract::sheets::xlsx`) against calamine's, on every
 //! workbook the tests have: the bundled ones, the shared samples when they
 //! sit beside the checkout, one written by rust_xlsxwriter with every kind of
 //! cell, and one written by hand with what writers other than Excel do
@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use calamine::{Data, Dimensions, Reader, Xlsx};
 use parcheck::config::Deadline;
-use parcheck::extract::xlsx::{Parts, Workbook};
+use parcheck::extract::sheets::xlsx::{Parts, Workbook};
 use zip::write::SimpleFileOptions;
 
 /// (position, value, formula) of every cell with a value or a formula.

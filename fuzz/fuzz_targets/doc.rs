@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcheck::extract::doc;
+use parcheck::extract::word::doc;
 use parcheck::sniff::{self, Format};
 
 mod common;

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcheck::extract::docx;
+use parcheck::extract::word::docx;
 
 mod common;
 

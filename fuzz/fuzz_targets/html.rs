@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcheck::extract::html;
+use parcheck::extract::word::html;
 
 mod common;
 

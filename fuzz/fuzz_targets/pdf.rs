@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcheck::extract::pdf;
+use parcheck::extract::paged::pdf;
 
 mod common;
 

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcheck::extract::rtf;
+use parcheck::extract::word::rtf;
 
 mod common;
 

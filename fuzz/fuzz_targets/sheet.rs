@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use parcheck::extract::sheet;
+use parcheck::extract::sheets;
 use parcheck::sniff::{self, Format};
 
 mod common;
@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
     };
     for &format in formats {
         let mut budget = common::budget(&options);
-        common::finish(sheet::extract(format, data, &mut budget), format.name(), &options);
+        common::finish(sheets::extract(format, data, &mut budget), format.name(), &options);
     }
 });

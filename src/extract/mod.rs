@@ -1,27 +1,23 @@
-//! Extractors: one module per file format, all producing a [`Document`] grid.
+//! Extractors, by family, all producing a [`Document`] grid:
+//!
+//! - [`containers`]: the zip and XML guards every package format opens through;
+//! - [`word`]: the Word family (.docx, .doc, .odt, .rtf, Word/portal HTML);
+//! - [`sheets`]: spreadsheets (.xlsx, .xls, .ods, CSV/TSV, formulas);
+//! - [`paged`]: paged documents (PDF text pages and scans, image files, OCR),
+//!   all read into one page model.
+//!
+//! A family uses the containers and this module's [`Budget`] and
+//! [`ExtractError`], never another family's internals.
 //!
 //! Every extractor takes the whole file as bytes and a [`Budget`] that bounds
 //! what one file may cost (decompressed bytes, cells, pages, time). Exceeding
 //! a limit or meeting a malformed file is an [`ExtractError`], never a panic;
 //! the pipeline turns it into the document's `status` and message.
 
-pub mod delimited;
-pub mod doc;
-pub mod docx;
-pub mod formula;
-pub mod hidden;
-pub mod html;
-pub mod image;
-pub mod ods_guard;
-pub mod odt;
-pub mod pdf;
-pub mod rtf;
-pub mod sheet;
-mod table_stack;
-pub mod xls_guard;
-pub mod xlsx;
-mod xml;
-pub mod zip_guard;
+pub mod containers;
+pub mod paged;
+pub mod sheets;
+pub mod word;
 
 use crate::config::{Deadline, Limits, TimeLimit};
 use crate::grid::Document;
@@ -174,15 +170,15 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         return Err(ExtractError::unsupported(reason));
     }
     match format {
-        Format::Docx => docx::extract(bytes, budget),
-        Format::Doc => doc::extract(bytes, budget),
-        Format::Xlsx | Format::Xls | Format::Ods => sheet::extract(format, bytes, budget),
-        Format::Html => html::extract(bytes, budget),
-        Format::Delimited => delimited::extract(bytes, budget),
-        Format::Pdf => pdf::extract(bytes, budget),
-        Format::Rtf => rtf::extract(bytes, budget),
-        Format::Odt => odt::extract(bytes, budget),
-        Format::Jpeg | Format::Png | Format::Tiff => image::extract(format, bytes, budget),
+        Format::Docx => word::docx::extract(bytes, budget),
+        Format::Doc => word::doc::extract(bytes, budget),
+        Format::Rtf => word::rtf::extract(bytes, budget),
+        Format::Odt => word::odt::extract(bytes, budget),
+        Format::Html => word::html::extract(bytes, budget),
+        Format::Xlsx | Format::Xls | Format::Ods => sheets::extract(format, bytes, budget),
+        Format::Delimited => sheets::delimited::extract(bytes, budget),
+        Format::Pdf => paged::pdf::extract(bytes, budget),
+        Format::Jpeg | Format::Png | Format::Tiff => paged::image::extract(format, bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
         other => Err(ExtractError::unsupported(other.unsupported_message())),

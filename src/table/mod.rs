@@ -143,7 +143,8 @@ fn join_continued(pieces: Vec<(Header, ScoringTable)>) -> Vec<ScoringTable> {
 mod tests {
     use super::*;
     use crate::config::Limits;
-    use crate::extract::{delimited, Budget};
+    use crate::extract::sheets::delimited;
+    use crate::extract::Budget;
 
     /// A running-number table whose header comes back on the next page as
     /// OCR misread it (a header of its own, not a repeat): a section row

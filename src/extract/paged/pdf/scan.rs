@@ -1,5 +1,5 @@
 //! Scanned pages of a PDF or an image file: the page image is taken out of
-//! the file and read by OCR ([`crate::ocr`]); what OCR found comes back as a
+//! the file and read by OCR ([`crate::extract::paged::ocr`]); what OCR found comes back as a
 //! [`PageLayout`] of glyphs (one per word) and ruling segments, so the
 //! assembler treats it like a text page. An invisible text layer (render
 //! mode 3, left by an OCR program) is not used: it is poor OCR with the
@@ -9,10 +9,10 @@ use std::rc::Rc;
 
 use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
 
-use super::page::{Glyph, PageLayout, Segment};
 use super::stream_bytes;
+use crate::extract::paged::ocr::{image, Gray, OcrPage};
+use crate::extract::paged::page::{Glyph, PageLayout, Segment};
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::ocr::{image, Gray, OcrPage};
 
 /// The encoded or raw image of a scanned page, taken out of the file.
 pub enum Source {
@@ -154,7 +154,7 @@ impl Scan {
 
 /// What OCR read, as a page of glyphs (one per word, spaces between words of a line) and rulings.
 pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
-    let font: Rc<str> = Rc::from(crate::ocr::FONT);
+    let font: Rc<str> = Rc::from(crate::extract::paged::ocr::FONT);
     let mut page = PageLayout::new(number, ocr.width, ocr.height);
     page.glyphs.reserve(ocr.words.len() * 2);
     for w in &ocr.words {
@@ -209,8 +209,8 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
         let summary = unread(format!("{} (đã tắt OCR bằng --ocr never)", super::NO_TEXT_LAYER))?;
         return Ok((text_pages(pages), Some(summary)));
     }
-    let Some(engine) = crate::ocr::engine::Tesseract::detect() else {
-        let summary = unread(crate::ocr::engine::MISSING.into())?;
+    let Some(engine) = crate::extract::paged::ocr::engine::Tesseract::detect() else {
+        let summary = unread(crate::extract::paged::ocr::engine::MISSING.into())?;
         return Ok((text_pages(pages), Some(summary)));
     };
     budget.grant_ocr_pages(scans);
@@ -226,7 +226,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             let mut local = Budget::new(limits.clone());
             let gray = scan.decode(&mut local)?;
             let dpi = scan.dpi(gray.width);
-            let mut page = crate::ocr::recognize_page(&gray, dpi, engine, deadline)?;
+            let mut page = crate::extract::paged::ocr::recognize_page(&gray, dpi, engine, deadline)?;
             // The image may not fill the page exactly: scale to page points.
             let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
             page.scale(sx, sy);

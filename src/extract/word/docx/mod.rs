@@ -25,10 +25,10 @@ mod styles;
 
 use quick_xml::events::{BytesStart, Event};
 
-use super::table_stack::TableStack;
-use super::xml::{attr, resolve_reference, BoundedReader};
-use super::zip_guard::GuardedZip;
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::containers::xml::{attr, resolve_reference, BoundedReader};
+use crate::extract::containers::zip_guard::GuardedZip;
+use crate::extract::word::table_stack::TableStack;
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{append_run, Cell, Document, Paragraph, Run, VerticalMerge};
 use numbering::{ListCounters, Numbering};
 use styles::Styles;

@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use std::io::{Cursor, Read};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Document, Run};
 use fib::Fib;
 use props::CharProps;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
@@ -341,7 +341,7 @@ mod tests {
     fn deep_nesting_is_refused_before_parsing() {
         let deep = format!("<html><body>{}x{}</body></html>", "<div>".repeat(20_000), "</div>".repeat(20_000));
         let started = std::time::Instant::now();
-        let mut budget = Budget::new(super::super::Limits::default());
+        let mut budget = Budget::new(crate::config::Limits::default());
         assert!(matches!(
             extract(deep.as_bytes(), &mut budget),
             Err(ExtractError { kind: crate::extract::ErrorKind::LimitExceeded, .. })

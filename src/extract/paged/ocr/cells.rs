@@ -3,7 +3,7 @@
 //! is missing (merged title and evidence cells).
 
 use super::lines::Rule;
-use crate::extract::pdf::lattice::{find, merged_regions, union};
+use crate::extract::paged::lattice::{find, merged_regions, union};
 
 /// A cell rectangle in pixels (exclusive right/bottom), with its grid place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 use encoding_rs::Encoding;
 
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {

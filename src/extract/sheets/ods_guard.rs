@@ -15,9 +15,9 @@ use std::ops::Range;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::hidden::Hidden;
-use super::xml::attr;
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::containers::xml::attr;
+use crate::extract::sheets::hidden::Hidden;
+use crate::extract::{Budget, ExtractError, ExtractResult};
 
 /// calamine caps a table at Excel's grid.
 const MAX_ROWS: u64 = 1_048_576;

@@ -5,25 +5,18 @@
 //! ([`layout`]), and joins the pages into one grid ([`Assembler`]). Other page
 //! sources (OCR) fill [`page::PageLayout`]s and use the same [`Assembler`].
 
-mod assemble;
 mod cmap;
 mod content;
 mod font;
-mod furniture;
-pub(crate) mod lattice;
-mod layout;
 mod ops;
-pub mod page;
 mod program;
 mod scan;
 mod shapes;
-mod stream;
-
-pub use assemble::Assembler;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
-use super::{Budget, ErrorKind, ExtractError, ExtractResult};
+use super::{page, Assembler};
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Document, Extraction};
 
 const NO_TEXT_LAYER: &str =
@@ -260,7 +253,10 @@ fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummar
 }
 
 /// Reads the pages of an image file (scans only) as a document.
-pub fn extract_scanned_images(images: Vec<crate::ocr::Gray>, budget: &mut Budget) -> ExtractResult<Document> {
+pub fn extract_scanned_images(
+    images: Vec<crate::extract::paged::ocr::Gray>,
+    budget: &mut Budget,
+) -> ExtractResult<Document> {
     let scans = images
         .into_iter()
         .zip(1u32..)

@@ -126,7 +126,7 @@ pub(crate) type Regions = std::collections::BTreeMap<usize, (usize, usize, usize
 /// c + 1 of row r; `open_down(r, c)`: between row r and r + 1 of column c),
 /// each as (first row, last row, first col, last col) under its root, with
 /// the root of every grid cell (row-major). Scanned tables
-/// ([`crate::ocr::cells`]) are split into cells by the same rule.
+/// ([`crate::extract::paged::ocr::cells`]) are split into cells by the same rule.
 pub(crate) fn merged_regions(
     rows: usize,
     cols: usize,
@@ -268,7 +268,7 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pdf::layout::tests::glyphs;
+    use crate::extract::paged::layout::tests::glyphs;
 
     fn h(pos: f32, from: f32, to: f32) -> Segment {
         Segment { horizontal: true, pos, from, to }

@@ -4,9 +4,10 @@
 
 use ::image::ImageFormat;
 
-use super::{pdf, Budget, ExtractError, ExtractResult};
+use super::pdf;
+use crate::extract::paged::ocr::{engine, image as ocr_image};
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::Document;
-use crate::ocr::{engine, image as ocr_image};
 use crate::sniff::Format;
 
 pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {

@@ -6,7 +6,7 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Budget, ErrorKind, ExtractError, ExtractResult};
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 pub struct GuardedZip<'a> {
     archive: zip::ZipArchive<Cursor<&'a [u8]>>,

@@ -22,6 +22,13 @@
 //! eagerly into dense grids, so [`xls_guard`] and [`ods_guard`] bound what
 //! it would allocate before it sees the file.
 
+pub mod delimited;
+pub mod formula;
+pub mod hidden;
+pub mod ods_guard;
+pub mod xls_guard;
+pub mod xlsx;
+
 use std::collections::HashMap;
 use std::io::Cursor;
 use std::str::FromStr;
@@ -31,13 +38,12 @@ use calamine::{Data, Dimensions, Reader, Sheets};
 use chrono::Datelike;
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use super::formula::{self, Content, Evaluator, Failure};
-use super::hidden::{self, Hidden};
-use super::zip_guard::GuardedZip;
-use super::{ods_guard, xls_guard, xlsx};
-use super::{Budget, ErrorKind, ExtractError, ExtractResult};
+use crate::extract::containers::zip_guard::GuardedZip;
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
 use crate::sniff::Format;
+use formula::{Content, Evaluator, Failure};
+use hidden::Hidden;
 
 /// Cell visits allowed to the formula evaluator for one workbook.
 const FORMULA_WORK: usize = 2_000_000;

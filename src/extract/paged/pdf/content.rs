@@ -8,8 +8,8 @@ use std::rc::Rc;
 use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId};
 
 use super::font::{Code, Font};
-use super::page::{Glyph, PageLayout, Segment};
 use super::{resolve, stream_bytes};
+use crate::extract::paged::page::{Glyph, PageLayout, Segment};
 use crate::extract::{Budget, ExtractError, ExtractResult};
 
 type Matrix = [f32; 6];

@@ -157,7 +157,7 @@ pub fn rulings(mask: &Mask, dpi: f32) -> Vec<Rule> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::cleanup::{binarize, tests::ruled_page};
+    use crate::extract::paged::ocr::cleanup::{binarize, tests::ruled_page};
 
     #[test]
     fn grid_lines_are_found_and_text_strokes_are_not() {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-use super::xml::attr;
+use crate::extract::containers::xml::attr;
 
 /// Ranges kept per sheet; a file declaring more gets the first ones only.
 const MAX_RANGES: usize = 100_000;

@@ -22,9 +22,9 @@ use std::collections::HashMap;
 use calamine::{CellErrorType, Data, Dimensions, ExcelDateTime, ExcelDateTimeType};
 use quick_xml::events::{BytesStart, Event};
 
-use super::xml::{attr, resolve_reference, BoundedReader};
-use super::{ExtractError, ExtractResult};
 use crate::config::Deadline;
+use crate::extract::containers::xml::{attr, resolve_reference, BoundedReader};
+use crate::extract::{ExtractError, ExtractResult};
 
 /// XML events read between two looks at the deadline.
 const EVENTS_PER_TIME_CHECK: usize = 4096;
@@ -774,7 +774,7 @@ mod tests {
         let passed = Deadline::after(std::time::Duration::ZERO);
         std::thread::sleep(std::time::Duration::from_millis(2));
         let err = read_all(&passed).unwrap_err();
-        assert_eq!(err.kind, super::super::ErrorKind::LimitExceeded, "{err:?}");
+        assert_eq!(err.kind, crate::extract::ErrorKind::LimitExceeded, "{err:?}");
     }
 
     #[test]

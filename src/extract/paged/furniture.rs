@@ -249,7 +249,7 @@ pub fn prepare(pages: &mut [PageLayout]) -> SetAside {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pdf::layout::tests::glyphs;
+    use crate::extract::paged::layout::tests::glyphs;
 
     fn page(number: u32, lines: &[(&str, f32)]) -> PageLayout {
         let mut page = PageLayout::new(number, 595.0, 842.0);

@@ -12,8 +12,8 @@
 //! The `cfb` crate was not taken: calamine already parses the container, and
 //! this needs only the sector map of one stream to patch bytes in place.
 
-use super::hidden::Hidden;
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::sheets::hidden::Hidden;
+use crate::extract::{Budget, ExtractError, ExtractResult};
 
 const FREE_SECTOR_MARK: u32 = 0xFFFF_FFFA; // sector ids ≥ this end a chain or mark special sectors
 const RECORD_BLANK: u16 = 0x0201;

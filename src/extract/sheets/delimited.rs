@@ -12,7 +12,7 @@
 
 use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1258};
 
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table};
 
 /// Separators tried, in the order that wins a tie (portals in Vietnam favour `;` and tab).

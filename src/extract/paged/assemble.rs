@@ -229,7 +229,7 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::pdf::lattice::PageCell;
+    use crate::extract::paged::lattice::PageCell;
 
     fn row(texts: &[&str]) -> PageRow {
         PageRow {

@@ -4,7 +4,7 @@
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use super::{ExtractError, ExtractResult};
+use crate::extract::{ExtractError, ExtractResult};
 
 /// Attribute value by local name (`w:val` → `val`, `table:style-name` →
 /// `style-name`), whatever the prefix; a value that does not unescape is kept raw.

@@ -24,11 +24,11 @@ use std::collections::HashMap;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::docx::numbering::roman;
-use super::table_stack::{OpenTable, TableStack};
-use super::xml::{attr, resolve_reference, BoundedReader};
-use super::zip_guard::GuardedZip;
-use super::{Budget, ExtractError, ExtractResult};
+use crate::extract::containers::xml::{attr, resolve_reference, BoundedReader};
+use crate::extract::containers::zip_guard::GuardedZip;
+use crate::extract::word::docx::numbering::roman;
+use crate::extract::word::table_stack::{OpenTable, TableStack};
+use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{append_run, Cell, Document, Paragraph, Run, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {

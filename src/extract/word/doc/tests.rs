@@ -1,6 +1,6 @@
 use super::*;
 use crate::config::Limits;
-use crate::extract::docx;
+use crate::extract::word::docx;
 use crate::grid::{Table, VerticalMerge};
 
 fn fixture(name: &str) -> Vec<u8> {

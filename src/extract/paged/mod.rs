@@ -1,0 +1,19 @@
+//! Paged documents: PDF text pages ([`pdf`]), scanned pages and image files
+//! ([`image`], read by [`ocr`]) all become the same page model ([`page`]:
+//! positioned glyphs and ruling segments in points). Tables are rebuilt from it
+//! by one lattice finder for ruled tables ([`lattice`]) and one stream finder
+//! for unruled ones ([`stream`]), lines of prose by [`layout`], and the pages
+//! are joined into one grid by the [`Assembler`] ([`assemble`], page furniture
+//! such as running headers dropped by [`furniture`]).
+
+mod assemble;
+mod furniture;
+pub mod image;
+pub(crate) mod lattice;
+mod layout;
+pub mod ocr;
+pub mod page;
+pub mod pdf;
+mod stream;
+
+pub use assemble::Assembler;
