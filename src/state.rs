@@ -17,8 +17,9 @@
 //! the run that produced it has written its outputs; `--only-changed` re-emits
 //! undelivered rows, so a killed run loses nothing downstream either.
 //!
-//! One run at a time: a `<state>.lock` file held with `flock` (released by the
-//! kernel when the holder dies, so a SIGKILL never leaves a stale lock).
+//! One run at a time: a `<state>.lock` file held with the standard library's
+//! file lock (released by the system when the holder dies, so a SIGKILL never
+//! leaves a stale lock).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -164,7 +165,7 @@ pub struct Known {
 /// The exclusive right to run on one state file, held until dropped.
 #[derive(Debug)]
 pub struct StateLock {
-    #[allow(dead_code)] // held, not read: the flock lives as long as the descriptor
+    #[allow(dead_code)] // held, not read: the lock lives as long as the descriptor
     file: std::fs::File,
     path: PathBuf,
 }
@@ -228,25 +229,15 @@ fn holder(lock: &Path) -> String {
     }
 }
 
-#[cfg(unix)]
+/// Takes the lock without waiting: `Ok(false)` while another process holds it.
+/// The standard library's lock (flock on Unix, LockFileEx on Windows) is
+/// released by the system when the holder dies.
 fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
-    use std::os::fd::AsRawFd;
-    // SAFETY: flock on a file descriptor we own; no memory is passed.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-        return Ok(true);
+    match file.try_lock() {
+        Ok(()) => Ok(true),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(false),
+        Err(std::fs::TryLockError::Error(error)) => Err(error),
     }
-    let error = std::io::Error::last_os_error();
-    if error.kind() == std::io::ErrorKind::WouldBlock {
-        Ok(false)
-    } else {
-        Err(error)
-    }
-}
-
-/// Without `flock` the lock is advisory only through SQLite's own locking.
-#[cfg(not(unix))]
-fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
-    Ok(true)
 }
 
 /// An open state file. Shared by the batch workers (lookups) and the writer.

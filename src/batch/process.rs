@@ -1,0 +1,256 @@
+//! One input through the pipeline within a batch: reused from the state when
+//! unchanged, checked in this process under a watchdog, or in a worker process
+//! (`--isolate`), and turned into the NDJSON line the batch emits.
+
+use std::borrow::Cow;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::config::{Allowance, Options};
+use crate::isolate::Isolation;
+use crate::model::{Severity, Status};
+use crate::pipeline;
+use crate::report::{DocumentReport, Source, CONTRACT_VERSION};
+use crate::state::{self, Stamp, State, Stored};
+
+use super::Input;
+
+/// Extra wall time granted past `Limits::max_time` before a document whose
+/// reader ignores its budget is abandoned.
+const WATCHDOG_GRACE: Duration = Duration::from_secs(5);
+
+/// Settings of one batch.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub options: Options,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Leave unchanged documents (reused from the state) out of the output.
+    pub only_changed: bool,
+    /// Check each document in a worker process (`--isolate`) instead of a thread.
+    pub isolation: Option<std::sync::Arc<Isolation>>,
+}
+
+/// How a document's result was obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Checked,
+    /// Same path, size and modification time as in the state.
+    Unchanged,
+    /// Same content as a document stored under another identity (moved, renamed, copied).
+    SameContent {
+        stored_key: Vec<u8>,
+    },
+    /// Known to the state, gone from the walk.
+    Deleted,
+}
+
+/// The result for one input.
+#[derive(Debug)]
+pub struct Outcome {
+    pub path: String,
+    pub key: Vec<u8>,
+    pub path_bytes: Option<String>,
+    pub stamp: Option<Stamp>,
+    pub sha256: String,
+    pub origin: Origin,
+    /// `None` for a deleted document.
+    pub status: Option<Status>,
+    pub findings: usize,
+    pub error_findings: usize,
+    /// Reused from the state, but no finished run has written it out yet.
+    pub undelivered: bool,
+    /// The document object as one NDJSON line (no newline).
+    pub json: String,
+    report: Option<DocumentReport>,
+}
+
+impl Outcome {
+    fn checked(input: &Input, stamp: Option<Stamp>, mut report: DocumentReport) -> Outcome {
+        report.source.path.clone_from(&input.display);
+        report.source.path_bytes.clone_from(&input.path_bytes);
+        let json = serde_json::to_string(&report).unwrap_or_else(|e| {
+            // Only an unrepresentable number could fail; report that instead of the document.
+            let failed =
+                DocumentReport::failed(report.source.clone(), Status::Error, "lỗi nội bộ khi ghi kết quả".into())
+                    .with_detail(Some(e.to_string()));
+            serde_json::to_string(&failed).unwrap_or_default()
+        });
+        Outcome {
+            path: input.display.clone(),
+            key: input.key.clone(),
+            path_bytes: input.path_bytes.clone(),
+            stamp,
+            sha256: report.source.sha256.clone(),
+            origin: Origin::Checked,
+            status: Some(report.status),
+            findings: report.findings.len(),
+            error_findings: report.count(Severity::Error),
+            undelivered: false,
+            json,
+            report: Some(report),
+        }
+    }
+
+    fn stored(input: &Input, stamp: Stamp, sha256: String, stored: Stored, origin: Origin) -> Option<Outcome> {
+        let json = match origin {
+            Origin::Unchanged => stored.json,
+            _ => with_source_path(&stored.json, &input.display, input.path_bytes.as_deref())?,
+        };
+        let status = serde_json::from_value(serde_json::Value::String(stored.status)).ok()?;
+        Some(Outcome {
+            path: input.display.clone(),
+            key: input.key.clone(),
+            path_bytes: input.path_bytes.clone(),
+            stamp: Some(stamp),
+            sha256,
+            undelivered: origin == Origin::Unchanged && !stored.delivered,
+            origin,
+            status: Some(status),
+            findings: stored.findings,
+            error_findings: stored.error_findings,
+            json,
+            report: None,
+        })
+    }
+
+    fn deleted(input: &Input) -> Outcome {
+        let mut source = serde_json::json!({ "path": input.display });
+        if let Some(bytes) = &input.path_bytes {
+            source["path_bytes"] = bytes.as_str().into();
+        }
+        let json = serde_json::json!({ "contract": CONTRACT_VERSION, "source": source, "status": state::DELETED });
+        Outcome {
+            path: input.display.clone(),
+            key: input.key.clone(),
+            path_bytes: input.path_bytes.clone(),
+            stamp: None,
+            sha256: String::new(),
+            origin: Origin::Deleted,
+            status: None,
+            findings: 0,
+            error_findings: 0,
+            undelivered: true,
+            json: json.to_string(),
+            report: None,
+        }
+    }
+
+    /// The document object, parsed back from the stored JSON when it was reused.
+    pub fn document(&self) -> Result<Cow<'_, DocumentReport>, serde_json::Error> {
+        match &self.report {
+            Some(report) => Ok(Cow::Borrowed(report)),
+            None => serde_json::from_str(&self.json).map(Cow::Owned),
+        }
+    }
+}
+
+fn with_source_path(json: &str, path: &str, path_bytes: Option<&str>) -> Option<String> {
+    let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let source = value.get_mut("source")?.as_object_mut()?;
+    source.insert("path".into(), path.into());
+    match path_bytes {
+        Some(bytes) => source.insert("path_bytes".into(), bytes.into()),
+        None => source.remove("path_bytes"),
+    };
+    Some(value.to_string())
+}
+
+/// Checks one input, reusing the state's result when the document is unchanged
+/// or its content is already known. A failed state lookup only costs a re-check.
+pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Outcome {
+    let options = &settings.options;
+    let check_guarded = |input: &Input, bytes: Option<Vec<u8>>, options: &Options| match &settings.isolation {
+        Some(isolation) => isolated(input, isolation),
+        None => check_guarded(input, bytes, options),
+    };
+    if input.deleted {
+        return Outcome::deleted(input);
+    }
+    if let Some(problem) = &input.problem {
+        return Outcome::checked(
+            input,
+            None,
+            DocumentReport::failed(unread_source(input), Status::Error, problem.message.clone())
+                .with_detail(problem.detail.clone()),
+        );
+    }
+    let stamp = Stamp::of(&input.path);
+    let (Some(state), Some(stamp)) = (state, stamp) else {
+        return Outcome::checked(input, stamp, check_guarded(input, None, options));
+    };
+    if let Ok(Some(stored)) = state.unchanged(&input.key, stamp) {
+        // The hash is not re-read for unchanged files; the state still holds it.
+        if let Some(outcome) = Outcome::stored(input, stamp, String::new(), stored, Origin::Unchanged) {
+            return outcome;
+        }
+    }
+    let bytes = if stamp.size <= options.limits.max_file_bytes { std::fs::read(&input.path).ok() } else { None };
+    let Some(bytes) = bytes else {
+        return Outcome::checked(input, Some(stamp), check_guarded(input, None, options));
+    };
+    let sha256 = pipeline::sha256_hex(&bytes);
+    if let Ok(Some(stored)) = state.same_content(&sha256) {
+        let origin = Origin::SameContent { stored_key: stored.key.clone() };
+        if let Some(outcome) = Outcome::stored(input, stamp, sha256, stored, origin) {
+            return outcome;
+        }
+    }
+    Outcome::checked(input, Some(stamp), check_guarded(input, Some(bytes), options))
+}
+
+/// The source of a document that could not be read at all.
+fn unread_source(input: &Input) -> Source {
+    Source {
+        path: input.display.clone(),
+        path_bytes: input.path_bytes.clone(),
+        sha256: String::new(),
+        format: "unknown".into(),
+        bytes: 0,
+    }
+}
+
+/// Checks a document in a worker process; its death or overrun is this document's error.
+fn isolated(input: &Input, isolation: &Isolation) -> DocumentReport {
+    isolation.check(&input.path).unwrap_or_else(|problem| {
+        DocumentReport::failed(unread_source(input), Status::Error, problem.message).with_detail(problem.detail)
+    })
+}
+
+/// Runs the pipeline on its own thread and abandons it if it overruns its time
+/// limit: the budget is checked cooperatively by the readers, and a reader stuck
+/// inside a dependency must not stall the batch. A panic that escapes the
+/// pipeline also ends up here, as this document's error.
+fn check_guarded(input: &Input, bytes: Option<Vec<u8>>, options: &Options) -> DocumentReport {
+    let failed = |message: String| DocumentReport::failed(unread_source(input), Status::Error, message);
+    let (tx, rx) = mpsc::channel();
+    let allowance = Allowance::default();
+    let (path, display, job_options, job_allowance) =
+        (input.path.clone(), input.display.clone(), options.clone(), allowance.clone());
+    let spawned = std::thread::Builder::new().name(format!("parcheck {display}")).spawn(move || {
+        let report = match bytes {
+            Some(bytes) => pipeline::check_bytes_watched(&display, &bytes, &job_options, &job_allowance),
+            None => pipeline::check_file_watched(&path, &job_options, &job_allowance),
+        };
+        let _ = tx.send(report);
+    });
+    if let Err(e) = spawned {
+        return failed("không tạo được luồng xử lý (hệ thống hết tài nguyên)".into()).with_detail(Some(e.to_string()));
+    }
+    let started = Instant::now();
+    loop {
+        // The reader may be granted more time (OCR pages) while it runs.
+        let limit = options.limits.max_time + allowance.granted();
+        match rx.recv_timeout((limit + WATCHDOG_GRACE).saturating_sub(started.elapsed())) {
+            Ok(report) => return report,
+            Err(mpsc::RecvTimeoutError::Timeout) if options.limits.max_time + allowance.granted() > limit => {}
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                return failed(format!(
+                    "vượt giới hạn thời gian xử lý một tài liệu ({} giây), trình đọc bị treo",
+                    limit.as_secs()
+                ))
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return failed("lỗi nội bộ: trình đọc dừng bất thường".into()),
+        }
+    }
+}
