@@ -102,16 +102,57 @@ fn out_file_gets_the_same_objects_and_stdout_stays_empty() {
 #[test]
 fn usage_errors_exit_2() {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs/simple.ods");
-    let cases: [&[&std::ffi::OsStr]; 4] = [
+    let cases: [&[&std::ffi::OsStr]; 9] = [
         &[],
         &["check".as_ref()],
         &["check".as_ref(), "--no-such-option".as_ref(), fixture.as_os_str()],
         &["no-such-command".as_ref(), fixture.as_os_str()],
+        &["check".as_ref(), "--jobs".as_ref(), "0".as_ref(), fixture.as_os_str()],
+        &["check".as_ref(), "--ocr".as_ref(), "maybe".as_ref(), fixture.as_os_str()],
+        &["check".as_ref(), "--out".as_ref()],
+        &["check".as_ref(), "--only-changed".as_ref(), fixture.as_os_str()],
+        &["export".as_ref()],
     ];
     for args in cases {
         let out = parcheck(args);
         assert_eq!(out.status.code(), Some(2), "args {args:?}: stderr {}", String::from_utf8_lossy(&out.stderr));
         assert!(out.stdout.is_empty(), "args {args:?}: usage error printed to stdout");
+        assert_vietnamese(&stderr(&out));
+    }
+}
+
+/// clap's English phrases that `usage.rs` must have translated.
+fn assert_vietnamese(text: &str) {
+    const ENGLISH: [&str; 12] = [
+        "error:",
+        "Usage:",
+        "tip:",
+        "For more information",
+        "Options:",
+        "Arguments:",
+        "Commands:",
+        "Print help",
+        "[default:",
+        "possible values",
+        "[OPTIONS]",
+        "required",
+    ];
+    for phrase in ENGLISH {
+        assert!(!text.contains(phrase), "English '{phrase}' left in:\n{text}");
+    }
+    assert!(text.contains("lỗi:") || text.contains("Cách dùng:"), "{text}");
+}
+
+#[test]
+fn help_pages_are_in_vietnamese_on_stdout() {
+    for command in ["", "check", "export", "merge", "tables"] {
+        let args: Vec<&std::ffi::OsStr> =
+            command.split_whitespace().map(AsRef::as_ref).chain([std::ffi::OsStr::new("--help")]).collect();
+        let out = parcheck(&args);
+        assert_eq!(out.status.code(), Some(0), "{command} --help");
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert!(help.contains("Cách dùng: parcheck"), "{help}");
+        assert_vietnamese(&help);
     }
 }
 

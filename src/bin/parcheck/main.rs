@@ -17,6 +17,8 @@ use parcheck::human::Reports;
 use parcheck::isolate::Isolation;
 use parcheck::state::{State, StateLock};
 
+mod usage;
+
 /// Exit status for usage errors.
 const EXIT_USAGE: u8 = 2;
 /// Exit status for a run that could not be carried out (state locked or corrupt, output not writable).
@@ -34,7 +36,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "parcheck",
     version,
-    about = "Đọc bảng điểm Chỉ số CCHC trong báo cáo .docx/.xlsx/PDF và kiểm tra số học"
+    about = "Đọc bảng điểm Chỉ số CCHC trong báo cáo .docx/.xlsx/PDF và kiểm tra số học",
+    disable_help_subcommand = true
 )]
 struct Cli {
     #[command(subcommand)]
@@ -548,7 +551,10 @@ fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage::exit(error, EXIT_USAGE),
+    };
     let result = match cli.command {
         Command::Check(args) => check(*args),
         Command::Export(args) => export(args),
