@@ -251,7 +251,8 @@ mod tests {
         let started = std::time::Instant::now();
         let err = pool.check(Path::new("a.docx")).expect_err("the child overruns").message;
         assert!(err.contains("vượt giới hạn thời gian"), "{err}");
-        assert!(started.elapsed() < Duration::from_secs(10));
+        // Killed at the limit, not waited out (the child sleeps 30 s).
+        assert!(started.elapsed() < Duration::from_secs(25));
     }
 
     #[cfg(unix)]

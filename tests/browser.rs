@@ -8,6 +8,8 @@
 //!
 //! Without a browser the test says so and passes locally; with `CI=true` it fails.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
@@ -162,12 +164,12 @@ fn visible_rows(browser: &mut Browser) -> u64 {
 
 #[test]
 fn report_of_a_thousand_documents_in_chromium() {
-    let Some(binary) = chromium() else {
-        let message = "no Chromium (/usr/bin/chromium, PARCHECK_CHROMIUM or on PATH): the browser test cannot run";
-        assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{message}; .ci/run installs it");
-        eprintln!("SKIPPED report_of_a_thousand_documents_in_chromium: {message}");
+    let binary = chromium();
+    let missing = binary.is_none().then_some("Chromium (/usr/bin/chromium, PARCHECK_CHROMIUM or on PATH)");
+    if !support::can_run("report_of_a_thousand_documents_in_chromium", missing, "apt-get install chromium") {
         return;
-    };
+    }
+    let binary = binary.expect("checked above");
     let dir = tempfile::tempdir().expect("tempdir");
     let page = dir.path().join("bao-cao.html");
     let docs = documents();

@@ -2,6 +2,8 @@
 //! files, and the shared sample set's RTF/ODT reports when `../shared/samples2`
 //! is beside the checkout (the value-by-value twins are in `tests/fixtures.rs`).
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -54,11 +56,10 @@ fn damaged_rtf_and_odt_get_a_status_and_a_message() {
 
 #[test]
 fn shared_rtf_and_odt_samples_match_their_truth_when_present() {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples2");
-    if !shared.join("truth").is_dir() {
-        eprintln!("../shared/samples2 not present: skipped");
+    let Some(shared) = support::shared_set("shared_rtf_and_odt_samples_match_their_truth_when_present", "samples2")
+    else {
         return;
-    }
+    };
     for name in ["W10_PB01_sB2_rtf.doc", "W10_A00_sA3.odt"] {
         let truth: Value =
             serde_json::from_str(&std::fs::read_to_string(shared.join("truth").join(format!("{name}.json"))).unwrap())

@@ -9,10 +9,12 @@ use parcheck::extract::paged::pdf;
 use parcheck::extract::Budget;
 use parcheck::grid::Document;
 
-const SAMPLES: &str = "../shared/samples/docs";
+mod support;
 
-fn samples() -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(SAMPLES) else { return Vec::new() };
+/// The PDFs of `../shared/samples` (none, after a SKIPPED line, without it).
+fn samples(test: &str) -> Vec<std::path::PathBuf> {
+    let Some(shared) = support::shared_set(test, "samples") else { return Vec::new() };
+    let Ok(entries) = std::fs::read_dir(shared.join("docs")) else { return Vec::new() };
     let mut paths: Vec<_> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "pdf"))
@@ -30,7 +32,7 @@ fn read(path: &Path) -> Document {
 
 #[test]
 fn sample_pdfs_give_one_scoring_table() {
-    for path in samples() {
+    for path in samples("sample_pdfs_give_one_scoring_table") {
         let document = read(&path);
         let dump = std::env::var_os("PDF_DUMP").is_some();
         if dump {

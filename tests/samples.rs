@@ -168,12 +168,9 @@ fn bundled_samples_match_their_ground_truth() {
 
 #[test]
 fn shared_samples_match_their_ground_truth_when_present() {
-    let shared = Path::new("../shared/samples");
-    if !shared.join("truth").is_dir() {
-        // Nothing to compare on a fresh clone without ../shared; say so in the test output.
-        println!("SKIPPED: ../shared/samples is not beside the checkout; only the bundled samples were checked");
+    let Some(shared) = support::shared_set("shared_samples_match_their_ground_truth_when_present", "samples") else {
         return;
-    }
+    };
     check_against_truth(&shared.join("docs"), &shared.join("truth"), &[]);
 }
 
@@ -181,11 +178,14 @@ fn shared_samples_match_their_ground_truth_when_present() {
 /// its truth says, the two scans (P7, P8) too where Tesseract can read them.
 #[test]
 fn shared_samples2_match_their_ground_truth_when_present() {
-    let shared = Path::new("../shared/samples2");
-    if !shared.join("truth").is_dir() {
-        println!("SKIPPED: ../shared/samples2 is not beside the checkout");
+    let Some(shared) = support::shared_set("shared_samples2_match_their_ground_truth_when_present", "samples2") else {
         return;
-    }
-    let scans: &[&str] = if support::ocr_missing().is_some() { &["P7_", "P8_"] } else { &[] };
+    };
+    let ocr = support::can_run(
+        "shared_samples2_match_their_ground_truth_when_present (scans P7, P8)",
+        support::ocr_missing(),
+        "apt-get install tesseract-ocr tesseract-ocr-vie",
+    );
+    let scans: &[&str] = if ocr { &[] } else { &["P7_", "P8_"] };
     check_against_truth(&shared.join("docs"), &shared.join("truth"), scans);
 }

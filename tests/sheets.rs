@@ -145,8 +145,8 @@ fn messages(object: &Value) -> Vec<String> {
 /// Peak resident memory of the command in MB, through `/usr/bin/time -v`;
 /// `None` (and a line saying so) where that tool is missing.
 fn peak_mb(args: &[&str]) -> Option<(u64, std::process::Output)> {
-    if !Path::new("/usr/bin/time").exists() {
-        println!("/usr/bin/time is missing: peak memory not measured");
+    let missing = (!Path::new("/usr/bin/time").exists()).then_some("/usr/bin/time");
+    if !support::can_run("peak memory", missing, "apt-get install time") {
         return None;
     }
     let output = Command::new("/usr/bin/time")
@@ -466,11 +466,12 @@ fn an_xls_declaring_65536_by_256_cells_stays_small() {
 /// it recalculates the same workbook (needs `soffice`; says so when absent).
 #[test]
 fn uncached_formulas_match_libreoffice() {
-    let Some(soffice) = ["/usr/bin/soffice", "/usr/local/bin/soffice"].into_iter().find(|p| Path::new(p).exists())
-    else {
-        println!("soffice is missing: formulas not compared with LibreOffice's recalculation");
+    let soffice = ["/usr/bin/soffice", "/usr/local/bin/soffice"].into_iter().find(|p| Path::new(p).exists());
+    let missing = soffice.is_none().then_some("soffice (LibreOffice)");
+    if !support::can_run("uncached_formulas_match_libreoffice", missing, "apt-get install libreoffice-calc-nogui") {
         return;
-    };
+    }
+    let soffice = soffice.expect("checked above");
     let dir = tempfile::tempdir().expect("tempdir");
     let built = write(dir.path(), "built.xlsx", &xlsx(&[("Bảng điểm", scoring_rows())]));
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/docs/formulas_uncached.xlsx");

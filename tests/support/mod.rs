@@ -9,6 +9,25 @@ use std::process::{Command, Output};
 use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
 use serde_json::Value;
 
+/// Whether a test can run: `missing` names the tool or data it lacks, if any.
+/// In CI (`CI=true`) a missing one fails the test with the line that installs
+/// it, so a green CI run never means the test did not run; elsewhere the test
+/// prints one SKIPPED line and passes.
+pub fn can_run(test: &str, missing: Option<&str>, install: &str) -> bool {
+    let Some(missing) = missing else { return true };
+    assert!(std::env::var("CI").map_or(true, |v| v != "true"), "{test}: {missing} is missing in CI; {install}");
+    println!("SKIPPED {test}: {missing} is missing ({install})");
+    false
+}
+
+/// A shared sample set beside the checkout (`../shared/NAME`, with `docs/` and
+/// `truth/`), or `None` after [`can_run`] has said it is absent.
+pub fn shared_set(test: &str, name: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared").join(name);
+    let missing = (!dir.join("truth").is_dir()).then(|| format!("../shared/{name}"));
+    can_run(test, missing.as_deref(), "CI places shared/ beside the checkout").then_some(dir)
+}
+
 /// What OCR needs that is not installed: Tesseract with its Vietnamese data.
 pub fn ocr_missing() -> Option<&'static str> {
     let langs = Command::new("tesseract").arg("--list-langs").output();

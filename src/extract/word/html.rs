@@ -340,13 +340,11 @@ mod tests {
     #[test]
     fn deep_nesting_is_refused_before_parsing() {
         let deep = format!("<html><body>{}x{}</body></html>", "<div>".repeat(20_000), "</div>".repeat(20_000));
-        let started = std::time::Instant::now();
         let mut budget = Budget::new(crate::config::Limits::default());
         assert!(matches!(
             extract(deep.as_bytes(), &mut budget),
             Err(ExtractError { kind: crate::extract::ErrorKind::LimitExceeded, .. })
         ));
-        assert!(started.elapsed() < std::time::Duration::from_secs(2));
         // Long flat documents with unclosed cells and paragraphs are fine.
         let flat = format!("<table>{}</table>", "<tr><td>1<td>2<p>x<br>".repeat(5_000));
         assert!(!nesting_exceeds(&flat, 512));
