@@ -1,25 +1,16 @@
 //! Delimited text exports (.csv, .tsv, tab-separated .txt) from web portals.
 //!
-//! The bytes are decoded once (UTF-8 with or without BOM, UTF-16 by its BOM,
-//! otherwise Windows-1258, the Vietnamese ANSI code page), the separator is
-//! sniffed among `;`, tab and `,` by which one splits the most lines into the
-//! same number of fields, and the records are read with the `csv` crate
+//! The bytes are decoded once and the separator sniffed as format sniffing
+//! does ([`crate::sniff::delimited`]), and the records are read with the `csv` crate
 //! (quoted fields may hold separators and line breaks). The file becomes one
 //! table whose row numbers are the file's line numbers; the lines above the
 //! header that hold a single field ("Đơn vị: …", "Năm đánh giá: …") are also
 //! the document's prose. Decimal commas are left as written: the number
 //! parser reads them.
 
-use encoding_rs::{UTF_16BE, UTF_16LE, WINDOWS_1258};
-
 use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table};
-
-/// Separators tried, in the order that wins a tie (portals in Vietnam favour `;` and tab).
-const SEPARATORS: [u8; 3] = [b';', b'\t', b','];
-
-/// Records looked at when sniffing the separator.
-const SNIFF_RECORDS: usize = 64;
+use crate::sniff::delimited::{decode, sniff_separator};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let text = decode(bytes);
@@ -58,74 +49,6 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     }
     let prose = leading_single_field_rows(&rows);
     Ok(Document { tables: vec![Table::new(rows)], prose, ..Document::default() })
-}
-
-/// Whether bytes are delimited text: decodable, no binary control bytes, and
-/// a separator that splits several lines into the same number (≥ 2) of fields.
-pub fn looks_delimited(head: &[u8]) -> bool {
-    let text = decode(head);
-    if text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
-        return false;
-    }
-    // Content alone must look like a table: several records of at least three fields.
-    sniff_separator(&text).is_some_and(|(_, shape)| shape.records >= 3 && shape.fields >= 3)
-}
-
-/// The field count most records share, and how many share it.
-#[derive(Debug, Clone, Copy)]
-struct Shape {
-    fields: usize,
-    records: usize,
-}
-
-/// Text of the file: BOM first, then UTF-8 if valid, else Windows-1258.
-fn decode(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return String::from_utf8_lossy(rest).into_owned();
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return UTF_16LE.decode_without_bom_handling(rest).0.into_owned();
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return UTF_16BE.decode_without_bom_handling(rest).0.into_owned();
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_owned(),
-        // A head cut inside a multi-byte character is still UTF-8.
-        Err(e) if e.error_len().is_none() => String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
-        Err(_) => WINDOWS_1258.decode_without_bom_handling(bytes).0.into_owned(),
-    }
-}
-
-/// The separator that gives the largest number of records sharing one field
-/// count of at least 2; `None` when no separator makes two such records.
-fn sniff_separator(text: &str) -> Option<(u8, Shape)> {
-    let mut best: Option<(u8, Shape)> = None;
-    for sep in SEPARATORS {
-        let mut reader =
-            csv::ReaderBuilder::new().delimiter(sep).has_headers(false).flexible(true).from_reader(text.as_bytes());
-        let mut counts: Vec<(usize, usize)> = Vec::new();
-        for record in reader.records().take(SNIFF_RECORDS) {
-            // A head cut inside a quoted field ends the sample, it does not disqualify it.
-            let Ok(record) = record else { break };
-            if record.len() < 2 {
-                continue;
-            }
-            match counts.iter_mut().find(|(n, _)| *n == record.len()) {
-                Some((_, seen)) => *seen += 1,
-                None => counts.push((record.len(), 1)),
-            }
-        }
-        let Some(&(fields, records)) = counts.iter().max_by_key(|(fields, seen)| (*seen, *fields)) else { continue };
-        let better = match best {
-            None => true,
-            Some((_, shape)) => records > shape.records,
-        };
-        if records >= 2 && better {
-            best = Some((sep, Shape { fields, records }));
-        }
-    }
-    best
 }
 
 /// The line a record starts on, as an editor numbers it. The csv crate puts a
@@ -211,11 +134,7 @@ mod tests {
     }
 
     #[test]
-    fn prose_and_binary_are_not_delimited() {
-        assert!(!looks_delimited("Kính gửi: UBND huyện.\nNội dung báo cáo như sau.\n".as_bytes()));
-        assert!(!looks_delimited(b"a;b\n\x00\x01;\x02\n"));
-        assert!(looks_delimited(b"a,b,c\n1,2,3\n4,5,6\n"));
-        assert!(!looks_delimited(b"a,b\n1,2\n"));
+    fn a_single_line_is_no_table() {
         assert!(extract(b"just one line", &mut Budget::new(Limits::default())).is_err());
     }
 }

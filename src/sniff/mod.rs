@@ -2,6 +2,8 @@
 //! web portal as `.doc` is often HTML, an `.xls` may be an OOXML zip, and a
 //! `.docx` may be anything. The extension only names the file in messages.
 
+pub mod delimited;
+
 use serde::Serialize;
 use std::io::{Cursor, Read};
 
@@ -109,7 +111,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if looks_like_html(bytes) {
         return Format::Html;
     }
-    if crate::extract::sheets::delimited::looks_delimited(&bytes[..bytes.len().min(16 * 1024)]) {
+    if delimited::looks_delimited(&bytes[..bytes.len().min(16 * 1024)]) {
         return Format::Delimited;
     }
     Format::Unknown
