@@ -19,17 +19,18 @@
 //! paragraphs), the deleted text kept in `text:tracked-changes`, annotations
 //! and notes. Pages come from the `text:soft-page-break`s the writer recorded.
 
+mod styles;
+
 use std::collections::HashMap;
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::Reader;
 
 use crate::extract::containers::xml::{attr, resolve_reference, BoundedReader};
 use crate::extract::containers::zip_guard::GuardedZip;
-use crate::extract::word::docx::numbering::roman;
 use crate::extract::word::table_stack::{OpenTable, TableStack};
 use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::{append_run, Cell, Document, Paragraph, Run, VerticalMerge};
+use styles::{format_number, Styles};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut zip = GuardedZip::open(bytes, budget)?;
@@ -47,185 +48,6 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
 /// A count attribute (`text:c`, spans, repeats), clamped so hostile values stay small.
 fn attr_count(e: &BytesStart, local: &str, max: usize) -> usize {
     attr(e, local).and_then(|v| v.trim().parse::<usize>().ok()).unwrap_or(1).clamp(1, max)
-}
-
-// ---------------------------------------------------------------- styles
-
-#[derive(Debug, Default, Clone)]
-struct Style {
-    parent: Option<String>,
-    font: Option<String>,
-    hidden: Option<bool>,
-}
-
-#[derive(Debug, Default, Clone)]
-struct ListLevel {
-    /// `1`, `a`, `A`, `i`, `I`, or empty for no number (bullets are empty too).
-    format: String,
-    prefix: String,
-    suffix: String,
-    display_levels: usize,
-    start: u32,
-}
-
-#[derive(Debug, Default)]
-struct Styles {
-    /// Font face name → font family.
-    faces: HashMap<String, String>,
-    /// (family, name) → style; family is `paragraph` or `text`.
-    styles: HashMap<(String, String), Style>,
-    default_paragraph: Style,
-    /// List style name → its levels (index 0 = level 1).
-    lists: HashMap<String, Vec<ListLevel>>,
-}
-
-impl Styles {
-    fn parse(&mut self, xml: &[u8]) {
-        let mut reader = Reader::from_reader(xml);
-        let mut buf = Vec::new();
-        let mut current: Option<(String, String, Style)> = None;
-        let mut in_default_paragraph = false;
-        let mut list: Option<String> = None;
-        loop {
-            let event = match reader.read_event_into(&mut buf) {
-                Ok(Event::Eof) | Err(_) => break,
-                Ok(event) => event,
-            };
-            let empty = matches!(event, Event::Empty(_));
-            match event {
-                Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                    // The body holds no style definitions; stop before reading it.
-                    "body" => break,
-                    "font-face" => {
-                        if let Some(name) = attr(&e, "name") {
-                            let family = attr(&e, "font-family").map(|f| f.trim_matches(['\'', '"']).to_owned());
-                            let family = family.filter(|f| !f.is_empty()).unwrap_or_else(|| name.clone());
-                            self.faces.insert(name, family);
-                        }
-                    }
-                    "style" => {
-                        let family = attr(&e, "family").unwrap_or_default();
-                        let style = Style { parent: attr(&e, "parent-style-name"), ..Style::default() };
-                        current = attr(&e, "name").map(|n| (family, n, style));
-                        if empty {
-                            self.finish_style(&mut current);
-                        }
-                    }
-                    "default-style" => in_default_paragraph = attr(&e, "family").as_deref() == Some("paragraph"),
-                    "text-properties" => {
-                        let font = attr(&e, "font-name").or_else(|| attr(&e, "font-family"));
-                        let hidden = attr(&e, "display").map(|d| d == "none");
-                        if let Some((_, _, style)) = current.as_mut() {
-                            style.font = font.or(style.font.take());
-                            style.hidden = hidden.or(style.hidden);
-                        } else if in_default_paragraph {
-                            self.default_paragraph.font = font;
-                        }
-                    }
-                    "list-style" => list = attr(&e, "name"),
-                    "list-level-style-number" | "list-level-style-bullet" | "list-level-style-image" => {
-                        let Some(name) = list.as_ref() else { continue };
-                        let level = attr_count(&e, "level", 10);
-                        let numbered = e.local_name().as_ref() == "list-level-style-number";
-                        let entry = ListLevel {
-                            format: if numbered { attr(&e, "num-format").unwrap_or_default() } else { String::new() },
-                            prefix: if numbered { attr(&e, "num-prefix").unwrap_or_default() } else { String::new() },
-                            suffix: if numbered { attr(&e, "num-suffix").unwrap_or_default() } else { String::new() },
-                            display_levels: attr_count(&e, "display-levels", 10),
-                            start: attr(&e, "start-value").and_then(|v| v.parse().ok()).unwrap_or(1),
-                        };
-                        let levels = self.lists.entry(name.clone()).or_default();
-                        if levels.len() < level {
-                            levels.resize_with(level, ListLevel::default);
-                        }
-                        levels[level - 1] = entry;
-                    }
-                    _ => {}
-                },
-                Event::End(e) => match e.local_name().as_ref() {
-                    "style" => self.finish_style(&mut current),
-                    "default-style" => in_default_paragraph = false,
-                    "list-style" => list = None,
-                    _ => {}
-                },
-                _ => {}
-            }
-            buf.clear();
-        }
-    }
-
-    fn finish_style(&mut self, current: &mut Option<(String, String, Style)>) {
-        if let Some((family, name, style)) = current.take() {
-            self.styles.insert((family, name), style);
-        }
-    }
-
-    /// Walks a style and its parents (bounded; cycles stop) for the first value `pick` gives.
-    fn inherited<T>(&self, family: &str, name: Option<&str>, pick: impl Fn(&Style) -> Option<T>) -> Option<T> {
-        let mut name = name?;
-        for _ in 0..16 {
-            let style = self.styles.get(&(family.to_owned(), name.to_owned()))?;
-            if let Some(v) = pick(style) {
-                return Some(v);
-            }
-            name = style.parent.as_deref()?;
-        }
-        None
-    }
-
-    fn face(&self, font: String) -> String {
-        self.faces.get(&font).cloned().unwrap_or(font)
-    }
-
-    fn paragraph_font(&self, style: Option<&str>) -> Option<String> {
-        let font =
-            self.inherited("paragraph", style, |s| s.font.clone()).or_else(|| self.default_paragraph.font.clone());
-        font.map(|f| self.face(f))
-    }
-
-    fn text_font(&self, style: Option<&str>) -> Option<String> {
-        self.inherited("text", style, |s| s.font.clone()).map(|f| self.face(f))
-    }
-
-    fn paragraph_hidden(&self, style: Option<&str>) -> bool {
-        self.inherited("paragraph", style, |s| s.hidden).unwrap_or(false)
-    }
-
-    fn text_hidden(&self, style: Option<&str>) -> Option<bool> {
-        self.inherited("text", style, |s| s.hidden)
-    }
-}
-
-/// One number in a list label's format.
-fn format_number(n: u32, format: &str) -> String {
-    match format {
-        "a" | "A" => {
-            let mut n = n.max(1);
-            let mut letters = Vec::new();
-            while n > 0 {
-                n -= 1;
-                letters.push((b'a' + (n % 26) as u8) as char);
-                n /= 26;
-            }
-            let s: String = letters.into_iter().rev().collect();
-            if format == "A" {
-                s.to_uppercase()
-            } else {
-                s
-            }
-        }
-        "i" | "I" => {
-            // Word and ODF write Roman numerals alike; past 3999 the number stays Arabic.
-            let roman = roman(i64::from(n)).unwrap_or_else(|| n.to_string());
-            if format == "i" {
-                roman.to_lowercase()
-            } else {
-                roman
-            }
-        }
-        "" => String::new(),
-        _ => n.to_string(),
-    }
 }
 
 // ---------------------------------------------------------------- body
@@ -706,98 +528,4 @@ fn close_row(t: &mut TableBuilder) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Limits;
-    use crate::grid::Row;
-
-    const NS: &str = r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0""#;
-
-    fn read(styles: &str, body: &str) -> Document {
-        let xml = format!(
-            r#"<?xml version="1.0"?><office:document-content {NS}><office:font-face-decls><style:font-face style:name="VnT" svg:font-family="'.VnTime'"/></office:font-face-decls><office:automatic-styles>{styles}</office:automatic-styles><office:body><office:text>{body}</office:text></office:body></office:document-content>"#
-        );
-        let mut styles = Styles::default();
-        styles.parse(xml.as_bytes());
-        let mut budget = Budget::new(Limits::default());
-        BodyReader::new(styles, &mut budget).read(xml.as_bytes()).expect("reads")
-    }
-
-    fn texts(row: &Row) -> Vec<String> {
-        row.cells.iter().map(|c| c.raw_text()).collect()
-    }
-
-    #[test]
-    fn spans_covered_cells_header_rows_and_nesting() {
-        let doc = read(
-            "",
-            r#"<text:p>Tổng số điểm:<text:s text:c="2"/>97,74</text:p>
-            <table:table><table:table-header-rows><table:table-row>
-              <table:table-cell table:number-columns-spanned="2"><text:p>A</text:p></table:table-cell><table:covered-table-cell/>
-              <table:table-cell><text:p>B</text:p></table:table-cell></table:table-row></table:table-header-rows>
-            <table:table-row><table:table-cell table:number-rows-spanned="2"><text:p>x</text:p></table:table-cell>
-              <table:table-cell><text:p>y<text:line-break/>z</text:p><text:p>w<text:tab/>v</text:p></table:table-cell>
-              <table:table-cell><table:table><table:table-row><table:table-cell><text:p>inner</text:p></table:table-cell></table:table-row></table:table></table:table-cell></table:table-row>
-            <table:table-row><table:covered-table-cell/><table:table-cell><text:p>q</text:p></table:table-cell><table:table-cell/></table:table-row>
-            </table:table><text:p>after</text:p>"#,
-        );
-        assert_eq!(doc.tables.len(), 2);
-        let t = &doc.tables[0];
-        assert!(t.rows[0].repeats_as_header && !t.rows[1].repeats_as_header);
-        assert_eq!((t.rows[0].cells[0].col_span, t.rows[0].cells[1].col), (2, 2));
-        assert_eq!(texts(&t.rows[1])[..2], ["x".to_owned(), "y\nz\nw\tv".to_owned()]);
-        assert_eq!(t.rows[1].cells[0].vmerge, VerticalMerge::Start);
-        assert_eq!((t.rows[2].cells[0].vmerge, t.rows[2].cells[1].col), (VerticalMerge::Continue, 1));
-        assert_eq!(doc.tables[1].rows[0].cells[0].raw_text(), "inner");
-        assert_eq!(doc.tables[1].rows[0].location.table, 2);
-        let prose: Vec<String> = doc.prose.iter().map(|p| p.runs.iter().map(|r| r.text.as_str()).collect()).collect();
-        assert_eq!(prose, vec!["Tổng số điểm:  97,74", "after"]);
-    }
-
-    #[test]
-    fn fonts_hidden_text_and_tracked_changes() {
-        let doc = read(
-            r#"<style:style style:name="P1" style:family="paragraph"><style:text-properties style:font-name="VnT"/></style:style>
-            <style:style style:name="T1" style:family="text"><style:text-properties text:display="none"/></style:style>
-            <style:style style:name="T2" style:family="text"><style:text-properties style:font-name="Arial"/></style:style>"#,
-            r#"<text:tracked-changes><text:changed-region><text:deletion><text:p>old</text:p></text:deletion></text:changed-region></text:tracked-changes>
-            <text:p text:style-name="P1">T&#xE6;ng<text:span text:style-name="T1"> 99</text:span><text:span text:style-name="T2"> new</text:span><text:hidden-text text:string-value="h"/></text:p>"#,
-        );
-        assert_eq!(doc.prose.len(), 1);
-        let runs = &doc.prose[0].runs;
-        assert_eq!(runs[0], Run::in_font("Tæng", Some(".VnTime".into())));
-        assert_eq!(runs[1], Run::in_font(" new", Some("Arial".into())));
-        assert_eq!(runs.len(), 2);
-    }
-
-    #[test]
-    fn list_labels_are_counted_as_displayed() {
-        let doc = read(
-            r#"<text:list-style style:name="L1">
-              <text:list-level-style-number text:level="1" style:num-format="I" style:num-suffix="."/>
-              <text:list-level-style-number text:level="2" style:num-format="1" style:num-suffix="." text:display-levels="2" text:start-value="3"/>
-            </text:list-style>"#,
-            r#"<table:table><table:table-row><table:table-cell><text:list text:style-name="L1"><text:list-item><text:p>A</text:p></text:list-item></text:list></table:table-cell></table:table-row>
-            <table:table-row><table:table-cell><text:list text:continue-numbering="true" text:style-name="L1"><text:list-item><text:list><text:list-item><text:p/></text:list-item><text:list-item><text:p/></text:list-item></text:list></text:list-item></text:list></table:table-cell></table:table-row>
-            <table:table-row><table:table-cell><text:list text:continue-numbering="true" text:style-name="L1"><text:list-item><text:p>B</text:p></text:list-item></text:list></table:table-cell></table:table-row>
-            <table:table-row><table:table-cell><text:list text:style-name="L1"><text:list-item><text:number>VII.</text:number><text:p>C</text:p></text:list-item></text:list></table:table-cell></table:table-row></table:table>"#,
-        );
-        let cells: Vec<String> = doc.tables[0].rows.iter().map(|r| r.cells[0].raw_text()).collect();
-        assert_eq!(cells, vec!["I.\tA", "I.3.\t\nI.4.\t", "II.\tB", "VII.\tC"]);
-        assert_eq!(format_number(28, "a"), "ab");
-        assert_eq!(format_number(14, "i"), "xiv");
-    }
-
-    #[test]
-    fn damaged_files_are_errors() {
-        let mut budget = Budget::new(Limits::default());
-        assert!(matches!(
-            extract(b"PK\x03\x04garbage", &mut budget),
-            Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. })
-        ));
-        let deep = format!("<office:document-content><office:body><office:text>{}", "<text:span>".repeat(10_000));
-        let mut budget = Budget::new(Limits::default());
-        let result = BodyReader::new(Styles::default(), &mut budget).read(deep.as_bytes());
-        assert!(matches!(result, Err(ExtractError { kind: crate::extract::ErrorKind::LimitExceeded, .. })));
-    }
-}
+mod tests;
