@@ -1,0 +1,67 @@
+use super::parts::{builtin_style, custom_style};
+use super::*;
+
+#[test]
+fn formats_tell_dates_durations_and_percentages_apart() {
+    let kind = |code: &str| custom_style(code).kind;
+    assert_eq!(kind("dd/mm/yyyy"), NumberKind::Date);
+    assert_eq!(kind("H:MM:SS;@"), NumberKind::Date);
+    assert_eq!(kind("[h]:mm:ss"), NumberKind::Duration);
+    assert_eq!(kind("[$-42A]#,##0.00"), NumberKind::Number);
+    assert_eq!(kind("#,##0\" ngày\""), NumberKind::Number);
+    assert_eq!(kind("0.00\\h"), NumberKind::Number);
+    assert_eq!(kind("[Red]0.00"), NumberKind::Number);
+    assert_eq!(kind("General"), NumberKind::Number);
+    let percent = |code: &str| custom_style(code).percent;
+    assert_eq!(percent("0%"), Some(0));
+    assert_eq!(percent("0.00%;[Red]-0.00%"), Some(2));
+    assert_eq!(percent("0.0\"%\""), None);
+    assert_eq!(percent("0.00"), None);
+    assert_eq!(builtin_style("10").percent, Some(2));
+    assert_eq!(builtin_style("14").kind, NumberKind::Date);
+    assert_eq!(builtin_style("46").kind, NumberKind::Duration);
+}
+
+#[test]
+fn a_sheet_of_empty_rows_still_stops_at_the_deadline() {
+    let mut parts = Parts::default();
+    parts.insert("xl/workbook.xml", br#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#.to_vec());
+    parts.insert(
+        "xl/_rels/workbook.xml.rels",
+        br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
+    );
+    let rows = "<row/>".repeat(3 * EVENTS_PER_TIME_CHECK);
+    parts.insert("xl/worksheets/sheet1.xml", format!("<worksheet><sheetData>{rows}</sheetData></worksheet>").into());
+    let read_all = |deadline: &Deadline| -> ExtractResult<usize> {
+        let book = Workbook::open(&parts, 16, deadline)?.expect("a workbook");
+        let mut reader = book.cells(0)?;
+        let mut cells = 0;
+        while reader.next_cell()?.is_some() {
+            cells += 1;
+        }
+        Ok(cells)
+    };
+    assert_eq!(read_all(&Deadline::after(std::time::Duration::from_secs(60))), Ok(0));
+    let passed = Deadline::after(std::time::Duration::ZERO);
+    std::thread::sleep(std::time::Duration::from_millis(2));
+    let err = read_all(&passed).unwrap_err();
+    assert_eq!(err.kind, crate::extract::ErrorKind::LimitExceeded, "{err:?}");
+}
+
+#[test]
+fn references_and_escapes() {
+    assert_eq!(cell_reference("A1"), Some((0, 0)));
+    assert_eq!(cell_reference("XFD1048576"), Some((1_048_575, 16_383)));
+    assert_eq!(cell_reference("c7"), Some((6, 2)));
+    for bad in ["", "1", "A", "A0", "ABCD1", "A1B", "$A$1"] {
+        assert_eq!(cell_reference(bad), None, "{bad}");
+    }
+    assert_eq!(range_reference("B2:D4"), Some(((1, 1), (3, 3))));
+    assert_eq!(unescape_ooxml("a_x000D_b"), "a\rb");
+    assert_eq!(unescape_ooxml("_xD83D__xDCF7_"), "📷");
+    assert_eq!(unescape_ooxml("_x005F_x000D_"), "_x000D_");
+    assert_eq!(unescape_ooxml("_xD800_z"), "\u{FFFD}z");
+    assert_eq!(unescape_ooxml("Tiêu chí_x"), "Tiêu chí_x");
+    assert_eq!(resolve_target("xl/", "../customXml/item1.xml"), "customXml/item1.xml");
+    assert_eq!(resolve_target("xl/", "/xl/worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
+}
