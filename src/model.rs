@@ -6,12 +6,15 @@
 //! they serialize to *are* the contract's (`"max_points"`, `"no_table"`,
 //! `"sum_mismatch"` …), so the wire types can hold them as they are.
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::grid::Location;
 
-/// One of the four score columns a table may have.
+/// A column of the scoring table that values and findings name: one of the
+/// four score columns ([`Column::ALL`]), or the evidence column, which the
+/// evidence findings name and which holds no score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
@@ -19,9 +22,11 @@ pub enum Column {
     SelfScore,
     AppraisalScore,
     LostPoints,
+    Evidence,
 }
 
 impl Column {
+    /// The score columns.
     pub const ALL: [Column; 4] = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
 
     pub fn index(self) -> usize {
@@ -35,6 +40,7 @@ impl Column {
             Column::SelfScore => "self_score",
             Column::AppraisalScore => "appraisal_score",
             Column::LostPoints => "lost_points",
+            Column::Evidence => "evidence",
         }
     }
 
@@ -45,6 +51,7 @@ impl Column {
             Column::SelfScore => "điểm tự đánh giá",
             Column::AppraisalScore => "điểm thẩm định",
             Column::LostPoints => "điểm bị mất",
+            Column::Evidence => "tài liệu kiểm chứng",
         }
     }
 }
@@ -54,11 +61,14 @@ impl Column {
 pub struct Scores(pub [Option<Decimal>; 4]);
 
 impl Scores {
+    /// The value in a score column (`None` for the evidence column).
     pub fn get(&self, col: Column) -> Option<Decimal> {
-        self.0[col.index()]
+        self.0.get(col.index()).copied().flatten()
     }
     pub fn set(&mut self, col: Column, value: Option<Decimal>) {
-        self.0[col.index()] = value;
+        if let Some(slot) = self.0.get_mut(col.index()) {
+            *slot = value;
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(Option::is_none)
@@ -170,10 +180,16 @@ pub enum FindingKind {
     UnreadableValue,
     ExtractionNote,
     UncertainValue,
+    ScoreNotInRubric,
+    MaxDiffersFromRubric,
+    MissingEvidence,
+    EvidenceAfterReport,
+    EvidenceOutsidePeriod,
+    LateForDeadline,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 15] = [
+    pub const ALL: [FindingKind; 21] = [
         FindingKind::SumMismatch,
         FindingKind::ExceedsMax,
         FindingKind::StatedTotalMismatch,
@@ -189,6 +205,12 @@ impl FindingKind {
         FindingKind::UnreadableValue,
         FindingKind::ExtractionNote,
         FindingKind::UncertainValue,
+        FindingKind::ScoreNotInRubric,
+        FindingKind::MaxDiffersFromRubric,
+        FindingKind::MissingEvidence,
+        FindingKind::EvidenceAfterReport,
+        FindingKind::EvidenceOutsidePeriod,
+        FindingKind::LateForDeadline,
     ];
 
     /// The contract's name of the kind (`"sum_mismatch"` …).
@@ -209,6 +231,12 @@ impl FindingKind {
             FindingKind::UnreadableValue => "unreadable_value",
             FindingKind::ExtractionNote => "extraction_note",
             FindingKind::UncertainValue => "uncertain_value",
+            FindingKind::ScoreNotInRubric => "score_not_in_rubric",
+            FindingKind::MaxDiffersFromRubric => "max_differs_from_rubric",
+            FindingKind::MissingEvidence => "missing_evidence",
+            FindingKind::EvidenceAfterReport => "evidence_after_report",
+            FindingKind::EvidenceOutsidePeriod => "evidence_outside_period",
+            FindingKind::LateForDeadline => "late_for_deadline",
         }
     }
 
@@ -230,7 +258,27 @@ impl FindingKind {
             FindingKind::UnreadableValue => "Ô điểm không đọc được",
             FindingKind::ExtractionNote => "Ghi chú khi đọc tệp",
             FindingKind::UncertainValue => "Giá trị nhận dạng chưa chắc chắn",
+            FindingKind::ScoreNotInRubric => "Điểm không thuộc thang điểm",
+            FindingKind::MaxDiffersFromRubric => "Điểm tối đa khác thang điểm",
+            FindingKind::MissingEvidence => "Thiếu tài liệu kiểm chứng",
+            FindingKind::EvidenceAfterReport => "Tài liệu kiểm chứng sau ngày báo cáo",
+            FindingKind::EvidenceOutsidePeriod => "Tài liệu kiểm chứng ngoài kỳ đánh giá",
+            FindingKind::LateForDeadline => "Ban hành sau thời hạn của thang điểm",
         }
+    }
+
+    /// One of the kinds about the rubric and evidence printed beside the
+    /// scores: the human reports show them as a group of their own.
+    pub fn is_rubric(self) -> bool {
+        matches!(
+            self,
+            FindingKind::ScoreNotInRubric
+                | FindingKind::MaxDiffersFromRubric
+                | FindingKind::MissingEvidence
+                | FindingKind::EvidenceAfterReport
+                | FindingKind::EvidenceOutsidePeriod
+                | FindingKind::LateForDeadline
+        )
     }
 
     /// One of the seven kinds the contract requires (the others are additions).
@@ -269,6 +317,21 @@ pub struct Finding {
     pub uncertain: bool,
     /// For `uncertain_value`: what OCR read and how sure it was.
     pub read: Option<OcrRead>,
+    /// For the rubric and evidence kinds: what the finding rests on beyond its numbers.
+    pub basis: Option<Basis>,
+}
+
+/// What a rubric or evidence finding rests on, beyond `stated` and `expected` as numbers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Basis {
+    /// The rubric's options: `expected` of `score_not_in_rubric`.
+    pub options: Vec<Decimal>,
+    /// The cited document's date and the report's: `stated` and `expected` of `evidence_after_report`.
+    pub dates: Option<(NaiveDate, NaiveDate)>,
+    /// The citation as written.
+    pub citation: Option<String>,
+    /// The deadline of the rubric's timely option (`late_for_deadline`).
+    pub deadline: Option<NaiveDate>,
 }
 
 /// The text OCR read for a value and its confidence.
@@ -294,6 +357,7 @@ impl Finding {
             location: None,
             uncertain: false,
             read: None,
+            basis: None,
         }
     }
 
@@ -301,6 +365,157 @@ impl Finding {
     pub fn note(kind: FindingKind, message: &str) -> Self {
         Finding::new(kind, Severity::Info, message.to_owned())
     }
+}
+
+/// A criterion's rubric as the report prints it in the criterion's rows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rubric {
+    /// The option lines in the order written: the value each assigns and the line.
+    pub lines: Vec<RubricLine>,
+    pub formula: Option<Formula>,
+    /// The deadline of the timely option (`trước ngày 15/01 hàng năm`).
+    pub due: Option<DueDate>,
+}
+
+/// One option of a rubric: `- Ban hành kịp thời thì đánh giá là: 0,5`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RubricLine {
+    pub value: Decimal,
+    /// The line as written, for messages.
+    pub text: String,
+}
+
+/// `[Tỷ lệ % … × K / 100]`, applied from `from_percent` up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formula {
+    pub coefficient: Decimal,
+    pub from_percent: Option<Decimal>,
+}
+
+/// A day of a year the rubric names relative to the assessment year.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueDate {
+    pub day: u32,
+    pub month: u32,
+    pub year: DueYear,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueYear {
+    /// `hàng năm`: the assessment year.
+    Assessment,
+    /// `năm trước`: the year before it.
+    Previous,
+    /// A year written out.
+    Fixed(i32),
+}
+
+impl DueDate {
+    /// The date in assessment year `year`; `None` for a day that does not exist.
+    pub fn in_year(self, year: i32) -> Option<NaiveDate> {
+        let year = match self.year {
+            DueYear::Assessment => year,
+            DueYear::Previous => year - 1,
+            DueYear::Fixed(y) => y,
+        };
+        NaiveDate::from_ymd_opt(year, self.month, self.day)
+    }
+}
+
+impl Rubric {
+    /// The distinct option values, ascending (`0,50` and `0,5` are one).
+    pub fn options(&self) -> Vec<Decimal> {
+        let mut values: Vec<Decimal> = self.lines.iter().map(|l| l.value.normalize()).collect();
+        values.sort();
+        values.dedup();
+        values
+    }
+
+    /// The most the rubric gives: its largest option, or the formula's coefficient when larger.
+    pub fn highest(&self) -> Option<Decimal> {
+        let options = self.lines.iter().map(|l| l.value);
+        options.chain(self.formula.map(|f| f.coefficient)).max()
+    }
+
+    /// Whether the lines are items that add up to `max` (`0,25 + 0,25 + 0,5 = 1`)
+    /// rather than alternatives: an appraiser sums them.
+    pub fn is_checklist(&self, max: Decimal) -> bool {
+        let positive: Vec<Decimal> =
+            self.lines.iter().map(|l| l.value).filter(|v| v.is_sign_positive() && !v.is_zero()).collect();
+        self.formula.is_none() && positive.len() >= 2 && positive.iter().copied().sum::<Decimal>() == max
+    }
+
+    /// The line that assigns `value`, the first one when several do.
+    pub fn line_of(&self, value: Decimal) -> Option<&RubricLine> {
+        self.lines.iter().find(|l| l.value == value)
+    }
+
+    /// The largest option below `value`.
+    pub fn next_below(&self, value: Decimal) -> Option<Decimal> {
+        self.options().into_iter().filter(|v| *v < value).max()
+    }
+}
+
+/// The kinds of document an evidence cell cites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DocumentType {
+    Plan,
+    Report,
+    Decision,
+    Letter,
+    Notice,
+    Submission,
+    Directive,
+    Document,
+    Conclusion,
+    Invitation,
+    Regulation,
+}
+
+impl DocumentType {
+    /// The type's name as the contract writes it (`"Kế hoạch"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DocumentType::Plan => "Kế hoạch",
+            DocumentType::Report => "Báo cáo",
+            DocumentType::Decision => "Quyết định",
+            DocumentType::Letter => "Công văn",
+            DocumentType::Notice => "Thông báo",
+            DocumentType::Submission => "Tờ trình",
+            DocumentType::Directive => "Chỉ thị",
+            DocumentType::Document => "Văn bản",
+            DocumentType::Conclusion => "Kết luận",
+            DocumentType::Invitation => "Giấy mời",
+            DocumentType::Regulation => "Quy chế",
+        }
+    }
+}
+
+/// What a criterion's rows cite as evidence.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// Some evidence cell covering the criterion's rows has text (prose
+    /// without a citation counts).
+    pub present: bool,
+    /// Every citation of those cells, in order; a cell merged over the rows counted once.
+    pub citations: Vec<Citation>,
+    /// The lowest OCR confidence of those cells, when read from a scan.
+    pub confidence: Option<u8>,
+    /// An empty cell among them may be part of a merged cell read elsewhere.
+    pub unsure: bool,
+}
+
+/// A document cited as evidence: `Kế hoạch số 52/KH-UBND ngày 28/12/2020`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Citation {
+    pub kind: DocumentType,
+    pub number: String,
+    /// `KH-UBND`; `None` when only the number is written (`bc 1467`).
+    pub symbol: Option<String>,
+    /// The date written right after the number and symbol.
+    pub date: Option<NaiveDate>,
+    /// The citation as written.
+    pub text: String,
 }
 
 #[cfg(test)]

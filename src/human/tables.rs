@@ -76,6 +76,8 @@ fn role_name(role: Role) -> &'static str {
         Role::RowNumber => "row_number",
         Role::Title => "title",
         Role::Score(c) => c.name(),
+        Role::Evidence => "evidence",
+        Role::Rubric => "rubric",
         Role::Other => "other",
     }
 }

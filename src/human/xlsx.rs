@@ -1,9 +1,10 @@
 //! The Excel workbook, laid out like a provincial summary table: sheet
 //! "Tài liệu" (one row per document: unit, level, year, framework, totals per
-//! column, each section's points, ratings, rank, counts, file) and sheet
+//! column, each section's points, ratings, rank, counts, file), sheet
 //! "Phát hiện" (one row per finding, its location in separate columns, coloured
-//! by severity, linked to the document). Frozen headers, filters, landscape A4
-//! fitted to the page width.
+//! by severity, linked to the document) and sheet "Thang điểm, kiểm chứng"
+//! (the rubric and evidence findings the same way, with the rubric or citation
+//! each rests on). Frozen headers, filters, landscape A4 fitted to the page width.
 //!
 //! Findings are streamed in constant-memory mode; the documents sheet is
 //! written at the end, because its section columns and ranks depend on every
@@ -17,14 +18,16 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
 use super::labels::{
-    badge, catalog_label, code_label, column_heading, readable_message, status_label, table_kind_label,
+    badge, catalog_label, code_label, column_heading, readable_message, rubric_basis, status_label, table_kind_label,
 };
 use super::main_column;
 use crate::model::{Column, Severity, TableKind};
-use crate::report::DocumentReport;
+use crate::report::rubric::Value;
+use crate::report::{DocumentReport, Finding};
 
 pub const DOCUMENTS_SHEET: &str = "Tài liệu";
 pub const FINDINGS_SHEET: &str = "Phát hiện";
+pub const RUBRIC_SHEET: &str = "Thang điểm, kiểm chứng";
 
 /// Columns of the documents sheet before the section columns, and after them.
 const DOCUMENT_HEADERS: [(&str, f64); 11] = [
@@ -68,6 +71,9 @@ pub const FINDING_HEADERS: [(&str, f64); 14] = [
     ("Tệp", 36.0),
 ];
 
+/// The rubric sheet's last column, after [`FINDING_HEADERS`].
+const BASIS_HEADER: (&str, f64) = ("Căn cứ (thang điểm, văn bản)", 44.0);
+
 /// What the documents sheet keeps of one document.
 struct DocumentRow {
     unit: String,
@@ -92,6 +98,7 @@ pub struct XlsxReport {
     workbook: Workbook,
     documents: Vec<DocumentRow>,
     finding_rows: u32,
+    rubric_rows: u32,
     header: Format,
     severity: [Format; 3],
 }
@@ -122,12 +129,18 @@ impl XlsxReport {
         let findings = workbook.add_worksheet_with_constant_memory()?;
         findings.set_name(FINDINGS_SHEET)?;
         page_setup(findings, &owned(&FINDING_HEADERS), &header)?;
+        let rubric = workbook.add_worksheet_with_constant_memory()?;
+        rubric.set_name(RUBRIC_SHEET)?;
+        let mut headers = owned(&FINDING_HEADERS);
+        headers.push((BASIS_HEADER.0.to_owned(), BASIS_HEADER.1));
+        page_setup(rubric, &headers, &header)?;
         let fill = |color: u32| Format::new().set_background_color(Color::RGB(color)).set_text_wrap();
         Ok(XlsxReport {
             path: path.to_owned(),
             workbook,
             documents: Vec::new(),
             finding_rows: 0,
+            rubric_rows: 0,
             header,
             severity: [fill(0xE8F1FB), fill(0xFFF3CD), fill(0xFDE2E2)],
         })
@@ -163,45 +176,20 @@ impl XlsxReport {
         });
 
         let link = document_url(&d.source.path);
-        let sheet = self.workbook.worksheet_from_index(1)?;
         for f in &d.findings {
-            self.finding_rows += 1;
-            let row = self.finding_rows;
             let format = &self.severity[f.severity as usize];
-            let location = f.location.as_ref();
-            let texts: [(u16, Option<String>); 7] = [
-                (0, d.unit.clone()),
-                (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
-                (3, Some(f.kind.label().to_owned())),
-                (4, f.column.map(|c| column_heading(c).to_owned())),
-                (7, Some(f.severity.label().to_owned())),
-                (8, Some(readable_message(&f.message))),
-                (12, location.and_then(|l| l.sheet.clone())),
-            ];
-            for (col, text) in texts {
-                match text {
-                    Some(text) => sheet.write_string_with_format(row, col, &text, format)?,
-                    None => sheet.write_blank(row, col, format)?,
-                };
-            }
-            let numbers: [(u16, Option<Decimal>); 6] = [
-                (1, d.year.map(Decimal::from)),
-                (5, f.stated),
-                (6, f.recalculated.or(f.expected)),
-                (9, location.map(|l| Decimal::from(l.table))),
-                (10, location.map(|l| Decimal::from(l.row))),
-                (11, location.and_then(|l| l.page).map(Decimal::from)),
-            ];
-            for (col, value) in numbers {
-                match value.and_then(|v| v.to_f64()) {
-                    Some(number) => sheet.write_number_with_format(row, col, number, format)?,
-                    None => sheet.write_blank(row, col, format)?,
-                };
-            }
-            match &link {
-                Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
-                None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
+            let (index, row) = if f.kind.is_rubric() {
+                self.rubric_rows += 1;
+                (2, self.rubric_rows)
+            } else {
+                self.finding_rows += 1;
+                (1, self.finding_rows)
             };
+            let sheet = self.workbook.worksheet_from_index(index)?;
+            finding_row(sheet, row, d, f, format, link.as_ref())?;
+            if f.kind.is_rubric() {
+                sheet.write_string_with_format(row, FINDING_HEADERS.len() as u16, rubric_basis(d, f), format)?;
+            }
         }
         Ok(())
     }
@@ -251,8 +239,65 @@ impl XlsxReport {
         sheet.autofilter(0, 0, self.documents.len() as u32, headers.len() as u16 - 1)?;
         let findings = self.workbook.worksheet_from_index(1)?;
         findings.autofilter(0, 0, self.finding_rows, FINDING_HEADERS.len() as u16 - 1)?;
+        let rubric = self.workbook.worksheet_from_index(2)?;
+        rubric.autofilter(0, 0, self.rubric_rows, FINDING_HEADERS.len() as u16)?;
         self.workbook.save(&self.path)
     }
+}
+
+/// One finding as a row: the document's unit and year, the finding's code,
+/// kind, column, values, severity and message, where it is, the file.
+fn finding_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    d: &DocumentReport,
+    f: &Finding,
+    format: &Format,
+    link: Option<&Url>,
+) -> Result<(), XlsxError> {
+    let location = f.location.as_ref();
+    // A date or a rubric's options are text; numbers stay numbers.
+    let value_text = |v: Option<&Value>| v.filter(|v| v.number().is_none()).map(Value::display);
+    let expected = f.recalculated.map(Value::Number).or(f.expected.clone());
+    let texts: [(u16, Option<String>); 9] = [
+        (0, d.unit.clone()),
+        (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
+        (3, Some(f.kind.label().to_owned())),
+        (4, f.column.map(|c| column_heading(c).to_owned())),
+        (5, value_text(f.stated.as_ref())),
+        (6, value_text(expected.as_ref())),
+        (7, Some(f.severity.label().to_owned())),
+        (8, Some(readable_message(&f.message))),
+        (12, location.and_then(|l| l.sheet.clone())),
+    ];
+    let numbers: [(u16, Option<Decimal>); 6] = [
+        (1, d.year.map(Decimal::from)),
+        (5, f.stated.as_ref().and_then(Value::number)),
+        (6, expected.as_ref().and_then(Value::number)),
+        (9, location.map(|l| Decimal::from(l.table))),
+        (10, location.map(|l| Decimal::from(l.row))),
+        (11, location.and_then(|l| l.page).map(Decimal::from)),
+    ];
+    let has_text = |col: u16| texts.iter().any(|(c, t)| *c == col && t.is_some());
+    for (col, value) in numbers {
+        match value.and_then(|v| v.to_f64()) {
+            Some(number) => sheet.write_number_with_format(row, col, number, format)?,
+            None if has_text(col) => sheet,
+            None => sheet.write_blank(row, col, format)?,
+        };
+    }
+    for (col, text) in &texts {
+        match text {
+            Some(text) => sheet.write_string_with_format(row, *col, text, format)?,
+            None if numbers.iter().any(|(c, v)| c == col && v.is_some()) => sheet,
+            None => sheet.write_blank(row, *col, format)?,
+        };
+    }
+    match link {
+        Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
+        None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
+    };
+    Ok(())
 }
 
 /// A top-level numbered section ("1" … "9"), whose points the summary lists.
