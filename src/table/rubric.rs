@@ -65,8 +65,8 @@ const BEFORE_POINTS: [&str; 8] = ["duoc", "dat", "cham", "tinh", "cho", "la", "t
 /// Reads one cell's text.
 pub fn read(text: &str) -> Reading {
     let mut reading = Reading::default();
-    // Most titles have no number at all; they need no tokens.
-    if !text.bytes().any(|b| b.is_ascii_digit()) {
+    // Most titles have no number (nor `Quý IV`) at all; they need no tokens.
+    if !text.bytes().any(|b| b.is_ascii_digit()) && !text.contains("IV") {
         return reading;
     }
     let text = without_latex(text);
