@@ -126,24 +126,26 @@ static REPORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The heading's place and date, folded: `thi tran but son, ngay 26 thang 11
-/// nam 2018`, the day and month possibly blank. The place is letters only, so
-/// a document cited as `số 4308/QĐ-UBND, ngày …` is no heading.
+/// nam 2018`, the day and month possibly blank; or a cell or line holding the
+/// date alone. The place is letters only, so a document cited as `số
+/// 4308/QĐ-UBND, ngày …` is no heading.
 static HEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^a-z0-9/\-])[a-z][a-z ]{1,40}, ngay(?: (?P<d>[0-9]{1,2}))? thang(?: (?P<m>[0-9]{1,2}))? nam (?P<y>(?:19|20)[0-9][0-9])")
-        .expect("valid regex")
+    Regex::new(
+        r"(?:(?:^|[^a-z0-9/\-])[a-z][a-z ]{1,40}, ngay(?: (?P<d>[0-9]{1,2}))? thang(?: (?P<m>[0-9]{1,2}))? nam (?P<y>(?:19|20)[0-9][0-9])|^ngay(?: (?P<d2>[0-9]{1,2}))? thang(?: (?P<m2>[0-9]{1,2}))? nam (?P<y2>(?:19|20)[0-9][0-9])\.?$)",
+    )
+    .expect("valid regex")
 });
 
 /// The report's date from the first heading line: in a table's first rows (a
 /// cover letter laid out in a table, a spreadsheet's title rows), else in the prose.
 fn heading_date(title_rows: &[&str], prose: &[String]) -> Option<NaiveDate> {
     let folded_rows = title_rows.iter().map(|t| fold(t));
-    let caps = folded_rows.chain(prose.iter().cloned()).find_map(|text| {
-        HEADING_DATE.captures(&text).map(|c| {
-            (c.name("d").map(|m| m.as_str().to_owned()), c.name("m").map(|m| m.as_str().to_owned()), c["y"].to_owned())
-        })
+    let (day, month, year) = folded_rows.chain(prose.iter().cloned()).find_map(|text| {
+        let caps = HEADING_DATE.captures(&text)?;
+        let part = |a: &str, b: &str| caps.name(a).or(caps.name(b)).and_then(|m| m.as_str().parse::<u32>().ok());
+        Some((part("d", "d2"), part("m", "m2"), part("y", "y2")))
     })?;
-    let (day, month, year) = caps;
-    NaiveDate::from_ymd_opt(year.parse().ok()?, month?.parse().ok()?, day?.parse().ok()?)
+    NaiveDate::from_ymd_opt(i32::try_from(year?).ok()?, month?, day?)
 }
 
 pub fn read(document: &Document) -> ProseFacts {
@@ -366,5 +368,7 @@ mod tests {
         // A citation's date is not the report's.
         assert_eq!(date(&["Căn cứ Quyết định số 4308/QĐ-UBND, ngày 29 tháng 10 năm 2021 của UBND tỉnh"]), None);
         assert_eq!(date(&["(Kèm theo Báo cáo số 294 /BC-UBND ngày 26/11/2018)"]), None);
+        assert_eq!(date(&["ngày 20 tháng 11 năm 2021"]).as_deref(), Some("2021-11-20"));
+        assert_eq!(date(&["Ngày 15 tháng 3 năm 2021, UBND thị trấn ban hành kế hoạch"]), None);
     }
 }
