@@ -281,3 +281,6 @@ fn list_vi(values: &[Decimal]) -> String {
 fn date_vi(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
 }
+
+#[cfg(test)]
+mod tests;
