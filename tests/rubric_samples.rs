@@ -71,20 +71,14 @@ fn compare(truth: &Value, got: &Value) -> Vec<String> {
                 }
             }
         }
-        match &want["rubric"] {
-            Value::Object(rubric) if rubric["options"].as_array().is_some_and(|o| !o.is_empty()) => {
-                if decimals(&rubric["options"]) != decimals(&have["rubric"]["options"]) {
-                    problems
-                        .push(format!("{code}: options {} read as {}", rubric["options"], have["rubric"]["options"]));
-                }
+        let read_options = have["rubric"]["options"].as_array().is_some_and(|o| !o.is_empty());
+        let options = &want["rubric"]["options"];
+        if options.as_array().is_some_and(|o| !o.is_empty()) {
+            if decimals(options) != decimals(&have["rubric"]["options"]) {
+                problems.push(format!("{code}: options {options} read as {}", have["rubric"]["options"]));
             }
-            Value::Null
-                if want.get("rubric").is_some()
-                    && have["rubric"]["options"].as_array().is_some_and(|o| !o.is_empty()) =>
-            {
-                problems.push(format!("{code}: a rubric read where there is none"));
-            }
-            _ => {}
+        } else if want.get("rubric").is_some_and(Value::is_null) && read_options {
+            problems.push(format!("{code}: a rubric read where there is none"));
         }
     }
     problems

@@ -209,14 +209,17 @@ fn dmy(d: &str, m: &str, y: &str) -> Option<NaiveDate> {
 mod tests {
     use super::*;
 
-    fn read(text: &str) -> Vec<(String, String, Option<String>, Option<String>, String)> {
+    /// A citation as (type, number, symbol, date, text).
+    type Read = (String, String, Option<String>, Option<String>, String);
+
+    fn read(text: &str) -> Vec<Read> {
         citations(text)
             .into_iter()
             .map(|c| (c.kind.name().to_owned(), c.number, c.symbol, c.date.map(|d| d.to_string()), c.text))
             .collect()
     }
 
-    fn one(text: &str) -> (String, String, Option<String>, Option<String>, String) {
+    fn one(text: &str) -> Read {
         let mut all = read(text);
         assert_eq!(all.len(), 1, "{text}: {all:?}");
         all.remove(0)

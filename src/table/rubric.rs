@@ -220,13 +220,12 @@ fn due_date(tokens: &[Token]) -> Option<DueDate> {
         if tokens[i].is_word("truoc") {
             let k = if tokens.get(i + 1).is_some_and(|t| t.is_word("ngay")) { i + 2 } else { i + 1 };
             let int = |n: usize| tokens.get(n).and_then(Token::integer);
-            let (day, month, next) = if tokens.get(k + 1).is_some_and(|t| t.is_mark('/') || t.is_mark('-')) {
-                (int(k), int(k + 2), k + 3)
-            } else if tokens.get(k + 1).is_some_and(|t| t.is_word("thang")) {
-                (int(k), int(k + 2), k + 3)
-            } else {
+            // `15/01`, `15-01` or `15 tháng 01`.
+            let separated = tokens.get(k + 1).is_some_and(|t| t.is_mark('/') || t.is_mark('-') || t.is_word("thang"));
+            if !separated {
                 continue;
-            };
+            }
+            let (day, month, next) = (int(k), int(k + 2), k + 3);
             let (Some(day), Some(month)) = (day, month) else { continue };
             let explicit = tokens
                 .get(next)
