@@ -92,7 +92,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
             parent,
             values,
             children: Vec::new(),
-            rubric: rubric::combine(block.iter().map(|r| &r.rubric)),
+            rubric: rubric_of(block),
             rubric_confidence: block.iter().filter_map(|r| r.text_confidence).min(),
             evidence: evidence_of(block),
         });
@@ -112,6 +112,15 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
         node.children = by_parent.get(&node.code).cloned().unwrap_or_default();
     }
     Ok(CriteriaTree { nodes })
+}
+
+/// The rubric of a criterion's rows; none when a row under it has a maximum
+/// of its own (sub-items scored apart, whose lines are not the criterion's options).
+fn rubric_of(block: &[TableRow]) -> Option<Rubric> {
+    if block.iter().skip(1).any(|r| r.values.get(Column::MaxPoints).is_some()) {
+        return None;
+    }
+    rubric::combine(block.iter().map(|r| &r.rubric))
 }
 
 /// The evidence of a criterion's rows, each cell once however many rows it covers.

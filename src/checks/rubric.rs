@@ -162,26 +162,15 @@ impl Rules<'_> {
         }
     }
 
-    /// `missing_evidence`: a scored leaf whose rows have no evidence at all,
-    /// in a table that has an evidence column and fills it for most scored
-    /// leaves (a column left empty throughout is not the unit's evidence
-    /// list), when no row above it holds evidence for its group either.
+    /// `missing_evidence`: a scored leaf whose rows have no evidence at all, in
+    /// a table whose evidence column is in use (a column left empty throughout
+    /// is a template's, not the unit's list of evidence).
     fn missing_evidence(&mut self, criteria: &[&Node]) {
-        if !self.facts.table.rows.iter().any(|r| r.evidence.is_some()) {
+        if !self.facts.table.rows.iter().filter_map(|r| r.evidence.as_ref()).any(|c| !c.text.is_empty()) {
             return;
         }
         let scored = |n: &&&Node| n.is_leaf() && n.values.get(Column::SelfScore).is_some_and(|v| v > Decimal::ZERO);
-        let leaves: Vec<&Node> = criteria.iter().filter(scored).copied().collect();
-        let with_evidence = leaves.iter().filter(|n| n.evidence.present).count();
-        if with_evidence * 2 < leaves.len() {
-            return;
-        }
-        let by_code = |code: &str| self.facts.tree.nodes.iter().find(|n| n.code == code);
-        for node in leaves.iter().filter(|n| !n.evidence.present && !n.evidence.unsure) {
-            let group_has_evidence = crate::code::ancestors(&node.code).filter_map(by_code).any(|a| a.evidence.present);
-            if group_has_evidence {
-                continue;
-            }
+        for node in criteria.iter().filter(scored).filter(|n| !n.evidence.present && !n.evidence.unsure) {
             let score = node.values.get(Column::SelfScore).unwrap_or_default();
             let message = format!(
                 "{}: tự đánh giá {} điểm nhưng không có tài liệu kiểm chứng",

@@ -119,6 +119,8 @@ fn role_label(name: &str) -> &'static str {
         "code" => "mã tiêu chí",
         "row_number" => "STT",
         "title" => "tiêu chí",
+        "evidence" => "tài liệu kiểm chứng",
+        "rubric" => "thang điểm",
         "other" => "khác",
         _ => Column::ALL.into_iter().find(|c| c.name() == name).map_or("khác", column_heading),
     }

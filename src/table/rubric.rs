@@ -50,7 +50,9 @@ impl Reading {
 /// them is unsure.
 pub fn combine<'a>(readings: impl IntoIterator<Item = &'a Reading>) -> Option<Rubric> {
     let all = readings.into_iter().fold(Reading::default(), |all, r| all.joined(r.clone()));
-    if all.unsure || (all.lines.is_empty() && all.coefficient.is_none()) {
+    // Only zero-point lines and no formula: the line giving points was not read.
+    let gives_points = all.coefficient.is_some() || all.lines.iter().any(|l| !l.value.is_zero());
+    if all.unsure || !gives_points {
         return None;
     }
     let formula = all.coefficient.map(|coefficient| Formula { coefficient, from_percent: all.from_percent });
@@ -352,6 +354,7 @@ mod tests {
         assert_eq!(rubric.options(), [d("0"), d("1"), d("2")]);
         assert_eq!(rubric.due, Some(DueDate { day: 31, month: 12, year: DueYear::Previous }));
         assert_eq!(combine(&[read("Kế hoạch CCHC năm")]), None);
+        assert_eq!(combine(&[read("Cập nhật không đầy đủ hoặc không kịp thời: 0")]), None);
         assert_eq!(combine(&[read("Đủ số lượng báo cáo: 2"), read("Thiếu 01 báo cáo trừ 0,5")]), None);
     }
 }
