@@ -132,8 +132,11 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
     let said = tokens[q].is_word("la") && q >= 1 && word(q - 1, &BEFORE_LA);
     let with_unit = unit && (colon || word(q, &BEFORE_POINTS));
     // `…: X` closing its line, with words before the colon on that line.
+    let bullet = |t: &Token| (t.is_mark('-') || t.is_mark('–') || t.is_mark('+')) && t.space_after;
     let closes_line = end >= tokens.len()
         || tokens[end - 1].line_end
+        // The next line's bullet on the same line (`…: 1 - Sau ngày 15/01: 0,5`).
+        || tokens[end - 1].space_after && bullet(&tokens[end])
         || tokens[end].is_mark(';') && tokens.get(end + 1).is_none_or(|_| tokens[end].line_end)
         || tokens[end].is_mark('.') && (end + 1 >= tokens.len() || tokens[end].line_end);
     let labelled =
@@ -283,6 +286,9 @@ mod tests {
     #[test]
     fn option_rows_and_lines_of_the_form_label_colon_value() {
         assert_eq!(values(&read("Ban hành kíp thời: 2")), [d("2")]);
+        let inline = read("Trước ngày 15/01 hàng năm: 1 - Sau ngày 15/01: 0,5 - Không ban hành: 0");
+        assert_eq!(values(&inline), [d("1"), d("0.5"), d("0")]);
+        assert_eq!(inline.lines[1].text, "Sau ngày 15/01: 0,5");
         assert_eq!(values(&read("Thực hiện từ 50% - dưới 80% kế hoạch: 0,5")), [d("0.5")]);
         let r = read("Các kết quả phải đạt được xác định rõ ràng\nĐạt yêu cầu: 1");
         assert_eq!(values(&r), [d("1")]);
