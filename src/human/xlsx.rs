@@ -2,9 +2,9 @@
 //! "Tài liệu" (one row per document: unit, level, year, framework, totals per
 //! column, each section's points, ratings, rank, counts, file), sheet
 //! "Phát hiện" (one row per finding, its location in separate columns, coloured
-//! by severity, linked to the document) and sheet "Thang điểm, kiểm chứng"
-//! (the rubric and evidence findings the same way, with the rubric or citation
-//! each rests on). Frozen headers, filters, landscape A4 fitted to the page width.
+//! by severity, linked to the document; the rubric and evidence findings as a
+//! group of their own, with the rubric or citation each rests on). Frozen
+//! headers, filters, landscape A4 fitted to the page width.
 //!
 //! Findings are streamed in constant-memory mode; the documents sheet is
 //! written at the end, because its section columns and ranks depend on every
@@ -27,7 +27,6 @@ use crate::report::{DocumentReport, Finding};
 
 pub const DOCUMENTS_SHEET: &str = "Tài liệu";
 pub const FINDINGS_SHEET: &str = "Phát hiện";
-pub const RUBRIC_SHEET: &str = "Thang điểm, kiểm chứng";
 
 /// Columns of the documents sheet before the section columns, and after them.
 const DOCUMENT_HEADERS: [(&str, f64); 11] = [
@@ -54,7 +53,7 @@ const DOCUMENT_TRAILERS: [(&str, f64); 8] = [
     ("Tệp", 40.0),
 ];
 
-pub const FINDING_HEADERS: [(&str, f64); 14] = [
+pub const FINDING_HEADERS: [(&str, f64); 16] = [
     ("Đơn vị", 26.0),
     ("Năm", 6.0),
     ("Mã tiêu chí", 9.0),
@@ -69,10 +68,13 @@ pub const FINDING_HEADERS: [(&str, f64); 14] = [
     ("Trang", 6.0),
     ("Trang tính", 12.0),
     ("Tệp", 36.0),
+    ("Nhóm", 16.0),
+    ("Căn cứ (thang điểm, văn bản)", 44.0),
 ];
 
-/// The rubric sheet's last column, after [`FINDING_HEADERS`].
-const BASIS_HEADER: (&str, f64) = ("Căn cứ (thang điểm, văn bản)", 44.0);
+/// The group of the rubric and evidence findings, and of all others.
+const RUBRIC_GROUP: &str = "Thang điểm, kiểm chứng";
+const TABLE_GROUP: &str = "Bảng điểm";
 
 /// What the documents sheet keeps of one document.
 struct DocumentRow {
@@ -98,7 +100,6 @@ pub struct XlsxReport {
     workbook: Workbook,
     documents: Vec<DocumentRow>,
     finding_rows: u32,
-    rubric_rows: u32,
     header: Format,
     severity: [Format; 3],
 }
@@ -129,18 +130,12 @@ impl XlsxReport {
         let findings = workbook.add_worksheet_with_constant_memory()?;
         findings.set_name(FINDINGS_SHEET)?;
         page_setup(findings, &owned(&FINDING_HEADERS), &header)?;
-        let rubric = workbook.add_worksheet_with_constant_memory()?;
-        rubric.set_name(RUBRIC_SHEET)?;
-        let mut headers = owned(&FINDING_HEADERS);
-        headers.push((BASIS_HEADER.0.to_owned(), BASIS_HEADER.1));
-        page_setup(rubric, &headers, &header)?;
         let fill = |color: u32| Format::new().set_background_color(Color::RGB(color)).set_text_wrap();
         Ok(XlsxReport {
             path: path.to_owned(),
             workbook,
             documents: Vec::new(),
             finding_rows: 0,
-            rubric_rows: 0,
             header,
             severity: [fill(0xE8F1FB), fill(0xFFF3CD), fill(0xFDE2E2)],
         })
@@ -176,20 +171,11 @@ impl XlsxReport {
         });
 
         let link = document_url(&d.source.path);
+        let sheet = self.workbook.worksheet_from_index(1)?;
         for f in &d.findings {
+            self.finding_rows += 1;
             let format = &self.severity[f.severity as usize];
-            let (index, row) = if f.kind.is_rubric() {
-                self.rubric_rows += 1;
-                (2, self.rubric_rows)
-            } else {
-                self.finding_rows += 1;
-                (1, self.finding_rows)
-            };
-            let sheet = self.workbook.worksheet_from_index(index)?;
-            finding_row(sheet, row, d, f, format, link.as_ref())?;
-            if f.kind.is_rubric() {
-                sheet.write_string_with_format(row, FINDING_HEADERS.len() as u16, rubric_basis(d, f), format)?;
-            }
+            finding_row(sheet, self.finding_rows, d, f, format, link.as_ref())?;
         }
         Ok(())
     }
@@ -239,8 +225,6 @@ impl XlsxReport {
         sheet.autofilter(0, 0, self.documents.len() as u32, headers.len() as u16 - 1)?;
         let findings = self.workbook.worksheet_from_index(1)?;
         findings.autofilter(0, 0, self.finding_rows, FINDING_HEADERS.len() as u16 - 1)?;
-        let rubric = self.workbook.worksheet_from_index(2)?;
-        rubric.autofilter(0, 0, self.rubric_rows, FINDING_HEADERS.len() as u16)?;
         self.workbook.save(&self.path)
     }
 }
@@ -297,6 +281,10 @@ fn finding_row(
         Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
         None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
     };
+    let (group, basis) =
+        if f.kind.is_rubric() { (RUBRIC_GROUP, rubric_basis(d, f)) } else { (TABLE_GROUP, String::new()) };
+    sheet.write_string_with_format(row, 14, group, format)?;
+    sheet.write_string_with_format(row, 15, &basis, format)?;
     Ok(())
 }
 
