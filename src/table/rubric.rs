@@ -130,7 +130,8 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
     let end = if unit { j + 2 } else { j + 1 };
     let word = |k: usize, words: &[&str]| tokens[k].kind == Kind::Word && words.contains(&tokens[k].folded.as_str());
     let said = tokens[q].is_word("la") && q >= 1 && word(q - 1, &BEFORE_LA);
-    let with_unit = unit && (colon || word(q, &BEFORE_POINTS));
+    let marked = tokens[j - 1].is_mark('=') || tokens[j - 1].is_mark('(');
+    let with_unit = unit && (colon || marked || word(q, &BEFORE_POINTS));
     // `…: X` closing its line, with words before the colon on that line.
     let bullet = |t: &Token| (t.is_mark('-') || t.is_mark('–') || t.is_mark('+')) && t.space_after;
     let closes_line = end >= tokens.len()
@@ -222,8 +223,16 @@ fn due_date(tokens: &[Token]) -> Option<DueDate> {
             .any(|w| w[0].is_word("nam") && w[1].is_word("truoc"))
     };
     for i in 0..tokens.len() {
-        if tokens[i].is_word("truoc") {
-            let k = if tokens.get(i + 1).is_some_and(|t| t.is_word("ngay")) { i + 2 } else { i + 1 };
+        // `trước ngày 15/01`, `chậm nhất ngày 15/01`.
+        let by = if tokens[i].is_word("truoc") {
+            Some(i + 1)
+        } else if tokens[i].is_word("cham") && tokens.get(i + 1).is_some_and(|t| t.is_word("nhat")) {
+            Some(i + 2)
+        } else {
+            None
+        };
+        if let Some(after) = by {
+            let k = if tokens.get(after).is_some_and(|t| t.is_word("ngay")) { after + 1 } else { after };
             let int = |n: usize| tokens.get(n).and_then(Token::integer);
             // `15/01`, `15-01` or `15 tháng 01`.
             let separated = tokens.get(k + 1).is_some_and(|t| t.is_mark('/') || t.is_mark('-') || t.is_word("thang"));
@@ -281,6 +290,9 @@ mod tests {
         assert_eq!(r.lines[1].text, "Chưa đầy đủ thì đánh giá là: 0");
         let r = read("Có kế hoạch thì được đánh giá là 1 điểm; không có kế hoạch thì 0 điểm");
         assert_eq!(values(&r), [d("1"), d("0")]);
+        let r = read("- Ban hành kịp thời (0,5 điểm)\n- Ban hành chậm = 0,25 điểm\n- Không ban hành được 0 điểm");
+        assert_eq!(values(&r), [d("0.5"), d("0.25"), d("0")]);
+        assert!(read("Sáng kiến được công nhận (tối đa 2 điểm)").lines.is_empty());
     }
 
     #[test]
@@ -344,6 +356,10 @@ mod tests {
             Some(DueDate { day: 31, month: 12, year: DueYear::Previous })
         );
         assert_eq!(due("trước ngày 20/01/2021"), Some(DueDate { day: 20, month: 1, year: DueYear::Fixed(2021) }));
+        assert_eq!(
+            due("ban hành chậm nhất ngày 31/01: 1"),
+            Some(DueDate { day: 31, month: 1, year: DueYear::Assessment })
+        );
         assert_eq!(due("Ban hành không kịp thời (trong Quý I năm đánh giá): 0,25"), None);
         assert_eq!(due("trước ngày 31/02"), None);
     }
