@@ -200,7 +200,9 @@ fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> Ev
         confidence: own.and_then(|c| scan_confidence(c)),
         unsure: empty_merge,
     };
-    *open = Some(cell.clone());
+    // Only a merge's first cell is handed on to the rows it covers.
+    let starts_merge = cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
+    *open = starts_merge.then(|| cell.clone());
     cell
 }
 

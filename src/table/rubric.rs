@@ -128,7 +128,7 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
     let q = if colon { j.checked_sub(2)? } else { j - 1 };
     let unit = next.is_some_and(|t| t.is_word("diem") || t.is_word("d"));
     let end = if unit { j + 2 } else { j + 1 };
-    let word = |k: usize, words: &[&str]| tokens[k].kind == Kind::Word && words.contains(&tokens[k].folded.as_str());
+    let word = |k: usize, words: &[&str]| tokens[k].kind == Kind::Word && words.contains(&&*tokens[k].folded);
     let said = tokens[q].is_word("la") && q >= 1 && word(q - 1, &BEFORE_LA);
     let marked = tokens[j - 1].is_mark('=') || tokens[j - 1].is_mark('(');
     let with_unit = unit && (colon || marked || word(q, &BEFORE_POINTS));

@@ -2,6 +2,8 @@
 //! the rubric and citation readers: they match on folded words but quote the
 //! text as written.
 
+use std::borrow::Cow;
+
 use crate::text::fold;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,20 +17,21 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub struct Token<'a> {
     pub kind: Kind,
     /// Byte range in the text.
     pub start: usize,
     pub end: usize,
-    /// Lowercase without diacritics for words (`đánh` → `danh`), the text itself otherwise.
-    pub folded: String,
+    /// Lowercase without diacritics for words (`đánh` → `danh`), the text
+    /// itself otherwise (borrowed where nothing changes: most tokens).
+    pub folded: Cow<'a, str>,
     /// A line break comes between this token and the next.
     pub line_end: bool,
     /// Whitespace comes between this token and the next.
     pub space_after: bool,
 }
 
-impl Token {
+impl Token<'_> {
     pub fn is_word(&self, folded: &str) -> bool {
         self.kind == Kind::Word && self.folded == folded
     }
@@ -52,7 +55,7 @@ impl Token {
 }
 
 /// Splits `text` into tokens.
-pub fn tokenize(text: &str) -> Vec<Token> {
+pub fn tokenize(text: &str) -> Vec<Token<'_>> {
     let mut tokens: Vec<Token> = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -89,9 +92,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         };
         let raw = &text[start..end];
         let folded = match kind {
-            Kind::Word if raw.is_ascii() => raw.to_ascii_lowercase(),
-            Kind::Word => fold(raw),
-            _ => raw.to_owned(),
+            Kind::Word if raw.bytes().all(|b| b.is_ascii_lowercase()) => Cow::Borrowed(raw),
+            Kind::Word if raw.is_ascii() => Cow::Owned(raw.to_ascii_lowercase()),
+            Kind::Word => Cow::Owned(fold(raw)),
+            _ => Cow::Borrowed(raw),
         };
         tokens.push(Token { kind, start, end, folded, line_end: false, space_after: false });
     }
@@ -111,7 +115,7 @@ mod tests {
     fn words_numbers_and_marks_keep_their_places() {
         let text = "KH số 52/KH-UBND ngày 28.12.2020:\n0,5 điểm";
         let tokens = tokenize(text);
-        let shown: Vec<(&str, Kind)> = tokens.iter().map(|t| (t.folded.as_str(), t.kind)).collect();
+        let shown: Vec<(&str, Kind)> = tokens.iter().map(|t| (&*t.folded, t.kind)).collect();
         use Kind::*;
         assert_eq!(
             shown,
