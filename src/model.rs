@@ -11,7 +11,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::grid::Location;
 
-/// One of the four score columns a table may have.
+mod rubric;
+
+pub use rubric::{Basis, Citation, DocumentType, DueDate, DueYear, Evidence, Formula, Rubric, RubricLine};
+
+/// A column of the scoring table that values and findings name: one of the
+/// four score columns ([`Column::ALL`]), or the evidence column, which the
+/// evidence findings name and which holds no score.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
@@ -19,9 +25,11 @@ pub enum Column {
     SelfScore,
     AppraisalScore,
     LostPoints,
+    Evidence,
 }
 
 impl Column {
+    /// The score columns.
     pub const ALL: [Column; 4] = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
 
     pub fn index(self) -> usize {
@@ -35,6 +43,7 @@ impl Column {
             Column::SelfScore => "self_score",
             Column::AppraisalScore => "appraisal_score",
             Column::LostPoints => "lost_points",
+            Column::Evidence => "evidence",
         }
     }
 
@@ -45,6 +54,7 @@ impl Column {
             Column::SelfScore => "điểm tự đánh giá",
             Column::AppraisalScore => "điểm thẩm định",
             Column::LostPoints => "điểm bị mất",
+            Column::Evidence => "tài liệu kiểm chứng",
         }
     }
 }
@@ -54,11 +64,14 @@ impl Column {
 pub struct Scores(pub [Option<Decimal>; 4]);
 
 impl Scores {
+    /// The value in a score column (`None` for the evidence column).
     pub fn get(&self, col: Column) -> Option<Decimal> {
-        self.0[col.index()]
+        self.0.get(col.index()).copied().flatten()
     }
     pub fn set(&mut self, col: Column, value: Option<Decimal>) {
-        self.0[col.index()] = value;
+        if let Some(slot) = self.0.get_mut(col.index()) {
+            *slot = value;
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(Option::is_none)
@@ -170,10 +183,16 @@ pub enum FindingKind {
     UnreadableValue,
     ExtractionNote,
     UncertainValue,
+    ScoreNotInRubric,
+    MaxDiffersFromRubric,
+    MissingEvidence,
+    EvidenceAfterReport,
+    EvidenceOutsidePeriod,
+    LateForDeadline,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 15] = [
+    pub const ALL: [FindingKind; 21] = [
         FindingKind::SumMismatch,
         FindingKind::ExceedsMax,
         FindingKind::StatedTotalMismatch,
@@ -189,6 +208,12 @@ impl FindingKind {
         FindingKind::UnreadableValue,
         FindingKind::ExtractionNote,
         FindingKind::UncertainValue,
+        FindingKind::ScoreNotInRubric,
+        FindingKind::MaxDiffersFromRubric,
+        FindingKind::MissingEvidence,
+        FindingKind::EvidenceAfterReport,
+        FindingKind::EvidenceOutsidePeriod,
+        FindingKind::LateForDeadline,
     ];
 
     /// The contract's name of the kind (`"sum_mismatch"` …).
@@ -209,6 +234,12 @@ impl FindingKind {
             FindingKind::UnreadableValue => "unreadable_value",
             FindingKind::ExtractionNote => "extraction_note",
             FindingKind::UncertainValue => "uncertain_value",
+            FindingKind::ScoreNotInRubric => "score_not_in_rubric",
+            FindingKind::MaxDiffersFromRubric => "max_differs_from_rubric",
+            FindingKind::MissingEvidence => "missing_evidence",
+            FindingKind::EvidenceAfterReport => "evidence_after_report",
+            FindingKind::EvidenceOutsidePeriod => "evidence_outside_period",
+            FindingKind::LateForDeadline => "late_for_deadline",
         }
     }
 
@@ -230,7 +261,27 @@ impl FindingKind {
             FindingKind::UnreadableValue => "Ô điểm không đọc được",
             FindingKind::ExtractionNote => "Ghi chú khi đọc tệp",
             FindingKind::UncertainValue => "Giá trị nhận dạng chưa chắc chắn",
+            FindingKind::ScoreNotInRubric => "Điểm không thuộc thang điểm",
+            FindingKind::MaxDiffersFromRubric => "Điểm tối đa khác thang điểm",
+            FindingKind::MissingEvidence => "Thiếu tài liệu kiểm chứng",
+            FindingKind::EvidenceAfterReport => "Tài liệu kiểm chứng sau ngày báo cáo",
+            FindingKind::EvidenceOutsidePeriod => "Tài liệu kiểm chứng ngoài kỳ đánh giá",
+            FindingKind::LateForDeadline => "Ban hành sau thời hạn của thang điểm",
         }
+    }
+
+    /// One of the kinds about the rubric and evidence printed beside the
+    /// scores: the human reports show them as a group of their own.
+    pub fn is_rubric(self) -> bool {
+        matches!(
+            self,
+            FindingKind::ScoreNotInRubric
+                | FindingKind::MaxDiffersFromRubric
+                | FindingKind::MissingEvidence
+                | FindingKind::EvidenceAfterReport
+                | FindingKind::EvidenceOutsidePeriod
+                | FindingKind::LateForDeadline
+        )
     }
 
     /// One of the seven kinds the contract requires (the others are additions).
@@ -269,6 +320,8 @@ pub struct Finding {
     pub uncertain: bool,
     /// For `uncertain_value`: what OCR read and how sure it was.
     pub read: Option<OcrRead>,
+    /// For the rubric and evidence kinds: what the finding rests on beyond its numbers.
+    pub basis: Option<Basis>,
 }
 
 /// The text OCR read for a value and its confidence.
@@ -294,6 +347,7 @@ impl Finding {
             location: None,
             uncertain: false,
             read: None,
+            basis: None,
         }
     }
 

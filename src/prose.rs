@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 use rust_decimal::Decimal;
 
@@ -24,6 +25,9 @@ pub struct ProseFacts {
     pub unit_level: Option<String>,
     pub report_number: Option<String>,
     pub report_date: Option<String>,
+    /// The report's own date from its heading line; `None` also when the
+    /// heading leaves the day or month blank (`ngày … tháng … năm 2021`).
+    pub date: Option<NaiveDate>,
 }
 
 static STATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -121,6 +125,29 @@ static REPORT_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"ngay (?P<d>[0-9]{1,2}) thang (?P<m>[0-9]{1,2}) nam (?P<y>(?:19|20)[0-9][0-9])").expect("valid regex")
 });
 
+/// The heading's place and date, folded: `thi tran but son, ngay 26 thang 11
+/// nam 2018`, the day and month possibly blank; or a cell or line holding the
+/// date alone. The place is letters only, so a document cited as `số
+/// 4308/QĐ-UBND, ngày …` is no heading.
+static HEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:(?:^|[^a-z0-9/\-])[a-z][a-z ]{1,40}, ngay(?: (?P<d>[0-9]{1,2}))? thang(?: (?P<m>[0-9]{1,2}))? nam (?P<y>(?:19|20)[0-9][0-9])|^ngay(?: (?P<d2>[0-9]{1,2}))? thang(?: (?P<m2>[0-9]{1,2}))? nam (?P<y2>(?:19|20)[0-9][0-9])\.?$)",
+    )
+    .expect("valid regex")
+});
+
+/// The report's date from the first heading line: in a table's first rows (a
+/// cover letter laid out in a table, a spreadsheet's title rows), else in the prose.
+fn heading_date(title_rows: &[&str], prose: &[String]) -> Option<NaiveDate> {
+    let folded_rows = title_rows.iter().map(|t| fold(t));
+    let (day, month, year) = folded_rows.chain(prose.iter().cloned()).find_map(|text| {
+        let caps = HEADING_DATE.captures(&text)?;
+        let part = |a: &str, b: &str| caps.name(a).or(caps.name(b)).and_then(|m| m.as_str().parse::<u32>().ok());
+        Some((part("d", "d2"), part("m", "m2"), part("y", "y2")))
+    })?;
+    NaiveDate::from_ymd_opt(i32::try_from(year?).ok()?, month?, day?)
+}
+
 pub fn read(document: &Document) -> ProseFacts {
     let prose: Vec<&str> = document.prose.iter().map(|p| p.text.as_str()).collect();
     // Title rows of tables: where spreadsheets (and some Word files) name the unit and year.
@@ -148,7 +175,8 @@ pub fn read(document: &Document) -> ProseFacts {
         .iter()
         .find_map(|p| REPORT_DATE.captures(p).map(|c| format!("{:0>2}/{:0>2}/{}", &c["d"], &c["m"], &c["y"])));
     let unit_level = unit.as_deref().map(unit_level).map(str::to_owned);
-    ProseFacts { unit, year, stated_total, rating, unit_level, report_number, report_date }
+    let date = heading_date(&title_rows, &folded_prose);
+    ProseFacts { unit, year, stated_total, rating, unit_level, report_number, report_date, date }
 }
 
 fn stated_total(folded: &str) -> Option<(Column, Decimal)> {
@@ -326,5 +354,21 @@ mod tests {
         assert_eq!(facts.unit_level.as_deref(), Some("huyện"));
         assert_eq!(facts.report_number.as_deref(), Some("224/BC-UBND"));
         assert_eq!(facts.report_date.as_deref(), Some("26/11/2018"));
+        assert_eq!(facts.date, NaiveDate::from_ymd_opt(2018, 11, 26));
+    }
+
+    #[test]
+    fn the_report_date_comes_from_its_heading_line() {
+        let date = |paragraphs: &[&str]| read(&document(paragraphs)).date.map(|d| d.to_string());
+        let heading = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nThị trấn Bút Sơn, ngày 30 tháng 11 năm 2021";
+        assert_eq!(date(&[heading]).as_deref(), Some("2021-11-30"));
+        // A blank day is no date, even with a dated document cited below.
+        let blank = "Số: /BC-UBND Thị trấn Bút Sơn, ngày    tháng 11 năm 2021";
+        assert_eq!(date(&[blank, "Bìm Sơn, ngày 26 tháng 11 năm 2018"]), None);
+        // A citation's date is not the report's.
+        assert_eq!(date(&["Căn cứ Quyết định số 4308/QĐ-UBND, ngày 29 tháng 10 năm 2021 của UBND tỉnh"]), None);
+        assert_eq!(date(&["(Kèm theo Báo cáo số 294 /BC-UBND ngày 26/11/2018)"]), None);
+        assert_eq!(date(&["ngày 20 tháng 11 năm 2021"]).as_deref(), Some("2021-11-20"));
+        assert_eq!(date(&["Ngày 15 tháng 3 năm 2021, UBND thị trấn ban hành kế hoạch"]), None);
     }
 }

@@ -22,6 +22,10 @@ use crate::prose::ProseFacts;
 use crate::table::ScoringTable;
 use crate::tree::CriteriaTree;
 
+pub mod rubric;
+
+use rubric::Value;
+
 pub const CONTRACT_VERSION: u32 = 1;
 
 /// Where a row is, as the contract writes it.
@@ -78,6 +82,12 @@ pub struct Criterion {
     #[serde(with = "opt_decimal")]
     pub lost_points: Option<Decimal>,
     pub location: Location,
+    /// The rubric printed in the criterion's rows, where it was read for certain.
+    #[serde(default)]
+    pub rubric: Option<rubric::Rubric>,
+    /// The documents its evidence cells cite.
+    #[serde(default)]
+    pub evidence: Vec<rubric::Citation>,
 }
 
 impl Criterion {
@@ -114,6 +124,7 @@ impl ColumnValues {
             Column::SelfScore => self.self_score,
             Column::AppraisalScore => self.appraisal_score,
             Column::LostPoints => self.lost_points,
+            Column::Evidence => None,
         }
     }
 }
@@ -133,12 +144,13 @@ pub struct Finding {
     pub kind: FindingKind,
     pub code: Option<String>,
     pub column: Option<Column>,
-    #[serde(with = "opt_decimal")]
-    pub stated: Option<Decimal>,
+    /// The value the document states: a number, or a cited document's date.
+    pub stated: Option<Value>,
     #[serde(with = "opt_decimal", skip_serializing_if = "Option::is_none", default)]
     pub recalculated: Option<Decimal>,
-    #[serde(with = "opt_decimal", skip_serializing_if = "Option::is_none", default)]
-    pub expected: Option<Decimal>,
+    /// A bound or reference: a number, a rubric's options, the report's date.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected: Option<Value>,
     pub severity: Severity,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -149,6 +161,12 @@ pub struct Finding {
     /// For `uncertain_value`: what OCR read and how sure it was.
     #[serde(flatten, skip_serializing_if = "Option::is_none", default)]
     pub read: Option<OcrRead>,
+    /// For the rubric and evidence kinds: the citation the finding rests on, as written.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub citation: Option<String>,
+    /// For `late_for_deadline`: the rubric's deadline, `YYYY-MM-DD`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub deadline: Option<String>,
 }
 
 /// The text OCR read for a value and its confidence (0–1).
@@ -170,13 +188,18 @@ pub struct ExtractionInfo {
 
 impl From<model::Finding> for Finding {
     fn from(f: model::Finding) -> Self {
+        let basis = f.basis.unwrap_or_default();
         Finding {
             kind: f.kind,
             code: f.code,
             column: f.column,
-            stated: f.stated.map(|d| d.normalize()),
+            stated: basis.dates.map(|(cited, _)| Value::date(cited)).or(f.stated.map(|d| Value::Number(d.normalize()))),
             recalculated: f.recalculated.map(|d| d.normalize()),
-            expected: f.expected.map(|d| d.normalize()),
+            expected: match (&basis.dates, basis.options.is_empty()) {
+                (Some((_, report)), _) => Some(Value::date(*report)),
+                (None, false) => Some(Value::Numbers(basis.options.clone())),
+                (None, true) => f.expected.map(|d| Value::Number(d.normalize())),
+            },
             severity: f.severity,
             message: f.message,
             location: f.location.as_ref().map(Location::from),
@@ -185,6 +208,8 @@ impl From<model::Finding> for Finding {
                 text: r.text,
                 confidence: crate::checks::uncertainty::confidence_fraction(r.confidence),
             }),
+            citation: basis.citation,
+            deadline: basis.deadline.map(|d| d.to_string()),
         }
     }
 }
@@ -239,6 +264,9 @@ pub struct DocumentReport {
     pub table_kind: Option<TableKind>,
     pub unit: Option<String>,
     pub year: Option<i32>,
+    /// The report's own date from its heading, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date: Option<String>,
     pub columns: Vec<Column>,
     pub criteria: Vec<Criterion>,
     pub totals: Totals,
@@ -271,6 +299,7 @@ impl DocumentReport {
             table_kind: None,
             unit: None,
             year: None,
+            date: None,
             columns: Vec::new(),
             criteria: Vec::new(),
             totals: Totals::default(),
@@ -320,6 +349,8 @@ impl DocumentReport {
                     appraisal_score: node.values.get(Column::AppraisalScore),
                     lost_points: node.values.get(Column::LostPoints),
                     location: Location::from(&row.location),
+                    rubric: node.rubric.as_ref().map(|r| rubric::Rubric::new(r, prose.year)),
+                    evidence: node.evidence.citations.iter().map(rubric::Citation::from).collect(),
                 }
             })
             .collect();
@@ -353,6 +384,7 @@ impl DocumentReport {
             table_kind: Some(table.kind),
             unit: prose.unit,
             year: prose.year,
+            date: prose.date.map(|d| d.to_string()),
             columns: table.columns.clone(),
             criteria,
             totals,

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::code::ancestors;
 use crate::config::{Deadline, TimeLimit};
-use crate::model::{Column, Scores};
-use crate::table::{RowKind, ScoringTable};
+use crate::model::{Column, Evidence, Rubric, Scores};
+use crate::table::{rubric, RowKind, ScoringTable, TableRow};
 
 pub const TOTAL: &str = "TOTAL";
 
@@ -23,6 +23,12 @@ pub struct Node {
     pub values: Scores,
     /// Indices (into [`CriteriaTree::nodes`]) of the numbered children.
     pub children: Vec<usize>,
+    /// The rubric printed in the criterion's rows, when it can be read for certain.
+    pub rubric: Option<Rubric>,
+    /// The lowest OCR confidence of the texts the rubric was read from.
+    pub rubric_confidence: Option<u8>,
+    /// What the criterion's evidence cells cite.
+    pub evidence: Evidence,
 }
 
 impl Node {
@@ -76,7 +82,20 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
             }
             _ => ancestors(&code).find(|a| present.contains(a)).map(str::to_owned).or_else(|| last_roman.clone()),
         };
-        nodes.push(Node { row: i, code, kind: row.kind, parent, values, children: Vec::new() });
+        // The criterion's rows: its own and the unnumbered ones under it
+        // (option rows, sub-items, the rest of a row a page break split).
+        let block = if row.kind == RowKind::Criterion { &table.rows[i..next_numbered] } else { &[] };
+        nodes.push(Node {
+            row: i,
+            code,
+            kind: row.kind,
+            parent,
+            values,
+            children: Vec::new(),
+            rubric: rubric_of(block),
+            rubric_confidence: block.iter().filter_map(|r| r.text_confidence).min(),
+            evidence: evidence_of(block),
+        });
     }
 
     // Children by parent code; rows without a parent belong to TOTAL. Rows that
@@ -93,6 +112,32 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
         node.children = by_parent.get(&node.code).cloned().unwrap_or_default();
     }
     Ok(CriteriaTree { nodes })
+}
+
+/// The rubric of a criterion's rows; none when a row under it has a maximum
+/// of its own (sub-items scored apart, whose lines are not the criterion's options).
+fn rubric_of(block: &[TableRow]) -> Option<Rubric> {
+    if block.iter().skip(1).any(|r| r.values.get(Column::MaxPoints).is_some()) {
+        return None;
+    }
+    rubric::combine(block.iter().map(|r| &r.rubric))
+}
+
+/// The evidence of a criterion's rows, each cell once however many rows it covers.
+fn evidence_of(block: &[TableRow]) -> Evidence {
+    let mut evidence = Evidence::default();
+    let mut seen = Vec::new();
+    for cell in block.iter().filter_map(|r| r.evidence.as_ref()) {
+        evidence.unsure |= cell.unsure;
+        if cell.text.is_empty() || seen.contains(&cell.origin) {
+            continue;
+        }
+        seen.push(cell.origin);
+        evidence.present = true;
+        evidence.citations.extend(cell.citations.iter().cloned());
+        evidence.confidence = evidence.confidence.into_iter().chain(cell.confidence).min();
+    }
+    evidence
 }
 
 /// Rows built between two looks at the clock: a node costs far less than a clock read.
@@ -146,6 +191,9 @@ mod tests {
             values,
             location: Location::default(),
             scanned: Vec::new(),
+            rubric: Default::default(),
+            text_confidence: None,
+            evidence: None,
         }
     }
 

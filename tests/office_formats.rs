@@ -20,9 +20,14 @@ fn check(path: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
+/// (kind, code) of the findings the samples' truth lists: not the notes, not
+/// the rubric and evidence kinds (that truth has none of them).
 fn finding_keys(findings: &Value) -> BTreeSet<(String, String)> {
     let key = |f: &Value, k: &str| f[k].as_str().unwrap_or("null").to_owned();
-    let real = findings.as_array().into_iter().flatten().filter(|f| f["severity"] != "info");
+    let rubric = |f: &Value| {
+        serde_json::from_value::<parcheck::model::FindingKind>(f["kind"].clone()).is_ok_and(|k| k.is_rubric())
+    };
+    let real = findings.as_array().into_iter().flatten().filter(|f| f["severity"] != "info" && !rubric(f));
     real.map(|f| (key(f, "kind"), key(f, "code"))).collect()
 }
 

@@ -58,7 +58,7 @@ pub fn recalculate(tree: &CriteriaTree) -> Scores {
 }
 
 /// "Tiêu chí 3.3 (bảng 4, dòng 45)" — how a message names a row.
-fn subject(node: &Node, location: &Location) -> String {
+pub(super) fn subject(node: &Node, location: &Location) -> String {
     let what = match node.code.as_str() {
         "TOTAL" => "Dòng tổng điểm".to_owned(),
         code if code.chars().all(|c| c.is_ascii_uppercase()) => format!("Nhóm {code}"),
@@ -155,6 +155,7 @@ impl Checker<'_> {
             location: Some(self.location(node).clone()),
             uncertain: false,
             read: None,
+            basis: None,
         });
     }
 
@@ -247,6 +248,7 @@ impl Checker<'_> {
             location,
             uncertain: false,
             read: None,
+            basis: None,
         });
     }
 

@@ -5,13 +5,15 @@
 //! result by [`crate::report`].
 //!
 //! Order: the contract's arithmetic ([`arithmetic`]), the notes left by
-//! reading ([`notes`]), the framework the table follows ([`framework`]), and
-//! last [`uncertainty`], which turns findings that rest on doubtful OCR
-//! readings into uncertain warnings.
+//! reading ([`notes`]), the framework the table follows ([`framework`]), the
+//! rubric and evidence printed beside the scores ([`rubric`]), and last
+//! [`uncertainty`], which turns findings that rest on doubtful OCR readings
+//! into uncertain warnings.
 
 pub mod arithmetic;
 pub mod framework;
 pub mod notes;
+pub mod rubric;
 pub mod uncertainty;
 
 use crate::config::{Deadline, Options, TimeLimit};
@@ -63,6 +65,8 @@ pub fn check(
     findings.extend(notes::check(&facts));
     deadline.check()?;
     findings.extend(framework::check(&facts));
+    deadline.check()?;
+    findings.extend(rubric::check(&facts));
     deadline.check()?;
     uncertainty::mark_uncertain(&mut findings, &facts);
     Ok(Checked { findings, recalculated: facts.recalculated })

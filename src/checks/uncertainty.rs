@@ -2,8 +2,11 @@
 //! checking stage): a score read by OCR below the confidence threshold gives
 //! an `uncertain_value` note, and an arithmetic finding that depends on such
 //! a value becomes a warning marked `uncertain`, since the scan, not the
-//! report, may be wrong. The table reader keeps, per row, the score cells
-//! read by OCR with their confidence ([`crate::table::ScannedValue`]).
+//! report, may be wrong; so does a rubric or evidence finding that rests on
+//! such a value or on rubric or evidence text read with low confidence. The
+//! table reader keeps, per row, the score cells read by OCR with their
+//! confidence ([`crate::table::ScannedValue`]), and the tree the lowest
+//! confidence of each criterion's rubric and evidence texts.
 
 use std::collections::HashMap;
 
@@ -52,7 +55,31 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) {
             });
         }
     }
+    let doubtful = |confidence: Option<u8>| confidence.is_some_and(|c| f32::from(c) < threshold);
+    for finding in findings.iter_mut().filter(|f| f.kind.is_rubric()) {
+        let Some(node) = tree.nodes.iter().find(|n| Some(n.code.as_str()) == finding.code.as_deref()) else { continue };
+        // The criterion's rows: its own up to the next numbered row (its scores may sit on an option row).
+        let end = tree.nodes.iter().map(|n| n.row).filter(|&r| r > node.row).min().unwrap_or(table.rows.len());
+        let columns: &[Column] = match finding.kind {
+            FindingKind::MaxDiffersFromRubric => &[Column::MaxPoints],
+            FindingKind::MissingEvidence => &[Column::SelfScore],
+            _ => finding.column.as_slice(),
+        };
+        let value = (node.row..end).any(|r| columns.iter().any(|c| uncertain.contains_key(&(r, *c))));
+        let rubric = !matches!(
+            finding.kind,
+            FindingKind::MissingEvidence | FindingKind::EvidenceAfterReport | FindingKind::EvidenceOutsidePeriod
+        ) && doubtful(node.rubric_confidence);
+        let evidence = matches!(
+            finding.kind,
+            FindingKind::EvidenceAfterReport | FindingKind::EvidenceOutsidePeriod | FindingKind::LateForDeadline
+        ) && doubtful(node.evidence.confidence);
+        if value || rubric || evidence {
+            mark(finding);
+        }
+    }
     if uncertain.is_empty() {
+        findings.extend(notes);
         return;
     }
     for finding in findings.iter_mut().filter(|f| ARITHMETIC.contains(&f.kind)) {
@@ -69,14 +96,19 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) {
             None => false,
         };
         if depends {
-            finding.uncertain = true;
-            if finding.severity == Severity::Error {
-                finding.severity = Severity::Warning;
-            }
-            finding.message.push_str(" (giá trị đọc từ bản quét bằng OCR, không chắc chắn)");
+            mark(finding);
         }
     }
     findings.extend(notes);
+}
+
+/// A finding that rests on a doubtful OCR reading: uncertain, and at most a warning.
+fn mark(finding: &mut Finding) {
+    finding.uncertain = true;
+    if finding.severity == Severity::Error {
+        finding.severity = Severity::Warning;
+    }
+    finding.message.push_str(" (giá trị đọc từ bản quét bằng OCR, không chắc chắn)");
 }
 
 /// A confidence in percent as the contract writes it, a fraction 0–1.

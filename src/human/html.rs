@@ -19,7 +19,8 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use super::labels::{
-    badge, catalog_label, code_label, column_heading, readable, readable_message, status_label, table_kind_label,
+    badge, catalog_label, code_label, column_heading, readable, readable_message, rubric_basis, status_label,
+    table_kind_label,
 };
 use super::{main_column, Category};
 use crate::model::{Column, FindingKind, Severity};
@@ -195,6 +196,11 @@ fn num(value: Option<Decimal>) -> Value {
     value.map_or(Value::Null, |v| Value::String(format_vi(v)))
 }
 
+/// A finding's `stated` or `expected` as shown: `0,5`, `0; 0,5`, `2021-12-31`.
+fn shown(value: Option<&report::rubric::Value>) -> Value {
+    value.map_or(Value::Null, |v| Value::String(v.display()))
+}
+
 fn truncated(title: &str) -> String {
     match title.char_indices().nth(TITLE_CHARS) {
         Some((cut, _)) => format!("{}…", &title[..cut]),
@@ -203,12 +209,13 @@ fn truncated(title: &str) -> String {
 }
 
 /// Findings as people read them: Vietnamese labels, catalog names, and all
-/// `missing_criterion` of the document in one line listing the codes.
+/// `missing_criterion` of the document in one line listing the codes. The
+/// rubric and evidence findings are a group of their own ([`rubric_findings`]).
 fn display_findings(findings: &[Finding]) -> Vec<Value> {
     let missing: Vec<&Finding> = findings.iter().filter(|f| f.kind == FindingKind::MissingCriterion).collect();
     let mut out = Vec::new();
     let mut grouped = false;
-    for f in findings {
+    for f in findings.iter().filter(|f| !f.kind.is_rubric()) {
         if f.kind == FindingKind::MissingCriterion && missing.len() > 1 {
             if !grouped {
                 grouped = true;
@@ -232,13 +239,34 @@ fn display_findings(findings: &[Finding]) -> Vec<Value> {
             f.kind,
             f.code.as_deref().map(code_label).unwrap_or(""),
             f.column.map(Column::name),
-            num(f.stated),
-            num(f.recalculated.or(f.expected)),
+            shown(f.stated.as_ref()),
+            f.recalculated.map_or_else(|| shown(f.expected.as_ref()), |r| num(Some(r))),
             readable_message(&f.message),
             f.location.as_ref().map(report::Location::describe).unwrap_or_default()
         ]));
     }
     out
+}
+
+/// The rubric and evidence findings, each with the rubric or citation it rests on.
+fn rubric_findings(d: &DocumentReport) -> Vec<Value> {
+    d.findings
+        .iter()
+        .filter(|f| f.kind.is_rubric())
+        .map(|f| {
+            json!([
+                f.severity.name(),
+                f.kind,
+                f.code.as_deref().map(code_label).unwrap_or(""),
+                f.column.map(Column::name),
+                shown(f.stated.as_ref()),
+                shown(f.expected.as_ref()),
+                readable_message(&f.message),
+                rubric_basis(d, f),
+                f.location.as_ref().map(report::Location::describe).unwrap_or_default()
+            ])
+        })
+        .collect()
 }
 
 /// The compact detail of one document: arrays, not objects, to stay small.
@@ -301,6 +329,7 @@ fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
         "r": rows,
         "k": marks,
         "f": display_findings(&d.findings),
+        "g": rubric_findings(d),
     })
 }
 
@@ -317,8 +346,11 @@ fn label_table() -> Value {
         .into_iter()
         .map(|s| (s.name().to_owned(), Value::from(s.label())))
         .collect();
-    let columns: serde_json::Map<String, Value> =
-        Column::ALL.into_iter().map(|c| (c.name().to_owned(), Value::from(column_heading(c)))).collect();
+    let columns: serde_json::Map<String, Value> = Column::ALL
+        .into_iter()
+        .chain([Column::Evidence])
+        .map(|c| (c.name().to_owned(), Value::from(column_heading(c))))
+        .collect();
     json!({"kind": kinds, "severity": severities, "column": columns, "other": "Phát hiện khác"})
 }
 
@@ -470,6 +502,8 @@ mod tests {
             location: None,
             uncertain: false,
             read: None,
+            citation: None,
+            deadline: None,
         };
         let lines = display_findings(&[missing("1.1"), missing("2.3"), missing("4")]);
         assert_eq!(lines.len(), 1);

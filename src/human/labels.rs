@@ -4,7 +4,8 @@
 //! Finding kinds and severities carry their own labels ([`crate::model`]).
 
 use crate::model::{Column, Severity, Status, TableKind};
-use crate::report::DocumentReport;
+use crate::report::rubric::Value;
+use crate::report::{DocumentReport, Finding};
 
 /// Whether the file could be read at all; kept apart from finding severity.
 pub fn readable(status: Status) -> bool {
@@ -35,6 +36,35 @@ pub fn column_heading(column: Column) -> &'static str {
         Column::SelfScore => "Điểm tự đánh giá",
         Column::AppraisalScore => "Điểm thẩm định",
         Column::LostPoints => "Điểm bị mất",
+        Column::Evidence => "Tài liệu kiểm chứng",
+    }
+}
+
+/// What a rubric or evidence finding rests on, for people: the citation (and
+/// the deadline it missed), or the criterion's rubric as read.
+pub fn rubric_basis(d: &DocumentReport, f: &Finding) -> String {
+    let deadline = f.deadline.as_deref().map(|d| format!("; hạn {}", date_vi(d))).unwrap_or_default();
+    if let Some(citation) = &f.citation {
+        return format!("{citation}{deadline}");
+    }
+    let criterion = d.criteria.iter().find(|c| Some(c.code.as_str()) == f.code.as_deref());
+    let Some(rubric) = criterion.and_then(|c| c.rubric.as_ref()) else { return String::new() };
+    let mut parts = Vec::new();
+    if !rubric.options.is_empty() {
+        let options: Vec<String> = rubric.options.iter().map(Value::display).collect();
+        parts.push(format!("các mức {}", options.join("; ")));
+    }
+    if let Some(formula) = &rubric.formula {
+        parts.push(format!("công thức [Tỷ lệ % × {} / 100]", formula.coefficient.display()));
+    }
+    format!("Thang điểm: {}", parts.join(", "))
+}
+
+/// `2021-01-15` → `15/01/2021`; other text as it is.
+pub fn date_vi(iso: &str) -> String {
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [y, m, d] if y.len() == 4 => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
     }
 }
 

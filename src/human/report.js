@@ -114,7 +114,7 @@
       }));
     }
     if (d.ok) {
-      s.appendChild(el("h3", "", d.f.length ? "Phát hiện (" + d.f.length + ")" : "Không có phát hiện nào"));
+      s.appendChild(el("h3", "", d.f.length ? "Phát hiện (" + d.f.length + ")" : "Không có phát hiện nào về số học"));
     }
     if (d.f.length) {
       s.appendChild(table("findings", ["Mức độ", "Mã", "Loại", "Cột", "Giá trị ghi", "Tính lại / đúng", "Nội dung", "Vị trí"],
@@ -127,6 +127,21 @@
             tr.appendChild(el("td", "n", f[5]));
             tr.appendChild(el("td", "", f[6]));
             tr.appendChild(el("td", "", f[7]));
+            tb.appendChild(tr);
+          });
+        }));
+    }
+    if (d.g.length) {
+      s.appendChild(el("h3", "", "Thang điểm và tài liệu kiểm chứng (" + d.g.length + ")"));
+      s.appendChild(table("findings", ["Mức độ", "Mã", "Loại", "Cột", "Giá trị ghi", "Theo thang điểm / đúng", "Nội dung", "Căn cứ", "Vị trí"],
+        function (tb) {
+          d.g.forEach(function (f) {
+            var tr = el("tr", "finding sev-" + f[0]);
+            [LABELS.severity[f[0]], f[2], LABELS.kind[f[1]] || LABELS.other, f[3] ? LABELS.column[f[3]] : ""]
+              .forEach(function (v) { tr.appendChild(el("td", "", v)); });
+            tr.appendChild(el("td", "n", f[4]));
+            tr.appendChild(el("td", "n", f[5]));
+            [f[6], f[7], f[8]].forEach(function (v) { tr.appendChild(el("td", "", v)); });
             tb.appendChild(tr);
           });
         }));

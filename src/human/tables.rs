@@ -1,7 +1,8 @@
 //! `parcheck tables`: the tables of a document as parcheck recognised them —
 //! every grid cell, the header rows and the role found for each column, each
-//! row's kind and code, and which rows make up the scoring table — as text,
-//! CSV or JSON, so an appraiser who doubts a finding can see what was read.
+//! row's kind and code, which rows make up the scoring table, and each
+//! criterion's rubric and evidence citations as read — as text, CSV or JSON,
+//! so an appraiser who doubts a finding can see what was read.
 
 use std::io::Write;
 use std::path::Path;
@@ -12,10 +13,11 @@ use crate::config::{Deadline, Options, TimeLimit};
 use crate::grid::{Document, Table};
 use crate::model::Column;
 use crate::pipeline::{io_cause, read_document};
+use crate::report::rubric::{Citation, Rubric, Value};
 use crate::sniff;
 use crate::table::header::{find_headers, Header, Role};
 use crate::table::rows::{read_rows, Continuation};
-use crate::table::{find_scoring_table, RowKind};
+use crate::table::{find_scoring_table, RowKind, ScoringTable};
 
 use super::labels::column_heading;
 
@@ -68,6 +70,36 @@ pub struct RowView {
     pub in_scoring_table: bool,
     /// Text per grid column; a merged cell's text is in its first column.
     pub cells: Vec<String>,
+    /// A criterion's rubric as read from its rows (`criteria[].rubric`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rubric: Option<Rubric>,
+    /// The documents its evidence cells cite (`criteria[].evidence`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Citation>,
+}
+
+/// What was read for one criterion of the scoring table, by the row it starts on.
+struct Reading {
+    location: crate::grid::Location,
+    rubric: Option<Rubric>,
+    evidence: Vec<Citation>,
+}
+
+/// Each criterion's rubric and citations as the check reads them (its own
+/// row and the unnumbered rows under it), the deadline in the document's year.
+fn readings(document: &Document, table: &ScoringTable, deadline: &Deadline) -> Result<Vec<Reading>, TimeLimit> {
+    let year = crate::prose::read(document).year;
+    let tree = crate::tree::build(table, deadline)?;
+    Ok(tree
+        .nodes
+        .iter()
+        .filter(|n| n.kind == RowKind::Criterion)
+        .map(|n| Reading {
+            location: table.rows[n.row].location.clone(),
+            rubric: n.rubric.as_ref().map(|r| Rubric::new(r, year)),
+            evidence: n.evidence.citations.iter().map(Citation::from).collect(),
+        })
+        .collect())
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -76,6 +108,8 @@ fn role_name(role: Role) -> &'static str {
         Role::RowNumber => "row_number",
         Role::Title => "title",
         Role::Score(c) => c.name(),
+        Role::Evidence => "evidence",
+        Role::Rubric => "rubric",
         Role::Other => "other",
     }
 }
@@ -85,6 +119,8 @@ fn role_label(name: &str) -> &'static str {
         "code" => "mã tiêu chí",
         "row_number" => "STT",
         "title" => "tiêu chí",
+        "evidence" => "tài liệu kiểm chứng",
+        "rubric" => "thang điểm",
         "other" => "khác",
         _ => Column::ALL.into_iter().find(|c| c.name() == name).map_or("khác", column_heading),
     }
@@ -159,7 +195,12 @@ pub fn read_file(path: &Path, options: &Options) -> FileView {
 /// without a header that follows one of the same width is read with that
 /// header, as the scoring-table search does (Word tables split per page).
 pub fn describe(document: &Document, deadline: &Deadline) -> Result<Vec<TableView>, TimeLimit> {
-    let scoring: Vec<_> = find_scoring_table(document, deadline)?.map(|t| t.rows).unwrap_or_default();
+    let scoring_table = find_scoring_table(document, deadline)?;
+    let criteria = match &scoring_table {
+        Some(table) => readings(document, table, deadline)?,
+        None => Vec::new(),
+    };
+    let scoring: Vec<_> = scoring_table.map(|t| t.rows).unwrap_or_default();
     let mut previous: Option<(Header, usize)> = None;
     let mut out = Vec::new();
     for (t, table) in document.tables.iter().enumerate() {
@@ -179,7 +220,7 @@ pub fn describe(document: &Document, deadline: &Deadline) -> Result<Vec<TableVie
             None if headers.is_empty() => None,
             None => previous,
         };
-        out.push(describe_table(t + 1, table, &headers, &scoring, deadline)?);
+        out.push(describe_table(t + 1, table, &headers, (&scoring, &criteria), deadline)?);
     }
     Ok(out)
 }
@@ -188,7 +229,7 @@ fn describe_table(
     number: usize,
     table: &Table,
     headers: &[(Header, bool)],
-    scoring: &[crate::table::TableRow],
+    (scoring, criteria): (&[crate::table::TableRow], &[Reading]),
     deadline: &Deadline,
 ) -> Result<TableView, TimeLimit> {
     let mut rows: Vec<RowView> = table
@@ -203,6 +244,8 @@ fn describe_table(
             cells: (0..table.width)
                 .map(|c| row.cell_at(c).filter(|cell| cell.col == c).map(|cell| cell.text.clone()).unwrap_or_default())
                 .collect(),
+            rubric: None,
+            evidence: Vec::new(),
         })
         .collect();
     let mut views = Vec::new();
@@ -227,6 +270,10 @@ fn describe_table(
             rows[i].kind = row_kind_name(typed.kind);
             rows[i].in_scoring_table = scoring.iter().any(|s| s.location == typed.location);
             rows[i].code = typed.code;
+            if let Some(reading) = criteria.iter().find(|r| r.location == typed.location) {
+                rows[i].rubric = reading.rubric.clone();
+                rows[i].evidence = reading.evidence.clone();
+            }
         }
     }
     let sheet = table.rows.first().and_then(|r| r.location.sheet.as_deref().map(str::to_owned));
@@ -278,11 +325,39 @@ fn write_text(files: &[FileView], out: &mut dyn Write) -> std::io::Result<()> {
                 };
                 let cells: Vec<String> = r.cells.iter().map(|c| c.replace('\n', " ")).collect();
                 writeln!(out, "{mark} dòng {:<4} {:<20} | {}", r.row, what, cells.join(" | "))?;
+                if let Some(rubric) = &r.rubric {
+                    writeln!(out, "{:30}thang điểm: {}", "", rubric_text(rubric))?;
+                }
+                for citation in &r.evidence {
+                    let date = citation.date.as_deref().map_or("không ghi ngày".to_owned(), super::labels::date_vi);
+                    writeln!(
+                        out,
+                        "{:30}kiểm chứng: {} — {} số {} ({date})",
+                        "", citation.text, citation.kind, citation.number
+                    )?;
+                }
             }
         }
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// `các mức 0; 0,25; 0,5 · công thức × 1,5 (từ 80%) · hạn 15/01/2021`
+fn rubric_text(rubric: &Rubric) -> String {
+    let mut parts = Vec::new();
+    if !rubric.options.is_empty() {
+        let options: Vec<String> = rubric.options.iter().map(Value::display).collect();
+        parts.push(format!("các mức {}", options.join("; ")));
+    }
+    if let Some(formula) = &rubric.formula {
+        let from = formula.from_percent.as_ref().map(|p| format!(" (từ {}%)", p.display())).unwrap_or_default();
+        parts.push(format!("công thức × {}{from}", formula.coefficient.display()));
+    }
+    if let Some(deadline) = &rubric.deadline {
+        parts.push(format!("hạn {}", super::labels::date_vi(deadline)));
+    }
+    parts.join(" · ")
 }
 
 fn csv_field(text: &str) -> String {

@@ -1,9 +1,10 @@
 //! The Excel workbook, laid out like a provincial summary table: sheet
 //! "Tài liệu" (one row per document: unit, level, year, framework, totals per
-//! column, each section's points, ratings, rank, counts, file) and sheet
+//! column, each section's points, ratings, rank, counts, file), sheet
 //! "Phát hiện" (one row per finding, its location in separate columns, coloured
-//! by severity, linked to the document). Frozen headers, filters, landscape A4
-//! fitted to the page width.
+//! by severity, linked to the document; the rubric and evidence findings as a
+//! group of their own, with the rubric or citation each rests on). Frozen
+//! headers, filters, landscape A4 fitted to the page width.
 //!
 //! Findings are streamed in constant-memory mode; the documents sheet is
 //! written at the end, because its section columns and ranks depend on every
@@ -17,11 +18,12 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
 use super::labels::{
-    badge, catalog_label, code_label, column_heading, readable_message, status_label, table_kind_label,
+    badge, catalog_label, code_label, column_heading, readable_message, rubric_basis, status_label, table_kind_label,
 };
 use super::main_column;
 use crate::model::{Column, Severity, TableKind};
-use crate::report::DocumentReport;
+use crate::report::rubric::Value;
+use crate::report::{DocumentReport, Finding};
 
 pub const DOCUMENTS_SHEET: &str = "Tài liệu";
 pub const FINDINGS_SHEET: &str = "Phát hiện";
@@ -51,7 +53,7 @@ const DOCUMENT_TRAILERS: [(&str, f64); 8] = [
     ("Tệp", 40.0),
 ];
 
-pub const FINDING_HEADERS: [(&str, f64); 14] = [
+pub const FINDING_HEADERS: [(&str, f64); 16] = [
     ("Đơn vị", 26.0),
     ("Năm", 6.0),
     ("Mã tiêu chí", 9.0),
@@ -66,7 +68,13 @@ pub const FINDING_HEADERS: [(&str, f64); 14] = [
     ("Trang", 6.0),
     ("Trang tính", 12.0),
     ("Tệp", 36.0),
+    ("Nhóm", 16.0),
+    ("Căn cứ (thang điểm, văn bản)", 44.0),
 ];
+
+/// The group of the rubric and evidence findings, and of all others.
+const RUBRIC_GROUP: &str = "Thang điểm, kiểm chứng";
+const TABLE_GROUP: &str = "Bảng điểm";
 
 /// What the documents sheet keeps of one document.
 struct DocumentRow {
@@ -166,42 +174,8 @@ impl XlsxReport {
         let sheet = self.workbook.worksheet_from_index(1)?;
         for f in &d.findings {
             self.finding_rows += 1;
-            let row = self.finding_rows;
             let format = &self.severity[f.severity as usize];
-            let location = f.location.as_ref();
-            let texts: [(u16, Option<String>); 7] = [
-                (0, d.unit.clone()),
-                (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
-                (3, Some(f.kind.label().to_owned())),
-                (4, f.column.map(|c| column_heading(c).to_owned())),
-                (7, Some(f.severity.label().to_owned())),
-                (8, Some(readable_message(&f.message))),
-                (12, location.and_then(|l| l.sheet.clone())),
-            ];
-            for (col, text) in texts {
-                match text {
-                    Some(text) => sheet.write_string_with_format(row, col, &text, format)?,
-                    None => sheet.write_blank(row, col, format)?,
-                };
-            }
-            let numbers: [(u16, Option<Decimal>); 6] = [
-                (1, d.year.map(Decimal::from)),
-                (5, f.stated),
-                (6, f.recalculated.or(f.expected)),
-                (9, location.map(|l| Decimal::from(l.table))),
-                (10, location.map(|l| Decimal::from(l.row))),
-                (11, location.and_then(|l| l.page).map(Decimal::from)),
-            ];
-            for (col, value) in numbers {
-                match value.and_then(|v| v.to_f64()) {
-                    Some(number) => sheet.write_number_with_format(row, col, number, format)?,
-                    None => sheet.write_blank(row, col, format)?,
-                };
-            }
-            match &link {
-                Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
-                None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
-            };
+            finding_row(sheet, self.finding_rows, d, f, format, link.as_ref())?;
         }
         Ok(())
     }
@@ -253,6 +227,65 @@ impl XlsxReport {
         findings.autofilter(0, 0, self.finding_rows, FINDING_HEADERS.len() as u16 - 1)?;
         self.workbook.save(&self.path)
     }
+}
+
+/// One finding as a row: the document's unit and year, the finding's code,
+/// kind, column, values, severity and message, where it is, the file.
+fn finding_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    d: &DocumentReport,
+    f: &Finding,
+    format: &Format,
+    link: Option<&Url>,
+) -> Result<(), XlsxError> {
+    let location = f.location.as_ref();
+    // A date or a rubric's options are text; numbers stay numbers.
+    let value_text = |v: Option<&Value>| v.filter(|v| v.number().is_none()).map(Value::display);
+    let expected = f.recalculated.map(Value::Number).or(f.expected.clone());
+    let texts: [(u16, Option<String>); 9] = [
+        (0, d.unit.clone()),
+        (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
+        (3, Some(f.kind.label().to_owned())),
+        (4, f.column.map(|c| column_heading(c).to_owned())),
+        (5, value_text(f.stated.as_ref())),
+        (6, value_text(expected.as_ref())),
+        (7, Some(f.severity.label().to_owned())),
+        (8, Some(readable_message(&f.message))),
+        (12, location.and_then(|l| l.sheet.clone())),
+    ];
+    let numbers: [(u16, Option<Decimal>); 6] = [
+        (1, d.year.map(Decimal::from)),
+        (5, f.stated.as_ref().and_then(Value::number)),
+        (6, expected.as_ref().and_then(Value::number)),
+        (9, location.map(|l| Decimal::from(l.table))),
+        (10, location.map(|l| Decimal::from(l.row))),
+        (11, location.and_then(|l| l.page).map(Decimal::from)),
+    ];
+    let has_text = |col: u16| texts.iter().any(|(c, t)| *c == col && t.is_some());
+    for (col, value) in numbers {
+        match value.and_then(|v| v.to_f64()) {
+            Some(number) => sheet.write_number_with_format(row, col, number, format)?,
+            None if has_text(col) => sheet,
+            None => sheet.write_blank(row, col, format)?,
+        };
+    }
+    for (col, text) in &texts {
+        match text {
+            Some(text) => sheet.write_string_with_format(row, *col, text, format)?,
+            None if numbers.iter().any(|(c, v)| c == col && v.is_some()) => sheet,
+            None => sheet.write_blank(row, *col, format)?,
+        };
+    }
+    match link {
+        Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
+        None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
+    };
+    let (group, basis) =
+        if f.kind.is_rubric() { (RUBRIC_GROUP, rubric_basis(d, f)) } else { (TABLE_GROUP, String::new()) };
+    sheet.write_string_with_format(row, 14, group, format)?;
+    sheet.write_string_with_format(row, 15, &basis, format)?;
+    Ok(())
 }
 
 /// A top-level numbered section ("1" … "9"), whose points the summary lists.

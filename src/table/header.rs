@@ -185,7 +185,12 @@ mod tests {
             ("Điểm bị mất", Role::Score(LostPoints)),
             ("Điểm đạt được", Role::Score(SelfScore)),
             ("Điểm Sở Nội vụ thẩm định", Role::Score(AppraisalScore)),
-            ("Tài liệu kiểm chứng", Role::Other),
+            ("Tài liệu kiểm chứng", Role::Evidence),
+            ("TÀI LIỆU KIỂM CHỨNG/ GHI CHÚ", Role::Evidence),
+            ("Văn bản, hồ sơ minh chứng", Role::Evidence),
+            ("Cách tính điểm", Role::Rubric),
+            ("Hướng dẫn chấm điểm", Role::Rubric),
+            ("Ghi chú", Role::Other),
         ] {
             assert_eq!(classify(&fold(text)), Some(role), "{text}");
         }

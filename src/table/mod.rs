@@ -1,11 +1,16 @@
-//! Finding and reading the scoring table: header roles, then row kinds.
+//! Finding and reading the scoring table: header roles, then row kinds, and
+//! what each row says beyond its scores: its rubric lines ([`rubric`]) and
+//! the documents its evidence cell cites ([`evidence`]).
 
+pub mod evidence;
 pub mod header;
 pub mod rows;
+pub mod rubric;
+mod tokens;
 
 use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Document, Location, Table};
-use crate::model::{Column, Scores, TableKind};
+use crate::model::{Citation, Column, Scores, TableKind};
 use header::Header;
 
 /// What a row of the scoring table is.
@@ -31,6 +36,38 @@ pub struct TableRow {
     pub location: Location,
     /// The score cells of this row read by OCR, left to right.
     pub scanned: Vec<ScannedValue>,
+    /// What the row's title and rubric cells say of the rubric (option rows included).
+    pub rubric: rubric::Reading,
+    /// The lowest OCR confidence of the title and rubric cells, when read from a scan.
+    pub text_confidence: Option<u8>,
+    /// The evidence cell covering the row; `None` when the table has no evidence column.
+    pub evidence: Option<EvidenceCell>,
+}
+
+/// An evidence cell (tài liệu kiểm chứng) as it covers a row: a cell merged
+/// over several rows covers each of them, and every one of them gets it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceCell {
+    /// The row where the cell starts (`Location::table`, `Location::row`):
+    /// rows covered by one merged cell share it.
+    pub origin: (usize, usize),
+    /// The cell's text, trimmed; empty when nothing is written.
+    pub text: String,
+    pub citations: Vec<Citation>,
+    /// The lowest OCR confidence of the cell's words, when read from a scan.
+    pub confidence: Option<u8>,
+    /// Read as empty, but it may be part of a merged cell whose text was read
+    /// elsewhere (an empty cell merged over rows; a format whose merges are not read).
+    pub unsure: bool,
+}
+
+/// Marks every empty evidence cell of `table` as unsure: for documents whose
+/// reader cannot see merged cells (.ods through calamine), where a cell
+/// covered by a merge reads as empty.
+pub fn doubt_empty_evidence(table: &mut ScoringTable) {
+    for cell in table.rows.iter_mut().filter_map(|r| r.evidence.as_mut()).filter(|c| c.text.is_empty()) {
+        cell.unsure = true;
+    }
 }
 
 /// A score read from a scan: the text OCR gave and how sure it was.

@@ -4,7 +4,7 @@
 //! (rubric options, scored sub-items), and page artefacts that are dropped.
 
 use super::header::{Header, Role};
-use super::{RowKind, ScannedValue, TableRow};
+use super::{evidence, rubric, EvidenceCell, RowKind, ScannedValue, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Cell, Row, Table, VerticalMerge};
@@ -47,6 +47,10 @@ pub fn read_rows(
         header.score_columns().into_iter().map(|c| (c, header.columns_of(Role::Score(c)))).collect();
     let running_numbers = carry.running_numbers || uses_running_numbers(table, rows, &code_cols, &title_cols);
     carry.running_numbers = running_numbers;
+    let rubric_cols = header.columns_of(Role::Rubric);
+    let evidence_cols = header.columns_of(Role::Evidence);
+    // The evidence cell last started: the rows a vertical merge covers get it too.
+    let mut open_evidence: Option<EvidenceCell> = None;
 
     let mut out = Vec::new();
     let mut scanned_rows = Vec::new();
@@ -66,7 +70,27 @@ pub fn read_rows(
             continue;
         }
         scanned_rows.push(row.cells.iter().any(|c| scan_confidence(c).is_some()));
-        out.push(TableRow { kind, code, title, values, location: row.location.clone(), scanned });
+        let evidence = (!evidence_cols.is_empty()).then(|| evidence_of(row, &evidence_cols, &mut open_evidence));
+        let rubric_text = text_in(row, &rubric_cols);
+        let rubric = match kind {
+            RowKind::Criterion | RowKind::Unnumbered => rubric::read(&title).joined(rubric::read(rubric_text)),
+            RowKind::Roman | RowKind::Total => rubric::Reading::default(),
+        };
+        let text_confidence = [&title_cols, &rubric_cols]
+            .into_iter()
+            .filter_map(|cols| cell_in(row, cols).and_then(scan_confidence))
+            .min();
+        out.push(TableRow {
+            kind,
+            code,
+            title,
+            values,
+            location: row.location.clone(),
+            scanned,
+            rubric,
+            text_confidence,
+            evidence,
+        });
     }
     repair_scanned_codes(&mut out, &scanned_rows);
     Ok(out)
@@ -154,6 +178,32 @@ fn cell_in<'r>(row: &'r Row, cols: &[usize]) -> Option<&'r Cell> {
     cols.iter()
         .filter_map(|&c| row.cell_at(c))
         .find(|cell| cell.vmerge != VerticalMerge::Continue && !cell.text.is_empty())
+}
+
+/// The evidence cell covering `row` among `cols`: its own, or — on a row a
+/// vertical merge covers — the one that started the merge.
+fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> EvidenceCell {
+    let cells: Vec<&Cell> = cols.iter().filter_map(|&c| row.cell_at(c)).collect();
+    if !cells.is_empty() && cells.iter().all(|c| c.vmerge == VerticalMerge::Continue) {
+        if let Some(started) = open {
+            return started.clone();
+        }
+    }
+    let own = cells.iter().find(|c| c.vmerge != VerticalMerge::Continue && !c.text.trim().is_empty());
+    let text = own.map_or("", |c| c.text.trim());
+    // A merged cell holds text: one read as empty got its text placed elsewhere.
+    let empty_merge = text.is_empty() && cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
+    let cell = EvidenceCell {
+        origin: (row.location.table, row.location.row),
+        text: text.to_owned(),
+        citations: evidence::citations(text),
+        confidence: own.and_then(|c| scan_confidence(c)),
+        unsure: empty_merge,
+    };
+    // Only a merge's first cell is handed on to the rows it covers.
+    let starts_merge = cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
+    *open = starts_merge.then(|| cell.clone());
+    cell
 }
 
 /// The lowest OCR confidence among a cell's runs, when it was read from a scan.
@@ -336,6 +386,9 @@ mod tests {
             values: Scores::default(),
             location: crate::grid::Location::default(),
             scanned: Vec::new(),
+            rubric: rubric::Reading::default(),
+            text_confidence: None,
+            evidence: None,
         }
     }
 

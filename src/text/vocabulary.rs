@@ -18,7 +18,11 @@ pub enum Role {
     /// Criterion text (Lĩnh vực/Tiêu chí/Tiêu chí thành phần, Nội dung).
     Title,
     Score(Column),
-    /// Evidence, notes, remedies: read by no stage.
+    /// The documents that prove the score (Tài liệu kiểm chứng).
+    Evidence,
+    /// The rubric in a column of its own (Cách tính điểm, Hướng dẫn chấm điểm).
+    Rubric,
+    /// Notes, remedies, differences: read by no stage.
     Other,
 }
 
@@ -49,6 +53,24 @@ pub fn classify(folded: &str) -> Option<Role> {
     // "Mã tiêu chí" names the code, though it contains "tiêu chí".
     if is_code_label(t) {
         return Some(Role::Code);
+    }
+    // Before the scores: "Tài liệu kiểm chứng điểm tự chấm" is evidence, "Cách tính điểm" a rubric.
+    if has(&["kiem chung", "minh chung", "chung minh", "tai lieu"]) {
+        return Some(Role::Evidence);
+    }
+    if has(&[
+        "cach tinh",
+        "cach cham",
+        "cach danh gia",
+        "cach thuc cham",
+        "cach thuc danh gia",
+        "huong dan cham",
+        "huong dan danh gia",
+        "phuong phap cham",
+        "phuong phap tinh",
+        "phuong phap danh gia",
+    ]) {
+        return Some(Role::Rubric);
     }
     // Order matters: "điểm tự đánh giá" also contains "đánh giá".
     if has(&["bi mat", "diem tru", "mat diem", "bi tru"]) {
