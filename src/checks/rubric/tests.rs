@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 
 use crate::checks::check;
 use crate::config::{Deadline, Limits, Options};
-use crate::extract::{delimited, Budget};
+use crate::extract::sheets::delimited;
+use crate::extract::Budget;
 use crate::model::{Column, Finding, FindingKind};
 use crate::prose::ProseFacts;
 
