@@ -35,6 +35,7 @@ pub mod prose;
 pub mod report;
 pub mod sniff;
 pub mod state;
+pub mod statistics;
 pub mod table;
 pub mod text;
 pub mod tree;

@@ -103,6 +103,8 @@ pub enum TableKind {
     SelfAssessment,
     Appraisal,
     Remediation,
+    /// No scoring table, but statistics (prose or annex tables) were checked.
+    Statistics,
 }
 
 impl TableKind {
@@ -170,10 +172,14 @@ pub enum FindingKind {
     UnreadableValue,
     ExtractionNote,
     UncertainValue,
+    TotalRowMismatch,
+    ColumnFormulaMismatch,
+    PartsMismatch,
+    PercentMismatch,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 15] = [
+    pub const ALL: [FindingKind; 19] = [
         FindingKind::SumMismatch,
         FindingKind::ExceedsMax,
         FindingKind::StatedTotalMismatch,
@@ -189,6 +195,10 @@ impl FindingKind {
         FindingKind::UnreadableValue,
         FindingKind::ExtractionNote,
         FindingKind::UncertainValue,
+        FindingKind::TotalRowMismatch,
+        FindingKind::ColumnFormulaMismatch,
+        FindingKind::PartsMismatch,
+        FindingKind::PercentMismatch,
     ];
 
     /// The contract's name of the kind (`"sum_mismatch"` …).
@@ -209,6 +219,10 @@ impl FindingKind {
             FindingKind::UnreadableValue => "unreadable_value",
             FindingKind::ExtractionNote => "extraction_note",
             FindingKind::UncertainValue => "uncertain_value",
+            FindingKind::TotalRowMismatch => "total_row_mismatch",
+            FindingKind::ColumnFormulaMismatch => "column_formula_mismatch",
+            FindingKind::PartsMismatch => "parts_mismatch",
+            FindingKind::PercentMismatch => "percent_mismatch",
         }
     }
 
@@ -230,6 +244,10 @@ impl FindingKind {
             FindingKind::UnreadableValue => "Ô điểm không đọc được",
             FindingKind::ExtractionNote => "Ghi chú khi đọc tệp",
             FindingKind::UncertainValue => "Giá trị nhận dạng chưa chắc chắn",
+            FindingKind::TotalRowMismatch => "Dòng tổng không khớp",
+            FindingKind::ColumnFormulaMismatch => "Cột tính sai theo công thức",
+            FindingKind::PartsMismatch => "Các phần không khớp tổng",
+            FindingKind::PercentMismatch => "Tỷ lệ phần trăm không khớp",
         }
     }
 
@@ -252,9 +270,14 @@ impl FindingKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub kind: FindingKind,
-    /// The criterion code, `"TOTAL"` for the grand total, `None` for document-wide notes.
+    /// The criterion code, `"TOTAL"` for the grand total, `None` for document-wide notes;
+    /// for statistics, the total row's or the statement's label.
     pub code: Option<String>,
     pub column: Option<Column>,
+    /// For statistics tables: the column's number and header ("(5) Toàn trình").
+    pub column_name: Option<String>,
+    /// For a percentage: the whole it is a share of.
+    pub label: Option<String>,
     /// The value the document states.
     pub stated: Option<Decimal>,
     /// What the document's own numbers add up to.
@@ -286,6 +309,8 @@ impl Finding {
             kind,
             code: None,
             column: None,
+            column_name: None,
+            label: None,
             stated: None,
             recalculated: None,
             expected: None,
