@@ -346,6 +346,9 @@ fn clean_label(raw: &str) -> String {
     let mut text = raw.trim().trim_matches(|c: char| matches!(c, ':' | ',' | ';' | '-' | '+' | '*' | '•' | '=' | '(' | ')'));
     loop {
         let lower = text.to_lowercase();
+        if ["và", "có", "là", "với", "trong đó", "gồm", "bao gồm"].contains(&lower.as_str()) {
+            return String::new();
+        }
         let stripped = ["và ", "có ", "là ", "với ", "trong đó ", "gồm ", "bao gồm ", "gồm: ", "trong đó: "]
             .iter()
             .find(|w| lower.starts_with(*w))

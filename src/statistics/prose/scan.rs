@@ -121,10 +121,10 @@ const NOT_UNITS: &[&str] = &[
 /// Words before a number that make it a name, not a count: "năm 2024",
 /// "số 52", "ngày 15", "khóa XV", "mục 4", "ISO 9001".
 const NOT_AFTER: &[&str] = &[
-    "năm", "số", "ngày", "tháng", "quý", "khóa", "khoá", "kỳ", "lần", "thứ", "mục", "điều", "khoản", "phần",
-    "chương", "iso", "tcvn", "giai", "đoạn", "đợt", "cấp", "độ", "mức", "phiên", "bản", "tầng", "phòng", "tổ",
-    "biểu", "phụ", "lục", "mẫu", "nghị", "định", "tiết", "câu", "bước", "quyển", "trang", "dòng", "cột", "bảng",
-    "điểm", "tiêu", "chí", "hạng", "bậc", "ngạch", "top", "đường", "km", "lô", "thửa", "khu",
+    "năm", "số", "ngày", "tháng", "quý", "khóa", "khoá", "kỳ", "lần", "thứ", "mục", "điều", "khoản", "chương",
+    "iso", "tcvn", "đoạn", "đợt", "phiên", "tầng", "phòng", "tổ", "biểu", "lục", "mẫu", "tiết", "câu", "bước",
+    "quyển", "trang", "dòng", "cột", "bảng", "điểm", "chí", "hạng", "bậc", "ngạch", "top", "đường", "km", "lô",
+    "thửa", "khu", "xóm", "thôn", "ấp",
 ];
 
 const CONNECTIVES: &[&str] = &["đạt", "chiếm", "bằng", "tỷ", "tỉ", "lệ", "là", "tương", "ứng", "đương", "khoảng"];
