@@ -26,12 +26,14 @@ pub fn read(paragraphs: &[Paragraph]) -> Vec<Statement> {
 }
 
 /// Splits paragraphs into lines at hard breaks that start a list item or end
-/// a sentence (PDF paragraphs keep them as `\n`); other breaks are wraps.
+/// a sentence (PDF paragraphs keep them as `\n`), and at list items run into
+/// the text after a colon or full stop ("… Trong đó: * Cán bộ: 10 người");
+/// other breaks are wraps.
 fn lines_of(paragraphs: &[Paragraph]) -> Vec<Line> {
     let mut lines = Vec::new();
     for (index, paragraph) in paragraphs.iter().enumerate() {
         let mut current = String::new();
-        for piece in paragraph.text.split('\n') {
+        for piece in paragraph.text.split('\n').flat_map(inline_items) {
             let piece = piece.trim();
             let starts_item = piece.starts_with(['-', '+', '*', '•', '–']);
             let ends_sentence = current.trim_end().ends_with([':', '.', ';']);
@@ -49,6 +51,28 @@ fn lines_of(paragraphs: &[Paragraph]) -> Vec<Line> {
         }
     }
     lines
+}
+
+/// Pieces of a line cut before each list marker that follows `:`, `.` or `;`.
+fn inline_items(text: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut last_sign = None;
+    let mut previous = None;
+    for (at, c) in text.char_indices() {
+        let marker = matches!(c, '-' | '+' | '*' | '•');
+        let spaced = previous == Some(' ') && text[at + c.len_utf8()..].starts_with(' ');
+        if marker && spaced && matches!(last_sign, Some(':' | '.' | ';')) && at > start {
+            pieces.push(&text[start..at]);
+            start = at;
+        }
+        if !c.is_whitespace() {
+            last_sign = Some(c);
+        }
+        previous = Some(c);
+    }
+    pieces.push(&text[start..]);
+    pieces
 }
 
 struct Reader<'a> {
@@ -102,6 +126,10 @@ impl Reader<'_> {
                 }
                 next_anchor = Some((index, *c));
             }
+        }
+        // Lines under this one speak of its last count, when that is no share itself.
+        if let Some(&last) = solid.last().filter(|c| counts[**c].percent.is_none()) {
+            next_anchor = Some((index, last));
         }
         let free: Vec<usize> = solid.iter().copied().filter(|c| !self.used.contains(&(index, *c))).collect();
         self.percentages(index, anchor);
@@ -276,6 +304,11 @@ impl Reader<'_> {
             .find(|end| *end <= count.start)
             .unwrap_or(line.body)
             .max(self.scanned[index].1.iter().map(|m| m.end).filter(|e| *e <= count.start).max().unwrap_or(0));
+        // The part's own words start after the last comma, semicolon or "và" before it.
+        let from = (from..count.start)
+            .rev()
+            .find(|i| matches!(line.chars[*i], ',' | ';' | ':') || line.is_word(*i, "và"))
+            .map_or(from, |i| i + 1);
         let before = clean_label(&line.text(from, count.start));
         let label = if before.is_empty() { line.text(count.end, count.tail_end).trim().to_owned() } else { before };
         let label = if label.is_empty() { count.unit.clone() } else { label };

@@ -42,6 +42,12 @@ impl Line {
         self.lower[from.min(to)..to.min(self.lower.len())].iter().collect()
     }
 
+    /// Whether the word `word` ends at `at` (exclusive of the character there).
+    pub fn is_word(&self, at: usize, word: &str) -> bool {
+        let len = word.chars().count();
+        at + 1 >= len && self.word_at(at + 1 - len, word)
+    }
+
     /// Whether the lowercase text at `at` is `word` as a whole word.
     fn word_at(&self, at: usize, word: &str) -> bool {
         let w: Vec<char> = word.chars().collect();
@@ -251,13 +257,13 @@ fn unit_after(line: &Line, at: usize) -> Option<(String, usize)> {
     Some((first, first_end))
 }
 
-/// The end of the noun phrase after a unit: up to six words, stopping at
+/// The end of the noun phrase after a unit: up to eight words, stopping at
 /// punctuation, a number or a word that links to what follows.
 fn tail_end(line: &Line, from: usize) -> usize {
     let mut end = from;
     let mut at = from;
     let mut words = 0;
-    while words < 6 {
+    while words < 8 {
         while at < line.chars.len() && line.chars[at] == ' ' {
             at += 1;
         }
