@@ -307,7 +307,7 @@ impl Reader<'_> {
         // The part's own words start after the last comma, semicolon or "và" before it.
         let from = (from..count.start)
             .rev()
-            .find(|i| matches!(line.chars[*i], ',' | ';' | ':') || line.is_word(*i, "và"))
+            .find(|i| matches!(line.chars[*i], ',' | ';') || line.is_word(*i, "và"))
             .map_or(from, |i| i + 1);
         let before = clean_label(&line.text(from, count.start));
         let label = if before.is_empty() { line.text(count.end, count.tail_end).trim().to_owned() } else { before };
