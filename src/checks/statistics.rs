@@ -132,9 +132,9 @@ fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
             if (sum - stated.value).abs() <= tolerance(&printed) {
                 continue;
             }
-            let over = if total.grand { "các dòng cộng" } else { "các dòng phía trên" };
+            let over = if total.grand { "tổng các dòng cộng phía trên" } else { "tổng các dòng phía trên" };
             let message = format!(
-                "Dòng «{}» ({}), cột {}: ghi {} nhưng {over} cộng lại là {}",
+                "Dòng «{}» ({}), cột {}: ghi {} nhưng {over} là {}",
                 row.label,
                 row.location.describe(),
                 column.name(),
@@ -193,7 +193,7 @@ fn formulas(t: &StatTable, findings: &mut Vec<Finding>) {
                 format!("{} «{}»", row.number, row.label)
             };
             let message = format!(
-                "Dòng {name} ({}), cột {} = {}: ghi {} nhưng tính theo công thức là {}",
+                "Dòng {name} ({}), cột {} (công thức {}): ghi {} nhưng tính theo công thức là {}",
                 row.location.describe(),
                 column.name(),
                 formula.text,

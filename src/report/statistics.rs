@@ -56,8 +56,13 @@ pub struct TotalRowEntry {
     pub row_kind: String,
     pub location: Location,
     /// The row's values by column number (or header when the table has no numbering row).
-    pub values: BTreeMap<String, Decimal>,
+    pub values: BTreeMap<String, Number>,
 }
+
+/// An exact decimal written as a JSON number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Number(#[serde(with = "rust_decimal::serde::arbitrary_precision")] pub Decimal);
 
 /// The entries of a document's statistics, statements first.
 pub fn entries(statistics: &Statistics) -> Vec<StatisticsEntry> {
@@ -104,7 +109,7 @@ fn table_entry(t: &StatTable) -> StatisticsEntry {
                 .zip(&row.values)
                 .filter_map(|(column, value)| {
                     let key = column.number.map_or_else(|| column.header.clone(), |n| n.to_string());
-                    Some((key, value.as_ref()?.value.normalize()))
+                    Some((key, Number(value.as_ref()?.value.normalize())))
                 })
                 .collect();
             TotalRowEntry { label: row.label.clone(), row_kind: row_kind.into(), location: (&row.location).into(), values }
