@@ -211,3 +211,57 @@ fn formulas(t: &StatTable, findings: &mut Vec<Finding>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statistics::table::{self, tests::grid};
+
+    fn findings_of(rows: &[&[&str]]) -> Vec<(FindingKind, String, String, String, String)> {
+        let table = table::read(&grid(rows)).expect("a statistics table");
+        let statistics = Statistics { statements: Vec::new(), tables: vec![table] };
+        check(&statistics)
+            .into_iter()
+            .map(|f| {
+                let n = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
+                (f.kind, f.code.unwrap_or_default(), f.column_name.unwrap_or_default(), n(f.stated), n(f.recalculated))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn totals_sum_their_rows_and_ratio_columns_are_never_summed() {
+        let found = findings_of(&[
+            &["TT", "Lĩnh vực", "Số TTHC", "Toàn trình", "Tỷ lệ toàn trình (%)"],
+            &["(1)", "(2)", "(3)", "(4)", "(5)=(4)/(3)"],
+            &["1", "Hộ tịch", "32", "14", "43,75"],
+            &["2", "Giáo dục", "25", "1", "4,00"],
+            &["3", "Bảo trợ xã hội", "36", "6", "5,56"],
+            &["", "Tổng cộng", "93", "20", "21,51"],
+        ]);
+        use FindingKind::*;
+        let s = |x: &str| x.to_owned();
+        assert_eq!(
+            found,
+            [
+                (TotalRowMismatch, s("Tổng cộng"), s("(4) Toàn trình"), s("20"), s("21")),
+                (ColumnFormulaMismatch, s("Bảo trợ xã hội"), s("(5) Tỷ lệ toàn trình (%)"), s("5.56"), s("16.67")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_difference_a_ratio_as_fraction_and_a_fraction_under_a_percent_sign_agree() {
+        let found = findings_of(&[
+            &["STT", "Đơn vị", "Kế hoạch", "Thực hiện", "Còn lại", "Tỷ lệ", "Tỷ lệ %"],
+            &["1", "2", "3", "4", "5 = 3 - 4", "6 (4:3)", "(7)=(4)/(3)"],
+            &["1", "Phòng A", "40", "30", "10", "0,75", "1,00%"],
+            &["2", "Phòng B", "10", "10", "0", "1,00", "100%"],
+            &["", "Cộng", "50", "40", "10", "0,80", "80,0%"],
+        ]);
+        assert_eq!(
+            found,
+            [(FindingKind::ColumnFormulaMismatch, "Phòng A".into(), "(7) Tỷ lệ %".into(), "1".into(), "75".into())]
+        );
+    }
+}

@@ -467,7 +467,6 @@ mod tests {
             kind: FindingKind::MissingCriterion,
             code: Some(code.into()),
             column: None,
-            column_name: None,
             label: None,
             stated: None,
             recalculated: None,

@@ -292,8 +292,73 @@ fn totals_of(rows: &[StatRow]) -> Vec<TotalRow> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::grid::{Cell, Location};
+
+    /// A table from rows of texts, "" for an empty cell, "<" for a cell
+    /// covered by the one to its left (a merge).
+    pub(crate) fn grid(rows: &[&[&str]]) -> Table {
+        let rows = rows
+            .iter()
+            .enumerate()
+            .map(|(r, texts)| {
+                let mut cells: Vec<Cell> = Vec::new();
+                for (c, text) in texts.iter().enumerate() {
+                    match (*text, cells.last_mut()) {
+                        ("<", Some(last)) => last.col_span += 1,
+                        _ => cells.push(Cell { text: (*text).to_owned(), ..Cell::new(c, 1, Vec::new()) }),
+                    }
+                }
+                Row { cells, location: Location { table: 2, row: r + 1, ..Location::default() }, ..Row::default() }
+            })
+            .collect();
+        Table::new(rows)
+    }
+
+    #[test]
+    fn a_merged_header_a_numbering_row_subtotals_and_a_grand_total() {
+        let table = grid(&[
+            &["Biểu số 03", "<", "<", "<", "<", "<"],
+            &["STT", "Đối tượng", "Tổng số", "Chia theo cấp", "<", "Tỷ lệ (%)"],
+            &["", "", "", "Cấp tỉnh", "Cấp huyện", ""],
+            &["(1)", "(2)", "(3) = (4) + (5)", "(4)", "(5)", "(6)=(5)/(3)"],
+            &["I", "Cán bộ", "", "", "", ""],
+            &["1", "Bí thư", "8", "3", "5", "62,5"],
+            &["", "Cộng I", "8", "3", "5", "62,5"],
+            &["II", "Công chức", "", "", "", ""],
+            &["1", "Văn phòng", "1.050", "50", "1.000", "95,2"],
+            &["2", "Tư pháp", "10", "-", "10", "100"],
+            &["", "Cộng II", "1.060", "50", "1.010", "95,3"],
+            &["", "Tổng cộng (I+II)", "1.068", "53", "1.015", "95,0"],
+        ]);
+        let read = read(&table).expect("a statistics table");
+        assert_eq!(read.title.as_deref(), Some("Biểu số 03"));
+        let names: Vec<String> = read.columns.iter().map(|c| c.name()).collect();
+        assert_eq!(names, ["(3) Tổng số", "(4) Cấp tỉnh", "(5) Cấp huyện", "(6) Tỷ lệ (%)"]);
+        assert_eq!(read.columns[1].path, "Chia theo cấp / Cấp tỉnh");
+        assert_eq!((read.columns[3].ratio, read.columns[3].percent), (true, true));
+        assert_eq!(read.formulas.len(), 2);
+        assert_eq!(read.formulas[0].expr, Expr::Sum(vec![(true, 1), (true, 2)]));
+        assert_eq!(read.formulas[1].expr, Expr::Ratio(2, 0));
+        let totals: Vec<(&str, usize, bool)> =
+            read.totals.iter().map(|t| (read.rows[t.row].label.as_str(), t.members.len(), t.grand)).collect();
+        assert_eq!(totals, [("Cộng I", 1, false), ("Cộng II", 2, false), ("Tổng cộng (I+II)", 2, true)]);
+        assert_eq!(read.rows[5].values[1].map(|v| v.value), Some(rust_decimal::Decimal::ZERO), "'-' is zero");
+    }
+
+    #[test]
+    fn a_named_indicator_is_no_total_and_a_total_above_its_rows_is_not_read() {
+        let table = grid(&[
+            &["STT", "Chỉ tiêu", "Số lượng"],
+            &["1", "2", "3"],
+            &["", "Tổng số", "30"],
+            &["3.1.3", "Tổng số TTHC đang áp dụng", "12"],
+            &["1", "Thủ tục cấp xã", "10"],
+            &["2", "Thủ tục liên thông", "8"],
+        ]);
+        assert_eq!(read(&table), None, "no total row and no formula: nothing to check");
+    }
 
     #[test]
     fn total_labels_are_the_usual_words_and_not_named_indicators() {

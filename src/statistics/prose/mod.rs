@@ -401,3 +401,6 @@ fn clean_label(raw: &str) -> String {
     }
     text.to_owned()
 }
+
+#[cfg(test)]
+mod tests;
