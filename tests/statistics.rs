@@ -52,7 +52,11 @@ fn seed_002_statements_are_all_read_and_add_up() {
     assert_eq!(object["status"], "ok");
     assert_eq!(object["table_kind"], "statistics");
     let s = |whole: &str, parts: &[&str], percents: &[&str]| {
-        (whole.to_owned(), parts.iter().map(|p| p.to_string()).collect(), percents.iter().map(|p| p.to_string()).collect())
+        (
+            whole.to_owned(),
+            parts.iter().map(|p| p.to_string()).collect(),
+            percents.iter().map(|p| p.to_string()).collect(),
+        )
     };
     assert_eq!(
         statements(&object),
@@ -69,7 +73,8 @@ fn seed_002_statements_are_all_read_and_add_up() {
             s("17", &["17"], &["100"]),
         ]
     );
-    let labels: Vec<&str> = object["statistics"].as_array().unwrap().iter().filter_map(|s| s["label"].as_str()).collect();
+    let labels: Vec<&str> =
+        object["statistics"].as_array().unwrap().iter().filter_map(|s| s["label"].as_str()).collect();
     assert!(labels.contains(&"Số hồ sơ đã giải quyết trả kết quả"), "{labels:?}");
     assert_eq!(object["findings"], Value::Array(Vec::new()), "seed 002's statements add up");
 }
@@ -100,7 +105,8 @@ fn an_annex_total_typed_wrong_flags_its_subtotal_the_grand_total_and_the_row_for
     );
     let table = object["statistics"].as_array().unwrap().iter().find(|s| s["source"] == "table").expect("table");
     assert_eq!(table["formulas"], serde_json::json!(["3 = 4 + 5", "6 (5:3)"]));
-    let kinds: Vec<&str> = table["total_rows"].as_array().unwrap().iter().map(|r| r["row_kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> =
+        table["total_rows"].as_array().unwrap().iter().map(|r| r["row_kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["subtotal", "subtotal", "grand"]);
 }
 
@@ -124,7 +130,9 @@ fn matches(truth: &Value, out: &Value) -> bool {
         .collect();
     let outs: Vec<String> = ["code", "label"].iter().filter_map(|k| out[*k].as_str()).map(norm).collect();
     let label = outs.iter().any(|o| {
-        labels.iter().any(|t| o == t || (o.chars().count().min(t.chars().count()) >= 3 && (o.contains(t) || t.contains(o))))
+        labels
+            .iter()
+            .any(|t| o == t || (o.chars().count().min(t.chars().count()) >= 3 && (o.contains(t) || t.contains(o))))
     });
     let stated = match (number(&truth["stated"]), number(&out["stated"])) {
         (Some(t), Some(o)) => [o, o * 100.0, o / 100.0].iter().any(|c| (c - t).abs() < 1e-6),
@@ -146,11 +154,19 @@ fn the_public_statistics_set_is_found_with_no_false_finding_when_present() {
         let truth: Value = serde_json::from_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap()).unwrap();
         let file = truth["file"].as_str().unwrap();
         let object = objects.iter().find(|o| o["source"]["path"].as_str().unwrap().ends_with(file)).expect(file);
-        assert_eq!((&object["status"], &object["table_kind"]), (&truth["expected_status"], &truth["table_kind"]), "{file}");
+        assert_eq!(
+            (&object["status"], &object["table_kind"]),
+            (&truth["expected_status"], &truth["table_kind"]),
+            "{file}"
+        );
         let expected = truth["expected_statistics_findings"].as_array().unwrap();
         let tolerated = truth["tolerated"].as_array().unwrap();
-        let outs: Vec<&Value> =
-            object["findings"].as_array().unwrap().iter().filter(|f| KINDS.contains(&f["kind"].as_str().unwrap())).collect();
+        let outs: Vec<&Value> = object["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| KINDS.contains(&f["kind"].as_str().unwrap()))
+            .collect();
         let mut used = vec![false; outs.len()];
         truths += expected.len();
         for t in expected {

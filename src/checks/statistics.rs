@@ -121,6 +121,9 @@ fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
             }
             let Some(stated) = row.values[c] else { continue };
             let members: Vec<&StatRow> = total.members.iter().map(|m| &t.rows[*m]).collect();
+            if members.iter().any(|m| m.unreadable.contains(&c)) {
+                continue;
+            }
             let Some(level) = members.iter().filter(|m| m.values[c].is_some()).map(|m| m.level).min() else {
                 continue;
             };
@@ -132,7 +135,8 @@ fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
             if (sum - stated.value).abs() <= tolerance(&printed) {
                 continue;
             }
-            let over = if total.grand { "tổng các dòng cộng phía trên" } else { "tổng các dòng phía trên" };
+            let over =
+                if total.grand { "tổng các dòng cộng phía trên" } else { "tổng các dòng phía trên" };
             let message = format!(
                 "Dòng «{}» ({}), cột {}: ghi {} nhưng {over} là {}",
                 row.label,

@@ -173,7 +173,12 @@ impl XlsxReport {
                 (0, d.unit.clone()),
                 (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
                 (3, Some(f.kind.label().to_owned())),
-                (4, f.column.as_ref().map(|c| c.score().map_or_else(|| c.name().to_owned(), |s| column_heading(s).to_owned()))),
+                (
+                    4,
+                    f.column
+                        .as_ref()
+                        .map(|c| c.score().map_or_else(|| c.name().to_owned(), |s| column_heading(s).to_owned())),
+                ),
                 (7, Some(f.severity.label().to_owned())),
                 (8, Some(readable_message(&f.message))),
                 (12, location.and_then(|l| l.sheet.clone())),

@@ -112,7 +112,12 @@ fn table_entry(t: &StatTable) -> StatisticsEntry {
                     Some((key, Number(value.as_ref()?.value.normalize())))
                 })
                 .collect();
-            TotalRowEntry { label: row.label.clone(), row_kind: row_kind.into(), location: (&row.location).into(), values }
+            TotalRowEntry {
+                label: row.label.clone(),
+                row_kind: row_kind.into(),
+                location: (&row.location).into(),
+                values,
+            }
         })
         .collect();
     StatisticsEntry::Table {

@@ -108,6 +108,8 @@ pub struct StatRow {
     pub location: Location,
     /// The value of each of the table's columns (blank is `None`).
     pub values: Vec<Option<Printed>>,
+    /// Columns whose cell holds text that is no number: sums over it are not checked.
+    pub unreadable: Vec<usize>,
     pub is_total: bool,
 }
 

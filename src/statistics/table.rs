@@ -8,6 +8,9 @@ use super::{Expr, Formula, StatColumn, StatRow, StatTable, TotalRow};
 use crate::grid::{Row, Table};
 use crate::text::fold;
 
+/// Headers of columns whose numbers are no counts: years, codes, dates, notes.
+const NOT_COUNTS: [&str; 9] = ["nam", "ma", "ma so", "so hieu", "ky hieu", "ngay", "ghi chu", "dien thoai", "don vi tinh"];
+
 /// Rows searched for the header and numbering row.
 const HEADER_SEARCH: usize = 12;
 
@@ -37,15 +40,14 @@ pub fn read(table: &Table) -> Option<StatTable> {
         let texts = header_texts(&table.rows[header_start..header_end], c);
         let header = texts.last().cloned().unwrap_or_default();
         let folded = fold(&texts.join(" "));
-        if ["ghi chu", "nam ", "ma ", "so hieu", "ky hieu", "ngay", "dien thoai", "don vi tinh"]
-            .iter()
-            .any(|w| format!("{folded} ").starts_with(w) || folded.contains(&format!(" {}", w.trim_end())) && w.len() > 4)
-        {
+        let leaf = fold(&header);
+        if NOT_COUNTS.iter().any(|w| leaf == *w || leaf.starts_with(&format!("{w} "))) {
             continue;
         }
         let cells: Vec<&str> = body.iter().map(|r| r.text_at(c).trim()).filter(|t| !t.is_empty()).collect();
-        let numeric = cells.iter().filter(|t| parse_cell(t).is_some()).count();
-        if numeric == 0 || numeric * 5 < cells.len() * 4 {
+        let values: Vec<Printed> = cells.iter().filter_map(|t| parse_cell(t)).map(|n| n.printed).collect();
+        let years = values.iter().all(|n| n.decimals == 0 && (1900..=2100).contains(&n.value.mantissa()));
+        if values.is_empty() || values.len() * 5 < cells.len() * 4 || (years && values.len() >= 2) {
             continue;
         }
         let any_percent = cells.iter().any(|t| t.ends_with('%'));
@@ -75,7 +77,11 @@ pub fn read(table: &Table) -> Option<StatTable> {
             }
             let values: Vec<Option<Printed>> =
                 columns.iter().map(|col| parse_cell(r.text_at(col.index)).map(|n| n.printed)).collect();
-            let stt_is_code = stt_col.is_some_and(|c| r.cell_at(c).map(|x| x.col) != r.cell_at(label_col).map(|x| x.col))
+            let unreadable = (0..columns.len())
+                .filter(|c| values[*c].is_none() && !r.text_at(columns[*c].index).trim().is_empty())
+                .collect();
+            let stt_is_code = stt_col
+                .is_some_and(|c| r.cell_at(c).map(|x| x.col) != r.cell_at(label_col).map(|x| x.col))
                 && number.chars().any(|ch| ch.is_ascii_digit());
             StatRow {
                 level: level_of(&number, &label),
@@ -84,6 +90,7 @@ pub fn read(table: &Table) -> Option<StatTable> {
                 number,
                 location: r.location.clone(),
                 values,
+                unreadable,
             }
         })
         .collect();
@@ -91,7 +98,9 @@ pub fn read(table: &Table) -> Option<StatTable> {
     if totals.is_empty() && formulas.is_empty() {
         return None;
     }
-    let title = (0..header_start).map(|r| table.rows[r].cells.iter().map(|c| c.text.trim()).collect::<String>()).find(|t| !t.is_empty());
+    let title = (0..header_start)
+        .map(|r| table.rows[r].cells.iter().map(|c| c.text.trim()).collect::<String>())
+        .find(|t| !t.is_empty());
     let location = table.rows[0].location.clone();
     Some(StatTable { location, title, columns, rows, totals, formulas })
 }
@@ -129,14 +138,13 @@ fn leading_number(text: &str) -> Option<(i64, &str)> {
 /// The formulas the numbering row declares, read onto the table's columns.
 fn formulas_of(numbers: &[(usize, i64, String)], columns: &mut [StatColumn]) -> Vec<Formula> {
     let mut formulas = Vec::new();
-    for (col, n, text) in numbers {
+    for (col, _, text) in numbers {
         let Some((_, rest)) = leading_number(text) else { continue };
         let Some(target) = columns.iter().position(|c| c.index == *col) else { continue };
         let Some(expr) = parse_expr(rest, |k| columns.iter().position(|c| c.number == Some(k))) else { continue };
         if matches!(expr, Expr::Ratio(..)) {
             columns[target].ratio = true;
         }
-        let _ = n;
         formulas.push(Formula { target, expr, text: text.clone() });
     }
     formulas
@@ -205,9 +213,8 @@ fn is_title(row: &Row) -> bool {
 
 /// Without a numbering row, the body starts at the first row with two numbers.
 fn first_data_row(table: &Table) -> Option<usize> {
-    (1..table.rows.len().min(HEADER_SEARCH)).find(|r| {
-        table.rows[*r].cells.iter().skip(1).filter(|c| parse_cell(&c.text).is_some()).count() >= 2
-    })
+    (1..table.rows.len().min(HEADER_SEARCH))
+        .find(|r| table.rows[*r].cells.iter().skip(1).filter(|c| parse_cell(&c.text).is_some()).count() >= 2)
 }
 
 /// A column of names: most body cells are text.
@@ -227,7 +234,9 @@ fn level_of(number: &str, label: &str) -> u8 {
     let n = number.trim().trim_end_matches(['.', ')']);
     if n.is_empty() {
         1
-    } else if n.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L')) || (n.len() == 1 && n.chars().all(|c| c.is_ascii_uppercase())) {
+    } else if n.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L'))
+        || (n.len() == 1 && n.chars().all(|c| c.is_ascii_uppercase()))
+    {
         0
     } else if n.chars().all(|c| c.is_ascii_digit()) {
         1
@@ -362,10 +371,12 @@ pub(crate) mod tests {
 
     #[test]
     fn total_labels_are_the_usual_words_and_not_named_indicators() {
-        for label in ["Cộng", "Tổng cộng", "TỔNG SỐ", "Tổng", "Cộng I", "Cộng cán bộ", "Tổng cộng (I+II)", "Tổng số:"] {
+        for label in ["Cộng", "Tổng cộng", "TỔNG SỐ", "Tổng", "Cộng I", "Cộng cán bộ", "Tổng cộng (I+II)", "Tổng số:"]
+        {
             assert!(is_total_label(label), "{label}");
         }
-        for label in ["Tổng số TTHC đang áp dụng", "Công chức Quân sự", "Tổng số hồ sơ tiếp nhận", "Cán bộ"] {
+        for label in ["Tổng số TTHC đang áp dụng", "Công chức Quân sự", "Tổng số hồ sơ tiếp nhận", "Cán bộ"]
+        {
             assert!(!is_total_label(label), "{label}");
         }
     }

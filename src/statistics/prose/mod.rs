@@ -211,7 +211,8 @@ impl Reader<'_> {
             if *item_marker.get_or_insert(bullet) != bullet {
                 continue;
             }
-            let free: Vec<usize> = (0..self.scanned[next].0.len()).filter(|c| !self.scanned[next].0[*c].aside).collect();
+            let free: Vec<usize> =
+                (0..self.scanned[next].0.len()).filter(|c| !self.scanned[next].0[*c].aside).collect();
             match free.as_slice() {
                 [c] if self.scanned[next].0[*c].unit == unit => parts.push((next, *c)),
                 _ => certain = false,
@@ -376,7 +377,8 @@ fn has_phrase(text: &str, phrase: &str) -> bool {
 
 /// A label without list markers, linking words and trailing punctuation.
 fn clean_label(raw: &str) -> String {
-    let mut text = raw.trim().trim_matches(|c: char| matches!(c, ':' | ',' | ';' | '-' | '+' | '*' | '•' | '=' | '(' | ')'));
+    let mut text =
+        raw.trim().trim_matches(|c: char| matches!(c, ':' | ',' | ';' | '-' | '+' | '*' | '•' | '=' | '(' | ')'));
     loop {
         let lower = text.to_lowercase();
         if ["và", "có", "là", "với", "trong đó", "gồm", "bao gồm"].contains(&lower.as_str()) {
@@ -392,7 +394,7 @@ fn clean_label(raw: &str) -> String {
             None => break,
         }
     }
-    let text = text.trim().trim_end_matches(|c: char| matches!(c, ':' | ',' | ';' | '=' | '(')).trim();
+    let text = text.trim().trim_end_matches([':', ',', ';', '=', '(']).trim();
     let lower = text.to_lowercase();
     for tail in [" là", " đạt", " có"] {
         if let Some(head) = lower.ends_with(tail).then(|| text.get(..text.len() - tail.len())).flatten() {

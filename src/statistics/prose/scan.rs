@@ -72,11 +72,7 @@ impl Line {
     pub fn words(&self, from: usize, to: usize) -> Vec<String> {
         let outside: String =
             (from.min(to)..to.min(self.lower.len())).filter(|i| self.depth[*i] == 0).map(|i| self.lower[i]).collect();
-        outside
-            .split(|c: char| !c.is_alphanumeric() && c != '%')
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect()
+        outside.split(|c: char| !c.is_alphanumeric() && c != '%').filter(|w| !w.is_empty()).map(str::to_owned).collect()
     }
 }
 
@@ -111,26 +107,136 @@ pub struct Marker {
 
 /// Units of two syllables, so that "hồ sơ" is one unit and not "hồ".
 const TWO_WORD_UNITS: &[&str] = &[
-    "hồ sơ", "văn bản", "thủ tục", "vấn đề", "triệu đồng", "tỷ đồng", "nghìn đồng", "ngàn đồng", "nhiệm vụ",
-    "trường hợp", "lượt người", "cán bộ", "công chức", "viên chức", "cơ quan", "đơn vị", "doanh nghiệp", "kiến nghị",
-    "phản ánh", "học viên", "quyết định", "kế hoạch", "báo cáo", "tài khoản", "quy trình", "sáng kiến", "giao dịch",
-    "dịch vụ", "tin bài", "lớp học", "máy tính", "công trình", "hộ gia đình", "thôn xóm", "tổ dân",
+    "hồ sơ",
+    "văn bản",
+    "thủ tục",
+    "vấn đề",
+    "triệu đồng",
+    "tỷ đồng",
+    "nghìn đồng",
+    "ngàn đồng",
+    "nhiệm vụ",
+    "trường hợp",
+    "lượt người",
+    "cán bộ",
+    "công chức",
+    "viên chức",
+    "cơ quan",
+    "đơn vị",
+    "doanh nghiệp",
+    "kiến nghị",
+    "phản ánh",
+    "học viên",
+    "quyết định",
+    "kế hoạch",
+    "báo cáo",
+    "tài khoản",
+    "quy trình",
+    "sáng kiến",
+    "giao dịch",
+    "dịch vụ",
+    "tin bài",
+    "lớp học",
+    "máy tính",
+    "công trình",
+    "hộ gia đình",
+    "thôn xóm",
+    "tổ dân",
 ];
 
 /// Words after a number that make it no count: durations, dates, ordinals.
 const NOT_UNITS: &[&str] = &[
-    "tháng", "năm", "ngày", "giờ", "phút", "giây", "quý", "tuần", "tuổi", "và", "của", "các", "những", "được", "đã",
-    "là", "có", "trong", "gồm", "đến", "từ", "tại", "với", "theo", "cho", "về", "đạt", "chiếm", "so", "trên", "dưới",
-    "hơn", "thì", "điểm", "đ", "lần", "thứ", "người/", "x",
+    "tháng",
+    "năm",
+    "ngày",
+    "giờ",
+    "phút",
+    "giây",
+    "quý",
+    "tuần",
+    "tuổi",
+    "và",
+    "của",
+    "các",
+    "những",
+    "được",
+    "đã",
+    "là",
+    "có",
+    "trong",
+    "gồm",
+    "đến",
+    "từ",
+    "tại",
+    "với",
+    "theo",
+    "cho",
+    "về",
+    "đạt",
+    "chiếm",
+    "so",
+    "trên",
+    "dưới",
+    "hơn",
+    "thì",
+    "điểm",
+    "đ",
+    "lần",
+    "thứ",
+    "người/",
+    "x",
 ];
 
 /// Words before a number that make it a name, not a count: "năm 2024",
 /// "số 52", "ngày 15", "khóa XV", "mục 4", "ISO 9001".
 const NOT_AFTER: &[&str] = &[
-    "năm", "số", "ngày", "tháng", "quý", "khóa", "khoá", "kỳ", "lần", "thứ", "mục", "điều", "khoản", "chương",
-    "iso", "tcvn", "đoạn", "đợt", "phiên", "tầng", "phòng", "tổ", "biểu", "lục", "mẫu", "tiết", "câu", "bước",
-    "quyển", "trang", "dòng", "cột", "bảng", "điểm", "chí", "hạng", "bậc", "ngạch", "top", "đường", "km", "lô",
-    "thửa", "khu", "xóm", "thôn", "ấp",
+    "năm",
+    "số",
+    "ngày",
+    "tháng",
+    "quý",
+    "khóa",
+    "khoá",
+    "kỳ",
+    "lần",
+    "thứ",
+    "mục",
+    "điều",
+    "khoản",
+    "chương",
+    "iso",
+    "tcvn",
+    "đoạn",
+    "đợt",
+    "phiên",
+    "tầng",
+    "phòng",
+    "tổ",
+    "biểu",
+    "lục",
+    "mẫu",
+    "tiết",
+    "câu",
+    "bước",
+    "quyển",
+    "trang",
+    "dòng",
+    "cột",
+    "bảng",
+    "điểm",
+    "chí",
+    "hạng",
+    "bậc",
+    "ngạch",
+    "top",
+    "đường",
+    "km",
+    "lô",
+    "thửa",
+    "khu",
+    "xóm",
+    "thôn",
+    "ấp",
 ];
 
 const CONNECTIVES: &[&str] = &["đạt", "chiếm", "bằng", "tỷ", "tỉ", "lệ", "là", "tương", "ứng", "đương", "khoảng"];
@@ -199,7 +305,8 @@ pub fn scan(line: &Line) -> (Vec<Count>, Vec<Marker>) {
         match MARKERS.iter().find(|m| line.word_at(at, m)) {
             Some(m) => {
                 let len = m.chars().count();
-                markers.push(Marker { start: at, end: at + len, exhaustive: m.contains("gồm"), aside: depth[at] > 0 });
+                markers
+                    .push(Marker { start: at, end: at + len, exhaustive: m.contains("gồm"), aside: depth[at] > 0 });
                 at += len;
             }
             None => at += 1,
@@ -275,7 +382,8 @@ fn tail_end(line: &Line, from: usize) -> usize {
             break;
         }
         let word = line.lower_text(start, at);
-        if matches!(word.as_str(), "và" | "trong" | "gồm" | "đạt" | "chiếm" | "bằng" | "so" | "tăng" | "giảm") {
+        if matches!(word.as_str(), "và" | "trong" | "gồm" | "đạt" | "chiếm" | "bằng" | "so" | "tăng" | "giảm")
+        {
             break;
         }
         end = at;
@@ -327,10 +435,7 @@ mod tests {
     fn counts_with_units_and_their_percentages() {
         assert_eq!(
             counts("- Tổng số văn bản đến: 1.386 văn bản, gồm: văn bản điện tử 1.307 văn bản (92,3%)"),
-            [
-                ("1386".into(), "văn bản".into(), None),
-                ("1307".into(), "văn bản".into(), Some("92.3".into()))
-            ]
+            [("1386".into(), "văn bản".into(), None), ("1307".into(), "văn bản".into(), Some("92.3".into()))]
         );
         assert_eq!(counts("Thạc sĩ: 02 người = 20%; Đại học: 08 người = 80 %;")[1].2.as_deref(), Some("80"));
         assert_eq!(counts("đã thực hiện 2.951,3 triệu đồng, đạt 46,0% dự toán")[0].2.as_deref(), Some("46.0"));

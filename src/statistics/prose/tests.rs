@@ -19,8 +19,7 @@ fn shapes(texts: &[&str]) -> Vec<Shape> {
     read_texts(texts)
         .into_iter()
         .map(|s| {
-            let parts =
-                s.parts.iter().map(|p| (p.value.to_string(), p.percent.map(|x| x.value.to_string()))).collect();
+            let parts = s.parts.iter().map(|p| (p.value.to_string(), p.percent.map(|x| x.value.to_string()))).collect();
             (s.value.to_string(), parts, s.exhaustive, s.sum_checked)
         })
         .collect()
