@@ -151,6 +151,7 @@ pub fn read(document: &Document, scoring: &[Location]) -> Statistics {
             let first = t.rows.first().map(|r| &r.location);
             !first.is_some_and(|l| scoring.iter().any(|s| s.table == l.table && s.sheet == l.sheet))
         })
+        .filter(|t| !table::is_scoring_like(t))
         .filter_map(table::read)
         .collect();
     Statistics { statements, tables }

@@ -105,6 +105,16 @@ pub fn read(table: &Table) -> Option<StatTable> {
     Some(StatTable { location, title, columns, rows, totals, formulas })
 }
 
+/// A table of PAR scores (a scoring table's piece, a per-section summary):
+/// a header cell in its first rows names points ("Điểm tối đa", "Điểm tự
+/// đánh giá"). Those are v1's to check, never statistics.
+pub fn is_scoring_like(table: &Table) -> bool {
+    table.rows.iter().take(HEADER_SEARCH).flat_map(|r| &r.cells).any(|c| {
+        let folded = fold(&c.text);
+        folded.starts_with("diem ") || folded == "diem" || folded.contains(" diem tu ") || folded.starts_with("so diem")
+    })
+}
+
 /// The numbering row under a header: at least three cells numbered in
 /// increasing order ("1 | 2 | 3 = 4 + 5 + 6", "(1) | (2) | … | (6)=(5)/(3)",
 /// a cell typed "(3)" and stored as −3). Returns (grid column, number, text).

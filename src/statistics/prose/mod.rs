@@ -267,6 +267,12 @@ impl Reader<'_> {
                 }
             }
         }
+        // A line of shares under a count: several of them ("đại học 11 người = 69%; cao đẳng …"),
+        // or an item nested under the count's own line.
+        let nested = anchor.is_some_and(|(l, _)| line.bullet.is_some() && line.bullet != self.lines[l].bullet);
+        if on_anchor.len() < 2 && !nested {
+            on_anchor.clear();
+        }
         if let (Some((l, a)), false) = (anchor, on_anchor.is_empty()) {
             let mut statement = self.statement(l, a, Vec::new(), false, false);
             statement.parts = on_anchor.iter().map(|c| self.part(index, *c, counts[*c].percent)).collect();

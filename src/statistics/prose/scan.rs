@@ -239,6 +239,9 @@ const NOT_AFTER: &[&str] = &[
     "ấp",
 ];
 
+/// Words after a percentage that make it a rate against a target or a period.
+const RATE_WORDS: &[&str] = &["so với", "cùng kỳ", "kế hoạch", "chỉ tiêu", "mục tiêu", "yêu cầu", "trở lên", "trở xuống"];
+
 const CONNECTIVES: &[&str] = &["đạt", "chiếm", "bằng", "tỷ", "tỉ", "lệ", "là", "tương", "ứng", "đương", "khoảng"];
 
 /// Reads the counts and markers of a line.
@@ -397,6 +400,11 @@ fn tail_end(line: &Line, from: usize) -> usize {
 /// ("đạt", "chiếm", "=", "tỷ lệ").
 fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Printed)]) {
     let Some(&(start, end, value)) = percents.iter().find(|p| p.0 >= count.end) else { return };
+    // "đạt 100% kế hoạch", "tăng 5% so với cùng kỳ": a rate against a target, no share of a whole.
+    let after = line.words(end, (end + 24).min(line.chars.len())).join(" ");
+    if RATE_WORDS.iter().any(|w| after.starts_with(w)) {
+        return;
+    }
     for from in [count.end, count.tail_end] {
         if from > start {
             continue;
@@ -440,6 +448,8 @@ mod tests {
         assert_eq!(counts("Thạc sĩ: 02 người = 20%; Đại học: 08 người = 80 %;")[1].2.as_deref(), Some("80"));
         assert_eq!(counts("đã thực hiện 2.951,3 triệu đồng, đạt 46,0% dự toán")[0].2.as_deref(), Some("46.0"));
         assert_eq!(counts("02 cuộc kiểm tra định kỳ (40%)")[0].2.as_deref(), Some("40"));
+        assert_eq!(counts("giải quyết 500 hồ sơ, đạt 100% kế hoạch")[0].2, None);
+        assert_eq!(counts("tiếp nhận 120 hồ sơ (tăng 15% so với cùng kỳ)")[0].2, None);
     }
 
     #[test]
