@@ -395,13 +395,18 @@ fn tail_end(line: &Line, from: usize) -> usize {
     end
 }
 
+/// The words of a text, brackets included.
+fn words_of(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
 /// Ties a percentage to the count it follows: right after the unit (or its
 /// noun phrase, in brackets), with at most a linking word between
 /// ("đạt", "chiếm", "=", "tỷ lệ").
 fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Printed)]) {
     let Some(&(start, end, value)) = percents.iter().find(|p| p.0 >= count.end) else { return };
     // "đạt 100% kế hoạch", "tăng 5% so với cùng kỳ": a rate against a target, no share of a whole.
-    let after = line.words(end, (end + 24).min(line.chars.len())).join(" ");
+    let after = words_of(&line.lower_text(end, (end + 24).min(line.chars.len()))).join(" ");
     if RATE_WORDS.iter().any(|w| after.starts_with(w)) {
         return;
     }
@@ -411,8 +416,8 @@ fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Pri
         }
         let between = line.lower_text(from, start);
         let bracketed = between.trim_end().ends_with('(');
-        let words = line.words(from, start);
-        let linking = words.iter().all(|w| CONNECTIVES.contains(&w.as_str()));
+        let words = words_of(&between);
+        let linking = words.iter().all(|w| CONNECTIVES.contains(w));
         let punctuation_ok = between.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | ',' | '(' | '=' | ':'));
         if punctuation_ok && (linking || (from == count.tail_end && bracketed && words.is_empty())) {
             count.percent = Some(value);
