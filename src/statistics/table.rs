@@ -125,6 +125,10 @@ fn numbering_of(row: &Row) -> Option<Vec<(usize, i64, String)>> {
         if text.is_empty() {
             continue;
         }
+        // Columns of names are lettered in statistical forms: "A | B | 1 | 2 | 3=1+2".
+        if text.len() == 1 && text.chars().all(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
         let (n, _) = leading_number(text)?;
         numbers.push((cell.col, n, text.to_owned()));
     }

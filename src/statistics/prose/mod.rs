@@ -99,9 +99,14 @@ impl Reader<'_> {
         let line = &self.lines[index];
         let (counts, markers) = &self.scanned[index];
         let mut next_anchor = None;
-        for (m, marker) in markers.iter().enumerate().filter(|(_, m)| !m.aside) {
+        for (m, marker) in markers.iter().enumerate() {
             let Some(whole) = self.whole_before(index, marker) else { continue };
-            let region_end = markers.get(m + 1).map_or(line.chars.len(), |next| next.start);
+            let region_end = if marker.aside {
+                // "1.156 hồ sơ (trong đó: trước hạn 847 hồ sơ, …)": the parts end with the bracket.
+                (marker.end..line.chars.len()).find(|i| line.chars[*i] == ')').unwrap_or(line.chars.len())
+            } else {
+                markers.get(m + 1).map_or(line.chars.len(), |next| next.start)
+            };
             let parts = self.inline_parts(index, whole, marker, region_end);
             if parts.is_empty() {
                 if line.words(marker.end, line.chars.len()).is_empty() {
@@ -148,6 +153,11 @@ impl Reader<'_> {
         let c = counts.iter().rposition(|c| c.end <= marker.start && !c.aside)?;
         let count = &counts[c];
         let from = count.percent_end.max(count.end);
+        if marker.aside {
+            let between = line.text(from, marker.start);
+            let opens = between.trim_end().ends_with('(') && !between.contains(['.', ';', ')', ':']);
+            return (!count.aside && opens && line.words(from, marker.start).len() <= 6).then_some(c);
+        }
         let near = line.words(from, marker.start).len() <= 6 && !line.breaks(from, marker.start, true);
         let sentence_start = line.breaks(from, marker.start, false)
             && line.words(from, marker.start).is_empty()
@@ -156,8 +166,7 @@ impl Reader<'_> {
     }
 
     /// The parts after a marker in the same sentence: counts of the whole's
-    /// unit, up to a count of another unit. Parts after a `;` are kept only
-    /// when they make the sum come right.
+    /// unit, up to a count of another unit.
     fn inline_parts(&mut self, index: usize, whole: usize, marker: &Marker, region_end: usize) -> Vec<usize> {
         let line = &self.lines[index];
         let (counts, _) = &self.scanned[index];
@@ -165,7 +174,7 @@ impl Reader<'_> {
         let mut parts = Vec::new();
         let mut before_semicolon = None;
         for (c, count) in counts.iter().enumerate() {
-            if count.start < marker.end || count.start >= region_end || count.aside {
+            if count.start < marker.end || count.start >= region_end || count.aside != marker.aside {
                 continue;
             }
             if line.breaks(marker.end, count.start, false) || &count.unit != unit {
@@ -176,14 +185,11 @@ impl Reader<'_> {
             }
             parts.push(c);
         }
+        // Parts after a `;` belong to the split unless those before it make the whole alone.
         if let Some(short) = before_semicolon {
-            let sum = |ps: &[usize]| ps.iter().map(|p| counts[*p].value.value).sum::<Decimal>();
-            let whole_value = counts[whole].value.value;
-            if sum(&parts) != whole_value {
+            let sum = parts[..short].iter().map(|p| counts[*p].value.value).sum::<Decimal>();
+            if short > 0 && sum == counts[whole].value.value {
                 parts.truncate(short);
-                if sum(&parts) != whole_value {
-                    parts.clear();
-                }
             }
         }
         for p in &parts {

@@ -81,9 +81,11 @@ fn a_percentage_after_a_clause_belongs_to_the_earlier_count_of_its_unit() {
 }
 
 #[test]
-fn inline_parts_after_a_semicolon_count_only_when_they_make_the_sum() {
+fn parts_after_a_semicolon_are_parts_unless_those_before_it_make_the_whole() {
     let text = "Tổng số hồ sơ: 30 hồ sơ, trong đó: trực tiếp 10 hồ sơ, trực tuyến 20 hồ sơ; quý trước 5 hồ sơ.";
     assert_eq!(shapes(&[text]), [shape("30", &[("10", None), ("20", None)], false, true)]);
+    let text = "Tổng số hồ sơ: 30 hồ sơ, trong đó: trực tiếp 12 hồ sơ; trực tuyến 20 hồ sơ.";
+    assert_eq!(shapes(&[text]), [shape("30", &[("12", None), ("20", None)], false, true)]);
 }
 
 #[test]
@@ -94,4 +96,13 @@ fn years_dates_document_numbers_and_codes_make_no_statement() {
         "Năm 2024, gồm 12 tháng, trong đó 6 tháng đầu năm.",
     ];
     assert_eq!(shapes(&texts), Vec::<Shape>::new());
+}
+
+#[test]
+fn a_split_in_brackets_right_after_its_whole() {
+    let text = "- Số hồ sơ đã giải quyết: 1.156 hồ sơ (trong đó: trước hạn 847 hồ sơ, đúng hạn 307 hồ sơ, quá hạn 02 hồ sơ).";
+    assert_eq!(shapes(&[text]), [shape("1156", &[("847", None), ("307", None), ("2", None)], true, true)]);
+    // An aside after the sentence is no split of its whole.
+    let text = "hiện tại là: 27 người. ( Trong đó: công chức biệt phái là 05 người, điều động 02 người).";
+    assert_eq!(shapes(&[text]), Vec::<Shape>::new());
 }
