@@ -108,6 +108,10 @@ impl Reader<'_> {
                 markers.get(m + 1).map_or(line.chars.len(), |next| next.start)
             };
             let parts = self.inline_parts(index, whole, marker, region_end);
+            // One count in brackets is a sub-count ("(Trong đó … bưu chính công ích: 67 hồ sơ)"), no split.
+            if marker.aside && parts.len() < 2 {
+                continue;
+            }
             if parts.is_empty() {
                 if line.words(marker.end, line.chars.len()).is_empty() {
                     if let Some(s) = self.bullet_list(index, whole, marker.exhaustive) {
