@@ -130,6 +130,11 @@ fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
             let summed: Vec<Printed> =
                 members.iter().filter(|m| m.level == level).filter_map(|m| m.values[c]).collect();
             let sum: Decimal = summed.iter().map(|v| v.value).sum();
+            // Below its largest row a "total" is an average or a rate, whatever the header says.
+            let largest = summed.iter().map(|v| v.value).max().unwrap_or_default();
+            if summed.iter().all(|v| v.value >= Decimal::ZERO) && stated.value < largest {
+                continue;
+            }
             let mut printed = summed.clone();
             printed.push(stated);
             if (sum - stated.value).abs() <= tolerance(&printed) {

@@ -277,6 +277,8 @@ pub fn is_total_label(label: &str) -> bool {
             || joined.starts_with("toàn ")
     };
     match words.as_slice() {
+        // "Cộng đồng", "Cộng tác viên", "Cộng hòa": words, not totals.
+        ["cộng", next, ..] if ["đồng", "tác", "hòa", "hoà", "sản", "sự"].contains(next) => false,
         ["tổng", "cộng", tail @ ..] | ["cộng", tail @ ..] => {
             tail.len() <= 3 && !tail.iter().any(|w| w.chars().any(|c| c.is_ascii_digit()) && !w.starts_with('('))
         }
