@@ -9,7 +9,7 @@ pub mod table;
 
 use rust_decimal::Decimal;
 
-use crate::grid::{Document, Location};
+use crate::grid::{Document, Location, Paragraph};
 pub use number::Printed;
 
 /// Everything read from one document.
@@ -143,7 +143,8 @@ pub enum Expr {
 /// Reads the statistics of a document: its prose, and every table that is
 /// not part of the scoring table (`scoring` lists their locations).
 pub fn read(document: &Document, scoring: &[Location]) -> Statistics {
-    let statements = prose::read(&document.prose);
+    let statements =
+        if document.prose.is_empty() { prose::read(&text_rows(document)) } else { prose::read(&document.prose) };
     let tables = document
         .tables
         .iter()
@@ -155,6 +156,23 @@ pub fn read(document: &Document, scoring: &[Location]) -> Statistics {
         .filter_map(table::read)
         .collect();
     Statistics { statements, tables }
+}
+
+/// A spreadsheet has no prose: its sentences are rows holding one text of a
+/// few words (notes under a table, a narrative typed into column A).
+fn text_rows(document: &Document) -> Vec<Paragraph> {
+    let mut paragraphs = Vec::new();
+    for row in document.tables.iter().flat_map(|t| &t.rows) {
+        let mut texts = row.cells.iter().map(|c| c.text.trim()).filter(|t| !t.is_empty());
+        if let (Some(text), None) = (texts.next(), texts.next()) {
+            if text.split_whitespace().count() >= 6 {
+                let mut paragraph = Paragraph::new(Vec::new(), row.location.page);
+                paragraph.text = text.to_owned();
+                paragraphs.push(paragraph);
+            }
+        }
+    }
+    paragraphs
 }
 
 /// Whether `percent` is `part / whole` in percent at its printed precision.

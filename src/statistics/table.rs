@@ -9,7 +9,8 @@ use crate::grid::{Row, Table};
 use crate::text::fold;
 
 /// Headers of columns whose numbers are no counts: years, codes, dates, notes.
-const NOT_COUNTS: [&str; 9] = ["nam", "ma", "ma so", "so hieu", "ky hieu", "ngay", "ghi chu", "dien thoai", "don vi tinh"];
+const NOT_COUNTS: [&str; 9] =
+    ["nam", "ma", "ma so", "so hieu", "ky hieu", "ngay", "ghi chu", "dien thoai", "don vi tinh"];
 
 /// Rows searched for the header and numbering row.
 const HEADER_SEARCH: usize = 12;

@@ -240,7 +240,8 @@ const NOT_AFTER: &[&str] = &[
 ];
 
 /// Words after a percentage that make it a rate against a target or a period.
-const RATE_WORDS: &[&str] = &["so với", "cùng kỳ", "kế hoạch", "chỉ tiêu", "mục tiêu", "yêu cầu", "trở lên", "trở xuống"];
+const RATE_WORDS: &[&str] =
+    &["so với", "cùng kỳ", "kế hoạch", "chỉ tiêu", "mục tiêu", "yêu cầu", "trở lên", "trở xuống"];
 
 const CONNECTIVES: &[&str] = &["đạt", "chiếm", "bằng", "tỷ", "tỉ", "lệ", "là", "tương", "ứng", "đương", "khoảng"];
 

@@ -100,7 +100,8 @@ fn years_dates_document_numbers_and_codes_make_no_statement() {
 
 #[test]
 fn a_split_in_brackets_right_after_its_whole() {
-    let text = "- Số hồ sơ đã giải quyết: 1.156 hồ sơ (trong đó: trước hạn 847 hồ sơ, đúng hạn 307 hồ sơ, quá hạn 02 hồ sơ).";
+    let text =
+        "- Số hồ sơ đã giải quyết: 1.156 hồ sơ (trong đó: trước hạn 847 hồ sơ, đúng hạn 307 hồ sơ, quá hạn 02 hồ sơ).";
     assert_eq!(shapes(&[text]), [shape("1156", &[("847", None), ("307", None), ("2", None)], true, true)]);
     // A sub-count in brackets, and an aside after the sentence, are no split of their whole.
     let text = "+ Số hồ sơ kỳ trước chuyển qua: 0 hồ sơ (Trong đó số hồ sơ trả qua bưu chính công ích: 67 hồ sơ)";
