@@ -121,19 +121,20 @@ impl Reader<'_> {
                 }
                 continue;
             }
+            for c in parts.iter().chain([&whole]) {
+                self.used.insert((index, *c));
+            }
             let statement = self.statement(index, whole, parts, marker.exhaustive, true);
             self.statements.push(statement);
             next_anchor = Some((index, whole));
         }
         let solid: Vec<usize> = (0..counts.len()).filter(|c| !counts[*c].aside).collect();
         if let ([c], None) = (solid.as_slice(), next_anchor) {
-            if counts[*c].percent.is_none() {
-                if !self.used.contains(&(index, *c)) && markers.iter().all(|m| m.aside) {
-                    if let Some(s) = self.bullet_list(index, *c, false) {
-                        self.statements.push(s);
-                    }
+            let free = counts[*c].percent.is_none() && !self.used.contains(&(index, *c));
+            if free && markers.iter().all(|m| m.aside) {
+                if let Some(s) = self.bullet_list(index, *c, false) {
+                    self.statements.push(s);
                 }
-                next_anchor = Some((index, *c));
             }
         }
         // Lines under this one speak of its last count, when that is no share itself.
@@ -171,7 +172,7 @@ impl Reader<'_> {
 
     /// The parts after a marker in the same sentence: counts of the whole's
     /// unit, up to a count of another unit.
-    fn inline_parts(&mut self, index: usize, whole: usize, marker: &Marker, region_end: usize) -> Vec<usize> {
+    fn inline_parts(&self, index: usize, whole: usize, marker: &Marker, region_end: usize) -> Vec<usize> {
         let line = &self.lines[index];
         let (counts, _) = &self.scanned[index];
         let unit = &counts[whole].unit;
@@ -196,10 +197,6 @@ impl Reader<'_> {
                 parts.truncate(short);
             }
         }
-        for p in &parts {
-            self.used.insert((index, *p));
-        }
-        self.used.insert((index, whole));
         parts
     }
 
