@@ -21,6 +21,9 @@ impl Printed {
     }
 }
 
+/// The finest precision a printed number is compared at.
+const MAX_DECIMALS: usize = 12;
+
 /// Values this large are not counts (and would overflow a sum).
 const ABSURD: i64 = 1_000_000_000_000_000;
 
@@ -62,7 +65,8 @@ pub fn parse_count(text: &str) -> Option<Printed> {
     if value >= Decimal::from(ABSURD) {
         return None;
     }
-    Some(Printed { value, decimals: frac.len() as u32 })
+    // A raw spreadsheet float (0.307692307692308) shows its binary noise, not a precision.
+    Some(Printed { value, decimals: frac.len().min(MAX_DECIMALS) as u32 })
 }
 
 /// `1.234` or `12.345.678`: thousands groups after a first group of one to three digits.
@@ -128,6 +132,9 @@ mod tests {
         assert_eq!(value("0.125").as_deref(), Some("0.125"));
         assert_eq!(value("1.234.567").as_deref(), Some("1234567"));
         assert_eq!(parse_count("6.415,8").map(|p| p.decimals), Some(1));
+        let float = parse_count("0.3076923076923076923076923077").expect("a raw float");
+        assert_eq!(float.decimals, 12);
+        assert!(float.half_unit() > rust_decimal::Decimal::ZERO);
     }
 
     #[test]
