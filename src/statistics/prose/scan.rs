@@ -19,6 +19,11 @@ pub struct Line {
     pub page: Option<u32>,
     /// Parenthesis depth of each character (brackets included).
     depth: Vec<u32>,
+    /// Sentence ends (full stops before a space or the end, outside
+    /// brackets) before each position, and semicolons: [`Line::breaks`]
+    /// is asked for many pairs of positions of long lines.
+    stops: Vec<u32>,
+    semicolons: Vec<u32>,
 }
 
 impl Line {
@@ -31,7 +36,14 @@ impl Line {
             body += 1;
         }
         let depth = paren_depth(&chars);
-        Line { chars, lower, bullet, body, paragraph, page, depth }
+        let (mut stops, mut semicolons) = (vec![0u32], vec![0u32]);
+        for (i, c) in chars.iter().enumerate() {
+            let outside = depth[i] == 0;
+            let stop = outside && *c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+            stops.push(stops[i] + u32::from(stop));
+            semicolons.push(semicolons[i] + u32::from(outside && *c == ';'));
+        }
+        Line { chars, lower, bullet, body, paragraph, page, depth, stops, semicolons }
     }
 
     pub fn text(&self, from: usize, to: usize) -> String {
@@ -50,22 +62,26 @@ impl Line {
 
     /// Whether the lowercase text at `at` is `word` as a whole word.
     fn word_at(&self, at: usize, word: &str) -> bool {
-        let w: Vec<char> = word.chars().collect();
-        let end = at + w.len();
-        end <= self.lower.len()
-            && self.lower[at..end] == w[..]
-            && (at == 0 || !self.lower[at - 1].is_alphanumeric())
-            && self.lower.get(end).is_none_or(|c| !c.is_alphanumeric())
+        // Compared char by char: this runs at every position of every line.
+        let mut end = at;
+        for w in word.chars() {
+            if self.lower.get(end) != Some(&w) {
+                return false;
+            }
+            end += 1;
+        }
+        (at == 0 || !self.lower[at - 1].is_alphanumeric()) && self.lower.get(end).is_none_or(|c| !c.is_alphanumeric())
     }
 
     /// A sentence ends between `from` and `to` (a full stop before a space or
     /// the end, not inside a number), or, with `semicolon`, a `;`.
     pub fn breaks(&self, from: usize, to: usize, semicolon: bool) -> bool {
-        (from..to.min(self.chars.len())).filter(|i| self.depth[*i] == 0).any(|i| match self.chars[i] {
-            '.' => self.chars.get(i + 1).is_none_or(|c| c.is_whitespace()),
-            ';' => semicolon,
-            _ => false,
-        })
+        let (from, to) = (from.min(self.chars.len()), to.min(self.chars.len()));
+        if from >= to {
+            return false;
+        }
+        let count = |cumulative: &[u32]| cumulative[to] - cumulative[from];
+        count(&self.stops) > 0 || (semicolon && count(&self.semicolons) > 0)
     }
 
     /// The words between two positions outside brackets (punctuation dropped).
@@ -283,10 +299,8 @@ pub fn scan(line: &Line) -> (Vec<Count>, Vec<Marker>) {
             percents.push((start, k + 1, value));
             continue;
         }
-        if let Some(previous) = line.words(line.body.min(start), start).last() {
-            if NOT_AFTER.contains(&previous.as_str()) {
-                continue;
-            }
+        if NOT_AFTER.contains(&previous_word(line, start).as_str()) {
+            continue;
         }
         let Some((unit, unit_end)) = unit_after(line, k) else { continue };
         counts.push(Count {
@@ -317,6 +331,19 @@ pub fn scan(line: &Line) -> (Vec<Count>, Vec<Marker>) {
         }
     }
     (counts, markers)
+}
+
+/// The word before `at` outside brackets (lowercase), or "" at the line's start.
+fn previous_word(line: &Line, at: usize) -> String {
+    let mut end = at;
+    while end > line.body && !(line.lower[end - 1].is_alphanumeric() && line.depth[end - 1] == 0) {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > line.body && line.lower[start - 1].is_alphanumeric() {
+        start -= 1;
+    }
+    line.lower_text(start, end)
 }
 
 /// A digit right after a letter or a slash belongs to a code ("QĐ3", "/2018").
@@ -406,6 +433,10 @@ fn words_of(text: &str) -> Vec<&str> {
 /// ("đạt", "chiếm", "=", "tỷ lệ").
 fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Printed)]) {
     let Some(&(start, end, value)) = percents.iter().find(|p| p.0 >= count.end) else { return };
+    // Tied only across a few words: a percentage a sentence away is another count's.
+    if start - count.end > 120 {
+        return;
+    }
     // "đạt 100% kế hoạch", "tăng 5% so với cùng kỳ": a rate against a target, no share of a whole.
     let after = words_of(&line.lower_text(end, (end + 24).min(line.chars.len()))).join(" ");
     if RATE_WORDS.iter().any(|w| after.starts_with(w)) {
