@@ -114,7 +114,7 @@ impl Reader<'_> {
             }
             if parts.is_empty() {
                 if line.words(marker.end, line.chars.len()).is_empty() {
-                    if let Some(s) = self.bullet_list(index, whole, marker.exhaustive) {
+                    if let Some(s) = self.bullet_list(index, whole, Some(marker)) {
                         self.statements.push(s);
                         next_anchor = Some((index, whole));
                     }
@@ -132,7 +132,7 @@ impl Reader<'_> {
         if let ([c], None) = (solid.as_slice(), next_anchor) {
             let free = counts[*c].percent.is_none() && !self.used.contains(&(index, *c));
             if free && markers.iter().all(|m| m.aside) {
-                if let Some(s) = self.bullet_list(index, *c, false) {
+                if let Some(s) = self.bullet_list(index, *c, None) {
                     self.statements.push(s);
                 }
             }
@@ -202,7 +202,7 @@ impl Reader<'_> {
 
     /// Parts on the list items under a line: each item one count of the
     /// whole's unit, items of another marker nested under them skipped.
-    fn bullet_list(&mut self, index: usize, whole: usize, exhaustive_marker: bool) -> Option<Statement> {
+    fn bullet_list(&mut self, index: usize, whole: usize, marker: Option<&Marker>) -> Option<Statement> {
         let own = self.lines[index].bullet;
         let unit = self.scanned[index].0[whole].unit.clone();
         let mut item_marker = None;
@@ -213,15 +213,17 @@ impl Reader<'_> {
             let bullet = match line.bullet {
                 Some('(') => continue,
                 Some(b) if Some(b) != own => b,
+                // A wrapped fragment of the item above ("80 %;") is no end of the list.
+                None if line.words(0, line.chars.len()).len() < 4 => continue,
                 _ => break,
             };
             if *item_marker.get_or_insert(bullet) != bullet {
                 continue;
             }
-            let free: Vec<usize> =
-                (0..self.scanned[next].0.len()).filter(|c| !self.scanned[next].0[*c].aside).collect();
+            let counts = &self.scanned[next].0;
+            let free: Vec<usize> = (0..counts.len()).filter(|c| !counts[*c].aside).collect();
             match free.as_slice() {
-                [c] if self.scanned[next].0[*c].unit == unit => parts.push((next, *c)),
+                [c] if counts[*c].unit == unit => parts.push((next, *c)),
                 _ => certain = false,
             }
         }
@@ -232,8 +234,12 @@ impl Reader<'_> {
             self.used.insert(*part);
         }
         self.used.insert((index, whole));
-        let mut statement = self.statement(index, whole, Vec::new(), exhaustive_marker, certain);
-        statement.parts = parts.iter().map(|(l, c)| self.part(*l, *c, None)).collect();
+        // Items with shares under a count no marker splits are sub-counts
+        // ("+ Trình độ …: 17 người = 100%"): their shares are checked, not their sum.
+        let shares = parts.iter().any(|(l, c)| self.scanned[*l].0[*c].percent.is_some());
+        let sum = certain && (marker.is_some() || !shares);
+        let mut statement = self.statement(index, whole, Vec::new(), marker.is_some_and(|m| m.exhaustive), sum);
+        statement.parts = parts.iter().map(|(l, c)| self.part(*l, *c, self.scanned[*l].0[*c].percent)).collect();
         statement.exhaustive = statement.exhaustive || self.named_split(&statement);
         Some(statement)
     }

@@ -302,6 +302,10 @@ pub fn scan(line: &Line) -> (Vec<Count>, Vec<Marker>) {
         if NOT_AFTER.contains(&previous_word(line, start).as_str()) {
             continue;
         }
+        // Prose writes decimals with a comma: "1.4" before a word is a criterion's code.
+        if token.contains('.') && !token.contains(',') && value.decimals > 0 {
+            continue;
+        }
         let Some((unit, unit_end)) = unit_after(line, k) else { continue };
         counts.push(Count {
             start,
@@ -389,7 +393,9 @@ fn unit_after(line: &Line, at: usize) -> Option<(String, usize)> {
             return Some((two, second_end));
         }
     }
-    if NOT_UNITS.contains(&first.as_str()) || first.chars().count() > 8 {
+    // A capital starts the next phrase ("… 1 Thực hiện trên 80%"), not a unit.
+    let capital = line.chars[at].is_uppercase();
+    if capital || NOT_UNITS.contains(&first.as_str()) || first.chars().count() > 8 {
         return None;
     }
     Some((first, first_end))
@@ -451,7 +457,8 @@ fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Pri
         let words = words_of(&between);
         let linking = words.iter().all(|w| CONNECTIVES.contains(w));
         let punctuation_ok = between.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | ',' | '(' | '=' | ':'));
-        if punctuation_ok && (linking || (from == count.tail_end && bracketed && words.is_empty())) {
+        let after_phrase = from == count.tail_end && from > count.end;
+        if punctuation_ok && ((linking && !after_phrase) || (after_phrase && bracketed && words.is_empty())) {
             count.percent = Some(value);
             count.percent_end = end;
             return;
@@ -486,6 +493,8 @@ mod tests {
         assert_eq!(counts("đã thực hiện 2.951,3 triệu đồng, đạt 46,0% dự toán")[0].2.as_deref(), Some("46.0"));
         assert_eq!(counts("02 cuộc kiểm tra định kỳ (40%)")[0].2.as_deref(), Some("40"));
         assert_eq!(counts("giải quyết 500 hồ sơ, đạt 100% kế hoạch")[0].2, None);
+        assert!(counts("kiểm tra 1 1 Thực hiện từ 50% - dưới 80% kế hoạch: 0,5").is_empty());
+        assert_eq!(counts("kiểm tra 05 cuộc tại xã từ 50%")[0].2, None);
         assert_eq!(counts("tiếp nhận 120 hồ sơ (tăng 15% so với cùng kỳ)")[0].2, None);
     }
 
@@ -496,6 +505,7 @@ mod tests {
         assert!(values("theo tiêu chuẩn TCVN ISO 9001:2015 tại mục 1.2.3 của phụ lục").is_empty());
         assert!(values("Nghị định 61/2018/NĐ-CP, giai đoạn 2021-2030").is_empty());
         assert!(values("tiêu chí 3.1.3 đạt 2 điểm").is_empty());
+        assert!(values("1.4 sáng kiến trong cải cách hành chính").is_empty());
         assert_eq!(values("tỷ lệ giải quyết đúng hạn và trước hạn đạt 99,8%"), Vec::<String>::new());
     }
 
