@@ -13,6 +13,13 @@
 //! ruled scoring table continued over 1, 10 or 75 pages; the same report as
 //! `benches/long_report.py` writes); their per-page times should be about
 //! equal: the cost of a page must not grow with the page count.
+//!
+//! `pdf/narrative/check/75` checks a generated 75-page narrative report (no
+//! scoring table; 40 lines a page, a third of them counts with their parts
+//! and percentages) through the whole pipeline, and
+//! `pdf/narrative/statistics/75` only reads and checks its statistics (the
+//! part of the first that `crate::statistics` adds; it must stay under a
+//! fifth of it).
 
 use std::time::Duration;
 
@@ -42,15 +49,8 @@ fn pdfs() -> Vec<(String, Vec<u8>, u64)> {
 /// A report whose ruled table runs over `pages` pages, 25 criteria a page,
 /// the header repeated on each page.
 fn long_report(pages: usize) -> Vec<u8> {
-    use lopdf::{dictionary, Object, Stream};
-    let mut doc = lopdf::Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
-    });
     let columns = [40.0f32, 90.0, 380.0, 450.0, 520.0];
-    let mut kids = Vec::new();
-    for page in 0..pages {
+    let contents = (0..pages).map(|page| {
         let mut content = String::from("0.5 w\n");
         let mut rows = vec![["TT".to_string(), "Tieu chi".into(), "Diem chuan".into(), "Tu danh gia".into()]];
         for r in 0..25 {
@@ -69,6 +69,46 @@ fn long_report(pages: usize) -> Vec<u8> {
         for x in columns {
             content += &format!("{x} 800 m {x} {bottom} l S\n");
         }
+        content
+    });
+    pdf(contents.collect())
+}
+
+/// A narrative report of `pages` pages: 40 lines a page of prose, list items
+/// with counts, parts and percentages, and document numbers and dates.
+fn narrative_report(pages: usize) -> Vec<u8> {
+    let lines = [
+        "- Tong so van ban den: 1.386 van ban, trong do: van ban dien tu 1.307 van ban (94,3%), van ban giay 79 van ban.",
+        "Thuc hien Ke hoach so 52/KH-UBND ngay 28/12/2023 cua UBND xa ve cai cach hanh chinh nam 2024;",
+        "+ So ho so giai quyet truoc han: 682 ho so",
+        "+ So ho so giai quyet dung han: 159 ho so",
+        "Trong ky, UBND xa to chuc 05 cuoc kiem tra, trong do 02 cuoc kiem tra dinh ky va 03 cuoc kiem tra dot xuat.",
+        "tiep tuc ra soat, don gian hoa thu tuc hanh chinh theo Nghi dinh 61/2018/ND-CP ngay 23/4/2018 cua Chinh phu",
+        "- Trinh do chuyen mon: dai hoc 11 nguoi = 69%; cao dang 03 nguoi = 18,8%; trung cap 02 nguoi = 12,5%.",
+        "nang cao chat luong phuc vu nguoi dan, to chuc; thuc hien tot quy che dan chu o co so.",
+    ];
+    let contents = (0..pages).map(|page| {
+        let mut content = String::new();
+        for i in 0..40 {
+            let y = 800.0 - 19.0 * i as f32;
+            let text = lines[(page + i) % lines.len()];
+            content += &format!("BT /F1 10 Tf 40 {y} Td ({text}) Tj ET\n");
+        }
+        content
+    });
+    pdf(contents.collect())
+}
+
+/// A PDF of A4 pages with the given content streams, in Helvetica.
+fn pdf(contents: Vec<String>) -> Vec<u8> {
+    use lopdf::{dictionary, Object, Stream};
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let mut kids = Vec::new();
+    for content in contents {
         let stream = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
         let page = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => stream,
@@ -119,6 +159,18 @@ fn bench(c: &mut Criterion) {
             b.iter(|| pipeline::read_document(Format::Pdf, bytes, &options))
         });
     }
+    let narrative = narrative_report(75);
+    let document = pipeline::read_document(Format::Pdf, &narrative, &options).expect("narrative report reads");
+    group.throughput(Throughput::Elements(75));
+    group.bench_with_input(BenchmarkId::new("narrative/check", 75), &narrative, |b, bytes| {
+        b.iter(|| pipeline::check_bytes("narrative.pdf", bytes, &options))
+    });
+    group.bench_with_input(BenchmarkId::new("narrative/statistics", 75), &document, |b, document| {
+        b.iter(|| {
+            let statistics = parcheck::statistics::read(document, &[]);
+            parcheck::checks::check_statistics(&statistics).len()
+        })
+    });
     group.finish();
 }
 

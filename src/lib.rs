@@ -11,7 +11,10 @@
 //! 6. [`checks`] — independent rules over the tree, run by one driver: the
 //!    contract's arithmetic, reading notes, the framework the table follows
 //!    ([`framework`] chooses its catalog), uncertainty of OCR readings.
-//! 7. [`report`] — the contract's JSON document object, assembled from the
+//! 7. [`statistics`] — every document, with or without a scoring table: the
+//!    counts its prose and annex tables state with their parts, percentages,
+//!    total rows and column formulas; `checks::statistics` compares them.
+//! 8. [`report`] — the contract's JSON document object, assembled from the
 //!    domain types of [`model`].
 //!
 //! Settings ([`config::Options`], [`config::Limits`]) are read by every stage.
@@ -34,6 +37,7 @@ pub mod prose;
 pub mod report;
 pub mod sniff;
 pub mod state;
+pub mod statistics;
 pub mod table;
 pub mod text;
 pub mod tree;

@@ -116,6 +116,8 @@ pub enum TableKind {
     SelfAssessment,
     Appraisal,
     Remediation,
+    /// No scoring table, but statistics (prose or annex tables) were checked.
+    Statistics,
 }
 
 impl TableKind {
@@ -189,10 +191,14 @@ pub enum FindingKind {
     EvidenceAfterReport,
     EvidenceOutsidePeriod,
     LateForDeadline,
+    TotalRowMismatch,
+    ColumnFormulaMismatch,
+    PartsMismatch,
+    PercentMismatch,
 }
 
 impl FindingKind {
-    pub const ALL: [FindingKind; 21] = [
+    pub const ALL: [FindingKind; 25] = [
         FindingKind::SumMismatch,
         FindingKind::ExceedsMax,
         FindingKind::StatedTotalMismatch,
@@ -214,6 +220,10 @@ impl FindingKind {
         FindingKind::EvidenceAfterReport,
         FindingKind::EvidenceOutsidePeriod,
         FindingKind::LateForDeadline,
+        FindingKind::TotalRowMismatch,
+        FindingKind::ColumnFormulaMismatch,
+        FindingKind::PartsMismatch,
+        FindingKind::PercentMismatch,
     ];
 
     /// The contract's name of the kind (`"sum_mismatch"` …).
@@ -240,6 +250,10 @@ impl FindingKind {
             FindingKind::EvidenceAfterReport => "evidence_after_report",
             FindingKind::EvidenceOutsidePeriod => "evidence_outside_period",
             FindingKind::LateForDeadline => "late_for_deadline",
+            FindingKind::TotalRowMismatch => "total_row_mismatch",
+            FindingKind::ColumnFormulaMismatch => "column_formula_mismatch",
+            FindingKind::PartsMismatch => "parts_mismatch",
+            FindingKind::PercentMismatch => "percent_mismatch",
         }
     }
 
@@ -267,6 +281,10 @@ impl FindingKind {
             FindingKind::EvidenceAfterReport => "Tài liệu kiểm chứng sau ngày báo cáo",
             FindingKind::EvidenceOutsidePeriod => "Tài liệu kiểm chứng ngoài kỳ đánh giá",
             FindingKind::LateForDeadline => "Ban hành sau thời hạn của thang điểm",
+            FindingKind::TotalRowMismatch => "Dòng tổng không khớp",
+            FindingKind::ColumnFormulaMismatch => "Cột tính sai theo công thức",
+            FindingKind::PartsMismatch => "Các phần không khớp tổng",
+            FindingKind::PercentMismatch => "Tỷ lệ phần trăm không khớp",
         }
     }
 
@@ -281,6 +299,18 @@ impl FindingKind {
                 | FindingKind::EvidenceAfterReport
                 | FindingKind::EvidenceOutsidePeriod
                 | FindingKind::LateForDeadline
+        )
+    }
+
+    /// One of the kinds about statistics outside the scoring table (prose and
+    /// annex tables): the human reports show them as a group of their own.
+    pub fn is_statistics(self) -> bool {
+        matches!(
+            self,
+            FindingKind::TotalRowMismatch
+                | FindingKind::ColumnFormulaMismatch
+                | FindingKind::PartsMismatch
+                | FindingKind::PercentMismatch
         )
     }
 
@@ -303,9 +333,14 @@ impl FindingKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub kind: FindingKind,
-    /// The criterion code, `"TOTAL"` for the grand total, `None` for document-wide notes.
+    /// The criterion code, `"TOTAL"` for the grand total, `None` for document-wide notes;
+    /// for statistics, the total row's or the statement's label.
     pub code: Option<String>,
     pub column: Option<Column>,
+    /// For statistics tables: the column's number and header ("(5) Toàn trình").
+    pub column_name: Option<String>,
+    /// For a percentage: the whole it is a share of.
+    pub label: Option<String>,
     /// The value the document states.
     pub stated: Option<Decimal>,
     /// What the document's own numbers add up to.
@@ -339,6 +374,8 @@ impl Finding {
             kind,
             code: None,
             column: None,
+            column_name: None,
+            label: None,
             stated: None,
             recalculated: None,
             expected: None,

@@ -12,7 +12,7 @@ use crate::grid::Document;
 use crate::model::Status;
 use crate::report::{DocumentReport, ExtractionInfo, Source};
 use crate::sniff::{self, Format};
-use crate::{checks, framework, prose, table, text, tree};
+use crate::{checks, framework, prose, statistics, table, text, tree};
 
 /// Checks one file on disk. Never fails and never panics: an unreadable file
 /// becomes a report with `status` other than `ok`.
@@ -151,6 +151,9 @@ fn stages(
         report.year = prose_facts.year;
         report.extraction = extraction;
         report.finish();
+        deadline.check()?;
+        let statistics = statistics::read(document, &[]);
+        report.add_statistics(&statistics, checks::check_statistics(&statistics));
         return Ok(report);
     };
     // calamine reads no merged cells of an .ods: a covered evidence cell reads as empty.
@@ -167,6 +170,11 @@ fn stages(
     checked.findings.extend(repairs);
     let mut report = DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog);
     report.extraction = extraction;
+    deadline.check()?;
+    // The scoring table is v1's; every other table and the prose are read as statistics.
+    let scoring_tables: Vec<_> = scoring.rows.iter().map(|r| r.location.clone()).collect();
+    let statistics = statistics::read(document, &scoring_tables);
+    report.add_statistics(&statistics, checks::check_statistics(&statistics));
     Ok(report)
 }
 

@@ -23,8 +23,10 @@ use crate::table::ScoringTable;
 use crate::tree::CriteriaTree;
 
 pub mod rubric;
+mod statistics;
 
 use rubric::Value;
+pub use statistics::{StatisticsEntry, StatisticsPart};
 
 pub const CONTRACT_VERSION: u32 = 1;
 
@@ -139,11 +141,40 @@ pub struct Totals {
     pub recalculated: Option<ColumnValues>,
 }
 
+/// The `column` of a finding: a score column, or the column of a statistics
+/// table named by its number and header ("(5) Toàn trình").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FindingColumn {
+    Score(Column),
+    Named(String),
+}
+
+impl FindingColumn {
+    pub fn score(&self) -> Option<Column> {
+        match self {
+            FindingColumn::Score(c) => Some(*c),
+            FindingColumn::Named(_) => None,
+        }
+    }
+
+    /// The contract's name of a score column, or the statistics column's name.
+    pub fn name(&self) -> &str {
+        match self {
+            FindingColumn::Score(c) => c.name(),
+            FindingColumn::Named(n) => n,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,
     pub code: Option<String>,
-    pub column: Option<Column>,
+    pub column: Option<FindingColumn>,
+    /// For `percent_mismatch`: the whole the percentage is a share of.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub label: Option<String>,
     /// The value the document states: a number, or a cited document's date.
     pub stated: Option<Value>,
     #[serde(with = "opt_decimal", skip_serializing_if = "Option::is_none", default)]
@@ -192,7 +223,8 @@ impl From<model::Finding> for Finding {
         Finding {
             kind: f.kind,
             code: f.code,
-            column: f.column,
+            column: f.column.map(FindingColumn::Score).or(f.column_name.map(FindingColumn::Named)),
+            label: f.label,
             stated: basis.dates.map(|(cited, _)| Value::date(cited)).or(f.stated.map(|d| Value::Number(d.normalize()))),
             recalculated: f.recalculated.map(|d| d.normalize()),
             expected: match (&basis.dates, basis.options.is_empty()) {
@@ -285,6 +317,9 @@ pub struct DocumentReport {
     /// and .xlsx copies of one report. `None` without a unit.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub report_key: Option<String>,
+    /// Statements and annex tables checked outside the scoring table.
+    #[serde(default)]
+    pub statistics: Vec<StatisticsEntry>,
 }
 
 impl DocumentReport {
@@ -309,6 +344,7 @@ impl DocumentReport {
             tool_version: crate::TOOL_VERSION.to_owned(),
             summary: Summary::default(),
             report_key: None,
+            statistics: Vec::new(),
         }
     }
 
@@ -402,9 +438,27 @@ impl DocumentReport {
             tool_version: crate::TOOL_VERSION.to_owned(),
             summary: Summary::default(),
             report_key: None,
+            statistics: Vec::new(),
         };
         report.finish();
         report
+    }
+
+    /// Adds what was read and found outside the scoring table. A document
+    /// without a scoring table whose statistics were read is `ok` with
+    /// `table_kind: "statistics"`; a scoring table's kind is kept.
+    pub fn add_statistics(&mut self, statistics: &crate::statistics::Statistics, findings: Vec<model::Finding>) {
+        if statistics.is_empty() {
+            return;
+        }
+        if self.status == Status::NoTable {
+            self.status = Status::Ok;
+            self.error = None;
+            self.table_kind = Some(TableKind::Statistics);
+        }
+        self.statistics = statistics::entries(statistics);
+        self.findings.extend(findings.into_iter().map(Finding::from));
+        self.finish();
     }
 
     /// Fills the fields derived from the others (`summary`, `report_key`), once
@@ -436,6 +490,7 @@ pub fn report_key(unit: Option<&str>, year: Option<i32>, kind: Option<TableKind>
         Some(TableKind::SelfAssessment) => "self_assessment",
         Some(TableKind::Appraisal) => "appraisal",
         Some(TableKind::Remediation) => "remediation",
+        Some(TableKind::Statistics) => "statistics",
         None => "",
     };
     Some(format!("{}|{}|{kind}", words.join("-"), year.map(|y| y.to_string()).unwrap_or_default()))

@@ -8,12 +8,14 @@
 //! reading ([`notes`]), the framework the table follows ([`framework`]), the
 //! rubric and evidence printed beside the scores ([`rubric`]), and last
 //! [`uncertainty`], which turns findings that rest on doubtful OCR readings
-//! into uncertain warnings.
+//! into uncertain warnings. [`statistics`] runs on every document, with or
+//! without a scoring table ([`check_statistics`]), after those.
 
 pub mod arithmetic;
 pub mod framework;
 pub mod notes;
 pub mod rubric;
+pub mod statistics;
 pub mod uncertainty;
 
 use crate::config::{Deadline, Options, TimeLimit};
@@ -70,4 +72,10 @@ pub fn check(
     deadline.check()?;
     uncertainty::mark_uncertain(&mut findings, &facts);
     Ok(Checked { findings, recalculated: facts.recalculated })
+}
+
+/// The statistics rules: totals, parts and percentages outside the scoring
+/// table. Independent of the scoring table, so run for every document.
+pub fn check_statistics(statistics: &crate::statistics::Statistics) -> Vec<Finding> {
+    statistics::check(statistics)
 }

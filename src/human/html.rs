@@ -25,7 +25,7 @@ use super::labels::{
 use super::{main_column, Category};
 use crate::model::{Column, FindingKind, Severity};
 use crate::number::format_vi;
-use crate::report::{self, ColumnValues, DocumentReport, Finding};
+use crate::report::{self, ColumnValues, DocumentReport, Finding, FindingColumn};
 
 /// The `generator` meta tag of every HTML report (lower case: the walk compares lowercased heads).
 pub const GENERATOR: &str = "parcheck";
@@ -238,7 +238,7 @@ fn display_findings(findings: &[Finding]) -> Vec<Value> {
             f.severity.name(),
             f.kind,
             f.code.as_deref().map(code_label).unwrap_or(""),
-            f.column.map(Column::name),
+            f.column.as_ref().map(FindingColumn::name),
             shown(f.stated.as_ref()),
             f.recalculated.map_or_else(|| shown(f.expected.as_ref()), |r| num(Some(r))),
             readable_message(&f.message),
@@ -258,7 +258,7 @@ fn rubric_findings(d: &DocumentReport) -> Vec<Value> {
                 f.severity.name(),
                 f.kind,
                 f.code.as_deref().map(code_label).unwrap_or(""),
-                f.column.map(Column::name),
+                f.column.as_ref().map(FindingColumn::name),
                 shown(f.stated.as_ref()),
                 shown(f.expected.as_ref()),
                 readable_message(&f.message),
@@ -301,7 +301,12 @@ fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
     let mut marks = Vec::new();
     for f in &d.findings {
         let Some(code) = f.code.as_deref() else { continue };
-        let column = f.column.and_then(|col| d.columns.iter().position(|c| *c == col)).map_or(-1, |i| i as i64);
+        let column = f
+            .column
+            .as_ref()
+            .and_then(FindingColumn::score)
+            .and_then(|col| d.columns.iter().position(|c| *c == col))
+            .map_or(-1, |i| i as i64);
         for (i, _) in d.criteria.iter().enumerate().filter(|(_, c)| c.code == code) {
             marks.push(json!([i, column, f.severity.name()]));
         }
@@ -494,6 +499,7 @@ mod tests {
             kind: FindingKind::MissingCriterion,
             code: Some(code.into()),
             column: None,
+            label: None,
             stated: None,
             recalculated: None,
             expected: None,

@@ -26,6 +26,7 @@ pub fn table_kind_label(kind: TableKind) -> &'static str {
         TableKind::SelfAssessment => "Tự đánh giá",
         TableKind::Appraisal => "Thẩm định",
         TableKind::Remediation => "Khắc phục (điểm bị mất)",
+        TableKind::Statistics => "Số liệu thống kê (không có bảng điểm)",
     }
 }
 

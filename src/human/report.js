@@ -121,7 +121,7 @@
         function (tb) {
           d.f.forEach(function (f) {
             var tr = el("tr", "finding sev-" + f[0]);
-            [LABELS.severity[f[0]], f[2], LABELS.kind[f[1]] || LABELS.other, f[3] ? LABELS.column[f[3]] : ""]
+            [LABELS.severity[f[0]], f[2], LABELS.kind[f[1]] || LABELS.other, f[3] ? LABELS.column[f[3]] || f[3] : ""]
               .forEach(function (v) { tr.appendChild(el("td", "", v)); });
             tr.appendChild(el("td", "n", f[4]));
             tr.appendChild(el("td", "n", f[5]));

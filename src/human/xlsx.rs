@@ -75,6 +75,7 @@ pub const FINDING_HEADERS: [(&str, f64); 16] = [
 /// The group of the rubric and evidence findings, and of all others.
 const RUBRIC_GROUP: &str = "Thang điểm, kiểm chứng";
 const TABLE_GROUP: &str = "Bảng điểm";
+const STATISTICS_GROUP: &str = "Số liệu thống kê";
 
 /// What the documents sheet keeps of one document.
 struct DocumentRow {
@@ -247,7 +248,7 @@ fn finding_row(
         (0, d.unit.clone()),
         (2, f.code.as_deref().map(|c| code_label(c).to_owned())),
         (3, Some(f.kind.label().to_owned())),
-        (4, f.column.map(|c| column_heading(c).to_owned())),
+        (4, f.column.as_ref().map(|c| c.score().map_or_else(|| c.name().to_owned(), |s| column_heading(s).to_owned()))),
         (5, value_text(f.stated.as_ref())),
         (6, value_text(expected.as_ref())),
         (7, Some(f.severity.label().to_owned())),
@@ -281,8 +282,13 @@ fn finding_row(
         Some(url) => sheet.write_url_with_format(row, 13, url.clone(), format)?,
         None => sheet.write_string_with_format(row, 13, &d.source.path, format)?,
     };
-    let (group, basis) =
-        if f.kind.is_rubric() { (RUBRIC_GROUP, rubric_basis(d, f)) } else { (TABLE_GROUP, String::new()) };
+    let (group, basis) = if f.kind.is_rubric() {
+        (RUBRIC_GROUP, rubric_basis(d, f))
+    } else if f.kind.is_statistics() {
+        (STATISTICS_GROUP, String::new())
+    } else {
+        (TABLE_GROUP, String::new())
+    };
     sheet.write_string_with_format(row, 14, group, format)?;
     sheet.write_string_with_format(row, 15, &basis, format)?;
     Ok(())

@@ -1,0 +1,276 @@
+//! Statistics outside the scoring table: a prose whole against its parts
+//! (`parts_mismatch`), a stated percentage against its count and whole
+//! (`percent_mismatch`), a table's total rows against the rows they sum
+//! (`total_row_mismatch`) and its declared column formulas
+//! (`column_formula_mismatch`). Runs on every document, with or without a
+//! scoring table, over what [`crate::statistics`] read.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::model::{Finding, FindingKind, Severity};
+use crate::number::format_vi;
+use crate::statistics::{percent_agrees, Expr, Printed, StatRow, StatTable, Statement, Statistics};
+
+/// Every statistics finding of a document, statements first.
+pub fn check(statistics: &Statistics) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for statement in &statistics.statements {
+        parts(statement, &mut findings);
+        percentages(statement, &mut findings);
+    }
+    for table in &statistics.tables {
+        totals(table, &mut findings);
+        formulas(table, &mut findings);
+    }
+    findings
+}
+
+/// Quotes a statement in a message, shortened to a readable length.
+fn quote(text: &str) -> String {
+    const MAX: usize = 240;
+    let text = text.trim();
+    if text.chars().count() <= MAX {
+        format!("«{text}»")
+    } else {
+        format!("«{}…»", text.chars().take(MAX).collect::<String>())
+    }
+}
+
+fn where_prose(s: &Statement) -> String {
+    match s.page {
+        Some(page) => format!("đoạn {}, trang {page}", s.paragraph),
+        None => format!("đoạn {}", s.paragraph),
+    }
+}
+
+fn parts(s: &Statement, findings: &mut Vec<Finding>) {
+    if !s.sum_checked || s.parts.is_empty() {
+        return;
+    }
+    let sum: Decimal = s.parts.iter().map(|p| p.value).sum();
+    if sum == s.value || (sum < s.value && !s.exhaustive) {
+        return;
+    }
+    let relation = if sum > s.value { "lớn hơn" } else { "khác" };
+    let message = format!(
+        "{} ({}): tổng số ghi {} {} nhưng các phần cộng lại là {} {}, {relation} tổng số. Câu: {}",
+        s.label,
+        where_prose(s),
+        format_vi(s.value),
+        s.unit,
+        format_vi(sum),
+        s.unit,
+        quote(&s.text)
+    );
+    findings.push(Finding {
+        code: Some(s.label.clone()),
+        stated: Some(s.value),
+        recalculated: Some(sum),
+        ..Finding::new(FindingKind::PartsMismatch, Severity::Error, message)
+    });
+}
+
+fn percentages(s: &Statement, findings: &mut Vec<Finding>) {
+    for part in &s.parts {
+        let Some(percent) = part.percent else { continue };
+        if s.value <= Decimal::ZERO || part.value > s.value || percent_agrees(part.value, s.value, percent) {
+            continue;
+        }
+        let computed = round(part.value * Decimal::ONE_HUNDRED / s.value, percent.decimals.max(2));
+        let message = format!(
+            "{} ({}): ghi {}% nhưng {} / {} {} là {}%. Câu: {}",
+            part.label,
+            where_prose(s),
+            format_vi(percent.value),
+            format_vi(part.value),
+            format_vi(s.value),
+            s.unit,
+            format_vi(computed),
+            quote(&s.text)
+        );
+        findings.push(Finding {
+            code: Some(part.label.clone()),
+            label: Some(s.label.clone()),
+            stated: Some(percent.value),
+            recalculated: Some(computed),
+            ..Finding::new(FindingKind::PercentMismatch, Severity::Warning, message)
+        });
+    }
+}
+
+fn round(value: Decimal, decimals: u32) -> Decimal {
+    value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// How far a computed value may be from a printed one: nothing between
+/// whole numbers, half a unit of the coarsest printed digit otherwise.
+fn tolerance(values: &[Printed]) -> Decimal {
+    if values.iter().all(|v| v.decimals == 0) {
+        Decimal::ZERO
+    } else {
+        values.iter().filter(|v| v.decimals > 0).map(Printed::half_unit).sum()
+    }
+}
+
+fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
+    for total in &t.totals {
+        let row = &t.rows[total.row];
+        for (c, column) in t.columns.iter().enumerate() {
+            if column.ratio || t.formulas.iter().any(|f| f.target == c && matches!(f.expr, Expr::Ratio(..))) {
+                continue;
+            }
+            let Some(stated) = row.values[c] else { continue };
+            let members: Vec<&StatRow> = total.members.iter().map(|m| &t.rows[*m]).collect();
+            if members.iter().any(|m| m.unreadable.contains(&c)) {
+                continue;
+            }
+            let Some(level) = members.iter().filter(|m| m.values[c].is_some()).map(|m| m.level).min() else {
+                continue;
+            };
+            let summed: Vec<Printed> =
+                members.iter().filter(|m| m.level == level).filter_map(|m| m.values[c]).collect();
+            let sum: Decimal = summed.iter().map(|v| v.value).sum();
+            // Below its largest row a "total" is an average or a rate, whatever the header says.
+            let largest = summed.iter().map(|v| v.value).max().unwrap_or_default();
+            if summed.iter().all(|v| v.value >= Decimal::ZERO) && stated.value < largest {
+                continue;
+            }
+            let mut printed = summed.clone();
+            printed.push(stated);
+            if (sum - stated.value).abs() <= tolerance(&printed) {
+                continue;
+            }
+            let over =
+                if total.grand { "tổng các dòng cộng phía trên" } else { "tổng các dòng phía trên" };
+            let message = format!(
+                "Dòng «{}» ({}), cột {}: ghi {} nhưng {over} là {}",
+                row.label,
+                row.location.describe(),
+                column.name(),
+                format_vi(stated.value),
+                format_vi(sum)
+            );
+            findings.push(Finding {
+                code: Some(row.label.clone()),
+                column_name: Some(column.name()),
+                stated: Some(stated.value),
+                recalculated: Some(sum),
+                location: Some(row.location.clone()),
+                ..Finding::new(FindingKind::TotalRowMismatch, Severity::Error, message)
+            });
+        }
+    }
+}
+
+fn formulas(t: &StatTable, findings: &mut Vec<Finding>) {
+    for row in &t.rows {
+        for formula in &t.formulas {
+            let Some(stated) = row.values[formula.target] else { continue };
+            let column = &t.columns[formula.target];
+            let computed = match &formula.expr {
+                Expr::Sum(terms) => {
+                    let Some(values) = terms.iter().map(|(_, c)| row.values[*c]).collect::<Option<Vec<_>>>() else {
+                        continue;
+                    };
+                    let sum: Decimal =
+                        terms.iter().zip(&values).map(|((plus, _), v)| if *plus { v.value } else { -v.value }).sum();
+                    let mut printed = values.clone();
+                    printed.push(stated);
+                    if (sum - stated.value).abs() <= tolerance(&printed) {
+                        continue;
+                    }
+                    sum
+                }
+                Expr::Ratio(num, den) => {
+                    let (Some(n), Some(d)) = (row.values[*num], row.values[*den]) else { continue };
+                    if d.value.is_zero() {
+                        continue;
+                    }
+                    let fraction = n.value / d.value;
+                    let percent = fraction * Decimal::ONE_HUNDRED;
+                    let half = stated.half_unit();
+                    if (percent - stated.value).abs() <= half || (fraction - stated.value).abs() <= half {
+                        continue;
+                    }
+                    let as_percent = column.percent || stated.value > Decimal::ONE;
+                    round(if as_percent { percent } else { fraction }, stated.decimals.max(2))
+                }
+            };
+            let name = if row.number.is_empty() || row.number == row.label {
+                format!("«{}»", row.label)
+            } else {
+                format!("{} «{}»", row.number, row.label)
+            };
+            let message = format!(
+                "Dòng {name} ({}), cột {} (công thức {}): ghi {} nhưng tính theo công thức là {}",
+                row.location.describe(),
+                column.name(),
+                formula.text,
+                format_vi(stated.value),
+                format_vi(computed)
+            );
+            findings.push(Finding {
+                code: Some(row.label.clone()),
+                column_name: Some(column.name()),
+                stated: Some(stated.value),
+                recalculated: Some(computed),
+                location: Some(row.location.clone()),
+                ..Finding::new(FindingKind::ColumnFormulaMismatch, Severity::Error, message)
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::statistics::table::{self, tests::grid};
+
+    fn findings_of(rows: &[&[&str]]) -> Vec<(FindingKind, String, String, String, String)> {
+        let table = table::read(&grid(rows)).expect("a statistics table");
+        let statistics = Statistics { statements: Vec::new(), tables: vec![table] };
+        check(&statistics)
+            .into_iter()
+            .map(|f| {
+                let n = |d: Option<Decimal>| d.map(|d| d.normalize().to_string()).unwrap_or_default();
+                (f.kind, f.code.unwrap_or_default(), f.column_name.unwrap_or_default(), n(f.stated), n(f.recalculated))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn totals_sum_their_rows_and_ratio_columns_are_never_summed() {
+        let found = findings_of(&[
+            &["TT", "Lĩnh vực", "Số TTHC", "Toàn trình", "Tỷ lệ toàn trình (%)"],
+            &["(1)", "(2)", "(3)", "(4)", "(5)=(4)/(3)"],
+            &["1", "Hộ tịch", "32", "14", "43,75"],
+            &["2", "Giáo dục", "25", "1", "4,00"],
+            &["3", "Bảo trợ xã hội", "36", "6", "5,56"],
+            &["", "Tổng cộng", "93", "20", "21,51"],
+        ]);
+        use FindingKind::*;
+        let s = |x: &str| x.to_owned();
+        assert_eq!(
+            found,
+            [
+                (TotalRowMismatch, s("Tổng cộng"), s("(4) Toàn trình"), s("20"), s("21")),
+                (ColumnFormulaMismatch, s("Bảo trợ xã hội"), s("(5) Tỷ lệ toàn trình (%)"), s("5.56"), s("16.67")),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_difference_a_ratio_as_fraction_and_a_fraction_under_a_percent_sign_agree() {
+        let found = findings_of(&[
+            &["STT", "Đơn vị", "Kế hoạch", "Thực hiện", "Còn lại", "Tỷ lệ", "Tỷ lệ %"],
+            &["1", "2", "3", "4", "5 = 3 - 4", "6 (4:3)", "(7)=(4)/(3)"],
+            &["1", "Phòng A", "40", "30", "10", "0,75", "1,00%"],
+            &["2", "Phòng B", "10", "10", "0", "1,00", "100%"],
+            &["", "Cộng", "50", "40", "10", "0,80", "80,0%"],
+        ]);
+        assert_eq!(
+            found,
+            [(FindingKind::ColumnFormulaMismatch, "Phòng A".into(), "(7) Tỷ lệ %".into(), "1".into(), "75".into())]
+        );
+    }
+}
