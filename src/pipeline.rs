@@ -150,6 +150,7 @@ fn stages(
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
         report.extraction = extraction;
+        report.add_notes(&document.notes);
         report.finish();
         return Ok(report);
     };

@@ -294,7 +294,16 @@ impl DocumentReport {
     pub fn from_error(source: Source, error: ExtractError) -> Self {
         let mut report = DocumentReport::failed(source, error.status(), error.message);
         report.error_detail = error.detail;
+        report.add_notes(&error.notes);
+        report.finish();
         report
+    }
+
+    /// The extractor's notes as `extraction_note` findings: a part of a
+    /// document that was skipped is told whatever the document's status.
+    pub fn add_notes(&mut self, notes: &[String]) {
+        let notes = notes.iter().map(|note| model::Finding::note(FindingKind::ExtractionNote, note));
+        self.findings.extend(notes.map(Finding::from));
     }
 
     /// The object for a document whose scoring table was read and checked.

@@ -52,11 +52,14 @@ pub struct ExtractError {
     pub kind: ErrorKind,
     pub message: String,
     pub detail: Option<String>,
+    /// What the extractor had noted before it gave up (sheets skipped …):
+    /// they reach the report whatever its status.
+    pub notes: Vec<String>,
 }
 
 impl ExtractError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        ExtractError { kind, message: message.into(), detail: None }
+        ExtractError { kind, message: message.into(), detail: None, notes: Vec::new() }
     }
     pub fn corrupt(message: String) -> Self {
         Self::new(ErrorKind::Corrupt, message)
@@ -77,6 +80,12 @@ impl ExtractError {
     /// Attaches the failing library's own text.
     pub fn with_detail(mut self, detail: impl std::fmt::Display) -> Self {
         self.detail = Some(detail.to_string());
+        self
+    }
+
+    /// Carries the notes taken before the error.
+    pub fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes.extend(notes);
         self
     }
 

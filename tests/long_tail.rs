@@ -1,0 +1,169 @@
+//! The long tail of real files (issue 27), on fixtures built at test time:
+//! nothing readable refused, nothing skipped without a note.
+
+mod support;
+
+use std::io::{Cursor, Write};
+use std::path::Path;
+
+use serde_json::Value;
+use support::{path_str, run, stdout_objects};
+
+/// A cell of a hand-built BIFF8 sheet.
+enum Biff<'a> {
+    Text(&'a str),
+    Num(f64),
+}
+
+fn record(out: &mut Vec<u8>, kind: u16, body: &[u8]) {
+    out.extend(kind.to_le_bytes());
+    out.extend((body.len() as u16).to_le_bytes());
+    out.extend(body);
+}
+
+/// A BIFF8 workbook stream with one sheet of (row, column, value) cells: a
+/// globals substream (BOF, one XF, BOUNDSHEET, EOF) and a worksheet
+/// (BOF, DIMENSIONS, LABEL/NUMBER cells, EOF).
+fn biff8_stream(sheet: &str, cells: &[(u16, u16, Biff)]) -> Vec<u8> {
+    let bof = |kind: u16| [&0x0600u16.to_le_bytes()[..], &kind.to_le_bytes(), &[0u8; 12]].concat();
+    let mut globals = Vec::new();
+    record(&mut globals, 0x0809, &bof(0x0005));
+    record(&mut globals, 0x0042, &1200u16.to_le_bytes()); // CODEPAGE: UTF-16
+    for _ in 0..16 {
+        record(&mut globals, 0x00E0, &[0u8; 20]); // XF
+    }
+    let name: Vec<u16> = sheet.encode_utf16().collect();
+    let mut boundsheet = vec![0u8; 6];
+    boundsheet.extend([name.len() as u8, 1]);
+    boundsheet.extend(name.iter().flat_map(|u| u.to_le_bytes()));
+    let boundsheet_at = globals.len() + 4;
+    record(&mut globals, 0x0085, &boundsheet);
+    record(&mut globals, 0x000A, &[]);
+    let sheet_start = globals.len() as u32;
+    globals[boundsheet_at..boundsheet_at + 4].copy_from_slice(&sheet_start.to_le_bytes());
+
+    let mut out = globals;
+    record(&mut out, 0x0809, &bof(0x0010));
+    let last_row = cells.iter().map(|c| c.0 as u32).max().unwrap_or(0);
+    let last_col = cells.iter().map(|c| c.1).max().unwrap_or(0);
+    let dimensions = [
+        &0u32.to_le_bytes()[..],
+        &(last_row + 1).to_le_bytes(),
+        &0u16.to_le_bytes(),
+        &(last_col + 1).to_le_bytes(),
+        &[0, 0],
+    ]
+    .concat();
+    record(&mut out, 0x0200, &dimensions);
+    for (row, col, value) in cells {
+        let mut body = [row.to_le_bytes(), col.to_le_bytes(), 15u16.to_le_bytes()].concat();
+        match value {
+            Biff::Text(text) => {
+                let units: Vec<u16> = text.encode_utf16().collect();
+                body.extend((units.len() as u16).to_le_bytes());
+                body.push(1);
+                body.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+                record(&mut out, 0x0204, &body);
+            }
+            Biff::Num(n) => {
+                body.extend(n.to_le_bytes());
+                record(&mut out, 0x0203, &body);
+            }
+        }
+    }
+    record(&mut out, 0x000A, &[]);
+    out
+}
+
+/// A compound file holding `stream` under `name`, and a small property
+/// stream as Excel writes one (calamine wants the root's mini stream).
+fn compound(name: &str, stream: Vec<u8>) -> Vec<u8> {
+    let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("creates");
+    file.create_stream(name).expect("stream").write_all(&stream).expect("writes");
+    file.create_stream("/\u{5}SummaryInformation").expect("stream").write_all(&[0; 64]).expect("writes");
+    file.flush().expect("flushes");
+    file.into_inner().into_inner()
+}
+
+/// A scoring table from A1, one criterion row per section.
+fn scoring_cells() -> Vec<(u16, u16, Biff<'static>)> {
+    let rows: [[Biff<'static>; 4]; 5] = [
+        [Biff::Text("STT"), Biff::Text("Tiêu chí"), Biff::Text("Điểm tối đa"), Biff::Text("Điểm tự đánh giá")],
+        [Biff::Text("1"), Biff::Text("Công tác chỉ đạo, điều hành CCHC"), Biff::Num(2.0), Biff::Num(1.5)],
+        [Biff::Text("1.1"), Biff::Text("Kế hoạch CCHC năm"), Biff::Num(1.0), Biff::Num(0.5)],
+        [Biff::Text("1.2"), Biff::Text("Báo cáo CCHC"), Biff::Num(1.0), Biff::Num(1.0)],
+        [Biff::Text(""), Biff::Text("Tổng điểm"), Biff::Num(2.0), Biff::Num(1.5)],
+    ];
+    let mut cells = Vec::new();
+    for (r, row) in rows.into_iter().enumerate() {
+        for (c, value) in row.into_iter().enumerate() {
+            if !matches!(value, Biff::Text("")) {
+                cells.push((r as u16, c as u16, value));
+            }
+        }
+    }
+    cells
+}
+
+fn check(dir: &Path, name: &str, bytes: &[u8]) -> Value {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write fixture");
+    stdout_objects(&run(&["check", &path_str(&path)])).remove(0)
+}
+
+fn messages(object: &Value) -> Vec<String> {
+    object["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["message"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn criterion<'a>(object: &'a Value, code: &str) -> &'a Value {
+    object["criteria"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["code"] == code))
+        .unwrap_or_else(|| panic!("criterion {code} in {object}"))
+}
+
+#[test]
+fn a_stray_mark_far_below_an_xls_table_leaves_the_table_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cells = scoring_cells();
+    // One stray "x" in K60000: the sheet's extent is 60,000 × 11 cells, its cells are 19.
+    cells.push((59_999, 10, Biff::Text("x")));
+    let object = check(dir.path(), "rai_rac.xls", &compound("/Workbook", biff8_stream("Bảng điểm", &cells)));
+    assert_eq!(object["status"], "ok", "{object}");
+    assert_eq!(criterion(&object, "1.1")["self_score"], 0.5);
+    let location = &criterion(&object, "1.2")["location"];
+    assert_eq!((location["row"].as_u64(), location["sheet"].as_str()), (Some(4), Some("Bảng điểm")), "{object}");
+    // The sheet's own row numbers survive the compaction.
+    let plain = check(dir.path(), "gon.xls", &compound("/Workbook", biff8_stream("Bảng điểm", &scoring_cells())));
+    assert_eq!(plain["criteria"], object["criteria"]);
+}
+
+#[test]
+fn a_workbook_stream_in_capitals_is_read_as_excel_reads_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cells = scoring_cells();
+    cells.push((59_999, 10, Biff::Text("x")));
+    for name in ["/WORKBOOK", "/workbook"] {
+        let object = check(dir.path(), "hoa.xls", &compound(name, biff8_stream("Bảng điểm", &cells)));
+        assert_eq!(object["status"], "ok", "{name}: {object}");
+    }
+}
+
+#[test]
+fn a_skipped_sheet_leaves_a_note_whatever_the_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A sheet of 300 cells, its only sheet, read under a 100-cell limit: skipped, with a note.
+    let cells: Vec<(u16, u16, Biff)> = (0..300).map(|i| (i / 3, i % 3, Biff::Num(f64::from(i)))).collect();
+    let path = dir.path().join("lon.xls");
+    std::fs::write(&path, compound("/Workbook", biff8_stream("Lớn", &cells))).expect("write");
+    let object = stdout_objects(&run(&["check", &path_str(&path), "--max-cells", "100"])).remove(0);
+    assert_ne!(object["status"], "ok", "{object}");
+    let notes = messages(&object);
+    assert!(notes.iter().any(|m| m.contains("'Lớn'")), "{object}");
+    assert_eq!(object["summary"]["infos"].as_u64(), Some(notes.len() as u64), "{object}");
+}
