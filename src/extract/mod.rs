@@ -5,6 +5,7 @@
 //! a limit or meeting a malformed file is an [`ExtractError`], never a panic;
 //! the pipeline turns it into the document's `status` and message.
 
+pub mod compound;
 pub mod delimited;
 pub mod doc;
 pub mod docx;
@@ -194,6 +195,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Jpeg | Format::Png | Format::Tiff => image::extract(format, bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
+        Format::Container => Err(ExtractError::unsupported(crate::sniff::container_message(bytes))),
         other => Err(ExtractError::unsupported(other.unsupported_message())),
     }
 }
