@@ -114,7 +114,29 @@ fn read_document_within(
     })
 }
 
+thread_local! {
+    /// The last panic on this thread, as the panic hook recorded it.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records a panic's text and place for the `error_detail` of the document
+/// whose reading it stops; a program's panic hook calls it. Returns the text.
+pub fn record_panic(info: &std::panic::PanicHookInfo) -> String {
+    let message = payload_text(info.payload());
+    let text = match info.location() {
+        Some(at) => format!("{message} tại {}:{}", at.file(), at.line()),
+        None => message,
+    };
+    LAST_PANIC.with(|last| *last.borrow_mut() = Some(text.clone()));
+    text
+}
+
+/// The text of a contained panic: as the hook recorded it, else its payload.
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| payload_text(panic))
+}
+
+fn payload_text(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())

@@ -167,3 +167,58 @@ fn a_skipped_sheet_leaves_a_note_whatever_the_status() {
     assert!(notes.iter().any(|m| m.contains("'Lớn'")), "{object}");
     assert_eq!(object["summary"]["infos"].as_u64(), Some(notes.len() as u64), "{object}");
 }
+
+/// An .xlsb whose sheet names a relationship the package lacks: calamine
+/// panics on it (an index into its relationship map).
+fn panicking_xlsb() -> Vec<u8> {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let rels = r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.bin"/></Relationships>"#;
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect() };
+    // BrtBundleSh (type 0x9C as two bytes): visible, tab 1, relationship "rId1", name "A".
+    let mut body = [0u32.to_le_bytes(), 1u32.to_le_bytes(), 4u32.to_le_bytes()].concat();
+    body.extend(utf16("rId1"));
+    body.extend(1u32.to_le_bytes());
+    body.extend(utf16("A"));
+    let mut workbook = vec![0x9C, 0x01, body.len() as u8];
+    workbook.extend(body);
+    for (name, data) in [("xl/_rels/workbook.bin.rels", rels.as_bytes().to_vec()), ("xl/workbook.bin", workbook)] {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("zip entry");
+        zip.write_all(&data).expect("zip write");
+    }
+    zip.finish().expect("zip").into_inner()
+}
+
+#[test]
+fn a_contained_panic_is_one_quiet_line_and_the_document_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("hong.xlsb");
+    std::fs::write(&path, panicking_xlsb()).expect("write");
+    for quiet in [true, false] {
+        let mut command = support::parcheck();
+        command.args(["check", &path_str(&path)]).env("RUST_BACKTRACE", "0");
+        if quiet {
+            command.arg("--quiet");
+        }
+        let output = command.output().expect("runs");
+        let object = stdout_objects(&output).remove(0);
+        assert_eq!(object["status"], "error", "{object}");
+        let detail = object["error_detail"].as_str().unwrap_or_default();
+        assert!(detail.contains(".rs:"), "the panic's text and place: {object}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let panic_lines: Vec<&str> = stderr.lines().filter(|l| l.contains("lỗi nội bộ")).collect();
+        assert_eq!(panic_lines.len(), 1, "{stderr}");
+        assert!(!stderr.contains("stack backtrace") && !stderr.contains("panicked at"), "{stderr}");
+    }
+    // Under --quiet even RUST_BACKTRACE adds nothing but the one line.
+    let output = support::parcheck()
+        .args(["check", &path_str(&path), "--quiet"])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr).lines().count(),
+        1,
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
