@@ -12,8 +12,8 @@ use super::page::{Glyph, PageLayout, Segment};
 use super::{resolve, stream_bytes};
 use crate::extract::{Budget, ExtractError, ExtractResult};
 
-type Matrix = [f32; 6];
-const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+pub type Matrix = [f32; 6];
+pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// `a` applied first, then `b`.
 fn multiply(a: &Matrix, b: &Matrix) -> Matrix {
@@ -27,7 +27,7 @@ fn multiply(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
-fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+pub fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
 }
 
@@ -476,40 +476,68 @@ impl<'a> Interpreter<'a> {
                 self.page.images += 1;
                 self.image_objects.extend(id);
             }
-            Ok(b"Form") => {
-                if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
-                    self.broken += 1;
-                    return Ok(());
-                }
-                let content = match stream_bytes(stream, self.budget) {
-                    Ok(content) => content,
-                    Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. }) => {
-                        self.broken += 1;
-                        return Ok(());
-                    }
-                    Err(other) => return Err(other),
-                };
-                self.forms.extend(id);
-                let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());
-                let matrix = match stream.dict.get(b"Matrix") {
-                    Ok(Object::Array(m)) => match numbers(m).as_slice() {
-                        [a, b, c, d, e, f] => [*a, *b, *c, *d, *e, *f],
-                        _ => IDENTITY,
-                    },
-                    _ => IDENTITY,
-                };
-                let saved =
-                    (self.state.clone(), std::mem::take(&mut self.subpaths), self.text_matrix, self.line_matrix);
-                self.state.ctm = multiply(&matrix, &self.state.ctm);
-                let result = self.run(&content, own.or(resources), depth + 1);
-                (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;
-                if id.is_some() {
-                    self.forms.pop();
-                }
-                result?;
-            }
+            Ok(b"Form") => self.draw_form(stream, id, resources, depth)?,
             _ => {}
         }
         Ok(())
+    }
+
+    /// Runs a Form XObject's content in its own resources (else the caller's).
+    fn draw_form(
+        &mut self,
+        stream: &lopdf::Stream,
+        id: Option<ObjectId>,
+        resources: Option<&Dictionary>,
+        depth: usize,
+    ) -> ExtractResult<()> {
+        if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
+            self.broken += 1;
+            return Ok(());
+        }
+        let content = match stream_bytes(stream, self.budget) {
+            Ok(content) => content,
+            Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. }) => {
+                self.broken += 1;
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        };
+        self.forms.extend(id);
+        let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());
+        let matrix = form_matrix(stream);
+        let saved = (self.state.clone(), std::mem::take(&mut self.subpaths), self.text_matrix, self.line_matrix);
+        self.state.ctm = multiply(&matrix, &self.state.ctm);
+        let result = self.run(&content, own.or(resources), depth + 1);
+        (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;
+        if id.is_some() {
+            self.forms.pop();
+        }
+        result
+    }
+
+    /// Draws an annotation's appearance (a filled form field, a free-text
+    /// note) where the page puts it: `placement` maps the form's box onto
+    /// the annotation's rectangle, from a clean graphics state.
+    pub fn draw_appearance(
+        &mut self,
+        stream: &lopdf::Stream,
+        id: Option<ObjectId>,
+        placement: Matrix,
+    ) -> ExtractResult<()> {
+        let saved = std::mem::replace(&mut self.state, GraphicsState { ctm: placement, ..GraphicsState::default() });
+        let result = self.draw_form(stream, id, None, 0);
+        self.state = saved;
+        result
+    }
+}
+
+/// A form's `/Matrix` (identity when absent or malformed).
+pub fn form_matrix(stream: &lopdf::Stream) -> Matrix {
+    match stream.dict.get(b"Matrix") {
+        Ok(Object::Array(m)) => match numbers(m).as_slice() {
+            [a, b, c, d, e, f] => [*a, *b, *c, *d, *e, *f],
+            _ => IDENTITY,
+        },
+        _ => IDENTITY,
     }
 }

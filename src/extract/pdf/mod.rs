@@ -5,6 +5,7 @@
 //! ([`layout`]), and joins the pages into one grid ([`Assembler`]). Other page
 //! sources (OCR) fill [`page::PageLayout`]s and use the same [`Assembler`].
 
+mod annotations;
 mod assemble;
 mod cmap;
 mod content;
@@ -175,6 +176,9 @@ fn read_page(
     let (media, rotate) = (media_box(doc, page_dict, max_depth), rotation(doc, page_dict, max_depth));
     let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media, rotate);
     interpreter.run(&data, resources, 0)?;
+    for appearance in annotations::appearances(doc, page_dict) {
+        interpreter.draw_appearance(appearance.stream, appearance.id, appearance.placement)?;
+    }
     let (page, broken_forms, images) = interpreter.finish();
     Ok(PageRead { page, broken: broken + broken_forms, images })
 }
