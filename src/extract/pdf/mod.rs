@@ -16,6 +16,7 @@ mod layout;
 mod ops;
 pub mod page;
 mod program;
+mod salvage;
 mod scan;
 mod shapes;
 mod stream;
@@ -148,6 +149,7 @@ struct PageRead {
 /// the document.
 fn read_page(
     doc: &PdfDocument,
+    raw: &[u8],
     id: ObjectId,
     number: u32,
     budget: &mut Budget,
@@ -160,11 +162,15 @@ fn read_page(
     let mut data = Vec::new();
     let mut broken = 0;
     for stream_id in doc.get_page_contents(id) {
-        let Some(stream) = doc.get_object(stream_id).ok().and_then(|o| o.as_stream().ok()) else {
-            broken += 1;
-            continue;
+        let parsed = doc.get_object(stream_id).ok().and_then(|o| o.as_stream().ok());
+        let read = parsed.map_or_else(|| Err(ExtractError::corrupt(String::new())), |s| stream_bytes(s, budget));
+        // A stream the parser lost or read empty may still be in the file as written.
+        let read = match read {
+            Ok(bytes) if bytes.is_empty() => salvaged(raw, stream_id, budget).unwrap_or(Ok(bytes)),
+            Err(error) if error.kind == ErrorKind::Corrupt => salvaged(raw, stream_id, budget).unwrap_or(Err(error)),
+            other => other,
         };
-        match stream_bytes(stream, budget) {
+        match read {
             Ok(bytes) => {
                 data.extend_from_slice(&bytes);
                 data.push(b'\n');
@@ -183,9 +189,21 @@ fn read_page(
     Ok(PageRead { page, broken: broken + broken_forms, images })
 }
 
+/// A content stream read from the file as written ([`salvage`]), when it holds anything.
+fn salvaged(raw: &[u8], id: ObjectId, budget: &mut Budget) -> Option<ExtractResult<Vec<u8>>> {
+    let stream = salvage::raw_stream(raw, id)?;
+    match stream_bytes(&stream, budget) {
+        Ok(bytes) if bytes.is_empty() => None,
+        other => Some(other),
+    }
+}
+
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let doc = load(bytes, budget)?;
-    let pages = doc.get_pages();
+    let mut pages = doc.get_pages();
+    if pages.is_empty() {
+        pages = salvage::loose_pages(&doc);
+    }
     if pages.len() > budget.limits.max_pages {
         return Err(ExtractError::limit(format!(
             "tệp PDF có {} trang, vượt giới hạn {} trang",
@@ -200,7 +218,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut pages_read: Vec<scan::Pending> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
-        let read = read_page(&doc, id, number, budget, &mut fonts)?;
+        let read = read_page(&doc, bytes, id, number, budget, &mut fonts)?;
         broken += read.broken;
         if read.broken > 0 {
             broken_pages.push(number.to_string());
