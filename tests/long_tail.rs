@@ -222,3 +222,85 @@ fn a_contained_panic_is_one_quiet_line_and_the_document_error() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A PDF from numbered object bodies, with a correct cross-reference table.
+fn pdf(objects: &[&str], trailer_extra: &str) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for offset in offsets {
+        out.extend(format!("{offset:010} 00000 n \n").as_bytes());
+    }
+    out.extend(
+        format!("trailer\n<< /Size {} /Root 1 0 R {trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1)
+            .as_bytes(),
+    );
+    out
+}
+
+const CATALOG: &str = "<< /Type /Catalog /Pages 2 0 R >>";
+const PAGES: &str = "<< /Type /Pages /Kids [3 0 R] /Count 1 >>";
+const FONT: &str = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>";
+
+/// A PDF's object as parcheck reports it: `no_table` once its text is read
+/// (a page with no readable text is `unsupported`, a damaged one `error`).
+fn read_pdf(dir: &Path, name: &str, bytes: &[u8]) -> Value {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    stdout_objects(&run(&["check", &path_str(&path), "--ocr", "never"])).remove(0)
+}
+
+#[test]
+fn text_in_an_annotation_appearance_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let appearance = "BT /F1 12 Tf 2 4 Td (Diem tu danh gia) Tj ET";
+    let objects = [
+        CATALOG,
+        PAGES,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Annots [5 0 R] >>",
+        "<< /Length 0 >>\nstream\n\nendstream",
+        "<< /Type /Annot /Subtype /FreeText /Rect [100 700 300 720] /AP << /N 6 0 R >> >>",
+        &format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 200 20] /Resources << /Font << /F1 7 0 R >> >> /Length {} >>\nstream\n{appearance}\nendstream",
+            appearance.len()
+        ),
+        FONT,
+    ];
+    let object = read_pdf(dir.path(), "chu_thich.pdf", &pdf(&objects, ""));
+    assert_eq!(object["status"], "no_table", "{object}");
+}
+
+#[test]
+fn a_content_stream_without_a_length_is_read_from_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let objects = [
+        CATALOG,
+        PAGES,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        "<< /Qength 44 >>\nstream\nBT /F1 24 Tf 72 720 Td (Potato) Tj ET\nendstream",
+        FONT,
+    ];
+    let object = read_pdf(dir.path(), "hong.pdf", &pdf(&objects, ""));
+    assert_eq!(object["status"], "no_table", "{object}");
+}
+
+#[test]
+fn a_pdf_whose_encryption_covers_only_attachments_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let encrypt = "<< /Filter /Standard /V 5 /R 6 /Length 256 /CF << /StdCF << /CFM /AESV3 /AuthEvent /EFOpen /Length 32 >> >> /StmF /Identity /StrF /Identity /EFF /StdCF /O <00> /U <00> /OE <00> /UE <00> /P -4 /Perms <00> >>";
+    let objects = [
+        CATALOG,
+        PAGES,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        "<< /Length 37 >>\nstream\nBT /F1 24 Tf 72 720 Td (Potato) Tj ET\nendstream",
+        FONT,
+        encrypt,
+    ];
+    let object = read_pdf(dir.path(), "dinh_kem.pdf", &pdf(&objects, "/Encrypt 6 0 R /ID [<0123> <0123>]"));
+    assert_eq!(object["status"], "no_table", "{object}");
+}

@@ -82,17 +82,35 @@ pub(crate) fn stream_bytes_or_empty(stream: &Stream, budget: &mut Budget) -> Ext
 }
 
 fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
+    match load_as_written(bytes, budget) {
+        // Encryption that covers only attachments (`/StmF` and `/StrF` are
+        // `/Identity`) leaves the pages in the clear: they are read as written.
+        Err(error) if error.kind == ErrorKind::Encrypted => match clear_pages(bytes) {
+            Some(clear) => load_as_written(&clear, budget).map_err(|_| error),
+            None => Err(error),
+        },
+        other => other,
+    }
+}
+
+fn load_as_written(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     let limit = usize::try_from(budget.bytes_left()).unwrap_or(usize::MAX);
-    // lopdf tries the empty user password itself; an encrypted file it could
-    // not open keeps its /Encrypt entry.
+    // lopdf tries the empty user password itself (a file that opens without
+    // one is read); an encrypted file it could not open keeps its /Encrypt entry.
     let options = LoadOptions { max_decompressed_size: Some(limit), ..LoadOptions::default() };
     let doc = PdfDocument::load_mem_with_options(bytes, options).map_err(|error| match error {
-        lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => encrypted(),
+        lopdf::Error::InvalidPassword => encrypted(),
+        // The empty password opened it, but its cipher is one lopdf does not apply.
+        lopdf::Error::Decryption(e) => ExtractError::encrypted(UNDECRYPTABLE.into()).with_detail(e),
         error if limit_error(&error) => ExtractError::limit(format!(
             "dữ liệu giải nén vượt giới hạn {} MB (nghi là bom nén)",
             budget.limits.max_decompressed_bytes / (1024 * 1024)
         )),
-        error => ExtractError::corrupt("tệp PDF bị hỏng hoặc không đầy đủ".into()).with_detail(error.to_string()),
+        error => ExtractError::corrupt(
+            "tệp PDF bị hỏng hoặc không đầy đủ; hãy mở bằng trình xem PDF, in ra PDF mới (Print to PDF) rồi gửi lại"
+                .into(),
+        )
+        .with_detail(error.to_string()),
     })?;
     if doc.is_encrypted() {
         return Err(encrypted());
@@ -100,8 +118,35 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     Ok(doc)
 }
 
+const UNDECRYPTABLE: &str = "tệp PDF được mã hóa theo cách parcheck chưa giải mã được (mở được không cần mật khẩu); hãy mở bằng trình xem PDF, in ra PDF mới (Print to PDF) rồi gửi lại";
+
+/// The file with its `/Encrypt` entries renamed, when its crypt filters
+/// leave streams and strings in the clear (only attachments are encrypted).
+fn clear_pages(bytes: &[u8]) -> Option<Vec<u8>> {
+    let identity = |key: &[u8]| {
+        memchr::memmem::find_iter(bytes, key).any(|at| {
+            let rest = &bytes[at + key.len()..bytes.len().min(at + key.len() + 16)];
+            let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len())..];
+            rest.starts_with(b"/Identity")
+        })
+    };
+    if !identity(b"/StmF") || !identity(b"/StrF") {
+        return None;
+    }
+    let mut clear = bytes.to_vec();
+    let key = b"/Encrypt";
+    for at in memchr::memmem::find_iter(bytes, key) {
+        if bytes.get(at + key.len()).is_some_and(|b| !b.is_ascii_alphanumeric()) {
+            clear[at + key.len() - 1] = b'x';
+        }
+    }
+    Some(clear)
+}
+
 fn encrypted() -> ExtractError {
-    ExtractError::unsupported("tệp PDF được mã hóa bằng mật khẩu, không mở được để đọc".into())
+    ExtractError::encrypted(
+        "tệp PDF được bảo vệ bằng mật khẩu, không mở được để đọc; hãy gỡ mật khẩu và gửi lại".into(),
+    )
 }
 
 /// A page attribute, looked up on the page and then its ancestors.
