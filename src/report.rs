@@ -261,7 +261,22 @@ pub struct DocumentReport {
 
 impl DocumentReport {
     /// An object for a document that could not be read as a scoring report.
+    /// An `error` or `unsupported` message always says what the user can do.
     pub fn failed(source: Source, status: Status, message: String) -> Self {
+        let message = match status {
+            Status::Error if !crate::extract::has_action(&message) => {
+                let kind = if message.contains("giới hạn") {
+                    crate::extract::ErrorKind::LimitExceeded
+                } else {
+                    crate::extract::ErrorKind::Corrupt
+                };
+                format!("{message}; {}", crate::extract::action(kind, &message))
+            }
+            Status::Unsupported if !crate::extract::has_action(&message) => {
+                format!("{message}; {}", crate::extract::action(crate::extract::ErrorKind::Unsupported, &message))
+            }
+            _ => message,
+        };
         DocumentReport {
             contract: CONTRACT_VERSION,
             source,

@@ -304,3 +304,63 @@ fn a_pdf_whose_encryption_covers_only_attachments_is_read() {
     let object = read_pdf(dir.path(), "dinh_kem.pdf", &pdf(&objects, "/Encrypt 6 0 R /ID [<0123> <0123>]"));
     assert_eq!(object["status"], "no_table", "{object}");
 }
+
+/// Every `error` and `unsupported` object says what happened and what the
+/// user can do ("hãy …"), on a folder of broken and unread inputs.
+#[test]
+fn every_refusal_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let zip_of = |name: &str| {
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).expect("entry");
+        zip.write_all(b"text").expect("write");
+        zip.finish().expect("zip").into_inner()
+    };
+    let mut encrypted_xls = Vec::new();
+    record(&mut encrypted_xls, 0x0809, &[0x00, 0x06, 0x05, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    record(&mut encrypted_xls, 0x002F, &[1, 0, 1, 0]);
+    record(&mut encrypted_xls, 0x0085, &[0; 8]);
+    let blank_page = pdf(&[CATALOG, PAGES, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"], "");
+    let ole = |streams: &[(&str, &[u8])]| {
+        let mut file = cfb::CompoundFile::create(Cursor::new(Vec::new())).expect("creates");
+        for (name, data) in streams {
+            file.create_stream(name).expect("stream").write_all(data).expect("writes");
+        }
+        file.flush().expect("flushes");
+        file.into_inner().into_inner()
+    };
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("rong.docx", Vec::new()),
+        ("la.doc", vec![0x13, 0x37, 0x00, 0xFF, 0x42]),
+        ("cut.docx", b"PK\x03\x04 not really a zip archive".to_vec()),
+        ("hong.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog".to_vec()),
+        ("trang.pdf", blank_page),
+        ("khoa.docx", ole(&[("/EncryptionInfo", &[4, 0, 4, 0]), ("/EncryptedPackage", &[0; 64])])),
+        ("trinh_chieu.xls", ole(&[("/PowerPoint Document", &[0; 64])])),
+        ("goi.docx", zip_of("a.txt")),
+        ("khoa.xls", compound("/Workbook", encrypted_xls)),
+        ("anh.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\0\0\0\0".to_vec()),
+    ];
+    for (name, bytes) in &inputs {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    let mut objects = stdout_objects(&run(&["check", &path_str(dir.path()), "--ocr", "never"]));
+    let big = dir.path().join("rong.docx");
+    std::fs::write(&big, vec![b'x'; 2 * 1024 * 1024]).expect("write");
+    objects.extend(stdout_objects(&run(&["check", &path_str(&big), "--max-file-mb", "1"])));
+    let refused: Vec<&Value> =
+        objects.iter().filter(|o| o["status"] == "error" || o["status"] == "unsupported").collect();
+    assert!(refused.len() >= inputs.len(), "{objects:?}");
+    for object in refused {
+        let message = object["error"].as_str().unwrap_or_default();
+        assert!(message.contains("hãy "), "{}: {message}", object["source"]["path"]);
+        // OCR is advised only where parcheck would run it.
+        assert!(
+            !message.contains("OCR")
+                || message.contains("--ocr never")
+                || message.contains("Tesseract")
+                || message.contains("quét lại"),
+            "{message}"
+        );
+    }
+}

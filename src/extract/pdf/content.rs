@@ -393,14 +393,16 @@ impl<'a> Interpreter<'a> {
                     '\u{FFFD}'.to_string()
                 }
             };
-            if state.render_mode == 3 {
-                self.page.invisible += 1;
-            } else if size > 0.0 && x.is_finite() && y.is_finite() {
+            if size > 0.0 && x.is_finite() && y.is_finite() {
                 let mut glyph = Glyph::new(x, y, width, size, text, Rc::clone(&state.font_name));
                 glyph.angle = if angle.is_finite() { angle } else { 0.0 };
                 glyph.faint =
                     (FAINT_LIGHTNESS..WHITE_TEXT).contains(&state.fill_lightness) || state.fill_alpha < FAINT_ALPHA;
-                self.page.glyphs.push(glyph);
+                if state.render_mode == 3 {
+                    self.page.invisible.push(glyph);
+                } else {
+                    self.page.glyphs.push(glyph);
+                }
             }
             self.text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &self.text_matrix);
         }

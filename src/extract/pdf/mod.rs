@@ -28,10 +28,12 @@ use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, 
 use super::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Document, Extraction};
 
-const NO_TEXT_LAYER: &str =
-    "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
+/// Images that are no page scans (too small, masks): nothing OCR would read as a table.
+const NO_TEXT_LAYER: &str = "tệp PDF không có lớp chữ, chỉ có hình ảnh không phải trang quét, không có bảng điểm để đọc; hãy gửi bản PDF xuất trực tiếp từ Word/Excel (có lớp chữ) hoặc bản quét cả trang";
+/// Scanned pages while OCR is off.
+const OCR_OFF: &str = "tệp PDF là bản quét, không có lớp chữ, và OCR đã tắt (--ocr never); hãy chạy lại không có --ocr never để nhận dạng ký tự";
 const NO_TEXT: &str =
-    "tệp PDF không có chữ hay hình ảnh nào đọc được (trang trống hoặc chữ vẽ bằng nét), không có bảng điểm để kiểm tra";
+    "tệp PDF không có chữ hay hình ảnh nào đọc được (trang trống hoặc chữ vẽ bằng nét), không có bảng điểm để kiểm tra; hãy gửi bản PDF xuất trực tiếp từ Word/Excel (có lớp chữ) hoặc bản quét của báo cáo";
 /// Longest chain of references followed to reach one object.
 const MAX_REFERENCE_HOPS: usize = 32;
 
@@ -268,7 +270,11 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         if read.broken > 0 {
             broken_pages.push(number.to_string());
         }
-        let page = read.page;
+        let mut page = read.page;
+        // Invisible text over no image is all the page says (pdftotext reads it too).
+        if read.images.is_empty() && page.glyphs.iter().all(|g| g.is_space()) && !page.invisible.is_empty() {
+            page.glyphs = std::mem::take(&mut page.invisible);
+        }
         images += page.images;
         unmapped += page.unmapped;
         let visible = page.glyphs.iter().filter(|g| !g.is_space()).count();
