@@ -271,20 +271,30 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
             broken_pages.push(number.to_string());
         }
         let mut page = read.page;
-        // Invisible text over no image is all the page says (pdftotext reads it too).
-        if read.images.is_empty() && page.glyphs.iter().all(|g| g.is_space()) && !page.invisible.is_empty() {
-            page.glyphs = std::mem::take(&mut page.invisible);
-        }
         images += page.images;
         unmapped += page.unmapped;
-        let visible = page.glyphs.iter().filter(|g| !g.is_space()).count();
-        glyphs += visible;
-        if visible == 0 && !read.images.is_empty() {
-            if let Some(scanned) = scan::page_image(&doc, &read.images, number, (page.width, page.height), budget)? {
+        let blank = page.glyphs.iter().all(|g| g.is_space());
+        if blank && !read.images.is_empty() {
+            // A scan parcheck cannot read (OCR off, a codec it does not decode) still
+            // has the text layer its OCR program left: better than nothing, as pdftotext reads it.
+            let scanned = if page.invisible.is_empty() || budget.limits.ocr {
+                match scan::page_image(&doc, &read.images, number, (page.width, page.height), budget) {
+                    Err(error) if error.kind == ErrorKind::Unsupported && !page.invisible.is_empty() => None,
+                    other => other?,
+                }
+            } else {
+                None
+            };
+            if let Some(scanned) = scanned {
                 pages_read.push(scan::Pending::Scan(scanned));
                 continue;
             }
         }
+        // Invisible text is all such a page says (pdftotext reads it too).
+        if blank {
+            page.glyphs = std::mem::take(&mut page.invisible);
+        }
+        glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
         pages_read.push(scan::Pending::Text(page));
     }
     let scans = pages_read.iter().filter(|p| matches!(p, scan::Pending::Scan(_))).count();
