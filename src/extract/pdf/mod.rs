@@ -147,7 +147,7 @@ fn clear_pages(bytes: &[u8]) -> Option<Vec<u8>> {
 
 fn encrypted() -> ExtractError {
     ExtractError::encrypted(
-        "tệp PDF được bảo vệ bằng mật khẩu, không mở được để đọc; hãy gỡ mật khẩu và gửi lại".into(),
+        "tệp PDF được bảo vệ bằng mật khẩu (mã hóa), không mở được để đọc; hãy gỡ mật khẩu và gửi lại".into(),
     )
 }
 
