@@ -107,7 +107,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
         return Format::Tiff;
     }
-    if find(head, b"%PDF-").is_some() {
+    if find(head, b"%PDF-").is_some() || is_headerless_pdf(bytes) {
         return Format::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
@@ -197,6 +197,15 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         return Format::Ods;
     }
     Format::Container
+}
+
+/// A PDF whose `%PDF-` line was lost (viewers and pdftotext read it): it
+/// starts with an indirect object and ends with a cross-reference trailer.
+fn is_headerless_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let starts_with_object = head.windows(4).position(|w| w == b" obj").is_some_and(|at| at < 64);
+    starts_with_object && find(tail, b"startxref").is_some() && find(tail, b"%%EOF").is_some()
 }
 
 /// The format a package's content types give its main part.
@@ -367,6 +376,10 @@ mod tests {
         assert_eq!(sniff("\u{feff}STT;Tên;Điểm\r\n1;A;1\r\n2;B;0,5\r\n".as_bytes()), Format::Delimited);
         assert_eq!(sniff(b"Ma\tTen\tDiem\n1\tA\t1\n2\tB\t2\n"), Format::Delimited);
         assert_eq!(sniff(b"plain words, nothing more\n"), Format::Unknown);
+        assert_eq!(
+            sniff(b"%\xe2\xe3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\nstartxref\n9\n%%EOF\n"),
+            Format::Pdf
+        );
     }
 
     /// A compound file with the given streams (path, bytes) and empty storages.

@@ -84,6 +84,15 @@ pub(crate) fn stream_bytes_or_empty(stream: &Stream, budget: &mut Budget) -> Ext
 }
 
 fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
+    // A file whose `%PDF-` line was lost gets one back; the parser then
+    // rebuilds the cross-reference table its offsets no longer match.
+    let headed;
+    let bytes = if memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
+        headed = [&b"%PDF-1.7\n"[..], bytes].concat();
+        &headed[..]
+    } else {
+        bytes
+    };
     match load_as_written(bytes, budget) {
         // Encryption that covers only attachments (`/StmF` and `/StrF` are
         // `/Identity`) leaves the pages in the clear: they are read as written.
