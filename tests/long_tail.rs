@@ -364,3 +364,16 @@ fn every_refusal_says_what_to_do() {
         );
     }
 }
+
+#[test]
+fn a_text_field_value_without_an_appearance_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let objects = [
+        CATALOG,
+        PAGES,
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Annots [4 0 R] >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Tx /T (diem) /V (Diem tu danh gia 8,5) /Rect [100 700 300 720] >>",
+    ];
+    let object = read_pdf(dir.path(), "truong.pdf", &pdf(&objects, ""));
+    assert_eq!(object["status"], "no_table", "{object}");
+}

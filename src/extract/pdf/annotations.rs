@@ -1,7 +1,9 @@
 //! Annotation appearances: the text of filled form fields and free-text
 //! notes lives in each annotation's normal appearance stream (`/AP /N`), not
 //! in the page's content. Viewers and pdftotext draw them; so does parcheck,
-//! except annotations marked hidden or not for viewing.
+//! except annotations marked hidden or not for viewing. A text field or a
+//! free-text note saved without an appearance has its value written in its
+//! rectangle, as viewers generate one.
 
 use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId, Stream};
 
@@ -33,9 +35,60 @@ pub fn appearances<'a>(doc: &'a PdfDocument, page: &'a Dictionary) -> Vec<Appear
         .collect()
 }
 
-fn appearance<'a>(doc: &'a PdfDocument, annotation: &'a Dictionary) -> Option<Appearance<'a>> {
+/// The values of visible text fields and free-text notes that have no
+/// appearance stream, with their rectangles.
+pub fn unappeared_texts(doc: &PdfDocument, page: &Dictionary) -> Vec<(String, [f32; 4])> {
+    let Some(Object::Array(annotations)) = resolve(doc, page.get(b"Annots").ok()) else { return Vec::new() };
+    annotations
+        .iter()
+        .take(MAX_ANNOTATIONS)
+        .filter_map(|a| resolve(doc, Some(a))?.as_dict().ok())
+        .filter(|a| visible(doc, a) && appearance(doc, a).is_none())
+        .filter_map(|a| {
+            let subtype = a.get(b"Subtype").and_then(Object::as_name).ok()?;
+            let text = match subtype {
+                b"FreeText" => text_of(resolve(doc, a.get(b"Contents").ok())?)?,
+                b"Widget" if inherited(doc, a, b"FT").and_then(|t| t.as_name().ok()) == Some(b"Tx") => {
+                    text_of(inherited(doc, a, b"V")?)?
+                }
+                _ => return None,
+            };
+            Some((text, numbers(doc, a.get(b"Rect").ok())?))
+        })
+        .filter(|(text, _)| !text.trim().is_empty())
+        .collect()
+}
+
+/// A field attribute, on the widget or the field it belongs to.
+fn inherited<'a>(doc: &'a PdfDocument, annotation: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut node = annotation;
+    for _ in 0..8 {
+        if let Some(found) = resolve(doc, node.get(key).ok()) {
+            return Some(found);
+        }
+        node = resolve(doc, node.get(b"Parent").ok())?.as_dict().ok()?;
+    }
+    None
+}
+
+/// A text string (UTF-16 with its byte-order mark, else PDFDocEncoding read as Latin-1).
+fn text_of(object: &Object) -> Option<String> {
+    let Object::String(bytes, _) = object else { return None };
+    Some(match bytes.strip_prefix(&[0xFE, 0xFF]) {
+        Some(utf16) => String::from_utf16_lossy(
+            &utf16.chunks_exact(2).map(|p| u16::from_be_bytes([p[0], p[1]])).collect::<Vec<_>>(),
+        ),
+        None => bytes.iter().map(|&b| char::from(b)).collect(),
+    })
+}
+
+fn visible(doc: &PdfDocument, annotation: &Dictionary) -> bool {
     let flags = resolve(doc, annotation.get(b"F").ok()).and_then(|f| f.as_i64().ok()).unwrap_or(0);
-    if flags & (HIDDEN | NO_VIEW) != 0 {
+    flags & (HIDDEN | NO_VIEW) == 0
+}
+
+fn appearance<'a>(doc: &'a PdfDocument, annotation: &'a Dictionary) -> Option<Appearance<'a>> {
+    if !visible(doc, annotation) {
         return None;
     }
     let normal_entry = resolve(doc, annotation.get(b"AP").ok())?.as_dict().ok()?.get(b"N").ok();

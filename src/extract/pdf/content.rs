@@ -517,6 +517,26 @@ impl<'a> Interpreter<'a> {
         result
     }
 
+    /// Writes a form field's value in its rectangle, one glyph per character
+    /// in a nominal font, as a viewer generates the missing appearance.
+    pub fn place_text(&mut self, text: &str, rect: [f32; 4]) {
+        let (x0, y0) = (rect[0].min(rect[2]), rect[1].min(rect[3]));
+        let height = (rect[1] - rect[3]).abs();
+        let size = (height * 0.7).clamp(4.0, 12.0);
+        let font: Rc<str> = Rc::from("Helvetica");
+        let mut x = x0 + 2.0;
+        let baseline = y0 + (height - size) / 2.0 + size * 0.2;
+        for c in text.chars() {
+            if c == '\r' || c == '\n' {
+                continue;
+            }
+            let (fx, fy) = apply(&self.frame, x, baseline);
+            let width = size * 0.5;
+            self.page.glyphs.push(Glyph::new(fx, fy, width, size, c.to_string(), Rc::clone(&font)));
+            x += width;
+        }
+    }
+
     /// Draws an annotation's appearance (a filled form field, a free-text
     /// note) where the page puts it: `placement` maps the form's box onto
     /// the annotation's rectangle, from a clean graphics state.

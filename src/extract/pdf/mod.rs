@@ -241,6 +241,9 @@ fn read_page(
     for appearance in annotations::appearances(doc, page_dict) {
         interpreter.draw_appearance(appearance.stream, appearance.id, appearance.placement)?;
     }
+    for (text, rect) in annotations::unappeared_texts(doc, page_dict) {
+        interpreter.place_text(&text, rect);
+    }
     let (page, broken_forms, images) = interpreter.finish();
     Ok(PageRead { page, broken: broken + broken_forms, images })
 }
