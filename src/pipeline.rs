@@ -114,7 +114,29 @@ fn read_document_within(
     })
 }
 
+thread_local! {
+    /// The last panic on this thread, as the panic hook recorded it.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Records a panic's text and place for the `error_detail` of the document
+/// whose reading it stops; a program's panic hook calls it. Returns the text.
+pub fn record_panic(info: &std::panic::PanicHookInfo) -> String {
+    let message = payload_text(info.payload());
+    let text = match info.location() {
+        Some(at) => format!("{message} tại {}:{}", at.file(), at.line()),
+        None => message,
+    };
+    LAST_PANIC.with(|last| *last.borrow_mut() = Some(text.clone()));
+    text
+}
+
+/// The text of a contained panic: as the hook recorded it, else its payload.
 fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| payload_text(panic))
+}
+
+fn payload_text(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -150,6 +172,7 @@ fn stages(
         report.unit = prose_facts.unit;
         report.year = prose_facts.year;
         report.extraction = extraction;
+        report.add_notes(&document.notes);
         report.finish();
         deadline.check()?;
         let statistics = statistics::read(document, &[]);
@@ -238,7 +261,9 @@ mod tests {
         assert_eq!(table::find_scoring_table(&document, &late), Err(TimeLimit { seconds: 0 }));
         let report = analyze_within(&document, source(), &options, &late);
         assert_eq!(report.status, Status::Error);
-        assert_eq!(report.error.as_deref(), Some("vượt giới hạn thời gian xử lý một tài liệu (0 giây)"));
+        let message = report.error.as_deref().unwrap_or_default();
+        assert!(message.starts_with("vượt giới hạn thời gian xử lý một tài liệu (0 giây); "), "{message}");
+        assert!(message.contains("--max-seconds"), "{message}");
         assert!(report.criteria.is_empty() && report.findings.is_empty());
     }
 

@@ -324,7 +324,22 @@ pub struct DocumentReport {
 
 impl DocumentReport {
     /// An object for a document that could not be read as a scoring report.
+    /// An `error` or `unsupported` message always says what the user can do.
     pub fn failed(source: Source, status: Status, message: String) -> Self {
+        let message = match status {
+            Status::Error if !crate::extract::has_action(&message) => {
+                let kind = if message.contains("giới hạn") {
+                    crate::extract::ErrorKind::LimitExceeded
+                } else {
+                    crate::extract::ErrorKind::Corrupt
+                };
+                format!("{message}; {}", crate::extract::action(kind, &message))
+            }
+            Status::Unsupported if !crate::extract::has_action(&message) => {
+                format!("{message}; {}", crate::extract::action(crate::extract::ErrorKind::Unsupported, &message))
+            }
+            _ => message,
+        };
         DocumentReport {
             contract: CONTRACT_VERSION,
             source,
@@ -359,7 +374,16 @@ impl DocumentReport {
     pub fn from_error(source: Source, error: ExtractError) -> Self {
         let mut report = DocumentReport::failed(source, error.status(), error.message);
         report.error_detail = error.detail;
+        report.add_notes(&error.notes);
+        report.finish();
         report
+    }
+
+    /// The extractor's notes as `extraction_note` findings: a part of a
+    /// document that was skipped is told whatever the document's status.
+    pub fn add_notes(&mut self, notes: &[String]) {
+        let notes = notes.iter().map(|note| model::Finding::note(FindingKind::ExtractionNote, note));
+        self.findings.extend(notes.map(Finding::from));
     }
 
     /// The object for a document whose scoring table was read and checked.

@@ -173,7 +173,8 @@ fn image_pdf_under_invisible_text_layer_is_read_by_ocr() {
     std::fs::write(&path, scanned_pdf(page.into_raw(), width, height)).unwrap();
     let report = run(&path);
     assert_read(&report);
+    // With OCR off, the text layer the OCR program left is read rather than nothing (as pdftotext reads it).
     let never = support::run(&["check", &support::path_str(&path), "--ocr", "never"]);
     let never = support::stdout_objects(&never);
-    assert_eq!(never[0]["status"], "unsupported", "{:?}", never[0]);
+    assert!(never[0]["status"] == "ok" || never[0]["status"] == "no_table", "{:?}", never[0]);
 }

@@ -397,7 +397,9 @@ fn encrypted_file_is_unsupported() {
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).unwrap();
     match read(&bytes) {
-        Err(e) if e.kind == ErrorKind::Unsupported => assert!(e.message.contains("mã hóa")),
+        Err(e) if e.kind == ErrorKind::Encrypted => {
+            assert!(e.message.contains("mã hóa") && e.message.contains("hãy gỡ mật khẩu"))
+        }
         other => panic!("expected unsupported, got {other:?}"),
     }
     let report = parcheck::pipeline::check_bytes("locked.pdf", &bytes, &parcheck::config::Options::default());

@@ -454,7 +454,8 @@ fn an_xls_declaring_65536_by_256_cells_stays_small() {
     let object = &stdout_objects(&run(&["check", &file]))[0];
     assert_eq!(object["status"], "ok", "{object}");
     let notes = messages(object);
-    assert!(notes.iter().any(|m| m.contains("'Xa'") && m.contains("65536 dòng × 256 cột")), "{notes:?}");
+    // A sheet is judged by its cells, not its extent: two cells far apart are read, not refused.
+    assert!(!notes.iter().any(|m| m.contains("'Xa'")), "a sheet of two far-apart cells is read: {notes:?}");
     assert!(!notes.iter().any(|m| m.contains("'Rong'")), "a sheet that only declares a wide range is read: {notes:?}");
     assert_eq!(criterion(object, "1.2")["self_score"], 1.25);
 

@@ -48,11 +48,20 @@ pub struct ExtractError {
     pub kind: ErrorKind,
     pub message: String,
     pub detail: Option<String>,
+    /// What the extractor had noted before it gave up (sheets skipped …):
+    /// they reach the report whatever its status.
+    pub notes: Vec<String>,
 }
 
 impl ExtractError {
+    /// An error whose message says what happened and, unless it already
+    /// does, what the user can do about it ([`action`]).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        ExtractError { kind, message: message.into(), detail: None }
+        let mut message = message.into();
+        if !has_action(&message) {
+            message = format!("{message}; {}", action(kind, &message));
+        }
+        ExtractError { kind, message, detail: None, notes: Vec::new() }
     }
     pub fn corrupt(message: String) -> Self {
         Self::new(ErrorKind::Corrupt, message)
@@ -76,6 +85,12 @@ impl ExtractError {
         self
     }
 
+    /// Carries the notes taken before the error.
+    pub fn with_notes(mut self, notes: Vec<String>) -> Self {
+        self.notes.extend(notes);
+        self
+    }
+
     /// The document status this error gives: formats and variants the tool
     /// cannot read (encrypted ones included) are `unsupported`, the rest `error`.
     pub fn status(&self) -> Status {
@@ -87,6 +102,53 @@ impl ExtractError {
 }
 
 pub type ExtractResult<T> = Result<T, ExtractError>;
+
+/// Whether a message already tells the user what to do.
+pub fn has_action(message: &str) -> bool {
+    message.contains("hãy ")
+}
+
+/// What the user can do about an error of this kind, in Vietnamese: a limit
+/// names the option that raises it; a damaged file is saved again or asked
+/// for again; an unread variant is saved in a format that is read.
+pub fn action(kind: ErrorKind, message: &str) -> String {
+    match kind {
+        ErrorKind::Corrupt if message.starts_with("không đọc được tệp:") => {
+            "hãy kiểm tra đường dẫn và quyền đọc của tệp rồi chạy lại".into()
+        }
+        ErrorKind::Corrupt | ErrorKind::Truncated => {
+            "hãy mở tệp bằng phần mềm đã tạo ra nó và lưu lại (hoặc xin đơn vị gửi lại bản khác) rồi kiểm tra lại"
+                .into()
+        }
+        ErrorKind::Unsupported => {
+            format!(
+                "hãy lưu báo cáo thành một định dạng parcheck đọc được ({}) rồi gửi lại",
+                crate::sniff::READ_FORMATS
+            )
+        }
+        ErrorKind::Encrypted => "hãy gỡ mật khẩu và gửi lại".into(),
+        ErrorKind::LimitExceeded => {
+            let option = [
+                ("dung lượng", "--max-file-mb"),
+                ("bộ nhớ", "--isolate-memory-mb"),
+                ("thời gian", "--max-seconds"),
+                ("giải nén", "--max-decompressed-mb"),
+                ("lồng", "--max-depth"),
+                ("trang", "--max-pages"),
+                ("mục", "--max-zip-entries"),
+                ("tỉ lệ nén", "--max-compression-ratio"),
+                ("ô", "--max-cells"),
+            ]
+            .into_iter()
+            .find(|(word, _)| message.contains(word))
+            .map(|(_, option)| option);
+            match option {
+                Some(option) => format!("nếu đây đúng là báo cáo, hãy chạy lại với {option} lớn hơn"),
+                None => "nếu đây đúng là báo cáo, hãy chạy lại với giới hạn lớn hơn (xem parcheck check --help)".into(),
+            }
+        }
+    }
+}
 
 impl From<TimeLimit> for ExtractError {
     fn from(e: TimeLimit) -> Self {
@@ -181,6 +243,32 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Jpeg | Format::Png | Format::Tiff => paged::image::extract(format, bytes, budget),
         // Bytes that match no document format are damaged or not a report at all.
         Format::Unknown | Format::Empty => Err(ExtractError::corrupt(format.unsupported_message())),
+        Format::Container => Err(ExtractError::unsupported(crate::sniff::container_message(bytes))),
         other => Err(ExtractError::unsupported(other.unsupported_message())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every error says what happened and what to do; a limit names the option that raises it.
+    #[test]
+    fn every_error_kind_carries_an_action() {
+        for make in [
+            ExtractError::corrupt,
+            ExtractError::truncated,
+            ExtractError::unsupported,
+            ExtractError::encrypted,
+            ExtractError::limit,
+        ] {
+            let error = make("tệp bị lỗi".into());
+            assert!(has_action(&error.message), "{}", error.message);
+            assert!(error.message.starts_with("tệp bị lỗi; "), "{}", error.message);
+        }
+        let kept = ExtractError::encrypted("có mật khẩu; hãy gỡ mật khẩu và gửi lại".into());
+        assert_eq!(kept.message, "có mật khẩu; hãy gỡ mật khẩu và gửi lại");
+        assert!(ExtractError::limit("số ô bảng vượt giới hạn 10 ô".into()).message.contains("--max-cells"));
+        assert!(ExtractError::from(crate::config::TimeLimit { seconds: 3 }).message.contains("--max-seconds"));
     }
 }

@@ -2,6 +2,7 @@
 //! web portal as `.doc` is often HTML, an `.xls` may be an OOXML zip, and a
 //! `.docx` may be anything. The extension only names the file in messages.
 
+pub mod compound;
 pub mod delimited;
 
 use serde::Serialize;
@@ -61,17 +62,30 @@ impl Format {
         }
     }
 
-    /// Why a format is not read, in the user's language.
+    /// Why a format is not read and what to do, in the user's language
+    /// (a container's message depends on its kind: [`container_message`]).
     pub fn unsupported_message(self) -> String {
         match self {
-            Format::Doc => "định dạng Word 97-2003 (.doc) chưa được hỗ trợ; hãy lưu lại thành .docx".into(),
-            Format::Odt => "định dạng OpenDocument văn bản (.odt) chưa được hỗ trợ; hãy lưu lại thành .docx".into(),
-            Format::Rtf => "định dạng RTF chưa được hỗ trợ; hãy lưu lại thành .docx".into(),
-            Format::Encrypted => "tệp được bảo vệ bằng mật khẩu (mã hóa), không thể đọc".into(),
-            Format::Container => "tệp nén không chứa văn bản Word hay bảng tính nào".into(),
-            Format::Empty => "tệp rỗng".into(),
-            _ => "không nhận dạng được định dạng tệp (không phải .docx, .xlsx, .xls, .ods, PDF hay HTML)".into(),
+            Format::Encrypted => {
+                "tệp Office được bảo vệ bằng mật khẩu (mã hóa), không thể đọc; hãy gỡ mật khẩu và gửi lại".into()
+            }
+            Format::Container => "tệp không chứa văn bản Word hay bảng tính nào; hãy lưu báo cáo thành .docx hoặc .xlsx rồi gửi lại".into(),
+            Format::Empty => "tệp rỗng, không có nội dung; hãy kiểm tra lại tệp gốc và gửi lại".into(),
+            _ => format!("không nhận dạng được định dạng tệp; hãy lưu báo cáo thành một định dạng parcheck đọc được ({READ_FORMATS}) rồi gửi lại"),
         }
+    }
+}
+
+/// The formats parcheck reads, as messages list them.
+pub const READ_FORMATS: &str =
+    ".docx, .doc, .odt, .rtf, .xlsx, .xls, .ods, .csv, .pdf, HTML hoặc ảnh quét .jpg, .png, .tif";
+
+/// Why a zip or OLE2 container that holds no document is not read, and what to do.
+pub fn container_message(bytes: &[u8]) -> String {
+    if bytes.starts_with(OLE2_MAGIC) {
+        "tệp Office dạng OLE không chứa văn bản Word hay bảng tính Excel nào (có thể là tệp PowerPoint, Visio hay Outlook); hãy lưu báo cáo thành .docx, .doc, .xlsx hoặc .xls rồi gửi lại".into()
+    } else {
+        "tệp nén (zip) không chứa văn bản Word, bảng tính hay tài liệu OpenDocument nào; hãy lưu báo cáo thành .docx, .xlsx, .odt hoặc .ods rồi gửi lại".into()
     }
 }
 
@@ -96,7 +110,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
     if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
         return Format::Tiff;
     }
-    if find(head, b"%PDF-").is_some() {
+    if find(head, b"%PDF-").is_some() || is_headerless_pdf(bytes) {
         return Format::Pdf;
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
@@ -141,13 +155,26 @@ fn sniff_zip(bytes: &[u8]) -> Format {
         }
         return Format::Container;
     };
-    let names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let raw_names: Vec<String> = archive.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    // Part names are matched as Office matches them: any case, either slash.
+    let names: Vec<String> =
+        raw_names.iter().map(|n| n.trim_start_matches(['/', '\\']).replace('\\', "/").to_ascii_lowercase()).collect();
     let has = |n: &str| names.iter().any(|x| x == n);
-    if has("word/document.xml") || names.iter().any(|n| n.starts_with("word/")) {
+    if names.iter().any(|n| n.starts_with("word/")) {
         return Format::Docx;
     }
-    if has("xl/workbook.xml") || has("xl/workbook.bin") || names.iter().any(|n| n.starts_with("xl/")) {
+    if names.iter().any(|n| n.starts_with("xl/")) {
         return Format::Xlsx;
+    }
+    // A minimal package keeps its parts anywhere: the content types name the main part.
+    if let Some(at) = names.iter().position(|n| n == "[content_types].xml") {
+        let mut types = String::new();
+        if let Ok(f) = archive.by_name(&raw_names[at]) {
+            let _ = f.take(256 * 1024).read_to_string(&mut types);
+        }
+        if let Some(format) = main_part_format(&types) {
+            return format;
+        }
     }
     if has("mimetype") {
         let mut mime = String::new();
@@ -161,7 +188,7 @@ fn sniff_zip(bytes: &[u8]) -> Format {
             return Format::Odt;
         }
     }
-    if has("content.xml") && has("META-INF/manifest.xml") {
+    if has("content.xml") && has("meta-inf/manifest.xml") {
         // Without a mimetype member the manifest names the document type.
         let mut manifest = String::new();
         if let Ok(f) = archive.by_name("META-INF/manifest.xml") {
@@ -175,6 +202,28 @@ fn sniff_zip(bytes: &[u8]) -> Format {
     Format::Container
 }
 
+/// A PDF whose `%PDF-` line was lost (viewers and pdftotext read it): it
+/// starts with an indirect object and ends with a cross-reference trailer.
+fn is_headerless_pdf(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    let starts_with_object = head.windows(4).position(|w| w == b" obj").is_some_and(|at| at < 64);
+    starts_with_object && find(tail, b"startxref").is_some() && find(tail, b"%%EOF").is_some()
+}
+
+/// The format a package's content types give its main part.
+fn main_part_format(types: &str) -> Option<Format> {
+    let has = |needles: &[&str]| needles.iter().any(|n| types.contains(n));
+    if has(&["wordprocessingml.document.main", "wordprocessingml.template.main", "ms-word.document.macroEnabled.main"])
+    {
+        Some(Format::Docx)
+    } else if has(&["spreadsheetml.sheet.main", "spreadsheetml.template.main", "ms-excel.sheet.macroEnabled.main"]) {
+        Some(Format::Xlsx)
+    } else {
+        None
+    }
+}
+
 /// OLE2 compound files hold .xls workbooks, legacy .doc files, and password
 /// protected OOXML. The format is decided by the streams of the root storage,
 /// read from the directory with `cfb`: searching the raw bytes for stream names
@@ -184,24 +233,17 @@ fn sniff_ole2(bytes: &[u8]) -> Format {
     inspect_ole2(bytes).0
 }
 
-type Compound<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
+use compound::Compound;
 
 /// The names of the root storage's streams, lowercased; `None` when the
-/// directory cannot be read. cfb is given a copy-free cursor; a panic inside
-/// it on a hostile directory is contained, since sniffing must never fail.
+/// directory cannot be read (sniffing must never fail).
 fn root_streams(bytes: &[u8]) -> Option<(Vec<String>, Compound<'_>)> {
-    std::panic::catch_unwind(|| {
-        let file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
-        let names = file
-            .read_root_storage()
-            .take(4096)
-            .filter(|e| e.is_stream())
-            .map(|e| e.name().to_lowercase())
-            .collect::<Vec<_>>();
-        Some((names, file))
-    })
+    let file = compound::open(bytes).ok()?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        file.read_root_storage().take(4096).filter(|e| e.is_stream()).map(|e| e.name().to_lowercase()).collect()
+    }))
     .ok()
-    .flatten()
+    .map(|names| (names, file))
 }
 
 /// Reads at most `max` bytes from the start of a stream of the compound file.
@@ -337,6 +379,10 @@ mod tests {
         assert_eq!(sniff("\u{feff}STT;Tên;Điểm\r\n1;A;1\r\n2;B;0,5\r\n".as_bytes()), Format::Delimited);
         assert_eq!(sniff(b"Ma\tTen\tDiem\n1\tA\t1\n2\tB\t2\n"), Format::Delimited);
         assert_eq!(sniff(b"plain words, nothing more\n"), Format::Unknown);
+        assert_eq!(
+            sniff(b"%\xe2\xe3\n1 0 obj <</Type /Catalog>> endobj\ntrailer <<>>\nstartxref\n9\n%%EOF\n"),
+            Format::Pdf
+        );
     }
 
     /// A compound file with the given streams (path, bytes) and empty storages.
@@ -452,6 +498,50 @@ mod tests {
         word2.extend([0u8; 60]);
         assert_eq!(sniff(&word2), Format::Doc);
         assert!(unsupported_variant(Format::Doc, &word2).expect("refused").contains("Word 2.0"));
+    }
+
+    #[test]
+    fn word_stream_names_match_in_any_case() {
+        for name in ["/worddocument", "/WORDDOCUMENT", "/WordDocument"] {
+            assert_eq!(sniff(&compound(&[], &[(name, fib(0xC1, 0)), ("/0Table", vec![0; 16])])), Format::Doc, "{name}");
+        }
+    }
+
+    /// Older writers mark allocation-table entries past the end of the file
+    /// as used (poi's 47950 files): Word opens them, and so does parcheck.
+    #[test]
+    fn a_fat_describing_sectors_past_the_end_is_read() {
+        let mut doc = compound(&[], &[("/WordDocument", fib(0xC1, 0)), ("/0Table", vec![0; 16])]);
+        let fat_sector = u32::from_le_bytes(doc[0x4C..0x50].try_into().unwrap()) as usize;
+        let sector = 1usize << u16::from_le_bytes([doc[0x1E], doc[0x1F]]);
+        // The FAT sector's last entry, far past the few sectors of the file.
+        let entry = (fat_sector + 2) * sector - 4;
+        doc[entry..entry + 4].copy_from_slice(&0xFFFF_FFFEu32.to_le_bytes());
+        assert!(cfb::CompoundFile::open(Cursor::new(&doc[..])).is_err(), "cfb alone refuses it");
+        assert_eq!(sniff(&doc), Format::Doc);
+    }
+
+    #[test]
+    fn a_container_is_named_by_its_kind_with_an_action() {
+        let ole = compound(&[], &[("/PowerPoint Document", vec![0; 64])]);
+        assert_eq!(sniff(&ole), Format::Container);
+        let message = container_message(&ole);
+        assert!(!message.contains("nén") && message.contains("OLE") && message.contains("hãy"), "{message}");
+        assert!(container_message(b"PK\x03\x04").contains("tệp nén (zip)"));
+    }
+
+    #[test]
+    fn a_minimal_package_is_named_by_its_content_types() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let types = r#"<Types><Override PartName="/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>"#;
+        for (name, data) in
+            [("[Content_Types].xml", types), ("workbook.xml", "<workbook/>"), ("sheet1.xml", "<worksheet/>")]
+        {
+            zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+            zip.write_all(data.as_bytes()).unwrap();
+        }
+        assert_eq!(sniff(&zip.finish().unwrap().into_inner()), Format::Xlsx);
     }
 
     #[test]

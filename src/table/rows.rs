@@ -52,6 +52,15 @@ pub fn read_rows(
     // The evidence cell last started: the rows a vertical merge covers get it too.
     let mut open_evidence: Option<EvidenceCell> = None;
 
+    // A table that starts mid-way (a continuation annex opening at section
+    // 4) expects as its first section the one its first sub-criterion
+    // belongs to, not 1: else its section rows read as row counts.
+    if running_numbers && carry.last_section.is_none() {
+        let first =
+            rows.iter().find_map(|&i| title_code(text_in(&table.rows[i], &title_cols)).filter(|m| m.depth() >= 2));
+        let section = first.and_then(|m| m.code.split('.').next()?.parse::<u32>().ok());
+        carry.last_section = section.and_then(|s| s.checked_sub(1)).filter(|&s| s > 0);
+    }
     let mut out = Vec::new();
     let mut scanned_rows = Vec::new();
     let last_section = &mut carry.last_section;
@@ -356,6 +365,28 @@ mod tests {
         let spanning = "6. CẢI CÁCH TÀI CHÍNH CÔNG";
         assert_eq!(kind_code(spanning, spanning, true, &mut last), (RowKind::Criterion, Some("6".into())));
         assert_eq!(kind_code("27.", "", true, &mut last), (RowKind::Unnumbered, None));
+    }
+
+    /// A running-number table that opens at section 4 (an annex continuing
+    /// another file) keeps its section rows and their values.
+    #[test]
+    fn a_table_opening_at_section_four_keeps_its_sections() {
+        let csv = "STT;Tiêu chí;Điểm tối đa;Điểm tự chấm\n\
+            4;Cải cách tổ chức bộ máy;6;5\n1;4.1. Cơ cấu;2;2\n2;4.1.1. Tổ chức;1;1\n3;4.1.2. Quy định;1;1\n\
+            4;4.2. Biên chế;4;3\n5;4.2.1. Sử dụng;2;1\n6;4.2.2. Tinh giản;2;2\n\
+            5;Xây dựng đội ngũ;4;4\n7;5.1. Vị trí việc làm;2;2\n8;5.2. Tuyển dụng;2;2\n";
+        let budget = &mut crate::extract::Budget::new(crate::config::Limits::default());
+        let mut document = crate::extract::sheets::delimited::extract(csv.as_bytes(), budget).expect("csv");
+        crate::text::normalize_document(&mut document);
+        let table = super::super::find_scoring_table(&document, &Deadline::none()).unwrap().expect("a scoring table");
+        let sections: Vec<(Option<&str>, Option<rust_decimal::Decimal>)> = table
+            .rows
+            .iter()
+            .filter(|r| r.code.as_deref().is_some_and(|c| !c.contains('.')))
+            .map(|r| (r.code.as_deref(), r.values.get(Column::SelfScore)))
+            .collect();
+        assert_eq!(sections, [(Some("4"), Some(5.into())), (Some("5"), Some(4.into()))]);
+        assert!(table.rows.iter().all(|r| r.kind == RowKind::Criterion), "{:?}", table.rows);
     }
 
     #[test]

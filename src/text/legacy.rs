@@ -47,12 +47,23 @@ pub fn font_encoding(font: &str) -> Option<Encoding> {
 
 /// Decodes each run that is in a legacy encoding and joins the runs.
 pub fn decode_runs(runs: &[Run]) -> String {
+    decode_runs_in(runs, true)
+}
+
+/// [`decode_runs`] within a document: runs without a legacy font are decoded
+/// by spelling only when `spelled_legacy`, the verdict of
+/// [`spelled_legacy`] on the whole document's text.
+pub fn decode_runs_in(runs: &[Run], spelled_legacy: bool) -> String {
     let mut out = String::with_capacity(runs.iter().map(|r| r.text.len()).sum());
     let mut start = 0;
     while let Some(run) = runs.get(start) {
         let encoding = run.font.as_deref().and_then(font_encoding);
         let Some(encoding) = encoding else {
-            decode_unhinted(&run.text, &mut out);
+            if spelled_legacy {
+                decode_unhinted(&run.text, &mut out);
+            } else {
+                out.push_str(&run.text);
+            }
             start += 1;
             continue;
         };
@@ -138,6 +149,48 @@ fn decode_unhinted(text: &str, out: &mut String) {
         None => out.push_str(original),
     }
 }
+
+/// Whether the text of a document without legacy fonts is, taken as a
+/// whole, Vietnamese typed in a legacy encoding. One word can read as a
+/// Vietnamese syllable by chance ("Søn" as TCVN3 is "Sứn", "Ø" is "ỉ"), so
+/// the verdict is never a run's alone: over every distinct word that some
+/// encoding would change, that encoding must make at least
+/// [`MIN_REPAIRED_WORDS`] more of them valid and most of them valid. Danish
+/// names or Spanish forms ("Sørensen", "Nº de obligación") fail it, since
+/// most of their words spell no syllable once decoded.
+pub fn spelled_legacy<'a>(texts: impl IntoIterator<Item = &'a str>) -> bool {
+    let mut changed: [std::collections::HashSet<(String, String)>; 3] = Default::default();
+    for text in texts {
+        let scanned = scan(text);
+        if !scanned.signal || !scanned.all_bytes || scanned.unicode_vietnamese {
+            continue;
+        }
+        for (k, &encoding) in DETECTABLE.iter().enumerate() {
+            let decoded = decode_detected(text, encoding);
+            let words =
+                |t: &str| t.split(is_separator).filter(|w| !w.is_empty()).map(str::to_owned).collect::<Vec<_>>();
+            let (before, after) = (words(text), words(&decoded));
+            if before.len() != after.len() {
+                changed[k].insert((text.to_owned(), decoded));
+                continue;
+            }
+            let pairs = before.into_iter().zip(after).filter(|(b, a)| b != a && b.chars().any(char::is_alphabetic));
+            changed[k].extend(pairs);
+        }
+    }
+    changed.iter().any(|pairs| {
+        let (mut before, mut after) = (Score::default(), Score::default());
+        for (b, a) in pairs {
+            let (sb, sa) = (score(b), score(a));
+            (before.words, before.valid) = (before.words + sb.words, before.valid + sb.valid);
+            (after.words, after.valid) = (after.words + sa.words, after.valid + sa.valid);
+        }
+        after.valid >= before.valid + MIN_REPAIRED_WORDS && after.mostly_valid()
+    })
+}
+
+/// Distinct words a document's decoding must make valid before it is believed.
+const MIN_REPAIRED_WORDS: usize = 2;
 
 /// Decodings of `text` that make more of the changed words valid and most of
 /// them valid, the largest gain first (ties in [`DETECTABLE`] order).

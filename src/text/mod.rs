@@ -19,17 +19,26 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::grid::{Document, Run};
 
-/// Fills `text` of every cell and paragraph from its runs.
+/// Fills `text` of every cell and paragraph from its runs. Whether text
+/// without a legacy font is repaired by spelling is decided once for the
+/// whole document ([`legacy::spelled_legacy`]), never by a run alone.
 pub fn normalize_document(doc: &mut Document) {
+    let runs = doc
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter().map(|c| c.runs.as_slice())))
+        .chain(doc.prose.iter().map(|p| p.runs.as_slice()));
+    let unhinted = runs.flatten().filter(|r| r.font.as_deref().and_then(legacy::font_encoding).is_none());
+    let spelled_legacy = legacy::spelled_legacy(unhinted.map(|r| r.text.as_str()));
     for table in &mut doc.tables {
         for row in &mut table.rows {
             for cell in &mut row.cells {
-                cell.text = normalize_runs(&cell.runs);
+                cell.text = clean(legacy::decode_runs_in(&cell.runs, spelled_legacy));
             }
         }
     }
     for para in &mut doc.prose {
-        para.text = normalize_runs(&para.runs);
+        para.text = clean(legacy::decode_runs_in(&para.runs, spelled_legacy));
     }
 }
 

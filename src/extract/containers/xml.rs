@@ -123,7 +123,14 @@ mod tests {
     fn a_cut_off_part_names_its_cause_in_vietnamese_and_keeps_the_parser_text_apart() {
         let err = read_all("<w:body><w:p><w:r", 64).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Corrupt);
-        assert_eq!(err.message, "nội dung .docx bị hỏng (XML không hợp lệ: phần nội dung kết thúc giữa chừng)");
+        assert!(
+            err.message.starts_with(concat!(
+                "nội dung .docx bị hỏng (XML không hợp lệ: phần nội dung kết thúc giữa chừng)",
+                "; hãy "
+            )),
+            "{}",
+            err.message
+        );
         let detail = err.detail.expect("parser text kept");
         assert!(detail.contains("byte"), "{detail}");
         assert!(!err.message.contains("unclosed") && !err.message.contains("Syntax"));
@@ -134,7 +141,14 @@ mod tests {
         let mut reader = BoundedReader::new(b"<a></b>", ".odt", 64);
         reader.reader.config_mut().check_end_names = true;
         let err = std::iter::from_fn(|| Some(reader.next())).find_map(Result::err).unwrap();
-        assert_eq!(err.message, "nội dung .odt bị hỏng (XML không hợp lệ: thẻ mở và thẻ đóng không khớp)");
+        assert!(
+            err.message.starts_with(concat!(
+                "nội dung .odt bị hỏng (XML không hợp lệ: thẻ mở và thẻ đóng không khớp)",
+                "; hãy "
+            )),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -142,7 +156,13 @@ mod tests {
         assert_eq!(read_all("<a><b><c></c></b></a>", 3), Ok(3));
         let err = read_all("<a><b><c><d></d></c></b></a>", 3).unwrap_err();
         assert_eq!(err.kind, ErrorKind::LimitExceeded);
-        assert_eq!(err.message, "cấu trúc .docx lồng nhau quá sâu (hơn 3 cấp)");
+        assert!(
+            err.message.starts_with(
+                "cấu trúc .docx lồng nhau quá sâu (hơn 3 cấp); nếu đây đúng là báo cáo, hãy chạy lại với --max-depth"
+            ),
+            "{}",
+            err.message
+        );
         // Closed elements give their depth back: siblings never add up.
         assert_eq!(read_all("<r><a><b></b></a><a><b></b></a><a><b></b></a></r>", 3), Ok(7));
     }

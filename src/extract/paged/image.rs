@@ -13,7 +13,7 @@ use crate::sniff::Format;
 pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     if !budget.limits.ocr {
         return Err(ExtractError::unsupported(
-            "tệp ảnh (bản quét) cần nhận dạng ký tự (OCR), nhưng OCR đã tắt (--ocr never)".into(),
+            "tệp ảnh (bản quét) cần nhận dạng ký tự (OCR), nhưng OCR đã tắt (--ocr never); hãy chạy lại không có --ocr never".into(),
         ));
     }
     if engine::Tesseract::detect().is_none() {

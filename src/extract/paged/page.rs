@@ -85,8 +85,9 @@ pub struct PageLayout {
     /// Images drawn on the page (a page with images and no text needs OCR).
     pub images: usize,
     /// Glyphs drawn invisibly (render mode 3): the text layer an OCR program
-    /// leaves over a scan, not read (its columns come out mixed).
-    pub invisible: usize,
+    /// leaves over a scan. Not read where the scan is (its columns come out
+    /// mixed); the only text of a page without an image to read, it is.
+    pub invisible: Vec<Glyph>,
 }
 
 impl PageLayout {

@@ -7,8 +7,8 @@
 //! used cells, in one vector ordered by position) and counted as they
 //! arrive: .xlsx sheets are streamed cell by cell, so a lone value in
 //! `XFD1048576` costs one entry, not a dense rows × columns grid. A sheet
-//! whose used cells would pass the cell limit, or whose used extent does, is
-//! refused with a note naming it and the other sheets go on. Merged regions become spans (covered cells below
+//! whose used cells would pass the cell limit is refused with a note naming
+//! it and the other sheets go on; its extent alone never refuses it. Merged regions become spans (covered cells below
 //! the first row are vertical continuations). Formula cells are read from their
 //! cached values; an .xlsx formula saved without one (scripts, portals) is
 //! computed by [`super::formula`], and a cached value that differs from the
@@ -40,10 +40,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::extract::containers::zip_guard::GuardedZip;
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge, MAX_WIDTH};
 use crate::sniff::Format;
 use formula::{Content, Evaluator, Failure};
 use hidden::Hidden;
+use xls_guard::Layout;
 
 /// Cell visits allowed to the formula evaluator for one workbook.
 const FORMULA_WORK: usize = 2_000_000;
@@ -146,6 +147,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     // calamine sizes .xls buffers from declared dimensions: bound them first.
     let guarded = if format == Format::Xls { Some(xls_guard::guard(bytes, budget)?) } else { None };
     let mut hidden = facts.hidden;
+    let layouts = guarded.as_ref().map(|g| g.layouts.as_slice()).unwrap_or_default();
     notes.extend(facts.notes);
     let bytes = match (&guarded, &facts.patched) {
         (Some(g), _) => {
@@ -166,7 +168,8 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     let mut sheets = Vec::new();
     for (index, name) in names.iter().enumerate() {
         budget.check_time()?;
-        match source.read(index, name, budget) {
+        let layout = layouts.iter().find(|(n, _)| n == name).map(|(_, layout)| layout);
+        match source.read(index, name, layout, budget) {
             Ok(read) => {
                 let lines = match &source {
                     Source::Xml(book) => book.sheet_xml(index).map(hidden::xlsx_sheet),
@@ -188,7 +191,7 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
                 notes.push(note);
                 details.push(detail);
             }
-            Err(Skip::Fatal(e)) => return Err(e),
+            Err(Skip::Fatal(e)) => return Err(e.with_notes(notes)),
         }
     }
     if sheets.is_empty() && !names.is_empty() {
@@ -196,13 +199,14 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
             "không đọc được trang tính nào trong tệp bảng tính{}",
             notes.first().map(|n| format!(" ({n})")).unwrap_or_default()
         ));
+        let error = error.with_notes(notes);
         return Err(if details.is_empty() { error } else { error.with_detail(details.join("; ")) });
     }
     let computed = compute_formulas(&sheets, budget.limits.max_depth, &mut notes);
     let mut tables = Vec::new();
     let mut prose = Vec::new();
     for (s, sheet) in sheets.into_iter().enumerate() {
-        let table = sheet_table(sheet, s, &computed, budget)?;
+        let table = sheet_table(sheet, s, &computed, &mut notes, budget)?;
         prose.extend(prose_outside_grid(&table.rows));
         tables.push(table);
     }
@@ -223,10 +227,16 @@ impl Source<'_> {
         }
     }
 
-    fn read(&mut self, index: usize, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
+    fn read(
+        &mut self,
+        index: usize,
+        name: &str,
+        layout: Option<&Layout>,
+        budget: &mut Budget,
+    ) -> Result<SheetRead, Skip> {
         match self {
             Source::Xml(book) => read_xlsx_sheet(book, index, name, budget),
-            Source::Calamine(workbook) => read_range_sheet(workbook, name, budget),
+            Source::Calamine(workbook) => read_range_sheet(workbook, name, layout, budget),
         }
     }
 }
@@ -297,27 +307,21 @@ struct SheetRead {
 }
 
 /// Counts used cells of one sheet as they arrive and refuses the sheet as
-/// soon as they would pass what the document may still spend.
+/// soon as they would pass what the document may still spend. A sheet is
+/// judged by its cells, never by its extent: a stray value far below or to
+/// the right of a table costs one cell (see [`sheet_table`]).
 struct CellCounter<'a> {
     sheet: &'a str,
     allowed: usize,
     used: usize,
-    top_left: (u32, u32),
-    bottom_right: (u32, u32),
 }
 
 impl<'a> CellCounter<'a> {
     fn new(sheet: &'a str, budget: &Budget) -> Self {
-        CellCounter {
-            sheet,
-            allowed: budget.cells_left(),
-            used: 0,
-            top_left: (u32::MAX, u32::MAX),
-            bottom_right: (0, 0),
-        }
+        CellCounter { sheet, allowed: budget.cells_left(), used: 0 }
     }
 
-    fn count(&mut self, pos: (u32, u32)) -> Result<(), Skip> {
+    fn count(&mut self) -> Result<(), Skip> {
         self.used += 1;
         if self.used > self.allowed {
             return Err(Skip::Note(format!(
@@ -325,30 +329,11 @@ impl<'a> CellCounter<'a> {
                 self.sheet, self.allowed
             )));
         }
-        self.top_left = (self.top_left.0.min(pos.0), self.top_left.1.min(pos.1));
-        self.bottom_right = (self.bottom_right.0.max(pos.0), self.bottom_right.1.max(pos.1));
         Ok(())
     }
 
-    /// Charges the budget once the sheet is read; a sheet whose used cells
-    /// spread over more grid positions than the cell limit is refused, since
-    /// later stages lay rows out by column.
+    /// Charges the budget once the sheet is read.
     fn finish(self, budget: &mut Budget) -> Result<(), Skip> {
-        if self.used > 0 {
-            let rows = (self.bottom_right.0 - self.top_left.0) as usize + 1;
-            let cols = (self.bottom_right.1 - self.top_left.1) as usize + 1;
-            if rows.saturating_mul(cols) > budget.limits.max_cells {
-                return Err(Skip::Note(format!(
-                    "bỏ qua trang tính '{}': dữ liệu trải từ ô {} đến ô {} ({} dòng × {} cột), vượt giới hạn {} ô",
-                    self.sheet,
-                    formula::cell_name(self.top_left),
-                    formula::cell_name(self.bottom_right),
-                    rows,
-                    cols,
-                    budget.limits.max_cells
-                )));
-            }
-        }
         budget.spend_cells(self.used)?;
         Ok(())
     }
@@ -375,7 +360,7 @@ fn read_xlsx_sheet(book: &xlsx::Workbook, index: usize, name: &str, budget: &mut
         if cell.value == Data::Empty && formula.is_none() {
             continue;
         }
-        counter.count(cell.pos)?;
+        counter.count()?;
         cells.push(UsedCell::new(cell.pos, cell.value, formula, cell.percent));
     }
     counter.finish(budget)?;
@@ -396,8 +381,14 @@ fn percent_text(value: Decimal, decimals: u32) -> String {
     format!("{shown:.prec$}%", prec = decimals as usize)
 }
 
-/// .xls and .ods sheets, which calamine has already parsed into ranges.
-fn read_range_sheet(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, budget: &mut Budget) -> Result<SheetRead, Skip> {
+/// .xls and .ods sheets, which calamine has already parsed into ranges; the
+/// cells of an .xls sheet the guard compacted go back where they were.
+fn read_range_sheet(
+    workbook: &mut Sheets<Cursor<&[u8]>>,
+    name: &str,
+    layout: Option<&Layout>,
+    budget: &mut Budget,
+) -> Result<SheetRead, Skip> {
     // A chart sheet or a damaged sheet: the others may still hold the table.
     let range = workbook.worksheet_range(name).map_err(|e| unreadable_sheet(name, e))?;
     let mut counter = CellCounter::new(name, budget);
@@ -405,11 +396,18 @@ fn read_range_sheet(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str, budget: &m
     let start = range.start().unwrap_or((0, 0));
     for (r, c, value) in range.used_cells() {
         let pos = (start.0 + r as u32, start.1 + c as u32);
-        counter.count(pos)?;
+        let pos = layout.map_or(pos, |l| l.original(pos));
+        counter.count()?;
         cells.push(UsedCell::new(pos, value.clone(), None, None));
     }
     counter.finish(budget)?;
-    let merges = merged_regions(workbook, name);
+    let merges = merged_regions(workbook, name).map(|merges| match layout {
+        Some(layout) => merges
+            .into_iter()
+            .map(|m| Dimensions { start: layout.original(m.start), end: layout.original(m.end) })
+            .collect(),
+        None => merges,
+    });
     Ok(SheetRead { cells: in_position_order(cells), merges })
 }
 
@@ -556,6 +554,7 @@ fn sheet_table(
     sheet: SheetCells,
     s: usize,
     computed: &HashMap<(usize, (u32, u32)), String>,
+    notes: &mut Vec<String>,
     budget: &mut Budget,
 ) -> ExtractResult<Table> {
     let SheetCells { name, index, cells, merges } = sheet;
@@ -581,6 +580,18 @@ fn sheet_table(
     let Some(first_col) = used.iter().map(|((_, c), _)| *c).min() else {
         return Ok(Table::new(Vec::new()));
     };
+    // The grid keeps MAX_WIDTH columns: a value farther right (a stray mark
+    // in column XFD) is left out with a note, the rest of the sheet is read.
+    let too_far = |(_, col): (u32, u32)| col - first_col >= MAX_WIDTH as u32;
+    let far: Vec<(u32, u32)> = used.iter().filter(|(pos, t)| too_far(*pos) && !t.is_empty()).map(|(p, _)| *p).collect();
+    if let Some(&example) = far.first() {
+        notes.push(format!(
+            "bỏ qua {} ô của trang tính '{name}' nằm cách cột đầu của dữ liệu hơn {MAX_WIDTH} cột (ô {})",
+            far.len(),
+            formula::cell_name(example)
+        ));
+        used.retain(|(pos, _)| !too_far(*pos));
+    }
     let mut row_numbers: Vec<u32> = used.iter().filter(|(_, t)| !t.is_empty()).map(|((r, _), _)| *r).collect();
     row_numbers.extend(merges.iter().map(|m| m.start.0));
     row_numbers.sort_unstable();

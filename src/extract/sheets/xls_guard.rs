@@ -7,8 +7,13 @@
 //! header, FAT, directory, mini stream), scans the BIFF records of each
 //! worksheet, and patches a copy of the file before calamine sees it:
 //! a DIMENSIONS larger than the cells really used is shrunk to them, and a
-//! sheet whose used cells spread wider than the limit has its cell records
-//! turned into BLANK records (which calamine skips), with a note naming it.
+//! sheet whose used cells spread wider than the limit is judged by its cells,
+//! not its extent: its used rows and columns are moved next to each other
+//! (a run of empty rows or columns becomes one), so a table with one stray
+//! value sixty thousand rows below costs its cells, and the [`Layout`] tells
+//! the reader where each cell really was. Only a sheet whose cells alone are
+//! too many has its cell records turned into BLANK records (which calamine
+//! skips), with a note naming it.
 //! The `cfb` crate was not taken: calamine already parses the container, and
 //! this needs only the sector map of one stream to patch bytes in place.
 
@@ -28,6 +33,7 @@ const RECORD_MULRK: u16 = 0x00BD;
 /// ROW (its fDyZero flag hides the row) and COLINFO (fHidden hides its columns).
 const RECORD_ROW: u16 = 0x0208;
 const RECORD_COLINFO: u16 = 0x007D;
+const RECORD_MERGEDCELLS: u16 = 0x00E5;
 
 /// calamine keeps a dense value grid, a dense formula grid and a copy per
 /// sheet read: grid positions per sheet are held far below the cell limit.
@@ -39,12 +45,63 @@ pub struct Guarded {
     pub notes: Vec<String>,
     /// Hidden rows and columns by sheet name.
     pub hidden: Vec<(String, Hidden)>,
+    /// Sheets whose used rows and columns were moved together, by sheet name.
+    pub layouts: Vec<(String, Layout)>,
+}
+
+/// Where the rows and columns of a compacted sheet came from: calamine reads
+/// the sheet with its used rows and columns side by side.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// The sheet's row for each row calamine sees.
+    rows: Vec<u32>,
+    cols: Vec<u32>,
+}
+
+impl Layout {
+    /// The sheet's own (row, column) of a position calamine read.
+    pub fn original(&self, (row, col): (u32, u32)) -> (u32, u32) {
+        let at = |axis: &[u32], i: u32| axis.get(i as usize).copied().unwrap_or(i);
+        (at(&self.rows, row), at(&self.cols, col))
+    }
+}
+
+/// One axis of a compacted sheet: the used indices in order, and where each goes.
+struct Axis {
+    used: Vec<u32>,
+    /// The compacted index of each used index.
+    compact: Vec<u32>,
+    /// The used index of each compacted index; the one empty row or column
+    /// kept for a gap maps to the first empty one.
+    original: Vec<u32>,
+}
+
+impl Axis {
+    fn new(mut used: Vec<u32>) -> Axis {
+        used.sort_unstable();
+        used.dedup();
+        let (mut compact, mut original) = (Vec::with_capacity(used.len()), Vec::with_capacity(used.len()));
+        for (i, &index) in used.iter().enumerate() {
+            if i > 0 && index > used[i - 1] + 1 {
+                // Later stages split tables at blank rows: a gap stays one.
+                original.push(used[i - 1] + 1);
+            }
+            compact.push(original.len() as u32);
+            original.push(index);
+        }
+        Axis { used, compact, original }
+    }
+
+    fn to_compact(&self, index: u32) -> u16 {
+        let i = self.used.binary_search(&index).map_or(index, |i| self.compact[i]);
+        u16::try_from(i).unwrap_or(u16::MAX)
+    }
 }
 
 /// Checks and, where needed, patches an .xls. Files this walk cannot follow
 /// are passed on unchanged: calamine then reports them as damaged.
 pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
-    let unchanged = || Guarded { bytes: None, notes: Vec::new(), hidden: Vec::new() };
+    let unchanged = || Guarded { bytes: None, notes: Vec::new(), hidden: Vec::new(), layouts: Vec::new() };
     let Some(cfb) = Compound::open(bytes) else { return Ok(unchanged()) };
     let Some(stream) = cfb.workbook_stream(bytes) else { return Ok(unchanged()) };
     let sheets = scan(&stream.data);
@@ -54,6 +111,7 @@ pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
     let mut patched: Option<Vec<u8>> = None;
     let mut notes = Vec::new();
     let mut hidden = Vec::new();
+    let mut layouts = Vec::new();
     let limit = budget.limits.max_cells.min(MAX_DENSE_CELLS);
     for sheet in &sheets.sheets {
         let name = sheets.names.iter().find(|(at, _)| *at == sheet.bof).map_or("?", |(_, n)| n.as_str());
@@ -68,10 +126,17 @@ pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
         };
         let area = (bottom - top + 1) as usize * (right - left + 1) as usize;
         if area > limit {
+            let (rows, cols) = used_axes(&stream.data, sheet);
+            if rows.original.len() * cols.original.len() <= limit {
+                compact_sheet(&mut patched, bytes, &stream, sheet, &rows, &cols);
+                layouts.push((name.to_owned(), Layout { rows: rows.original, cols: cols.original }));
+                continue;
+            }
             notes.push(format!(
-                "bỏ qua trang tính '{name}': dữ liệu trải rộng {} dòng × {} cột, vượt giới hạn {limit} ô",
-                bottom - top + 1,
-                right - left + 1
+                "bỏ qua trang tính '{name}': {} ô có dữ liệu trên {} dòng × {} cột, vượt giới hạn {limit} ô",
+                sheet.cells.len(),
+                rows.used.len(),
+                cols.used.len()
             ));
             for &at in &sheet.cells {
                 let file = patched.get_or_insert_with(|| bytes.to_vec());
@@ -88,7 +153,87 @@ pub fn guard(bytes: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
             }
         }
     }
-    Ok(Guarded { bytes: patched, notes, hidden })
+    Ok(Guarded { bytes: patched, notes, hidden, layouts })
+}
+
+/// The body of the record whose type field is at `at`.
+fn body_at(data: &[u8], at: usize) -> &[u8] {
+    let len = data.get(at + 2..at + 4).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]) as usize);
+    data.get(at + 4..at + 4 + len).unwrap_or_default()
+}
+
+fn u16_in(body: &[u8], i: usize) -> u32 {
+    body.get(i..i + 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]) as u32)
+}
+
+/// A cell record's row and columns (a MULRK covers a run of columns).
+fn cell_span(data: &[u8], at: usize) -> (u32, u32, u32) {
+    let body = body_at(data, at);
+    let typ = u16_in(data, at) as u16;
+    let first = u16_in(body, 2);
+    let last = if typ == RECORD_MULRK { u16_in(body, body.len().saturating_sub(2)).max(first) } else { first };
+    (u16_in(body, 0), first, last)
+}
+
+/// The merged ranges of a MERGEDCELLS body: (offset in the body, first row, last row, first column, last column).
+fn merged_ranges(body: &[u8]) -> impl Iterator<Item = (usize, [u32; 4])> + '_ {
+    let count = u16_in(body, 0) as usize;
+    (0..count)
+        .map(|k| 2 + 8 * k)
+        .take_while(|&o| o + 8 <= body.len())
+        .map(move |o| (o, [u16_in(body, o), u16_in(body, o + 2), u16_in(body, o + 4), u16_in(body, o + 6)]))
+}
+
+/// The rows and columns a sheet's cells and merged ranges use.
+fn used_axes(data: &[u8], sheet: &SheetScan) -> (Axis, Axis) {
+    let (mut rows, mut cols) = (Vec::with_capacity(sheet.cells.len()), Vec::with_capacity(sheet.cells.len()));
+    for &at in &sheet.cells {
+        let (row, first, last) = cell_span(data, at);
+        rows.push(row);
+        cols.extend(first..=last);
+    }
+    for &at in &sheet.merges {
+        for (_, [first_row, last_row, first_col, last_col]) in merged_ranges(body_at(data, at)) {
+            rows.extend([first_row, last_row]);
+            cols.extend([first_col, last_col]);
+        }
+    }
+    (Axis::new(rows), Axis::new(cols))
+}
+
+/// Moves a sheet's cells and merged ranges onto the compacted rows and columns.
+fn compact_sheet(
+    patched: &mut Option<Vec<u8>>,
+    original: &[u8],
+    stream: &Stream,
+    sheet: &SheetScan,
+    rows: &Axis,
+    cols: &Axis,
+) {
+    let data = &stream.data;
+    let file = patched.get_or_insert_with(|| original.to_vec());
+    for &at in &sheet.cells {
+        let (row, first, last) = cell_span(data, at);
+        write_u16(file, stream, at + 4, rows.to_compact(row));
+        write_u16(file, stream, at + 6, cols.to_compact(first));
+        if u16_in(data, at) as u16 == RECORD_MULRK {
+            let end = at + 4 + body_at(data, at).len() - 2;
+            write_u16(file, stream, end, cols.to_compact(last));
+        }
+    }
+    for &at in &sheet.merges {
+        for (offset, [first_row, last_row, first_col, last_col]) in merged_ranges(body_at(data, at)) {
+            let field = at + 4 + offset;
+            write_u16(file, stream, field, rows.to_compact(first_row));
+            write_u16(file, stream, field + 2, rows.to_compact(last_row));
+            write_u16(file, stream, field + 4, cols.to_compact(first_col));
+            write_u16(file, stream, field + 6, cols.to_compact(last_col));
+        }
+    }
+    let extent = (0, rows.original.len() as u32, 0, cols.original.len() as u32);
+    for &at in &sheet.dimensions {
+        write_dimensions(patched, original, stream, at, extent);
+    }
 }
 
 /// Positions (in the stream) of one worksheet's records of interest.
@@ -98,6 +243,8 @@ struct SheetScan {
     dimensions: Vec<usize>,
     /// Offsets of cell records' type fields.
     cells: Vec<usize>,
+    /// Offsets of MERGEDCELLS records' type fields.
+    merges: Vec<usize>,
     /// (first row, first column, last row, last column) of the cells.
     used: Option<(u32, u32, u32, u32)>,
     hidden: Hidden,
@@ -153,6 +300,9 @@ fn scan(data: &[u8]) -> Scan {
         if let Some(sheet) = current.as_mut().filter(|_| depth == 1) {
             if typ == RECORD_DIMENSIONS && matches!(len, 14 | 16) {
                 sheet.dimensions.push(at + 4);
+            }
+            if typ == RECORD_MERGEDCELLS {
+                sheet.merges.push(at);
             }
             let u16_at = |i: usize| u16::from_le_bytes([body[i], body[i + 1]]) as u32;
             if typ == RECORD_ROW && body.len() >= 16 && u16_at(12) & 0x0020 != 0 {
@@ -253,6 +403,11 @@ impl Stream {
     }
 }
 
+/// The workbook stream's names, matched in any case as Excel matches them (`WORKBOOK`).
+fn is_workbook_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case("Workbook") || name.eq_ignore_ascii_case("Book")
+}
+
 /// The parts of a compound file header and tables this guard needs.
 struct Compound {
     sector_size: usize,
@@ -338,7 +493,7 @@ impl Compound {
             let units: Vec<u16> = e[..len].chunks_exact(2).map(|p| u16::from_le_bytes([p[0], p[1]])).collect();
             String::from_utf16_lossy(&units).trim_end_matches('\0').to_owned()
         };
-        let entry = entries.iter().find(|e| e[66] == 2 && matches!(name_of(e).as_str(), "Workbook" | "Book"))?;
+        let entry = entries.iter().find(|e| e[66] == 2 && is_workbook_name(&name_of(e)))?;
         let start = u32::from_le_bytes([entry[116], entry[117], entry[118], entry[119]]);
         let size = u32::from_le_bytes([entry[120], entry[121], entry[122], entry[123]]) as usize;
         if (size as u64) >= self.mini_cutoff {

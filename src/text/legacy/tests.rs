@@ -212,3 +212,35 @@ proptest! {
         prop_assert_eq!(twice, once);
     }
 }
+
+/// A document of one cell per text, normalized as a whole.
+fn normalized_document(texts: &[&str]) -> Vec<String> {
+    use crate::grid::{Cell, Document, Row, Table};
+    let rows =
+        texts.iter().map(|t| Row { cells: vec![Cell::new(0, 1, vec![run(t, None)])], ..Row::default() }).collect();
+    let mut document = Document { tables: vec![Table::new(rows)], ..Document::default() };
+    crate::text::normalize_document(&mut document);
+    document.tables[0].rows.iter().map(|r| r.cells[0].text.clone()).collect()
+}
+
+/// Latin-1 text that is not Vietnamese is never "repaired", though a word of
+/// it may read as a syllable once decoded ("Søn" → "Sứn").
+#[test]
+fn foreign_latin1_text_is_kept_as_it_is() {
+    let danish =
+        ["Søn", "Erik Asp Sørensen", "Hillerød", "Ø en mm", "København Ø", "Jørgen Olsen, ingeniør", "Bo Ærenlund"];
+    assert_eq!(normalized_document(&danish), danish);
+    let spanish = ["Nº de obligación", "Nombre del titular", "Nº Cuota", "Inscripción"];
+    assert_eq!(normalized_document(&spanish), spanish);
+}
+
+/// Legacy text without a font is still repaired when the document as a whole spells Vietnamese.
+#[test]
+fn legacy_documents_without_fonts_are_still_repaired() {
+    for encoding in [Encoding::Tcvn3, Encoding::Vni, Encoding::Viscii] {
+        let encoded: Vec<String> = PHRASES.iter().map(|p| encode(p, encoding).expect("encodable")).collect();
+        let texts: Vec<&str> = encoded.iter().map(String::as_str).chain(["STT", "Søn"]).collect();
+        let normalized = normalized_document(&texts);
+        assert_eq!(normalized[..PHRASES.len()], PHRASES, "{encoding:?}");
+    }
+}

@@ -18,7 +18,7 @@ use crate::extract::{ExtractError, ExtractResult};
 
 /// What `--ocr auto` needs installed; named in the message when it is missing.
 pub const MISSING: &str = "cần nhận dạng ký tự (OCR) nhưng chưa cài Tesseract tiếng Việt \
-     (gói tesseract-ocr và tesseract-ocr-vie: apt-get install tesseract-ocr tesseract-ocr-vie)";
+     (gói tesseract-ocr và tesseract-ocr-vie): hãy cài bằng apt-get install tesseract-ocr tesseract-ocr-vie rồi chạy lại";
 
 /// How a batch of crops is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

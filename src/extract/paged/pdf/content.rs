@@ -12,8 +12,8 @@ use super::{resolve, stream_bytes};
 use crate::extract::paged::page::{Glyph, PageLayout, Segment};
 use crate::extract::{Budget, ExtractError, ExtractResult};
 
-type Matrix = [f32; 6];
-const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+pub type Matrix = [f32; 6];
+pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// `a` applied first, then `b`.
 fn multiply(a: &Matrix, b: &Matrix) -> Matrix {
@@ -27,7 +27,7 @@ fn multiply(a: &Matrix, b: &Matrix) -> Matrix {
     ]
 }
 
-fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+pub fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
     (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
 }
 
@@ -393,14 +393,16 @@ impl<'a> Interpreter<'a> {
                     '\u{FFFD}'.to_string()
                 }
             };
-            if state.render_mode == 3 {
-                self.page.invisible += 1;
-            } else if size > 0.0 && x.is_finite() && y.is_finite() {
+            if size > 0.0 && x.is_finite() && y.is_finite() {
                 let mut glyph = Glyph::new(x, y, width, size, text, Rc::clone(&state.font_name));
                 glyph.angle = if angle.is_finite() { angle } else { 0.0 };
                 glyph.faint =
                     (FAINT_LIGHTNESS..WHITE_TEXT).contains(&state.fill_lightness) || state.fill_alpha < FAINT_ALPHA;
-                self.page.glyphs.push(glyph);
+                if state.render_mode == 3 {
+                    self.page.invisible.push(glyph);
+                } else {
+                    self.page.glyphs.push(glyph);
+                }
             }
             self.text_matrix = multiply(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &self.text_matrix);
         }
@@ -476,40 +478,88 @@ impl<'a> Interpreter<'a> {
                 self.page.images += 1;
                 self.image_objects.extend(id);
             }
-            Ok(b"Form") => {
-                if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
-                    self.broken += 1;
-                    return Ok(());
-                }
-                let content = match stream_bytes(stream, self.budget) {
-                    Ok(content) => content,
-                    Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. }) => {
-                        self.broken += 1;
-                        return Ok(());
-                    }
-                    Err(other) => return Err(other),
-                };
-                self.forms.extend(id);
-                let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());
-                let matrix = match stream.dict.get(b"Matrix") {
-                    Ok(Object::Array(m)) => match numbers(m).as_slice() {
-                        [a, b, c, d, e, f] => [*a, *b, *c, *d, *e, *f],
-                        _ => IDENTITY,
-                    },
-                    _ => IDENTITY,
-                };
-                let saved =
-                    (self.state.clone(), std::mem::take(&mut self.subpaths), self.text_matrix, self.line_matrix);
-                self.state.ctm = multiply(&matrix, &self.state.ctm);
-                let result = self.run(&content, own.or(resources), depth + 1);
-                (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;
-                if id.is_some() {
-                    self.forms.pop();
-                }
-                result?;
-            }
+            Ok(b"Form") => self.draw_form(stream, id, resources, depth)?,
             _ => {}
         }
         Ok(())
+    }
+
+    /// Runs a Form XObject's content in its own resources (else the caller's).
+    fn draw_form(
+        &mut self,
+        stream: &lopdf::Stream,
+        id: Option<ObjectId>,
+        resources: Option<&Dictionary>,
+        depth: usize,
+    ) -> ExtractResult<()> {
+        if id.is_some_and(|id| self.forms.contains(&id)) || depth >= self.budget.limits.max_depth {
+            self.broken += 1;
+            return Ok(());
+        }
+        let content = match stream_bytes(stream, self.budget) {
+            Ok(content) => content,
+            Err(ExtractError { kind: crate::extract::ErrorKind::Corrupt, .. }) => {
+                self.broken += 1;
+                return Ok(());
+            }
+            Err(other) => return Err(other),
+        };
+        self.forms.extend(id);
+        let own = resolve(self.doc, stream.dict.get(b"Resources").ok()).and_then(|o| o.as_dict().ok());
+        let matrix = form_matrix(stream);
+        let saved = (self.state.clone(), std::mem::take(&mut self.subpaths), self.text_matrix, self.line_matrix);
+        self.state.ctm = multiply(&matrix, &self.state.ctm);
+        let result = self.run(&content, own.or(resources), depth + 1);
+        (self.state, self.subpaths, self.text_matrix, self.line_matrix) = saved;
+        if id.is_some() {
+            self.forms.pop();
+        }
+        result
+    }
+
+    /// Writes a form field's value in its rectangle, one glyph per character
+    /// in a nominal font, as a viewer generates the missing appearance.
+    pub fn place_text(&mut self, text: &str, rect: [f32; 4]) {
+        let (x0, y0) = (rect[0].min(rect[2]), rect[1].min(rect[3]));
+        let height = (rect[1] - rect[3]).abs();
+        let size = (height * 0.7).clamp(4.0, 12.0);
+        let font: Rc<str> = Rc::from("Helvetica");
+        let mut x = x0 + 2.0;
+        let baseline = y0 + (height - size) / 2.0 + size * 0.2;
+        for c in text.chars() {
+            if c == '\r' || c == '\n' {
+                continue;
+            }
+            let (fx, fy) = apply(&self.frame, x, baseline);
+            let width = size * 0.5;
+            self.page.glyphs.push(Glyph::new(fx, fy, width, size, c.to_string(), Rc::clone(&font)));
+            x += width;
+        }
+    }
+
+    /// Draws an annotation's appearance (a filled form field, a free-text
+    /// note) where the page puts it: `placement` maps the form's box onto
+    /// the annotation's rectangle, from a clean graphics state.
+    pub fn draw_appearance(
+        &mut self,
+        stream: &lopdf::Stream,
+        id: Option<ObjectId>,
+        placement: Matrix,
+    ) -> ExtractResult<()> {
+        let saved = std::mem::replace(&mut self.state, GraphicsState { ctm: placement, ..GraphicsState::default() });
+        let result = self.draw_form(stream, id, None, 0);
+        self.state = saved;
+        result
+    }
+}
+
+/// A form's `/Matrix` (identity when absent or malformed).
+pub fn form_matrix(stream: &lopdf::Stream) -> Matrix {
+    match stream.dict.get(b"Matrix") {
+        Ok(Object::Array(m)) => match numbers(m).as_slice() {
+            [a, b, c, d, e, f] => [*a, *b, *c, *d, *e, *f],
+            _ => IDENTITY,
+        },
+        _ => IDENTITY,
     }
 }

@@ -5,11 +5,13 @@
 //! ([`layout`]), and joins the pages into one grid ([`Assembler`]). Other page
 //! sources (OCR) fill [`page::PageLayout`]s and use the same [`Assembler`].
 
+mod annotations;
 mod cmap;
 mod content;
 mod font;
 mod ops;
 mod program;
+mod salvage;
 mod scan;
 mod shapes;
 
@@ -19,10 +21,12 @@ use super::{page, Assembler};
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Document, Extraction};
 
-const NO_TEXT_LAYER: &str =
-    "tệp PDF không có lớp văn bản (bản quét hoặc chỉ có hình ảnh), cần nhận dạng ký tự (OCR) trước khi kiểm tra";
+/// Images that are no page scans (too small, masks): nothing OCR would read as a table.
+const NO_TEXT_LAYER: &str = "tệp PDF không có lớp chữ, chỉ có hình ảnh không phải trang quét, không có bảng điểm để đọc; hãy gửi bản PDF xuất trực tiếp từ Word/Excel (có lớp chữ) hoặc bản quét cả trang";
+/// Scanned pages while OCR is off.
+const OCR_OFF: &str = "tệp PDF là bản quét, không có lớp chữ, và OCR đã tắt (--ocr never); hãy chạy lại không có --ocr never để nhận dạng ký tự";
 const NO_TEXT: &str =
-    "tệp PDF không có chữ hay hình ảnh nào đọc được (trang trống hoặc chữ vẽ bằng nét), không có bảng điểm để kiểm tra";
+    "tệp PDF không có chữ hay hình ảnh nào đọc được (trang trống hoặc chữ vẽ bằng nét), không có bảng điểm để kiểm tra; hãy gửi bản PDF xuất trực tiếp từ Word/Excel (có lớp chữ) hoặc bản quét của báo cáo";
 /// Longest chain of references followed to reach one object.
 const MAX_REFERENCE_HOPS: usize = 32;
 
@@ -73,17 +77,44 @@ pub(crate) fn stream_bytes_or_empty(stream: &Stream, budget: &mut Budget) -> Ext
 }
 
 fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
+    // A file whose `%PDF-` line was lost gets one back; the parser then
+    // rebuilds the cross-reference table its offsets no longer match.
+    let headed;
+    let bytes = if memchr::memmem::find(&bytes[..bytes.len().min(1024)], b"%PDF-").is_none() {
+        headed = [&b"%PDF-1.7\n"[..], bytes].concat();
+        &headed[..]
+    } else {
+        bytes
+    };
+    match load_as_written(bytes, budget) {
+        // Encryption that covers only attachments (`/StmF` and `/StrF` are
+        // `/Identity`) leaves the pages in the clear: they are read as written.
+        Err(error) if error.kind == ErrorKind::Encrypted => match clear_pages(bytes) {
+            Some(clear) => load_as_written(&clear, budget).map_err(|_| error),
+            None => Err(error),
+        },
+        other => other,
+    }
+}
+
+fn load_as_written(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     let limit = usize::try_from(budget.bytes_left()).unwrap_or(usize::MAX);
-    // lopdf tries the empty user password itself; an encrypted file it could
-    // not open keeps its /Encrypt entry.
+    // lopdf tries the empty user password itself (a file that opens without
+    // one is read); an encrypted file it could not open keeps its /Encrypt entry.
     let options = LoadOptions { max_decompressed_size: Some(limit), ..LoadOptions::default() };
     let doc = PdfDocument::load_mem_with_options(bytes, options).map_err(|error| match error {
-        lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => encrypted(),
+        lopdf::Error::InvalidPassword => encrypted(),
+        // The empty password opened it, but its cipher is one lopdf does not apply.
+        lopdf::Error::Decryption(e) => ExtractError::encrypted(UNDECRYPTABLE.into()).with_detail(e),
         error if limit_error(&error) => ExtractError::limit(format!(
             "dữ liệu giải nén vượt giới hạn {} MB (nghi là bom nén)",
             budget.limits.max_decompressed_bytes / (1024 * 1024)
         )),
-        error => ExtractError::corrupt("tệp PDF bị hỏng hoặc không đầy đủ".into()).with_detail(error.to_string()),
+        error => ExtractError::corrupt(
+            "tệp PDF bị hỏng hoặc không đầy đủ; hãy mở bằng trình xem PDF, in ra PDF mới (Print to PDF) rồi gửi lại"
+                .into(),
+        )
+        .with_detail(error.to_string()),
     })?;
     if doc.is_encrypted() {
         return Err(encrypted());
@@ -91,8 +122,35 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     Ok(doc)
 }
 
+const UNDECRYPTABLE: &str = "tệp PDF được mã hóa theo cách parcheck chưa giải mã được (mở được không cần mật khẩu); hãy mở bằng trình xem PDF, in ra PDF mới (Print to PDF) rồi gửi lại";
+
+/// The file with its `/Encrypt` entries renamed, when its crypt filters
+/// leave streams and strings in the clear (only attachments are encrypted).
+fn clear_pages(bytes: &[u8]) -> Option<Vec<u8>> {
+    let identity = |key: &[u8]| {
+        memchr::memmem::find_iter(bytes, key).any(|at| {
+            let rest = &bytes[at + key.len()..bytes.len().min(at + key.len() + 16)];
+            let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(rest.len())..];
+            rest.starts_with(b"/Identity")
+        })
+    };
+    if !identity(b"/StmF") || !identity(b"/StrF") {
+        return None;
+    }
+    let mut clear = bytes.to_vec();
+    let key = b"/Encrypt";
+    for at in memchr::memmem::find_iter(bytes, key) {
+        if bytes.get(at + key.len()).is_some_and(|b| !b.is_ascii_alphanumeric()) {
+            clear[at + key.len() - 1] = b'x';
+        }
+    }
+    Some(clear)
+}
+
 fn encrypted() -> ExtractError {
-    ExtractError::unsupported("tệp PDF được mã hóa bằng mật khẩu, không mở được để đọc".into())
+    ExtractError::encrypted(
+        "tệp PDF được bảo vệ bằng mật khẩu (mã hóa), không mở được để đọc; hãy gỡ mật khẩu và gửi lại".into(),
+    )
 }
 
 /// A page attribute, looked up on the page and then its ancestors.
@@ -140,6 +198,7 @@ struct PageRead {
 /// the document.
 fn read_page(
     doc: &PdfDocument,
+    raw: &[u8],
     id: ObjectId,
     number: u32,
     budget: &mut Budget,
@@ -152,11 +211,15 @@ fn read_page(
     let mut data = Vec::new();
     let mut broken = 0;
     for stream_id in doc.get_page_contents(id) {
-        let Some(stream) = doc.get_object(stream_id).ok().and_then(|o| o.as_stream().ok()) else {
-            broken += 1;
-            continue;
+        let parsed = doc.get_object(stream_id).ok().and_then(|o| o.as_stream().ok());
+        let read = parsed.map_or_else(|| Err(ExtractError::corrupt(String::new())), |s| stream_bytes(s, budget));
+        // A stream the parser lost or read empty may still be in the file as written.
+        let read = match read {
+            Ok(bytes) if bytes.is_empty() => salvaged(raw, stream_id, budget).unwrap_or(Ok(bytes)),
+            Err(error) if error.kind == ErrorKind::Corrupt => salvaged(raw, stream_id, budget).unwrap_or(Err(error)),
+            other => other,
         };
-        match stream_bytes(stream, budget) {
+        match read {
             Ok(bytes) => {
                 data.extend_from_slice(&bytes);
                 data.push(b'\n');
@@ -168,13 +231,31 @@ fn read_page(
     let (media, rotate) = (media_box(doc, page_dict, max_depth), rotation(doc, page_dict, max_depth));
     let mut interpreter = content::Interpreter::new(doc, budget, fonts, number, media, rotate);
     interpreter.run(&data, resources, 0)?;
+    for appearance in annotations::appearances(doc, page_dict) {
+        interpreter.draw_appearance(appearance.stream, appearance.id, appearance.placement)?;
+    }
+    for (text, rect) in annotations::unappeared_texts(doc, page_dict) {
+        interpreter.place_text(&text, rect);
+    }
     let (page, broken_forms, images) = interpreter.finish();
     Ok(PageRead { page, broken: broken + broken_forms, images })
 }
 
+/// A content stream read from the file as written ([`salvage`]), when it holds anything.
+fn salvaged(raw: &[u8], id: ObjectId, budget: &mut Budget) -> Option<ExtractResult<Vec<u8>>> {
+    let stream = salvage::raw_stream(raw, id)?;
+    match stream_bytes(&stream, budget) {
+        Ok(bytes) if bytes.is_empty() => None,
+        other => Some(other),
+    }
+}
+
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let doc = load(bytes, budget)?;
-    let pages = doc.get_pages();
+    let mut pages = doc.get_pages();
+    if pages.is_empty() {
+        pages = salvage::loose_pages(&doc);
+    }
     if pages.len() > budget.limits.max_pages {
         return Err(ExtractError::limit(format!(
             "tệp PDF có {} trang, vượt giới hạn {} trang",
@@ -189,22 +270,36 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut pages_read: Vec<scan::Pending> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
-        let read = read_page(&doc, id, number, budget, &mut fonts)?;
+        let read = read_page(&doc, bytes, id, number, budget, &mut fonts)?;
         broken += read.broken;
         if read.broken > 0 {
             broken_pages.push(number.to_string());
         }
-        let page = read.page;
+        let mut page = read.page;
         images += page.images;
         unmapped += page.unmapped;
-        let visible = page.glyphs.iter().filter(|g| !g.is_space()).count();
-        glyphs += visible;
-        if visible == 0 && !read.images.is_empty() {
-            if let Some(scanned) = scan::page_image(&doc, &read.images, number, (page.width, page.height), budget)? {
+        let blank = page.glyphs.iter().all(|g| g.is_space());
+        if blank && !read.images.is_empty() {
+            // A scan parcheck cannot read (OCR off, a codec it does not decode) still
+            // has the text layer its OCR program left: better than nothing, as pdftotext reads it.
+            let scanned = if page.invisible.is_empty() || budget.limits.ocr {
+                match scan::page_image(&doc, &read.images, number, (page.width, page.height), budget) {
+                    Err(error) if error.kind == ErrorKind::Unsupported && !page.invisible.is_empty() => None,
+                    other => other?,
+                }
+            } else {
+                None
+            };
+            if let Some(scanned) = scanned {
                 pages_read.push(scan::Pending::Scan(scanned));
                 continue;
             }
         }
+        // Invisible text is all such a page says (pdftotext reads it too).
+        if blank {
+            page.glyphs = std::mem::take(&mut page.invisible);
+        }
+        glyphs += page.glyphs.iter().filter(|g| !g.is_space()).count();
         pages_read.push(scan::Pending::Text(page));
     }
     let scans = pages_read.iter().filter(|p| matches!(p, scan::Pending::Scan(_))).count();

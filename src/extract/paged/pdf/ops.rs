@@ -143,6 +143,15 @@ impl<'a> Operations<'a> {
                         self.pos += 1;
                         return Some(Object::Array(items));
                     }
+                    // An operator inside an array (`[(a) 0.0 Tc -250 (b)] TJ`) is dropped,
+                    // its operands kept, as viewers and pdftotext read it.
+                    if self.peek()?.is_ascii_alphabetic() {
+                        let save = self.pos;
+                        if ![&b"true"[..], b"false", b"null"].contains(&self.word()) {
+                            continue;
+                        }
+                        self.pos = save;
+                    }
                     items.push(self.element(depth + 1)?);
                 }
             }
@@ -374,6 +383,15 @@ mod tests {
         ] {
             same(stream);
         }
+    }
+
+    #[test]
+    fn an_operator_inside_an_array_is_dropped_and_the_text_kept() {
+        let ops: Vec<Operation> = operations(b"BT [(Grandes) 0.0 Tc -250.0 (Clients) ] TJ ET").collect();
+        let operators: Vec<&str> = ops.iter().map(|o| o.operator.as_ref()).collect();
+        assert_eq!(operators, ["BT", "TJ", "ET"]);
+        let Some(Object::Array(items)) = ops[1].operands.first() else { panic!("{ops:?}") };
+        assert_eq!(items.len(), 4, "{items:?}");
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub fn page_image(
         Some(b"JBIG2Decode" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF") => {
             let name = String::from_utf8_lossy(last.unwrap_or_default()).to_string();
             return Err(ExtractError::unsupported(format!(
-                "trang {number} là ảnh quét nén kiểu {name}, chưa đọc được để nhận dạng ký tự (OCR)"
+                "trang {number} là ảnh quét nén kiểu {name}, parcheck chưa giải nén được để nhận dạng ký tự (OCR); hãy quét lại và lưu thành PDF ảnh JPEG hoặc tệp .png/.jpg rồi gửi lại"
             )));
         }
         _ => {
@@ -116,7 +116,7 @@ pub fn page_image(
             let components = if is_mask { Some(1) } else { components(doc, stream) };
             let Some(components) = components else {
                 return Err(ExtractError::unsupported(format!(
-                    "trang {number} là ảnh quét có hệ màu chưa đọc được để nhận dạng ký tự (OCR)"
+                    "trang {number} là ảnh quét có hệ màu parcheck chưa đọc được để nhận dạng ký tự (OCR); hãy quét lại ở chế độ màu hoặc xám, lưu thành PDF ảnh JPEG hoặc tệp .png/.jpg rồi gửi lại"
                 )));
             };
             Source::Raw { samples, width, height, components, bits }
@@ -206,7 +206,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
         })
     };
     if !budget.limits.ocr {
-        let summary = unread(format!("{} (đã tắt OCR bằng --ocr never)", super::NO_TEXT_LAYER))?;
+        let summary = unread(super::OCR_OFF.into())?;
         return Ok((text_pages(pages), Some(summary)));
     }
     let Some(engine) = crate::extract::paged::ocr::engine::Tesseract::detect() else {

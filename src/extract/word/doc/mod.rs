@@ -24,7 +24,7 @@ mod props;
 mod tables;
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::Read;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use crate::extract::{Budget, ExtractError, ExtractResult};
@@ -36,7 +36,7 @@ fn corrupt(what: &str) -> ExtractError {
     ExtractError::corrupt(format!("tệp Word 97-2003 (.doc) bị hỏng: {what}"))
 }
 
-type Compound<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
+use crate::extract::containers::compound::{self, Compound};
 
 /// Reads a whole stream, its size charged to the budget before it is read.
 fn read_stream(file: &mut Compound, name: &str, budget: &mut Budget) -> ExtractResult<Option<Vec<u8>>> {
@@ -59,12 +59,8 @@ fn read_stream(file: &mut Compound, name: &str, budget: &mut Budget) -> ExtractR
 }
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
-    let opened = catch_unwind(|| cfb::CompoundFile::open(Cursor::new(bytes)));
-    let mut file = match opened {
-        Ok(Ok(file)) => file,
-        Ok(Err(e)) => return Err(corrupt("cấu trúc tệp phức hợp (OLE2) không đọc được").with_detail(e)),
-        Err(_) => return Err(corrupt("cấu trúc tệp phức hợp (OLE2) không đọc được")),
-    };
+    let mut file =
+        compound::open(bytes).map_err(|e| corrupt("cấu trúc tệp phức hợp (OLE2) không đọc được").with_detail(e))?;
     let word = read_stream(&mut file, "WordDocument", budget)?.ok_or_else(|| corrupt("thiếu luồng WordDocument"))?;
     let fib = Fib::parse(&word)?;
     let table_name = if fib.table_1 { "1Table" } else { "0Table" };

@@ -1,0 +1,89 @@
+//! What a damaged PDF still holds, page by page, as viewers recover it: a
+//! content stream whose dictionary lies about its length (or whose object
+//! the cross-reference table misplaces) is read from the file itself,
+//! between its `N G obj … stream` header and `endstream`; a page tree that
+//! does not lead to its pages gives way to the page objects themselves.
+
+use std::collections::BTreeMap;
+
+use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId, Stream};
+
+/// How far after its header a stream's `stream` keyword may be.
+const MAX_HEADER: usize = 64 * 1024;
+
+/// Stream object `id` as the file spells it, its filter (a single named one) kept.
+pub fn raw_stream(bytes: &[u8], (number, generation): ObjectId) -> Option<Stream> {
+    let header = format!("{number} {generation} obj");
+    let start = find_all(bytes, header.as_bytes()).filter(|&at| at == 0 || !bytes[at - 1].is_ascii_digit()).last()?
+        + header.len();
+    let window = &bytes[start..bytes.len().min(start + MAX_HEADER)];
+    let keyword = find_all(window, b"stream").find(|&at| at < 3 || &window[at - 3..at] != b"end")?;
+    let dict_text = &window[..keyword];
+    if find_all(dict_text, b"endobj").next().is_some() {
+        return None;
+    }
+    let mut content_start = start + keyword + b"stream".len();
+    for eol in [&b"\r\n"[..], b"\n", b"\r"] {
+        if bytes[content_start..].starts_with(eol) {
+            content_start += eol.len();
+            break;
+        }
+    }
+    let end = content_start + find_all(&bytes[content_start..], b"endstream").next()?;
+    let content = bytes[content_start..end].strip_suffix(b"\n").unwrap_or(&bytes[content_start..end]);
+    let content = content.strip_suffix(b"\r").unwrap_or(content);
+    let mut dict = Dictionary::new();
+    if let Some(filter) = single_filter(dict_text) {
+        dict.set("Filter", Object::Name(filter));
+    } else if find_all(dict_text, b"/Filter").next().is_some() {
+        // A chain of filters cannot be told from the text alone.
+        return None;
+    }
+    Some(Stream::new(dict, content.to_vec()))
+}
+
+/// The name after `/Filter`, when it is one name (`/Filter /FlateDecode`).
+fn single_filter(dict_text: &[u8]) -> Option<Vec<u8>> {
+    let at = find_all(dict_text, b"/Filter").next()? + b"/Filter".len();
+    let rest = &dict_text[at..];
+    let rest = &rest[rest.iter().position(|b| !b.is_ascii_whitespace())?..];
+    let name = rest.strip_prefix(b"/")?;
+    let len = name.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(name.len());
+    (len > 0).then(|| name[..len].to_vec())
+}
+
+fn find_all<'h>(haystack: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
+    memchr::memmem::find_iter(haystack, needle)
+}
+
+/// The page objects of a file whose page tree leads to none (a `/Pages`
+/// that is itself a page, kids lost), in object order, numbered from 1.
+pub fn loose_pages(doc: &PdfDocument) -> BTreeMap<u32, ObjectId> {
+    let is_page = |object: &Object| {
+        object.as_dict().is_ok_and(|d| d.get(b"Type").and_then(Object::as_name).is_ok_and(|t| t == b"Page"))
+    };
+    doc.objects
+        .iter()
+        .filter(|(_, object)| is_page(object))
+        .map(|(id, _)| *id)
+        .zip(1u32..)
+        .map(|(id, n)| (n, id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stream_whose_length_is_wrong_is_read_from_the_file() {
+        let file = b"%PDF-1.3\n4 0 obj\n<< /Qength 44 >>\nstream\nBT /F1 24 Tf (Potato) Tj ET\nendstream\nendobj\n14 0 obj\n<< /Filter /FlateDecode >>\nstream\nxyz\r\nendstream\nendobj\n";
+        let stream = raw_stream(file, (4, 0)).expect("found");
+        assert_eq!(stream.content, b"BT /F1 24 Tf (Potato) Tj ET");
+        assert!(stream.dict.get(b"Filter").is_err());
+        let filtered = raw_stream(file, (14, 0)).expect("found");
+        assert_eq!(filtered.dict.get(b"Filter").and_then(Object::as_name).ok(), Some(&b"FlateDecode"[..]));
+        assert_eq!(filtered.content, b"xyz");
+        assert!(raw_stream(file, (5, 0)).is_none());
+    }
+}
