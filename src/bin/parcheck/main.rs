@@ -17,6 +17,7 @@ use parcheck::human::Reports;
 use parcheck::isolate::Isolation;
 use parcheck::state::{State, StateLock};
 
+mod panics;
 mod usage;
 
 /// Exit status for usage errors.
@@ -550,29 +551,12 @@ fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Panics inside a reader are contained per document (its `error`, the
-/// panic's text and place in `error_detail`): one line on stderr says so,
-/// without the default hook's backtrace, whose symbol tables cost a hundred
-/// megabytes. `RUST_BACKTRACE` still adds one, except under `--quiet`.
-fn install_panic_hook(quiet: bool) {
-    let backtrace = !quiet && std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
-    std::panic::set_hook(Box::new(move |info| {
-        let text = parcheck::pipeline::record_panic(info);
-        eprintln!(
-            "parcheck: lỗi nội bộ ({text}); tài liệu đang đọc được ghi là lỗi, các tài liệu khác vẫn được kiểm tra"
-        );
-        if backtrace {
-            eprintln!("{}", std::backtrace::Backtrace::force_capture());
-        }
-    }));
-}
-
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage::exit(error, EXIT_USAGE),
     };
-    install_panic_hook(matches!(&cli.command, Command::Check(args) if args.quiet));
+    panics::install_hook(matches!(&cli.command, Command::Check(args) if args.quiet));
     let result = match cli.command {
         Command::Check(args) => check(*args),
         Command::Export(args) => export(args),

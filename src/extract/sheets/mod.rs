@@ -24,8 +24,10 @@
 
 pub mod delimited;
 pub mod formula;
+mod formulas;
 pub mod hidden;
 pub mod ods_guard;
+mod values;
 pub mod xls_guard;
 pub mod xlsx;
 
@@ -35,39 +37,33 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use calamine::{Data, Dimensions, Reader, Sheets};
-use chrono::Datelike;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 
 use crate::extract::containers::zip_guard::GuardedZip;
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge, MAX_WIDTH};
 use crate::sniff::Format;
-use formula::{Content, Evaluator, Failure};
+use formulas::compute_formulas;
 use hidden::Hidden;
+use values::{cell_text, decimal_of, percent_text};
 use xls_guard::Layout;
-
-/// Cell visits allowed to the formula evaluator for one workbook.
-const FORMULA_WORK: usize = 2_000_000;
 
 /// Used cells a sheet's cell vector makes room for before it reads them; past
 /// that it grows as they come.
 const RESERVED_CELLS: usize = 1 << 16;
 
-/// Notes about formulas listed one by one per sheet; the rest are counted.
-const FORMULA_NOTES: usize = 5;
-
 /// One sheet as read: used cells only, by 0-based (row, column).
-struct SheetCells {
-    name: String,
+pub(super) struct SheetCells {
+    pub(super) name: String,
     /// 1-based position of the sheet in the workbook.
-    index: usize,
+    pub(super) index: usize,
     /// In (row, column) order, one per position.
-    cells: Vec<UsedCell>,
-    merges: Vec<Dimensions>,
+    pub(super) cells: Vec<UsedCell>,
+    pub(super) merges: Vec<Dimensions>,
 }
 
 impl SheetCells {
-    fn at(&self, pos: (u32, u32)) -> Option<&UsedCell> {
+    pub(super) fn at(&self, pos: (u32, u32)) -> Option<&UsedCell> {
         self.cells.binary_search_by_key(&pos, |c| c.pos).ok().map(|i| &self.cells[i])
     }
 
@@ -80,17 +76,17 @@ impl SheetCells {
 }
 
 /// One used cell: a value, a formula, or both.
-struct UsedCell {
-    pos: (u32, u32),
+pub(super) struct UsedCell {
+    pub(super) pos: (u32, u32),
     /// `Data::Empty` for a formula saved without a value.
-    value: Data,
+    pub(super) value: Data,
     /// Formula text without `=` (.xlsx).
-    formula: Option<String>,
+    pub(super) formula: Option<String>,
     /// Decimals of the cell's percent format (.xlsx).
-    percent: Option<u32>,
+    pub(super) percent: Option<u32>,
     /// A numeric value as the decimal Excel shows, worked out once: formulas
     /// read it and the grid shows it.
-    number: Option<Decimal>,
+    pub(super) number: Option<Decimal>,
 }
 
 impl UsedCell {
@@ -375,12 +371,6 @@ fn without_equals(mut formula: String) -> String {
     formula
 }
 
-/// A number as a percent cell shows it: 0.125 with "0.0%" reads "12.5%".
-fn percent_text(value: Decimal, decimals: u32) -> String {
-    let shown = (value * Decimal::ONE_HUNDRED).round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero);
-    format!("{shown:.prec$}%", prec = decimals as usize)
-}
-
 /// .xls and .ods sheets, which calamine has already parsed into ranges; the
 /// cells of an .xls sheet the guard compacted go back where they were.
 fn read_range_sheet(
@@ -418,124 +408,6 @@ fn merged_regions(workbook: &mut Sheets<Cursor<&[u8]>>, name: &str) -> Option<Ve
         Sheets::Xls(x) => x.merge_cells_by_sheet_name(name).ok(),
         // calamine keeps no merge information for .xlsb/.ods: covered cells read as empty.
         Sheets::Xlsb(_) | Sheets::Ods(_) => Some(Vec::new()),
-    }
-}
-
-struct Workbook<'a>(&'a [SheetCells]);
-
-impl formula::Cells for Workbook<'_> {
-    fn sheet_index(&self, name: &str) -> Option<usize> {
-        self.0
-            .iter()
-            .position(|s| s.name == name)
-            .or_else(|| self.0.iter().position(|s| s.name.eq_ignore_ascii_case(name)))
-    }
-
-    fn content(&self, sheet: usize, pos: (u32, u32)) -> Content<'_> {
-        self.0[sheet].at(pos).map_or(Content::Blank, content_of)
-    }
-
-    fn used_in(&self, sheet: usize, from: (u32, u32), to: (u32, u32)) -> Vec<((u32, u32), Content<'_>)> {
-        let cols = from.1..=to.1;
-        self.0[sheet]
-            .between(from, to)
-            .iter()
-            .filter(|c| cols.contains(&c.pos.1))
-            .map(|c| (c.pos, content_of(c)))
-            .collect()
-    }
-}
-
-fn content_of(cell: &UsedCell) -> Content<'_> {
-    match &cell.value {
-        Data::Empty => cell.formula.as_deref().map_or(Content::Blank, Content::Formula),
-        Data::Int(_) | Data::Float(_) => cell.number.map_or(Content::Error, Content::Number),
-        Data::String(s) => Content::Text(s),
-        _ => Content::Error,
-    }
-}
-
-/// A numeric cell as the decimal Excel shows.
-fn decimal_of(value: &Data) -> Option<Decimal> {
-    match value {
-        Data::Int(i) => Some(Decimal::from(*i)),
-        Data::Float(f) => exact_decimal(*f).or_else(|| Decimal::from_str(&excel_number(*f)).ok()),
-        _ => None,
-    }
-}
-
-/// A float that is a whole number of 1/1024ths (most scores: 0.25, 0.75, 12.5)
-/// as its exact decimal, when Excel shows all of its digits; `None` for the
-/// others, which go through the text Excel shows.
-fn exact_decimal(value: f64) -> Option<Decimal> {
-    // Multiplying by a power of two is exact; below 2^53 the product is a whole number or not.
-    let scaled = value * 1024.0;
-    if scaled.fract() != 0.0 || scaled.abs() >= 9.0e15 {
-        return None;
-    }
-    // n / 2^10 = n · 5^10 / 10^10.
-    let exact = Decimal::from_i128_with_scale(scaled as i128 * 9_765_625, 10).normalize();
-    (value == 0.0 || exact.scale() as usize <= excel_decimals(value)).then_some(exact)
-}
-
-/// Values of formula cells saved without a cached value, by (sheet, position);
-/// notes for the ones that cannot be computed and for stale cached values.
-fn compute_formulas(
-    sheets: &[SheetCells],
-    max_depth: usize,
-    notes: &mut Vec<String>,
-) -> HashMap<(usize, (u32, u32)), String> {
-    let book = Workbook(sheets);
-    let mut evaluator = Evaluator::new(&book, max_depth, FORMULA_WORK);
-    let mut computed = HashMap::new();
-    for (s, sheet) in sheets.iter().enumerate() {
-        let mut failed: Vec<String> = Vec::new();
-        let mut stale: Vec<String> = Vec::new();
-        // Row order, so that running totals are computed top-down within the depth limit.
-        for cell in &sheet.cells {
-            let (Some(text), pos) = (&cell.formula, cell.pos) else { continue };
-            let here = || format!("ô {} (trang tính '{}'): ={text}", formula::cell_name(pos), sheet.name);
-            match &cell.value {
-                Data::Empty => match evaluator.cell(s, pos) {
-                    Ok(value) => {
-                        computed.insert((s, pos), value.normalize().to_string());
-                    }
-                    Err(why) => failed.push(format!("{}: {}", here(), failure_text(&why))),
-                },
-                _ => {
-                    let (Some(cached), Ok(fresh)) = (cell.number, evaluator.formula(s, text)) else { continue };
-                    if !close(cached, fresh) {
-                        stale.push(format!(
-                            "{}: giá trị lưu sẵn {} khác kết quả tính lại {}; giữ giá trị lưu sẵn",
-                            here(),
-                            cached.normalize(),
-                            fresh.normalize()
-                        ));
-                    }
-                }
-            }
-        }
-        summarize(notes, failed, "công thức không có giá trị lưu sẵn và không tính được, để trống");
-        summarize(notes, stale, "giá trị lưu sẵn của công thức khác kết quả tính lại");
-    }
-    computed
-}
-
-fn failure_text(why: &Failure) -> &'static str {
-    why.message()
-}
-
-/// Cached values are binary floats: equal when they agree to 9 decimals.
-fn close(a: Decimal, b: Decimal) -> bool {
-    (a - b).abs() <= Decimal::new(1, 9)
-}
-
-/// The first notes one by one, the rest as a count.
-fn summarize(notes: &mut Vec<String>, items: Vec<String>, what: &str) {
-    let more = items.len().saturating_sub(FORMULA_NOTES);
-    notes.extend(items.into_iter().take(FORMULA_NOTES).map(|i| format!("{what}: {i}")));
-    if more > 0 {
-        notes.push(format!("{what}: còn {more} ô khác"));
     }
 }
 
@@ -699,111 +571,5 @@ pub(super) fn prose_outside_grid(rows: &[Row]) -> Vec<Paragraph> {
         .collect()
 }
 
-/// The text a cell shows.
-fn cell_text(value: Data) -> String {
-    match value {
-        Data::Empty => String::new(),
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s,
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => excel_number(f),
-        Data::Bool(b) => if b { "TRUE" } else { "FALSE" }.to_owned(),
-        Data::DateTime(dt) => match dt.as_datetime() {
-            Some(d) => format!("{:02}/{:02}/{}", d.day(), d.month(), d.year()),
-            None => dt.as_f64().to_string(),
-        },
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// A float as Excel displays it in a General cell: at most 15 significant
-/// digits, no exponent for score-sized values, no trailing zeros.
-pub fn excel_number(value: f64) -> String {
-    if !value.is_finite() {
-        return String::new();
-    }
-    if value == 0.0 {
-        return "0".to_owned();
-    }
-    let decimals = excel_decimals(value);
-    // The shortest text that reads back as the same float is what rounding
-    // to `decimals` places shows whenever it has no more places than that
-    // (the float is within half an ulp of it); exact formatting is slow.
-    if value.abs() < 1e15 {
-        let shortest = value.to_string();
-        if shortest.split_once('.').is_none_or(|(_, places)| places.len() <= decimals) {
-            return shortest;
-        }
-    }
-    rounded_text(value, decimals)
-}
-
-/// Places after the point that 15 significant digits leave to a nonzero value.
-fn excel_decimals(value: f64) -> usize {
-    let magnitude = value.abs().log10().floor() as i32;
-    (14 - magnitude).clamp(0, 20) as usize
-}
-
-/// The value rounded to `decimals` places, without trailing zeros.
-fn rounded_text(value: f64, decimals: usize) -> String {
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_owned() } else { text };
-    if text == "-0" {
-        "0".to_owned()
-    } else {
-        text
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_read_as_excel_shows_them() {
-        assert_eq!(percent_text(Decimal::new(125, 3), 1), "12.5%");
-        assert_eq!(percent_text(Decimal::new(5, 1), 0), "50%");
-        assert_eq!(percent_text(Decimal::new(12345, 5), 2), "12.35%");
-    }
-
-    #[test]
-    fn floats_read_as_excel_shows_them() {
-        assert_eq!(excel_number(12.9491), "12.9491");
-        assert_eq!(excel_number(0.1 + 0.2), "0.3");
-        assert_eq!(excel_number(98.52), "98.52");
-        assert_eq!(excel_number(100.0), "100");
-        assert_eq!(excel_number(0.5), "0.5");
-        assert_eq!(excel_number(-0.25), "-0.25");
-        assert_eq!(excel_number(1.0 / 3.0), "0.333333333333333");
-        assert_eq!(excel_number(-1e-7), "-0.0000001");
-        assert_eq!(excel_number(123456789012.345), "123456789012.345");
-        assert_eq!(excel_number(2.0f64.powi(60)), "1152921504606846976");
-    }
-
-    /// The fast path agrees with exact formatting to 15 significant digits.
-    #[test]
-    fn shortest_text_agrees_with_exact_rounding() {
-        let exact = |value: f64| rounded_text(value, excel_decimals(value));
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            let scale = 10f64.powi((x % 24) as i32 - 8);
-            let value = (x >> 11) as f64 / (1u64 << 53) as f64 * scale * if x & 1 == 0 { 1.0 } else { -1.0 };
-            let rounded = (value * 100.0).round() / 100.0;
-            // Whole numbers of halves, quarters … 1/4096ths, small and large: the exact path and past it.
-            let sign = if x & 2 == 0 { 1.0 } else { -1.0 };
-            let small = ((x >> 11) % 1_000_000) as f64 / f64::from(1u32 << (x % 13)) * sign;
-            let large = (x >> 11) as f64 / f64::from(1u32 << (x % 13)) * sign;
-            for v in [value, rounded, small, large] {
-                if v != 0.0 {
-                    assert_eq!(excel_number(v), exact(v), "{v:e}");
-                }
-                // The grid shows a number's decimal: it must print as Excel shows the float.
-                if let Some(number) = decimal_of(&Data::Float(v)) {
-                    assert_eq!(number.to_string(), excel_number(v), "{v:e}");
-                }
-            }
-        }
-    }
-}
+mod tests;
