@@ -2,6 +2,8 @@
 //! the output with its expectation (`fixtures/expected/<file>.json`, written by
 //! `cargo run --example gen_fixtures` from the report model the file was drawn from).
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -46,17 +48,9 @@ fn decimal(v: Option<&Value>) -> Result<Option<Decimal>, String> {
     }
 }
 
-/// The kinds about the rubric and evidence beside the scores: compared only for
-/// fixtures whose expectation lists them (`rubric_findings`); the others'
-/// expectations come from the contract's arithmetic rules alone.
-const RUBRIC_KINDS: [&str; 6] = [
-    "score_not_in_rubric",
-    "max_differs_from_rubric",
-    "missing_evidence",
-    "evidence_after_report",
-    "evidence_outside_period",
-    "late_for_deadline",
-];
+// The rubric and evidence kinds (`support::RUBRIC_KINDS`) are compared only for
+// fixtures whose expectation lists them (`rubric_findings`); the others'
+// expectations come from the contract's arithmetic rules alone.
 
 fn finding_keys(findings: &Value) -> BTreeSet<(String, String, String)> {
     let s = |f: &Value, k: &str| match &f[k] {
@@ -123,7 +117,7 @@ fn compare(expected: &Value, got: &Value) -> Vec<String> {
             let s = |k: usize| f[k].as_str().expect("rubric finding as [kind, code, column]").to_owned();
             (s(0), s(1), s(2))
         })),
-        None => have.retain(|(kind, _, _)| !RUBRIC_KINDS.contains(&kind.as_str())),
+        None => have.retain(|(kind, _, _)| !support::RUBRIC_KINDS.contains(&kind.as_str())),
     }
     for missing in want.difference(&have) {
         errors.push(format!("finding missing: {missing:?}"));

@@ -7,7 +7,7 @@ use std::io::{Cursor, Write};
 use std::path::Path;
 
 use serde_json::Value;
-use support::{path_str, run, stdout_objects};
+use support::{criterion, messages, path_str, run, stdout_objects};
 
 /// A cell of a hand-built BIFF8 sheet.
 enum Biff<'a> {
@@ -109,22 +109,6 @@ fn check(dir: &Path, name: &str, bytes: &[u8]) -> Value {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write fixture");
     stdout_objects(&run(&["check", &path_str(&path)])).remove(0)
-}
-
-fn messages(object: &Value) -> Vec<String> {
-    object["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["message"].as_str().map(str::to_owned))
-        .collect()
-}
-
-fn criterion<'a>(object: &'a Value, code: &str) -> &'a Value {
-    object["criteria"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["code"] == code))
-        .unwrap_or_else(|| panic!("criterion {code} in {object}"))
 }
 
 #[test]

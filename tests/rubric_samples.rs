@@ -4,21 +4,14 @@
 //! raised or not), every dated citation's date and every rubric's options read
 //! as the truth has them, and the report's date.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
 use rust_decimal::Decimal;
 use serde_json::Value;
-
-const KINDS: [&str; 6] = [
-    "score_not_in_rubric",
-    "max_differs_from_rubric",
-    "missing_evidence",
-    "evidence_after_report",
-    "evidence_outside_period",
-    "late_for_deadline",
-];
 
 type Key = (String, String, String);
 
@@ -28,7 +21,7 @@ fn keys(findings: &Value) -> BTreeSet<Key> {
         .as_array()
         .into_iter()
         .flatten()
-        .filter(|f| KINDS.contains(&f["kind"].as_str().unwrap_or("")))
+        .filter(|f| support::RUBRIC_KINDS.contains(&f["kind"].as_str().unwrap_or("")))
         .map(|f| (text(&f["kind"]), text(&f["code"]), text(&f["column"])))
         .collect()
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use support::{path_str, run, stdout_objects};
+use support::{check_under_100_mb, criterion, messages, path_str, run, stdout_objects};
 use zip::write::SimpleFileOptions;
 
 /// A cell of a hand-built worksheet.
@@ -124,57 +124,6 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write fixture");
     path_str(&path)
-}
-
-fn criterion<'a>(object: &'a Value, code: &str) -> &'a Value {
-    object["criteria"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["code"] == code))
-        .unwrap_or_else(|| panic!("criterion {code} in {object}"))
-}
-
-fn messages(object: &Value) -> Vec<String> {
-    object["findings"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|f| f["message"].as_str().map(str::to_owned))
-        .collect()
-}
-
-/// Peak resident memory of the command in MB, through `/usr/bin/time -v`;
-/// `None` (and a line saying so) where that tool is missing.
-fn peak_mb(args: &[&str]) -> Option<(u64, std::process::Output)> {
-    let missing = (!Path::new("/usr/bin/time").exists()).then_some("/usr/bin/time");
-    if !support::can_run("peak memory", missing, "apt-get install time") {
-        return None;
-    }
-    let output = Command::new("/usr/bin/time")
-        .arg("-v")
-        .arg(env!("CARGO_BIN_EXE_parcheck"))
-        .args(args)
-        .output()
-        .expect("run parcheck under time");
-    let report = String::from_utf8_lossy(&output.stderr);
-    let kb: u64 = report
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
-        .and_then(|v| v.trim().parse().ok())
-        .expect("time -v reports the peak");
-    Some((kb / 1024, output))
-}
-
-/// `parcheck check DIR`, asserting a peak resident memory under 100 MB where it can be measured.
-fn check_under_100_mb(dir: &Path, what: &str) -> std::process::Output {
-    let dir = path_str(dir);
-    match peak_mb(&["check", &dir]) {
-        Some((peak, output)) => {
-            println!("{what}: peak {peak} MB");
-            assert!(peak < 100, "peak resident memory {peak} MB");
-            output
-        }
-        None => run(&["check", &dir]),
-    }
 }
 
 #[test]

@@ -35,6 +35,69 @@ pub fn ocr_missing() -> Option<&'static str> {
     (!vietnamese).then_some("tesseract with Vietnamese data (tesseract-ocr-vie)")
 }
 
+/// The messages of an output object's findings.
+pub fn messages(object: &Value) -> Vec<String> {
+    object["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f["message"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// The criterion with this code in an output object.
+pub fn criterion<'a>(object: &'a Value, code: &str) -> &'a Value {
+    object["criteria"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["code"] == code))
+        .unwrap_or_else(|| panic!("criterion {code} in {object}"))
+}
+
+/// The finding kinds about the rubric and evidence beside the scores.
+pub const RUBRIC_KINDS: [&str; 6] = [
+    "score_not_in_rubric",
+    "max_differs_from_rubric",
+    "missing_evidence",
+    "evidence_after_report",
+    "evidence_outside_period",
+    "late_for_deadline",
+];
+
+/// Peak resident memory of the command in MB, through `/usr/bin/time -v`;
+/// `None` (and a line saying so) where that tool is missing.
+pub fn peak_mb(args: &[&str]) -> Option<(u64, std::process::Output)> {
+    let missing = (!Path::new("/usr/bin/time").exists()).then_some("/usr/bin/time");
+    if !can_run("peak memory", missing, "apt-get install time") {
+        return None;
+    }
+    let output = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_parcheck"))
+        .args(args)
+        .output()
+        .expect("run parcheck under time");
+    let report = String::from_utf8_lossy(&output.stderr);
+    let kb: u64 = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes):"))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("time -v reports the peak");
+    Some((kb / 1024, output))
+}
+
+/// `parcheck check DIR`, asserting a peak resident memory under 100 MB where it can be measured.
+pub fn check_under_100_mb(dir: &Path, what: &str) -> std::process::Output {
+    let dir = path_str(dir);
+    match peak_mb(&["check", &dir]) {
+        Some((peak, output)) => {
+            println!("{what}: peak {peak} MB");
+            assert!(peak < 100, "peak resident memory {peak} MB");
+            output
+        }
+        None => run(&["check", &dir]),
+    }
+}
+
 pub fn parcheck() -> Command {
     Command::new(env!("CARGO_BIN_EXE_parcheck"))
 }
