@@ -1,4 +1,4 @@
-//! Statistics outside the scoring table (`../shared/STATISTICS.md`): the
+//! Statistics outside the scoring table (`docs/contract.md`, "Statistics in reports"): the
 //! counts a report states with their parts and percentages, in its prose
 //! ([`prose`]) and in its annex tables ([`table`]). This stage only reads;
 //! the rules that compare are in `crate::checks::statistics`.
