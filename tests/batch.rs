@@ -97,7 +97,7 @@ fn the_summary_counts_documents_by_status_in_words_that_say_so() {
     let line = summary.lines().find(|l| l.starts_with("Đã kiểm tra")).expect("summary line");
     assert!(
         line.starts_with(
-            "Đã kiểm tra 4 tài liệu: 2 đọc được bảng điểm, 1 có lỗi đọc, 1 không có bảng điểm, \
+            "Đã kiểm tra 4 tài liệu: 2 đọc được (bảng điểm hoặc số liệu thống kê), 1 có lỗi đọc, 1 không có bảng điểm, \
              0 định dạng chưa hỗ trợ; 4 phát hiện mức lỗi — "
         ),
         "{line}"

@@ -53,7 +53,7 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Đã kiểm tra {} tài liệu: {} đọc được bảng điểm, {} có lỗi đọc, {} không có bảng điểm, {} định dạng chưa hỗ trợ; {} phát hiện mức lỗi",
+            "Đã kiểm tra {} tài liệu: {} đọc được (bảng điểm hoặc số liệu thống kê), {} có lỗi đọc, {} không có bảng điểm, {} định dạng chưa hỗ trợ; {} phát hiện mức lỗi",
             self.documents, self.ok, self.errors, self.no_table, self.unsupported, self.error_findings
         )?;
         if self.unchanged + self.same_content > 0 {
@@ -147,7 +147,9 @@ mod tests {
             ..Default::default()
         };
         assert!(
-            summary.to_string().starts_with("Đã kiểm tra 3 tài liệu: 2 đọc được bảng điểm, 1 có lỗi đọc,"),
+            summary
+                .to_string()
+                .starts_with("Đã kiểm tra 3 tài liệu: 2 đọc được (bảng điểm hoặc số liệu thống kê), 1 có lỗi đọc,"),
             "{summary}"
         );
         assert!(summary.to_string().contains("4 phát hiện mức lỗi"));
