@@ -83,10 +83,8 @@ impl Isolation {
         let mut worker = match idle {
             Some(worker) => worker,
             None => self.spawn().map_err(|e| Problem {
-                message: format!(
-                    "không khởi động được tiến trình con để đọc tài liệu ({})",
-                    crate::pipeline::io_cause(&e)
-                ),
+                message: "không khởi động được tiến trình con để đọc tài liệu; hãy chạy lại không dùng --isolate"
+                    .into(),
                 detail: Some(e.to_string()),
             })?,
         };
@@ -282,7 +280,10 @@ mod tests {
     fn a_worker_that_cannot_start_is_named_in_vietnamese_with_the_system_text_apart() {
         let pool = Isolation::new("/nonexistent/parcheck".into(), Vec::new(), Duration::from_secs(5), 64);
         let problem = pool.check(Path::new("a.docx")).expect_err("no such program");
-        assert_eq!(problem.message, "không khởi động được tiến trình con để đọc tài liệu (không tồn tại)");
+        assert_eq!(
+            problem.message,
+            "không khởi động được tiến trình con để đọc tài liệu; hãy chạy lại không dùng --isolate"
+        );
         let detail = problem.detail.expect("the system's text");
         assert!(detail.contains("No such file"), "{detail}");
     }

@@ -201,15 +201,17 @@ fn stages(
     Ok(report)
 }
 
-/// What an I/O error means for the user, in Vietnamese; the system's own text
-/// goes to `error_detail`.
+/// What an I/O error means for the user and what they can do, in Vietnamese;
+/// the system's own text goes to `error_detail`.
 pub fn io_cause(e: &std::io::Error) -> &'static str {
     match e.kind() {
-        std::io::ErrorKind::PermissionDenied => "không có quyền đọc",
-        std::io::ErrorKind::NotFound => "không tồn tại",
-        std::io::ErrorKind::IsADirectory => "là thư mục, không phải tệp",
-        std::io::ErrorKind::OutOfMemory => "không đủ bộ nhớ",
-        _ => "lỗi hệ thống tệp",
+        std::io::ErrorKind::PermissionDenied => {
+            "không có quyền đọc; hãy cấp quyền đọc cho người dùng chạy parcheck rồi chạy lại"
+        }
+        std::io::ErrorKind::NotFound => "không tồn tại; hãy kiểm tra lại đường dẫn",
+        std::io::ErrorKind::IsADirectory => "là thư mục, không phải tệp; hãy chọn các tệp trong thư mục đó",
+        std::io::ErrorKind::OutOfMemory => "không đủ bộ nhớ; hãy chạy lại với ít luồng hơn (--jobs)",
+        _ => "lỗi hệ thống tệp; hãy kiểm tra ổ đĩa hoặc thư mục mạng rồi chạy lại",
     }
 }
 

@@ -245,7 +245,10 @@ fn an_unreadable_folder_is_an_error_object() {
     assert_eq!(found["khoa"]["status"], "error");
     assert_eq!(
         found["khoa"]["error"].as_str().unwrap(),
-        format!("không đọc được {}: không có quyền đọc", locked.display())
+        format!(
+            "không đọc được {}: không có quyền đọc; hãy cấp quyền đọc cho người dùng chạy parcheck rồi chạy lại",
+            locked.display()
+        )
     );
     // The system's English text is kept, apart from the message.
     assert!(found["khoa"]["error_detail"].as_str().is_some_and(|d| d.contains("ermission")), "{}", found["khoa"]);

@@ -90,8 +90,8 @@ fn read_errors_name_the_cause_in_vietnamese_with_the_system_text_apart() {
 
     let views = stdout_objects(&run(&["tables", "--format", "json", &paths[0], &paths[1], &paths[2]]));
     let errors: Vec<&str> = views.iter().map(|v| v["error"].as_str().expect("error")).collect();
-    assert_eq!(errors[0], "không đọc được tệp: không tồn tại");
-    assert_eq!(errors[1], "không đọc được tệp: là thư mục, không phải tệp");
+    assert_eq!(errors[0], "không đọc được tệp: không tồn tại; hãy kiểm tra lại đường dẫn");
+    assert_eq!(errors[1], "không đọc được tệp: là thư mục, không phải tệp; hãy chọn các tệp trong thư mục đó");
     assert!(errors[2].starts_with("tệp nén (zip)"), "{}", errors[2]);
     for (view, error) in views.iter().zip(&errors) {
         assert!(!error.contains("os error"), "{error}");
@@ -101,6 +101,6 @@ fn read_errors_name_the_cause_in_vietnamese_with_the_system_text_apart() {
 
     let text = String::from_utf8_lossy(&run(&["tables", &paths[0]]).stdout).into_owned();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[1], "  lỗi: không đọc được tệp: không tồn tại", "{text}");
+    assert_eq!(lines[1], "  lỗi: không đọc được tệp: không tồn tại; hãy kiểm tra lại đường dẫn", "{text}");
     assert!(lines[2].starts_with("  chi tiết kỹ thuật: No such file"), "{text}");
 }

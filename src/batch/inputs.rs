@@ -111,7 +111,7 @@ pub fn collect_inputs(paths: &[PathBuf], limits: &Limits, own: &OwnFiles) -> Inp
             (Ok(meta), Ok(canonical)) => (meta, canonical),
             (Err(e), _) | (_, Err(e)) => {
                 let message = if e.kind() == std::io::ErrorKind::NotFound {
-                    format!("không tìm thấy đường dẫn: {}", root.display())
+                    format!("không tìm thấy đường dẫn: {}; hãy kiểm tra lại đường dẫn", root.display())
                 } else {
                     format!("không đọc được đường dẫn {}: {}", root.display(), pipeline::io_cause(&e))
                 };
@@ -158,7 +158,10 @@ fn walk(root: &Path, canonical_root: &Path, limits: &Limits, own: &OwnFiles, inp
             Err(err) => match err.path().filter(|_| err.loop_ancestor().is_none()) {
                 // A folder or file that cannot be read is a document we may be missing: say so in the output.
                 Some(path) => {
-                    let reason = err.io_error().map_or("lỗi hệ thống tệp", pipeline::io_cause);
+                    let reason = err.io_error().map_or(
+                        "lỗi hệ thống tệp; hãy kiểm tra ổ đĩa hoặc thư mục mạng rồi chạy lại",
+                        pipeline::io_cause,
+                    );
                     let message = format!("không đọc được {}: {reason}", path.display());
                     let relative = path.strip_prefix(root).unwrap_or(path);
                     inputs.unread.push(canonical_root.join(relative));

@@ -113,9 +113,6 @@ pub fn has_action(message: &str) -> bool {
 /// for again; an unread variant is saved in a format that is read.
 pub fn action(kind: ErrorKind, message: &str) -> String {
     match kind {
-        ErrorKind::Corrupt if message.starts_with("không đọc được tệp:") => {
-            "hãy kiểm tra đường dẫn và quyền đọc của tệp rồi chạy lại".into()
-        }
         ErrorKind::Corrupt | ErrorKind::Truncated => {
             "hãy mở tệp bằng phần mềm đã tạo ra nó và lưu lại (hoặc xin đơn vị gửi lại bản khác) rồi kiểm tra lại"
                 .into()
