@@ -7,7 +7,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::process::Command;
 
 use rust_decimal::Decimal;
@@ -79,11 +78,11 @@ fn compare(truth: &Value, got: &Value) -> Vec<String> {
 
 #[test]
 fn shared_rubric_samples_match_their_ground_truth_when_present() {
-    let shared = Path::new("../shared/samples3/rubric");
-    if !shared.join("truth").is_dir() {
-        println!("SKIPPED: ../shared/samples3/rubric is not beside the checkout");
+    let Some(shared) =
+        support::shared_set("shared_rubric_samples_match_their_ground_truth_when_present", "samples3/rubric")
+    else {
         return;
-    }
+    };
     let output = Command::new(env!("CARGO_BIN_EXE_parcheck"))
         .arg("check")
         .arg(shared.join("docs"))
