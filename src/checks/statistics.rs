@@ -150,15 +150,27 @@ fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
                 format_vi(stated.value),
                 format_vi(sum)
             );
-            findings.push(Finding {
-                code: Some(row.label.clone()),
-                column_name: Some(column.name()),
-                stated: Some(stated.value),
-                recalculated: Some(sum),
-                location: Some(row.location.clone()),
-                ..Finding::new(FindingKind::TotalRowMismatch, Severity::Error, message)
-            });
+            findings.push(cell_finding(FindingKind::TotalRowMismatch, row, column.name(), stated.value, sum, message));
         }
+    }
+}
+
+/// An `error` on one cell of an annex table: its row's label, its column's name.
+fn cell_finding(
+    kind: FindingKind,
+    row: &StatRow,
+    column: String,
+    stated: Decimal,
+    recalculated: Decimal,
+    message: String,
+) -> Finding {
+    Finding {
+        code: Some(row.label.clone()),
+        column_name: Some(column),
+        stated: Some(stated),
+        recalculated: Some(recalculated),
+        location: Some(row.location.clone()),
+        ..Finding::new(kind, Severity::Error, message)
     }
 }
 
@@ -209,14 +221,8 @@ fn formulas(t: &StatTable, findings: &mut Vec<Finding>) {
                 format_vi(stated.value),
                 format_vi(computed)
             );
-            findings.push(Finding {
-                code: Some(row.label.clone()),
-                column_name: Some(column.name()),
-                stated: Some(stated.value),
-                recalculated: Some(computed),
-                location: Some(row.location.clone()),
-                ..Finding::new(FindingKind::ColumnFormulaMismatch, Severity::Error, message)
-            });
+            let kind = FindingKind::ColumnFormulaMismatch;
+            findings.push(cell_finding(kind, row, column.name(), stated.value, computed, message));
         }
     }
 }
