@@ -10,6 +10,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+mod build;
+pub use build::{RowBuilder, RowSpans, TableBuilder};
+
 /// Where a row came from, in the terms a reader of the original file uses.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {

@@ -11,7 +11,7 @@ use super::layout::{self, Line};
 use super::page::{Glyph, PageLayout};
 use super::stream;
 use crate::extract::{Budget, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{Document, Paragraph, RowBuilder, Run, TableBuilder, VerticalMerge};
 
 /// Column edges of two page tables closer than this (points) are the same columns.
 const COLUMN_TOLERANCE: f32 = 3.0;
@@ -205,21 +205,15 @@ impl Builder {
             .into_iter()
             .enumerate()
             .map(|(index, table)| {
-                let rows = table
-                    .rows
-                    .into_iter()
-                    .enumerate()
-                    .map(|(r, (row, page))| Row {
-                        cells: row
-                            .cells
-                            .into_iter()
-                            .map(|c| Cell { vmerge: c.vmerge, ..Cell::new(c.col, c.col_span, c.runs) })
-                            .collect(),
-                        location: Location { table: index + 1, row: r + 1, page: Some(page), sheet: None },
-                        repeats_as_header: false,
-                    })
-                    .collect();
-                Table::new(rows)
+                let mut rows = TableBuilder::new(index + 1);
+                for (row, page) in table.rows {
+                    let mut cells = RowBuilder::new(Some(page));
+                    for cell in row.cells {
+                        cells.push_at(cell.col, cell.col_span, cell.vmerge, cell.runs);
+                    }
+                    rows.push(cells);
+                }
+                rows.finish()
             })
             .collect();
         Document { tables, prose: self.prose, ..Document::default() }

@@ -9,7 +9,7 @@
 //! parser reads them.
 
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table};
+use crate::grid::{Document, Paragraph, Row, RowBuilder, Run, TableBuilder, VerticalMerge};
 use crate::sniff::delimited::{decode, sniff_separator};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
@@ -18,7 +18,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         .ok_or_else(|| ExtractError::corrupt("tệp văn bản không có dạng bảng phân cách (CSV/TSV)".into()))?;
     let mut reader =
         csv::ReaderBuilder::new().delimiter(separator).has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    let mut rows = TableBuilder::new(1);
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter { text: text.as_bytes(), at: 0, line: 1 };
     loop {
@@ -32,23 +32,18 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         }
         let line = lines.line_at(record.position().map_or(0, |p| p.byte() as usize));
         budget.spend_cells(record.len())?;
-        let cells: Vec<Cell> = record
-            .iter()
-            .enumerate()
-            .filter(|(_, field)| !field.trim().is_empty())
-            .map(|(col, field)| Cell::new(col, 1, vec![Run::plain(field.to_owned())]))
-            .collect();
-        if cells.is_empty() {
+        let mut cells = RowBuilder::new(None);
+        for (col, field) in record.iter().enumerate().filter(|(_, field)| !field.trim().is_empty()) {
+            cells.push_at(col, 1, VerticalMerge::None, vec![Run::plain(field.to_owned())]);
+        }
+        if cells.cells().is_empty() {
             continue;
         }
-        rows.push(Row {
-            cells,
-            location: Location { table: 1, row: line, page: None, sheet: None },
-            repeats_as_header: false,
-        });
+        rows.push_numbered(line, cells);
     }
-    let prose = leading_single_field_rows(&rows);
-    Ok(Document { tables: vec![Table::new(rows)], prose, ..Document::default() })
+    let table = rows.finish();
+    let prose = leading_single_field_rows(&table.rows);
+    Ok(Document { tables: vec![table], prose, ..Document::default() })
 }
 
 /// The line a record starts on, as an editor numbers it. The csv crate puts a

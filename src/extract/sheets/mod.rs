@@ -41,7 +41,7 @@ use rust_decimal::Decimal;
 
 use crate::extract::containers::zip_guard::GuardedZip;
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge, MAX_WIDTH};
+use crate::grid::{Document, Paragraph, Row, RowBuilder, Run, Table, TableBuilder, VerticalMerge, MAX_WIDTH};
 use crate::sniff::Format;
 use formulas::compute_formulas;
 use hidden::Hidden;
@@ -497,7 +497,7 @@ fn sheet_table(
         }
     }
     let name: Arc<str> = name.into();
-    let mut rows = Vec::with_capacity(row_numbers.len());
+    let mut rows = TableBuilder::on_sheet(index, name);
     let mut previous: Option<u32> = None;
     // Rows are laid out in ascending order: each row's cells are looked for after the previous row's.
     let mut row_end = 0;
@@ -507,14 +507,13 @@ fn sheet_table(
         }
         // A run of empty rows is one blank row: later stages split tables at blank rows.
         if let Some(gap) = previous.filter(|p| row > p + 1).map(|p| p + 1) {
-            let location = Location { table: index, row: gap as usize + 1, page: None, sheet: Some(Arc::clone(&name)) };
-            rows.push(Row { cells: Vec::new(), location, repeats_as_header: false });
+            rows.push_numbered(gap as usize + 1, RowBuilder::new(None));
         }
         previous = Some(row);
         let row_pieces = pieces.get(&row).map(Vec::as_slice).unwrap_or_default();
         let row_start = row_end + used[row_end..].partition_point(|(pos, _)| pos.0 < row);
         row_end = row_start + used[row_start..].partition_point(|(pos, _)| pos.0 == row);
-        let mut cells: Vec<Cell> = Vec::with_capacity(row_pieces.len() + (row_end - row_start));
+        let mut cells = RowBuilder::new(None);
         for piece in row_pieces {
             if piece.col < first_col {
                 continue;
@@ -532,9 +531,7 @@ fn sheet_table(
                 continue;
             }
             let runs = if text.is_empty() { Vec::new() } else { vec![Run::plain(text)] };
-            let mut cell = Cell::new((piece.col - first_col) as usize, piece.span, runs);
-            cell.vmerge = piece.vmerge;
-            cells.push(cell);
+            cells.push_at((piece.col - first_col) as usize, piece.span, piece.vmerge, runs);
         }
         for ((_, col), text) in used.get_mut(row_start..row_end).unwrap_or_default() {
             // Values under a merge other than its first cell are hidden by it, as in Excel.
@@ -542,13 +539,13 @@ fn sheet_table(
             if covered || text.is_empty() {
                 continue;
             }
-            cells.push(Cell::new((*col - first_col) as usize, 1, vec![Run::plain(std::mem::take(text))]));
+            let runs = vec![Run::plain(std::mem::take(text))];
+            cells.push_at((*col - first_col) as usize, 1, VerticalMerge::None, runs);
         }
-        cells.sort_by_key(|c| c.col);
-        let location = Location { table: index, row: row as usize + 1, page: None, sheet: Some(Arc::clone(&name)) };
-        rows.push(Row { cells, location, repeats_as_header: false });
+        // The table puts the merged pieces and the plain cells in column order.
+        rows.push_numbered(row as usize + 1, cells);
     }
-    Ok(Table::new(rows))
+    Ok(rows.finish())
 }
 
 /// Rows outside the scoring grid, as prose: single-cell rows above the first

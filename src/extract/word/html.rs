@@ -4,13 +4,11 @@
 //! `rowspan` are resolved into the grid, and `<font face>` / `font-family`
 //! are kept as run fonts so legacy-encoded text can be recognised.
 
-use std::collections::HashMap;
-
 use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::grid::{append_run, Cell, Document, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Document, Paragraph, RowBuilder, RowSpans, Run, Table, TableBuilder, VerticalMerge};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let text = decode(&unwrap_mime(bytes));
@@ -219,16 +217,14 @@ impl Walker<'_> {
     fn read_table(&mut self, table: NodeRef<Node>, font: Option<&str>, depth: usize) -> ExtractResult<()> {
         self.tables_seen += 1;
         let index = self.tables_seen;
-        let mut rows = Vec::new();
-        // Columns still covered by a rowspan from above: col → (span, rows left).
-        let mut covered: HashMap<usize, (usize, usize)> = HashMap::new();
+        let mut rows = TableBuilder::new(index);
+        let mut spans = RowSpans::default();
         for tr in table_rows(table) {
-            let mut cells = Vec::new();
-            let mut col = 0;
+            let mut row = RowBuilder::new(None);
             for td in tr.children().filter(|c| matches!(c.value(), Node::Element(e) if matches!(e.name(), "td" | "th")))
             {
                 self.budget.spend_cells(1)?;
-                fill_covered(&mut col, &mut cells, &mut covered);
+                fill_covered(&mut row, &mut spans);
                 let Node::Element(element) = td.value() else { continue };
                 let span = element.attr("colspan").and_then(|v| v.trim().parse().ok()).unwrap_or(1usize).clamp(1, 64);
                 let rowspan =
@@ -236,36 +232,21 @@ impl Walker<'_> {
                 let cell_font = element_font(element).or(font.map(str::to_owned));
                 let mut runs = Vec::new();
                 self.walk(td, cell_font.as_deref(), depth + 1, &mut runs, true)?;
-                let mut cell = Cell::new(col, span, runs);
-                if rowspan > 1 {
-                    cell.vmerge = VerticalMerge::Start;
-                    covered.insert(col, (span, rowspan - 1));
-                }
-                cells.push(cell);
-                col += span;
+                let vmerge = if rowspan > 1 { VerticalMerge::Start } else { VerticalMerge::None };
+                spans.open(row.next_col(), span, rowspan - 1);
+                row.push(span, vmerge, runs);
             }
-            fill_covered(&mut col, &mut cells, &mut covered);
-            let location = Location { table: index, row: rows.len() + 1, page: None, sheet: None };
-            rows.push(Row { cells, location, repeats_as_header: false });
+            fill_covered(&mut row, &mut spans);
+            rows.push(row);
         }
-        self.tables.push((index, Table::new(rows)));
+        self.tables.push((index, rows.finish()));
         Ok(())
     }
 }
 
 /// Emits continuation cells for the columns a rowspan from above still covers.
-fn fill_covered(col: &mut usize, cells: &mut Vec<Cell>, covered: &mut HashMap<usize, (usize, usize)>) {
-    while let Some((span, left)) = covered.get(col).copied() {
-        let mut cell = Cell::new(*col, span, Vec::new());
-        cell.vmerge = VerticalMerge::Continue;
-        cells.push(cell);
-        if left <= 1 {
-            covered.remove(col);
-        } else {
-            covered.insert(*col, (span, left - 1));
-        }
-        *col += span;
-    }
+fn fill_covered(row: &mut RowBuilder, spans: &mut RowSpans) {
+    while spans.cover(row.next_col(), row).is_some() {}
 }
 
 /// The `tr` rows of a table, through `thead`/`tbody`/`tfoot`, not of nested tables.

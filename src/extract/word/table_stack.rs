@@ -1,28 +1,19 @@
 //! The tables a streaming reader (.docx, .odt) has open, innermost last, and
 //! those it has closed. A table is numbered when it opens, so an outer table
 //! numbers before the tables nested in it and the document lists them in that
-//! order; its rows are located by that number. How a row's cells are built
+//! order; its rows are located by that number. Which cells a row holds
 //! (vertical merges, spans, repeats) stays with each format's reader.
 
-use crate::grid::{Cell, Location, Row, Table};
+use crate::grid::{Table, TableBuilder};
 
-/// One open table: its number, its finished rows, and the reader's state for
-/// the row and cell being built plus any per-table state `X` of its own.
+/// One open table: its rows (numbered when it opens, 1-based in document
+/// order), and the reader's state for the row and cell being built plus any
+/// per-table state `X` of its own.
 pub(crate) struct OpenTable<R, C, X = ()> {
-    /// 1-based index in document order, given when the table opens.
-    pub index: usize,
-    pub rows: Vec<Row>,
+    pub table: TableBuilder,
     pub row: Option<R>,
     pub cell: Option<C>,
     pub extra: X,
-}
-
-impl<R, C, X> OpenTable<R, C, X> {
-    /// Appends a finished row, located by this table's number and its row count.
-    pub fn push_row(&mut self, cells: Vec<Cell>, page: u32, repeats_as_header: bool) {
-        let location = Location { table: self.index, row: self.rows.len() + 1, page: Some(page), sheet: None };
-        self.rows.push(Row { cells, location, repeats_as_header });
-    }
 }
 
 pub(crate) struct TableStack<R, C, X = ()> {
@@ -41,7 +32,7 @@ impl<R, C, X: Default> TableStack<R, C, X> {
     /// Opens a table inside the innermost open one (or at the top level).
     pub fn open(&mut self) {
         self.opened += 1;
-        self.open.push(OpenTable { index: self.opened, rows: Vec::new(), row: None, cell: None, extra: X::default() });
+        self.open.push(OpenTable { table: TableBuilder::new(self.opened), row: None, cell: None, extra: X::default() });
     }
 }
 
@@ -59,7 +50,7 @@ impl<R, C, X> TableStack<R, C, X> {
     /// Closes the innermost open table.
     pub fn close(&mut self) {
         if let Some(t) = self.open.pop() {
-            self.closed.push((t.index, Table::new(t.rows)));
+            self.closed.push((t.table.index(), t.table.finish()));
         }
     }
 
@@ -87,9 +78,12 @@ impl<R, C, X> TableStack<R, C, X> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grid::{Location, RowBuilder, Run, VerticalMerge};
 
-    fn cells(text: &str) -> Vec<Cell> {
-        vec![Cell::new(0, 1, vec![crate::grid::Run::plain(text)])]
+    fn row(text: &str, page: u32) -> RowBuilder {
+        let mut row = RowBuilder::new(Some(page));
+        row.push(1, VerticalMerge::None, vec![Run::plain(text)]);
+        row
     }
 
     fn first_texts(tables: &[Table]) -> Vec<String> {
@@ -100,13 +94,15 @@ mod tests {
     fn an_outer_table_numbers_and_lists_before_the_tables_nested_in_it() {
         let mut stack: TableStack<(), ()> = TableStack::default();
         stack.open();
-        stack.current().unwrap().push_row(cells("outer"), 2, true);
+        let mut outer = row("outer", 2);
+        outer.set_header(true);
+        stack.current().unwrap().table.push(outer);
         stack.open();
         assert_eq!(stack.depth(), 2);
-        stack.current().unwrap().push_row(cells("inner"), 3, false);
+        stack.current().unwrap().table.push(row("inner", 3));
         stack.close();
         stack.open();
-        stack.current().unwrap().push_row(cells("second inner"), 3, false);
+        stack.current().unwrap().table.push(row("second inner", 3));
         let tables = stack.finish(true);
         assert_eq!(first_texts(&tables), ["outer", "inner", "second inner"]);
         let outer = &tables[0].rows[0];
@@ -119,11 +115,11 @@ mod tests {
     fn without_rendered_pages_rows_carry_no_page_and_discarded_tables_are_gone() {
         let mut stack: TableStack<(), ()> = TableStack::default();
         stack.open();
-        stack.current().unwrap().push_row(cells("kept"), 4, false);
-        stack.current().unwrap().push_row(cells("kept too"), 4, false);
+        stack.current().unwrap().table.push(row("kept", 4));
+        stack.current().unwrap().table.push(row("kept too", 4));
         stack.close();
         stack.open();
-        stack.current().unwrap().push_row(cells("left open"), 4, false);
+        stack.current().unwrap().table.push(row("left open", 4));
         stack.discard_open();
         assert_eq!(stack.depth(), 0);
         let tables = stack.finish(false);

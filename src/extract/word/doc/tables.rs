@@ -8,7 +8,7 @@
 
 use super::props::{ParaProps, TC_FIRST_MERGED, TC_MERGED, TC_VERT_MERGE, TC_VERT_RESTART};
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::grid::{append_run, Cell, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Paragraph, RowBuilder, Run, Table, TableBuilder, VerticalMerge};
 
 /// Edges closer than this (twips, 1/1440 inch) are one grid line.
 const EDGE_TOLERANCE: i32 = 15;
@@ -146,17 +146,18 @@ fn line_index(lines: &[i32], edge: i16) -> usize {
 
 fn layout(index: usize, rows: Vec<PendingRow>) -> Table {
     let lines = grid_lines(&rows);
-    let mut out = Vec::with_capacity(rows.len());
-    for (r, row) in rows.into_iter().enumerate() {
+    let mut table = TableBuilder::new(index);
+    for row in rows {
         let geometry_fits = row.edges.len() == row.cells.len() + 1;
-        let mut cells: Vec<Cell> = Vec::with_capacity(row.cells.len());
+        let mut cells = RowBuilder::new(None);
+        cells.set_header(row.header);
         for (k, runs) in row.cells.into_iter().enumerate() {
             let flags = row.flags.get(k).copied().unwrap_or(0);
             let (col, end) = if geometry_fits {
                 let col = line_index(&lines, row.edges[k]);
                 (col, line_index(&lines, row.edges[k + 1]).max(col + 1))
             } else {
-                let col = cells.last().map(|c: &Cell| c.col + c.col_span).unwrap_or(0);
+                let col = cells.cells().last().map(|c| c.col + c.col_span).unwrap_or(0);
                 (col, col + 1)
             };
             // Old-style horizontal merge: a merged cell widens the first one.
@@ -166,21 +167,17 @@ fn layout(index: usize, rows: Vec<PendingRow>) -> Table {
                     continue;
                 }
             }
-            let mut cell = Cell::new(col, end - col, runs);
-            cell.vmerge = vertical(flags);
-            if let Some(&(_, flag)) = row.vert_merges.iter().rev().find(|(itc, _)| *itc as usize == k) {
-                cell.vmerge = match flag {
-                    1 => VerticalMerge::Continue,
-                    3 => VerticalMerge::Start,
-                    _ => VerticalMerge::None,
-                };
-            }
-            cells.push(cell);
+            let vmerge = match row.vert_merges.iter().rev().find(|(itc, _)| *itc as usize == k) {
+                Some((_, 1)) => VerticalMerge::Continue,
+                Some((_, 3)) => VerticalMerge::Start,
+                Some(_) => VerticalMerge::None,
+                None => vertical(flags),
+            };
+            cells.push_at(col, end - col, vmerge, runs);
         }
-        let location = Location { table: index, row: r + 1, page: None, sheet: None };
-        out.push(Row { cells, location, repeats_as_header: row.header });
+        table.push(cells);
     }
-    Table::new(out)
+    table.finish()
 }
 
 fn vertical(flags: u16) -> VerticalMerge {

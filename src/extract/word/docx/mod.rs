@@ -30,7 +30,7 @@ use crate::extract::containers::xml::{attr, resolve_reference, BoundedReader};
 use crate::extract::containers::zip_guard::GuardedZip;
 use crate::extract::word::table_stack::TableStack;
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::grid::{Cell, Document, Paragraph, Run, VerticalMerge};
+use crate::grid::{Document, Paragraph, RowBuilder, Run, VerticalMerge};
 use numbering::{ListCounters, Numbering};
 use styles::Styles;
 
@@ -140,12 +140,11 @@ struct CellBuilder {
     hidden: String,
 }
 
-struct RowBuilder {
-    cells: Vec<Cell>,
-    next_col: usize,
-    repeats_as_header: bool,
+struct OpenRow {
+    row: RowBuilder,
     /// A row deleted in tracked changes (`w:trPr/w:del`).
     deleted: bool,
+    /// The page the row starts on, for the note on hidden text.
     page: u32,
 }
 
@@ -186,7 +185,7 @@ struct DocumentReader<'b> {
     numbering: Numbering,
     counters: ListCounters,
     budget: &'b mut Budget,
-    tables: TableStack<RowBuilder, CellBuilder>,
+    tables: TableStack<OpenRow, CellBuilder>,
     prose: Vec<Paragraph>,
     prose_runs: Vec<Run>,
     /// Hidden text met in the open prose paragraph, for the note.
@@ -315,30 +314,24 @@ impl<'b> DocumentReader<'b> {
             "tr" if !empty => {
                 let page = self.page;
                 if let Some(t) = self.tables.current() {
-                    t.row = Some(RowBuilder {
-                        cells: Vec::new(),
-                        next_col: 0,
-                        repeats_as_header: false,
-                        deleted: false,
-                        page,
-                    });
+                    t.row = Some(OpenRow { row: RowBuilder::new(Some(page)), deleted: false, page });
                 }
             }
             "trPr" if !empty => self.properties = Properties::Row,
             "gridBefore" => {
                 if let Some(row) = self.open_row() {
-                    row.next_col += attr_usize(e, "val").unwrap_or(0).min(64);
+                    row.row.skip_to(row.row.next_col() + attr_usize(e, "val").unwrap_or(0).min(64));
                 }
             }
             "tblHeader" => {
                 if let Some(row) = self.open_row() {
-                    row.repeats_as_header = is_on(e);
+                    row.row.set_header(is_on(e));
                 }
             }
             "tc" if !empty => {
                 self.budget.spend_cells(1)?;
                 if let Some(t) = self.tables.current() {
-                    let col = t.row.as_ref().map(|r| r.next_col).unwrap_or(0);
+                    let col = t.row.as_ref().map(|r| r.row.next_col()).unwrap_or(0);
                     t.cell = Some(CellBuilder {
                         col,
                         col_span: 1,
@@ -511,16 +504,13 @@ impl<'b> DocumentReader<'b> {
                             let page = if pages_rendered { format!(", trang {}", row.page) } else { String::new() };
                             hidden_note = Some(format!(
                                 "Bảng {}, dòng {}, cột {}{page}: ô có chữ ẩn «{}» (Word không hiển thị), đã bỏ qua khi đọc",
-                                t.index,
-                                t.rows.len() + 1,
+                                t.table.index(),
+                                t.table.len() + 1,
                                 cell.col + 1,
                                 excerpt(&cell.hidden)
                             ));
                         }
-                        let mut built = Cell::new(cell.col, cell.col_span, cell.runs);
-                        built.vmerge = cell.vmerge;
-                        row.next_col = cell.col + built.col_span;
-                        row.cells.push(built);
+                        row.row.push_at(cell.col, cell.col_span, cell.vmerge, cell.runs);
                     }
                 }
                 if let Some(note) = hidden_note {
@@ -530,7 +520,7 @@ impl<'b> DocumentReader<'b> {
             "tr" => {
                 if let Some(t) = self.tables.current() {
                     if let Some(row) = t.row.take().filter(|r| !r.deleted) {
-                        t.push_row(row.cells, row.page, row.repeats_as_header);
+                        t.table.push(row.row);
                     }
                 }
             }
@@ -542,7 +532,7 @@ impl<'b> DocumentReader<'b> {
         Ok(())
     }
 
-    fn open_row(&mut self) -> Option<&mut RowBuilder> {
+    fn open_row(&mut self) -> Option<&mut OpenRow> {
         self.tables.current().and_then(|t| t.row.as_mut())
     }
 

@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::config::Limits;
-use crate::grid::Location;
+use crate::grid::{Cell, Location};
 
 const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
 

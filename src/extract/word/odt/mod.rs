@@ -29,7 +29,7 @@ use crate::extract::containers::xml::{attr, resolve_reference, BoundedReader};
 use crate::extract::containers::zip_guard::GuardedZip;
 use crate::extract::word::table_stack::{OpenTable, TableStack};
 use crate::extract::{Budget, ExtractError, ExtractResult};
-use crate::grid::{append_run, Cell, Document, Paragraph, Run, VerticalMerge};
+use crate::grid::{append_run, Document, Paragraph, RowBuilder, RowSpans, Run, VerticalMerge};
 use styles::{format_number, Styles};
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
@@ -62,18 +62,17 @@ struct CellBuilder {
     paragraphs: usize,
 }
 
-/// The open row: its cells, the next column, its page, how many times it repeats.
-type RowBuilder = (Vec<Cell>, usize, u32, usize);
+/// The open row and how many times it repeats.
+type OpenRow = (RowBuilder, usize);
 
 /// What an ODF table adds to the shared open-table state.
 #[derive(Default)]
 struct TableState {
     header_depth: usize,
-    /// Start column → (rows still covered below, span) of cells spanning rows.
-    row_spans: HashMap<usize, (usize, usize)>,
+    row_spans: RowSpans,
 }
 
-type TableBuilder = OpenTable<RowBuilder, CellBuilder, TableState>;
+type OdfTable = OpenTable<OpenRow, CellBuilder, TableState>;
 
 struct ListFrame {
     style: Option<String>,
@@ -97,7 +96,7 @@ struct SpanFrame {
 struct BodyReader<'b> {
     styles: Styles,
     budget: &'b mut Budget,
-    tables: TableStack<RowBuilder, CellBuilder, TableState>,
+    tables: TableStack<OpenRow, CellBuilder, TableState>,
     prose: Vec<Paragraph>,
     prose_runs: Vec<Run>,
     in_body: bool,
@@ -200,7 +199,7 @@ impl<'b> BodyReader<'b> {
                 let repeat = attr_count(e, "number-rows-repeated", 16);
                 let page = self.page;
                 if let Some(t) = self.tables.current() {
-                    t.row = Some((Vec::new(), 0, page, repeat));
+                    t.row = Some((RowBuilder::new(Some(page)), repeat));
                 }
             }
             "table-cell" | "covered-table-cell" if self.text_box_depth == 0 => {
@@ -465,35 +464,25 @@ impl<'b> BodyReader<'b> {
     }
 }
 
-fn open_cell(t: &mut TableBuilder, covered: bool, col_span: usize, row_span: usize, repeat: usize) {
-    let Some((cells, next_col, _, _)) = t.row.as_mut() else { return };
+fn open_cell(t: &mut OdfTable, covered: bool, col_span: usize, row_span: usize, repeat: usize) {
+    let Some((row, _)) = t.row.as_mut() else { return };
     if covered {
         // Covered by a cell spanning rows above: kept as a continuation so columns stay aligned.
         // Covered by a span to the left: already counted in that cell's span.
         for _ in 0..repeat {
-            let col = *next_col;
-            let covered_left = cells.last().is_some_and(|c: &Cell| c.columns().contains(&col));
-            match t.extra.row_spans.get_mut(&col) {
-                Some((left, span)) if *left > 0 && !covered_left => {
-                    *left -= 1;
-                    let mut cell = Cell::new(col, *span, Vec::new());
-                    cell.vmerge = VerticalMerge::Continue;
-                    cells.push(cell);
-                }
-                _ => {}
+            let col = row.next_col();
+            let covered_left = row.cells().last().is_some_and(|c| c.columns().contains(&col));
+            if !covered_left {
+                t.extra.row_spans.cover(col, row);
             }
-            *next_col += 1;
+            row.skip_to(col + 1);
         }
         t.cell = None;
         return;
     }
     // A writer that leaves out the covered cells after a span still gets the next column right.
-    let col = cells.last().map_or(*next_col, |c: &Cell| (*next_col).max(c.col + c.col_span));
-    if row_span > 1 {
-        t.extra.row_spans.insert(col, (row_span - 1, col_span));
-    } else {
-        t.extra.row_spans.remove(&col);
-    }
+    let col = row.cells().last().map_or(row.next_col(), |c| row.next_col().max(c.col + c.col_span));
+    t.extra.row_spans.open(col, col_span, row_span - 1);
     let vmerge = if row_span > 1 { VerticalMerge::Start } else { VerticalMerge::None };
     t.cell = Some(CellBuilder {
         col,
@@ -505,25 +494,24 @@ fn open_cell(t: &mut TableBuilder, covered: bool, col_span: usize, row_span: usi
     });
 }
 
-fn close_cell(t: &mut TableBuilder) {
-    let (Some(cell), Some((cells, next_col, _, _))) = (t.cell.take(), t.row.as_mut()) else { return };
-    let mut built = Cell::new(cell.col, cell.col_span, cell.runs);
-    built.vmerge = cell.vmerge;
+fn close_cell(t: &mut OdfTable) {
+    let (Some(cell), Some((row, _))) = (t.cell.take(), t.row.as_mut()) else { return };
+    row.push_at(cell.col, cell.col_span, cell.vmerge, cell.runs);
     // Each covered cell after a span advances by one column itself; repeated cells are one column each.
-    *next_col = cell.col + cell.advance;
-    cells.push(built);
+    row.skip_to(cell.col + cell.advance);
 }
 
 /// Finishes the open row; returns how many rows it became.
-fn close_row(t: &mut TableBuilder) -> usize {
-    let Some((cells, _, page, repeat)) = t.row.take() else { return 0 };
-    let header = t.extra.header_depth > 0;
-    let blank = cells.iter().all(|c| c.runs.iter().all(|r| r.text.trim().is_empty()));
+fn close_row(t: &mut OdfTable) -> usize {
+    let Some((mut row, repeat)) = t.row.take() else { return 0 };
+    row.set_header(t.extra.header_depth > 0);
+    let blank = row.cells().iter().all(|c| c.runs.iter().all(|r| r.text.trim().is_empty()));
     // Repeated rows are nearly always blank filler; one copy keeps the table's shape.
     let copies = if blank { 1 } else { repeat };
-    for _ in 0..copies {
-        t.push_row(cells.clone(), page, header);
+    for _ in 1..copies {
+        t.table.push(row.clone());
     }
+    t.table.push(row);
     copies
 }
 

@@ -8,7 +8,7 @@
 
 use super::{Builder, Dest};
 use crate::extract::ExtractResult;
-use crate::grid::{append_run, Cell, Location, Paragraph, Row, Run, Table, VerticalMerge};
+use crate::grid::{append_run, Paragraph, RowBuilder, Run, Table, TableBuilder, VerticalMerge};
 
 /// Cell properties collected before the `\cellx` that closes their cell definition.
 #[derive(Debug, Clone, Copy, Default)]
@@ -203,9 +203,10 @@ fn lay_out(index: usize, rows: Vec<PendingRow>) -> Table {
         // The last grid line not right of x (within tolerance).
         lines.partition_point(|&l| l <= x.saturating_add(GRID_TOLERANCE)).saturating_sub(1)
     };
-    let mut out = Vec::with_capacity(rows.len());
-    for (r, row) in rows.into_iter().enumerate() {
-        let mut cells: Vec<Cell> = Vec::new();
+    let mut table = TableBuilder::new(index);
+    for row in rows {
+        let mut cells = RowBuilder::new(None);
+        cells.set_header(row.header);
         let mut left = row.left;
         for (def, runs) in row.cells {
             let col = line_of(left);
@@ -221,12 +222,9 @@ fn lay_out(index: usize, rows: Vec<PendingRow>) -> Table {
                     continue;
                 }
             }
-            let mut cell = Cell::new(col, end - col, runs);
-            cell.vmerge = def.vmerge;
-            cells.push(cell);
+            cells.push_at(col, end - col, def.vmerge, runs);
         }
-        let location = Location { table: index, row: r + 1, page: None, sheet: None };
-        out.push(Row { cells, location, repeats_as_header: row.header });
+        table.push(cells);
     }
-    Table::new(out)
+    table.finish()
 }
