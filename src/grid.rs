@@ -86,6 +86,23 @@ pub enum VerticalMerge {
     Continue,
 }
 
+/// Where a cell is in the user's program (set by [`TableBuilder`]): the
+/// column as Word, Excel or a PDF viewer counts it and, per family, the
+/// merged range of a spreadsheet cell or the box of a PDF or scanned cell.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CellPlace {
+    /// 1-based column: the sheet column in spreadsheets, else the cell's
+    /// place in its row with a merged cell counted once (as Word counts).
+    pub column: u32,
+    /// Sheet rows a merged spreadsheet cell covers (1 when not merged).
+    pub rows: u32,
+    /// The cell's box in hundredths of a PDF point, origin at the page's
+    /// top-left corner, y down: x0, y0, x1, y1.
+    pub bbox: Option<[i32; 4]>,
+    /// The same box in the pixels of a scanned page's image.
+    pub pixels: Option<[u32; 4]>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cell {
     /// 0-based grid column where the cell starts.
@@ -97,11 +114,13 @@ pub struct Cell {
     pub runs: Vec<Run>,
     /// Normalized text (NFC, repaired, whitespace folded per line, lines joined by `\n`).
     pub text: String,
+    pub place: CellPlace,
 }
 
 impl Cell {
     pub fn new(col: usize, col_span: usize, runs: Vec<Run>) -> Self {
-        Cell { col, col_span: col_span.max(1), vmerge: VerticalMerge::None, runs, text: String::new() }
+        let place = CellPlace { rows: 1, ..CellPlace::default() };
+        Cell { col, col_span: col_span.max(1), vmerge: VerticalMerge::None, runs, text: String::new(), place }
     }
 
     /// The grid columns this cell covers.

@@ -11,8 +11,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::grid::Location;
 
+mod cells;
 mod rubric;
 
+pub use cells::{CellField, CellLocation, CellLocations};
 pub use rubric::{Basis, Citation, DocumentType, DueDate, DueYear, Evidence, Formula, Rubric, RubricLine};
 
 /// A column of the scoring table that values and findings name: one of the

@@ -22,10 +22,12 @@ use crate::prose::ProseFacts;
 use crate::table::ScoringTable;
 use crate::tree::CriteriaTree;
 
+mod cells;
 pub mod rubric;
 mod statistics;
 
 use rubric::Value;
+pub use cells::{CellRef, Cells};
 pub use statistics::{StatisticsEntry, StatisticsPart};
 
 pub const CONTRACT_VERSION: u32 = 1;
@@ -90,6 +92,9 @@ pub struct Criterion {
     /// The documents its evidence cells cite.
     #[serde(default)]
     pub evidence: Vec<rubric::Citation>,
+    /// Where each of its values was read.
+    #[serde(default)]
+    pub cells: Cells,
 }
 
 impl Criterion {
@@ -411,6 +416,7 @@ impl DocumentReport {
                     location: Location::from(&row.location),
                     rubric: node.rubric.as_ref().map(|r| rubric::Rubric::new(r, prose.year)),
                     evidence: node.evidence.citations.iter().map(rubric::Citation::from).collect(),
+                    cells: Cells::from(&node.cells),
                 }
             })
             .collect();

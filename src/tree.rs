@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::code::ancestors;
 use crate::config::{Deadline, TimeLimit};
-use crate::model::{Column, Evidence, Rubric, Scores};
+use crate::model::{CellField, CellLocations, Column, Evidence, Rubric, Scores};
 use crate::table::{rubric, RowKind, ScoringTable, TableRow};
 
 pub const TOTAL: &str = "TOTAL";
@@ -29,6 +29,8 @@ pub struct Node {
     pub rubric_confidence: Option<u8>,
     /// What the criterion's evidence cells cite.
     pub evidence: Evidence,
+    /// Where its code, title, values and evidence were read.
+    pub cells: CellLocations,
 }
 
 impl Node {
@@ -73,7 +75,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
         let row = &table.rows[i];
         let code = row.code.clone().unwrap_or_default();
         let next_numbered = numbered.get(k + 1).copied().unwrap_or(table.rows.len());
-        let values = effective_values(table, i, next_numbered);
+        let (values, mut cells) = effective_values(table, i, next_numbered);
         let parent = match row.kind {
             RowKind::Total => None,
             RowKind::Roman => {
@@ -85,6 +87,10 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
         // The criterion's rows: its own and the unnumbered ones under it
         // (option rows, sub-items, the rest of a row a page break split).
         let block = if row.kind == RowKind::Criterion { &table.rows[i..next_numbered] } else { &[] };
+        if cells.get(CellField::Evidence).is_none() {
+            let first = block.iter().find_map(|r| r.evidence.as_ref().and_then(|e| e.at.clone()));
+            cells.set(CellField::Evidence, first);
+        }
         nodes.push(Node {
             row: i,
             code,
@@ -95,6 +101,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
             rubric: rubric_of(block),
             rubric_confidence: block.iter().filter_map(|r| r.text_confidence).min(),
             evidence: evidence_of(block),
+            cells,
         });
     }
 
@@ -152,11 +159,12 @@ fn reads_clock(k: usize) -> bool {
 /// A numbered row's own values; where a cell is empty and exactly one of the
 /// unnumbered rows under it (up to the next numbered row) carries a value in
 /// that column, that value — the score printed on the chosen option row.
-fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> Scores {
+/// Where each value was read goes with it.
+fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> (Scores, CellLocations) {
     let own = &table.rows[row];
-    let mut values = own.values;
+    let (mut values, mut cells) = (own.values, own.cells.clone());
     if own.kind == RowKind::Total {
-        return values;
+        return (values, cells);
     }
     for column in Column::ALL {
         if values.get(column).is_some() {
@@ -164,12 +172,15 @@ fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> S
         }
         // Starting at `row` instead would change nothing (its own cell is empty
         // here): the `row * 1` mutant is equivalent.
-        let mut candidates = table.rows[row + 1..next_numbered].iter().filter_map(|r| r.values.get(column));
-        if let (Some(only), None) = (candidates.next(), candidates.next()) {
+        let mut candidates =
+            table.rows[row + 1..next_numbered].iter().filter_map(|r| Some((r.values.get(column)?, r)));
+        if let (Some((only, option)), None) = (candidates.next(), candidates.next()) {
             values.set(column, Some(only));
+            let field = CellField::of(column);
+            cells.set(field, option.cells.get(field).cloned());
         }
     }
-    values
+    (values, cells)
 }
 
 #[cfg(test)]

@@ -8,25 +8,35 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::{Cell, Location, Row, Run, Table, VerticalMerge};
+use super::{Cell, CellPlace, Location, Row, Run, Table, VerticalMerge};
 
 /// A table being read: its number in the document, the sheet it lies on, its rows.
 #[derive(Debug, Clone, Default)]
 pub struct TableBuilder {
     index: usize,
     sheet: Option<Arc<str>>,
+    /// 1-based sheet column of grid column 0, for a table on a sheet.
+    first_column: Option<u32>,
     rows: Vec<Row>,
 }
 
 impl TableBuilder {
     /// Table `index` (1-based) of a document.
     pub fn new(index: usize) -> Self {
-        TableBuilder { index, sheet: None, rows: Vec::new() }
+        TableBuilder { index, sheet: None, first_column: None, rows: Vec::new() }
     }
 
     /// Table `index` of a spreadsheet, on the sheet its rows are located by.
     pub fn on_sheet(index: usize, sheet: Arc<str>) -> Self {
-        TableBuilder { index, sheet: Some(sheet), rows: Vec::new() }
+        TableBuilder { index, sheet: Some(sheet), first_column: None, rows: Vec::new() }
+    }
+
+    /// Cells counted by the file's columns (a sheet's, a CSV file's fields),
+    /// grid column 0 being column `first_column` (1-based), instead of by
+    /// their place in the row.
+    pub fn with_first_column(mut self, first_column: u32) -> Self {
+        self.first_column = Some(first_column);
+        self
     }
 
     /// The table's 1-based number.
@@ -50,7 +60,14 @@ impl TableBuilder {
     }
 
     /// Adds a row under the number the file gives it (a sheet's or a CSV file's row).
-    pub fn push_numbered(&mut self, number: usize, row: RowBuilder) {
+    /// Cells are numbered here, in the order the reader placed them.
+    pub fn push_numbered(&mut self, number: usize, mut row: RowBuilder) {
+        for (ordinal, cell) in row.cells.iter_mut().enumerate() {
+            cell.place.column = match self.first_column {
+                Some(first) => first.saturating_add(u32::try_from(cell.col).unwrap_or(u32::MAX)),
+                None => u32::try_from(ordinal + 1).unwrap_or(u32::MAX),
+            };
+        }
         let location = Location { table: self.index, row: number, page: row.page, sheet: self.sheet.clone() };
         self.rows.push(Row { cells: row.cells, location, repeats_as_header: row.header });
     }
@@ -90,17 +107,20 @@ impl RowBuilder {
         self.next_col = col;
     }
 
-    /// Places a cell at grid column `col`, covering `span` columns.
-    pub fn push_at(&mut self, col: usize, span: usize, vmerge: VerticalMerge, runs: Vec<Run>) {
+    /// Places a cell at grid column `col`, covering `span` columns; the
+    /// reader adds what it knows of the cell's place (a merged range, a box).
+    pub fn push_at(&mut self, col: usize, span: usize, vmerge: VerticalMerge, runs: Vec<Run>) -> &mut CellPlace {
         let mut cell = Cell::new(col, span, runs);
         cell.vmerge = vmerge;
         self.next_col = col + cell.col_span;
+        let last = self.cells.len();
         self.cells.push(cell);
+        &mut self.cells[last].place
     }
 
     /// Places a cell right after the previous one.
-    pub fn push(&mut self, span: usize, vmerge: VerticalMerge, runs: Vec<Run>) {
-        self.push_at(self.next_col, span, vmerge, runs);
+    pub fn push(&mut self, span: usize, vmerge: VerticalMerge, runs: Vec<Run>) -> &mut CellPlace {
+        self.push_at(self.next_col, span, vmerge, runs)
     }
 
     /// Places the empty cell a vertical merge from above covers at `col`: kept
@@ -155,7 +175,7 @@ mod tests {
 
     #[test]
     fn rows_are_numbered_and_located_and_cells_follow_each_other() {
-        let mut table = TableBuilder::on_sheet(2, Arc::from("Biểu"));
+        let mut table = TableBuilder::on_sheet(2, Arc::from("Biểu")).with_first_column(3);
         let mut row = RowBuilder::new(None);
         row.push(2, VerticalMerge::Start, vec![Run::plain("a")]);
         row.push(1, VerticalMerge::None, vec![Run::plain("b")]);
@@ -177,6 +197,16 @@ mod tests {
         let rows: Vec<_> = table.rows.iter().map(|r| (r.location.table, r.location.row)).collect();
         assert_eq!(rows, [(2, 7), (2, 2)]);
         assert_eq!(table.rows[0].location.sheet.as_deref(), Some("Biểu"));
+        let columns: Vec<_> = table.rows[0].cells.iter().map(|c| c.place.column).collect();
+        assert_eq!(columns, [3, 5], "sheet columns C and E");
+        let mut word = TableBuilder::new(1);
+        let mut row = RowBuilder::new(Some(2));
+        row.skip_to(1);
+        row.push(2, VerticalMerge::None, Vec::new());
+        row.push(1, VerticalMerge::None, Vec::new());
+        word.push(row);
+        let columns: Vec<_> = word.finish().rows[0].cells.iter().map(|c| c.place.column).collect();
+        assert_eq!(columns, [1, 2], "a merged cell counts once, as Word counts");
     }
 
     #[test]

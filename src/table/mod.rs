@@ -10,7 +10,7 @@ mod tokens;
 
 use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Document, Location, Table};
-use crate::model::{Citation, Column, Scores, TableKind};
+use crate::model::{CellLocation, CellLocations, Citation, Column, Scores, TableKind};
 use header::Header;
 
 /// What a row of the scoring table is.
@@ -42,6 +42,8 @@ pub struct TableRow {
     pub text_confidence: Option<u8>,
     /// The evidence cell covering the row; `None` when the table has no evidence column.
     pub evidence: Option<EvidenceCell>,
+    /// Where the row's code, title, scores and evidence were read.
+    pub cells: CellLocations,
 }
 
 /// An evidence cell (tài liệu kiểm chứng) as it covers a row: a cell merged
@@ -59,6 +61,8 @@ pub struct EvidenceCell {
     /// Read as empty, but it may be part of a merged cell whose text was read
     /// elsewhere (an empty cell merged over rows; a format whose merges are not read).
     pub unsure: bool,
+    /// Where the text was read (the merge's first cell for the rows it covers).
+    pub at: Option<CellLocation>,
 }
 
 /// Marks every empty evidence cell of `table` as unsure: for documents whose

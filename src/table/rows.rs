@@ -8,7 +8,7 @@ use super::{evidence, rubric, EvidenceCell, RowKind, ScannedValue, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Cell, Row, Table, VerticalMerge};
-use crate::model::{Column, Scores};
+use crate::model::{CellField, CellLocation, CellLocations, Column, Scores};
 use crate::number::parse_score;
 use crate::text::fold;
 
@@ -73,13 +73,20 @@ pub fn read_rows(
         }
         let code_text = text_in(row, &code_cols);
         let title_text = text_in(row, &title_cols);
-        let (values, scanned) = read_values(row, &score_cols, notes);
+        let (values, scanned, mut cells) = read_values(row, &score_cols, notes);
+        let code_from_title = title_code(title_text).is_some();
         let (kind, code, title) = classify(code_text, title_text, running_numbers, last_section);
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
         scanned_rows.push(row.cells.iter().any(|c| scan_confidence(c).is_some()));
         let evidence = (!evidence_cols.is_empty()).then(|| evidence_of(row, &evidence_cols, &mut open_evidence));
+        let located = |cols: &[usize]| cell_in(row, cols).map(|c| CellLocation::new(&row.location, c));
+        let (code_cell, title_cell) = (located(&code_cols), located(&title_cols));
+        let code_cell = if code_from_title { title_cell.clone() } else { code_cell.or_else(|| title_cell.clone()) };
+        cells.set(CellField::Code, code_cell.filter(|_| code.is_some()));
+        cells.set(CellField::Title, title_cell.or_else(|| located(&code_cols)));
+        cells.set(CellField::Evidence, evidence.as_ref().and_then(|e| e.at.clone()));
         let rubric_text = text_in(row, &rubric_cols);
         let rubric = match kind {
             RowKind::Criterion | RowKind::Unnumbered => rubric::read(&title).joined(rubric::read(rubric_text)),
@@ -99,6 +106,7 @@ pub fn read_rows(
             rubric,
             text_confidence,
             evidence,
+            cells,
         });
     }
     repair_scanned_codes(&mut out, &scanned_rows);
@@ -200,6 +208,7 @@ fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> Ev
     }
     let own = cells.iter().find(|c| c.vmerge != VerticalMerge::Continue && !c.text.trim().is_empty());
     let text = own.map_or("", |c| c.text.trim());
+    let at = own.map(|c| CellLocation::new(&row.location, c));
     // A merged cell holds text: one read as empty got its text placed elsewhere.
     let empty_merge = text.is_empty() && cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
     let cell = EvidenceCell {
@@ -208,6 +217,7 @@ fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> Ev
         citations: evidence::citations(text),
         confidence: own.and_then(|c| scan_confidence(c)),
         unsure: empty_merge,
+        at,
     };
     // Only a merge's first cell is handed on to the rows it covers.
     let starts_merge = cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
@@ -220,8 +230,14 @@ fn scan_confidence(cell: &Cell) -> Option<u8> {
     cell.runs.iter().filter_map(|r| r.confidence).min()
 }
 
-fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<String>) -> (Scores, Vec<ScannedValue>) {
+/// A row's scores, those read by OCR, and where each was read.
+fn read_values(
+    row: &Row,
+    score_cols: &[(Column, Vec<usize>)],
+    notes: &mut Vec<String>,
+) -> (Scores, Vec<ScannedValue>, CellLocations) {
     let mut values = Scores::default();
+    let mut located = CellLocations::default();
     let mut scanned: Vec<(usize, ScannedValue)> = Vec::new();
     for (column, cols) in score_cols {
         let column = *column;
@@ -248,10 +264,13 @@ fn read_values(row: &Row, score_cols: &[(Column, Vec<usize>)], notes: &mut Vec<S
                 row.location.describe()
             ));
         }
+        if let Some(cell) = cell.filter(|_| value.is_some()) {
+            located.set(CellField::of(column), Some(CellLocation::new(&row.location, cell)));
+        }
         values.set(column, value);
     }
     scanned.sort_by_key(|(col, _)| *col);
-    (values, scanned.into_iter().map(|(_, read)| read).collect())
+    (values, scanned.into_iter().map(|(_, read)| read).collect(), located)
 }
 
 /// Whether the code column holds running numbers (seed 003: `25.` while the

@@ -5,6 +5,8 @@
 //! [`Assembler`] is the entry point for any page source (the PDF content
 //! interpreter, OCR): pages go in as [`PageLayout`]s, one [`Document`] comes out.
 
+use std::collections::HashMap;
+
 use super::furniture;
 use super::lattice::{self, PageRow, PageTable};
 use super::layout::{self, Line};
@@ -66,6 +68,8 @@ struct Builder {
     prose: Vec<Paragraph>,
     /// The last table ended its page with no text below it, so it may go on.
     open: bool,
+    /// Pixels per point of the pages read by OCR, by page number.
+    scans: HashMap<u32, (f32, f32)>,
 }
 
 /// Page numbers and "Trang 3", "- 3 -", "3/14" lines.
@@ -119,6 +123,9 @@ pub fn merge_split_row(row: &mut PageRow, fragment: &PageRow) -> bool {
 
 impl Builder {
     fn add_page(&mut self, page: &PageLayout, budget: &mut Budget) -> ExtractResult<()> {
+        if let Some(scale) = page.pixels_per_point {
+            self.scans.insert(page.number, scale);
+        }
         let (mut tables, rest) = lattice::find_tables(&page.rulings, &page.glyphs);
         let band = page.height * MARGIN_BAND;
         let is_artefact =
@@ -208,8 +215,13 @@ impl Builder {
                 let mut rows = TableBuilder::new(index + 1);
                 for (row, page) in table.rows {
                     let mut cells = RowBuilder::new(Some(page));
+                    let scale = self.scans.get(&page);
                     for cell in row.cells {
-                        cells.push_at(cell.col, cell.col_span, cell.vmerge, cell.runs);
+                        let place = cells.push_at(cell.col, cell.col_span, cell.vmerge, cell.runs);
+                        place.bbox = cell.bbox.map(|b| b.map(|v| (v * 100.0).round() as i32));
+                        place.pixels = cell.bbox.zip(scale).map(|(b, &(sx, sy))| {
+                            [b[0] * sx, b[1] * sy, b[2] * sx, b[3] * sy].map(|v| v.round().max(0.0) as u32)
+                        });
                     }
                     rows.push(cells);
                 }
@@ -230,12 +242,7 @@ mod tests {
             cells: texts
                 .iter()
                 .enumerate()
-                .map(|(col, t)| PageCell {
-                    col,
-                    col_span: 1,
-                    vmerge: VerticalMerge::None,
-                    runs: if t.is_empty() { Vec::new() } else { vec![Run::plain(*t)] },
-                })
+.map(|(col, t)| PageCell::plain(col, if t.is_empty() { Vec::new() } else { vec![Run::plain(*t)] }))
                 .collect(),
         }
     }

@@ -21,6 +21,16 @@ pub struct PageCell {
     pub col_span: usize,
     pub vmerge: VerticalMerge,
     pub runs: Vec<Run>,
+    /// The cell's box in points (x0, y0, x1, y1, y down): its rulings in a
+    /// ruled table, its text's extent in an unruled one.
+    pub bbox: Option<[f32; 4]>,
+}
+
+impl PageCell {
+    /// An unmerged cell without a box (a header read from its columns).
+    pub fn plain(col: usize, runs: Vec<Run>) -> Self {
+        PageCell { col, col_span: 1, vmerge: VerticalMerge::None, runs, bbox: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -256,7 +266,8 @@ fn build_table(group: &[&Segment], glyphs: &[Glyph], used: &mut [bool]) -> Optio
                 (false, false) => VerticalMerge::Continue,
             };
             let runs = if r == *r0 { runs.clone() } else { Vec::new() };
-            row.cells.push(PageCell { col: *c0, col_span: c1 - c0 + 1, vmerge, runs });
+            let bbox = Some([xs[*c0], ys[*r0], xs[*c1 + 1], ys[*r1 + 1]]);
+            row.cells.push(PageCell { col: *c0, col_span: c1 - c0 + 1, vmerge, runs, bbox });
         }
     }
     for row in &mut page_rows {

@@ -88,6 +88,8 @@ pub struct PageLayout {
     /// leaves over a scan. Not read where the scan is (its columns come out
     /// mixed); the only text of a page without an image to read, it is.
     pub invisible: Vec<Glyph>,
+    /// Pixels of the page image per point (x, y), for a page read by OCR.
+    pub pixels_per_point: Option<(f32, f32)>,
 }
 
 impl PageLayout {

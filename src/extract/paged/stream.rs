@@ -247,6 +247,7 @@ impl<'a> RowCells<'a> {
                     col_span,
                     vmerge: VerticalMerge::None,
                     runs: layout::join(&layout::lines(&glyphs, false), right),
+                    bbox: text_box(&glyphs),
                 }
             })
             .collect();
@@ -440,6 +441,12 @@ fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnMod
     (rows, taken)
 }
 
+/// The box around a cell's glyphs (from a line's top to below its baseline).
+fn text_box(glyphs: &[&Glyph]) -> Option<[f32; 4]> {
+    let boxes = glyphs.iter().filter(|g| !g.is_space()).map(|g| [g.x, g.y - g.size, g.right(), g.y + g.size * 0.25]);
+    boxes.reduce(|a, b| [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])])
+}
+
 /// Reads one table from its header on: returns it and the index of the first
 /// line after it.
 fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Column>) -> (PageTable, usize) {
@@ -464,7 +471,7 @@ fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Colum
         cells: columns
             .iter()
             .enumerate()
-            .map(|(col, c)| PageCell { col, col_span: 1, vmerge: VerticalMerge::None, runs: c.runs.clone() })
+            .map(|(col, c)| PageCell::plain(col, c.runs.clone()))
             .collect(),
     };
     let bottom = lines[first..next].iter().map(|l| l.baseline).fold(f32::MIN, f32::max);

@@ -18,7 +18,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         .ok_or_else(|| ExtractError::corrupt("tệp văn bản không có dạng bảng phân cách (CSV/TSV)".into()))?;
     let mut reader =
         csv::ReaderBuilder::new().delimiter(separator).has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut rows = TableBuilder::new(1);
+    let mut rows = TableBuilder::new(1).with_first_column(1);
     let mut record = csv::StringRecord::new();
     let mut lines = LineCounter { text: text.as_bytes(), at: 0, line: 1 };
     loop {

@@ -419,6 +419,8 @@ struct MergePiece {
     vmerge: VerticalMerge,
     /// Last covered column (absolute).
     last_col: u32,
+    /// Sheet rows the whole merge covers.
+    rows: u32,
 }
 
 /// The grid of one sheet; `s` is its position among the sheets read (the key of `computed`).
@@ -493,11 +495,12 @@ fn sheet_table(
             } else {
                 VerticalMerge::None
             };
-            pieces.entry(row).or_default().push(MergePiece { col: m.start.1, span, vmerge, last_col: m.end.1 });
+            let rows = m.end.0 - m.start.0 + 1;
+            pieces.entry(row).or_default().push(MergePiece { col: m.start.1, span, vmerge, last_col: m.end.1, rows });
         }
     }
     let name: Arc<str> = name.into();
-    let mut rows = TableBuilder::on_sheet(index, name);
+    let mut rows = TableBuilder::on_sheet(index, name).with_first_column(first_col + 1);
     let mut previous: Option<u32> = None;
     // Rows are laid out in ascending order: each row's cells are looked for after the previous row's.
     let mut row_end = 0;
@@ -531,7 +534,7 @@ fn sheet_table(
                 continue;
             }
             let runs = if text.is_empty() { Vec::new() } else { vec![Run::plain(text)] };
-            cells.push_at((piece.col - first_col) as usize, piece.span, piece.vmerge, runs);
+            cells.push_at((piece.col - first_col) as usize, piece.span, piece.vmerge, runs).rows = piece.rows;
         }
         for ((_, col), text) in used.get_mut(row_start..row_end).unwrap_or_default() {
             // Values under a merge other than its first cell are hidden by it, as in Excel.

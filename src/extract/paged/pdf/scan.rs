@@ -219,7 +219,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
     // Text pages hold `Rc` fonts and stay on this thread; only the scans go to workers.
     let to_read: Vec<&Scan> =
         pages.iter().filter_map(|p| if let Pending::Scan(s) = p { Some(s) } else { None }).collect();
-    let read: Vec<ExtractResult<OcrPage>> = to_read
+    let read: Vec<ExtractResult<(OcrPage, (f32, f32))>> = to_read
         .par_iter()
         .map(|scan| {
             // Each task checks its own image against the limits before decoding.
@@ -230,7 +230,8 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             // The image may not fill the page exactly: scale to page points.
             let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
             page.scale(sx, sy);
-            Ok(page)
+            let pixels_per_point = (gray.width as f32 / scan.width.max(1.0), gray.height as f32 / scan.height.max(1.0));
+            Ok((page, pixels_per_point))
         })
         .collect();
     let mut read = read.into_iter();
@@ -240,9 +241,9 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
         match page {
             Pending::Text(text) => out.push(text),
             Pending::Scan(scan) => {
-                let ocr = read.next().unwrap_or_else(|| Ok(OcrPage::default()))?;
+                let (ocr, pixels_per_point) = read.next().unwrap_or_else(|| Ok((OcrPage::default(), (1.0, 1.0))))?;
                 numbers.push(scan.number);
-                out.push(to_page(&ocr, scan.number));
+                out.push(PageLayout { pixels_per_point: Some(pixels_per_point), ..to_page(&ocr, scan.number) });
             }
         }
     }
