@@ -26,8 +26,8 @@ mod cells;
 pub mod rubric;
 mod statistics;
 
-use rubric::Value;
 pub use cells::{CellRef, Cells};
+use rubric::Value;
 pub use statistics::{StatisticsEntry, StatisticsPart};
 
 pub const CONTRACT_VERSION: u32 = 1;

@@ -172,8 +172,7 @@ fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> (
         }
         // Starting at `row` instead would change nothing (its own cell is empty
         // here): the `row * 1` mutant is equivalent.
-        let mut candidates =
-            table.rows[row + 1..next_numbered].iter().filter_map(|r| Some((r.values.get(column)?, r)));
+        let mut candidates = table.rows[row + 1..next_numbered].iter().filter_map(|r| Some((r.values.get(column)?, r)));
         if let (Some((only, option)), None) = (candidates.next(), candidates.next()) {
             values.set(column, Some(only));
             let field = CellField::of(column);
@@ -205,6 +204,7 @@ mod tests {
             rubric: Default::default(),
             text_confidence: None,
             evidence: None,
+            cells: Default::default(),
         }
     }
 

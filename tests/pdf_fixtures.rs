@@ -573,3 +573,14 @@ fn form_that_draws_itself_costs_only_itself() {
     assert_eq!(grid(&document), rows());
     assert!(document.notes.iter().any(|n| n.contains("lặp vòng")), "{:?}", document.notes);
 }
+
+#[test]
+fn a_ruled_cell_is_located_by_its_box_on_the_page() {
+    let pdf = build(vec![page(table(&rows(), 100.0, 20.0))], false);
+    let report = parcheck::pipeline::check_bytes("ruled.pdf", &pdf, &parcheck::config::Options::default());
+    let report = serde_json::to_value(report).unwrap();
+    let code_12 = report["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "1.2").unwrap();
+    // Its "0,5" is written at x 363, baseline 172: inside the ruled box of row 4, column 4.
+    let expected = serde_json::json!({"table": 1, "row": 4, "column": 4, "page": 1, "bbox": [360, 160, 420, 180]});
+    assert_eq!(code_12["cells"]["self_score"], expected, "{report:#}");
+}

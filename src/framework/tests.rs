@@ -108,6 +108,7 @@ fn row(kind: RowKind, code: Option<&str>, title: &str, max: Option<&str>, score:
         rubric: Default::default(),
         text_confidence: None,
         evidence: None,
+        cells: Default::default(),
     }
 }
 

@@ -121,7 +121,11 @@ mod tests {
     #[test]
     fn addresses_name_the_sheet_cell_or_the_merged_range() {
         let row = Location { table: 1, row: 45, page: None, sheet: Some(Arc::from("Biểu 01")) };
-        let at = |column, rows, columns| CellLocation { row: row.clone(), place: CellPlace { column, rows, ..CellPlace::default() }, columns };
+        let at = |column, rows, columns| CellLocation {
+            row: row.clone(),
+            place: CellPlace { column, rows, ..CellPlace::default() },
+            columns,
+        };
         assert_eq!(at(5, 1, 1).address().as_deref(), Some("E45"));
         assert_eq!(at(5, 2, 2).address().as_deref(), Some("E45:F46"));
         assert_eq!(at(27, 1, 1).address().as_deref(), Some("AA45"));

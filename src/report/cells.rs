@@ -115,7 +115,12 @@ mod tests {
         let json = serde_json::to_string(&xlsx).unwrap();
         assert_eq!(json, r#"{"table":1,"row":12,"column":5,"page":null,"cell":"Biểu!E12"}"#);
         let page = Location { table: 2, row: 3, page: Some(4), sheet: None };
-        let place = CellPlace { column: 3, rows: 1, bbox: Some([7235, 10000, 9000, 11550]), pixels: Some([301, 416, 375, 481]) };
+        let place = CellPlace {
+            column: 3,
+            rows: 1,
+            bbox: Some([7235, 10000, 9000, 11550]),
+            pixels: Some([301, 416, 375, 481]),
+        };
         let pdf = CellRef::from(&CellLocation { row: page, place, columns: 1 });
         let json = serde_json::to_string(&pdf).unwrap();
         assert_eq!(

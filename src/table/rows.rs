@@ -85,8 +85,10 @@ pub fn read_rows(
         let (code_cell, title_cell) = (located(&code_cols), located(&title_cols));
         let code_cell = if code_from_title { title_cell.clone() } else { code_cell.or_else(|| title_cell.clone()) };
         cells.set(CellField::Code, code_cell.filter(|_| code.is_some()));
+        // A title merged over the evidence column is no evidence.
+        let evidence_cell = evidence.as_ref().and_then(|e| e.at.clone()).filter(|e| Some(e) != title_cell.as_ref());
         cells.set(CellField::Title, title_cell.or_else(|| located(&code_cols)));
-        cells.set(CellField::Evidence, evidence.as_ref().and_then(|e| e.at.clone()));
+        cells.set(CellField::Evidence, evidence_cell);
         let rubric_text = text_in(row, &rubric_cols);
         let rubric = match kind {
             RowKind::Criterion | RowKind::Unnumbered => rubric::read(&title).joined(rubric::read(rubric_text)),
@@ -422,8 +424,10 @@ mod tests {
             repeats_as_header: false,
         };
         let cols = [(Column::MaxPoints, vec![1]), (Column::SelfScore, vec![2]), (Column::AppraisalScore, vec![3])];
-        let (values, scanned) = read_values(&row, &cols, &mut Vec::new());
+        let (values, scanned, located) = read_values(&row, &cols, &mut Vec::new());
         assert_eq!(values.get(Column::AppraisalScore), Some(2.into()));
+        let columns: Vec<_> = located.iter().map(|(field, _)| field.name()).collect();
+        assert_eq!(columns, ["max_points", "self_score", "appraisal_score"], "each value read is located");
         let read: Vec<(Column, &str, u8)> = scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence)).collect();
         assert_eq!(read, [(Column::MaxPoints, "1", 95), (Column::SelfScore, "1", 67)]);
     }
@@ -439,6 +443,7 @@ mod tests {
             rubric: rubric::Reading::default(),
             text_confidence: None,
             evidence: None,
+            cells: Default::default(),
         }
     }
 

@@ -24,6 +24,7 @@ fn row(kind: RowKind, code: &str, values: [Option<&str>; 4], line: usize) -> Tab
         rubric: Default::default(),
         text_confidence: None,
         evidence: None,
+        cells: Default::default(),
     }
 }
 

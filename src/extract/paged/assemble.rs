@@ -242,7 +242,7 @@ mod tests {
             cells: texts
                 .iter()
                 .enumerate()
-.map(|(col, t)| PageCell::plain(col, if t.is_empty() { Vec::new() } else { vec![Run::plain(*t)] }))
+                .map(|(col, t)| PageCell::plain(col, if t.is_empty() { Vec::new() } else { vec![Run::plain(*t)] }))
                 .collect(),
         }
     }

@@ -467,13 +467,8 @@ fn read_table(lines: &[TextLine], first: usize, count: usize, columns: Vec<Colum
     };
     let (rows, taken) = read_body(&lines[start..], Some(&lines[start - 1]), &mut model);
     let next = start + taken;
-    let header_row = PageRow {
-        cells: columns
-            .iter()
-            .enumerate()
-            .map(|(col, c)| PageCell::plain(col, c.runs.clone()))
-            .collect(),
-    };
+    let header_row =
+        PageRow { cells: columns.iter().enumerate().map(|(col, c)| PageCell::plain(col, c.runs.clone())).collect() };
     let bottom = lines[first..next].iter().map(|l| l.baseline).fold(f32::MIN, f32::max);
     let table = PageTable {
         top: lines[first].top(),
