@@ -104,3 +104,25 @@ fn read_errors_name_the_cause_in_vietnamese_with_the_system_text_apart() {
     assert_eq!(lines[1], "  lỗi: không đọc được tệp: không tồn tại; hãy kiểm tra lại đường dẫn", "{text}");
     assert!(lines[2].starts_with("  chi tiết kỹ thuật: No such file"), "{text}");
 }
+
+#[test]
+fn one_criterion_is_shown_with_where_each_value_was_read() {
+    let view = run(&["tables", "--code", "2.1", "fixtures/docs/merged_sections.xlsx"]);
+    assert_eq!(view.status.code(), Some(0), "{}", String::from_utf8_lossy(&view.stderr));
+    let text = String::from_utf8_lossy(&view.stdout);
+    // The score is on the option row under the criterion: that row's cell.
+    assert!(text.contains("vị trí điểm tự đánh giá: bảng 1, dòng 10, cột 4 · ô Bảng điểm!D10"), "{text}");
+    assert!(text.contains("vị trí mã: bảng 1, dòng 9, cột 1 · ô Bảng điểm!A9:A10"), "{text}");
+    let views =
+        stdout_objects(&run(&["tables", "--format", "json", "--code", "2.1", "fixtures/docs/merged_sections.xlsx"]));
+    let rows: Vec<(u64, &str)> = views[0]["tables"][0]["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| (r["row"].as_u64().expect("row"), r["kind"].as_str().expect("kind")))
+        .collect();
+    assert_eq!(rows, [(9, "criterion"), (10, "unnumbered")]);
+    let missing =
+        stdout_objects(&run(&["tables", "--format", "json", "--code", "9.9", "fixtures/docs/merged_sections.docx"]));
+    assert_eq!(missing[0]["error"], "bảng điểm không có tiêu chí 9.9");
+}

@@ -14,6 +14,7 @@ use crate::grid::{Document, Table};
 use crate::model::Column;
 use crate::pipeline::{io_cause, read_document};
 use crate::report::rubric::{Citation, Rubric, Value};
+use crate::report::{CellRef, Cells};
 use crate::sniff;
 use crate::table::header::{find_headers, Header, Role};
 use crate::table::rows::{read_rows, Continuation};
@@ -76,6 +77,9 @@ pub struct RowView {
     /// The documents its evidence cells cite (`criteria[].evidence`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Citation>,
+    /// Where each of a criterion's values was read (`criteria[].cells`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub located: Option<Cells>,
 }
 
 /// What was read for one criterion of the scoring table, by the row it starts on.
@@ -83,6 +87,7 @@ struct Reading {
     location: crate::grid::Location,
     rubric: Option<Rubric>,
     evidence: Vec<Citation>,
+    cells: Cells,
 }
 
 /// Each criterion's rubric and citations as the check reads them (its own
@@ -93,11 +98,11 @@ fn readings(document: &Document, table: &ScoringTable, deadline: &Deadline) -> R
     Ok(tree
         .nodes
         .iter()
-        .filter(|n| n.kind == RowKind::Criterion)
         .map(|n| Reading {
             location: table.rows[n.row].location.clone(),
             rubric: n.rubric.as_ref().map(|r| Rubric::new(r, year)),
             evidence: n.evidence.citations.iter().map(Citation::from).collect(),
+            cells: Cells::from(&n.cells),
         })
         .collect())
 }
@@ -246,6 +251,7 @@ fn describe_table(
                 .collect(),
             rubric: None,
             evidence: Vec::new(),
+            located: None,
         })
         .collect();
     let mut views = Vec::new();
@@ -273,6 +279,7 @@ fn describe_table(
             if let Some(reading) = criteria.iter().find(|r| r.location == typed.location) {
                 rows[i].rubric = reading.rubric.clone();
                 rows[i].evidence = reading.evidence.clone();
+                rows[i].located = Some(reading.cells.clone());
             }
         }
     }
@@ -335,6 +342,9 @@ fn write_text(files: &[FileView], out: &mut dyn Write) -> std::io::Result<()> {
                         "{:30}kiểm chứng: {} — {} số {} ({date})",
                         "", citation.text, citation.kind, citation.number
                     )?;
+                }
+                for (what, at) in r.located.iter().flat_map(located_values) {
+                    writeln!(out, "{:30}{what}: {}", "", place_text(at))?;
                 }
             }
         }
@@ -412,12 +422,75 @@ fn write_csv(files: &[FileView], out: &mut dyn Write) -> std::io::Result<()> {
     Ok(())
 }
 
-/// `parcheck tables PATH…`: reads each file and writes its tables.
-pub fn run(paths: &[std::path::PathBuf], format: OutputFormat, out: &mut dyn Write) -> std::io::Result<()> {
+/// `parcheck tables PATH…`: reads each file and writes its tables, or with
+/// `code` only that criterion's rows with where each value was read.
+pub fn run(
+    paths: &[std::path::PathBuf],
+    format: OutputFormat,
+    code: Option<&str>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     let options = Options::default();
-    let files: Vec<FileView> = paths.iter().map(|p| read_file(p, &options)).collect();
+    let mut files: Vec<FileView> = paths.iter().map(|p| read_file(p, &options)).collect();
+    if let Some(code) = code {
+        files.iter_mut().for_each(|file| keep_criterion(file, code));
+    }
     write(&files, format, out)?;
     out.flush()
+}
+
+/// Keeps the scoring-table rows of criterion `code`: its own row and the
+/// unnumbered rows under it (options, sub-items), in every table.
+fn keep_criterion(file: &mut FileView, code: &str) {
+    if file.error.is_some() {
+        return;
+    }
+    for table in &mut file.tables {
+        let mut inside = false;
+        table.rows.retain(|row| {
+            if row.code.is_some() || !row.in_scoring_table {
+                inside = row.in_scoring_table && row.code.as_deref() == Some(code);
+            }
+            inside
+        });
+    }
+    file.tables.retain(|t| !t.rows.is_empty());
+    if file.tables.is_empty() {
+        file.error = Some(format!("bảng điểm không có tiêu chí {code}"));
+    }
+}
+
+/// A criterion's located values with their names for people, in the contract's order.
+fn located_values(cells: &Cells) -> Vec<(&'static str, &CellRef)> {
+    let values = [
+        ("vị trí mã", &cells.code),
+        ("vị trí tên tiêu chí", &cells.title),
+        ("vị trí điểm tối đa", &cells.max_points),
+        ("vị trí điểm tự đánh giá", &cells.self_score),
+        ("vị trí điểm thẩm định", &cells.appraisal_score),
+        ("vị trí điểm bị mất", &cells.lost_points),
+        ("vị trí tài liệu kiểm chứng", &cells.evidence),
+    ];
+    values.into_iter().filter_map(|(what, at)| Some((what, at.as_ref()?))).collect()
+}
+
+/// `bảng 1, dòng 5, cột 4 · ô Bảng điểm!D5` or `… trang 2 · khung 377–428 × 255–331 pt · điểm ảnh …`.
+fn place_text(at: &CellRef) -> String {
+    let mut text = format!("bảng {}, dòng {}, cột {}", at.table, at.row, at.column);
+    if let Some(page) = at.page {
+        text += &format!(", trang {page}");
+    }
+    if let Some(cell) = &at.cell {
+        text += &format!(" · ô {cell}");
+    }
+    if let Some([x0, y0, x1, y1]) = at.bbox {
+        let pt = |v: i64| rust_decimal::Decimal::new(v, 2).normalize().to_string().replace('.', ",");
+        text += &format!(" · khung x {}–{}, y {}–{} (điểm PDF, từ góc trên trái)", pt(x0), pt(x1), pt(y0), pt(y1));
+    }
+    if let Some([x0, y0, x1, y1]) = at.pixels {
+        text += &format!(" · điểm ảnh x {x0}–{x1}, y {y0}–{y1}");
+    }
+    text
 }
 
 #[cfg(test)]

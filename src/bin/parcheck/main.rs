@@ -68,6 +68,10 @@ struct TablesArgs {
     /// Định dạng: text, csv hoặc json.
     #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "csv", "json"])]
     format: String,
+    /// Chỉ in (các) dòng của một tiêu chí (ví dụ 1.2.3), kèm nơi đọc từng giá trị: ô Excel,
+    /// bảng/dòng/cột như Word đếm, trang và khung trên trang PDF, điểm ảnh trên ảnh quét.
+    #[arg(long, value_name = "MÃ")]
+    code: Option<String>,
 }
 
 /// Options of a `--isolate` child: the document settings of its parent.
@@ -547,7 +551,7 @@ fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
         "json" => OutputFormat::Json,
         _ => OutputFormat::Text,
     };
-    run(&args.files, format, &mut open_output(None)?)?;
+    run(&args.files, format, args.code.as_deref(), &mut open_output(None)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
