@@ -32,7 +32,7 @@ pub fn gray_from_rgb(width: usize, height: usize, rgb: &[u8]) -> Gray {
     out
 }
 
-fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
+pub(super) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
     let pixels = width.saturating_mul(height);
     if pixels == 0 {
         return Err(ExtractError::corrupt("ảnh trang quét rỗng".into()));

@@ -10,9 +10,10 @@ use std::rc::Rc;
 use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
 
 use super::stream_bytes;
+use crate::extract::paged::ocr::codecs::{self, Fax};
 use crate::extract::paged::ocr::{image, Gray, OcrPage};
 use crate::extract::paged::page::{Glyph, PageLayout, Segment};
-use crate::extract::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 /// The encoded or raw image of a scanned page, taken out of the file.
 pub enum Source {
@@ -23,7 +24,23 @@ pub enum Source {
         height: usize,
         components: usize,
         bits: usize,
+        /// `/Decode [1 0]`: the samples' dark and light are swapped.
+        invert: bool,
     },
+    Fax {
+        data: Vec<u8>,
+        fax: Fax,
+        width: usize,
+        height: usize,
+        invert: bool,
+    },
+    Jbig2 {
+        data: Vec<u8>,
+        globals: Option<Vec<u8>>,
+        height: usize,
+        invert: bool,
+    },
+    Jpx(Vec<u8>),
     /// An image file's page, already decoded.
     Decoded(Gray),
 }
@@ -49,6 +66,55 @@ fn filters(stream: &Stream) -> Vec<Vec<u8>> {
         Ok(Object::Array(items)) => items.iter().filter_map(|o| o.as_name().ok().map(<[u8]>::to_vec)).collect(),
         _ => Vec::new(),
     }
+}
+
+/// The `/DecodeParms` of filter `index` (a dictionary, or one of an array).
+fn parms<'a>(doc: &'a PdfDocument, stream: &'a Stream, index: usize) -> Option<&'a lopdf::Dictionary> {
+    match super::resolve(doc, stream.dict.get(b"DecodeParms").ok())? {
+        Object::Dictionary(d) => (index == 0).then_some(d),
+        Object::Array(items) => super::resolve(doc, items.get(index))?.as_dict().ok(),
+        _ => None,
+    }
+}
+
+/// The CCITT parameters of a `CCITTFaxDecode` filter, PDF defaults for those left out.
+fn fax_parms(parms: Option<&lopdf::Dictionary>) -> Fax {
+    let Some(d) = parms else { return Fax::default() };
+    let int = |key: &[u8], default: i64| d.get(key).and_then(Object::as_i64).unwrap_or(default);
+    let flag = |key: &[u8], default: bool| d.get(key).and_then(Object::as_bool).unwrap_or(default);
+    let count = |key: &[u8], default: i64| u32::try_from(int(key, default)).unwrap_or(0);
+    Fax {
+        k: int(b"K", 0),
+        columns: count(b"Columns", 1728),
+        rows: count(b"Rows", 0),
+        end_of_line: flag(b"EndOfLine", false),
+        byte_align: flag(b"EncodedByteAlign", false),
+        end_of_block: flag(b"EndOfBlock", true),
+        black_is_1: flag(b"BlackIs1", false),
+    }
+}
+
+/// Whether the image's `/Decode` array swaps dark and light (`[1 0 …]`).
+fn inverted(stream: &Stream) -> bool {
+    let Ok(Object::Array(items)) = stream.dict.get(b"Decode") else { return false };
+    let number = |o: Option<&Object>| o.and_then(|o| o.as_float().ok());
+    matches!((number(items.first()), number(items.get(1))), (Some(a), Some(b)) if a > b)
+}
+
+/// The stream's data with every filter but the last applied: the image
+/// codec that the last one names is decoded by [`codecs`], not by lopdf.
+fn before_last_filter(doc: &PdfDocument, stream: &Stream, names: &[Vec<u8>], budget: &mut Budget) -> ExtractResult<Vec<u8>> {
+    if names.len() <= 1 {
+        budget.spend_bytes(stream.content.len() as u64)?;
+        return Ok(stream.content.clone());
+    }
+    let leading = &names[..names.len() - 1];
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Filter", Object::Array(leading.iter().map(|n| Object::Name(n.clone())).collect()));
+    let leading_parms: Vec<Object> =
+        (0..leading.len()).map(|i| parms(doc, stream, i).map_or(Object::Null, |d| Object::Dictionary(d.clone()))).collect();
+    dict.set("DecodeParms", Object::Array(leading_parms));
+    stream_bytes(&Stream::new(dict, stream.content.clone()), budget)
 }
 
 fn components(doc: &PdfDocument, stream: &Stream) -> Option<usize> {
@@ -77,8 +143,9 @@ fn dimension(stream: &Stream, key: &[u8]) -> usize {
     stream.dict.get(key).and_then(Object::as_i64).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
 }
 
-/// The largest image drawn on the page, ready for decoding. An image in a
-/// compression OCR cannot read yet is an error naming it.
+/// The largest image drawn on the page, ready for decoding (its codec, if
+/// any, decoded later inside the page's own OCR task). An image in a colour
+/// space OCR cannot read is an error naming it.
 pub fn page_image(
     doc: &PdfDocument,
     images: &[ObjectId],
@@ -101,14 +168,24 @@ pub fn page_image(
     }
     let names = filters(stream);
     let last = names.last().map(Vec::as_slice);
+    let invert = inverted(stream);
     let source = match last {
         Some(b"DCTDecode" | b"DCT") if names.len() == 1 => Source::Jpeg(stream.content.clone()),
-        Some(b"JBIG2Decode" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF") => {
-            let name = String::from_utf8_lossy(last.unwrap_or_default()).to_string();
-            return Err(ExtractError::unsupported(format!(
-                "trang {number} là ảnh quét nén kiểu {name}, parcheck chưa giải nén được để nhận dạng ký tự (OCR); hãy quét lại và lưu thành PDF ảnh JPEG hoặc tệp .png/.jpg rồi gửi lại"
-            )));
+        Some(b"CCITTFaxDecode" | b"CCF") => {
+            let fax = fax_parms(parms(doc, stream, names.len() - 1));
+            let data = before_last_filter(doc, stream, &names, budget)?;
+            Source::Fax { data, fax, width, height, invert }
         }
+        Some(b"JBIG2Decode") => {
+            let globals = parms(doc, stream, names.len() - 1)
+                .and_then(|d| super::resolve(doc, d.get(b"JBIG2Globals").ok()))
+                .and_then(|o| o.as_stream().ok())
+                .map(|g| stream_bytes(g, budget))
+                .transpose()?;
+            let data = before_last_filter(doc, stream, &names, budget)?;
+            Source::Jbig2 { data, globals, height, invert }
+        }
+        Some(b"JPXDecode") => Source::Jpx(before_last_filter(doc, stream, &names, budget)?),
         _ => {
             let samples = stream_bytes(stream, budget)?;
             let bits = dimension(stream, b"BitsPerComponent").max(1);
@@ -119,7 +196,7 @@ pub fn page_image(
                     "trang {number} là ảnh quét có hệ màu parcheck chưa đọc được để nhận dạng ký tự (OCR); hãy quét lại ở chế độ màu hoặc xám, lưu thành PDF ảnh JPEG hoặc tệp .png/.jpg rồi gửi lại"
                 )));
             };
-            Source::Raw { samples, width, height, components, bits }
+            Source::Raw { samples, width, height, components, bits, invert }
         }
     };
     Ok(Some(Scan { number, width: size.0, height: size.1, source }))
@@ -139,9 +216,18 @@ impl Scan {
     pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
         match &self.source {
             Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
-            Source::Raw { samples, width, height, components, bits } => {
-                image::from_samples(samples, *width, *height, *components, *bits, budget)
+            Source::Raw { samples, width, height, components, bits, invert } => {
+                let mut gray = image::from_samples(samples, *width, *height, *components, *bits, budget)?;
+                if *invert && *components == 1 {
+                    gray.data.iter_mut().for_each(|v| *v = 255 - *v);
+                }
+                Ok(gray)
             }
+            Source::Fax { data, fax, width, height, invert } => codecs::ccitt(data, *fax, *width, *height, *invert, budget),
+            Source::Jbig2 { data, globals, height, invert } => {
+                codecs::jbig2(data, globals.as_deref(), *height, *invert, budget)
+            }
+            Source::Jpx(data) => codecs::jpx(data, budget),
             Source::Decoded(gray) => Ok(gray.clone()),
         }
     }
@@ -219,33 +305,47 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
     // Text pages hold `Rc` fonts and stay on this thread; only the scans go to workers.
     let to_read: Vec<&Scan> =
         pages.iter().filter_map(|p| if let Pending::Scan(s) = p { Some(s) } else { None }).collect();
-    let read: Vec<ExtractResult<OcrPage>> = to_read
+    // A page image that cannot be decoded (a damaged fax or JBIG2 stream)
+    // costs that page only: the inner error becomes a note, the other pages are read.
+    let read: Vec<ExtractResult<Result<OcrPage, ExtractError>>> = to_read
         .par_iter()
         .map(|scan| {
             // Each task checks its own image against the limits before decoding.
             let mut local = Budget::new(limits.clone());
-            let gray = scan.decode(&mut local)?;
+            let gray = match scan.decode(&mut local) {
+                Ok(gray) => gray,
+                Err(e) if matches!(e.kind, ErrorKind::Corrupt | ErrorKind::Unsupported) => return Ok(Err(e)),
+                Err(e) => return Err(e),
+            };
             let dpi = scan.dpi(gray.width);
             let mut page = crate::extract::paged::ocr::recognize_page(&gray, dpi, engine, deadline)?;
             // The image may not fill the page exactly: scale to page points.
             let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
             page.scale(sx, sy);
-            Ok(page)
+            Ok(Ok(page))
         })
         .collect();
+    // Every scanned page undecodable, and nothing else in the document: its first error is the document's.
     let mut read = read.into_iter();
+    if scans == pages.len() && read.as_slice().iter().all(|r| matches!(r, Ok(Err(_)))) {
+        if let Some(Ok(Err(e))) = read.next() {
+            return Err(e);
+        }
+    }
     let mut out = Vec::with_capacity(pages.len());
-    let mut numbers = Vec::new();
+    let (mut numbers, mut notes) = (Vec::new(), Vec::new());
     for page in pages {
         match page {
             Pending::Text(text) => out.push(text),
-            Pending::Scan(scan) => {
-                let ocr = read.next().unwrap_or_else(|| Ok(OcrPage::default()))?;
-                numbers.push(scan.number);
-                out.push(to_page(&ocr, scan.number));
-            }
+            Pending::Scan(scan) => match read.next().unwrap_or_else(|| Ok(Ok(OcrPage::default())))? {
+                Ok(ocr) => {
+                    numbers.push(scan.number);
+                    out.push(to_page(&ocr, scan.number));
+                }
+                Err(e) => notes.push(format!("trang {} không đọc được: {}", scan.number, e.message)),
+            },
         }
     }
     budget.check_time()?;
-    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes: Vec::new() })))
+    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes })))
 }
