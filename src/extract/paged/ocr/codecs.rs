@@ -35,7 +35,15 @@ pub struct Fax {
 
 impl Default for Fax {
     fn default() -> Self {
-        Fax { k: 0, columns: 1728, rows: 0, end_of_line: false, byte_align: false, end_of_block: true, black_is_1: false }
+        Fax {
+            k: 0,
+            columns: 1728,
+            rows: 0,
+            end_of_line: false,
+            byte_align: false,
+            end_of_block: true,
+            black_is_1: false,
+        }
     }
 }
 
@@ -113,7 +121,14 @@ impl hayro_jbig2::Decoder for Rows {
 
 /// A CCITT-coded image of `width × height` pixels (the image's own size;
 /// `/Columns` and `/Rows` only say how the data is laid out).
-pub fn ccitt(data: &[u8], fax: Fax, width: usize, height: usize, invert: bool, budget: &mut Budget) -> ExtractResult<Gray> {
+pub fn ccitt(
+    data: &[u8],
+    fax: Fax,
+    width: usize,
+    height: usize,
+    invert: bool,
+    budget: &mut Budget,
+) -> ExtractResult<Gray> {
     use hayro_ccitt::{DecodeSettings, DecoderContext, EncodingMode};
     check_size(width as u64, height as u64, budget)?;
     let encoding = match fax.k {
@@ -141,10 +156,17 @@ pub fn ccitt(data: &[u8], fax: Fax, width: usize, height: usize, invert: bool, b
 }
 
 /// A JBIG2 image embedded in a PDF, with its `/JBIG2Globals` segments.
-pub fn jbig2(data: &[u8], globals: Option<&[u8]>, height: usize, invert: bool, budget: &mut Budget) -> ExtractResult<Gray> {
+pub fn jbig2(
+    data: &[u8],
+    globals: Option<&[u8]>,
+    height: usize,
+    invert: bool,
+    budget: &mut Budget,
+) -> ExtractResult<Gray> {
     use hayro_jbig2::{DecodeSettings, Globals, Page};
     let settings = DecodeSettings::default();
-    let globals = globals.map(|g| Globals::new(g, &settings)).transpose().map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
+    let globals =
+        globals.map(|g| Globals::new(g, &settings)).transpose().map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
     let page = Page::new_embedded(data, globals.as_ref(), &settings).map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
     // A striped page may leave its height open (0xffffffff): the image's own height holds.
     let page_height = page.height() as usize;

@@ -103,7 +103,12 @@ fn inverted(stream: &Stream) -> bool {
 
 /// The stream's data with every filter but the last applied: the image
 /// codec that the last one names is decoded by [`codecs`], not by lopdf.
-fn before_last_filter(doc: &PdfDocument, stream: &Stream, names: &[Vec<u8>], budget: &mut Budget) -> ExtractResult<Vec<u8>> {
+fn before_last_filter(
+    doc: &PdfDocument,
+    stream: &Stream,
+    names: &[Vec<u8>],
+    budget: &mut Budget,
+) -> ExtractResult<Vec<u8>> {
     if names.len() <= 1 {
         budget.spend_bytes(stream.content.len() as u64)?;
         return Ok(stream.content.clone());
@@ -111,8 +116,9 @@ fn before_last_filter(doc: &PdfDocument, stream: &Stream, names: &[Vec<u8>], bud
     let leading = &names[..names.len() - 1];
     let mut dict = lopdf::Dictionary::new();
     dict.set("Filter", Object::Array(leading.iter().map(|n| Object::Name(n.clone())).collect()));
-    let leading_parms: Vec<Object> =
-        (0..leading.len()).map(|i| parms(doc, stream, i).map_or(Object::Null, |d| Object::Dictionary(d.clone()))).collect();
+    let leading_parms: Vec<Object> = (0..leading.len())
+        .map(|i| parms(doc, stream, i).map_or(Object::Null, |d| Object::Dictionary(d.clone())))
+        .collect();
     dict.set("DecodeParms", Object::Array(leading_parms));
     stream_bytes(&Stream::new(dict, stream.content.clone()), budget)
 }
@@ -223,7 +229,9 @@ impl Scan {
                 }
                 Ok(gray)
             }
-            Source::Fax { data, fax, width, height, invert } => codecs::ccitt(data, *fax, *width, *height, *invert, budget),
+            Source::Fax { data, fax, width, height, invert } => {
+                codecs::ccitt(data, *fax, *width, *height, *invert, budget)
+            }
             Source::Jbig2 { data, globals, height, invert } => {
                 codecs::jbig2(data, globals.as_deref(), *height, *invert, budget)
             }
