@@ -283,7 +283,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
             // A scan parcheck cannot read (OCR off, a codec it does not decode) still
             // has the text layer its OCR program left: better than nothing, as pdftotext reads it.
             let scanned = if page.invisible.is_empty() || budget.limits.ocr {
-                match scan::page_image(&doc, &read.images, number, (page.width, page.height), budget) {
+                match scan::page_image(&doc, bytes, &read.images, number, (page.width, page.height), budget) {
                     Err(error) if error.kind == ErrorKind::Unsupported && !page.invisible.is_empty() => None,
                     other => other?,
                 }

@@ -101,26 +101,49 @@ fn inverted(stream: &Stream) -> bool {
     matches!((number(items.first()), number(items.get(1))), (Some(a), Some(b)) if a > b)
 }
 
-/// The stream's data with every filter but the last applied: the image
-/// codec that the last one names is decoded by [`codecs`], not by lopdf.
-fn before_last_filter(
+/// The stream's data with its first `count` filters applied (the image
+/// codec that a last one names is decoded by [`codecs`], not by lopdf).
+fn filtered(
     doc: &PdfDocument,
     stream: &Stream,
     names: &[Vec<u8>],
+    count: usize,
     budget: &mut Budget,
 ) -> ExtractResult<Vec<u8>> {
-    if names.len() <= 1 {
+    if count == 0 {
         budget.spend_bytes(stream.content.len() as u64)?;
         return Ok(stream.content.clone());
     }
-    let leading = &names[..names.len() - 1];
+    if count == names.len() {
+        return stream_bytes(stream, budget);
+    }
     let mut dict = lopdf::Dictionary::new();
-    dict.set("Filter", Object::Array(leading.iter().map(|n| Object::Name(n.clone())).collect()));
-    let leading_parms: Vec<Object> = (0..leading.len())
-        .map(|i| parms(doc, stream, i).map_or(Object::Null, |d| Object::Dictionary(d.clone())))
-        .collect();
-    dict.set("DecodeParms", Object::Array(leading_parms));
+    dict.set("Filter", Object::Array(names[..count].iter().map(|n| Object::Name(n.clone())).collect()));
+    let parms = (0..count).map(|i| parms(doc, stream, i).map_or(Object::Null, |d| Object::Dictionary(d.clone())));
+    dict.set("DecodeParms", Object::Array(parms.collect()));
     stream_bytes(&Stream::new(dict, stream.content.clone()), budget)
+}
+
+/// Like [`filtered`], but an image whose data the parser cut or misplaced
+/// (a `/Length` that lies, as some scanner software writes) is read again
+/// from the file as written, between its `stream` and `endstream`.
+fn image_data(
+    doc: &PdfDocument,
+    (raw, id): (&[u8], ObjectId),
+    stream: &Stream,
+    names: &[Vec<u8>],
+    count: usize,
+    budget: &mut Budget,
+) -> ExtractResult<Vec<u8>> {
+    match filtered(doc, stream, names, count, budget) {
+        Err(error) if error.kind == ErrorKind::Corrupt => {
+            let Some(written) = super::salvage::raw_stream(raw, id).filter(|w| w.content != stream.content) else {
+                return Err(error);
+            };
+            filtered(doc, &Stream::new(stream.dict.clone(), written.content), names, count, budget).map_err(|_| error)
+        }
+        other => other,
+    }
 }
 
 fn components(doc: &PdfDocument, stream: &Stream) -> Option<usize> {
@@ -154,17 +177,18 @@ fn dimension(stream: &Stream, key: &[u8]) -> usize {
 /// space OCR cannot read is an error naming it.
 pub fn page_image(
     doc: &PdfDocument,
+    raw: &[u8],
     images: &[ObjectId],
     number: u32,
     size: (f32, f32),
     budget: &mut Budget,
 ) -> ExtractResult<Option<Scan>> {
-    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok()).map(|s| (*id, s));
     let largest = images
         .iter()
         .filter_map(stream_of)
-        .max_by_key(|s| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
-    let Some(stream) = largest else { return Ok(None) };
+        .max_by_key(|(_, s)| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
+    let Some((id, stream)) = largest else { return Ok(None) };
     let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
     if (width as u64).saturating_mul(height as u64) > image::MAX_PIXELS {
         return Err(ExtractError::limit(format!(
@@ -174,26 +198,26 @@ pub fn page_image(
     }
     let names = filters(stream);
     let last = names.last().map(Vec::as_slice);
-    let invert = inverted(stream);
+    let (invert, leading) = (inverted(stream), names.len().saturating_sub(1));
     let source = match last {
-        Some(b"DCTDecode" | b"DCT") if names.len() == 1 => Source::Jpeg(stream.content.clone()),
+        Some(b"DCTDecode" | b"DCT") => Source::Jpeg(image_data(doc, (raw, id), stream, &names, leading, budget)?),
         Some(b"CCITTFaxDecode" | b"CCF") => {
-            let fax = fax_parms(parms(doc, stream, names.len() - 1));
-            let data = before_last_filter(doc, stream, &names, budget)?;
+            let fax = fax_parms(parms(doc, stream, leading));
+            let data = image_data(doc, (raw, id), stream, &names, leading, budget)?;
             Source::Fax { data, fax, width, height, invert }
         }
         Some(b"JBIG2Decode") => {
-            let globals = parms(doc, stream, names.len() - 1)
+            let globals = parms(doc, stream, leading)
                 .and_then(|d| super::resolve(doc, d.get(b"JBIG2Globals").ok()))
                 .and_then(|o| o.as_stream().ok())
                 .map(|g| stream_bytes(g, budget))
                 .transpose()?;
-            let data = before_last_filter(doc, stream, &names, budget)?;
+            let data = image_data(doc, (raw, id), stream, &names, leading, budget)?;
             Source::Jbig2 { data, globals, height, invert }
         }
-        Some(b"JPXDecode") => Source::Jpx(before_last_filter(doc, stream, &names, budget)?),
+        Some(b"JPXDecode") => Source::Jpx(image_data(doc, (raw, id), stream, &names, leading, budget)?),
         _ => {
-            let samples = stream_bytes(stream, budget)?;
+            let samples = image_data(doc, (raw, id), stream, &names, names.len(), budget)?;
             let bits = dimension(stream, b"BitsPerComponent").max(1);
             let is_mask = matches!(stream.dict.get(b"ImageMask").and_then(Object::as_bool), Ok(true));
             let components = if is_mask { Some(1) } else { components(doc, stream) };
