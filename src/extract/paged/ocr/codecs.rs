@@ -213,6 +213,89 @@ pub fn jpx(data: &[u8], budget: &mut Budget) -> ExtractResult<Gray> {
     }
 }
 
+/// Reads a TIFF's numbers in its byte order.
+struct Tiff<'a> {
+    bytes: &'a [u8],
+    little: bool,
+}
+
+impl Tiff<'_> {
+    fn u16_at(&self, at: usize) -> Option<u16> {
+        let b: [u8; 2] = self.bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(if self.little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+    }
+
+    fn u32_at(&self, at: usize) -> Option<u32> {
+        let b: [u8; 4] = self.bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    }
+
+    /// The values of tag `tag` in the directory at `ifd` (SHORT or LONG; at most `max`).
+    fn values(&self, ifd: usize, tag: u16, max: usize) -> Option<Vec<u32>> {
+        let entries = usize::from(self.u16_at(ifd)?);
+        let entry = (0..entries).map(|i| ifd + 2 + i * 12).find(|&e| self.u16_at(e) == Some(tag))?;
+        let (kind, count) = (self.u16_at(entry + 2)?, self.u32_at(entry + 4)? as usize);
+        let size = match kind {
+            3 => 2,
+            4 => 4,
+            _ => return None,
+        };
+        if count > max {
+            return None;
+        }
+        let start = if size * count <= 4 { entry + 8 } else { self.u32_at(entry + 8)? as usize };
+        (0..count)
+            .map(|i| if size == 2 { self.u16_at(start + i * 2).map(u32::from) } else { self.u32_at(start + i * 4) })
+            .collect()
+    }
+}
+
+/// A TIFF page in CCITT compression (2: modified Huffman, 3: T.4, 4: T.6),
+/// which fax software writes and the `tiff` crate reads only as Group 4:
+/// each strip decoded on its own and stacked. `None` when the page is not
+/// CCITT-coded (the caller's decoder error stands).
+pub fn tiff_fax_page(bytes: &[u8], budget: &mut Budget) -> Option<ExtractResult<Gray>> {
+    let little = match bytes.get(..4)? {
+        [b'I', b'I', 42, 0] => true,
+        [b'M', b'M', 0, 42] => false,
+        _ => return None,
+    };
+    let tiff = Tiff { bytes, little };
+    let ifd = tiff.u32_at(4)? as usize;
+    let one = |tag: u16| tiff.values(ifd, tag, 1).and_then(|v| v.first().copied());
+    let (width, height) = (one(256)? as usize, one(257)? as usize);
+    let options = one(292).unwrap_or(0);
+    let fax = match one(259)? {
+        2 => Fax { k: 0, byte_align: true, ..Fax::default() },
+        3 => Fax { k: i64::from(options & 1), end_of_line: true, byte_align: options & 4 != 0, ..Fax::default() },
+        4 => Fax { k: -1, ..Fax::default() },
+        _ => return None,
+    };
+    if let Err(e) = check_size(width as u64, height as u64, budget) {
+        return Some(Err(e));
+    }
+    let rows_per_strip = one(278).map_or(height, |r| (r as usize).clamp(1, height.max(1)));
+    let strips = height.div_ceil(rows_per_strip);
+    let (offsets, counts) = (tiff.values(ifd, 273, strips)?, tiff.values(ifd, 279, strips)?);
+    // Photometric 1 (BlackIsZero) shows the coded black as white; fill order 2 reverses each byte's bits.
+    let (invert, reversed) = (one(262) == Some(1), one(266) == Some(2));
+    let mut page = Gray::new(width, height, 255);
+    for (strip, (&offset, &count)) in offsets.iter().zip(&counts).enumerate() {
+        let top = strip * rows_per_strip;
+        let rows = rows_per_strip.min(height.saturating_sub(top));
+        let Some(data) = bytes.get(offset as usize..(offset as usize).saturating_add(count as usize)) else {
+            return Some(Err(damaged("CCITT (fax)", "dải ảnh TIFF nằm ngoài tệp")));
+        };
+        let data: Vec<u8> = if reversed { data.iter().map(|b| b.reverse_bits()).collect() } else { data.to_vec() };
+        let fax = Fax { columns: width as u32, rows: rows as u32, ..fax };
+        match ccitt(&data, fax, width, rows, invert, &mut Budget::new(budget.limits.clone())) {
+            Ok(part) => page.data[top * width..(top + rows) * width].copy_from_slice(&part.data),
+            Err(e) => return Some(Err(e)),
+        }
+    }
+    Some(Ok(page))
+}
+
 #[cfg(test)]
 #[path = "codecs_tests.rs"]
 mod tests;

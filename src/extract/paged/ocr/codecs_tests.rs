@@ -87,12 +87,19 @@ fn jpeg_2000_gray_and_rgb_are_exact() {
 }
 
 #[test]
-fn group_4_tiff_pages_are_decoded() {
-    let pages = super::super::image::decode_tiff_pages(&fixture("fax_g4.tif"), &mut budget(), 10).unwrap();
-    assert_eq!(pages.len(), 2);
-    let first = picture(&pages[0]);
-    assert_eq!(first[0], "................");
-    assert_eq!(first[1], "..###...........");
-    assert_eq!(first[2], "..###...........");
-    assert_eq!(picture(&pages[1])[..2], ["################", "................"]);
+fn fax_tiff_pages_are_decoded_in_group_4_and_group_3() {
+    for name in ["fax_g4.tif", "fax_g3.tif"] {
+        let pages = super::super::image::decode_tiff_pages(&fixture(name), &mut budget(), 10).unwrap();
+        assert_eq!(pages.len(), 2, "{name}");
+        let first = picture(&pages[0]);
+        assert_eq!(first[0], "................", "{name}");
+        assert_eq!(first[1], "..###...........", "{name}");
+        assert_eq!(first[2], "..###...........", "{name}");
+        assert!(first[3..].iter().all(|row| row == "................"), "{name}");
+        assert_eq!(picture(&pages[1])[..2], ["################", "................"], "{name}");
+    }
+    // The Group 3 page's first strip cut short is an error, not a panic.
+    let mut cut = fixture("fax_g3.tif");
+    cut.truncate(cut.len() - 200);
+    assert!(super::super::image::decode_tiff_pages(&cut, &mut budget(), 10).is_err());
 }

@@ -7,7 +7,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageFormat, RgbImage};
 
 use super::Gray;
-use crate::extract::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 /// Largest page image decoded (pixels): an A3 page at 600 dpi, a bit more.
 pub const MAX_PIXELS: u64 = 80_000_000;
@@ -84,11 +84,17 @@ pub fn decode_tiff_pages(bytes: &[u8], budget: &mut Budget, max_pages: usize) ->
     // re-reading the file with the directory chain cut at each page.
     for index in 0..max_pages {
         let Some(page) = tiff_page(bytes, index) else { break };
-        let decoder = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error)?;
-        let (w, h) = decoder.dimensions();
-        check_size(u64::from(w), u64::from(h), budget)?;
-        let image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-        pages.push(from_dynamic(image));
+        let decoded = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error).and_then(|decoder| {
+            let (w, h) = decoder.dimensions();
+            check_size(u64::from(w), u64::from(h), budget)?;
+            Ok(from_dynamic(DynamicImage::from_decoder(decoder).map_err(decode_error)?))
+        });
+        // Group 3 fax pages, which the TIFF decoder refuses, go to the CCITT decoder.
+        let decoded = match decoded {
+            Err(e) if e.kind == ErrorKind::Corrupt => super::codecs::tiff_fax_page(&page, budget).unwrap_or(Err(e)),
+            other => other,
+        };
+        pages.push(decoded?);
     }
     if pages.is_empty() {
         return Err(ExtractError::corrupt("tệp TIFF không có ảnh nào đọc được".into()));
