@@ -167,7 +167,13 @@ pub fn jbig2(
     let settings = DecodeSettings::default();
     let globals =
         globals.map(|g| Globals::new(g, &settings)).transpose().map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
-    let page = Page::new_embedded(data, globals.as_ref(), &settings).map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
+    // Some writers embed a whole JBIG2 file (its header and page segments) instead of a bare page.
+    let file = data.starts_with(b"\x97JB2\r\n\x1a\n").then(|| hayro_jbig2::File::new(data, &settings));
+    let file = file.transpose().map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
+    let page = match &file {
+        Some(file) => file.page(0).ok_or_else(|| damaged("JBIG2", "tệp JBIG2 không có trang"))?,
+        None => Page::new_embedded(data, globals.as_ref(), &settings).map_err(|e| damaged("JBIG2", format!("{e:?}")))?,
+    };
     // A striped page may leave its height open (0xffffffff): the image's own height holds.
     let page_height = page.height() as usize;
     let height = if page_height == 0 || page_height == u32::MAX as usize { height } else { page_height };
