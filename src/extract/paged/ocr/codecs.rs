@@ -172,7 +172,9 @@ pub fn jbig2(
     let file = file.transpose().map_err(|e| damaged("JBIG2", format!("{e:?}")))?;
     let page = match &file {
         Some(file) => file.page(0).ok_or_else(|| damaged("JBIG2", "tệp JBIG2 không có trang"))?,
-        None => Page::new_embedded(data, globals.as_ref(), &settings).map_err(|e| damaged("JBIG2", format!("{e:?}")))?,
+        None => {
+            Page::new_embedded(data, globals.as_ref(), &settings).map_err(|e| damaged("JBIG2", format!("{e:?}")))?
+        }
     };
     // A striped page may leave its height open (0xffffffff): the image's own height holds.
     let page_height = page.height() as usize;

@@ -135,13 +135,21 @@ fn image_data(
     count: usize,
     budget: &mut Budget,
 ) -> ExtractResult<Vec<u8>> {
+    let from_file = |budget: &mut Budget| {
+        let written =
+            super::salvage::raw_stream(raw, id).filter(|w| !w.content.is_empty() && w.content != stream.content)?;
+        Some(filtered(doc, &Stream::new(stream.dict.clone(), written.content), names, count, budget))
+    };
+    // An image the parser read empty (its `/Length` names an object that is not there) is read from the file.
+    if stream.content.is_empty() {
+        return from_file(budget)
+            .unwrap_or_else(|| Err(ExtractError::corrupt("ảnh trang quét trong tệp PDF rỗng".into())));
+    }
     match filtered(doc, stream, names, count, budget) {
-        Err(error) if error.kind == ErrorKind::Corrupt => {
-            let Some(written) = super::salvage::raw_stream(raw, id).filter(|w| w.content != stream.content) else {
-                return Err(error);
-            };
-            filtered(doc, &Stream::new(stream.dict.clone(), written.content), names, count, budget).map_err(|_| error)
-        }
+        Err(error) if error.kind == ErrorKind::Corrupt => match from_file(budget) {
+            Some(Ok(bytes)) => Ok(bytes),
+            _ => Err(error),
+        },
         other => other,
     }
 }
@@ -380,4 +388,42 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
     }
     budget.check_time()?;
     Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes })))
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::dictionary;
+
+    use super::*;
+    use crate::config::Limits;
+
+    /// A one-image file whose image stream says `/Length 99 0 R` (an object
+    /// that is not there), as a damaged scan does.
+    fn file_with_lost_length(content: &[u8]) -> Vec<u8> {
+        let mut doc = PdfDocument::with_version("1.4");
+        let image = doc.add_object(Stream::new(
+            dictionary! { "Subtype" => "Image", "Width" => 2, "Height" => 1, "ColorSpace" => "DeviceGray",
+            "BitsPerComponent" => 8, "Filter" => "CCITTFaxDecode", "DecodeParms" => dictionary! { "K" => -1, "Columns" => 2 } },
+            content.to_vec(),
+        ));
+        let root = doc.add_object(dictionary! { "Type" => "Catalog" });
+        doc.trailer.set("Root", root);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes).replace(&format!("/Length {}", content.len()), "/Length 99 0 R");
+        assert_eq!(image, (1, 0));
+        text.into_bytes()
+    }
+
+    #[test]
+    fn image_data_the_parser_lost_is_read_from_the_file() {
+        let bytes = file_with_lost_length(b"G4DATA");
+        let doc = PdfDocument::load_mem(&bytes).unwrap();
+        // The parser keeps the dictionary but loses the data.
+        assert!(doc.get_object((1, 0)).unwrap().as_stream().unwrap().content.is_empty());
+        let mut budget = Budget::new(Limits::default());
+        let scan = page_image(&doc, &bytes, &[(1, 0)], 1, (10.0, 10.0), &mut budget).unwrap().unwrap();
+        let Source::Fax { data, fax, .. } = scan.source else { panic!("not a fax image") };
+        assert_eq!((data.as_slice(), fax.k, fax.columns), (&b"G4DATA"[..], -1, 2));
+    }
 }
