@@ -27,6 +27,7 @@ pub enum Source {
         /// `/Decode [1 0]`: the samples' dark and light are swapped.
         invert: bool,
     },
+    /// CCITT Group 3/4 data (leading filters applied) and its parameters.
     Fax {
         data: Vec<u8>,
         fax: Fax,
@@ -34,12 +35,14 @@ pub enum Source {
         height: usize,
         invert: bool,
     },
+    /// A JBIG2 page and the `/JBIG2Globals` segments it refers to.
     Jbig2 {
         data: Vec<u8>,
         globals: Option<Vec<u8>>,
         height: usize,
         invert: bool,
     },
+    /// A JPEG 2000 codestream or JP2 file.
     Jpx(Vec<u8>),
     /// An image file's page, already decoded.
     Decoded(Gray),
@@ -111,7 +114,6 @@ fn filtered(
     budget: &mut Budget,
 ) -> ExtractResult<Vec<u8>> {
     if count == 0 {
-        budget.spend_bytes(stream.content.len() as u64)?;
         return Ok(stream.content.clone());
     }
     if count == names.len() {
