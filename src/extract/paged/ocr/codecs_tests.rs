@@ -70,7 +70,7 @@ fn jbig2_generic_region_matches_poppler() {
     let poppler = image::load_from_memory(&fixture("generic_region.png")).unwrap().to_luma8();
     assert_eq!((gray.width as u32, gray.height as u32), poppler.dimensions());
     assert_eq!(gray.data, poppler.into_raw());
-    assert!(gray.data.iter().any(|&v| v == 0) && gray.data.iter().any(|&v| v == 255));
+    assert!(gray.data.contains(&0) && gray.data.contains(&255));
     assert_eq!(jbig2(b"\0\0\0\0junk", None, 10, false, &mut budget()).unwrap_err().kind, ErrorKind::Corrupt);
     // The same segments as a whole JBIG2 file (header: magic, sequential, one page).
     let file = [&b"\x97JB2\r\n\x1a\n\x01\0\0\0\x01"[..], &fixture("generic_region.jb2")].concat();
