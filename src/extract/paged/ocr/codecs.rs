@@ -14,7 +14,7 @@
 //! Each image's size is checked against the limits before its pixels are
 //! allocated; a damaged stream is a `corrupt` error for its page only.
 
-use super::image::check_size;
+use super::image::{check_size, Tiff};
 use super::Gray;
 use crate::extract::{Budget, ExtractError, ExtractResult};
 
@@ -221,23 +221,7 @@ pub fn jpx(data: &[u8], budget: &mut Budget) -> ExtractResult<Gray> {
     }
 }
 
-/// Reads a TIFF's numbers in its byte order.
-struct Tiff<'a> {
-    bytes: &'a [u8],
-    little: bool,
-}
-
 impl Tiff<'_> {
-    fn u16_at(&self, at: usize) -> Option<u16> {
-        let b: [u8; 2] = self.bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
-        Some(if self.little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
-    }
-
-    fn u32_at(&self, at: usize) -> Option<u32> {
-        let b: [u8; 4] = self.bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
-        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
-    }
-
     /// The values of tag `tag` in the directory at `ifd` (SHORT or LONG; at most `max`).
     fn values(&self, ifd: usize, tag: u16, max: usize) -> Option<Vec<u32>> {
         let entries = usize::from(self.u16_at(ifd)?);
@@ -263,12 +247,7 @@ impl Tiff<'_> {
 /// each strip decoded on its own and stacked. `None` when the page is not
 /// CCITT-coded (the caller's decoder error stands).
 pub fn tiff_fax_page(bytes: &[u8], budget: &mut Budget) -> Option<ExtractResult<Gray>> {
-    let little = match bytes.get(..4)? {
-        [b'I', b'I', 42, 0] => true,
-        [b'M', b'M', 0, 42] => false,
-        _ => return None,
-    };
-    let tiff = Tiff { bytes, little };
+    let tiff = Tiff::new(bytes)?;
     let ifd = tiff.u32_at(4)? as usize;
     let one = |tag: u16| tiff.values(ifd, tag, 1).and_then(|v| v.first().copied());
     let (width, height) = (one(256)? as usize, one(257)? as usize);

@@ -102,26 +102,42 @@ pub fn decode_tiff_pages(bytes: &[u8], budget: &mut Budget, max_pages: usize) ->
     Ok(pages)
 }
 
+/// Reads a TIFF's numbers in its byte order.
+pub(super) struct Tiff<'a> {
+    bytes: &'a [u8],
+    little: bool,
+}
+
+impl<'a> Tiff<'a> {
+    /// `None` when the bytes do not start with a TIFF header.
+    pub fn new(bytes: &'a [u8]) -> Option<Tiff<'a>> {
+        let little = match bytes.get(..4)? {
+            [b'I', b'I', 42, 0] => true,
+            [b'M', b'M', 0, 42] => false,
+            _ => return None,
+        };
+        Some(Tiff { bytes, little })
+    }
+
+    pub fn u16_at(&self, at: usize) -> Option<u16> {
+        let b: [u8; 2] = self.bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(if self.little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+    }
+
+    pub fn u32_at(&self, at: usize) -> Option<u32> {
+        let b: [u8; 4] = self.bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    }
+}
+
 /// A copy of a TIFF whose first-directory pointer names directory `index`,
 /// so a single-image decoder reads that page. `None` past the last page.
 fn tiff_page(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
-    let little = match bytes.get(..4)? {
-        [b'I', b'I', 42, 0] => true,
-        [b'M', b'M', 0, 42] => false,
-        _ => return None,
-    };
-    let u16_at = |at: usize| -> Option<u16> {
-        let b: [u8; 2] = bytes.get(at..at + 2)?.try_into().ok()?;
-        Some(if little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
-        Some(if little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
-    };
-    let mut offset = u32_at(4)?;
+    let tiff = Tiff::new(bytes)?;
+    let mut offset = tiff.u32_at(4)?;
     for _ in 0..index {
-        let entries = usize::from(u16_at(offset as usize)?);
-        offset = u32_at(offset as usize + 2 + entries * 12)?;
+        let entries = usize::from(tiff.u16_at(offset as usize)?);
+        offset = tiff.u32_at(offset as usize + 2 + entries * 12)?;
         if offset == 0 {
             return None;
         }
@@ -130,7 +146,7 @@ fn tiff_page(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
         return None;
     }
     let mut copy = bytes.to_vec();
-    let raw = if little { offset.to_le_bytes() } else { offset.to_be_bytes() };
+    let raw = if tiff.little { offset.to_le_bytes() } else { offset.to_be_bytes() };
     copy[4..8].copy_from_slice(&raw);
     Some(copy)
 }
