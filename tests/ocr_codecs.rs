@@ -2,7 +2,8 @@
 //! (`fixtures/samples/sample_PA02.pdf`, rendered at 200 dpi by `pdftoppm`)
 //! thresholded to 1 bit and coded in CCITT Group 4 at test time (the `fax`
 //! crate's encoder), as fax software stores a page, in an image-only PDF:
-//! `/BlackIs1`, a Flate-then-CCITT filter chain, and a damaged second page.
+//! `/BlackIs1`, a Flate-then-CCITT filter chain, a damaged second page, and
+//! a scanner's garbage OCR text drawn visibly over a page.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm` (see tests/ocr.rs).
 
 mod support;
@@ -46,21 +47,27 @@ fn group_4(rows: &[Vec<bool>], width: u32) -> Vec<u8> {
     encoder.finish().unwrap().finish()
 }
 
-/// An image-only PDF, one page per image stream, each filling its page at 200 dpi.
-fn image_pdf(images: Vec<Stream>) -> Vec<u8> {
+/// An image-only PDF, one page per image stream, each filling its page at 200 dpi,
+/// with `text` (Latin-1) drawn visibly over each image, as a scanner's own OCR may leave it.
+fn image_pdf(images: Vec<Stream>, text: &str) -> Vec<u8> {
     let mut doc = PdfDocument::with_version("1.5");
     let pages_id = doc.new_object_id();
+    let font = doc.add_object(
+        dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding" },
+    );
     let mut kids = Vec::new();
     for stream in images {
         let size = |key: &[u8]| stream.dict.get(key).and_then(Object::as_i64).unwrap() as f32 * 72.0 / 200.0;
         let (pw, ph) = (size(b"Width"), size(b"Height"));
         let image = doc.add_object(stream);
-        let content = format!("q {pw} 0 0 {ph} 0 0 cm /Im1 Do Q\n");
-        let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+        let mut content = format!("q {pw} 0 0 {ph} 0 0 cm /Im1 Do Q\nBT /F1 9 Tf 40 {} Td (", ph - 40.0).into_bytes();
+        content.extend(text.chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')));
+        content.extend(b") Tj ET\n");
+        let contents = doc.add_object(Stream::new(dictionary! {}, content));
         kids.push(Object::Reference(doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
             "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
-            "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image } },
+            "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => dictionary! { "Im1" => image } },
         })));
     }
     let count = kids.len() as i64;
@@ -121,7 +128,9 @@ fn group_4_fax_pdf_is_read() {
     let mut image = fax_image(group_4(&rows, width), width, height, "CCITTFaxDecode".into(), parms.into());
     image.dict.set("Decode", vec![1.into(), 0.into()]);
     let path = dir.path().join("fax.pdf");
-    std::fs::write(&path, image_pdf(vec![image])).unwrap();
+    // Over it, the garbage a scanner's own OCR left, in plain sight: the page is read by OCR all the same.
+    let garbage = "CÔNG HOA XA HÔI CHU NGHÏA VIÊT NAM Dôc lap - Tr do - Hnh phñc Bng tông hop diêm tr dnh gié cua UBND huyên nãm 2021 Tiéu chí thânh phân";
+    std::fs::write(&path, image_pdf(vec![image], garbage)).unwrap();
     let report = run(&path);
     assert_values_read(&report);
     assert_eq!(report["extraction"]["ocr_pages"], 1);
@@ -142,7 +151,7 @@ fn flate_then_ccitt_chain_and_a_damaged_page_leave_the_good_page_read() {
         fax_image(zipped.finish().unwrap(), width, height, chain.into(), vec![Object::Null, parms().into()].into());
     let damaged = fax_image(vec![0; 64], width, height, "CCITTFaxDecode".into(), parms().into());
     let path = dir.path().join("fax2.pdf");
-    std::fs::write(&path, image_pdf(vec![good, damaged])).unwrap();
+    std::fs::write(&path, image_pdf(vec![good, damaged], "")).unwrap();
     let report = run(&path);
     assert_values_read(&report);
     assert_eq!(report["extraction"]["ocr_pages"], 1);

@@ -182,6 +182,16 @@ fn dimension(stream: &Stream, key: &[u8]) -> usize {
     stream.dict.get(key).and_then(Object::as_i64).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
 }
 
+/// Fewest pixels of an image that is a page scan (an A4 page at 100 dpi is 0.97 million), not a logo or a seal.
+pub const MIN_SCAN_PIXELS: usize = 900_000;
+
+/// Pixels of the largest image drawn on the page.
+pub fn largest_pixels(doc: &PdfDocument, images: &[ObjectId]) -> usize {
+    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+    let pixels = |s: &Stream| dimension(s, b"Width").saturating_mul(dimension(s, b"Height"));
+    images.iter().filter_map(stream_of).map(pixels).max().unwrap_or(0)
+}
+
 /// The largest image drawn on the page, ready for decoding (its codec, if
 /// any, decoded later inside the page's own OCR task). An image in a colour
 /// space OCR cannot read is an error naming it.
