@@ -7,7 +7,7 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageFormat, RgbImage};
 
 use super::Gray;
-use crate::extract::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 /// Largest page image decoded (pixels): an A3 page at 600 dpi, a bit more.
 pub const MAX_PIXELS: u64 = 80_000_000;
@@ -32,7 +32,7 @@ pub fn gray_from_rgb(width: usize, height: usize, rgb: &[u8]) -> Gray {
     out
 }
 
-fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
+pub(super) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
     let pixels = width.saturating_mul(height);
     if pixels == 0 {
         return Err(ExtractError::corrupt("ảnh trang quét rỗng".into()));
@@ -84,11 +84,17 @@ pub fn decode_tiff_pages(bytes: &[u8], budget: &mut Budget, max_pages: usize) ->
     // re-reading the file with the directory chain cut at each page.
     for index in 0..max_pages {
         let Some(page) = tiff_page(bytes, index) else { break };
-        let decoder = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error)?;
-        let (w, h) = decoder.dimensions();
-        check_size(u64::from(w), u64::from(h), budget)?;
-        let image = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
-        pages.push(from_dynamic(image));
+        let decoded = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error).and_then(|decoder| {
+            let (w, h) = decoder.dimensions();
+            check_size(u64::from(w), u64::from(h), budget)?;
+            Ok(from_dynamic(DynamicImage::from_decoder(decoder).map_err(decode_error)?))
+        });
+        // Group 3 fax pages, which the TIFF decoder refuses, go to the CCITT decoder.
+        let decoded = match decoded {
+            Err(e) if e.kind == ErrorKind::Corrupt => super::codecs::tiff_fax_page(&page, budget).unwrap_or(Err(e)),
+            other => other,
+        };
+        pages.push(decoded?);
     }
     if pages.is_empty() {
         return Err(ExtractError::corrupt("tệp TIFF không có ảnh nào đọc được".into()));
@@ -96,26 +102,42 @@ pub fn decode_tiff_pages(bytes: &[u8], budget: &mut Budget, max_pages: usize) ->
     Ok(pages)
 }
 
+/// Reads a TIFF's numbers in its byte order.
+pub(super) struct Tiff<'a> {
+    bytes: &'a [u8],
+    little: bool,
+}
+
+impl<'a> Tiff<'a> {
+    /// `None` when the bytes do not start with a TIFF header.
+    pub fn new(bytes: &'a [u8]) -> Option<Tiff<'a>> {
+        let little = match bytes.get(..4)? {
+            [b'I', b'I', 42, 0] => true,
+            [b'M', b'M', 0, 42] => false,
+            _ => return None,
+        };
+        Some(Tiff { bytes, little })
+    }
+
+    pub fn u16_at(&self, at: usize) -> Option<u16> {
+        let b: [u8; 2] = self.bytes.get(at..at.checked_add(2)?)?.try_into().ok()?;
+        Some(if self.little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
+    }
+
+    pub fn u32_at(&self, at: usize) -> Option<u32> {
+        let b: [u8; 4] = self.bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
+        Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    }
+}
+
 /// A copy of a TIFF whose first-directory pointer names directory `index`,
 /// so a single-image decoder reads that page. `None` past the last page.
 fn tiff_page(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
-    let little = match bytes.get(..4)? {
-        [b'I', b'I', 42, 0] => true,
-        [b'M', b'M', 0, 42] => false,
-        _ => return None,
-    };
-    let u16_at = |at: usize| -> Option<u16> {
-        let b: [u8; 2] = bytes.get(at..at + 2)?.try_into().ok()?;
-        Some(if little { u16::from_le_bytes(b) } else { u16::from_be_bytes(b) })
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let b: [u8; 4] = bytes.get(at..at + 4)?.try_into().ok()?;
-        Some(if little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
-    };
-    let mut offset = u32_at(4)?;
+    let tiff = Tiff::new(bytes)?;
+    let mut offset = tiff.u32_at(4)?;
     for _ in 0..index {
-        let entries = usize::from(u16_at(offset as usize)?);
-        offset = u32_at(offset as usize + 2 + entries * 12)?;
+        let entries = usize::from(tiff.u16_at(offset as usize)?);
+        offset = tiff.u32_at(offset as usize + 2 + entries * 12)?;
         if offset == 0 {
             return None;
         }
@@ -124,7 +146,7 @@ fn tiff_page(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
         return None;
     }
     let mut copy = bytes.to_vec();
-    let raw = if little { offset.to_le_bytes() } else { offset.to_be_bytes() };
+    let raw = if tiff.little { offset.to_le_bytes() } else { offset.to_be_bytes() };
     copy[4..8].copy_from_slice(&raw);
     Some(copy)
 }

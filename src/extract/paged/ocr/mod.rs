@@ -3,16 +3,18 @@
 //! segments in points, the same page model the PDF text path builds, so table
 //! assembly, cross-page joining and prose reading are shared.
 //!
-//! Stages: [`image`] decodes (JPEG/PNG/TIFF, raw PDF samples) and drops red
-//! seal ink; [`cleanup`] binarises and deskews; [`lines`] finds ruling lines
-//! by long dark runs (a one-dimensional opening, which is all the morphology
-//! needed — `imageproc` would add a large dependency tree for it); [`cells`]
-//! turns lines into cell boxes; [`engine`] runs Tesseract on batches of crops.
+//! Stages: [`image`] decodes (JPEG/PNG/TIFF, raw PDF samples; [`codecs`] the
+//! CCITT fax, JBIG2 and JPEG 2000 images of scans) and drops red seal ink;
+//! [`cleanup`] binarises and deskews; [`lines`] finds ruling lines by long
+//! dark runs (a one-dimensional opening, which is all the morphology needed —
+//! `imageproc` would add a large dependency tree for it); [`cells`] turns
+//! lines into cell boxes; [`engine`] runs Tesseract on batches of crops.
 //! Numeric-looking cells are read a second time with a digit whitelist in
 //! single-line mode, because full-text recognition loses decimal separators.
 
 pub mod cells;
 pub mod cleanup;
+pub mod codecs;
 pub mod engine;
 pub mod image;
 pub mod lines;

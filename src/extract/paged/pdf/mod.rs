@@ -9,6 +9,7 @@ mod annotations;
 mod cmap;
 mod content;
 mod font;
+mod ocr_layer;
 mod ops;
 mod program;
 mod salvage;
@@ -279,12 +280,19 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         images += page.images;
         unmapped += page.unmapped;
         let blank = page.glyphs.iter().all(|g| g.is_space());
-        if blank && !read.images.is_empty() {
+        // A page scan under a scanner's garbage OCR text is read again by OCR.
+        let garbage = !blank
+            && budget.limits.ocr
+            && scan::largest_pixels(&doc, &read.images) >= scan::MIN_SCAN_PIXELS
+            && ocr_layer::is_garbage(&page.glyphs);
+        if (blank || garbage) && !read.images.is_empty() {
             // A scan parcheck cannot read (OCR off, a codec it does not decode) still
             // has the text layer its OCR program left: better than nothing, as pdftotext reads it.
             let scanned = if page.invisible.is_empty() || budget.limits.ocr {
-                match scan::page_image(&doc, &read.images, number, (page.width, page.height), budget) {
-                    Err(error) if error.kind == ErrorKind::Unsupported && !page.invisible.is_empty() => None,
+                match scan::page_image(&doc, bytes, &read.images, number, (page.width, page.height), budget) {
+                    Err(error) if error.kind == ErrorKind::Unsupported && (garbage || !page.invisible.is_empty()) => {
+                        None
+                    }
                     other => other?,
                 }
             } else {

@@ -10,9 +10,10 @@ use std::rc::Rc;
 use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
 
 use super::stream_bytes;
+use crate::extract::paged::ocr::codecs::{self, Fax};
 use crate::extract::paged::ocr::{image, Gray, OcrPage};
 use crate::extract::paged::page::{Glyph, PageLayout, Segment};
-use crate::extract::{Budget, ExtractError, ExtractResult};
+use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 /// The encoded or raw image of a scanned page, taken out of the file.
 pub enum Source {
@@ -23,7 +24,26 @@ pub enum Source {
         height: usize,
         components: usize,
         bits: usize,
+        /// `/Decode [1 0]`: the samples' dark and light are swapped.
+        invert: bool,
     },
+    /// CCITT Group 3/4 data (leading filters applied) and its parameters.
+    Fax {
+        data: Vec<u8>,
+        fax: Fax,
+        width: usize,
+        height: usize,
+        invert: bool,
+    },
+    /// A JBIG2 page and the `/JBIG2Globals` segments it refers to.
+    Jbig2 {
+        data: Vec<u8>,
+        globals: Option<Vec<u8>>,
+        height: usize,
+        invert: bool,
+    },
+    /// A JPEG 2000 codestream or JP2 file.
+    Jpx(Vec<u8>),
     /// An image file's page, already decoded.
     Decoded(Gray),
 }
@@ -48,6 +68,91 @@ fn filters(stream: &Stream) -> Vec<Vec<u8>> {
         Ok(Object::Name(n)) => vec![n.clone()],
         Ok(Object::Array(items)) => items.iter().filter_map(|o| o.as_name().ok().map(<[u8]>::to_vec)).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// The `/DecodeParms` of filter `index` (a dictionary, or one of an array).
+fn parms<'a>(doc: &'a PdfDocument, stream: &'a Stream, index: usize) -> Option<&'a lopdf::Dictionary> {
+    match super::resolve(doc, stream.dict.get(b"DecodeParms").ok())? {
+        Object::Dictionary(d) => (index == 0).then_some(d),
+        Object::Array(items) => super::resolve(doc, items.get(index))?.as_dict().ok(),
+        _ => None,
+    }
+}
+
+/// The CCITT parameters of a `CCITTFaxDecode` filter, PDF defaults for those left out.
+fn fax_parms(parms: Option<&lopdf::Dictionary>) -> Fax {
+    let Some(d) = parms else { return Fax::default() };
+    let int = |key: &[u8], default: i64| d.get(key).and_then(Object::as_i64).unwrap_or(default);
+    let flag = |key: &[u8], default: bool| d.get(key).and_then(Object::as_bool).unwrap_or(default);
+    let count = |key: &[u8], default: i64| u32::try_from(int(key, default)).unwrap_or(0);
+    Fax {
+        k: int(b"K", 0),
+        columns: count(b"Columns", 1728),
+        rows: count(b"Rows", 0),
+        end_of_line: flag(b"EndOfLine", false),
+        byte_align: flag(b"EncodedByteAlign", false),
+        end_of_block: flag(b"EndOfBlock", true),
+        black_is_1: flag(b"BlackIs1", false),
+    }
+}
+
+/// Whether the image's `/Decode` array swaps dark and light (`[1 0 …]`).
+fn inverted(stream: &Stream) -> bool {
+    let Ok(Object::Array(items)) = stream.dict.get(b"Decode") else { return false };
+    let number = |o: Option<&Object>| o.and_then(|o| o.as_float().ok());
+    matches!((number(items.first()), number(items.get(1))), (Some(a), Some(b)) if a > b)
+}
+
+/// The stream's data with its first `count` filters applied (the image
+/// codec that a last one names is decoded by [`codecs`], not by lopdf).
+fn filtered(
+    doc: &PdfDocument,
+    stream: &Stream,
+    names: &[Vec<u8>],
+    count: usize,
+    budget: &mut Budget,
+) -> ExtractResult<Vec<u8>> {
+    if count == 0 {
+        return Ok(stream.content.clone());
+    }
+    if count == names.len() {
+        return stream_bytes(stream, budget);
+    }
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Filter", Object::Array(names[..count].iter().map(|n| Object::Name(n.clone())).collect()));
+    let parms = (0..count).map(|i| parms(doc, stream, i).map_or(Object::Null, |d| Object::Dictionary(d.clone())));
+    dict.set("DecodeParms", Object::Array(parms.collect()));
+    stream_bytes(&Stream::new(dict, stream.content.clone()), budget)
+}
+
+/// Like [`filtered`], but an image whose data the parser cut or misplaced
+/// (a `/Length` that lies, as some scanner software writes) is read again
+/// from the file as written, between its `stream` and `endstream`.
+fn image_data(
+    doc: &PdfDocument,
+    (raw, id): (&[u8], ObjectId),
+    stream: &Stream,
+    names: &[Vec<u8>],
+    count: usize,
+    budget: &mut Budget,
+) -> ExtractResult<Vec<u8>> {
+    let from_file = |budget: &mut Budget| {
+        let written =
+            super::salvage::raw_stream(raw, id).filter(|w| !w.content.is_empty() && w.content != stream.content)?;
+        Some(filtered(doc, &Stream::new(stream.dict.clone(), written.content), names, count, budget))
+    };
+    // An image the parser read empty (its `/Length` names an object that is not there) is read from the file.
+    if stream.content.is_empty() {
+        return from_file(budget)
+            .unwrap_or_else(|| Err(ExtractError::corrupt("ảnh trang quét trong tệp PDF rỗng".into())));
+    }
+    match filtered(doc, stream, names, count, budget) {
+        Err(error) if error.kind == ErrorKind::Corrupt => match from_file(budget) {
+            Some(Ok(bytes)) => Ok(bytes),
+            _ => Err(error),
+        },
+        other => other,
     }
 }
 
@@ -77,21 +182,33 @@ fn dimension(stream: &Stream, key: &[u8]) -> usize {
     stream.dict.get(key).and_then(Object::as_i64).ok().and_then(|n| usize::try_from(n).ok()).unwrap_or(0)
 }
 
-/// The largest image drawn on the page, ready for decoding. An image in a
-/// compression OCR cannot read yet is an error naming it.
+/// Fewest pixels of an image that is a page scan (an A4 page at 100 dpi is 0.97 million), not a logo or a seal.
+pub const MIN_SCAN_PIXELS: usize = 900_000;
+
+/// Pixels of the largest image drawn on the page.
+pub fn largest_pixels(doc: &PdfDocument, images: &[ObjectId]) -> usize {
+    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+    let pixels = |s: &Stream| dimension(s, b"Width").saturating_mul(dimension(s, b"Height"));
+    images.iter().filter_map(stream_of).map(pixels).max().unwrap_or(0)
+}
+
+/// The largest image drawn on the page, ready for decoding (its codec, if
+/// any, decoded later inside the page's own OCR task). An image in a colour
+/// space OCR cannot read is an error naming it.
 pub fn page_image(
     doc: &PdfDocument,
+    raw: &[u8],
     images: &[ObjectId],
     number: u32,
     size: (f32, f32),
     budget: &mut Budget,
 ) -> ExtractResult<Option<Scan>> {
-    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok()).map(|s| (*id, s));
     let largest = images
         .iter()
         .filter_map(stream_of)
-        .max_by_key(|s| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
-    let Some(stream) = largest else { return Ok(None) };
+        .max_by_key(|(_, s)| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
+    let Some((id, stream)) = largest else { return Ok(None) };
     let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
     if (width as u64).saturating_mul(height as u64) > image::MAX_PIXELS {
         return Err(ExtractError::limit(format!(
@@ -101,16 +218,26 @@ pub fn page_image(
     }
     let names = filters(stream);
     let last = names.last().map(Vec::as_slice);
+    let (invert, leading) = (inverted(stream), names.len().saturating_sub(1));
     let source = match last {
-        Some(b"DCTDecode" | b"DCT") if names.len() == 1 => Source::Jpeg(stream.content.clone()),
-        Some(b"JBIG2Decode" | b"JPXDecode" | b"CCITTFaxDecode" | b"CCF") => {
-            let name = String::from_utf8_lossy(last.unwrap_or_default()).to_string();
-            return Err(ExtractError::unsupported(format!(
-                "trang {number} là ảnh quét nén kiểu {name}, parcheck chưa giải nén được để nhận dạng ký tự (OCR); hãy quét lại và lưu thành PDF ảnh JPEG hoặc tệp .png/.jpg rồi gửi lại"
-            )));
+        Some(b"DCTDecode" | b"DCT") => Source::Jpeg(image_data(doc, (raw, id), stream, &names, leading, budget)?),
+        Some(b"CCITTFaxDecode" | b"CCF") => {
+            let fax = fax_parms(parms(doc, stream, leading));
+            let data = image_data(doc, (raw, id), stream, &names, leading, budget)?;
+            Source::Fax { data, fax, width, height, invert }
         }
+        Some(b"JBIG2Decode") => {
+            let globals = parms(doc, stream, leading)
+                .and_then(|d| super::resolve(doc, d.get(b"JBIG2Globals").ok()))
+                .and_then(|o| o.as_stream().ok())
+                .map(|g| stream_bytes(g, budget))
+                .transpose()?;
+            let data = image_data(doc, (raw, id), stream, &names, leading, budget)?;
+            Source::Jbig2 { data, globals, height, invert }
+        }
+        Some(b"JPXDecode") => Source::Jpx(image_data(doc, (raw, id), stream, &names, leading, budget)?),
         _ => {
-            let samples = stream_bytes(stream, budget)?;
+            let samples = image_data(doc, (raw, id), stream, &names, names.len(), budget)?;
             let bits = dimension(stream, b"BitsPerComponent").max(1);
             let is_mask = matches!(stream.dict.get(b"ImageMask").and_then(Object::as_bool), Ok(true));
             let components = if is_mask { Some(1) } else { components(doc, stream) };
@@ -119,7 +246,7 @@ pub fn page_image(
                     "trang {number} là ảnh quét có hệ màu parcheck chưa đọc được để nhận dạng ký tự (OCR); hãy quét lại ở chế độ màu hoặc xám, lưu thành PDF ảnh JPEG hoặc tệp .png/.jpg rồi gửi lại"
                 )));
             };
-            Source::Raw { samples, width, height, components, bits }
+            Source::Raw { samples, width, height, components, bits, invert }
         }
     };
     Ok(Some(Scan { number, width: size.0, height: size.1, source }))
@@ -139,9 +266,20 @@ impl Scan {
     pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
         match &self.source {
             Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
-            Source::Raw { samples, width, height, components, bits } => {
-                image::from_samples(samples, *width, *height, *components, *bits, budget)
+            Source::Raw { samples, width, height, components, bits, invert } => {
+                let mut gray = image::from_samples(samples, *width, *height, *components, *bits, budget)?;
+                if *invert && *components == 1 {
+                    gray.data.iter_mut().for_each(|v| *v = 255 - *v);
+                }
+                Ok(gray)
             }
+            Source::Fax { data, fax, width, height, invert } => {
+                codecs::ccitt(data, *fax, *width, *height, *invert, budget)
+            }
+            Source::Jbig2 { data, globals, height, invert } => {
+                codecs::jbig2(data, globals.as_deref(), *height, *invert, budget)
+            }
+            Source::Jpx(data) => codecs::jpx(data, budget),
             Source::Decoded(gray) => Ok(gray.clone()),
         }
     }
@@ -219,34 +357,86 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
     // Text pages hold `Rc` fonts and stay on this thread; only the scans go to workers.
     let to_read: Vec<&Scan> =
         pages.iter().filter_map(|p| if let Pending::Scan(s) = p { Some(s) } else { None }).collect();
-    let read: Vec<ExtractResult<(OcrPage, (f32, f32))>> = to_read
+    // A page image that cannot be decoded (a damaged fax or JBIG2 stream)
+    // costs that page only: the inner error becomes a note, the other pages are read.
+    let read: Vec<ExtractResult<Result<(OcrPage, (f32, f32)), ExtractError>>> = to_read
         .par_iter()
         .map(|scan| {
             // Each task checks its own image against the limits before decoding.
             let mut local = Budget::new(limits.clone());
-            let gray = scan.decode(&mut local)?;
+            let gray = match scan.decode(&mut local) {
+                Ok(gray) => gray,
+                Err(e) if matches!(e.kind, ErrorKind::Corrupt | ErrorKind::Unsupported) => return Ok(Err(e)),
+                Err(e) => return Err(e),
+            };
             let dpi = scan.dpi(gray.width);
             let mut page = crate::extract::paged::ocr::recognize_page(&gray, dpi, engine, deadline)?;
             // The image may not fill the page exactly: scale to page points.
             let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
             page.scale(sx, sy);
             let pixels_per_point = (gray.width as f32 / scan.width.max(1.0), gray.height as f32 / scan.height.max(1.0));
-            Ok((page, pixels_per_point))
+            Ok(Ok((page, pixels_per_point)))
         })
         .collect();
+    // Every scanned page undecodable, and nothing else in the document: its first error is the document's.
     let mut read = read.into_iter();
+    if scans == pages.len() && read.as_slice().iter().all(|r| matches!(r, Ok(Err(_)))) {
+        if let Some(Ok(Err(e))) = read.next() {
+            return Err(e);
+        }
+    }
     let mut out = Vec::with_capacity(pages.len());
-    let mut numbers = Vec::new();
+    let (mut numbers, mut notes) = (Vec::new(), Vec::new());
     for page in pages {
         match page {
             Pending::Text(text) => out.push(text),
-            Pending::Scan(scan) => {
-                let (ocr, pixels_per_point) = read.next().unwrap_or_else(|| Ok((OcrPage::default(), (1.0, 1.0))))?;
-                numbers.push(scan.number);
-                out.push(PageLayout { pixels_per_point: Some(pixels_per_point), ..to_page(&ocr, scan.number) });
-            }
+            Pending::Scan(scan) => match read.next().unwrap_or_else(|| Ok(Ok((OcrPage::default(), (1.0, 1.0)))))? {
+                Ok((ocr, pixels_per_point)) => {
+                    numbers.push(scan.number);
+                    out.push(PageLayout { pixels_per_point: Some(pixels_per_point), ..to_page(&ocr, scan.number) });
+                }
+                Err(e) => notes.push(format!("trang {} không đọc được: {}", scan.number, e.message)),
+            },
         }
     }
     budget.check_time()?;
-    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes: Vec::new() })))
+    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes })))
+}
+
+#[cfg(test)]
+mod tests {
+    use lopdf::dictionary;
+
+    use super::*;
+    use crate::config::Limits;
+
+    /// A one-image file whose image stream says `/Length 99 0 R` (an object
+    /// that is not there), as a damaged scan does.
+    fn file_with_lost_length(content: &[u8]) -> Vec<u8> {
+        let mut doc = PdfDocument::with_version("1.4");
+        let image = doc.add_object(Stream::new(
+            dictionary! { "Subtype" => "Image", "Width" => 2, "Height" => 1, "ColorSpace" => "DeviceGray",
+            "BitsPerComponent" => 8, "Filter" => "CCITTFaxDecode", "DecodeParms" => dictionary! { "K" => -1, "Columns" => 2 } },
+            content.to_vec(),
+        ));
+        let root = doc.add_object(dictionary! { "Type" => "Catalog" });
+        doc.trailer.set("Root", root);
+        let mut bytes = Vec::new();
+        doc.save_to(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes).replace(&format!("/Length {}", content.len()), "/Length 99 0 R");
+        assert_eq!(image, (1, 0));
+        text.into_bytes()
+    }
+
+    #[test]
+    fn image_data_the_parser_lost_is_read_from_the_file() {
+        let bytes = file_with_lost_length(b"G4DATA");
+        let doc = PdfDocument::load_mem(&bytes).unwrap();
+        // The parser keeps the dictionary but loses the data.
+        assert!(doc.get_object((1, 0)).unwrap().as_stream().unwrap().content.is_empty());
+        let mut budget = Budget::new(Limits::default());
+        let scan = page_image(&doc, &bytes, &[(1, 0)], 1, (10.0, 10.0), &mut budget).unwrap().unwrap();
+        let Source::Fax { data, fax, .. } = scan.source else { panic!("not a fax image") };
+        assert_eq!((data.as_slice(), fax.k, fax.columns), (&b"G4DATA"[..], -1, 2));
+    }
 }
