@@ -506,6 +506,7 @@ mod tests {
             severity: Severity::Warning,
             message: format!("Tiêu chí {code} thiếu"),
             location: None,
+            sentence: None,
             uncertain: false,
             read: None,
             citation: None,
