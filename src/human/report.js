@@ -153,7 +153,9 @@
     close.type = "button";
     close.addEventListener("click", function () { s.remove(); });
     s.appendChild(close);
-    s.appendChild(el("h2", "", d.u || d.p));
+    var h2 = el("h2", "", (d.u || d.p) + " ");
+    h2.appendChild(el("span", "badge b-" + d.b[0], d.b[1]));
+    s.appendChild(h2);
     s.appendChild(el("p", "meta", d.p));
     s.appendChild(el("p", "meta", [d.s].concat(d.m).join(" · ")));
     if (d.e) s.appendChild(el("p", "err", d.e));

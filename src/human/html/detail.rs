@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::human::labels::{code_label, column_heading, readable, readable_message, rubric_basis, status_label, table_kind_label};
+use crate::human::labels::{badge, code_label, column_heading, readable, readable_message, rubric_basis, status_label, table_kind_label};
+use crate::human::Category;
 use crate::model::FindingKind;
 use crate::number::format_vi;
 use crate::report::{self, DocumentReport, Finding, FindingColumn};
@@ -173,6 +174,7 @@ pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
         "p": d.source.path,
         "u": d.unit,
         "s": status_label(d.status),
+        "b": [Category::of(d).name(), badge(d)],
         "ok": readable(d.status),
         "e": d.error,
         "m": meta,
