@@ -37,7 +37,10 @@ pub struct ProseFacts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextPlace {
     /// 1-based paragraph of the document's prose and its page.
-    Paragraph { paragraph: usize, page: Option<u32> },
+    Paragraph {
+        paragraph: usize,
+        page: Option<u32>,
+    },
     Row(Location),
 }
 
@@ -173,18 +176,16 @@ pub fn read(document: &Document) -> ProseFacts {
     let unit = most_common_unit(&prose).or_else(|| most_common_unit(&title_rows));
     let year = find_year(&folded_prose).or_else(|| find_year(&title_rows.iter().map(|t| fold(t)).collect::<Vec<_>>()));
     // Cover letters are sometimes laid out inside a one- or two-column table.
-    let layout_cells = document
-        .tables
-        .iter()
-        .filter(|t| t.width <= 2)
-        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (fold(&c.text), TextPlace::Row(r.location.clone())))));
-    let paragraphs = folded_prose.iter().zip(&document.prose).enumerate().map(|(k, (text, p))| {
-        (text.clone(), TextPlace::Paragraph { paragraph: k + 1, page: p.page })
+    let layout_cells = document.tables.iter().filter(|t| t.width <= 2).flat_map(|t| {
+        t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (fold(&c.text), TextPlace::Row(r.location.clone()))))
     });
-    let (stated_total, stated_total_at) = paragraphs
-        .chain(layout_cells)
-        .find_map(|(text, place)| Some((stated_total(&text)?, place)))
-        .unzip();
+    let paragraphs = folded_prose
+        .iter()
+        .zip(&document.prose)
+        .enumerate()
+        .map(|(k, (text, p))| (text.clone(), TextPlace::Paragraph { paragraph: k + 1, page: p.page }));
+    let (stated_total, stated_total_at) =
+        paragraphs.chain(layout_cells).find_map(|(text, place)| Some((stated_total(&text)?, place))).unzip();
     let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
     let report_number = prose.iter().find_map(|p| REPORT_NUMBER.captures(p).map(|c| c["num"].replace(' ', "")));
     let report_date = folded_prose

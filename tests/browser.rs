@@ -218,7 +218,9 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     assert_eq!(browser.eval("+document.querySelector('#list tbody tr:not([hidden])').dataset.i"), 417);
     assert_eq!(search(browser, "don vi thu 0417"), 1);
     // A criterion code, a finding's words, a kind's label: the documents with such findings.
-    let with = |test: &dyn Fn(&parcheck::report::Finding) -> bool| docs.iter().filter(|d| d.findings.iter().any(test)).count() as u64;
+    let with = |test: &dyn Fn(&parcheck::report::Finding) -> bool| {
+        docs.iter().filter(|d| d.findings.iter().any(test)).count() as u64
+    };
     let code = with(&|f| f.code.as_deref().is_some_and(|c| c.starts_with("3.3")));
     assert!(code > 0 && search(browser, "3.3") >= code);
     let exceeding = with(&|f| f.message.contains("vượt điểm chuẩn"));
@@ -244,7 +246,8 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     assert!(field > 0 && field < all, "documents with findings in the first field: {field}");
     assert_eq!(choose(browser, "field", ""), all);
     // The cover letter's total beside the table's, marked where it differs.
-    let marked = browser.eval("document.querySelectorAll('#list td:nth-child(7).differs').length").as_u64().unwrap_or(0);
+    let marked =
+        browser.eval("document.querySelectorAll('#list td:nth-child(7).differs').length").as_u64().unwrap_or(0);
     assert_eq!(marked, stated, "cover-letter totals marked");
     // Sorting from the menu (the phone has no column headings).
     choose(browser, "sort", "0:asc");
@@ -253,7 +256,8 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     choose(browser, "sort", "");
 
     // A finding's details, and its criterion marked in the table.
-    let with_code = docs.iter().position(|d| d.findings.iter().any(|f| f.kind == FindingKind::ExceedsMax)).expect("one");
+    let with_code =
+        docs.iter().position(|d| d.findings.iter().any(|f| f.kind == FindingKind::ExceedsMax)).expect("one");
     search(browser, &format!("Đơn vị thử {with_code:04}"));
     browser.eval("document.querySelector('#list tbody tr:not([hidden]) button.open').click(); 0");
     let shown = browser.eval(&format!(

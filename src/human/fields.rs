@@ -49,7 +49,7 @@ pub fn of(d: &DocumentReport) -> Vec<Field> {
 }
 
 /// The field a criterion code lies in: its own or nearest ancestor's field code.
-pub fn field_of<'a>(d: &'a DocumentReport, fields: &[Field], code: &str) -> Option<usize> {
+pub fn field_of(d: &DocumentReport, fields: &[Field], code: &str) -> Option<usize> {
     let mut current = Some(code);
     // A parent chain is at most as long as the criteria list (a cycle cannot loop forever).
     for _ in 0..=d.criteria.len() {

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::human::labels::{badge, code_label, column_heading, readable, readable_message, rubric_basis, status_label, table_kind_label};
+use crate::human::labels::{
+    badge, code_label, column_heading, readable, readable_message, rubric_basis, status_label, table_kind_label,
+};
 use crate::human::Category;
 use crate::model::FindingKind;
 use crate::number::format_vi;
@@ -35,7 +37,6 @@ impl Titles {
         self.list.len() - 1
     }
 }
-
 
 pub(super) fn num(value: Option<Decimal>) -> Value {
     value.map_or(Value::Null, |v| Value::String(format_vi(v)))
@@ -186,7 +187,6 @@ pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
         "g": rubric_findings(d),
     })
 }
-
 
 /// Where a finding is, in the reports' words: the sentence of a claim in the
 /// prose ("câu ở đoạn 7, trang 1"), else the row.

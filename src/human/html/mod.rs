@@ -27,8 +27,8 @@ use super::labels::{badge, catalog_label, status_label};
 use super::{main_column, Category};
 use crate::model::{Column, FindingKind, Severity};
 use crate::report::{ColumnValues, DocumentReport};
-use detail::{detail_json, Titles};
 pub use detail::place;
+use detail::{detail_json, Titles};
 
 /// The `generator` meta tag of every HTML report (lower case: the walk compares lowercased heads).
 pub const GENERATOR: &str = "parcheck";
@@ -195,7 +195,6 @@ impl HtmlReport {
         std::fs::remove_file(&self.spool_path)
     }
 }
-
 
 /// The worst severity of a kind's findings in a document, to list the kinds worst first.
 fn worst(d: &DocumentReport, kind: FindingKind) -> Severity {

@@ -75,7 +75,7 @@ fn row(e: &Entry, hidden: bool, position: usize) -> Markup {
         && e.rating_stated.to_lowercase() != e.rating_computed.to_lowercase();
     html! {
         tr class=(format!("cat-{}", e.category.name())) data-i=(e.index) data-o=(position) data-cat=(e.category.name())
-            data-level=(e.level) data-kinds=(joined(&e.kinds, |(k, _)| k.name().to_owned()))
+            data-level=(e.level) data-errors=(e.errors) data-kinds=(joined(&e.kinds, |(k, _)| k.name().to_owned()))
             data-sev=(joined(&e.severities, |s| s.name().to_owned())) data-fields=(joined(&e.fields, usize::to_string))
             hidden[hidden] {
             td { button.open type="button" { (if e.unit.is_empty() { "(không rõ đơn vị)" } else { e.unit.as_str() }) } }
