@@ -23,6 +23,7 @@ use parcheck::config::Options;
 use parcheck::human::html::HtmlReport;
 use parcheck::human::Category;
 use parcheck::model::FindingKind;
+use parcheck::number::format_vi;
 use parcheck::pipeline::check_file;
 use parcheck::report::DocumentReport;
 use serde_json::{json, Value};
@@ -327,6 +328,18 @@ fn report_of_a_thousand_documents_in_chromium() {
     assert_eq!(browser.eval("document.querySelectorAll('section.doc').length"), distinct as u64);
     let first = browser.eval("(function(){var s=document.getElementById('doc-0');return s?s.querySelectorAll('table.crit tbody tr').length:-1})()");
     assert_eq!(first, docs[0].criteria.len() as u64);
+    // Values as the table has them, with a decimal comma.
+    let shown = browser.eval(&format!(
+        "Array.prototype.map.call(document.querySelectorAll('#doc-0 table.crit tbody tr'), function(r){{\
+         return Array.prototype.slice.call(r.cells, 2, {}).map(function(c){{return c.textContent}})}})",
+        2 + docs[0].columns.len()
+    ));
+    let expected: Vec<Vec<String>> = docs[0]
+        .criteria
+        .iter()
+        .map(|c| docs[0].columns.iter().map(|col| c.scores().get(*col).map(format_vi).unwrap_or_default()).collect())
+        .collect();
+    assert_eq!(shown, json!(expected));
     let flagged =
         browser.eval("document.querySelectorAll('section.doc td.bad-error, section.doc tr.row-error').length");
     assert!(flagged.as_u64().unwrap_or(0) > 0, "flagged cells are marked");

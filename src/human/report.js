@@ -208,7 +208,7 @@
           tr.appendChild(el("td", "", TITLES[r[1]]));
           r[2].forEach(function (v, c) {
             var m = marks[k + ":" + c];
-            tr.appendChild(el("td", m ? "n bad-" + m : "n", v));
+            tr.appendChild(el("td", m ? "n bad-" + m : "n", typeof v === "number" ? String(v).replace(".", ",") : v));
           });
           tr.appendChild(el("td", "n", r[3]));
           tr.appendChild(el("td", "n", r[4]));

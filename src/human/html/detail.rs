@@ -42,6 +42,20 @@ pub(super) fn num(value: Option<Decimal>) -> Value {
     value.map_or(Value::Null, |v| Value::String(format_vi(v)))
 }
 
+/// A table cell's value as a bare JSON number (the script writes it with a
+/// decimal comma): two quotes less per cell of every table, a fifth of a
+/// large report. Only where JavaScript prints the same digits back (no more
+/// than 15 significant, no exponent); otherwise the text as shown.
+fn compact(value: Option<Decimal>) -> Value {
+    let Some(value) = value.map(|v| v.normalize()) else { return Value::Null };
+    let text = value.to_string();
+    let plain = text.len() <= 15 && (value.is_zero() || value.abs() >= Decimal::new(1, 6));
+    match text.parse::<serde_json::Number>() {
+        Ok(number) if plain => Value::Number(number),
+        _ => Value::String(format_vi(value)),
+    }
+}
+
 /// A finding's `stated` or `expected` as shown: `0,5`, `0; 0,5`, `2021-12-31`.
 fn shown(value: Option<&report::rubric::Value>) -> Value {
     value.map_or(Value::Null, |v| Value::String(v.display()))
@@ -137,7 +151,7 @@ pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
             json!([
                 code_label(&c.code),
                 titles.id(&c.title),
-                d.columns.iter().map(|col| num(scores.get(*col))).collect::<Vec<_>>(),
+                d.columns.iter().map(|col| compact(scores.get(*col))).collect::<Vec<_>>(),
                 c.location.row,
                 c.location.page
             ])
@@ -227,5 +241,8 @@ mod tests {
         assert_eq!(lines[0][6], "Bảng thiếu 3 tiêu chí của bộ tiêu chí: 1.1, 2.3, 4");
         assert_eq!(lines[0][1], "missing_criterion");
         assert_eq!(truncated(&"a".repeat(200)).chars().count(), TITLE_CHARS + 1);
+        assert_eq!(compact(Some(Decimal::new(12_9491, 4))).to_string(), "12.9491");
+        assert_eq!(compact(Some(Decimal::new(1, 7))), "0,0000001");
+        assert_eq!(compact(None), Value::Null);
     }
 }
