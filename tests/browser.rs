@@ -204,6 +204,8 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     assert_eq!(visible_rows(browser), all);
     let height = browser.eval("document.documentElement.scrollHeight");
     eprintln!("at {width} px the list page is {height} px tall");
+    let widths = browser.eval("[document.documentElement.scrollWidth, window.innerWidth]");
+    assert!(widths[0].as_f64() <= widths[1].as_f64(), "the list scrolls sideways at {width} px: {widths}");
     let errors = docs.iter().filter(|d| Category::of(d) == Category::Errors).count();
     let unreadable = docs.iter().filter(|d| Category::of(d) == Category::Unreadable).count();
     assert!(errors > 0 && unreadable > 0, "fixtures have both kinds: {errors} {unreadable}");

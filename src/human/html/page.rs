@@ -32,8 +32,8 @@ const COLUMNS: [(&str, u8); 15] = [
     ("Xếp loại tính lại", 6),
     ("Lỗi", 4),
     ("Cảnh báo", 5),
-    ("Phát hiện theo loại", 14),
-    ("Kết quả", 7),
+    ("Phát hiện theo loại", 12),
+    ("Kết quả", 9),
     ("Tệp", 7),
 ];
 
