@@ -179,11 +179,13 @@ pub fn read(document: &Document) -> ProseFacts {
     let layout_cells = document.tables.iter().filter(|t| t.width <= 2).flat_map(|t| {
         t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (fold(&c.text), TextPlace::Row(r.location.clone()))))
     });
-    let paragraphs = folded_prose
-        .iter()
-        .zip(&document.prose)
-        .enumerate()
-        .map(|(k, (text, p))| (text.clone(), TextPlace::Paragraph { paragraph: k + 1, page: p.page }));
+    let paragraphs = folded_prose.iter().zip(&document.prose).enumerate().map(|(k, (text, p))| {
+        let place = match &p.row {
+            Some(row) => TextPlace::Row(row.clone()),
+            None => TextPlace::Paragraph { paragraph: k + 1, page: p.page },
+        };
+        (text.clone(), place)
+    });
     let (stated_total, stated_total_at) =
         paragraphs.chain(layout_cells).find_map(|(text, place)| Some((stated_total(&text)?, place))).unzip();
     let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
@@ -312,6 +314,14 @@ mod tests {
             })
             .collect();
         Document { prose, ..Default::default() }
+    }
+
+    #[test]
+    fn a_claim_in_a_spreadsheet_cell_is_placed_at_its_row() {
+        let mut doc = document(&["Tổng số điểm tự đánh giá của UBND xã Hà Lĩnh là: 88,5 điểm"]);
+        let row = Location { table: 1, row: 11, page: None, sheet: Some("Báo cáo".into()) };
+        doc.prose[0].row = Some(row.clone());
+        assert_eq!(read(&doc).stated_total_at, Some(TextPlace::Row(row)));
     }
 
     #[test]
