@@ -252,6 +252,16 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     let marked =
         browser.eval("document.querySelectorAll('#list td:nth-child(7).differs').length").as_u64().unwrap_or(0);
     assert_eq!(marked, stated, "cover-letter totals marked");
+    // Printing the list lays out its current page only, never the thousand rows.
+    browser.call("Emulation.setEmulatedMedia", json!({"media": "print"}));
+    let printed = browser.eval("Array.prototype.filter.call(document.querySelectorAll('#list tbody tr'), function(r){return getComputedStyle(r).display!=='none'}).length");
+    browser.call("Emulation.setEmulatedMedia", json!({"media": ""}));
+    assert_eq!(
+        printed.as_u64(),
+        Some(
+            all.min(browser.eval("window.matchMedia('(max-width:700px)').matches ? 20 : 100").as_u64().expect("page"))
+        )
+    );
     // Sorting from the menu (the phone has no column headings).
     choose(browser, "sort", "0:asc");
     let first = browser.eval("document.querySelector('#list tbody tr:not([hidden]) button.open').textContent");

@@ -148,13 +148,12 @@ pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
         .iter()
         .map(|c| {
             let scores = c.scores();
-            json!([
-                code_label(&c.code),
-                titles.id(&c.title),
-                d.columns.iter().map(|col| compact(scores.get(*col))).collect::<Vec<_>>(),
-                c.location.row,
-                c.location.page
-            ])
+            let values: Vec<Value> = d.columns.iter().map(|col| compact(scores.get(*col))).collect();
+            // Word tables seldom know their page: the row then ends at its row number.
+            match c.location.page {
+                Some(page) => json!([code_label(&c.code), titles.id(&c.title), values, c.location.row, page]),
+                None => json!([code_label(&c.code), titles.id(&c.title), values, c.location.row]),
+            }
         })
         .collect();
     // Flagged cells: [row index, column index or -1 for the whole row, severity].
