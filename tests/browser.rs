@@ -245,6 +245,8 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     let severe = with(&|f| f.severity == parcheck::model::Severity::Error);
     assert!(severe < all && choose(browser, "sev", "error") == severe);
     assert_eq!(choose(browser, "sev", ""), all);
+    let placed = browser.eval("document.querySelectorAll('#list td.kinds .fields').length").as_u64().unwrap_or(0);
+    assert!(placed > 0, "the list names the fields with findings");
     let field = choose(browser, "field", "0");
     assert!(field > 0 && field < all, "documents with findings in the first field: {field}");
     assert_eq!(choose(browser, "field", ""), all);

@@ -59,6 +59,8 @@ struct Entry {
     severities: Vec<Severity>,
     /// Indexes into [`FieldNames`] of the fields with findings.
     fields: Vec<usize>,
+    /// The codes of those fields in the document ("1", "3", "II").
+    field_codes: Vec<String>,
     status: &'static str,
     badge: String,
     /// Byte range of the document's JSON in the spool file.
@@ -127,14 +129,14 @@ impl HtmlReport {
         severities.dedup();
         let doc_fields = fields::of(d);
         let ids: Vec<usize> = doc_fields.iter().map(|f| self.fields.id(f)).collect();
-        let mut with_findings: Vec<usize> = d
-            .findings
-            .iter()
-            .filter_map(|f| fields::field_of(d, &doc_fields, f.code.as_deref()?))
-            .map(|i| ids[i])
-            .collect();
+        // The document's own fields with findings, in its order.
+        let mut local: Vec<usize> =
+            d.findings.iter().filter_map(|f| fields::field_of(d, &doc_fields, f.code.as_deref()?)).collect();
+        local.sort();
+        local.dedup();
+        let field_codes = local.iter().map(|&i| doc_fields[i].code.clone()).collect();
+        let mut with_findings: Vec<usize> = local.iter().map(|&i| ids[i]).collect();
         with_findings.sort();
-        with_findings.dedup();
         self.entries.push(Entry {
             index: self.entries.len(),
             category: Category::of(d),
@@ -155,6 +157,7 @@ impl HtmlReport {
             kinds,
             severities,
             fields: with_findings,
+            field_codes,
             status: status_label(d.status),
             badge: badge(d),
             offset: self.written,

@@ -98,6 +98,9 @@ fn row(e: &Entry, hidden: bool, position: usize) -> Markup {
                 @for (kind, n) in &e.kinds {
                     span.kind { (kind.label()) ": " b { (n) } } " "
                 }
+                @if !e.field_codes.is_empty() {
+                    br; span.fields { "Ở lĩnh vực: " (e.field_codes.join(", ")) }
+                }
             }
             td.status { span class=(format!("badge b-{}", e.category.name())) { (e.badge) } br; small { (e.status) } }
             td.path { (e.path) }
