@@ -187,6 +187,19 @@ pub(crate) fn finding(
     Finding { code, column, location: location.cloned(), ..Finding::new(kind, severity, message) }
 }
 
+/// Why the table gets no rating, when it shows too little of the framework:
+/// with more than a quarter of the framework's criteria absent (a few pages
+/// of a scan, an excerpt), its total is not the unit's and a band would be a guess.
+pub fn rating_withheld(catalog: &Catalog, missing: usize) -> Option<String> {
+    let parents: HashSet<&str> = catalog.criteria.iter().filter_map(|c| c.parent.as_deref()).collect();
+    let leaves = catalog.criteria.iter().filter(|c| !parents.contains(c.code.as_str())).count();
+    (missing * 4 > leaves).then(|| {
+        format!(
+            "Không xếp loại: bảng thiếu {missing}/{leaves} tiêu chí của bộ tiêu chí (có thể chỉ là một phần của báo cáo)"
+        )
+    })
+}
+
 /// A catalog prepared for matching: codes to positions, folded title words.
 pub(crate) struct CatalogIndex<'a> {
     catalog: &'a Catalog,

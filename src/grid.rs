@@ -196,11 +196,14 @@ pub struct Paragraph {
     pub runs: Vec<Run>,
     pub text: String,
     pub page: Option<u32>,
+    /// The row a spreadsheet's text cell was read from (cover sheets, title
+    /// blocks): where a reader finds the sentence, rather than a paragraph number.
+    pub row: Option<Location>,
 }
 
 impl Paragraph {
     pub fn new(runs: Vec<Run>, page: Option<u32>) -> Self {
-        Paragraph { runs, text: String::new(), page }
+        Paragraph { runs, text: String::new(), page, row: None }
     }
 }
 

@@ -359,6 +359,8 @@ pub struct Finding {
     pub read: Option<OcrRead>,
     /// For the rubric and evidence kinds: what the finding rests on beyond its numbers.
     pub basis: Option<Basis>,
+    /// For `stated_total_mismatch` read from the prose: the paragraph of the claim.
+    pub sentence: Option<(usize, Option<u32>)>,
 }
 
 /// The text OCR read for a value and its confidence.
@@ -387,6 +389,7 @@ impl Finding {
             uncertain: false,
             read: None,
             basis: None,
+            sentence: None,
         }
     }
 

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use rust_decimal::Decimal;
 
-use crate::grid::Document;
+use crate::grid::{Document, Location};
 use crate::model::Column;
 use crate::number::parse_score;
 use crate::text::fold;
@@ -21,6 +21,8 @@ pub struct ProseFacts {
     pub year: Option<i32>,
     /// The total claimed in the prose, and the column it speaks of.
     pub stated_total: Option<(Column, Decimal)>,
+    /// Where the sentence claiming `stated_total` is.
+    pub stated_total_at: Option<TextPlace>,
     pub rating: Option<String>,
     pub unit_level: Option<String>,
     pub report_number: Option<String>,
@@ -28,6 +30,18 @@ pub struct ProseFacts {
     /// The report's own date from its heading line; `None` also when the
     /// heading leaves the day or month blank (`ngày … tháng … năm 2021`).
     pub date: Option<NaiveDate>,
+}
+
+/// Where a sentence was read: a paragraph of the prose, or a cell of a table
+/// that lays out the cover letter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextPlace {
+    /// 1-based paragraph of the document's prose and its page.
+    Paragraph {
+        paragraph: usize,
+        page: Option<u32>,
+    },
+    Row(Location),
 }
 
 static STATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -162,13 +176,18 @@ pub fn read(document: &Document) -> ProseFacts {
     let unit = most_common_unit(&prose).or_else(|| most_common_unit(&title_rows));
     let year = find_year(&folded_prose).or_else(|| find_year(&title_rows.iter().map(|t| fold(t)).collect::<Vec<_>>()));
     // Cover letters are sometimes laid out inside a one- or two-column table.
-    let layout_cells: Vec<String> = document
-        .tables
-        .iter()
-        .filter(|t| t.width <= 2)
-        .flat_map(|t| t.rows.iter().flat_map(|r| r.cells.iter().map(|c| fold(&c.text))))
-        .collect();
-    let stated_total = folded_prose.iter().chain(&layout_cells).find_map(|p| stated_total(p));
+    let layout_cells = document.tables.iter().filter(|t| t.width <= 2).flat_map(|t| {
+        t.rows.iter().flat_map(|r| r.cells.iter().map(|c| (fold(&c.text), TextPlace::Row(r.location.clone()))))
+    });
+    let paragraphs = folded_prose.iter().zip(&document.prose).enumerate().map(|(k, (text, p))| {
+        let place = match &p.row {
+            Some(row) => TextPlace::Row(row.clone()),
+            None => TextPlace::Paragraph { paragraph: k + 1, page: p.page },
+        };
+        (text.clone(), place)
+    });
+    let (stated_total, stated_total_at) =
+        paragraphs.chain(layout_cells).find_map(|(text, place)| Some((stated_total(&text)?, place))).unzip();
     let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
     let report_number = prose.iter().find_map(|p| REPORT_NUMBER.captures(p).map(|c| c["num"].replace(' ', "")));
     let report_date = folded_prose
@@ -176,7 +195,7 @@ pub fn read(document: &Document) -> ProseFacts {
         .find_map(|p| REPORT_DATE.captures(p).map(|c| format!("{:0>2}/{:0>2}/{}", &c["d"], &c["m"], &c["y"])));
     let unit_level = unit.as_deref().map(unit_level).map(str::to_owned);
     let date = heading_date(&title_rows, &folded_prose);
-    ProseFacts { unit, year, stated_total, rating, unit_level, report_number, report_date, date }
+    ProseFacts { unit, year, stated_total, stated_total_at, rating, unit_level, report_number, report_date, date }
 }
 
 fn stated_total(folded: &str) -> Option<(Column, Decimal)> {
@@ -298,6 +317,14 @@ mod tests {
     }
 
     #[test]
+    fn a_claim_in_a_spreadsheet_cell_is_placed_at_its_row() {
+        let mut doc = document(&["Tổng số điểm tự đánh giá của UBND xã Hà Lĩnh là: 88,5 điểm"]);
+        let row = Location { table: 1, row: 11, page: None, sheet: Some("Báo cáo".into()) };
+        doc.prose[0].row = Some(row.clone());
+        assert_eq!(read(&doc).stated_total_at, Some(TextPlace::Row(row)));
+    }
+
+    #[test]
     fn reads_the_seed_000_cover_letter() {
         let facts = read(&document(&[
             "Số:        /BC-UBND",
@@ -308,6 +335,7 @@ mod tests {
         assert_eq!(facts.unit.as_deref(), Some("UBND thị trấn Bút Sơn"));
         assert_eq!(facts.year, Some(2021));
         assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(9774, 2))));
+        assert_eq!(facts.stated_total_at, Some(TextPlace::Paragraph { paragraph: 3, page: None }));
         assert_eq!(facts.rating.as_deref(), Some("xuất sắc"));
         assert_eq!(facts.unit_level.as_deref(), Some("xã"));
     }

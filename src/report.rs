@@ -28,7 +28,7 @@ mod statistics;
 
 pub use cells::{CellRef, Cells};
 use rubric::Value;
-pub use statistics::{StatisticsEntry, StatisticsPart};
+pub use statistics::{ProseLocation, StatisticsEntry, StatisticsPart};
 
 pub const CONTRACT_VERSION: u32 = 1;
 
@@ -191,6 +191,9 @@ pub struct Finding {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub location: Option<Location>,
+    /// For `stated_total_mismatch` claimed in the prose: the paragraph (and page) of the sentence.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub sentence: Option<ProseLocation>,
     /// The finding depends on a value read by OCR with low confidence.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub uncertain: bool,
@@ -240,6 +243,7 @@ impl From<model::Finding> for Finding {
             severity: f.severity,
             message: f.message,
             location: f.location.as_ref().map(Location::from),
+            sentence: f.sentence.map(|(paragraph, page)| ProseLocation { paragraph, page }),
             uncertain: f.uncertain,
             read: f.read.map(|r| OcrRead {
                 text: r.text,
@@ -277,6 +281,9 @@ pub struct Metadata {
     /// The rating band of the recalculated score in the matched catalog, next to `stated_rating`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub computed_rating: Option<String>,
+    /// Why `computed_rating` is absent although a catalog matched (the table shows too little of it).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rating_note: Option<String>,
 }
 
 /// Findings of a document counted by severity.
@@ -430,7 +437,9 @@ impl DocumentReport {
             }),
             recalculated: (!recalculated.is_empty()).then(|| ColumnValues::from_scores(&recalculated)),
         };
-        let computed_rating = catalog.and_then(|catalog| {
+        let missing = checked.findings.iter().filter(|f| f.kind == FindingKind::MissingCriterion).count();
+        let rating_note = catalog.and_then(|catalog| crate::framework::rating_withheld(catalog, missing));
+        let computed_rating = catalog.filter(|_| rating_note.is_none()).and_then(|catalog| {
             // The column the report's own total is about, as for `rating_mismatch`.
             let column = prose.stated_total.map(|(column, _)| column);
             let score = column
@@ -464,6 +473,7 @@ impl DocumentReport {
                 framework: catalog.map(|c| c.id.clone()),
                 report_date_iso,
                 computed_rating,
+                rating_note,
             },
             tool_version: crate::TOOL_VERSION.to_owned(),
             summary: Summary::default(),

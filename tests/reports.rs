@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use support::{mixed_folder, path_str, run, stdout_objects};
 
-fn findings(objects: &[Value]) -> Vec<&Value> {
+fn findings_of(objects: &[Value]) -> Vec<&Value> {
     objects.iter().flat_map(|o| o["findings"].as_array().into_iter().flatten()).collect()
 }
 
@@ -28,7 +28,7 @@ fn xlsx_and_html_match_the_ndjson() {
     let output = run(&["check", "--quiet", "--xlsx", &path_str(&xlsx), "--html", &path_str(&html), &path_str(&input)]);
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let objects = stdout_objects(&output);
-    let all_findings = findings(&objects);
+    let all_findings = findings_of(&objects);
 
     let mut workbook: Xlsx<_> = open_workbook(&xlsx).expect("open xlsx");
     let documents = workbook.worksheet_range("Tài liệu").expect("sheet Tài liệu");
@@ -44,7 +44,9 @@ fn xlsx_and_html_match_the_ndjson() {
         "Điểm tự đánh giá",
         "Điểm thẩm định",
         "Điểm bị mất",
-        "Lĩnh vực 1",
+        "Tổng điểm của bảng",
+        "Tổng điểm báo cáo ghi",
+        "Tổng điểm tính lại",
         "Xếp loại (báo cáo ghi)",
         "Xếp loại (tính lại)",
         "Thứ hạng",
@@ -85,6 +87,7 @@ fn xlsx_and_html_match_the_ndjson() {
         "Dòng",
         "Trang",
         "Tệp",
+        "Đi tới (Name Box của Excel, số trang PDF)",
     ] {
         column(&fheader, name);
     }
@@ -128,6 +131,85 @@ fn xlsx_and_html_match_the_ndjson() {
         .collect();
     let with_errors = errors.iter().take_while(|&&n| n > 0).count();
     assert!(with_errors > 0 && errors[..with_errors].windows(2).all(|w| w[0] >= w[1]), "{errors:?}");
+}
+
+/// The summary of the sample reports as LibreOffice and Excel read it: one
+/// numeric column per field under the framework's name (the sociological
+/// survey included), the cover letter's total beside the table's, absolute
+/// `file:///` links, and a typeable place for every finding.
+#[test]
+fn xlsx_summary_has_fields_totals_links_and_places() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples");
+    let xlsx = dir.path().join("tong-hop.xlsx");
+    let output = run(&["check", "--quiet", "--xlsx", &path_str(&xlsx), &path_str(&input)]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let objects = stdout_objects(&output);
+    let mut workbook: Xlsx<_> = open_workbook(&xlsx).expect("open xlsx");
+    let documents = workbook.worksheet_range("Tài liệu").expect("sheet Tài liệu");
+    let rows: Vec<&[Data]> = documents.rows().collect();
+    let header = rows[0];
+    let (table, stated, recalculated) = (
+        column(header, "Tổng điểm của bảng"),
+        column(header, "Tổng điểm báo cáo ghi"),
+        column(header, "Tổng điểm tính lại"),
+    );
+    assert_eq!((stated, recalculated), (table + 1, table + 2), "side by side");
+    let survey = column(header, "ĐIỀU TRA XÃ HỘI HỌC");
+    let first_field = column(header, "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CCHC");
+    let mut differing = 0;
+    for (row, object) in rows[1..].iter().zip(&objects) {
+        let number = |v: &Value| v.as_f64().map_or(Data::Empty, Data::Float);
+        assert_eq!(row[stated], number(&object["totals"]["stated"]["self_score"]), "{}", object["source"]["path"]);
+        assert_eq!(row[table], number(&object["totals"]["table"]["self_score"]));
+        differing += usize::from(row[stated] != Data::Empty && row[stated] != row[recalculated]);
+        let criteria = object["criteria"].as_array().expect("criteria");
+        let survey_points = criteria.iter().find(|c| c["code"] == "II" || c["code"] == "VIII");
+        if let Some(c) = survey_points.filter(|c| c["self_score"].is_number()) {
+            assert_eq!(row[survey], number(&c["self_score"]), "{}", object["source"]["path"]);
+        }
+        if let Some(c) = criteria.iter().find(|c| c["code"] == "1").filter(|c| c["self_score"].is_number()) {
+            assert_eq!(row[first_field], number(&c["self_score"]), "numbers typed as numbers");
+        }
+    }
+    assert!(differing > 0, "a wrong cover-letter total is in the summary");
+    assert!(rows[1..].iter().any(|r| matches!(r[survey], Data::Float(_))), "the survey field has points");
+
+    // Every link is absolute: LibreOffice resolves a relative one against the workbook's folder.
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&xlsx).expect("xlsx")).expect("zip");
+    let mut rels = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/worksheets/_rels/sheet1.xml.rels").expect("rels"),
+        &mut rels,
+    )
+    .expect("read rels");
+    let targets: Vec<&str> = rels.split("Target=\"").skip(1).filter_map(|t| t.split('"').next()).collect();
+    assert_eq!(targets.len(), objects.len());
+    for target in targets {
+        assert!(target.starts_with('/') && std::path::Path::new(target).is_file(), "link to {target}");
+    }
+
+    // Where to go: a sheet's row for the Name Box, a page number, or the sentence's page.
+    let findings = workbook.worksheet_range("Phát hiện").expect("sheet Phát hiện");
+    let place = column(findings.rows().next().expect("header"), "Đi tới (Name Box của Excel, số trang PDF)");
+    let all: Vec<&Value> = findings_of(&objects);
+    let (mut sheets, mut sentences) = (0, 0);
+    for (row, f) in findings.rows().skip(1).zip(&all) {
+        let expected = if let Some(page) = f["sentence"]["page"].as_f64() {
+            sentences += 1;
+            Data::Float(page)
+        } else if let Some(sheet) = f["location"]["sheet"].as_str() {
+            sheets += 1;
+            let n = f["location"]["row"].as_u64().expect("row");
+            Data::String(format!("'{sheet}'!{n}:{n}"))
+        } else if let Some(page) = f["location"]["page"].as_f64() {
+            Data::Float(page)
+        } else {
+            continue;
+        };
+        assert_eq!(row[place], expected, "{f}");
+    }
+    assert!(sheets > 0 && sentences > 0, "{sheets} sheet rows, {sentences} sentences");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use crate::config::{Deadline, TimeLimit};
 use crate::grid::Location;
 use crate::model::{Column, Finding, FindingKind, Scores, Severity, TableKind};
 use crate::number::format_vi;
+use crate::prose::TextPlace;
 use crate::table::ScoringTable;
 use crate::tree::{CriteriaTree, Node};
 
@@ -28,7 +29,7 @@ pub fn check(facts: &Facts, deadline: &Deadline) -> Result<Vec<Finding>, TimeLim
     deadline.check()?;
     checker.exceeding_max();
     if let Some((column, stated)) = facts.prose.stated_total {
-        checker.stated_total(column, stated, &facts.recalculated);
+        checker.stated_total(column, stated, &facts.recalculated, facts.prose.stated_total_at.as_ref());
     }
     checker.lost_points();
     deadline.check()?;
@@ -158,6 +159,7 @@ impl Checker<'_> {
             uncertain: false,
             read: None,
             basis: None,
+            sentence: None,
         });
     }
 
@@ -223,7 +225,7 @@ impl Checker<'_> {
         }
     }
 
-    fn stated_total(&mut self, column: Column, stated: Decimal, recalculated: &Scores) {
+    fn stated_total(&mut self, column: Column, stated: Decimal, recalculated: &Scores, at: Option<&TextPlace>) {
         let Some(sum) = recalculated.get(column) else { return };
         if !self.differs(stated, sum) {
             return;
@@ -232,7 +234,12 @@ impl Checker<'_> {
         if !self.seen.insert((FindingKind::StatedTotalMismatch, code.clone(), Some(column))) {
             return;
         }
-        let location = self.tree.total().map(|n| self.location(n).clone());
+        // The claim's own place: the paragraph, or the row of the table laying out the cover letter.
+        let (location, sentence) = match at {
+            Some(&TextPlace::Paragraph { paragraph, page }) => (None, Some((paragraph, page))),
+            Some(TextPlace::Row(location)) => (Some(location.clone()), None),
+            None => (self.tree.total().map(|n| self.location(n).clone()), None),
+        };
         self.findings.push(Finding {
             kind: FindingKind::StatedTotalMismatch,
             code: Some(code),
@@ -253,6 +260,7 @@ impl Checker<'_> {
             uncertain: false,
             read: None,
             basis: None,
+            sentence,
         });
     }
 

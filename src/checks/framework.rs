@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use rust_decimal::Decimal;
 
 use super::Facts;
-use crate::framework::{finding, match_rows, rating_band, Catalog, CatalogIndex};
+use crate::framework::{finding, match_rows, rating_band, rating_withheld, Catalog, CatalogIndex};
 use crate::model::{Column, Finding, FindingKind, Severity, TableKind};
 use crate::number::format_vi;
 use crate::table::RowKind;
@@ -84,10 +84,12 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
     }
 
     // Remediation tables list only the criteria that lost points.
+    let mut missing = 0;
     if table.kind != TableKind::Remediation {
         let matched: HashSet<usize> = matches.iter().map(|m| m.criterion).collect();
         for (i, criterion) in catalog.criteria.iter().enumerate() {
             if index.is_leaf(i) && !matched.contains(&i) {
+                missing += 1;
                 findings.push(finding(
                     FindingKind::MissingCriterion,
                     Some(criterion.code.clone()),
@@ -100,7 +102,9 @@ pub fn check(facts: &Facts) -> Vec<Finding> {
         }
     }
 
-    findings.extend(rating_mismatch(catalog, facts));
+    if rating_withheld(catalog, missing).is_none() {
+        findings.extend(rating_mismatch(catalog, facts));
+    }
     findings
 }
 

@@ -2,6 +2,7 @@
 //! from the same document objects as the NDJSON output, and the `tables` view
 //! of what was read. Every label comes from [`labels`].
 
+pub mod fields;
 pub mod html;
 pub mod labels;
 pub mod tables;

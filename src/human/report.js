@@ -6,34 +6,51 @@
   var LABELS = JSON.parse(document.getElementById("labels").textContent);
   var list = document.getElementById("list");
   var body = list.tBodies[0];
-  var rows = Array.prototype.slice.call(body.rows);
-  var q = document.getElementById("q"), cat = document.getElementById("cat"), level = document.getElementById("level");
-  var detail = document.getElementById("detail");
+  var rows = Array.prototype.slice.call(body.rows), original = rows.slice();
+  function $(id) { return document.getElementById(id); }
+  var q = $("q"), cat = $("cat"), level = $("level"), kind = $("kind"), sev = $("sev"), field = $("field"), sortBy = $("sort");
+  var detail = $("detail");
   function fold(s) {
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
   }
-  var texts = null, matching = rows, page = 0, PAGE = 100;
+  // A phone shows fewer documents per page: each is a card of many lines.
+  var texts = null, matching = rows, page = 0, PAGE = window.matchMedia("(max-width:700px)").matches ? 20 : 100;
+  // What a search looks in: the row as shown, except its result badge (a clean
+  // document's "Không có lỗi" must not match "lỗi"), and every finding as the
+  // detail shows it (code, kind, severity, message, place).
+  function searchText(r) {
+    var parts = [];
+    Array.prototype.forEach.call(r.cells, function (td) { if (!td.classList.contains("status")) parts.push(td.textContent); });
+    var d = DOCS[+r.dataset.i];
+    d.f.concat(d.g).forEach(function (f) {
+      parts.push(f[2], LABELS.kind[f[1]] || "", LABELS.severity[f[0]] || "", f[6], f[f.length - 1]);
+    });
+    return fold(parts.join(" \u0001 "));
+  }
   // Only one page of the list is laid out at a time: a thousand rows at once
   // would take seconds on a slow office PC.
   function show() {
     var pages = Math.max(1, Math.ceil(matching.length / PAGE));
-    page = Math.min(page, pages - 1);
+    page = Math.max(0, Math.min(page, pages - 1));
     var from = page * PAGE, to = from + PAGE, k = 0;
     rows.forEach(function (r) { r.hidden = true; });
     matching.forEach(function (r) { r.hidden = !(k >= from && k < to); k++; });
     list.dataset.matches = matching.length;
-    document.getElementById("shown").textContent = matching.length + "/" + rows.length + " tài liệu";
-    document.getElementById("page").textContent = "Trang " + (page + 1) + "/" + pages;
-    document.getElementById("prev").disabled = page === 0;
-    document.getElementById("next").disabled = page >= pages - 1;
-    document.getElementById("empty").hidden = matching.length > 0;
+    $("shown").textContent = matching.length + "/" + rows.length + " tài liệu";
+    $("page").textContent = "Trang " + (page + 1) + "/" + pages;
+    $("prev").disabled = page === 0;
+    $("next").disabled = page >= pages - 1;
+    $("empty").hidden = matching.length > 0;
   }
+  function has(list, value) { return (" " + list + " ").indexOf(" " + value + " ") >= 0; }
   function apply() {
-    if (!texts) texts = rows.map(function (r) { return fold(r.textContent); });
-    var words = fold(q.value).split(/\s+/).filter(Boolean), c = cat.value, l = level.value;
-    matching = rows.filter(function (r, k) {
-      return (!c || r.dataset.cat === c) && (!l || r.dataset.level === l) &&
-        words.every(function (w) { return texts[k].indexOf(w) >= 0; });
+    var words = fold(q.value).split(/\s+/).filter(Boolean);
+    if (words.length && !texts) texts = new Map(rows.map(function (r) { return [r, searchText(r)]; }));
+    var c = cat.value, l = level.value, k = kind.value, s = sev.value, f = field.value;
+    matching = rows.filter(function (r) {
+      var d = r.dataset;
+      return (!c || d.cat === c) && (!l || d.level === l) && (!k || has(d.kinds, k)) && (!s || has(d.sev, s)) &&
+        (!f || has(d.fields, f)) && words.every(function (w) { return texts.get(r).indexOf(w) >= 0; });
     });
     page = 0;
     show();
@@ -41,37 +58,42 @@
       b.classList.toggle("on", b.dataset.cat === c);
     });
   }
-  document.getElementById("prev").addEventListener("click", function () { page--; show(); });
-  document.getElementById("next").addEventListener("click", function () { page++; show(); });
+  $("prev").addEventListener("click", function () { page--; show(); });
+  $("next").addEventListener("click", function () { page++; show(); });
   q.addEventListener("input", apply);
-  cat.addEventListener("change", apply);
-  level.addEventListener("change", apply);
+  [cat, level, kind, sev, field].forEach(function (s) { s.addEventListener("change", apply); });
   Array.prototype.forEach.call(document.querySelectorAll(".card"), function (b) {
     b.addEventListener("click", function () { cat.value = cat.value === b.dataset.cat ? "" : b.dataset.cat; apply(); });
   });
-  Array.prototype.forEach.call(list.tHead.rows[0].cells, function (th, col) {
-    function sort() {
-      var asc = th.getAttribute("aria-sort") !== "ascending";
-      Array.prototype.forEach.call(list.tHead.rows[0].cells, function (h) { h.removeAttribute("aria-sort"); });
-      th.setAttribute("aria-sort", asc ? "ascending" : "descending");
-      var key = function (r) {
-        var td = r.cells[col], v = td.dataset.v;
-        return v !== undefined ? (v === "" ? -Infinity : parseFloat(v)) : td.textContent.trim();
-      };
-      var sorted = rows.map(function (r, k) { return [key(r), k, r]; });
-      sorted.sort(function (a, b) {
-        var d = typeof a[0] === "number" ? a[0] - b[0] : a[0].localeCompare(b[0], "vi");
-        return (asc ? d : -d) || a[1] - b[1];
-      });
-      sorted.forEach(function (s) { body.appendChild(s[2]); });
-      var order = new Map(sorted.map(function (s, k) { return [s[2], k]; }));
-      rows = sorted.map(function (s) { return s[2]; });
-      matching = matching.slice().sort(function (a, b) { return order.get(a) - order.get(b); });
-      texts = null;
-      show();
-    }
-    th.addEventListener("click", sort);
-    th.addEventListener("keydown", function (e) { if (e.key === "Enter") sort(); });
+  var heads = list.tHead.rows[0].cells;
+  // Sorts by a column (`col` < 0: the page's own order, worst first).
+  function sort(col, asc) {
+    Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+    var key = function (r) {
+      if (col < 0) return +r.dataset.o;
+      var td = r.cells[col], v = td.dataset.v;
+      return v !== undefined ? (v === "" ? (asc ? Infinity : -Infinity) : parseFloat(v)) : td.textContent.trim();
+    };
+    if (col >= 0) heads[col].setAttribute("aria-sort", asc ? "ascending" : "descending");
+    var sorted = original.map(function (r, k) { return [key(r), k, r]; });
+    sorted.sort(function (a, b) {
+      var d = typeof a[0] === "number" ? a[0] - b[0] : a[0].localeCompare(b[0], "vi");
+      return (asc ? d : -d) || a[1] - b[1];
+    });
+    sorted.forEach(function (s) { body.appendChild(s[2]); });
+    var order = new Map(sorted.map(function (s, k) { return [s[2], k]; }));
+    rows = sorted.map(function (s) { return s[2]; });
+    matching = matching.slice().sort(function (a, b) { return order.get(a) - order.get(b); });
+    show();
+  }
+  Array.prototype.forEach.call(heads, function (th, col) {
+    function byHead() { sort(col, th.getAttribute("aria-sort") !== "ascending"); sortBy.value = ""; }
+    th.addEventListener("click", byHead);
+    th.addEventListener("keydown", function (e) { if (e.key === "Enter") byHead(); });
+  });
+  sortBy.addEventListener("change", function () {
+    var v = sortBy.value.split(":");
+    sort(v[0] === "" ? -1 : +v[0], v[0] === "" || v[1] === "asc");
   });
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -90,6 +112,40 @@
     wrap.appendChild(t);
     return wrap;
   }
+  // A finding's row opens its details below it and marks the criterion's row in the table.
+  function findingRow(s, f, cells, extra) {
+    var tr = el("tr", "finding sev-" + f[0]);
+    tr.tabIndex = 0;
+    cells.forEach(function (c) { tr.appendChild(el("td", c[1], c[0])); });
+    function toggle() {
+      var next = tr.nextElementSibling;
+      if (next && next.classList.contains("finding-detail")) { next.remove(); tr.classList.remove("open"); return; }
+      tr.classList.add("open");
+      var info = el("tr", "finding-detail"), td = el("td");
+      td.colSpan = cells.length;
+      var lines = [["Loại", LABELS.kind[f[1]] || LABELS.other], ["Mức độ", LABELS.severity[f[0]]], ["Mã tiêu chí", f[2]],
+        ["Cột", f[3] ? LABELS.column[f[3]] || f[3] : ""], ["Giá trị ghi", f[4]], ["Tính lại / đúng", f[5]],
+        ["Vị trí", f[f.length - 1]]].concat(extra);
+      lines.filter(function (l) { return l[1] !== null && l[1] !== undefined && l[1] !== ""; }).forEach(function (l) {
+        var p = el("p");
+        p.appendChild(el("b", "", l[0] + ": "));
+        p.appendChild(document.createTextNode(String(l[1])));
+        td.appendChild(p);
+      });
+      td.appendChild(el("p", "", f[6]));
+      info.appendChild(td);
+      tr.after(info);
+      Array.prototype.forEach.call(s.querySelectorAll("table.crit tr.current"), function (r) { r.classList.remove("current"); });
+      var target = Array.prototype.filter.call(s.querySelectorAll("table.crit tbody tr"), function (r) {
+        return f[2] && r.cells[0].textContent === f[2];
+      });
+      target.forEach(function (r) { r.classList.add("current"); });
+      if (target.length) td.appendChild(el("p", "meta", "Dòng của tiêu chí được tô trong bảng điểm bên dưới."));
+    }
+    tr.addEventListener("click", toggle);
+    tr.addEventListener("keydown", function (e) { if (e.key === "Enter") toggle(); });
+    return tr;
+  }
   function render(i) {
     var d = DOCS[i], s = el("section", "doc");
     s.id = "doc-" + i;
@@ -97,7 +153,9 @@
     close.type = "button";
     close.addEventListener("click", function () { s.remove(); });
     s.appendChild(close);
-    s.appendChild(el("h2", "", d.u || d.p));
+    var h2 = el("h2", "", (d.u || d.p) + " ");
+    h2.appendChild(el("span", "badge b-" + d.b[0], d.b[1]));
+    s.appendChild(h2);
     s.appendChild(el("p", "meta", d.p));
     s.appendChild(el("p", "meta", [d.s].concat(d.m).join(" · ")));
     if (d.e) s.appendChild(el("p", "err", d.e));
@@ -114,20 +172,15 @@
       }));
     }
     if (d.ok) {
-      s.appendChild(el("h3", "", d.f.length ? "Phát hiện (" + d.f.length + ")" : "Không có phát hiện nào về số học"));
+      s.appendChild(el("h3", "", d.f.length ? "Phát hiện (" + d.f.length + ") — bấm vào một dòng để xem chi tiết" : "Không có phát hiện nào về số học"));
     }
+    var column = function (f) { return f[3] ? LABELS.column[f[3]] || f[3] : ""; };
     if (d.f.length) {
       s.appendChild(table("findings", ["Mức độ", "Mã", "Loại", "Cột", "Giá trị ghi", "Tính lại / đúng", "Nội dung", "Vị trí"],
         function (tb) {
           d.f.forEach(function (f) {
-            var tr = el("tr", "finding sev-" + f[0]);
-            [LABELS.severity[f[0]], f[2], LABELS.kind[f[1]] || LABELS.other, f[3] ? LABELS.column[f[3]] || f[3] : ""]
-              .forEach(function (v) { tr.appendChild(el("td", "", v)); });
-            tr.appendChild(el("td", "n", f[4]));
-            tr.appendChild(el("td", "n", f[5]));
-            tr.appendChild(el("td", "", f[6]));
-            tr.appendChild(el("td", "", f[7]));
-            tb.appendChild(tr);
+            tb.appendChild(findingRow(s, f, [[LABELS.severity[f[0]]], [f[2]], [LABELS.kind[f[1]] || LABELS.other], [column(f)],
+              [f[4], "n"], [f[5], "n"], [f[6]], [f[7]]], []));
           });
         }));
     }
@@ -136,13 +189,8 @@
       s.appendChild(table("findings", ["Mức độ", "Mã", "Loại", "Cột", "Giá trị ghi", "Theo thang điểm / đúng", "Nội dung", "Căn cứ", "Vị trí"],
         function (tb) {
           d.g.forEach(function (f) {
-            var tr = el("tr", "finding sev-" + f[0]);
-            [LABELS.severity[f[0]], f[2], LABELS.kind[f[1]] || LABELS.other, f[3] ? LABELS.column[f[3]] : ""]
-              .forEach(function (v) { tr.appendChild(el("td", "", v)); });
-            tr.appendChild(el("td", "n", f[4]));
-            tr.appendChild(el("td", "n", f[5]));
-            [f[6], f[7], f[8]].forEach(function (v) { tr.appendChild(el("td", "", v)); });
-            tb.appendChild(tr);
+            tb.appendChild(findingRow(s, f, [[LABELS.severity[f[0]]], [f[2]], [LABELS.kind[f[1]] || LABELS.other], [column(f)],
+              [f[4], "n"], [f[5], "n"], [f[6]], [f[7]], [f[8]]], [["Căn cứ", f[7]]]));
           });
         }));
     }
@@ -160,7 +208,7 @@
           tr.appendChild(el("td", "", TITLES[r[1]]));
           r[2].forEach(function (v, c) {
             var m = marks[k + ":" + c];
-            tr.appendChild(el("td", m ? "n bad-" + m : "n", v));
+            tr.appendChild(el("td", m ? "n bad-" + m : "n", typeof v === "number" ? String(v).replace(".", ",") : v));
           });
           tr.appendChild(el("td", "n", r[3]));
           tr.appendChild(el("td", "n", r[4]));
@@ -173,15 +221,16 @@
   body.addEventListener("click", function (e) {
     var b = e.target.closest("button.open");
     if (!b) return;
-    var i = +b.closest("tr").dataset.i, old = document.getElementById("doc-" + i);
+    var i = +b.closest("tr").dataset.i, old = $("doc-" + i);
     if (old) old.remove();
     var s = render(i);
     detail.insertBefore(s, detail.firstChild);
     s.scrollIntoView();
   });
-  document.getElementById("print-all").addEventListener("click", function () {
+  // Printing lays out only what is open: the documents of the list's current page, not all of them.
+  $("print-page").addEventListener("click", function () {
     detail.textContent = "";
-    matching.forEach(function (r) { detail.appendChild(render(+r.dataset.i)); });
+    matching.filter(function (r) { return !r.hidden; }).forEach(function (r) { detail.appendChild(render(+r.dataset.i)); });
     window.print();
   });
   show();

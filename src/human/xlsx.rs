@@ -1,22 +1,24 @@
 //! The Excel workbook, laid out like a provincial summary table: sheet
 //! "Tài liệu" (one row per document: unit, level, year, framework, totals per
-//! column, each section's points, ratings, rank, counts, file), sheet
-//! "Phát hiện" (one row per finding, its location in separate columns, coloured
-//! by severity, linked to the document; the rubric and evidence findings as a
-//! group of their own, with the rubric or citation each rests on). Frozen
-//! headers, filters, landscape A4 fitted to the page width.
+//! column, the table's total beside the cover letter's and the recalculated
+//! one, each field's points under the framework's name of the field, ratings,
+//! rank, counts, file), sheet "Phát hiện" (one row per finding, its location in
+//! separate columns and in a form to type into Excel's Name Box or a PDF
+//! viewer's page box, coloured by severity, linked to the document; the rubric
+//! and evidence findings as a group of their own, with the rubric or citation
+//! each rests on). Frozen headers, filters, landscape A4 fitted to the page width.
 //!
 //! Findings are streamed in constant-memory mode; the documents sheet is
-//! written at the end, because its section columns and ranks depend on every
+//! written at the end, because its field columns and ranks depend on every
 //! document.
 
-use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatBorder, Url, Workbook, Worksheet, XlsxError};
 
+use super::fields::{self, Field};
 use super::labels::{
     badge, catalog_label, code_label, column_heading, readable_message, rubric_basis, status_label, table_kind_label,
 };
@@ -28,8 +30,8 @@ use crate::report::{DocumentReport, Finding};
 pub const DOCUMENTS_SHEET: &str = "Tài liệu";
 pub const FINDINGS_SHEET: &str = "Phát hiện";
 
-/// Columns of the documents sheet before the section columns, and after them.
-const DOCUMENT_HEADERS: [(&str, f64); 11] = [
+/// Columns of the documents sheet before the field columns, and after them.
+const DOCUMENT_HEADERS: [(&str, f64); 13] = [
     ("STT", 5.0),
     ("Đơn vị", 30.0),
     ("Cấp", 7.0),
@@ -40,6 +42,8 @@ const DOCUMENT_HEADERS: [(&str, f64); 11] = [
     ("Điểm tự đánh giá", 9.0),
     ("Điểm thẩm định", 9.0),
     ("Điểm bị mất", 8.0),
+    ("Tổng điểm của bảng", 9.0),
+    ("Tổng điểm báo cáo ghi", 9.0),
     ("Tổng điểm tính lại", 9.0),
 ];
 const DOCUMENT_TRAILERS: [(&str, f64); 8] = [
@@ -53,7 +57,7 @@ const DOCUMENT_TRAILERS: [(&str, f64); 8] = [
     ("Tệp", 40.0),
 ];
 
-pub const FINDING_HEADERS: [(&str, f64); 16] = [
+pub const FINDING_HEADERS: [(&str, f64); 17] = [
     ("Đơn vị", 26.0),
     ("Năm", 6.0),
     ("Mã tiêu chí", 9.0),
@@ -70,6 +74,7 @@ pub const FINDING_HEADERS: [(&str, f64); 16] = [
     ("Tệp", 36.0),
     ("Nhóm", 16.0),
     ("Căn cứ (thang điểm, văn bản)", 44.0),
+    ("Đi tới (Name Box của Excel, số trang PDF)", 22.0),
 ];
 
 /// The group of the rubric and evidence findings, and of all others.
@@ -85,8 +90,11 @@ struct DocumentRow {
     framework: String,
     kind: Option<TableKind>,
     totals: [Option<Decimal>; 4],
+    /// The table's total row, the cover letter's claim and the sum of the leaves, in the main column.
+    table_total: Option<Decimal>,
+    stated: Option<Decimal>,
     recalculated: Option<Decimal>,
-    sections: HashMap<String, Decimal>,
+    fields: Vec<Field>,
     rating_stated: String,
     rating_computed: String,
     errors: usize,
@@ -103,6 +111,7 @@ pub struct XlsxReport {
     finding_rows: u32,
     header: Format,
     severity: [Format; 3],
+    differs: Format,
 }
 
 fn page_setup(sheet: &mut Worksheet, headers: &[(String, f64)], format: &Format) -> Result<(), XlsxError> {
@@ -139,6 +148,7 @@ impl XlsxReport {
             finding_rows: 0,
             header,
             severity: [fill(0xE8F1FB), fill(0xFFF3CD), fill(0xFDE2E2)],
+            differs: Format::new().set_background_color(Color::RGB(0xF8B4B4)).set_bold(),
         })
     }
 
@@ -147,12 +157,6 @@ impl XlsxReport {
         let table_or_recalculated = |col: Column| {
             d.totals.table.as_ref().and_then(|v| v.get(col)).or(d.totals.recalculated.as_ref().and_then(|v| v.get(col)))
         };
-        let sections = d
-            .criteria
-            .iter()
-            .filter(|c| is_section(&c.code))
-            .filter_map(|c| Some((c.code.clone(), c.scores().get(column)?)))
-            .collect();
         self.documents.push(DocumentRow {
             unit: d.unit.clone().unwrap_or_default(),
             level: d.metadata.unit_level.clone().unwrap_or_default(),
@@ -160,10 +164,17 @@ impl XlsxReport {
             framework: d.metadata.framework.as_deref().map(catalog_label).unwrap_or_default(),
             kind: d.table_kind,
             totals: Column::ALL.map(table_or_recalculated),
+            table_total: d.totals.table.as_ref().and_then(|v| v.get(column)),
+            stated: d.totals.stated.as_ref().and_then(|v| v.get(column)),
             recalculated: d.totals.recalculated.as_ref().and_then(|v| v.get(column)),
-            sections,
+            fields: fields::of(d),
             rating_stated: d.metadata.stated_rating.clone().unwrap_or_default(),
-            rating_computed: d.metadata.computed_rating.clone().unwrap_or_default(),
+            rating_computed: d
+                .metadata
+                .computed_rating
+                .clone()
+                .or_else(|| d.metadata.rating_note.clone())
+                .unwrap_or_default(),
             errors: d.count(Severity::Error),
             warnings: d.count(Severity::Warning),
             badge: badge(d),
@@ -182,14 +193,15 @@ impl XlsxReport {
     }
 
     pub fn finish(mut self) -> Result<(), XlsxError> {
-        let sections: BTreeSet<(u32, String)> = self
-            .documents
-            .iter()
-            .flat_map(|d| d.sections.keys())
-            .filter_map(|code| Some((code.parse().ok()?, code.clone())))
-            .collect();
+        // One column per field, by the framework's name, in the order the documents list them.
+        let mut columns: Vec<(String, String)> = Vec::new();
+        for field in self.documents.iter().flat_map(|d| &d.fields) {
+            if !columns.iter().any(|(key, _)| *key == field.key()) {
+                columns.push((field.key(), field.name.clone()));
+            }
+        }
         let mut headers = owned(&DOCUMENT_HEADERS);
-        headers.extend(sections.iter().map(|(_, code)| (format!("Lĩnh vực {code}"), 8.0)));
+        headers.extend(columns.iter().map(|(_, name)| (name.clone(), 12.0)));
         headers.extend(owned(&DOCUMENT_TRAILERS));
         let ranks = ranks(&self.documents);
         let sheet = self.workbook.worksheet_from_index(0)?;
@@ -205,10 +217,18 @@ impl XlsxReport {
             for (i, value) in d.totals.iter().enumerate() {
                 write_number(sheet, row, 6 + i as u16, *value)?;
             }
-            write_number(sheet, row, 10, d.recalculated)?;
+            write_number(sheet, row, 10, d.table_total)?;
+            // The cover letter's claim stands out when the table does not add up to it.
+            match (d.stated.and_then(|v| v.to_f64()), d.recalculated) {
+                (Some(stated), Some(sum)) if Some(sum) != d.stated => {
+                    sheet.write_number_with_format(row, 11, stated, &self.differs)?;
+                }
+                _ => write_number(sheet, row, 11, d.stated)?,
+            }
+            write_number(sheet, row, 12, d.recalculated)?;
             let mut col = DOCUMENT_HEADERS.len() as u16;
-            for (_, code) in &sections {
-                write_number(sheet, row, col, d.sections.get(code).copied())?;
+            for (key, _) in &columns {
+                write_number(sheet, row, col, d.fields.iter().find(|f| f.key() == *key).and_then(|f| f.points))?;
                 col += 1;
             }
             sheet.write_string(row, col, &d.rating_stated)?;
@@ -261,7 +281,7 @@ fn finding_row(
         (6, expected.as_ref().and_then(Value::number)),
         (9, location.map(|l| Decimal::from(l.table))),
         (10, location.map(|l| Decimal::from(l.row))),
-        (11, location.and_then(|l| l.page).map(Decimal::from)),
+        (11, location.and_then(|l| l.page).or(f.sentence.as_ref().and_then(|s| s.page)).map(Decimal::from)),
     ];
     let has_text = |col: u16| texts.iter().any(|(c, t)| *c == col && t.is_some());
     for (col, value) in numbers {
@@ -291,12 +311,33 @@ fn finding_row(
     };
     sheet.write_string_with_format(row, 14, group, format)?;
     sheet.write_string_with_format(row, 15, &basis, format)?;
+    match go_to(f) {
+        Some(GoTo::Page(page)) => sheet.write_number_with_format(row, 16, page, format)?,
+        Some(GoTo::Text(text)) => sheet.write_string_with_format(row, 16, &text, format)?,
+        None => sheet.write_blank(row, 16, format)?,
+    };
     Ok(())
 }
 
-/// A top-level numbered section ("1" … "9"), whose points the summary lists.
-fn is_section(code: &str) -> bool {
-    !code.is_empty() && code.len() <= 2 && code.bytes().all(|b| b.is_ascii_digit())
+/// Where to go for a finding, in a form the user can type.
+#[derive(Debug, PartialEq)]
+enum GoTo {
+    /// A PDF viewer's page box.
+    Page(u32),
+    /// Excel's Name Box (`'Biểu 01'!45:45`), else words for Word (`bảng 4, dòng 102`, `đoạn 7`).
+    Text(String),
+}
+
+fn go_to(f: &Finding) -> Option<GoTo> {
+    if let Some(sentence) = &f.sentence {
+        return Some(sentence.page.map_or_else(|| GoTo::Text(format!("đoạn {}", sentence.paragraph)), GoTo::Page));
+    }
+    let location = f.location.as_ref()?;
+    Some(match (&location.sheet, location.page) {
+        (Some(sheet), _) => GoTo::Text(format!("'{}'!{row}:{row}", sheet.replace('\'', "''"), row = location.row)),
+        (None, Some(page)) => GoTo::Page(page),
+        (None, None) => GoTo::Text(format!("bảng {}, dòng {}", location.table, location.row)),
+    })
 }
 
 /// Rank by recalculated total, highest first, among documents of the same
@@ -319,7 +360,9 @@ fn document_url(path: &str) -> Option<Url> {
     if text.chars().any(|c| c.is_control() || c == '#' || c == '"') || text.len() > 2000 {
         return None;
     }
-    Some(Url::new(format!("file://{text}")).set_text(path))
+    // Three slashes and the absolute path: `/home/…` keeps its leading slash
+    // (rust_xlsxwriter drops `file:///` and would store a relative `home/…`).
+    Some(Url::new(format!("file:///{text}")).set_text(path))
 }
 
 /// Excel stores numbers as binary floats; the exact decimals stay in the NDJSON.
@@ -335,8 +378,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sections_and_ranks() {
-        assert!(is_section("3") && is_section("10") && !is_section("3.1") && !is_section("II"));
+    fn ranks_among_peers() {
         let doc = |score: Option<i64>, year| DocumentRow {
             unit: String::new(),
             level: "xã".into(),
@@ -344,8 +386,10 @@ mod tests {
             framework: String::new(),
             kind: Some(TableKind::SelfAssessment),
             totals: [None; 4],
+            table_total: None,
+            stated: None,
             recalculated: score.map(Decimal::from),
-            sections: HashMap::new(),
+            fields: Vec::new(),
             rating_stated: String::new(),
             rating_computed: String::new(),
             errors: 0,

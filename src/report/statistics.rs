@@ -49,6 +49,16 @@ pub struct ProseLocation {
     pub page: Option<u32>,
 }
 
+impl ProseLocation {
+    /// "đoạn 12, trang 1": where a sentence is, in the words of the reports.
+    pub fn describe(&self) -> String {
+        match self.page {
+            Some(page) => format!("đoạn {}, trang {page}", self.paragraph),
+            None => format!("đoạn {}", self.paragraph),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TotalRowEntry {
     pub label: String,

@@ -71,7 +71,10 @@ impl LineCounter<'_> {
 
 /// Lines above the header holding one field: metadata a portal writes before the table.
 fn leading_single_field_rows(rows: &[Row]) -> Vec<Paragraph> {
-    rows.iter().take_while(|r| r.cells.len() == 1).map(|r| Paragraph::new(r.cells[0].runs.clone(), None)).collect()
+    rows.iter()
+        .take_while(|r| r.cells.len() == 1)
+        .map(|r| Paragraph { row: Some(r.location.clone()), ..Paragraph::new(r.cells[0].runs.clone(), None) })
+        .collect()
 }
 
 /// The csv crate's error, in the user's language.

@@ -566,8 +566,8 @@ pub(super) fn prose_outside_grid(rows: &[Row]) -> Vec<Paragraph> {
             }
             _ => true,
         })
-        .flat_map(|(_, r)| r.cells.iter().filter(|c| !c.runs.is_empty()))
-        .map(|c| Paragraph::new(c.runs.clone(), None))
+        .flat_map(|(_, r)| r.cells.iter().filter(|c| !c.runs.is_empty()).map(move |c| (r, c)))
+        .map(|(r, c)| Paragraph { row: Some(r.location.clone()), ..Paragraph::new(c.runs.clone(), None) })
         .collect()
 }
 
