@@ -49,18 +49,26 @@ pub struct Run {
     pub text: String,
     /// The font the run is typed in, when the format records one.
     pub font: Option<String>,
-    /// How sure OCR was of the text (0–100, the lowest of its words), when
-    /// the run was read from a scan.
-    pub confidence: Option<u8>,
+    /// How OCR read the text, when the run was read from a scan.
+    pub reading: Option<Reading>,
+}
+
+/// How OCR read a piece of text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    /// How sure Tesseract was (0–100, the lowest of the words).
+    pub confidence: u8,
+    /// Two independent readings of the cell agreed on it.
+    pub confirmed: bool,
 }
 
 impl Run {
     pub fn plain(text: impl Into<String>) -> Self {
-        Run { text: text.into(), font: None, confidence: None }
+        Run { text: text.into(), font: None, reading: None }
     }
 
     pub fn in_font(text: impl Into<String>, font: Option<String>) -> Self {
-        Run { text: text.into(), font, confidence: None }
+        Run { text: text.into(), font, reading: None }
     }
 }
 

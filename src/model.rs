@@ -371,6 +371,33 @@ pub struct OcrRead {
     pub confidence: u8,
 }
 
+/// What confirmed a value read by OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// A second, independent reading of its cell agreed.
+    SecondReading,
+    /// The table's arithmetic balances with it (its parent's sum, `max − appraisal = lost`).
+    Arithmetic,
+}
+
+impl Confirmation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Confirmation::SecondReading => "second_reading",
+            Confirmation::Arithmetic => "arithmetic",
+        }
+    }
+}
+
+/// How one value of a criterion was read from a scan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueReading {
+    pub column: Column,
+    pub read: OcrRead,
+    /// `None`: nothing confirmed it, and no `error` finding rests on it.
+    pub confirmed: Option<Confirmation>,
+}
+
 impl Finding {
     /// A finding with no values attached; set them with struct update or fields.
     pub fn new(kind: FindingKind, severity: Severity, message: String) -> Self {

@@ -8,6 +8,7 @@
 //! (serde_json's `arbitrary_precision`), so `12,9491` in a cell is `12.9491`
 //! in the output, never `12.949100000000001`.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -96,6 +97,19 @@ pub struct Criterion {
     /// Where each of its values was read.
     #[serde(default)]
     pub cells: Cells,
+    /// How each of its values was read by OCR, for scans.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ocr: BTreeMap<String, OcrValue>,
+}
+
+/// How OCR read one value (`criteria[].ocr`): what it read, how sure it was,
+/// and what confirmed it (`second_reading`, `arithmetic`, or `null`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OcrValue {
+    pub text: String,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub confidence: Decimal,
+    pub confirmed: Option<String>,
 }
 
 impl Criterion {
@@ -311,7 +325,8 @@ impl DocumentReport {
         let criteria = tree
             .nodes
             .iter()
-            .map(|node| {
+            .zip(checked.readings.iter().map(Some).chain(std::iter::repeat(None)))
+            .map(|(node, readings)| {
                 let row = &table.rows[node.row];
                 Criterion {
                     code: node.code.clone(),
@@ -325,6 +340,18 @@ impl DocumentReport {
                     rubric: node.rubric.as_ref().map(|r| rubric::Rubric::new(r, prose.year)),
                     evidence: node.evidence.citations.iter().map(rubric::Citation::from).collect(),
                     cells: Cells::from(&node.cells),
+                    ocr: readings
+                        .into_iter()
+                        .flatten()
+                        .map(|r| {
+                            let value = OcrValue {
+                                text: r.read.text.clone(),
+                                confidence: crate::checks::uncertainty::confidence_fraction(r.read.confidence),
+                                confirmed: r.confirmed.map(|c| c.name().to_owned()),
+                            };
+                            (r.column.name().to_owned(), value)
+                        })
+                        .collect(),
                 }
             })
             .collect();

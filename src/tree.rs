@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::code::ancestors;
 use crate::config::{Deadline, TimeLimit};
 use crate::model::{CellField, CellLocations, Column, Evidence, Rubric, Scores};
-use crate::table::{rubric, RowKind, ScoringTable, TableRow};
+use crate::table::{rubric, RowKind, ScannedValue, ScoringTable, TableRow};
 
 pub const TOTAL: &str = "TOTAL";
 
@@ -31,6 +31,10 @@ pub struct Node {
     pub evidence: Evidence,
     /// Where its code, title, values and evidence were read.
     pub cells: CellLocations,
+    /// How OCR read its values, when they were read from a scan.
+    pub scanned: Vec<ScannedValue>,
+    /// Its row was read from a scan: a value it lacks may be one OCR did not read.
+    pub from_scan: bool,
 }
 
 impl Node {
@@ -75,7 +79,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
         let row = &table.rows[i];
         let code = row.code.clone().unwrap_or_default();
         let next_numbered = numbered.get(k + 1).copied().unwrap_or(table.rows.len());
-        let (values, mut cells) = effective_values(table, i, next_numbered);
+        let (values, mut cells, scanned) = effective_values(table, i, next_numbered);
         let parent = match row.kind {
             RowKind::Total => None,
             RowKind::Roman => {
@@ -102,6 +106,8 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
             rubric_confidence: block.iter().filter_map(|r| r.text_confidence).min(),
             evidence: evidence_of(block),
             cells,
+            scanned,
+            from_scan: row.from_scan,
         });
     }
 
@@ -160,11 +166,15 @@ fn reads_clock(k: usize) -> bool {
 /// unnumbered rows under it (up to the next numbered row) carries a value in
 /// that column, that value — the score printed on the chosen option row.
 /// Where each value was read goes with it.
-fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> (Scores, CellLocations) {
+fn effective_values(
+    table: &ScoringTable,
+    row: usize,
+    next_numbered: usize,
+) -> (Scores, CellLocations, Vec<ScannedValue>) {
     let own = &table.rows[row];
-    let (mut values, mut cells) = (own.values, own.cells.clone());
+    let (mut values, mut cells, mut scanned) = (own.values, own.cells.clone(), own.scanned.clone());
     if own.kind == RowKind::Total {
-        return (values, cells);
+        return (values, cells, scanned);
     }
     for column in Column::ALL {
         if values.get(column).is_some() {
@@ -177,9 +187,10 @@ fn effective_values(table: &ScoringTable, row: usize, next_numbered: usize) -> (
             values.set(column, Some(only));
             let field = CellField::of(column);
             cells.set(field, option.cells.get(field).cloned());
+            scanned.extend(option.scanned.iter().filter(|s| s.column == column).cloned());
         }
     }
-    (values, cells)
+    (values, cells, scanned)
 }
 
 #[cfg(test)]
@@ -201,6 +212,7 @@ mod tests {
             values,
             location: Location::default(),
             scanned: Vec::new(),
+            from_scan: false,
             rubric: Default::default(),
             text_confidence: None,
             evidence: None,

@@ -7,8 +7,9 @@
 //! Order: the contract's arithmetic ([`arithmetic`]), the notes left by
 //! reading ([`notes`]), the framework the table follows ([`framework`]), the
 //! rubric and evidence printed beside the scores ([`rubric`]), and last
-//! [`uncertainty`], which turns findings that rest on doubtful OCR readings
-//! into uncertain warnings. [`statistics`] runs on every document, with or
+//! [`uncertainty`], which confirms values read by OCR (two readings agreed,
+//! or the table's arithmetic balances with them) and turns findings that
+//! rest on an unconfirmed one into uncertain warnings. [`statistics`] runs on every document, with or
 //! without a scoring table ([`check_statistics`]), after those.
 
 pub mod arithmetic;
@@ -21,7 +22,7 @@ pub mod uncertainty;
 use crate::config::{Deadline, Options, TimeLimit};
 use crate::framework::Catalog;
 use crate::grid::Document;
-use crate::model::{Finding, Scores};
+use crate::model::{Finding, Scores, ValueReading};
 use crate::prose::ProseFacts;
 use crate::table::ScoringTable;
 use crate::tree::CriteriaTree;
@@ -48,6 +49,9 @@ pub struct Checked {
     pub findings: Vec<Finding>,
     /// The sum of the leaves per column ([`recalculate`]).
     pub recalculated: Scores,
+    /// Per criterion (in the tree's order), how its values were read from a
+    /// scan and what confirmed them; empty lists for typed documents.
+    pub readings: Vec<Vec<ValueReading>>,
 }
 
 /// Runs every rule on the criteria tree. Stops with [`TimeLimit`] once
@@ -70,8 +74,8 @@ pub fn check(
     deadline.check()?;
     findings.extend(rubric::check(&facts));
     deadline.check()?;
-    uncertainty::mark_uncertain(&mut findings, &facts);
-    Ok(Checked { findings, recalculated: facts.recalculated })
+    let readings = uncertainty::mark_uncertain(&mut findings, &facts);
+    Ok(Checked { findings, recalculated: facts.recalculated, readings })
 }
 
 /// The statistics rules: totals, parts and percentages outside the scoring

@@ -1,117 +1,321 @@
-//! Uncertainty of values read from scans, reported not hidden (part of the
-//! checking stage): a score read by OCR below the confidence threshold gives
-//! an `uncertain_value` note, and an arithmetic finding that depends on such
-//! a value becomes a warning marked `uncertain`, since the scan, not the
-//! report, may be wrong; so does a rubric or evidence finding that rests on
-//! such a value or on rubric or evidence text read with low confidence. The
-//! table reader keeps, per row, the score cells read by OCR with their
-//! confidence ([`crate::table::ScannedValue`]), and the tree the lowest
-//! confidence of each criterion's rubric and evidence texts.
+//! Values read from scans: confirmed, or never the ground of an error (the
+//! last rule of the checking stage).
+//!
+//! Tesseract's confidence does not tell a right digit from a wrong one, so a
+//! value read by OCR counts as sure only when it is *confirmed*: two
+//! independent readings of its cell agreed (the OCR stage records it, see
+//! `extract::paged::ocr::numbers`), or the table's own arithmetic balances
+//! with it (it and its siblings make their parent's value; `max − appraisal =
+//! lost` holds on its row). A confirmed reading that is implausible — a score
+//! above its maximum that a lost decimal separator explains, a maximum the
+//! framework sets otherwise — counts as confirmed only through arithmetic.
+//!
+//! Every finding names the values it rests on; when one of them is an
+//! unconfirmed reading, or a value missing on a row read from a scan (OCR may
+//! have missed it), the finding becomes an uncertain warning whose message
+//! names the values to look at, and each such reading gets an
+//! `uncertain_value` note. Rubric and evidence findings also rest on the
+//! texts they quote, doubtful below the OCR confidence threshold.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use rust_decimal::Decimal;
 
 use super::Facts;
-use crate::model::{Column, Finding, FindingKind, OcrRead, Severity};
+use crate::model::{CellField, Column, Confirmation, Finding, FindingKind, OcrRead, Severity, ValueReading};
 use crate::number::format_vi;
-use crate::tree::TOTAL;
+use crate::table::{RowKind, ScannedValue};
+use crate::tree::{CriteriaTree, Node};
 
-/// Findings whose numbers come from the table's values.
-const ARITHMETIC: [FindingKind; 4] = [
-    FindingKind::SumMismatch,
-    FindingKind::ExceedsMax,
-    FindingKind::LostPointsMismatch,
-    FindingKind::StatedTotalMismatch,
-];
+/// The score columns a criterion's arithmetic reads.
+const SCORES: [Column; 4] = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
 
-/// The `uncertain_value` notes of a document read by OCR, and the arithmetic
-/// findings that depend on them turned into warnings.
-pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) {
-    let (table, tree, threshold) = (facts.table, facts.tree, facts.options.ocr_min_confidence);
-    // (table row, column) → confidence of the value read there.
-    let mut uncertain: HashMap<(usize, Column), u8> = HashMap::new();
-    let mut notes = Vec::new();
-    for (index, row) in table.rows.iter().enumerate() {
-        for read in row.scanned.iter().filter(|r| f32::from(r.confidence) < threshold) {
-            let (column, text, confidence) = (read.column, read.text.as_str(), read.confidence);
-            let Some(value) = row.values.get(column) else { continue };
-            uncertain.insert((index, column), confidence);
-            let what = row.code.as_deref().map_or("Dòng".to_owned(), |c| format!("Tiêu chí {c}"));
-            let message = format!(
-                "{what} ({}): {} đọc từ bản quét là \"{text}\" ({}) với độ tin cậy {confidence}%, cần đối chiếu bản gốc",
-                row.location.describe(),
-                column.label(),
-                format_vi(value),
-            );
-            notes.push(Finding {
-                code: row.code.clone(),
-                column: Some(column),
-                stated: Some(value),
-                location: Some(row.location.clone()),
-                uncertain: true,
-                read: Some(OcrRead { text: text.to_owned(), confidence: confidence.min(100) }),
-                ..Finding::new(FindingKind::UncertainValue, Severity::Info, message)
-            });
-        }
-    }
-    let doubtful = |confidence: Option<u8>| confidence.is_some_and(|c| f32::from(c) < threshold);
-    for finding in findings.iter_mut().filter(|f| f.kind.is_rubric()) {
-        let Some(node) = tree.nodes.iter().find(|n| Some(n.code.as_str()) == finding.code.as_deref()) else { continue };
-        // The criterion's rows: its own up to the next numbered row (its scores may sit on an option row).
-        let end = tree.nodes.iter().map(|n| n.row).filter(|&r| r > node.row).min().unwrap_or(table.rows.len());
-        let columns: &[Column] = match finding.kind {
-            FindingKind::MaxDiffersFromRubric => &[Column::MaxPoints],
-            FindingKind::MissingEvidence => &[Column::SelfScore],
-            _ => finding.column.as_slice(),
+/// A value of the tree: the node's index and the column.
+type Value = (usize, Column);
+
+/// Confirms the values read by OCR, turns the findings that rest on an
+/// unconfirmed one into uncertain warnings with `uncertain_value` notes, and
+/// returns per criterion how its values were read.
+pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<ValueReading>> {
+    let tree = facts.tree;
+    let confirmed = confirmations(facts);
+    let threshold = facts.options.ocr_min_confidence;
+    let doubtful_text = |confidence: Option<u8>| confidence.is_some_and(|c| f32::from(c) < threshold);
+    let any_scanned = tree.nodes.iter().any(|n| n.from_scan);
+    let mut noted: BTreeSet<Value> = BTreeSet::new();
+    for finding in findings.iter_mut() {
+        let nodes: Vec<usize> =
+            (0..tree.nodes.len()).filter(|&n| Some(tree.nodes[n].code.as_str()) == finding.code.as_deref()).collect();
+        let doubts: Vec<Value> = rests_on(finding, tree, &nodes)
+            .into_iter()
+            .filter(|&value| unconfirmed(tree, &confirmed, value))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let codes_read = match finding.kind {
+            // Codes read by OCR are not confirmed: a misread one is missing, unknown or twice.
+            FindingKind::DuplicateCode => nodes.iter().any(|&n| tree.nodes[n].from_scan),
+            FindingKind::SumMismatch => nodes.iter().any(|&n| !children_complete(facts, n)),
+            FindingKind::MissingCriterion | FindingKind::UnknownCriterion => any_scanned,
+            _ => false,
         };
-        let value = (node.row..end).any(|r| columns.iter().any(|c| uncertain.contains_key(&(r, *c))));
-        let rubric = !matches!(
-            finding.kind,
-            FindingKind::MissingEvidence | FindingKind::EvidenceAfterReport | FindingKind::EvidenceOutsidePeriod
-        ) && doubtful(node.rubric_confidence);
-        let evidence = matches!(
-            finding.kind,
-            FindingKind::EvidenceAfterReport | FindingKind::EvidenceOutsidePeriod | FindingKind::LateForDeadline
-        ) && doubtful(node.evidence.confidence);
-        if value || rubric || evidence {
-            mark(finding);
+        let texts = nodes.iter().any(|&n| {
+            let node = &tree.nodes[n];
+            match finding.kind {
+                FindingKind::ScoreNotInRubric | FindingKind::MaxDiffersFromRubric => {
+                    doubtful_text(node.rubric_confidence)
+                }
+                FindingKind::EvidenceAfterReport | FindingKind::EvidenceOutsidePeriod => {
+                    doubtful_text(node.evidence.confidence)
+                }
+                FindingKind::LateForDeadline => {
+                    doubtful_text(node.rubric_confidence) || doubtful_text(node.evidence.confidence)
+                }
+                _ => false,
+            }
+        });
+        if doubts.is_empty() && !codes_read && !texts {
+            continue;
         }
-    }
-    if uncertain.is_empty() {
-        findings.extend(notes);
-        return;
-    }
-    for finding in findings.iter_mut().filter(|f| ARITHMETIC.contains(&f.kind)) {
-        let Some(column) = finding.column else { continue };
-        let columns: &[Column] =
-            if finding.kind == FindingKind::ExceedsMax { &[column, Column::MaxPoints] } else { &[column] };
-        let depends = match finding.code.as_deref() {
-            Some(TOTAL) => uncertain.keys().any(|(_, c)| *c == column),
-            Some(code) => tree.nodes.iter().filter(|n| n.code == code).any(|node| {
-                let rows = std::iter::once(node.row)
-                    .chain(node.children.iter().filter_map(|&i| tree.nodes.get(i)).map(|n| n.row));
-                rows.into_iter().any(|r| columns.iter().any(|c| uncertain.contains_key(&(r, *c))))
-            }),
-            None => false,
-        };
-        if depends {
-            mark(finding);
+        finding.uncertain = true;
+        if finding.severity == Severity::Error {
+            finding.severity = Severity::Warning;
         }
+        finding.message.push_str(&explain(tree, &doubts));
+        noted.extend(doubts.iter().filter(|&&(n, column)| reading(&tree.nodes[n], column).is_some()));
     }
-    findings.extend(notes);
+    findings.extend(noted.into_iter().filter_map(|value| note(facts, value)));
+    tree.nodes
+        .iter()
+        .enumerate()
+        .map(|(n, node)| {
+            node.scanned
+                .iter()
+                .map(|s| ValueReading {
+                    column: s.column,
+                    read: OcrRead { text: s.text.clone(), confidence: s.confidence.min(100) },
+                    confirmed: confirmed.get(&(n, s.column)).copied(),
+                })
+                .collect()
+        })
+        .collect()
 }
 
-/// A finding that rests on a doubtful OCR reading: uncertain, and at most a warning.
-fn mark(finding: &mut Finding) {
-    finding.uncertain = true;
-    if finding.severity == Severity::Error {
-        finding.severity = Severity::Warning;
+/// What confirmed each value read by OCR.
+fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
+    let nodes = &facts.tree.nodes;
+    let mut confirmed = HashMap::new();
+    for (n, node) in nodes.iter().enumerate() {
+        let agreed = |s: &&ScannedValue| s.confirmed && s.confidence >= AGREEMENT_FLOOR;
+        for s in node.scanned.iter().filter(agreed).filter(|s| plausible(facts, node, s.column)) {
+            confirmed.insert((n, s.column), Confirmation::SecondReading);
+        }
     }
-    finding.message.push_str(" (giá trị đọc từ bản quét bằng OCR, không chắc chắn)");
+    let mut balanced = |values: Vec<Value>| {
+        for value in values {
+            confirmed.entry(value).or_insert(Confirmation::Arithmetic);
+        }
+    };
+    for (n, node) in nodes.iter().enumerate() {
+        for column in SCORES {
+            let Some(stated) = node.values.get(column) else { continue };
+            let children: Vec<(usize, Decimal)> =
+                node.children.iter().filter_map(|&c| Some((c, nodes[c].values.get(column)?))).collect();
+            if !children.is_empty() && children.iter().map(|(_, v)| v).sum::<Decimal>() == stated {
+                balanced(std::iter::once((n, column)).chain(children.iter().map(|&(c, _)| (c, column))).collect());
+            }
+        }
+        let v = |column| node.values.get(column);
+        if let (Some(max), Some(appraisal), Some(lost)) =
+            (v(Column::MaxPoints), v(Column::AppraisalScore), v(Column::LostPoints))
+        {
+            if max - appraisal == lost {
+                balanced(vec![(n, Column::MaxPoints), (n, Column::AppraisalScore), (n, Column::LostPoints)]);
+            }
+        }
+    }
+    confirmed
+}
+
+/// Below this confidence (of the weakest word) two readings that agree are
+/// taken for one guess twice, not for a confirmation.
+const AGREEMENT_FLOOR: u8 = 50;
+
+/// A reading two passes agreed on can still be a shared misreading (a seal's
+/// stroke read as a digit by both): a value over 100, which no criterion
+/// of a PAR index reaches; a score above its row's maximum that a lost
+/// decimal separator explains (`25` for `2,5`); a maximum above its parent's,
+/// or one the framework sets otherwise.
+fn plausible(facts: &Facts, node: &Node, column: Column) -> bool {
+    let Some(value) = node.values.get(column) else { return true };
+    if value > Decimal::ONE_HUNDRED {
+        return false;
+    }
+    if column == Column::MaxPoints {
+        let parent = node.parent.as_deref().and_then(|p| facts.tree.nodes.iter().find(|n| n.code == p));
+        if parent.and_then(|p| p.values.get(Column::MaxPoints)).is_some_and(|max| value > max) {
+            return false;
+        }
+        let expected = facts
+            .catalog
+            .and_then(|catalog| catalog.criteria.iter().find(|c| c.code == node.code))
+            .and_then(|c| c.max_points);
+        return expected.is_none_or(|expected| expected == value);
+    }
+    let Some(max) = node.values.get(Column::MaxPoints).filter(|&max| value > max) else { return true };
+    let Some(read) = reading(node, column) else { return true };
+    if read.text.contains([',', '.']) {
+        return true;
+    }
+    // A separator lost before any of the last digits: `25` may be `2,5`.
+    let digits = read.text.chars().filter(char::is_ascii_digit).count();
+    let mut shifted = value;
+    !(1..digits).any(|_| {
+        shifted /= Decimal::TEN;
+        shifted <= max
+    })
+}
+
+/// The values a finding's claim is made of.
+fn rests_on(finding: &Finding, tree: &CriteriaTree, nodes: &[usize]) -> Vec<Value> {
+    let column = finding.column;
+    let mut values = Vec::new();
+    for &n in nodes {
+        let node = &tree.nodes[n];
+        match (finding.kind, column) {
+            (FindingKind::SumMismatch, Some(column)) => {
+                values.push((n, column));
+                values.extend(node.children.iter().map(|&c| (c, column)));
+            }
+            (FindingKind::ExceedsMax, Some(column)) => values.extend([(n, column), (n, Column::MaxPoints)]),
+            (FindingKind::LostPointsMismatch, _) => {
+                values.extend([Column::MaxPoints, Column::AppraisalScore, Column::LostPoints].map(|c| (n, c)))
+            }
+            (FindingKind::MaxDiffersFromFramework | FindingKind::MaxDiffersFromRubric, _) => {
+                values.push((n, Column::MaxPoints))
+            }
+            (FindingKind::MissingEvidence, _) => values.push((n, Column::SelfScore)),
+            (FindingKind::MissingScore | FindingKind::MissingMax | FindingKind::ScoreNotInRubric, Some(column)) => {
+                values.push((n, column))
+            }
+            _ => {}
+        }
+    }
+    // A total claimed or rated rests on every leaf it is the sum of.
+    if matches!(finding.kind, FindingKind::StatedTotalMismatch | FindingKind::RatingMismatch) {
+        let columns: &[Column] = match &column {
+            Some(column) => std::slice::from_ref(column),
+            None => &[Column::SelfScore, Column::AppraisalScore],
+        };
+        let leaves = (0..tree.nodes.len()).filter(|&n| tree.nodes[n].is_leaf());
+        values.extend(leaves.flat_map(|n| columns.iter().map(move |&c| (n, c))));
+    }
+    values
+}
+
+/// Whether every child of a criterion read from a scan is in the tree: none
+/// of its framework's children is absent, and no unnumbered row with a
+/// maximum lies among its rows (a criterion whose code OCR did not read).
+fn children_complete(facts: &Facts, n: usize) -> bool {
+    let nodes = &facts.tree.nodes;
+    let node = &nodes[n];
+    if !node.from_scan && node.children.iter().all(|&c| !nodes[c].from_scan) {
+        return true;
+    }
+    if let Some(catalog) = facts.catalog {
+        let present = |code: &str| nodes.iter().any(|m| m.code == code);
+        if catalog.criteria.iter().any(|c| c.parent.as_deref() == Some(node.code.as_str()) && !present(&c.code)) {
+            return false;
+        }
+    }
+    // The criterion's rows run to the next row that is not its descendant.
+    let prefix = format!("{}.", node.code);
+    let end = nodes[n + 1..]
+        .iter()
+        .find(|m| !m.code.starts_with(&prefix) || node.is_total())
+        .map_or(facts.table.rows.len(), |m| m.row);
+    let rows = facts.table.rows.get(node.row + 1..end).unwrap_or_default();
+    !rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
+}
+
+/// A value read by OCR that nothing confirmed, or one missing on a row read
+/// from a scan (where it may be ink OCR did not read).
+fn unconfirmed(tree: &CriteriaTree, confirmed: &HashMap<Value, Confirmation>, (n, column): Value) -> bool {
+    let Some(node) = tree.nodes.get(n) else { return false };
+    match reading(node, column) {
+        Some(_) => !confirmed.contains_key(&(n, column)),
+        None => node.from_scan && node.values.get(column).is_none(),
+    }
+}
+
+fn reading(node: &Node, column: Column) -> Option<&ScannedValue> {
+    node.scanned.iter().find(|s| s.column == column)
+}
+
+/// The values to look at, as the finding's message ends.
+fn explain(tree: &CriteriaTree, doubts: &[Value]) -> String {
+    const NAMED: usize = 3;
+    if doubts.is_empty() {
+        return " (đọc từ bản quét bằng OCR: mã tiêu chí hay các dòng tiêu chí con chưa được xác nhận, có thể có dòng chưa đọc được mã; cần đối chiếu bản gốc)".to_owned();
+    }
+    let mut named: Vec<String> = doubts
+        .iter()
+        .take(NAMED)
+        .map(|&(n, column)| {
+            let node = &tree.nodes[n];
+            match reading(node, column) {
+                Some(read) => format!(
+                    "{} tiêu chí {} đọc là \"{}\" (độ tin cậy {}%)",
+                    column.label(),
+                    node.code,
+                    read.text,
+                    read.confidence
+                ),
+                None => format!("{} tiêu chí {} không đọc được", column.label(), node.code),
+            }
+        })
+        .collect();
+    if doubts.len() > NAMED {
+        named.push(format!("và {} giá trị khác", doubts.len() - NAMED));
+    }
+    format!(" (giá trị đọc từ bản quét chưa được xác nhận: {}; cần đối chiếu bản gốc)", named.join("; "))
+}
+
+/// The `uncertain_value` note of a reading a finding rests on.
+fn note(facts: &Facts, (n, column): Value) -> Option<Finding> {
+    let node = facts.tree.nodes.get(n)?;
+    let read = reading(node, column)?;
+    let value = node.values.get(column)?;
+    // The row the value was read on (an option row under the criterion, perhaps).
+    let location = node
+        .cells
+        .get(CellField::of(column))
+        .map(|c| c.row.clone())
+        .or_else(|| facts.table.rows.get(node.row).map(|r| r.location.clone()))?;
+    let place = location.describe();
+    let message = format!(
+        "Tiêu chí {} ({place}): {} đọc từ bản quét là \"{}\" ({}) với độ tin cậy {}%, chưa được lần đọc thứ hai hay phép cộng của bảng xác nhận; cần đối chiếu bản gốc",
+        node.code,
+        column.label(),
+        read.text,
+        format_vi(value),
+        read.confidence
+    );
+    Some(Finding {
+        code: Some(node.code.clone()),
+        column: Some(column),
+        stated: Some(value),
+        location: Some(location),
+        uncertain: true,
+        read: Some(OcrRead { text: read.text.clone(), confidence: read.confidence.min(100) }),
+        ..Finding::new(FindingKind::UncertainValue, Severity::Info, message)
+    })
 }
 
 /// A confidence in percent as the contract writes it, a fraction 0–1.
 pub fn confidence_fraction(percent: u8) -> Decimal {
     Decimal::new(i64::from(percent.min(100)), 2)
 }
+
+#[cfg(test)]
+mod tests;

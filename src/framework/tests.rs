@@ -105,6 +105,7 @@ fn row(kind: RowKind, code: Option<&str>, title: &str, max: Option<&str>, score:
         values,
         location: Location { table: 1, row: n, page: None, sheet: None },
         scanned: Vec::new(),
+        from_scan: false,
         rubric: Default::default(),
         text_confidence: None,
         evidence: None,

@@ -36,6 +36,8 @@ pub struct TableRow {
     pub location: Location,
     /// The score cells of this row read by OCR, left to right.
     pub scanned: Vec<ScannedValue>,
+    /// The row was read from a scan: a score it lacks may be one OCR did not read.
+    pub from_scan: bool,
     /// What the row's title and rubric cells say of the rubric (option rows included).
     pub rubric: rubric::Reading,
     /// The lowest OCR confidence of the title and rubric cells, when read from a scan.
@@ -82,6 +84,8 @@ pub struct ScannedValue {
     pub text: String,
     /// The lowest confidence (0–100) among the cell's words.
     pub confidence: u8,
+    /// Two independent readings of the cell agreed.
+    pub confirmed: bool,
 }
 
 /// The scoring table of a document, read into typed rows.

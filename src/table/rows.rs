@@ -7,7 +7,7 @@ use super::header::{Header, Role};
 use super::{evidence, rubric, EvidenceCell, RowKind, ScannedValue, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::config::{Deadline, TimeLimit};
-use crate::grid::{Cell, Row, Table, VerticalMerge};
+use crate::grid::{Cell, Reading, Row, Table, VerticalMerge};
 use crate::model::{CellField, CellLocation, CellLocations, Column, Scores};
 use crate::number::parse_score;
 use crate::text::fold;
@@ -62,7 +62,6 @@ pub fn read_rows(
         carry.last_section = section.and_then(|s| s.checked_sub(1)).filter(|&s| s > 0);
     }
     let mut out = Vec::new();
-    let mut scanned_rows = Vec::new();
     let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;
@@ -79,7 +78,7 @@ pub fn read_rows(
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
-        scanned_rows.push(row.cells.iter().any(|c| scan_confidence(c).is_some()));
+        let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
         let evidence = (!evidence_cols.is_empty()).then(|| evidence_of(row, &evidence_cols, &mut open_evidence));
         let located = |cols: &[usize]| cell_in(row, cols).map(|c| CellLocation::new(&row.location, c));
         let (code_cell, title_cell) = (located(&code_cols), located(&title_cols));
@@ -96,7 +95,7 @@ pub fn read_rows(
         };
         let text_confidence = [&title_cols, &rubric_cols]
             .into_iter()
-            .filter_map(|cols| cell_in(row, cols).and_then(scan_confidence))
+            .filter_map(|cols| cell_in(row, cols).and_then(scan_reading).map(|r| r.confidence))
             .min();
         out.push(TableRow {
             kind,
@@ -105,13 +104,14 @@ pub fn read_rows(
             values,
             location: row.location.clone(),
             scanned,
+            from_scan,
             rubric,
             text_confidence,
             evidence,
             cells,
         });
     }
-    repair_scanned_codes(&mut out, &scanned_rows);
+    repair_scanned_codes(&mut out);
     Ok(out)
 }
 
@@ -119,17 +119,17 @@ pub fn read_rows(
 /// a scan only: a bold Roman `I` read as `1` just before section `1`, and a
 /// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
 /// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
-fn repair_scanned_codes(rows: &mut [TableRow], scanned: &[bool]) {
-    recover_truncated_codes(rows, scanned);
+fn repair_scanned_codes(rows: &mut [TableRow]) {
+    recover_truncated_codes(rows);
     let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
     let mut previous: Option<String> = None;
     for (k, &i) in coded.iter().enumerate() {
         let Some(code) = rows[i].code.clone() else { continue };
-        if scanned[i] && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
+        if rows[i].from_scan && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
             (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
             continue;
         }
-        if let Some(before) = previous.as_deref().filter(|_| scanned[i]) {
+        if let Some(before) = previous.as_deref().filter(|_| rows[i].from_scan) {
             let redotted: String =
                 code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
             if redotted != code && !follows(before, &code) && follows(before, &redotted) {
@@ -144,12 +144,12 @@ fn repair_scanned_codes(rows: &mut [TableRow], scanned: &[bool]) {
 /// code, its first digits lost (`22: Công khai …` after `3.2.1`), is the
 /// criterion after the one before it (`3.2.2`) when those digits end that
 /// code and the next criterion is not it.
-fn recover_truncated_codes(rows: &mut [TableRow], scanned: &[bool]) {
+fn recover_truncated_codes(rows: &mut [TableRow]) {
     let mut previous: Option<String> = None;
     for i in 0..rows.len() {
         match rows[i].kind {
             RowKind::Criterion => previous = rows[i].code.clone(),
-            RowKind::Unnumbered if scanned[i] => {
+            RowKind::Unnumbered if rows[i].from_scan => {
                 let Some(before) = previous.as_deref().filter(|c| c.contains('.')) else { continue };
                 let title = rows[i].title.trim_start();
                 let token_len =
@@ -217,7 +217,7 @@ fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> Ev
         origin: (row.location.table, row.location.row),
         text: text.to_owned(),
         citations: evidence::citations(text),
-        confidence: own.and_then(|c| scan_confidence(c)),
+        confidence: own.and_then(|c| scan_reading(c)).map(|r| r.confidence),
         unsure: empty_merge,
         at,
     };
@@ -227,9 +227,13 @@ fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> Ev
     cell
 }
 
-/// The lowest OCR confidence among a cell's runs, when it was read from a scan.
-fn scan_confidence(cell: &Cell) -> Option<u8> {
-    cell.runs.iter().filter_map(|r| r.confidence).min()
+/// How OCR read a cell, when it was read from a scan: the lowest confidence
+/// of its runs, confirmed when every run was.
+fn scan_reading(cell: &Cell) -> Option<Reading> {
+    cell.runs
+        .iter()
+        .filter_map(|r| r.reading)
+        .reduce(|a, b| Reading { confidence: a.confidence.min(b.confidence), confirmed: a.confirmed && b.confirmed })
 }
 
 /// A row's scores, those read by OCR, and where each was read.
@@ -253,9 +257,13 @@ fn read_values(
         let cell = cell_in(row, cols);
         let text = cell.map_or("", |c| c.text.as_str());
         let value = parse_score(text);
-        if let Some((cell, confidence)) = cell.and_then(|c| Some((c, scan_confidence(c)?))).filter(|_| value.is_some())
-        {
-            let read = ScannedValue { column, text: text.trim().to_owned(), confidence };
+        if let Some((cell, reading)) = cell.and_then(|c| Some((c, scan_reading(c)?))).filter(|_| value.is_some()) {
+            let read = ScannedValue {
+                column,
+                text: text.trim().to_owned(),
+                confidence: reading.confidence,
+                confirmed: reading.confirmed,
+            };
             scanned.push((cell.col, read));
         }
         if value.is_none() && !text.trim().is_empty() && text.chars().any(|c| c.is_ascii_digit()) && text.len() < 40 {
@@ -414,7 +422,8 @@ mod tests {
     fn scanned_values_keep_their_own_column_and_confidence() {
         use crate::grid::{Location, Run};
         let cell = |col: usize, text: &str, confidence: Option<u8>| {
-            let mut cell = Cell::new(col, 1, vec![Run { confidence, ..Run::plain(text) }]);
+            let reading = confidence.map(|confidence| Reading { confidence, confirmed: confidence > 90 });
+            let mut cell = Cell::new(col, 1, vec![Run { reading, ..Run::plain(text) }]);
             cell.text = text.to_owned();
             cell
         };
@@ -428,8 +437,9 @@ mod tests {
         assert_eq!(values.get(Column::AppraisalScore), Some(2.into()));
         let columns: Vec<_> = located.iter().map(|(field, _)| field.name()).collect();
         assert_eq!(columns, ["max_points", "self_score", "appraisal_score"], "each value read is located");
-        let read: Vec<(Column, &str, u8)> = scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence)).collect();
-        assert_eq!(read, [(Column::MaxPoints, "1", 95), (Column::SelfScore, "1", 67)]);
+        let read: Vec<(Column, &str, u8, bool)> =
+            scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence, s.confirmed)).collect();
+        assert_eq!(read, [(Column::MaxPoints, "1", 95, true), (Column::SelfScore, "1", 67, false)]);
     }
 
     fn table_row(kind: RowKind, code: Option<&str>, title: &str) -> TableRow {
@@ -440,6 +450,7 @@ mod tests {
             values: Scores::default(),
             location: crate::grid::Location::default(),
             scanned: Vec::new(),
+            from_scan: false,
             rubric: rubric::Reading::default(),
             text_confidence: None,
             evidence: None,
@@ -453,12 +464,13 @@ mod tests {
         let mut rows: Vec<TableRow> =
             ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
         let mut text = rows.clone();
-        repair_scanned_codes(&mut rows, &[true; 11]);
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
         let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
         assert_eq!(codes, ["I", "1", "1.1", "1.1.1", "1.2", "2", "2.1", "23.1", "2.3", "2.3.1", "2.4"]);
         assert_eq!(rows[0].kind, RowKind::Roman);
         // What a text document says is never changed.
-        repair_scanned_codes(&mut text, &[false; 11]);
+        repair_scanned_codes(&mut text);
         assert!(text
             .iter()
             .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
@@ -477,14 +489,15 @@ mod tests {
             ]
         };
         let mut rows = make();
-        repair_scanned_codes(&mut rows, &[true; 4]);
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
         assert_eq!(
             (rows[1].kind, rows[1].code.as_deref(), rows[1].title.as_str()),
             (RowKind::Criterion, Some("3.2.2"), "Công khai thủ tục")
         );
         assert_eq!(rows[2].kind, RowKind::Unnumbered);
         let mut text = make();
-        repair_scanned_codes(&mut text, &[false; 4]);
+        repair_scanned_codes(&mut text);
         assert_eq!(text, make());
     }
 

@@ -21,6 +21,7 @@ fn row(kind: RowKind, code: &str, values: [Option<&str>; 4], line: usize) -> Tab
         values: Scores(values.map(|v| v.map(d))),
         location: Location { table: 2, row: line, page: Some(3), sheet: None },
         scanned: Vec::new(),
+        from_scan: false,
         rubric: Default::default(),
         text_confidence: None,
         evidence: None,

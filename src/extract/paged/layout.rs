@@ -5,7 +5,7 @@
 use unicode_normalization::char::is_combining_mark;
 
 use super::page::Glyph;
-use crate::grid::Run;
+use crate::grid::{Reading, Run};
 
 /// A visual line of text (or a chunk of one, when split at wide gaps).
 #[derive(Debug, Clone, PartialEq)]
@@ -102,7 +102,7 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
                 first_word_width: 0.0,
             }
         });
-        push_text(&mut current.runs, &glyph.text, &glyph.font, glyph.confidence);
+        push_text(&mut current.runs, &glyph.text, &glyph.font, glyph.reading);
         current.x1 = current.x1.max(glyph.right());
         current.size = current.size.max(glyph.size);
         if in_first_word {
@@ -117,19 +117,16 @@ fn build_lines(row: &[&Glyph], split_chunks: bool, out: &mut Vec<Line>) {
 
 /// Glyph text into the line's runs; a word space joins the previous run
 /// whatever its font (PDFs often set spaces in a fallback font). Words read
-/// by OCR with another confidence start a run of their own.
-fn push_text(runs: &mut Vec<Run>, text: &str, font: &str, confidence: Option<u8>) {
+/// by OCR with another confidence or confirmation start a run of their own.
+fn push_text(runs: &mut Vec<Run>, text: &str, font: &str, reading: Option<Reading>) {
     match runs.last_mut() {
         Some(run) if text == " " => run.text.push_str(text),
         Some(run)
-            if run.confidence == confidence
-                && run.font.as_deref() == Some(font)
-                && run.text != "\n"
-                && text != "\n" =>
+            if run.reading == reading && run.font.as_deref() == Some(font) && run.text != "\n" && text != "\n" =>
         {
             run.text.push_str(text)
         }
-        _ => runs.push(Run { confidence, ..Run::in_font(text, Some(font.to_owned())) }),
+        _ => runs.push(Run { reading, ..Run::in_font(text, Some(font.to_owned())) }),
     }
 }
 
@@ -208,20 +205,22 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn words_read_by_ocr_keep_their_confidence_in_runs() {
+    fn words_read_by_ocr_keep_their_reading_in_runs() {
         let word = |x: f32, text: &str, confidence: u8| Glyph {
-            confidence: Some(confidence),
+            reading: Some(Reading { confidence, confirmed: confidence > 50 }),
             ..Glyph::new(x, 100.0, 20.0, 10.0, text, Rc::from("OCR"))
         };
         let space = Glyph::new(50.0, 100.0, 10.0, 10.0, " ", Rc::from("OCR"));
         let all = [word(10.0, "0,5", 91), word(30.0, "x", 91), space, word(60.0, "1", 40)];
         let refs: Vec<&Glyph> = all.iter().collect();
         let line = lines(&refs, false).pop().expect("one line");
-        let runs: Vec<(&str, Option<u8>)> = line.runs.iter().map(|r| (r.text.as_str(), r.confidence)).collect();
+        let runs: Vec<(&str, Option<u8>)> =
+            line.runs.iter().map(|r| (r.text.as_str(), r.reading.map(|r| r.confidence))).collect();
         assert_eq!(runs, [("0,5x ", Some(91)), ("1", Some(40))]);
+        assert_eq!(line.runs.iter().map(|r| r.reading.is_some_and(|r| r.confirmed)).collect::<Vec<_>>(), [true, false]);
         let typed = glyphs("ab", 0.0, 10.0, 10.0);
         let refs: Vec<&Glyph> = typed.iter().collect();
-        assert!(lines(&refs, false).iter().flat_map(|l| &l.runs).all(|r| r.confidence.is_none()));
+        assert!(lines(&refs, false).iter().flat_map(|l| &l.runs).all(|r| r.reading.is_none()));
     }
 
     #[test]

@@ -11,6 +11,8 @@
 
 use std::rc::Rc;
 
+use crate::grid::Reading;
+
 /// One positioned piece of text: a character, a ligature or a whole word.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -31,8 +33,8 @@ pub struct Glyph {
     /// Painted so that it does not cover what is under it: a light or
     /// transparent colour (watermarks, stamps). Never read into cells.
     pub faint: bool,
-    /// OCR confidence (0–100) of a word read from a scan.
-    pub confidence: Option<u8>,
+    /// How OCR read a word read from a scan.
+    pub reading: Option<Reading>,
 }
 
 impl Glyph {
@@ -40,7 +42,7 @@ impl Glyph {
     /// they apply) rather than a struct literal, so that added fields keep
     /// callers compiling.
     pub fn new(x: f32, y: f32, width: f32, size: f32, text: impl Into<String>, font: Rc<str>) -> Self {
-        Glyph { x, y, width, size, text: text.into(), font, angle: 0.0, faint: false, confidence: None }
+        Glyph { x, y, width, size, text: text.into(), font, angle: 0.0, faint: false, reading: None }
     }
 
     pub fn right(&self) -> f32 {

@@ -9,8 +9,9 @@
 //! dark runs (a one-dimensional opening, which is all the morphology needed —
 //! `imageproc` would add a large dependency tree for it); [`cells`] turns
 //! lines into cell boxes; [`engine`] runs Tesseract on batches of crops.
-//! Numeric-looking cells are read a second time with a digit whitelist in
-//! single-line mode, because full-text recognition loses decimal separators.
+//! Numeric-looking cells are read again with a digit whitelist, because
+//! full-text recognition loses decimal separators, and [`numbers`] keeps a
+//! number as confirmed only when two independent readings agree.
 
 pub mod cells;
 pub mod cleanup;
@@ -18,7 +19,9 @@ pub mod codecs;
 pub mod engine;
 pub mod image;
 pub mod lines;
+pub mod numbers;
 pub mod page;
+pub mod stack;
 
 pub use page::{recognize_page, OcrPage, OcrSegment, OcrWord};
 

@@ -10,6 +10,8 @@ use super::cells::{lattices, CellBox};
 use super::cleanup::{binarize, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
+use super::numbers::{read_numbers, NumberCell, LOST_SEPARATOR};
+use super::stack::Stack;
 use super::{Gray, Mask};
 use crate::extract::ExtractResult;
 
@@ -23,6 +25,8 @@ pub struct OcrWord {
     pub text: String,
     /// Tesseract's confidence, 0–100.
     pub confidence: f32,
+    /// Two independent readings of the word's cell agreed on it.
+    pub confirmed: bool,
     /// The word follows another on the same line of the same crop.
     pub space_before: bool,
 }
@@ -61,9 +65,6 @@ impl OcrPage {
         }
     }
 }
-
-/// White margin around each crop: Tesseract finds text poorly at an image edge.
-const MARGIN: usize = 8;
 
 fn ink_count(mask: &Mask, x0: usize, y0: usize, x1: usize, y1: usize) -> usize {
     (y0..y1.min(mask.height)).map(|y| (x0..x1.min(mask.width)).filter(|&x| mask.get(x, y)).count()).sum()
@@ -126,50 +127,12 @@ pub fn without_rulings(gray: &Gray, rules: &[Rule], dpi: f32) -> Gray {
     out
 }
 
-/// Crops stacked into one column image, each on its own line with white
-/// space between: one Tesseract call reads them all, and each line it finds
-/// is traced back to its crop by height.
-pub struct Stack {
-    pub image: Gray,
-    /// Top of each crop in the stack and its height.
-    pub slots: Vec<(usize, usize)>,
-}
-
-impl Stack {
-    pub fn new(crops: &[&Gray]) -> Stack {
-        let width = crops.iter().map(|c| c.width).max().unwrap_or(0) + 2 * MARGIN;
-        let mut slots = Vec::with_capacity(crops.len());
-        let mut top = MARGIN;
-        for crop in crops {
-            slots.push((top, crop.height));
-            top += crop.height + (crop.height / 2).max(MARGIN * 2);
-        }
-        let mut image = Gray::new(width, top + MARGIN, 255);
-        for (crop, &(y, _)) in crops.iter().zip(&slots) {
-            for row in 0..crop.height {
-                let at = (y + row) * width + MARGIN;
-                image.data[at..at + crop.width].copy_from_slice(&crop.data[row * crop.width..(row + 1) * crop.width]);
-            }
-        }
-        Stack { image, slots }
-    }
-
-    /// The crop a word found at `top`..`top + height` of the stack belongs to.
-    pub fn slot_of(&self, top: i32, height: i32) -> Option<usize> {
-        let middle = usize::try_from(top + height / 2).ok()?;
-        self.slots.iter().position(|&(y, h)| middle + MARGIN >= y && middle < y + h + MARGIN)
-    }
-}
-
 /// A number or code written with its separators: `0.5`, `12,9491`, `1.1.3.`.
 static SEPARATED_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,3}(?:[.,]\d{1,4})+[.,]?$").expect("valid regex"));
 /// A Roman group numeral, which the digit pass would read as ones.
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)\.?$").expect("valid regex"));
 
-/// A score whose decimal separator OCR lost after a leading zero: `05` is
-/// `0.5` (reports never write a score with a leading zero).
-static LOST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^0(\d{1,4})$").expect("valid regex"));
 /// A number with specks after it read as separators: `1,` or `0,9.`.
 static TRAILING_SEPARATORS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(\d{1,3}(?:[.,]\d{1,4})?)[.,]+$").expect("valid regex"));
@@ -294,8 +257,8 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     let inset = (dpi * 0.012) as usize + 2;
     let min_ink = ((dpi / 100.0) * (dpi / 100.0) * 6.0) as usize + 4;
     let narrow = (dpi * NARROW_CELL_INCHES) as usize;
-    let mut again: Vec<(usize, usize, usize, Gray)> = Vec::new();
-    let mut text_confidence = vec![None; cells.len()];
+    let mut numbers: Vec<NumberCell> = Vec::new();
+    let mut number_at: Vec<(usize, usize, usize)> = Vec::new();
     // Wide cells with ink that no word of the text pass covers: the page
     // pass dropped some of their text (a code before the title, often).
     let covered = coverage(&placed, mask.width, mask.height, factor, (dpi * 0.02) as usize + 1);
@@ -305,12 +268,12 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         let words: Vec<&Word> =
             placed.iter().zip(&owners).filter(|(_, o)| **o == Some(index)).map(|(p, _)| &p.word).collect();
         let text: String = words.iter().map(|w| w.text.as_str()).collect();
-        // Full-page recognition loses separators, it does not invent them:
-        // a well-formed "1.1" or "0,5" is kept, and so is a Roman numeral.
-        if SEPARATED_NUMBER.is_match(&text) || ROMAN.is_match(&text) {
+        // A group's Roman numeral, which a digits-only reading would make ones.
+        if ROMAN.is_match(&text) {
             continue;
         }
-        let numeric = words.is_empty() || looks_numeric(&words);
+        let well_formed = SEPARATED_NUMBER.is_match(&text);
+        let numeric = well_formed || words.is_empty() || looks_numeric(&words);
         if !numeric && cell.x1 - cell.x0 > narrow {
             if let Some((x, y, image)) = cell_crop(&level, &mask, cell, inset, min_ink) {
                 if uncovered_ink(&image, x, y, &covered, mask.width) >= lost_ink {
@@ -319,40 +282,27 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
             }
             continue;
         }
-        if !numeric {
-            // Text in a narrow cell ("TC", a misread number) is replaced only by a surer reading.
-            text_confidence[index] = words.iter().map(|w| w.confidence).reduce(f32::min);
-        }
-        if let Some((x, y, image)) = cell_crop(&level, &mask, cell, inset, min_ink) {
-            again.push((index, x, y, scaled(&image)));
+        // Text in a narrow cell ("TC", a misread number) is replaced only by a surer reading.
+        let text_confidence = if numeric { None } else { words.iter().map(|w| w.confidence).reduce(f32::min) };
+        if let Some((x, y, crop)) = cell_crop(&level, &mask, cell, inset, min_ink) {
+            number_at.push((index, x, y));
+            numbers.push(NumberCell { text, well_formed, text_confidence, crop });
         }
     }
-    if !again.is_empty() {
-        let stack = Stack::new(&again.iter().map(|(_, _, _, image)| image).collect::<Vec<_>>());
-        let digits =
-            engine.recognize(std::slice::from_ref(&stack.image), Mode::Numeric, deadline)?.pop().unwrap_or_default();
-        let mut reread: Vec<Vec<Word>> = vec![Vec::new(); again.len()];
-        for w in digits {
-            if let Some(slot) = stack.slot_of(w.top, w.height) {
-                reread[slot].push(w);
-            }
-        }
+    let mut confirmed = vec![false; cells.len()];
+    if !numbers.is_empty() {
+        let reads = read_numbers(&numbers, factor, engine, deadline)?;
         let mut replaced = vec![false; cells.len()];
         let mut extra = Vec::new();
-        for ((slot, words), (cell, x, y, _)) in reread.into_iter().enumerate().zip(&again) {
-            // A lone digit the text pass missed is taken even when unsure:
-            // its confidence travels with it and is reported.
-            let surest = words.iter().map(|w| w.confidence).reduce(f32::min).unwrap_or(0.0);
-            if words.is_empty() || text_confidence[*cell].is_some_and(|text| text >= surest) {
-                continue;
-            }
-            replaced[*cell] = true;
-            let top = stack.slots[slot].0 as i32;
+        for (slot, (read, &(cell, x, y))) in reads.into_iter().zip(&number_at).enumerate() {
+            confirmed[cell] = read.confirmed;
+            let Some(words) = read.words else { continue };
+            replaced[cell] = true;
             for mut w in words {
                 w.text = without_leading_separators(&w.text).to_owned();
                 extra.push(Placed {
-                    x: *x as f32 + (w.left - MARGIN as i32) as f32 / factor,
-                    y: *y as f32 + (w.top - top) as f32 / factor,
+                    x: x as f32 + w.left as f32 / factor,
+                    y: y as f32 + w.top as f32 / factor,
                     line: (1, slot as u32, w.line.1, w.line.2),
                     word: w,
                 });
@@ -367,12 +317,7 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
         let stack = Stack::new(&lost.iter().map(|(_, _, _, image)| image).collect::<Vec<_>>());
         let read =
             engine.recognize(std::slice::from_ref(&stack.image), Mode::Text, deadline)?.pop().unwrap_or_default();
-        let mut reread: Vec<Vec<Word>> = vec![Vec::new(); lost.len()];
-        for w in read {
-            if let Some(slot) = stack.slot_of(w.top, w.height) {
-                reread[slot].push(w);
-            }
-        }
+        let reread = stack.words_by_crop(read);
         // Words of the page pass inside a cell, or mostly inside it.
         let inside = |p: &Placed, cell: &CellBox| {
             let (x0, x1) = (p.x, p.x + p.word.width as f32 / factor);
@@ -390,15 +335,14 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
                 continue;
             }
             replaced.push(*cell);
-            let top = stack.slots[slot].0 as i32;
             // Specks far smaller than the cell's letters are no words.
             let mut heights: Vec<i32> = words.iter().map(|w| w.height).collect();
             heights.sort_unstable();
             let letter = heights.get(heights.len() / 2).copied().unwrap_or(0);
             for w in words.into_iter().filter(|w| w.confidence >= UNSURE && w.height * 5 >= letter * 2) {
                 extra.push(Placed {
-                    x: *x as f32 + (w.left - MARGIN as i32) as f32 / factor,
-                    y: *y as f32 + (w.top - top) as f32 / factor,
+                    x: *x as f32 + w.left as f32 / factor,
+                    y: *y as f32 + w.top as f32 / factor,
                     line: (2, slot as u32, w.line.1, w.line.2),
                     word: w,
                 });
@@ -467,6 +411,7 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
             height,
             text: p.word.text,
             confidence: p.word.confidence,
+            confirmed: owner.is_some_and(|c| confirmed[c]),
             space_before,
         });
     }

@@ -14,6 +14,7 @@ use crate::extract::paged::ocr::codecs::{self, Fax};
 use crate::extract::paged::ocr::{image, Gray, OcrPage};
 use crate::extract::paged::page::{Glyph, PageLayout, Segment};
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
+use crate::grid::Reading;
 
 /// The encoded or raw image of a scanned page, taken out of the file.
 pub enum Source {
@@ -301,9 +302,10 @@ pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
             let space = Glyph::new(x, last.y, width, last.size, " ", Rc::clone(&font));
             page.glyphs.push(space);
         }
-        let confidence = Some(w.confidence.clamp(0.0, 100.0).round() as u8);
+        let reading =
+            Some(Reading { confidence: w.confidence.clamp(0.0, 100.0).round() as u8, confirmed: w.confirmed });
         let word = Glyph::new(w.x, w.bottom, w.width, w.height.max(1.0), w.text.clone(), Rc::clone(&font));
-        page.glyphs.push(Glyph { confidence, ..word });
+        page.glyphs.push(Glyph { reading, ..word });
     }
     page.rulings =
         ocr.segments.iter().map(|s| Segment { horizontal: s.horizontal, pos: s.pos, from: s.from, to: s.to }).collect();
@@ -318,6 +320,10 @@ pub struct OcrSummary {
     pub engine: Option<String>,
     pub notes: Vec<String>,
 }
+
+/// One scanned page as read, with its pixels per point; the inner error is a
+/// page whose image could not be decoded, which costs that page only.
+type PageRead = Result<(OcrPage, (f32, f32)), ExtractError>;
 
 /// Reads the scanned pages (in parallel, each decoded only inside its own
 /// task so that at most one page image per worker is in memory) and returns
@@ -359,7 +365,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
         pages.iter().filter_map(|p| if let Pending::Scan(s) = p { Some(s) } else { None }).collect();
     // A page image that cannot be decoded (a damaged fax or JBIG2 stream)
     // costs that page only: the inner error becomes a note, the other pages are read.
-    let read: Vec<ExtractResult<Result<(OcrPage, (f32, f32)), ExtractError>>> = to_read
+    let read: Vec<ExtractResult<PageRead>> = to_read
         .par_iter()
         .map(|scan| {
             // Each task checks its own image against the limits before decoding.

@@ -1,0 +1,167 @@
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::checks::{check, Checked};
+use crate::config::{Deadline, Options};
+use crate::grid::{Document, Location};
+use crate::model::{Column, Confirmation, FindingKind, Scores, Severity, TableKind};
+use crate::prose::ProseFacts;
+use crate::table::{RowKind, ScannedValue, ScoringTable, TableRow};
+use crate::tree;
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(&s.replace(',', ".")).unwrap()
+}
+
+/// How OCR read a value: agreed by a second reading or not, at a confidence.
+#[derive(Clone, Copy)]
+enum Read {
+    Agreed(u8),
+    Once(u8),
+}
+
+/// A self-assessment row read from a scan: (max, self score), each with how it was read.
+fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> TableRow {
+    let reading = |column, (text, read): (&str, Read)| {
+        let (confidence, confirmed) = match read {
+            Read::Agreed(c) => (c, true),
+            Read::Once(c) => (c, false),
+        };
+        ScannedValue { column, text: text.to_owned(), confidence, confirmed }
+    };
+    TableRow {
+        kind: RowKind::Criterion,
+        code: Some(code.to_owned()),
+        title: format!("tiêu chí {code}"),
+        values: Scores([Some(d(max.0)), Some(d(own.0)), None, None]),
+        location: Location { table: 1, row: line, page: Some(2), sheet: None },
+        scanned: vec![reading(Column::MaxPoints, max), reading(Column::SelfScore, own)],
+        from_scan: true,
+        rubric: Default::default(),
+        text_confidence: None,
+        evidence: None,
+        cells: Default::default(),
+    }
+}
+
+fn run(rows: Vec<TableRow>) -> Checked {
+    let t = ScoringTable {
+        kind: TableKind::SelfAssessment,
+        columns: vec![Column::MaxPoints, Column::SelfScore],
+        rows,
+        notes: vec![],
+    };
+    let tree = tree::build(&t, &Deadline::none()).unwrap();
+    check(&t, &tree, &ProseFacts::default(), &Document::default(), None, &Options::default(), &Deadline::none())
+        .unwrap()
+}
+
+fn sure(read: &str) -> (&str, Read) {
+    (read, Read::Agreed(90))
+}
+
+fn once(read: &str) -> (&str, Read) {
+    (read, Read::Once(96))
+}
+
+/// A parent whose self score (3) is not its children's sum (2,5).
+fn wrong_sum(child: (&str, Read)) -> Vec<TableRow> {
+    vec![
+        scanned("1", sure("4"), sure("3"), 1),
+        scanned("1.1", sure("2"), sure("2"), 2),
+        scanned("1.2", sure("2"), child, 3),
+    ]
+}
+
+#[test]
+fn a_sum_that_rests_on_agreed_readings_is_an_error() {
+    let checked = run(wrong_sum(sure("0,5")));
+    let f = &checked.findings[0];
+    assert_eq!(
+        (f.kind, f.code.as_deref(), f.severity, f.uncertain),
+        (FindingKind::SumMismatch, Some("1"), Severity::Error, false)
+    );
+    assert_eq!(checked.findings.len(), 1);
+    // The maxima balance (2 + 2 = 4): confirmed twice over, the second reading is named first.
+    assert_eq!(checked.readings[2][0].confirmed, Some(Confirmation::SecondReading));
+    assert_eq!(checked.readings[2][1].confirmed, Some(Confirmation::SecondReading));
+}
+
+#[test]
+fn a_sum_that_rests_on_one_unconfirmed_reading_is_an_uncertain_warning_naming_it() {
+    let checked = run(wrong_sum(once("0,5")));
+    let kinds: Vec<_> = checked.findings.iter().map(|f| (f.kind, f.code.as_deref(), f.column)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (FindingKind::SumMismatch, Some("1"), Some(Column::SelfScore)),
+            (FindingKind::UncertainValue, Some("1.2"), Some(Column::SelfScore)),
+        ]
+    );
+    let f = &checked.findings[0];
+    assert_eq!((f.severity, f.uncertain), (Severity::Warning, true));
+    assert!(
+        f.message.ends_with(
+            "(giá trị đọc từ bản quét chưa được xác nhận: điểm tự đánh giá tiêu chí 1.2 đọc là \"0,5\" (độ tin cậy 96%); cần đối chiếu bản gốc)"
+        ),
+        "{}",
+        f.message
+    );
+    // The high confidence of a single reading confirms nothing.
+    assert_eq!(checked.readings[2][1].confirmed, None);
+    let note = &checked.findings[1];
+    assert_eq!((note.severity, note.uncertain, note.stated), (Severity::Info, true, Some(d("0.5"))));
+}
+
+#[test]
+fn a_value_the_arithmetic_balances_is_confirmed_without_a_second_reading() {
+    // 1.2's self score, read once, makes its parent's sum; 1.1's exceeds its maximum on agreed readings.
+    let checked = run(vec![
+        scanned("1", sure("4"), sure("3,5"), 1),
+        scanned("1.1", once("2"), sure("2,5"), 2),
+        scanned("1.2", sure("2"), once("1"), 3),
+    ]);
+    assert_eq!(checked.readings[2][1].confirmed, Some(Confirmation::Arithmetic));
+    assert_eq!(checked.readings[1][0].confirmed, Some(Confirmation::Arithmetic));
+    let f = &checked.findings[0];
+    assert_eq!(
+        (f.kind, f.code.as_deref(), f.severity, f.uncertain),
+        (FindingKind::ExceedsMax, Some("1.1"), Severity::Error, false)
+    );
+}
+
+#[test]
+fn an_agreed_reading_a_lost_separator_explains_stays_in_doubt() {
+    // "25" over a maximum of 2,5 reads the same twice when the comma is too faint for both passes.
+    let checked = run(vec![scanned("1", sure("2,5"), sure("25"), 1)]);
+    let f = &checked.findings[0];
+    assert_eq!((f.kind, f.severity, f.uncertain), (FindingKind::ExceedsMax, Severity::Warning, true));
+    assert_eq!(checked.readings[0][1].confirmed, None);
+}
+
+#[test]
+fn agreement_of_two_weak_readings_is_not_a_confirmation() {
+    let checked = run(wrong_sum(("0,5", Read::Agreed(30))));
+    assert!(checked.findings[0].uncertain);
+    assert_eq!(checked.readings[2][1].confirmed, None);
+}
+
+#[test]
+fn typed_tables_are_left_as_they_are() {
+    let rows: Vec<TableRow> =
+        wrong_sum(once("0,5")).into_iter().map(|r| TableRow { scanned: Vec::new(), from_scan: false, ..r }).collect();
+    let checked = run(rows);
+    assert_eq!(checked.findings.len(), 1);
+    assert_eq!((checked.findings[0].severity, checked.findings[0].uncertain), (Severity::Error, false));
+    assert!(checked.readings.iter().all(Vec::is_empty));
+}
+
+#[test]
+fn an_agreed_score_over_its_maximum_that_no_lost_separator_explains_is_an_error() {
+    for (own, uncertain) in [("3", false), ("2,75", false), ("275", true)] {
+        let checked = run(vec![scanned("1", sure("2,5"), sure(own), 1)]);
+        let f = &checked.findings[0];
+        assert_eq!((f.kind, f.uncertain), (FindingKind::ExceedsMax, uncertain), "{own}");
+    }
+}

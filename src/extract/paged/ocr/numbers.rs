@@ -1,0 +1,230 @@
+//! The numbers of a scanned table, read until two independent readings agree.
+//!
+//! Tesseract's confidence does not separate a right digit from a wrong one,
+//! so a number is *confirmed* only when two readings of its cell agree: the
+//! page's text pass and a digits-only pass of the cell crop, or, when those
+//! two differ (or only one read anything), a third digits-only pass of the
+//! crop at another scale that sides with one of them. An unconfirmed number
+//! is still read (the surest reading wins, as before) but travels marked, so
+//! that no `error` finding rests on it.
+
+use std::sync::LazyLock;
+use std::time::Instant;
+
+use regex::Regex;
+
+use super::engine::{Mode, Tesseract, Word};
+use super::stack::Stack;
+use super::Gray;
+use crate::extract::ExtractResult;
+
+/// A cell whose content may be a number, as the page's text pass left it.
+pub struct NumberCell {
+    /// The cell's text as the text pass read it (empty when it read nothing).
+    pub text: String,
+    /// The text pass read a well-formed number with its separators, which
+    /// full-page recognition does not invent: kept unless the crop's two
+    /// readings agree on another.
+    pub well_formed: bool,
+    /// The text pass read letters in this narrow cell with this confidence:
+    /// a digits-only reading replaces them only when surer.
+    pub text_confidence: Option<f32>,
+    /// The cell's inside, ink on white, at page resolution.
+    pub crop: Gray,
+}
+
+/// What the cell holds after the readings.
+#[derive(Debug, Default)]
+pub struct NumberRead {
+    /// Words replacing the text pass's, boxes in crop pixels at the page's
+    /// reading scale; `None` keeps the text pass's words.
+    pub words: Option<Vec<Word>>,
+    /// Two independent readings agreed on the number.
+    pub confirmed: bool,
+}
+
+/// A number written with its separators, as one word: `12,9491`, `0.5`, `14`.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,4}(?:[.,]\d{1,4})*$").expect("valid regex"));
+/// A score whose decimal separator a reading lost after a leading zero: `05`
+/// is `0.5` (reports never write a score with a leading zero).
+pub static LOST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^0(\d{1,4})$").expect("valid regex"));
+
+/// What a reading says the cell holds, in one spelling, so two readings can be
+/// compared: no spaces, no stray separators at either end, a dot for the
+/// separator, the separator lost after a leading zero put back.
+pub fn canonical(text: &str) -> String {
+    let joined: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let trimmed = joined.trim_matches(['.', ',']).replace(',', ".");
+    match LOST_SEPARATOR.captures(&trimmed) {
+        Some(caps) => format!("0.{}", &caps[1]),
+        None => trimmed,
+    }
+}
+
+fn joined(words: &[Word]) -> String {
+    words.iter().map(|w| w.text.as_str()).collect()
+}
+
+/// The words of a reading that agreed as one word covering them all, when
+/// they spell one number (`1` `.` `5` read apart is `1.5`): the table reads
+/// a cell of several words as text.
+fn merged(words: Vec<Word>) -> Vec<Word> {
+    let text = joined(&words).trim_matches(['.', ',']).to_owned();
+    // Digits on both sides of a gap are two numbers, not one.
+    let apart = words.windows(2).any(|p| {
+        p[0].text.ends_with(|c: char| c.is_ascii_digit()) && p[1].text.starts_with(|c: char| c.is_ascii_digit())
+    });
+    if words.len() < 2 || apart || !NUMBER.is_match(&text) {
+        return words;
+    }
+    let left = words.iter().map(|w| w.left).min().unwrap_or(0);
+    let top = words.iter().map(|w| w.top).min().unwrap_or(0);
+    let right = words.iter().map(|w| w.left + w.width).max().unwrap_or(0);
+    let bottom = words.iter().map(|w| w.top + w.height).max().unwrap_or(0);
+    let confidence = words.iter().map(|w| w.confidence).reduce(f32::min).unwrap_or(0.0);
+    let line = words[0].line;
+    vec![Word { left, top, width: right - left, height: bottom - top, line, confidence, text }]
+}
+
+/// A lone number agreed on with its separator lost after a leading zero
+/// (`05`) written as the readings meant it (`0.5`).
+fn restored(mut words: Vec<Word>) -> Vec<Word> {
+    if let [word] = words.as_mut_slice() {
+        if let Some(caps) = LOST_SEPARATOR.captures(&word.text) {
+            word.text = format!("0.{}", &caps[1]);
+        }
+    }
+    words
+}
+
+/// Reads every cell's crop with a digit whitelist at `factor` (the page's
+/// reading scale), and the cells whose readings disagree once more at
+/// another scale; decides per cell which words it holds and whether they are
+/// confirmed.
+pub fn read_numbers(
+    cells: &[NumberCell],
+    factor: f32,
+    engine: &Tesseract,
+    deadline: Instant,
+) -> ExtractResult<Vec<NumberRead>> {
+    let digits = read_stack(cells.iter().map(|c| &c.crop), factor, factor, engine, deadline)?;
+    let agree = |a: &str, b: &str| !a.is_empty() && canonical(a) == canonical(b);
+    let mut out: Vec<NumberRead> = Vec::with_capacity(cells.len());
+    let mut disputed = Vec::new();
+    for (index, (cell, words)) in cells.iter().zip(digits.iter()).enumerate() {
+        let read = joined(words);
+        if agree(&cell.text, &read) {
+            let words = (!cell.well_formed).then(|| restored(merged(words.clone())));
+            out.push(NumberRead { words, confirmed: true });
+        } else {
+            out.push(NumberRead::default());
+            if !read.is_empty() || !cell.text.is_empty() {
+                disputed.push(index);
+            }
+        }
+    }
+    // Another scale changes how the strokes fall on Tesseract's grid: an
+    // independent reading of the same ink.
+    let third_factor = (factor * 1.5).min(4.5);
+    let third = read_stack(disputed.iter().map(|&i| &cells[i].crop), third_factor, factor, engine, deadline)?;
+    for (&index, third) in disputed.iter().zip(third) {
+        let (cell, digits) = (&cells[index], &digits[index]);
+        let third_text = joined(&third);
+        out[index] = if agree(&joined(digits), &third_text) {
+            NumberRead { words: Some(restored(merged(digits.clone()))), confirmed: true }
+        } else if agree(&cell.text, &third_text) {
+            NumberRead { words: None, confirmed: true }
+        } else {
+            NumberRead { words: unconfirmed_choice(cell, digits), confirmed: false }
+        };
+    }
+    Ok(out)
+}
+
+/// The reading kept when none agree: a well-formed number of the text pass,
+/// else the digits-only reading unless the text pass read letters surer.
+fn unconfirmed_choice(cell: &NumberCell, digits: &[Word]) -> Option<Vec<Word>> {
+    let surest = digits.iter().map(|w| w.confidence).reduce(f32::min).unwrap_or(0.0);
+    if cell.well_formed || digits.is_empty() || cell.text_confidence.is_some_and(|text| text >= surest) {
+        None
+    } else {
+        Some(digits.to_vec())
+    }
+}
+
+/// Reads crops stacked at `scale` with the digit whitelist; word boxes come
+/// back relative to each crop, in pixels at `to_scale`.
+fn read_stack<'a>(
+    crops: impl Iterator<Item = &'a Gray>,
+    scale: f32,
+    to_scale: f32,
+    engine: &Tesseract,
+    deadline: Instant,
+) -> ExtractResult<Vec<Vec<Word>>> {
+    let images: Vec<Gray> = crops.map(|c| if scale > 1.0 { c.scaled(scale) } else { c.clone() }).collect();
+    if images.is_empty() {
+        return Ok(Vec::new());
+    }
+    let stack = Stack::new(&images.iter().collect::<Vec<_>>());
+    let words =
+        engine.recognize(std::slice::from_ref(&stack.image), Mode::Numeric, deadline)?.pop().unwrap_or_default();
+    let ratio = to_scale.max(1.0) / scale.max(1.0);
+    let at = |v: i32| (v as f32 * ratio).round() as i32;
+    Ok(stack
+        .words_by_crop(words)
+        .into_iter()
+        .map(|words| {
+            words
+                .into_iter()
+                .map(|w| Word { left: at(w.left), top: at(w.top), width: at(w.width), height: at(w.height), ..w })
+                .collect()
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(left: i32, text: &str) -> Word {
+        Word { left, top: 2, width: 10, height: 20, line: (1, 1, 1), confidence: 90.0, text: text.into() }
+    }
+
+    #[test]
+    fn readings_compare_in_one_spelling() {
+        assert_eq!(canonical("12,9491"), canonical("12.9491"));
+        assert_eq!(canonical(" 1 ."), "1");
+        assert_eq!(canonical(".14"), "14");
+        assert_eq!(canonical("05"), "0.5");
+        assert_ne!(canonical("25"), canonical("2,5"));
+        assert_ne!(canonical("0,75"), canonical("75"));
+    }
+
+    #[test]
+    fn words_of_one_number_become_one_word() {
+        let words = merged(vec![word(0, "1"), word(14, "."), word(20, "5")]);
+        assert_eq!(words.len(), 1);
+        assert_eq!((words[0].text.as_str(), words[0].left, words[0].width), ("1.5", 0, 30));
+        assert_eq!(merged(vec![word(0, "1"), word(14, ".")])[0].text, "1");
+        assert_eq!(restored(vec![word(0, "05")])[0].text, "0.5");
+        assert_eq!(restored(vec![word(0, "05"), word(20, "1")])[0].text, "05");
+        // Two numbers in one cell stay two words.
+        assert_eq!(merged(vec![word(0, "1.5"), word(30, "2")]).len(), 2);
+        assert_eq!(merged(vec![word(0, "Điểm"), word(30, "2")]).len(), 2);
+    }
+
+    #[test]
+    fn without_agreement_the_surest_reading_stays_unconfirmed() {
+        let cell = |text: &str, well_formed: bool, text_confidence: Option<f32>| NumberCell {
+            text: text.into(),
+            well_formed,
+            text_confidence,
+            crop: Gray::new(1, 1, 255),
+        };
+        let digits = [word(0, "25")];
+        assert!(unconfirmed_choice(&cell("2.5", true, None), &digits).is_none());
+        assert!(unconfirmed_choice(&cell("TC", false, Some(95.0)), &digits).is_none());
+        assert_eq!(unconfirmed_choice(&cell("m'", false, Some(30.0)), &digits).unwrap()[0].text, "25");
+        assert!(unconfirmed_choice(&cell("", false, None), &[]).is_none());
+    }
+}

@@ -1,0 +1,57 @@
+//! Many crops read in one Tesseract call: stacked into one column image,
+//! each on its own line, and every word read traced back to its crop.
+
+use super::engine::Word;
+use super::Gray;
+
+/// White margin around each crop: Tesseract finds text poorly at an image edge.
+pub const MARGIN: usize = 8;
+
+/// Crops stacked into one column image, each on its own line with white
+/// space between: one Tesseract call reads them all, and each line it finds
+/// is traced back to its crop by height.
+pub struct Stack {
+    pub image: Gray,
+    /// Top of each crop in the stack and its height.
+    pub slots: Vec<(usize, usize)>,
+}
+
+impl Stack {
+    pub fn new(crops: &[&Gray]) -> Stack {
+        let width = crops.iter().map(|c| c.width).max().unwrap_or(0) + 2 * MARGIN;
+        let mut slots = Vec::with_capacity(crops.len());
+        let mut top = MARGIN;
+        for crop in crops {
+            slots.push((top, crop.height));
+            top += crop.height + (crop.height / 2).max(MARGIN * 2);
+        }
+        let mut image = Gray::new(width, top + MARGIN, 255);
+        for (crop, &(y, _)) in crops.iter().zip(&slots) {
+            for row in 0..crop.height {
+                let at = (y + row) * width + MARGIN;
+                image.data[at..at + crop.width].copy_from_slice(&crop.data[row * crop.width..(row + 1) * crop.width]);
+            }
+        }
+        Stack { image, slots }
+    }
+
+    /// The crop a word found at `top`..`top + height` of the stack belongs to.
+    pub fn slot_of(&self, top: i32, height: i32) -> Option<usize> {
+        let middle = usize::try_from(top + height / 2).ok()?;
+        self.slots.iter().position(|&(y, h)| middle + MARGIN >= y && middle < y + h + MARGIN)
+    }
+
+    /// The words read on the stack, by crop, with their boxes made relative
+    /// to the crop's top-left corner.
+    pub fn words_by_crop(&self, words: Vec<Word>) -> Vec<Vec<Word>> {
+        let mut out = vec![Vec::new(); self.slots.len()];
+        for mut w in words {
+            if let Some(slot) = self.slot_of(w.top, w.height) {
+                w.left -= MARGIN as i32;
+                w.top -= self.slots[slot].0 as i32;
+                out[slot].push(w);
+            }
+        }
+        out
+    }
+}
