@@ -2,7 +2,7 @@
 //! sample report (`fixtures/samples/sample_PA02.pdf`, page 2, rendered by
 //! `pdftoppm`), turned by 1.5°, sprinkled with paper noise and stamped with
 //! a red seal, then given as a PNG file and as an image-only PDF (raw RGB
-//! samples) under a garbage invisible text layer.
+//! samples) under a garbage invisible text layer, and fed sideways.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm`: `.ci/run` installs
 //! them, and under `CI=true` a missing tool fails the test; elsewhere each
 //! test prints what is missing and stops.
@@ -129,6 +129,21 @@ fn stamped_png_scan_is_read() {
     let path = dir.path().join("scan.png");
     scanned_page(dir.path()).save(&path).unwrap();
     assert_read(&run(&path));
+}
+
+#[test]
+fn page_fed_sideways_is_turned_upright_and_read() {
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sideways.png");
+    image::imageops::rotate90(&scanned_page(dir.path())).save(&path).unwrap();
+    let report = run(&path);
+    assert_read(&report);
+    // The page as read is the upright one: its boxes lie within a portrait page.
+    let bbox = &report["criteria"][0]["cells"]["max_points"]["bbox"];
+    assert!(bbox[2].as_f64().is_some_and(|x| x < 600.0) && bbox[3].as_f64().is_some_and(|y| y < 850.0), "{bbox}");
 }
 
 /// An image-only PDF page with an invisible (render mode 3) text layer of garbage on top.

@@ -132,6 +132,31 @@ impl Tesseract {
         }
         Ok(results)
     }
+
+    /// How far the page image must turn clockwise to stand upright (0, 90,
+    /// 180 or 270) and Tesseract's confidence in it, from its orientation
+    /// detection (`--psm 0`); `None` when it cannot tell (too little text, or
+    /// the `osd` data not installed).
+    pub fn orientation(&self, image: &Gray, deadline: Instant) -> ExtractResult<Option<(u16, f32)>> {
+        let dir = TempDir::new()?;
+        let path = dir.0.join("page.pgm");
+        fs::write(&path, image.to_pgm()).map_err(io_error)?;
+        let out = dir.0.join("out");
+        let mut command = Command::new(&self.program);
+        command.arg(&path).arg(&out).args(["--psm", "0"]).env("OMP_THREAD_LIMIT", "1");
+        if !run(&mut command, deadline)? {
+            return Ok(None);
+        }
+        Ok(fs::read_to_string(dir.0.join("out.osd")).ok().as_deref().and_then(parse_osd))
+    }
+}
+
+/// The turn and confidence of Tesseract's `.osd` output.
+fn parse_osd(osd: &str) -> Option<(u16, f32)> {
+    let field = |name: &str| osd.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
+    let turn: u16 = field("Rotate:")?.parse().ok()?;
+    let confidence: f32 = field("Orientation confidence:")?.parse().ok()?;
+    (turn % 90 == 0 && turn < 360).then_some((turn, confidence))
 }
 
 fn io_error(e: std::io::Error) -> ExtractError {
@@ -191,6 +216,15 @@ pub fn parse_tsv(tsv: &str) -> Vec<(usize, Word)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn orientation_is_the_clockwise_turn_that_sets_the_page_upright() {
+        let osd =
+            "Page number: 0\nOrientation in degrees: 90\nRotate: 270\nOrientation confidence: 10.06\nScript: Latin\n";
+        assert_eq!(parse_osd(osd), Some((270, 10.06)));
+        assert_eq!(parse_osd("Rotate: 45\nOrientation confidence: 3\n"), None);
+        assert_eq!(parse_osd(""), None);
+    }
 
     #[test]
     fn tsv_words_keep_image_box_and_confidence() {

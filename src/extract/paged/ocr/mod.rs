@@ -5,7 +5,8 @@
 //!
 //! Stages: [`image`] decodes (JPEG/PNG/TIFF, raw PDF samples; [`codecs`] the
 //! CCITT fax, JBIG2 and JPEG 2000 images of scans) and drops red seal ink;
-//! [`cleanup`] binarises and deskews; [`lines`] finds ruling lines by long
+//! [`cleanup`] binarises and deskews; [`orientation`] turns a page fed
+//! upside down or sideways; [`lines`] finds ruling lines by long
 //! dark runs (a one-dimensional opening, which is all the morphology needed —
 //! `imageproc` would add a large dependency tree for it); [`cells`] turns
 //! lines into cell boxes; [`engine`] runs Tesseract on batches of crops.
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod image;
 pub mod lines;
 pub mod numbers;
+pub mod orientation;
 pub mod page;
 pub mod stack;
 

@@ -14,7 +14,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::engine::{Mode, Tesseract, Word};
-use super::stack::Stack;
+use super::stack::read_stacked;
 use super::Gray;
 use crate::extract::ExtractResult;
 
@@ -162,16 +162,10 @@ fn read_stack<'a>(
     deadline: Instant,
 ) -> ExtractResult<Vec<Vec<Word>>> {
     let images: Vec<Gray> = crops.map(|c| if scale > 1.0 { c.scaled(scale) } else { c.clone() }).collect();
-    if images.is_empty() {
-        return Ok(Vec::new());
-    }
-    let stack = Stack::new(&images.iter().collect::<Vec<_>>());
-    let words =
-        engine.recognize(std::slice::from_ref(&stack.image), Mode::Numeric, deadline)?.pop().unwrap_or_default();
+    let read = read_stacked(&images.iter().collect::<Vec<_>>(), Mode::Numeric, engine, deadline)?;
     let ratio = to_scale.max(1.0) / scale.max(1.0);
     let at = |v: i32| (v as f32 * ratio).round() as i32;
-    Ok(stack
-        .words_by_crop(words)
+    Ok(read
         .into_iter()
         .map(|words| {
             words

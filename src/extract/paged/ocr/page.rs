@@ -11,7 +11,8 @@ use super::cleanup::{binarize, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
 use super::numbers::{read_numbers, NumberCell, LOST_SEPARATOR};
-use super::stack::Stack;
+use super::orientation;
+use super::stack::read_stacked;
 use super::{Gray, Mask};
 use crate::extract::ExtractResult;
 
@@ -49,6 +50,8 @@ pub struct OcrPage {
     pub segments: Vec<OcrSegment>,
     /// The skew that was corrected, in degrees.
     pub skew: f32,
+    /// How far the page image was turned clockwise to read it upright (0, 90, 180, 270).
+    pub turned: u16,
 }
 
 impl OcrPage {
@@ -163,10 +166,12 @@ fn looks_numeric(words: &[&Word]) -> bool {
 }
 
 /// Pages are read at about 300 dpi, where Tesseract is most accurate (the
-/// decimal point of a 200 dpi scan is only a few pixels).
-fn ocr_scale(dpi: f32) -> f32 {
+/// decimal point of a 200 dpi scan is only a few pixels), within the
+/// 32,767 pixels a side Tesseract accepts.
+fn ocr_scale(gray: &Gray, dpi: f32) -> f32 {
+    let longest = gray.width.max(gray.height).max(1) as f32;
     if dpi < 250.0 {
-        (300.0 / dpi).min(3.0)
+        (300.0 / dpi).min(3.0).min(32_000.0 / longest).max(1.0)
     } else {
         1.0
     }
@@ -220,7 +225,29 @@ fn sure_chars<'w>(words: impl Iterator<Item = &'w Word>) -> usize {
 /// its rulings erased, then the cells that read as numbers (or as nothing)
 /// again, stacked into one image, with a digit whitelist — full-page
 /// recognition loses decimal separators ("2.5" read "25").
+/// A page fed turned is read again upright ([`orientation`]).
 pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
+    let page = read_page(gray, dpi, engine, deadline)?;
+    if !orientation::reads_poorly(&page) {
+        return Ok(page);
+    }
+    // Orientation detection needs the resolution recognition is done at.
+    let factor = ocr_scale(gray, dpi);
+    let probe = if factor > 1.0 { gray.scaled(factor) } else { gray.clone() };
+    let turn = engine.orientation(&probe, deadline)?;
+    drop(probe);
+    let Some((degrees, _)) = turn.filter(|&(d, c)| d != 0 && c >= orientation::MIN_ORIENTATION_CONFIDENCE) else {
+        return Ok(page);
+    };
+    let again = read_page(&orientation::turned(gray, degrees), dpi, engine, deadline)?;
+    Ok(if orientation::sure_share(&again) > orientation::sure_share(&page) {
+        OcrPage { turned: degrees, ..again }
+    } else {
+        page
+    })
+}
+
+fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
     // Specks go before the page is turned, which would blur each into a blot.
     let mut clean_page = gray.clone();
     let mut mask = binarize(gray, dpi);
@@ -232,7 +259,7 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     let rules = rulings(&mask, dpi);
     let gap = (dpi * 0.02).max(2.0);
     let tables = lattices(&rules, gap);
-    let factor = ocr_scale(dpi);
+    let factor = ocr_scale(gray, dpi);
     let scaled = |image: &Gray| if factor > 1.0 { image.scaled(factor) } else { image.clone() };
 
     let clean = without_rulings(&level, &rules, dpi);
@@ -314,10 +341,8 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     }
 
     if !lost.is_empty() {
-        let stack = Stack::new(&lost.iter().map(|(_, _, _, image)| image).collect::<Vec<_>>());
-        let read =
-            engine.recognize(std::slice::from_ref(&stack.image), Mode::Text, deadline)?.pop().unwrap_or_default();
-        let reread = stack.words_by_crop(read);
+        let crops: Vec<&Gray> = lost.iter().map(|(_, _, _, image)| image).collect();
+        let reread = read_stacked(&crops, Mode::Text, engine, deadline)?;
         // Words of the page pass inside a cell, or mostly inside it.
         let inside = |p: &Placed, cell: &CellBox| {
             let (x0, x1) = (p.x, p.x + p.word.width as f32 / factor);

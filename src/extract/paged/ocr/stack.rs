@@ -1,11 +1,61 @@
 //! Many crops read in one Tesseract call: stacked into one column image,
 //! each on its own line, and every word read traced back to its crop.
 
-use super::engine::Word;
+use std::time::Instant;
+
+use super::engine::{Mode, Tesseract, Word};
 use super::Gray;
+use crate::extract::ExtractResult;
 
 /// White margin around each crop: Tesseract finds text poorly at an image edge.
 pub const MARGIN: usize = 8;
+
+/// Tesseract refuses an image over 32,767 pixels a side (a page read
+/// sideways has hundreds of small "cells"): stacks stay below it.
+const MAX_SIDE: usize = 32_000;
+
+/// The height a crop takes in a stack, with the white space after it.
+fn stacked_height(crop: &Gray) -> usize {
+    crop.height + (crop.height / 2).max(MARGIN * 2)
+}
+
+/// Reads crops in one Tesseract call, stacked into as many images as its
+/// size limit needs; the words come back by crop, relative to its corner.
+/// A crop over the limit on its own gets no words.
+pub fn read_stacked(
+    crops: &[&Gray],
+    mode: Mode,
+    engine: &Tesseract,
+    deadline: Instant,
+) -> ExtractResult<Vec<Vec<Word>>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut height = MAX_SIDE;
+    for (i, crop) in crops.iter().enumerate() {
+        let (across, down) = (crop.width + 2 * MARGIN, stacked_height(crop) + 2 * MARGIN);
+        if across > MAX_SIDE || down > MAX_SIDE {
+            continue;
+        }
+        if height + down > MAX_SIDE {
+            groups.push(Vec::new());
+            height = 2 * MARGIN;
+        }
+        if let Some(group) = groups.last_mut() {
+            group.push(i);
+            height += stacked_height(crop);
+        }
+    }
+    let stacks: Vec<Stack> =
+        groups.iter().map(|group| Stack::new(&group.iter().map(|&i| crops[i]).collect::<Vec<_>>())).collect();
+    let images: Vec<Gray> = stacks.iter().map(|s| s.image.clone()).collect();
+    let read = engine.recognize(&images, mode, deadline)?;
+    let mut out = vec![Vec::new(); crops.len()];
+    for ((group, stack), words) in groups.iter().zip(&stacks).zip(read) {
+        for (&i, words) in group.iter().zip(stack.words_by_crop(words)) {
+            out[i] = words;
+        }
+    }
+    Ok(out)
+}
 
 /// Crops stacked into one column image, each on its own line with white
 /// space between: one Tesseract call reads them all, and each line it finds
@@ -23,7 +73,7 @@ impl Stack {
         let mut top = MARGIN;
         for crop in crops {
             slots.push((top, crop.height));
-            top += crop.height + (crop.height / 2).max(MARGIN * 2);
+            top += stacked_height(crop);
         }
         let mut image = Gray::new(width, top + MARGIN, 255);
         for (crop, &(y, _)) in crops.iter().zip(&slots) {

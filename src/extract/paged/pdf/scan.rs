@@ -377,10 +377,15 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             };
             let dpi = scan.dpi(gray.width);
             let mut page = crate::extract::paged::ocr::recognize_page(&gray, dpi, engine, deadline)?;
-            // The image may not fill the page exactly: scale to page points.
-            let (sx, sy) = (scan.width / page.width.max(1.0), scan.height / page.height.max(1.0));
+            // The image may not fill the page exactly: scale to page points,
+            // of the page as read (a page read after a quarter turn is sideways).
+            let (width, height) =
+                if page.turned % 180 == 90 { (scan.height, scan.width) } else { (scan.width, scan.height) };
+            let (sx, sy) = (width / page.width.max(1.0), height / page.height.max(1.0));
             page.scale(sx, sy);
-            let pixels_per_point = (gray.width as f32 / scan.width.max(1.0), gray.height as f32 / scan.height.max(1.0));
+            let (across, down) =
+                if page.turned % 180 == 90 { (gray.height, gray.width) } else { (gray.width, gray.height) };
+            let pixels_per_point = (across as f32 / width.max(1.0), down as f32 / height.max(1.0));
             Ok(Ok((page, pixels_per_point)))
         })
         .collect();

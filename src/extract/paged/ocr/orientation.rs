@@ -1,0 +1,112 @@
+//! Pages fed turned: upside down, or a quarter turn (a portrait page
+//! scanned sideways, a landscape table photographed upright). Tesseract
+//! reads a turned page as noise at low confidence, so a page whose reading
+//! is poor is asked about its orientation (Tesseract's own detection),
+//! turned and read again; the second reading is kept only when it is surer
+//! than the first, so a wrong answer costs time, never words.
+
+use super::page::OcrPage;
+use super::Gray;
+
+/// Fewest words for a reading to be judged: a page with less text (a
+/// signature page, a blank back) gives no ground either way.
+const MIN_WORDS: usize = 20;
+
+/// Below this share of confident words a page reads poorly; upright pages,
+/// even faxes and 100-dpi scans, read well above it, turned ones below.
+const POOR_SHARE: f32 = 0.3;
+
+/// The confidence Tesseract's orientation detection needs before a page is
+/// turned (it gives 1–3 on upright pages of small print, 10 and more on
+/// turned ones at a resolution it works at).
+pub const MIN_ORIENTATION_CONFIDENCE: f32 = 4.0;
+
+/// Words Tesseract is sure of score at least this.
+const SURE: f32 = 80.0;
+
+/// The share of the page's words (with a letter or digit) read with confidence.
+pub fn sure_share(page: &OcrPage) -> f32 {
+    let words = page.words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric));
+    let (all, sure) =
+        words.fold((0usize, 0usize), |(all, sure), w| (all + 1, sure + usize::from(w.confidence >= SURE)));
+    if all == 0 {
+        0.0
+    } else {
+        sure as f32 / all as f32
+    }
+}
+
+/// Whether the page's reading is poor enough to ask whether it is turned.
+pub fn reads_poorly(page: &OcrPage) -> bool {
+    page.words.len() >= MIN_WORDS && sure_share(page) < POOR_SHARE
+}
+
+/// The image turned clockwise by `degrees` (a multiple of 90).
+pub fn turned(gray: &Gray, degrees: u16) -> Gray {
+    let (w, h) = (gray.width, gray.height);
+    match degrees % 360 {
+        90 => {
+            let mut out = Gray::new(h, w, 255);
+            for y in 0..h {
+                for x in 0..w {
+                    out.set(h - 1 - y, x, gray.get(x, y));
+                }
+            }
+            out
+        }
+        180 => Gray { width: w, height: h, data: gray.data.iter().rev().copied().collect() },
+        270 => {
+            let mut out = Gray::new(h, w, 255);
+            for y in 0..h {
+                for x in 0..w {
+                    out.set(y, w - 1 - x, gray.get(x, y));
+                }
+            }
+            out
+        }
+        _ => gray.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::paged::ocr::OcrWord;
+
+    #[test]
+    fn quarter_turns_move_a_corner_around_the_page() {
+        // A 3×2 image with its top-left pixel dark.
+        let mut image = Gray::new(3, 2, 255);
+        image.set(0, 0, 0);
+        let dark =
+            |g: &Gray| (0..g.height).flat_map(|y| (0..g.width).map(move |x| (x, y))).find(|&(x, y)| g.get(x, y) == 0);
+        let right = turned(&image, 90);
+        assert_eq!((right.width, right.height, dark(&right)), (2, 3, Some((1, 0))));
+        assert_eq!(dark(&turned(&image, 180)), Some((2, 1)));
+        let left = turned(&image, 270);
+        assert_eq!((left.width, left.height, dark(&left)), (2, 3, Some((0, 2))));
+        assert_eq!(turned(&turned(&image, 90), 270), image);
+    }
+
+    #[test]
+    fn a_page_of_unsure_words_reads_poorly_a_short_one_never() {
+        let word = |confidence: f32| OcrWord {
+            x: 0.0,
+            bottom: 0.0,
+            width: 1.0,
+            height: 1.0,
+            text: "chữ".into(),
+            confidence,
+            confirmed: false,
+            space_before: false,
+        };
+        let page = |sure: usize, unsure: usize| OcrPage {
+            words: std::iter::repeat_n(word(92.0), sure).chain(std::iter::repeat_n(word(31.0), unsure)).collect(),
+            ..OcrPage::default()
+        };
+        assert!(reads_poorly(&page(3, 40)));
+        assert!(!reads_poorly(&page(30, 40)));
+        assert!(!reads_poorly(&page(0, 10)));
+        assert!((sure_share(&page(1, 3)) - 0.25).abs() < 1e-6);
+    }
+}
