@@ -156,7 +156,7 @@ fn parse_osd(osd: &str) -> Option<(u16, f32)> {
     let field = |name: &str| osd.lines().find_map(|l| l.strip_prefix(name)).map(str::trim);
     let turn: u16 = field("Rotate:")?.parse().ok()?;
     let confidence: f32 = field("Orientation confidence:")?.parse().ok()?;
-    (turn % 90 == 0 && turn < 360).then_some((turn, confidence))
+    (turn.is_multiple_of(90) && turn < 360).then_some((turn, confidence))
 }
 
 fn io_error(e: std::io::Error) -> ExtractError {
