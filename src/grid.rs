@@ -60,6 +60,9 @@ pub struct Reading {
     pub confidence: u8,
     /// Two independent readings of the cell agreed on it.
     pub confirmed: bool,
+    /// The page was legible enough for a reading to count as confirmed
+    /// ([`ScanQuality::problems`] empty).
+    pub legible: bool,
 }
 
 impl Run {
@@ -234,6 +237,29 @@ pub struct Extraction {
     pub ocr_pages: usize,
     /// The OCR engine and version ("tesseract 5.3.0").
     pub engine: Option<String>,
+    /// How well each page read by OCR could be read.
+    pub scans: Vec<ScanQuality>,
+}
+
+/// The measures of one scanned page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanQuality {
+    /// The page's number in the document.
+    pub page: u32,
+    /// Pixels per inch of the page image.
+    pub dpi: u32,
+    /// The skew corrected, in degrees.
+    pub skew: rust_decimal::Decimal,
+    /// How far the page was turned clockwise to read it upright.
+    pub turned: u16,
+    /// Paper level minus ink level (0–255).
+    pub contrast: u8,
+    /// Pixels fading between ink and paper per ink pixel (0 for a fax).
+    pub blur: rust_decimal::Decimal,
+    /// The share of the page's words Tesseract read with confidence.
+    pub sure_words: rust_decimal::Decimal,
+    /// What makes the page hard to read (Vietnamese); empty for a legible page.
+    pub problems: Vec<String>,
 }
 
 impl Extraction {

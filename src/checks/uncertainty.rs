@@ -9,6 +9,8 @@
 //! lost` holds on its row). A confirmed reading that is implausible — a score
 //! above its maximum that a lost decimal separator explains, a maximum the
 //! framework sets otherwise — counts as confirmed only through arithmetic.
+//! A value read on a page too poor to read reliably (see
+//! `extract::paged::ocr::quality`) is never confirmed.
 //!
 //! Every finding names the values it rests on; when one of them is an
 //! unconfirmed reading, or a value missing on a row read from a scan (OCR may
@@ -106,13 +108,15 @@ fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
     let nodes = &facts.tree.nodes;
     let mut confirmed = HashMap::new();
     for (n, node) in nodes.iter().enumerate() {
-        let agreed = |s: &&ScannedValue| s.confirmed && s.confidence >= AGREEMENT_FLOOR;
+        let agreed = |s: &&ScannedValue| s.legible && s.confirmed && s.confidence >= AGREEMENT_FLOOR;
         for s in node.scanned.iter().filter(agreed).filter(|s| plausible(facts, node, s.column)) {
             confirmed.insert((n, s.column), Confirmation::SecondReading);
         }
     }
+    // A value read on a page too poor to read reliably stays unconfirmed.
+    let legible = |&(n, column): &Value| reading(&nodes[n], column).is_none_or(|s| s.legible);
     let mut balanced = |values: Vec<Value>| {
-        for value in values {
+        for value in values.into_iter().filter(legible) {
             confirmed.entry(value).or_insert(Confirmation::Arithmetic);
         }
     };

@@ -86,6 +86,8 @@ pub struct ScannedValue {
     pub confidence: u8,
     /// Two independent readings of the cell agreed.
     pub confirmed: bool,
+    /// Read on a page legible enough for a reading to be confirmed at all.
+    pub legible: bool,
 }
 
 /// The scoring table of a document, read into typed rows.

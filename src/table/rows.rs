@@ -230,10 +230,11 @@ fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> Ev
 /// How OCR read a cell, when it was read from a scan: the lowest confidence
 /// of its runs, confirmed when every run was.
 fn scan_reading(cell: &Cell) -> Option<Reading> {
-    cell.runs
-        .iter()
-        .filter_map(|r| r.reading)
-        .reduce(|a, b| Reading { confidence: a.confidence.min(b.confidence), confirmed: a.confirmed && b.confirmed })
+    cell.runs.iter().filter_map(|r| r.reading).reduce(|a, b| Reading {
+        confidence: a.confidence.min(b.confidence),
+        confirmed: a.confirmed && b.confirmed,
+        legible: a.legible && b.legible,
+    })
 }
 
 /// A row's scores, those read by OCR, and where each was read.
@@ -263,6 +264,7 @@ fn read_values(
                 text: text.trim().to_owned(),
                 confidence: reading.confidence,
                 confirmed: reading.confirmed,
+                legible: reading.legible,
             };
             scanned.push((cell.col, read));
         }
@@ -422,7 +424,8 @@ mod tests {
     fn scanned_values_keep_their_own_column_and_confidence() {
         use crate::grid::{Location, Run};
         let cell = |col: usize, text: &str, confidence: Option<u8>| {
-            let reading = confidence.map(|confidence| Reading { confidence, confirmed: confidence > 90 });
+            let reading =
+                confidence.map(|confidence| Reading { confidence, confirmed: confidence > 90, legible: true });
             let mut cell = Cell::new(col, 1, vec![Run { reading, ..Run::plain(text) }]);
             cell.text = text.to_owned();
             cell

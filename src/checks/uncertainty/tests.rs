@@ -28,7 +28,7 @@ fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> Tab
             Read::Agreed(c) => (c, true),
             Read::Once(c) => (c, false),
         };
-        ScannedValue { column, text: text.to_owned(), confidence, confirmed }
+        ScannedValue { column, text: text.to_owned(), confidence, confirmed, legible: true }
     };
     TableRow {
         kind: RowKind::Criterion,
@@ -164,4 +164,21 @@ fn an_agreed_score_over_its_maximum_that_no_lost_separator_explains_is_an_error(
         let f = &checked.findings[0];
         assert_eq!((f.kind, f.uncertain), (FindingKind::ExceedsMax, uncertain), "{own}");
     }
+}
+
+#[test]
+fn nothing_read_on_an_illegible_page_is_confirmed() {
+    let illegible = |rows: Vec<TableRow>| -> Vec<TableRow> {
+        rows.into_iter()
+            .map(|mut r| {
+                r.scanned.iter_mut().for_each(|s| s.legible = false);
+                r
+            })
+            .collect()
+    };
+    let checked = run(illegible(wrong_sum(sure("0,5"))));
+    let f = &checked.findings[0];
+    assert_eq!((f.kind, f.severity, f.uncertain), (FindingKind::SumMismatch, Severity::Warning, true));
+    // Not even the maxima that balance.
+    assert!(checked.readings.iter().flatten().all(|r| r.confirmed.is_none()));
 }

@@ -207,7 +207,7 @@ pub(super) mod tests {
     #[test]
     fn words_read_by_ocr_keep_their_reading_in_runs() {
         let word = |x: f32, text: &str, confidence: u8| Glyph {
-            reading: Some(Reading { confidence, confirmed: confidence > 50 }),
+            reading: Some(Reading { confidence, confirmed: confidence > 50, legible: true }),
             ..Glyph::new(x, 100.0, 20.0, 10.0, text, Rc::from("OCR"))
         };
         let space = Glyph::new(50.0, 100.0, 10.0, 10.0, " ", Rc::from("OCR"));

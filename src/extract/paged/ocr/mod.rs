@@ -23,6 +23,7 @@ pub mod lines;
 pub mod numbers;
 pub mod orientation;
 pub mod page;
+pub mod quality;
 pub mod stack;
 
 pub use page::{recognize_page, OcrPage, OcrSegment, OcrWord};

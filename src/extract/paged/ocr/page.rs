@@ -52,6 +52,9 @@ pub struct OcrPage {
     pub skew: f32,
     /// How far the page image was turned clockwise to read it upright (0, 90, 180, 270).
     pub turned: u16,
+    /// Paper level minus ink level, and how blurred the strokes are ([`super::quality::levels`]).
+    pub contrast: u8,
+    pub blur: f32,
 }
 
 impl OcrPage {
@@ -256,6 +259,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     let level = rotate(&clean_page, skew);
     drop(clean_page);
     let mask = binarize(&level, dpi);
+    let (contrast, blur) = super::quality::levels(&level, &mask);
     let rules = rulings(&mask, dpi);
     let gap = (dpi * 0.02).max(2.0);
     let tables = lattices(&rules, gap);
@@ -421,8 +425,14 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
         *entry = f32::max(*entry, bottom);
     }
     let scale = 72.0 / dpi;
-    let mut page =
-        OcrPage { width: gray.width as f32 * scale, height: gray.height as f32 * scale, skew, ..OcrPage::default() };
+    let mut page = OcrPage {
+        width: gray.width as f32 * scale,
+        height: gray.height as f32 * scale,
+        skew,
+        contrast,
+        blur,
+        ..OcrPage::default()
+    };
     let mut previous_line = None;
     for (p, owner) in placed.into_iter().zip(owners) {
         let space_before = previous_line == Some(p.line);

@@ -348,9 +348,10 @@ fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummar
     if let Some(ocr) = ocr {
         document.notes.extend(ocr.notes);
         document.extraction = Some(Extraction {
-            ocr_pages: ocr.numbers.len(),
-            text_pages: pages - ocr.numbers.len(),
+            ocr_pages: ocr.pages.len(),
+            text_pages: pages - ocr.pages.len(),
             engine: ocr.engine,
+            scans: ocr.pages,
         });
     }
 }

@@ -14,7 +14,7 @@ use crate::extract::paged::ocr::codecs::{self, Fax};
 use crate::extract::paged::ocr::{image, Gray, OcrPage};
 use crate::extract::paged::page::{Glyph, PageLayout, Segment};
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
-use crate::grid::Reading;
+use crate::grid::{Reading, ScanQuality};
 
 /// The encoded or raw image of a scanned page, taken out of the file.
 pub enum Source {
@@ -292,7 +292,7 @@ impl Scan {
 }
 
 /// What OCR read, as a page of glyphs (one per word, spaces between words of a line) and rulings.
-pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
+pub fn to_page(ocr: &OcrPage, number: u32, legible: bool) -> PageLayout {
     let font: Rc<str> = Rc::from(crate::extract::paged::ocr::FONT);
     let mut page = PageLayout::new(number, ocr.width, ocr.height);
     page.glyphs.reserve(ocr.words.len() * 2);
@@ -303,7 +303,7 @@ pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
             page.glyphs.push(space);
         }
         let reading =
-            Some(Reading { confidence: w.confidence.clamp(0.0, 100.0).round() as u8, confirmed: w.confirmed });
+            Some(Reading { confidence: w.confidence.clamp(0.0, 100.0).round() as u8, confirmed: w.confirmed, legible });
         let word = Glyph::new(w.x, w.bottom, w.width, w.height.max(1.0), w.text.clone(), Rc::clone(&font));
         page.glyphs.push(Glyph { reading, ..word });
     }
@@ -315,15 +315,15 @@ pub fn to_page(ocr: &OcrPage, number: u32) -> PageLayout {
 /// What the OCR of a document's scanned pages added.
 #[derive(Debug)]
 pub struct OcrSummary {
-    /// Numbers of the pages read by OCR.
-    pub numbers: Vec<u32>,
+    /// The pages read by OCR, with how well each could be read.
+    pub pages: Vec<ScanQuality>,
     pub engine: Option<String>,
     pub notes: Vec<String>,
 }
 
 /// One scanned page as read, with its pixels per point; the inner error is a
 /// page whose image could not be decoded, which costs that page only.
-type PageRead = Result<(OcrPage, (f32, f32)), ExtractError>;
+type PageRead = Result<(OcrPage, (f32, f32), ScanQuality), ExtractError>;
 
 /// Reads the scanned pages (in parallel, each decoded only inside its own
 /// task so that at most one page image per worker is in memory) and returns
@@ -344,7 +344,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             return Err(ExtractError::unsupported(why));
         }
         Ok(OcrSummary {
-            numbers: Vec::new(),
+            pages: Vec::new(),
             engine: None,
             notes: vec![format!("{scans} trang là ảnh quét không được đọc: {why}")],
         })
@@ -377,6 +377,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             };
             let dpi = scan.dpi(gray.width);
             let mut page = crate::extract::paged::ocr::recognize_page(&gray, dpi, engine, deadline)?;
+            let quality = crate::extract::paged::ocr::quality::assess(&page, scan.number, dpi);
             // The image may not fill the page exactly: scale to page points,
             // of the page as read (a page read after a quarter turn is sideways).
             let (width, height) =
@@ -386,7 +387,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             let (across, down) =
                 if page.turned % 180 == 90 { (gray.height, gray.width) } else { (gray.width, gray.height) };
             let pixels_per_point = (across as f32 / width.max(1.0), down as f32 / height.max(1.0));
-            Ok(Ok((page, pixels_per_point)))
+            Ok(Ok((page, pixels_per_point, quality)))
         })
         .collect();
     // Every scanned page undecodable, and nothing else in the document: its first error is the document's.
@@ -397,21 +398,31 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
         }
     }
     let mut out = Vec::with_capacity(pages.len());
-    let (mut numbers, mut notes) = (Vec::new(), Vec::new());
+    let (mut read_pages, mut notes) = (Vec::new(), Vec::new());
     for page in pages {
         match page {
             Pending::Text(text) => out.push(text),
-            Pending::Scan(scan) => match read.next().unwrap_or_else(|| Ok(Ok((OcrPage::default(), (1.0, 1.0)))))? {
-                Ok((ocr, pixels_per_point)) => {
-                    numbers.push(scan.number);
-                    out.push(PageLayout { pixels_per_point: Some(pixels_per_point), ..to_page(&ocr, scan.number) });
+            Pending::Scan(scan) => match read.next().transpose()? {
+                Some(Ok((ocr, pixels_per_point, quality))) => {
+                    let legible = quality.problems.is_empty();
+                    if !legible {
+                        notes.push(format!(
+                            "trang {} khó đọc ({}): các giá trị đọc trên trang này chưa được xác nhận, cần đối chiếu bản gốc",
+                            scan.number,
+                            quality.problems.join("; ")
+                        ));
+                    }
+                    read_pages.push(quality);
+                    let page = to_page(&ocr, scan.number, legible);
+                    out.push(PageLayout { pixels_per_point: Some(pixels_per_point), ..page });
                 }
-                Err(e) => notes.push(format!("trang {} không đọc được: {}", scan.number, e.message)),
+                Some(Err(e)) => notes.push(format!("trang {} không đọc được: {}", scan.number, e.message)),
+                None => {}
             },
         }
     }
     budget.check_time()?;
-    Ok((out, Some(OcrSummary { numbers, engine: Some(engine.version.clone()), notes })))
+    Ok((out, Some(OcrSummary { pages: read_pages, engine: Some(engine.version.clone()), notes })))
 }
 
 #[cfg(test)]
