@@ -79,6 +79,9 @@ fn type_at(tokens: &[Token], i: usize) -> Option<(DocumentType, usize)> {
 const PERIOD_WORDS: [&str; 4] = ["thang", "nam", "quy", "tuan"];
 
 fn citation_at(text: &str, tokens: &[Token], i: usize) -> Option<(Citation, usize)> {
+    if tokens[i].kind != Kind::Word {
+        return None;
+    }
     let (typed, mut j) = match type_at(tokens, i) {
         Some((kind, next)) => (Some(kind), next),
         None if tokens[i].is_word("so") => (None, i),
