@@ -59,7 +59,10 @@ const LEADING_DEBRIS: &str = "*+-–—_~`'\"„“”,.¬|";
 pub fn parse_code(text: &str) -> Option<CodeMatch> {
     // Marks and scan debris before a code (`* 1.1`, `—TC 3.1.`, `¬ „ , 2. XÂY DỰNG`).
     let text = text.trim().trim_start_matches(|c: char| c.is_whitespace() || LEADING_DEBRIS.contains(c));
-    if text.is_empty() {
+    // Both patterns start with a digit, a prefix (`tc`, `tiêu chí`, `lĩnh vực`, `phần`) or a
+    // Roman numeral: any other first letter (most titles) needs no regex.
+    let first = text.chars().next()?;
+    if first.is_ascii() && !first.is_ascii_digit() && !"tTlLpPiIvVxX".contains(first) {
         return None;
     }
     if let Some(caps) = NUMERIC.captures(text) {
