@@ -35,16 +35,16 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         (?P<prefix>(?:tctp|tct|tc|tiêu\s+chí\s+thành\s+phần|tiêu\s+chí|lĩnh\s+vực)\s*)?
         (?P<code>\d{1,2}(?:\s?\.\s?\d{1,2}){0,4})
         (?:
-          (?P<dot>\s?\.)?(?P<tail>$|[\s:,)\-–]\s*.*$)
+          (?P<dot>\s?\.)?(?P<tail>$|[\s:,)\-–])
           # the space after the final dot lost (OCR): `2.2.3.Xử lý`
-          |\.(?P<glued>(?-i:\p{Lu}).*$)
+          |\.(?P<glued>(?-i:\p{Lu}))
         )",
     )
     .expect("valid regex")
 });
 
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?xis)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–])?(?P<tail>$|\s+.*$)").expect("valid regex")
+    Regex::new(r"(?xis)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–])?(?P<tail>$|\s)").expect("valid regex")
 });
 
 static VALID_ROMAN: LazyLock<Regex> =
@@ -59,13 +59,17 @@ const LEADING_DEBRIS: &str = "*+-–—_~`'\"„“”,.¬|";
 pub fn parse_code(text: &str) -> Option<CodeMatch> {
     // Marks and scan debris before a code (`* 1.1`, `—TC 3.1.`, `¬ „ , 2. XÂY DỰNG`).
     let text = text.trim().trim_start_matches(|c: char| c.is_whitespace() || LEADING_DEBRIS.contains(c));
-    if text.is_empty() {
+    // Both patterns start with a digit, a prefix (`tc`, `tiêu chí`, `lĩnh vực`, `phần`) or a
+    // Roman numeral: any other first letter (most titles) needs no regex.
+    let first = text.chars().next()?;
+    if first.is_ascii() && !first.is_ascii_digit() && !"tTlLpPiIvVxX".contains(first) {
         return None;
     }
     if let Some(caps) = NUMERIC.captures(text) {
         let raw = &caps["code"];
         let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
-        let tail = caps.name("tail").or_else(|| caps.name("glued")).map(|m| m.as_str()).unwrap_or("");
+        // The regexes mark where the rest starts: matching it through to the end cost a scan of every title.
+        let tail = caps.name("tail").or_else(|| caps.name("glued")).map_or("", |m| &text[m.start()..]);
         let rest = tail.trim_start_matches([':', ',', ')', '-', '–']).trim().to_owned();
         // "100% …", "2021 …" and dates are not codes: every level is 1–2 digits
         // (enforced above) and a bare number must stand alone or before a title.
@@ -80,7 +84,7 @@ pub fn parse_code(text: &str) -> Option<CodeMatch> {
             return None;
         }
         // "I" alone, or a Roman numeral followed by an upper-case heading.
-        let rest = caps.name("tail").map(|m| m.as_str().trim().to_owned()).unwrap_or_default();
+        let rest = caps.name("tail").map(|m| text[m.start()..].trim().to_owned()).unwrap_or_default();
         if caps["code"] != code {
             return None; // lower-case "i", "v": list markers or words, not group numerals
         }

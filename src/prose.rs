@@ -155,6 +155,10 @@ static HEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
 fn heading_date(title_rows: &[&str], prose: &[String]) -> Option<NaiveDate> {
     let folded_rows = title_rows.iter().map(|t| fold(t));
     let (day, month, year) = folded_rows.chain(prose.iter().cloned()).find_map(|text| {
+        // Every heading date has both words: most lines are passed over without the regex.
+        if !(text.contains("ngay") && text.contains(" thang")) {
+            return None;
+        }
         let caps = HEADING_DATE.captures(&text)?;
         let part = |a: &str, b: &str| caps.name(a).or(caps.name(b)).and_then(|m| m.as_str().parse::<u32>().ok());
         Some((part("d", "d2"), part("m", "m2"), part("y", "y2")))

@@ -45,9 +45,13 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
     let doubtful_text = |confidence: Option<u8>| confidence.is_some_and(|c| f32::from(c) < threshold);
     let any_scanned = tree.nodes.iter().any(|n| n.from_scan);
     let mut noted: BTreeSet<Value> = BTreeSet::new();
+    // The nodes of each code, in tree order: looked up per finding, not searched for.
+    let mut by_code: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (n, node) in tree.nodes.iter().enumerate() {
+        by_code.entry(node.code.as_str()).or_default().push(n);
+    }
     for finding in findings.iter_mut() {
-        let nodes: Vec<usize> =
-            (0..tree.nodes.len()).filter(|&n| Some(tree.nodes[n].code.as_str()) == finding.code.as_deref()).collect();
+        let nodes: Vec<usize> = finding.code.as_deref().and_then(|c| by_code.get(c)).cloned().unwrap_or_default();
         let doubts: Vec<Value> = rests_on(finding, tree, &nodes)
             .into_iter()
             .filter(|&value| unconfirmed(tree, &confirmed, value))

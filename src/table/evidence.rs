@@ -79,6 +79,9 @@ fn type_at(tokens: &[Token], i: usize) -> Option<(DocumentType, usize)> {
 const PERIOD_WORDS: [&str; 4] = ["thang", "nam", "quy", "tuan"];
 
 fn citation_at(text: &str, tokens: &[Token], i: usize) -> Option<(Citation, usize)> {
+    if tokens[i].kind != Kind::Word {
+        return None;
+    }
     let (typed, mut j) = match type_at(tokens, i) {
         Some((kind, next)) => (Some(kind), next),
         None if tokens[i].is_word("so") => (None, i),
@@ -119,10 +122,12 @@ fn citation_at(text: &str, tokens: &[Token], i: usize) -> Option<(Citation, usiz
     Some((citation, j))
 }
 
-/// A symbol after the number (`/KH-UBND`, `/ QĐ - UBND`, `/2013/NĐ-CP`),
-/// written without spaces; moves `j` past it.
+/// A symbol after the number (`/KH-UBND`, `/ QĐ - UBND`, `/2013/NĐ-CP`, or
+/// a Party document's `-QĐ/TU` joined to its number by a hyphen), written
+/// without spaces; moves `j` past it.
 fn symbol_at(text: &str, tokens: &[Token], j: &mut usize) -> Option<String> {
-    if !tokens.get(*j).is_some_and(|t| t.is_mark('/')) {
+    let hyphened = *j >= 1 && !tokens[*j - 1].space_after && tokens.get(*j).is_some_and(|t| t.is_mark('-'));
+    if !hyphened && !tokens.get(*j).is_some_and(|t| t.is_mark('/')) {
         return None;
     }
     let joins = |t: &Token| t.is_mark('-') || t.is_mark('/') || t.is_mark('–');
@@ -145,7 +150,8 @@ fn symbol_at(text: &str, tokens: &[Token], j: &mut usize) -> Option<String> {
         .iter()
         .map(|&k| if tokens[k].is_mark('–') { "-" } else { &text[tokens[k].start..tokens[k].end] })
         .collect();
-    if !symbol.chars().any(char::is_alphabetic) {
+    // After a hyphen only `QĐ/TU`: a range (`2021-2025`) or a word is no symbol.
+    if !symbol.chars().any(char::is_alphabetic) || hyphened && !symbol.contains('/') {
         return None;
     }
     *j = kept.last()? + 1;
@@ -278,6 +284,13 @@ mod tests {
         assert_eq!(one("TB 216").0, s("Thông báo"));
         assert_eq!(one("BC 1231.pdf"), (s("Báo cáo"), s("1231"), None, None, s("BC 1231")));
         assert_eq!(one("QĐ số: 12/QĐ-UBND").1, s("12"));
+        // Party documents: the symbol hyphened to the number (seed 003).
+        assert_eq!(
+            one("QĐ 809-QĐ/TU ngày 25/11/2019"),
+            (s("Quyết định"), s("809"), Some(s("QĐ/TU")), Some(s("2019-11-25")), s("QĐ 809-QĐ/TU ngày 25/11/2019"))
+        );
+        assert_eq!(one("KH 881 CNTT 2021-2025").2, None);
+        assert_eq!(one("KH 881-CNTT ngày 01/3/2021").2, None);
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub fn read_rows(
         let section = first.and_then(|m| m.code.split('.').next()?.parse::<u32>().ok());
         carry.last_section = section.and_then(|s| s.checked_sub(1)).filter(|&s| s > 0);
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
     let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;

@@ -94,7 +94,7 @@ pub fn read(text: &str) -> Reading {
         previous_end = end;
     }
     // A rate per unit (`mỗi sáng kiến được 0,5 điểm`) is no set of options.
-    if !reading.lines.is_empty() && text.to_lowercase().contains("mỗi") {
+    if !reading.lines.is_empty() && text.contains(['ỗ', 'Ỗ']) && text.to_lowercase().contains("mỗi") {
         reading.unsure = true;
     }
     reading.from_percent = from_percent(&tokens, &reading.lines);

@@ -56,7 +56,8 @@ impl Token<'_> {
 
 /// Splits `text` into tokens.
 pub fn tokenize(text: &str) -> Vec<Token<'_>> {
-    let mut tokens: Vec<Token> = Vec::new();
+    // About one token in four bytes of Vietnamese text: one allocation for most cells.
+    let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4);
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if c.is_whitespace() {
@@ -104,7 +105,13 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
 
 /// A letter of a word: alphabetic, or a combining mark of decomposed Vietnamese.
 fn is_letter(c: char) -> bool {
-    c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c)
+    // Vietnamese letters first: the general lookups were a good part of reading a cell.
+    match c as u32 {
+        0..=0x7F => c.is_ascii_alphabetic(),
+        0xC0..=0x24F => c != '×' && c != '÷',
+        0x1E00..=0x1EFF => true,
+        _ => c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c),
+    }
 }
 
 #[cfg(test)]
@@ -141,5 +148,13 @@ mod tests {
         let tokens = tokenize("là 1. Tiếp");
         assert_eq!(tokens[1].folded, "1");
         assert!(tokens[2].is_mark('.'));
+    }
+
+    #[test]
+    fn letters_by_their_ranges_are_the_letters_unicode_says() {
+        for c in (0..0x2000).filter_map(char::from_u32) {
+            let slow = c.is_alphabetic() || unicode_normalization::char::is_combining_mark(c);
+            assert_eq!(is_letter(c), slow, "U+{:04X}", c as u32);
+        }
     }
 }

@@ -44,6 +44,10 @@ pub fn classify(folded: &str) -> Option<Role> {
     if t.is_empty() {
         return None;
     }
+    // Every header word has letters: numbers and codes (most cells of a sheet) are no header.
+    if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Some(Role::Other);
+    }
     let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
     // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
     // tự đánh giá") is neither of them.
