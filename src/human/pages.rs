@@ -20,11 +20,11 @@ const RED: [u8; 3] = [210, 20, 20];
 /// Why no drawing was written.
 #[derive(Debug, thiserror::Error)]
 pub enum PagesError {
-    #[error("không đọc được tài liệu: {0}")]
-    Unreadable(String),
+    #[error("không đọc được {0}: {1}")]
+    Unreadable(String, String),
     #[error("tài liệu không có ô nào đọc từ trang PDF hay ảnh quét (--pages chỉ dùng cho PDF và ảnh quét)")]
     NoPages,
-    #[error("không ghi được vào thư mục")]
+    #[error("không ghi được hình các trang vào thư mục")]
     Write(#[from] std::io::Error),
 }
 
@@ -41,7 +41,7 @@ fn marked(d: &DocumentReport) -> Vec<(usize, CellField)> {
 pub fn write_pages(path: &Path, dir: &Path, options: &Options) -> Result<Vec<PathBuf>, PagesError> {
     let d = check_file(path, options);
     if matches!(d.status, Status::Error | Status::Unsupported) {
-        return Err(PagesError::Unreadable(d.error.unwrap_or_default()));
+        return Err(PagesError::Unreadable(d.source.path, d.error.unwrap_or_default()));
     }
     let all = || d.criteria.iter().flat_map(|c| svg::DRAWN.iter().filter_map(|&f| c.cells.get(f)));
     let mut pages: Vec<u32> = all().filter(|at| at.bbox.is_some()).filter_map(|at| at.page).collect();

@@ -550,20 +550,13 @@ fn merge(args: MergeArgs) -> Result<ExitCode, Stop> {
 
 fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
     use parcheck::human::tables::{run, OutputFormat};
-    let format = match args.format.as_str() {
-        "csv" => OutputFormat::Csv,
-        "json" => OutputFormat::Json,
-        _ => OutputFormat::Text,
-    };
+    let format = OutputFormat::named(&args.format);
     if let Some(dir) = &args.pages {
         let [file] = args.files.as_slice() else {
             return Err(Stop::Usage("--pages chỉ dùng với một tệp".into()));
         };
-        let written = parcheck::human::pages::write_pages(file, dir, &parcheck::config::Options::default())
-            .with_context(|| format!("không ghi được hình các trang của {}", file.display()))?;
-        for path in written {
-            println!("{}", path.display());
-        }
+        let written = parcheck::human::pages::write_pages(file, dir, &Default::default())?;
+        written.iter().for_each(|path| println!("{}", path.display()));
         return Ok(ExitCode::SUCCESS);
     }
     run(&args.files, format, args.code.as_deref(), &mut open_output(None)?)?;

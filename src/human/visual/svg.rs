@@ -71,7 +71,7 @@ pub fn draw(
     let x1 = boxes.iter().map(|b| b.2[2]).max()? + margin;
     let y1 = boxes.iter().map(|b| b.2[3]).max()? + margin;
     let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"region\" viewBox=\"{} {} {} {}\" width=\"{}\" \
+        "<svg class=\"region\" viewBox=\"{} {} {} {}\" width=\"{}\" \
          font-family=\"sans-serif\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>",
         pt(x0),
         pt(y0),
@@ -139,10 +139,13 @@ pub fn region(d: &DocumentReport, focus: &Focus) -> Option<String> {
     draw(d, page, &cells, &marked)
 }
 
-/// A whole page: every criterion cell read on it, those findings rest on highlighted.
+/// A whole page as a file of its own: every criterion cell read on it,
+/// those findings rest on highlighted. (Inside the HTML report a drawing
+/// needs no namespace, and the page names no address.)
 pub fn page(d: &DocumentReport, page: u32, marked: &[(usize, CellField)]) -> Option<String> {
     let cells: Vec<(usize, CellField)> = (0..d.criteria.len()).flat_map(|r| DRAWN.map(|f| (r, f))).collect();
-    draw(d, page, &cells, marked)
+    let drawing = draw(d, page, &cells, marked)?;
+    Some(drawing.replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1))
 }
 
 #[cfg(test)]
@@ -158,7 +161,7 @@ mod tests {
         let f = focus(&d, &finding(FindingKind::ExceedsMax, "1.2", Some(Column::SelfScore))).expect("focus");
         let svg = region(&d, &f).expect("drawn");
         // Row 1.2 and the row above it for context, the page's top-left origin kept.
-        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"region\" viewBox=\"46 116 358 48\""));
+        assert!(svg.starts_with("<svg class=\"region\" viewBox=\"46 116 358 48\""));
         assert_eq!(svg.matches("stroke=\"#c22\"").count(), 2, "the maximum and the score: {svg}");
         assert!(svg.contains(">1.2</text>") && svg.contains(">1.1</text>") && !svg.contains(">1</text>"));
         assert!(svg.contains("font-weight=\"bold\">3</text>"));
