@@ -54,6 +54,27 @@ pub fn check_file_watched(path: &Path, options: &Options, allowance: &Allowance)
     }
 }
 
+/// The images of scanned pages of a checked file, as OCR read them, for the
+/// crops the human reports show beside the values read. A file that is gone,
+/// over the size limit or changed since it was checked (`sha256` differs)
+/// gives none; a page that fails to decode is left out.
+pub fn page_images(path: &Path, sha256: &str, pages: &[u32], options: &Options) -> Vec<(u32, image::GrayImage)> {
+    let fits = std::fs::metadata(path).is_ok_and(|m| m.len() <= options.limits.max_file_bytes);
+    let Some(bytes) = fits.then(|| std::fs::read(path).ok()).flatten() else { return Vec::new() };
+    if sha256_hex(&bytes) != sha256 {
+        return Vec::new();
+    }
+    let format = sniff::sniff(&bytes);
+    pages
+        .iter()
+        .filter_map(|&page| {
+            let mut budget = Budget::new(options.limits.clone());
+            let decoded = catch_unwind(AssertUnwindSafe(|| extract::page_image(format, &bytes, page, &mut budget)));
+            Some((page, decoded.ok()?.ok()??))
+        })
+        .collect()
+}
+
 /// SHA-256 of a file's bytes, as lowercase hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use parcheck::config::Options;
 use parcheck::human::html::HtmlReport;
+use parcheck::human::visual;
 use parcheck::human::Category;
 use parcheck::model::FindingKind;
 use parcheck::number::format_vi;
@@ -270,7 +271,8 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     assert_eq!(first, "Đơn vị thử 0000");
     choose(browser, "sort", "");
 
-    // A finding's details, and its criterion marked in the table.
+    // A finding's details, its criterion marked in the table, its cells
+    // highlighted in its own rows with where each was read.
     let with_code =
         docs.iter().position(|d| d.findings.iter().any(|f| f.kind == FindingKind::ExceedsMax)).expect("one");
     search(browser, &format!("Đơn vị thử {with_code:04}"));
@@ -278,9 +280,15 @@ fn the_list_answers(browser: &mut Browser, docs: &[DocumentReport], width: u32) 
     let shown = browser.eval(&format!(
         "(function(){{var s=document.getElementById('doc-{with_code}'), f=s.querySelector('tr.finding.sev-error');\
          f.click(); var d=f.nextElementSibling;\
-         return [d.classList.contains('finding-detail') && d.offsetParent!==null, s.querySelectorAll('table.crit tr.current').length>0]}})()"
+         return [d.classList.contains('finding-detail') && d.offsetParent!==null, s.querySelectorAll('table.crit tr.current').length>0,\
+         Array.prototype.map.call(d.querySelectorAll('.view td.hl small.at'), function(a){{return a.textContent}})]}})()"
     ));
-    assert_eq!(shown, json!([true, true]), "clicking a finding shows its details and its row");
+    let d = &docs[with_code];
+    let clicked = d.findings.iter().find(|f| !f.kind.is_rubric() && f.severity == parcheck::model::Severity::Error);
+    let focus = clicked.and_then(|f| visual::focus(d, f)).expect("the finding rests on rows");
+    let places: Vec<String> = focus.cells(d).map(|(_, _, at)| visual::place(at)).collect();
+    assert!(!places.is_empty());
+    assert_eq!(shown, json!([true, true, places]), "clicking a finding shows its details, its row and its cells");
     browser.eval("document.querySelectorAll('section.doc').forEach(function(s){s.remove()}); 0");
     search(browser, "");
 }
@@ -357,6 +365,22 @@ fn report_of_a_thousand_documents_in_chromium() {
     let flagged =
         browser.eval("document.querySelectorAll('section.doc td.bad-error, section.doc tr.row-error').length");
     assert!(flagged.as_u64().unwrap_or(0) > 0, "flagged cells are marked");
+    // A PDF's findings open a drawing of their page region, their cells in red.
+    let pdf = (0..distinct).find(|&i| docs[i].source.format == "pdf" && !docs[i].findings.is_empty()).expect("a PDF");
+    let drawn: usize = docs[pdf]
+        .findings
+        .iter()
+        .filter_map(|f| visual::focus(&docs[pdf], f))
+        .filter(|focus| visual::svg::region(&docs[pdf], focus).is_some())
+        .count();
+    let drawings = browser.eval(&format!(
+        "(function(){{var s=document.getElementById('doc-{pdf}');\
+         s.querySelectorAll('tr.finding').forEach(function(f){{f.click()}});\
+         var d=s.querySelectorAll('.drawing svg');\
+         return [d.length, Array.prototype.every.call(d, function(g){{return g.querySelectorAll('rect[stroke=\"#c22\"]').length>0 && g.getBoundingClientRect().width>0}})]}})()"
+    ));
+    assert!(drawn > 0);
+    assert_eq!(drawings, json!([drawn, true]), "every located finding of {} is drawn", docs[pdf].source.path);
 
     // No raw codes anywhere on the page.
     let text = browser.eval("document.body.innerText").as_str().expect("text").to_owned();
@@ -408,6 +432,86 @@ fn report_of_a_thousand_documents_in_chromium() {
     assert!(data.len() > 10_000, "a real PDF came back");
     let printed: Vec<DocumentReport> = printed.iter().map(|&i| docs[i].clone()).collect();
     assert_no_cut_rows(&decode_base64(data), &printed);
+}
+
+/// A scan made at test time (page 2 of the sample report rendered by
+/// `pdftoppm`, as `tests/ocr.rs` does): its finding opens the crop of the page
+/// image around the cells, re-decoded from the file, with those cells framed.
+#[test]
+fn a_scanned_finding_opens_the_crop_of_its_cells() {
+    let binary = chromium();
+    let missing = binary
+        .is_none()
+        .then_some("Chromium")
+        .or(support::ocr_missing())
+        .or_else(|| Command::new("pdftoppm").arg("-v").output().is_err().then_some("pdftoppm (poppler-utils)"));
+    if !support::can_run(
+        "a_scanned_finding_opens_the_crop_of_its_cells",
+        missing,
+        "apt-get install chromium tesseract-ocr-vie poppler-utils",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples/sample_PA02.pdf");
+    let status = Command::new("pdftoppm")
+        .args(["-f", "2", "-l", "2", "-r", "200", "-gray", "-png", "-singlefile"])
+        .arg(&sample)
+        .arg(dir.path().join("scan"))
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+    let options = Options {
+        limits: parcheck::config::Limits { max_time: Duration::from_secs(300), ..Default::default() },
+        ..Default::default()
+    };
+    let doc = check_file(&dir.path().join("scan.png"), &options);
+    let over = doc
+        .findings
+        .iter()
+        .position(|f| f.kind == FindingKind::ExceedsMax)
+        .expect("the sample's 1.1.3 above its maximum");
+    let crops = visual::crops::for_document(&doc, &options);
+    let crop = crops.iter().find(|c| c.marks(over).is_some()).expect("a crop for the finding");
+    assert!(
+        crop.crop.width <= visual::crops::MAX_WIDTH && crop.crop.jpeg.len() < 60_000,
+        "{} bytes",
+        crop.crop.jpeg.len()
+    );
+    let page = dir.path().join("bao-cao.html");
+    let mut report = HtmlReport::new(&page, &["scan.png".into()]).expect("create");
+    report.add(&doc).expect("add");
+    report.finish().expect("write");
+
+    let mut browser = Browser::launch(&binary.expect("checked above"));
+    let target = browser.call("Target.createTarget", json!({"url": "about:blank"}));
+    let attached = browser.call("Target.attachToTarget", json!({"targetId": target["targetId"], "flatten": true}));
+    browser.session = Some(attached["sessionId"].as_str().expect("session").to_owned());
+    browser.call("Page.enable", json!({}));
+    open(&mut browser, &format!("file://{}", page.display()));
+    // The crop is not an image until its finding is opened.
+    assert_eq!(browser.eval("document.querySelectorAll('img').length"), 0);
+    browser.eval(
+        "document.querySelector('button.open').click();\
+         Array.prototype.filter.call(document.querySelectorAll('tr.finding'), function(f){return f.cells[1].textContent==='1.1.3'})[0].click(); 0",
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let shown = loop {
+        let shown = browser.eval(
+            "(function(){var i=document.querySelector('.finding-detail .crop img');\
+             return i && i.complete ? [i.naturalWidth, i.naturalHeight, i.closest('.crop').querySelectorAll('rect').length,\
+             document.querySelectorAll('.finding-detail .view td.hl').length] : null})()",
+        );
+        if !shown.is_null() || Instant::now() > deadline {
+            break shown;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(
+        shown,
+        json!([crop.crop.width, crop.crop.height, crop.marks(over).map_or(0, <[_]>::len), 2]),
+        "the crop and the maximum and score framed"
+    );
 }
 
 /// The printed PDF read back with parcheck's own PDF reader: every criterion

@@ -126,3 +126,27 @@ fn one_criterion_is_shown_with_where_each_value_was_read() {
         stdout_objects(&run(&["tables", "--format", "json", "--code", "9.9", "fixtures/docs/merged_sections.docx"]));
     assert_eq!(missing[0]["error"], "bảng điểm không có tiêu chí 9.9");
 }
+
+/// `--pages DIR` draws each page of a PDF the table was read from: one SVG per
+/// page holding the box of every cell read, labelled with its value, and the
+/// cells of the sample's findings (1.1.3 above its maximum) in red.
+#[test]
+fn pages_of_a_pdf_are_drawn_to_a_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("trang");
+    let path = out.to_string_lossy().into_owned();
+    let written = run(&["tables", "fixtures/samples/sample_PA02.pdf", "--pages", &path]);
+    assert_eq!(written.status.code(), Some(0), "{}", String::from_utf8_lossy(&written.stderr));
+    let files: Vec<String> = String::from_utf8_lossy(&written.stdout).lines().map(str::to_owned).collect();
+    assert!(files.len() > 5 && files.iter().all(|f| f.ends_with(".svg")), "{files:?}");
+    let page = std::fs::read_to_string(out.join("trang-2.svg")).expect("page 2 drawn");
+    assert!(page.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(page.contains(">1.1.3</text>") && page.contains("font-weight=\"bold\">2</text>"), "{page}");
+    assert!(page.contains("stroke=\"#c22\""), "the finding's cells are red");
+    // A Word document has no pages to draw, and --pages takes one file.
+    let word = run(&["tables", SAMPLES[0], "--pages", &path]);
+    assert_ne!(word.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&word.stderr).contains("--pages chỉ dùng cho PDF và ảnh quét"));
+    let two = run(&["tables", SAMPLES[0], SAMPLES[2], "--pages", &path]);
+    assert!(String::from_utf8_lossy(&two.stderr).contains("--pages chỉ dùng với một tệp"));
+}

@@ -19,6 +19,8 @@ pub mod paged;
 pub mod sheets;
 pub mod word;
 
+use ::image::GrayImage;
+
 use crate::config::{Deadline, Limits, TimeLimit};
 use crate::grid::Document;
 use crate::model::Status;
@@ -243,6 +245,13 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         Format::Container => Err(ExtractError::unsupported(crate::sniff::container_message(bytes))),
         other => Err(ExtractError::unsupported(other.unsupported_message())),
     }
+}
+
+/// Page `number` of a scanned document (a PDF of page images or an image
+/// file) as gray pixels, the image OCR read and `criteria[].pixels` count in.
+pub fn page_image(format: Format, bytes: &[u8], number: u32, budget: &mut Budget) -> ExtractResult<Option<GrayImage>> {
+    let gray = paged::image::page_pixels(format, bytes, number, budget)?;
+    Ok(gray.and_then(|g| GrayImage::from_raw(g.width as u32, g.height as u32, g.data)))
 }
 
 #[cfg(test)]

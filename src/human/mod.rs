@@ -5,7 +5,9 @@
 pub mod fields;
 pub mod html;
 pub mod labels;
+pub mod pages;
 pub mod tables;
+pub mod visual;
 pub mod xlsx;
 
 use std::path::Path;

@@ -112,8 +112,53 @@
     wrap.appendChild(t);
     return wrap;
   }
+  // What a finding rests on: its criteria rows as read with its cells
+  // highlighted and where each was read, then the page region drawn from the
+  // boxes read (a PDF) or the scan's pixels around those cells (a crop, read
+  // from its element only now).
+  function view(d, i, v) {
+    var box = el("div", "view"), rows = v[0], marks = v[1];
+    box.appendChild(table("view-rows", ["Mã", "Tiêu chí"].concat(d.c), function (tb) {
+      rows.forEach(function (k) {
+        var r = d.r[k], tr = el("tr");
+        var cells = [[-1, r[0]], [-2, TITLES[r[1]]]].concat(r[2].map(function (x, c) {
+          return [c, typeof x === "number" ? String(x).replace(".", ",") : x];
+        }));
+        cells.forEach(function (c) {
+          var m = marks.filter(function (m) { return m[0] === k && m[1] === c[0]; })[0];
+          var td = el("td", (c[0] >= 0 ? "n" : "") + (m ? " hl" : ""), c[1]);
+          if (m && m[2]) td.appendChild(el("small", "at", m[2]));
+          tr.appendChild(td);
+        });
+        tb.appendChild(tr);
+      });
+    }));
+    if (v[2]) {
+      box.appendChild(el("p", "meta", "Vùng trang như parcheck đã đọc: khung các ô và giá trị đọc được, ô của phát hiện tô đỏ."));
+      var drawing = el("div", "drawing");
+      drawing.innerHTML = v[2];
+      box.appendChild(drawing);
+    }
+    var c = v[3], data = c && $("c" + i + "-" + c[0]);
+    if (data) {
+      box.appendChild(el("p", "meta", "Ảnh quét trang " + c[4] + " quanh các ô, ô của phát hiện đóng khung đỏ:"));
+      // The frames over the image: numbers only, so markup is safe here.
+      var wrap = el("div", "crop"), img = el("img");
+      wrap.style.maxWidth = c[1] + "px";
+      wrap.innerHTML = '<svg viewBox="0 0 ' + c[1] + " " + c[2] + '">' + c[3].map(function (b) {
+        return '<rect x="' + b[0] + '" y="' + b[1] + '" width="' + (b[2] - b[0]) + '" height="' + (b[3] - b[1]) + '"></rect>';
+      }).join("") + "</svg>";
+      img.src = "data:image/jpeg;base64," + data.textContent;
+      img.width = c[1];
+      img.height = c[2];
+      img.alt = "Ảnh quét trang " + c[4];
+      wrap.insertBefore(img, wrap.firstChild);
+      box.appendChild(wrap);
+    }
+    return box;
+  }
   // A finding's row opens its details below it and marks the criterion's row in the table.
-  function findingRow(s, f, cells, extra) {
+  function findingRow(s, f, cells, extra, open) {
     var tr = el("tr", "finding sev-" + f[0]);
     tr.tabIndex = 0;
     cells.forEach(function (c) { tr.appendChild(el("td", c[1], c[0])); });
@@ -133,6 +178,7 @@
         td.appendChild(p);
       });
       td.appendChild(el("p", "", f[6]));
+      if (open) td.appendChild(open());
       info.appendChild(td);
       tr.after(info);
       Array.prototype.forEach.call(s.querySelectorAll("table.crit tr.current"), function (r) { r.classList.remove("current"); });
@@ -175,12 +221,13 @@
       s.appendChild(el("h3", "", d.f.length ? "Phát hiện (" + d.f.length + ") — bấm vào một dòng để xem chi tiết" : "Không có phát hiện nào về số học"));
     }
     var column = function (f) { return f[3] ? LABELS.column[f[3]] || f[3] : ""; };
+    var opener = function (v) { return v ? function () { return view(d, i, v); } : null; };
     if (d.f.length) {
       s.appendChild(table("findings", ["Mức độ", "Mã", "Loại", "Cột", "Giá trị ghi", "Tính lại / đúng", "Nội dung", "Vị trí"],
         function (tb) {
-          d.f.forEach(function (f) {
+          d.f.forEach(function (f, k) {
             tb.appendChild(findingRow(s, f, [[LABELS.severity[f[0]]], [f[2]], [LABELS.kind[f[1]] || LABELS.other], [column(f)],
-              [f[4], "n"], [f[5], "n"], [f[6]], [f[7]]], []));
+              [f[4], "n"], [f[5], "n"], [f[6]], [f[7]]], [], opener(d.v[k])));
           });
         }));
     }
@@ -188,9 +235,9 @@
       s.appendChild(el("h3", "", "Thang điểm và tài liệu kiểm chứng (" + d.g.length + ")"));
       s.appendChild(table("findings", ["Mức độ", "Mã", "Loại", "Cột", "Giá trị ghi", "Theo thang điểm / đúng", "Nội dung", "Căn cứ", "Vị trí"],
         function (tb) {
-          d.g.forEach(function (f) {
+          d.g.forEach(function (f, k) {
             tb.appendChild(findingRow(s, f, [[LABELS.severity[f[0]]], [f[2]], [LABELS.kind[f[1]] || LABELS.other], [column(f)],
-              [f[4], "n"], [f[5], "n"], [f[6]], [f[7]], [f[8]]], [["Căn cứ", f[7]]]));
+              [f[4], "n"], [f[5], "n"], [f[6]], [f[7]], [f[8]]], [["Căn cứ", f[7]]], opener(d.w[k])));
           });
         }));
     }

@@ -29,6 +29,17 @@ pub enum OutputFormat {
     Json,
 }
 
+impl OutputFormat {
+    /// The format a `--format` value names; text for any other.
+    pub fn named(name: &str) -> Self {
+        match name {
+            "csv" => OutputFormat::Csv,
+            "json" => OutputFormat::Json,
+            _ => OutputFormat::Text,
+        }
+    }
+}
+
 /// One file as read: its tables, or why it could not be read.
 #[derive(Debug, Serialize)]
 pub struct FileView {

@@ -57,6 +57,21 @@ pub struct Cells {
     pub evidence: Option<CellRef>,
 }
 
+impl Cells {
+    /// Where the value of `field` was read.
+    pub fn get(&self, field: CellField) -> Option<&CellRef> {
+        match field {
+            CellField::Code => self.code.as_ref(),
+            CellField::Title => self.title.as_ref(),
+            CellField::MaxPoints => self.max_points.as_ref(),
+            CellField::SelfScore => self.self_score.as_ref(),
+            CellField::AppraisalScore => self.appraisal_score.as_ref(),
+            CellField::LostPoints => self.lost_points.as_ref(),
+            CellField::Evidence => self.evidence.as_ref(),
+        }
+    }
+}
+
 impl From<&CellLocations> for Cells {
     fn from(cells: &CellLocations) -> Self {
         let at = |field| cells.get(field).map(CellRef::from);

@@ -72,6 +72,10 @@ struct TablesArgs {
     /// bảng/dòng/cột như Word đếm, trang và khung trên trang PDF, điểm ảnh trên ảnh quét.
     #[arg(long, value_name = "MÃ")]
     code: Option<String>,
+    /// Ghi hình các trang của một tệp vào thư mục DIR: mỗi trang PDF một tệp SVG vẽ khung và giá trị
+    /// từng ô đã đọc, mỗi trang quét một ảnh JPEG cắt quanh bảng có khung các ô; ô có phát hiện tô đỏ.
+    #[arg(long, value_name = "DIR")]
+    pages: Option<PathBuf>,
 }
 
 /// Options of a `--isolate` child: the document settings of its parent.
@@ -546,11 +550,15 @@ fn merge(args: MergeArgs) -> Result<ExitCode, Stop> {
 
 fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
     use parcheck::human::tables::{run, OutputFormat};
-    let format = match args.format.as_str() {
-        "csv" => OutputFormat::Csv,
-        "json" => OutputFormat::Json,
-        _ => OutputFormat::Text,
-    };
+    let format = OutputFormat::named(&args.format);
+    if let Some(dir) = &args.pages {
+        let [file] = args.files.as_slice() else {
+            return Err(Stop::Usage("--pages chỉ dùng với một tệp".into()));
+        };
+        let written = parcheck::human::pages::write_pages(file, dir, &Default::default())?;
+        written.iter().for_each(|path| println!("{}", path.display()));
+        return Ok(ExitCode::SUCCESS);
+    }
     run(&args.files, format, args.code.as_deref(), &mut open_output(None)?)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@
 use ::image::ImageFormat;
 
 use super::pdf;
-use crate::extract::paged::ocr::{engine, image as ocr_image};
+use crate::extract::paged::ocr::{engine, image as ocr_image, Gray};
 use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::Document;
 use crate::sniff::Format;
@@ -25,4 +25,20 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
         _ => vec![ocr_image::decode(bytes, ImageFormat::Jpeg, budget)?],
     };
     pdf::extract_scanned_images(pages, budget)
+}
+
+/// The image of page `number` (1-based) of a scanned document, decoded as
+/// for OCR, so that a report can show the pixels a value was read from;
+/// `None` for a page that is not an image.
+pub fn page_pixels(format: Format, bytes: &[u8], number: u32, budget: &mut Budget) -> ExtractResult<Option<Gray>> {
+    let index = usize::try_from(number).unwrap_or(usize::MAX);
+    match format {
+        Format::Pdf => pdf::scanned_page_image(bytes, number, budget),
+        Format::Tiff if index <= budget.limits.max_pages => {
+            Ok(ocr_image::decode_tiff_pages(bytes, budget, index)?.into_iter().nth(index.saturating_sub(1)))
+        }
+        Format::Png if number == 1 => ocr_image::decode(bytes, ImageFormat::Png, budget).map(Some),
+        Format::Jpeg if number == 1 => ocr_image::decode(bytes, ImageFormat::Jpeg, budget).map(Some),
+        _ => Ok(None),
+    }
 }

@@ -10,8 +10,10 @@ use serde_json::{json, Value};
 use crate::human::labels::{
     badge, code_label, column_heading, readable, readable_message, rubric_basis, status_label, table_kind_label,
 };
+use crate::human::visual::crops::FindingCrop;
+use crate::human::visual::{focus, place as cell_place, svg};
 use crate::human::Category;
-use crate::model::FindingKind;
+use crate::model::{CellField, FindingKind};
 use crate::number::format_vi;
 use crate::report::{self, DocumentReport, Finding, FindingColumn};
 
@@ -71,17 +73,18 @@ fn truncated(title: &str) -> String {
 /// Findings as people read them: Vietnamese labels, catalog names, and all
 /// `missing_criterion` of the document in one line listing the codes. The
 /// rubric and evidence findings are a group of their own ([`rubric_findings`]).
-fn display_findings(findings: &[Finding]) -> Vec<Value> {
+/// Each line comes with the index of its finding, if it is one finding.
+fn display_findings(findings: &[Finding]) -> Vec<(Value, Option<usize>)> {
     let missing: Vec<&Finding> = findings.iter().filter(|f| f.kind == FindingKind::MissingCriterion).collect();
     let mut out = Vec::new();
     let mut grouped = false;
-    for f in findings.iter().filter(|f| !f.kind.is_rubric()) {
+    for (index, f) in findings.iter().enumerate().filter(|(_, f)| !f.kind.is_rubric()) {
         if f.kind == FindingKind::MissingCriterion && missing.len() > 1 {
             if !grouped {
                 grouped = true;
                 let codes: Vec<&str> = missing.iter().filter_map(|f| f.code.as_deref()).collect();
                 let severity = missing.iter().map(|f| f.severity).max().unwrap_or(f.severity);
-                out.push(json!([
+                let line = json!([
                     severity.name(),
                     f.kind,
                     "",
@@ -90,11 +93,12 @@ fn display_findings(findings: &[Finding]) -> Vec<Value> {
                     null,
                     format!("Bảng thiếu {} tiêu chí của bộ tiêu chí: {}", codes.len(), codes.join(", ")),
                     ""
-                ]));
+                ]);
+                out.push((line, None));
             }
             continue;
         }
-        out.push(json!([
+        let line = json!([
             f.severity.name(),
             f.kind,
             f.code.as_deref().map(code_label).unwrap_or(""),
@@ -103,18 +107,20 @@ fn display_findings(findings: &[Finding]) -> Vec<Value> {
             f.recalculated.map_or_else(|| shown(f.expected.as_ref()), |r| num(Some(r))),
             readable_message(&f.message),
             place(f)
-        ]));
+        ]);
+        out.push((line, Some(index)));
     }
     out
 }
 
 /// The rubric and evidence findings, each with the rubric or citation it rests on.
-fn rubric_findings(d: &DocumentReport) -> Vec<Value> {
+fn rubric_findings(d: &DocumentReport) -> Vec<(Value, Option<usize>)> {
     d.findings
         .iter()
-        .filter(|f| f.kind.is_rubric())
-        .map(|f| {
-            json!([
+        .enumerate()
+        .filter(|(_, f)| f.kind.is_rubric())
+        .map(|(index, f)| {
+            let line = json!([
                 f.severity.name(),
                 f.kind,
                 f.code.as_deref().map(code_label).unwrap_or(""),
@@ -124,13 +130,50 @@ fn rubric_findings(d: &DocumentReport) -> Vec<Value> {
                 readable_message(&f.message),
                 rubric_basis(d, f),
                 place(f)
-            ])
+            ]);
+            (line, Some(index))
         })
         .collect()
 }
 
+/// The column of a cell among the detail's columns: a score column's
+/// index, -1 for the code, -2 for the title.
+fn column_index(d: &DocumentReport, field: CellField) -> i64 {
+    match field {
+        CellField::Code => -1,
+        CellField::Title => -2,
+        _ => d.columns.iter().position(|c| CellField::of(*c) == field).map_or(-1, |i| i as i64),
+    }
+}
+
+/// What a finding opens: its criteria rows (indexes into the detail's rows),
+/// its cells highlighted with where each was read, and the page region drawn
+/// (a PDF) or the crop of the page image (a scan: [crop number, width,
+/// height, the cells' boxes in its pixels]). `null` for a finding about no row.
+fn view(d: &DocumentReport, index: usize, crops: &[FindingCrop]) -> Value {
+    let Some(focus) = focus(d, &d.findings[index]) else { return Value::Null };
+    let marks: Vec<Value> =
+        focus.cells(d).map(|(row, field, at)| json!([row, column_index(d, field), cell_place(at)])).collect();
+    // Rows whose cells were not located are still shown, their cells marked by column.
+    let unlocated: Vec<Value> = focus
+        .rows
+        .iter()
+        .flat_map(|&row| focus.fields.iter().map(move |&field| (row, field)))
+        .filter(|&(row, field)| d.criteria[row].cells.get(field).is_none())
+        .map(|(row, field)| json!([row, column_index(d, field), ""]))
+        .collect();
+    let crop = crops.iter().enumerate().find_map(|(k, c)| Some((k, c, c.marks(index)?)));
+    let drawing = match crop {
+        Some(_) => Value::Null,
+        None => svg::region(d, &focus).map_or(Value::Null, Value::String),
+    };
+    let crop = crop.map_or(Value::Null, |(k, c, marks)| json!([k, c.crop.width, c.crop.height, marks, c.crop.page]));
+    json!([focus.rows, marks.into_iter().chain(unlocated).collect::<Vec<_>>(), drawing, crop])
+}
+
 /// The compact detail of one document: arrays, not objects, to stay small.
-pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
+/// `crops` are the document's crops, written beside its JSON.
+pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles, crops: &[FindingCrop]) -> Value {
     let columns: Vec<&str> = d.columns.iter().map(|c| column_heading(*c)).collect();
     let totals: Vec<Value> = [
         ("Báo cáo ghi", &d.totals.stated),
@@ -184,6 +227,10 @@ pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
     if let Some(note) = &d.metadata.rating_note {
         meta.push(note.clone());
     }
+    let (lines, rubric) = (display_findings(&d.findings), rubric_findings(d));
+    let views = |lines: &[(Value, Option<usize>)]| -> Vec<Value> {
+        lines.iter().map(|(_, index)| index.map_or(Value::Null, |i| view(d, i, crops))).collect()
+    };
     json!({
         "p": d.source.path,
         "u": d.unit,
@@ -196,8 +243,11 @@ pub(super) fn detail_json(d: &DocumentReport, titles: &mut Titles) -> Value {
         "t": totals,
         "r": rows,
         "k": marks,
-        "f": display_findings(&d.findings),
-        "g": rubric_findings(d),
+        "f": lines.iter().map(|(line, _)| line).collect::<Vec<_>>(),
+        "g": rubric.iter().map(|(line, _)| line).collect::<Vec<_>>(),
+        // What each finding opens, beside `f` and `g`.
+        "v": views(&lines),
+        "w": views(&rubric),
     })
 }
 
@@ -237,8 +287,8 @@ mod tests {
         };
         let lines = display_findings(&[missing("1.1"), missing("2.3"), missing("4")]);
         assert_eq!(lines.len(), 1);
-        assert_eq!(lines[0][6], "Bảng thiếu 3 tiêu chí của bộ tiêu chí: 1.1, 2.3, 4");
-        assert_eq!(lines[0][1], "missing_criterion");
+        assert_eq!(lines[0].0[6], "Bảng thiếu 3 tiêu chí của bộ tiêu chí: 1.1, 2.3, 4");
+        assert_eq!((&lines[0].0[1], lines[0].1), (&json!("missing_criterion"), None));
         assert_eq!(truncated(&"a".repeat(200)).chars().count(), TITLE_CHARS + 1);
         assert_eq!(compact(Some(Decimal::new(12_9491, 4))).to_string(), "12.9491");
         assert_eq!(compact(Some(Decimal::new(1, 7))), "0,0000001");

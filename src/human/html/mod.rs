@@ -19,12 +19,14 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use base64::prelude::{Engine, BASE64_STANDARD};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::fields;
 use super::labels::{badge, catalog_label, status_label};
+use super::{fields, visual};
 use super::{main_column, Category};
+use crate::config::Options;
 use crate::model::{Column, FindingKind, Severity};
 use crate::report::{ColumnValues, DocumentReport};
 pub use detail::place;
@@ -66,6 +68,8 @@ struct Entry {
     /// Byte range of the document's JSON in the spool file.
     offset: u64,
     len: u64,
+    /// Byte range of its crops' elements, written after it.
+    crops_len: u64,
 }
 
 /// The fields of every document, one per name: the filter's options.
@@ -116,8 +120,21 @@ impl HtmlReport {
     }
 
     pub fn add(&mut self, d: &DocumentReport) -> std::io::Result<()> {
-        let json = script_safe(&detail_json(d, &mut self.titles).to_string());
+        let crops = visual::crops::for_document(d, &Options::default());
+        let json = script_safe(&detail_json(d, &mut self.titles, &crops).to_string());
         self.spool.write_all(json.as_bytes())?;
+        // Each crop in an element of its own that the page never parses as
+        // HTML or JSON: the script reads one when its finding is opened.
+        let index = self.entries.len();
+        let mut crops_len = 0;
+        for (k, c) in crops.iter().enumerate() {
+            let element = format!(
+                "<script type=\"text/plain\" id=\"c{index}-{k}\">{}</script>\n",
+                BASE64_STANDARD.encode(&c.crop.jpeg)
+            );
+            self.spool.write_all(element.as_bytes())?;
+            crops_len += element.len() as u64;
+        }
         let column = main_column(d);
         let total = |values: &Option<ColumnValues>, col: Column| values.as_ref().and_then(|v| v.get(col));
         let mut kinds: BTreeMap<FindingKind, usize> = BTreeMap::new();
@@ -162,8 +179,9 @@ impl HtmlReport {
             badge: badge(d),
             offset: self.written,
             len: json.len() as u64,
+            crops_len,
         });
-        self.written += json.len() as u64;
+        self.written += json.len() as u64 + crops_len;
         Ok(())
     }
 
@@ -189,7 +207,14 @@ impl HtmlReport {
             (&mut spool).take(entry.len).read_to_end(&mut buffer)?;
             out.write_all(&buffer)?;
         }
-        out.write_all(b"]</script>\n<script type=\"application/json\" id=\"titles\">")?;
+        out.write_all(b"]</script>\n")?;
+        for entry in self.entries.iter().filter(|e| e.crops_len > 0) {
+            spool.seek(SeekFrom::Start(entry.offset + entry.len))?;
+            buffer.clear();
+            (&mut spool).take(entry.crops_len).read_to_end(&mut buffer)?;
+            out.write_all(&buffer)?;
+        }
+        out.write_all(b"<script type=\"application/json\" id=\"titles\">")?;
         out.write_all(script_safe(&Value::from(std::mem::take(&mut self.titles.list)).to_string()).as_bytes())?;
         out.write_all(tail.as_bytes())?;
         out.flush()?;

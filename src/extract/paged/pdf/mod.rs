@@ -18,6 +18,7 @@ mod shapes;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
 
+use super::ocr::Gray;
 use super::{page, Assembler};
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Document, Extraction};
@@ -343,6 +344,24 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     Ok(document)
 }
 
+/// The image of scanned page `number` as OCR decoded it (the pixels
+/// `criteria[].cells` count in), to show a reader the place a value was read;
+/// `None` when the page draws no image.
+pub fn scanned_page_image(bytes: &[u8], number: u32, budget: &mut Budget) -> ExtractResult<Option<Gray>> {
+    let doc = load(bytes, budget)?;
+    let mut pages = doc.get_pages();
+    if pages.is_empty() {
+        pages = salvage::loose_pages(&doc);
+    }
+    let Some(&id) = pages.get(&number) else { return Ok(None) };
+    let read = read_page(&doc, bytes, id, number, budget, &mut content::FontCache::new())?;
+    let size = (read.page.width, read.page.height);
+    match scan::page_image(&doc, bytes, &read.images, number, size, budget)? {
+        Some(scanned) => scanned.decode(budget).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// Notes and the `extraction` summary of a document some of whose pages were scans.
 fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummary>) {
     if let Some(ocr) = ocr {
@@ -357,10 +376,7 @@ fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummar
 }
 
 /// Reads the pages of an image file (scans only) as a document.
-pub fn extract_scanned_images(
-    images: Vec<crate::extract::paged::ocr::Gray>,
-    budget: &mut Budget,
-) -> ExtractResult<Document> {
+pub fn extract_scanned_images(images: Vec<Gray>, budget: &mut Budget) -> ExtractResult<Document> {
     let scans = images
         .into_iter()
         .zip(1u32..)
