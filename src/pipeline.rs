@@ -54,25 +54,43 @@ pub fn check_file_watched(path: &Path, options: &Options, allowance: &Allowance)
     }
 }
 
-/// The images of scanned pages of a checked file, as OCR read them, for the
-/// crops the human reports show beside the values read. A file that is gone,
-/// over the size limit or changed since it was checked (`sha256` differs)
-/// gives none; a page that fails to decode is left out.
-pub fn page_images(path: &Path, sha256: &str, pages: &[u32], options: &Options) -> Vec<(u32, image::GrayImage)> {
+/// The images of scanned pages of a checked document, as OCR read them
+/// (turned upright as `extraction.scans[].turned` says, so that
+/// `criteria[].cells[].pixels` fall on them), for the crops the human
+/// reports show beside the values read. A file that is gone, over the size
+/// limit or changed since it was checked (`sha256` differs) gives none; a
+/// page that fails to decode is left out.
+pub fn page_images(d: &DocumentReport, pages: &[u32], options: &Options) -> Vec<(u32, image::GrayImage)> {
+    let path = Path::new(&d.source.path);
     let fits = std::fs::metadata(path).is_ok_and(|m| m.len() <= options.limits.max_file_bytes);
     let Some(bytes) = fits.then(|| std::fs::read(path).ok()).flatten() else { return Vec::new() };
-    if sha256_hex(&bytes) != sha256 {
+    if sha256_hex(&bytes) != d.source.sha256 {
         return Vec::new();
     }
     let format = sniff::sniff(&bytes);
+    let turned = |page: u32| {
+        let scans = d.extraction.iter().flat_map(|e| &e.scans);
+        scans.filter(|s| s.page == page).map(|s| s.turned).next().unwrap_or(0)
+    };
     pages
         .iter()
         .filter_map(|&page| {
             let mut budget = Budget::new(options.limits.clone());
             let decoded = catch_unwind(AssertUnwindSafe(|| extract::page_image(format, &bytes, page, &mut budget)));
-            Some((page, decoded.ok()?.ok()??))
+            let image = decoded.ok()?.ok()??;
+            Some((page, upright(image, turned(page))))
         })
         .collect()
+}
+
+/// A page image turned clockwise by `degrees`, as OCR turned it to read it.
+fn upright(image: image::GrayImage, degrees: u16) -> image::GrayImage {
+    match degrees {
+        90 => image::imageops::rotate90(&image),
+        180 => image::imageops::rotate180(&image),
+        270 => image::imageops::rotate270(&image),
+        _ => image,
+    }
 }
 
 /// SHA-256 of a file's bytes, as lowercase hex.

@@ -138,12 +138,22 @@ fn page_fed_sideways_is_turned_upright_and_read() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sideways.png");
-    image::imageops::rotate90(&scanned_page(dir.path())).save(&path).unwrap();
+    let upright = scanned_page(dir.path());
+    image::imageops::rotate90(&upright).save(&path).unwrap();
     let report = run(&path);
     assert_read(&report);
     // The page as read is the upright one: its boxes lie within a portrait page.
     let bbox = &report["criteria"][0]["cells"]["max_points"]["bbox"];
     assert!(bbox[2].as_f64().is_some_and(|x| x < 600.0) && bbox[3].as_f64().is_some_and(|y| y < 850.0), "{bbox}");
+    // The image the reports crop from is turned the same way: the value's pixels hold its ink.
+    let d: parcheck::report::DocumentReport = serde_json::from_value(report.clone()).unwrap();
+    let images = parcheck::pipeline::page_images(&d, &[1], &parcheck::config::Options::default());
+    let (_, image) = images.first().expect("the page image");
+    assert_eq!(image.dimensions(), upright.dimensions(), "{}", report["extraction"]);
+    let at = &report["criteria"][0]["cells"]["max_points"]["pixels"];
+    let [x0, y0, x1, y1] = [0, 1, 2, 3].map(|i| at[i].as_u64().unwrap() as u32);
+    let ink = (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| image.get_pixel(x, y)[0] < 128);
+    assert!(ink.count() > 20, "no ink at {at} of the upright page");
 }
 
 /// An image-only PDF page with an invisible (render mode 3) text layer of garbage on top.

@@ -54,7 +54,7 @@ pub fn write_pages(path: &Path, dir: &Path, options: &Options) -> Result<Vec<Pat
     let marked = marked(&d);
     let scanned: Vec<u32> =
         pages.iter().copied().filter(|&p| all().any(|at| at.page == Some(p) && at.pixels.is_some())).collect();
-    let images = page_images(path, &d.source.sha256, &scanned, options);
+    let images = page_images(&d, &scanned, options);
     let mut written = Vec::new();
     for page in pages {
         if let Some((_, image)) = images.iter().find(|(n, _)| *n == page) {

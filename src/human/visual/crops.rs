@@ -166,7 +166,7 @@ pub fn for_document(d: &DocumentReport, options: &Options) -> Vec<FindingCrop> {
     if pages.is_empty() {
         return Vec::new();
     }
-    let images = crate::pipeline::page_images(std::path::Path::new(&d.source.path), &d.source.sha256, &pages, options);
+    let images = crate::pipeline::page_images(d, &pages, options);
     plans
         .into_iter()
         .filter_map(|p| {
