@@ -4,6 +4,7 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
+use rust_decimal::prelude::ToPrimitive;
 use sha2::{Digest, Sha256};
 
 use crate::config::{Allowance, Deadline, Options, TimeLimit};
@@ -55,7 +56,7 @@ pub fn check_file_watched(path: &Path, options: &Options, allowance: &Allowance)
 }
 
 /// The images of scanned pages of a checked document, as OCR read them
-/// (turned upright as `extraction.scans[].turned` says, so that
+/// (turned and deskewed as `extraction.scans[]` says, so that
 /// `criteria[].cells[].pixels` fall on them), for the crops the human
 /// reports show beside the values read. A file that is gone, over the size
 /// limit or changed since it was checked (`sha256` differs) gives none; a
@@ -68,29 +69,21 @@ pub fn page_images(d: &DocumentReport, pages: &[u32], options: &Options) -> Vec<
         return Vec::new();
     }
     let format = sniff::sniff(&bytes);
-    let turned = |page: u32| {
+    let as_read = |page: u32| {
         let scans = d.extraction.iter().flat_map(|e| &e.scans);
-        scans.filter(|s| s.page == page).map(|s| s.turned).next().unwrap_or(0)
+        let scan = scans.filter(|s| s.page == page).map(|s| (s.turned, s.skew.to_f32().unwrap_or(0.0))).next();
+        scan.unwrap_or((0, 0.0))
     };
     pages
         .iter()
         .filter_map(|&page| {
             let mut budget = Budget::new(options.limits.clone());
-            let decoded = catch_unwind(AssertUnwindSafe(|| extract::page_image(format, &bytes, page, &mut budget)));
-            let image = decoded.ok()?.ok()??;
-            Some((page, upright(image, turned(page))))
+            let decoded = catch_unwind(AssertUnwindSafe(|| {
+                extract::page_image(format, &bytes, page, as_read(page), &mut budget)
+            }));
+            Some((page, decoded.ok()?.ok()??))
         })
         .collect()
-}
-
-/// A page image turned clockwise by `degrees`, as OCR turned it to read it.
-fn upright(image: image::GrayImage, degrees: u16) -> image::GrayImage {
-    match degrees {
-        90 => image::imageops::rotate90(&image),
-        180 => image::imageops::rotate180(&image),
-        270 => image::imageops::rotate270(&image),
-        _ => image,
-    }
 }
 
 /// SHA-256 of a file's bytes, as lowercase hex.

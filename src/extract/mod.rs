@@ -248,9 +248,17 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
 }
 
 /// Page `number` of a scanned document (a PDF of page images or an image
-/// file) as gray pixels, the image OCR read and `criteria[].pixels` count in.
-pub fn page_image(format: Format, bytes: &[u8], number: u32, budget: &mut Budget) -> ExtractResult<Option<GrayImage>> {
-    let gray = paged::image::page_pixels(format, bytes, number, budget)?;
+/// file) as gray pixels, turned and deskewed as OCR read it (`turned`
+/// degrees clockwise, `skew` degrees: the document's `extraction.scans[]`),
+/// the image `criteria[].cells[].pixels` count in.
+pub fn page_image(
+    format: Format,
+    bytes: &[u8],
+    number: u32,
+    (turned, skew): (u16, f32),
+    budget: &mut Budget,
+) -> ExtractResult<Option<GrayImage>> {
+    let gray = paged::image::page_pixels(format, bytes, number, budget)?.map(|g| paged::ocr::as_read(&g, turned, skew));
     Ok(gray.and_then(|g| GrayImage::from_raw(g.width as u32, g.height as u32, g.data)))
 }
 

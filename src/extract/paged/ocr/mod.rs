@@ -26,7 +26,7 @@ pub mod page;
 pub mod quality;
 pub mod stack;
 
-pub use page::{recognize_page, OcrPage, OcrSegment, OcrWord};
+pub use page::{as_read, recognize_page, OcrPage, OcrSegment, OcrWord};
 
 /// The font name of text read by OCR; its confidence travels in
 /// [`crate::grid::Run::confidence`].

@@ -250,6 +250,13 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     })
 }
 
+/// The page image as [`recognize_page`] read it — turned clockwise by
+/// `turned` degrees, then deskewed by `skew` — so that boxes in its pixels
+/// (`criteria[].cells[].pixels`) fall on what was read.
+pub fn as_read(gray: &Gray, turned: u16, skew: f32) -> Gray {
+    rotate(&orientation::turned(gray, turned), skew)
+}
+
 fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
     // Specks go before the page is turned, which would blur each into a blot.
     let mut clean_page = gray.clone();
