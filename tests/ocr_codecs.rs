@@ -136,6 +136,44 @@ fn group_4_fax_pdf_is_read() {
     assert_eq!(report["extraction"]["ocr_pages"], 1);
 }
 
+/// Fax speckle over the whole page, as a worn fax line or a copier prints it:
+/// blots of one to three pixels across, one in about 900 pixels, at places
+/// a fixed-seed generator picks (some land beside digits and header words).
+fn speckled(mut rows: Vec<Vec<bool>>) -> Vec<Vec<bool>> {
+    let (height, width) = (rows.len(), rows.first().map_or(0, Vec::len));
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    for _ in 0..width * height / 900 {
+        let (x, y, size) = (next(width), next(height), 1 + next(3));
+        for row in rows.iter_mut().skip(y).take(size) {
+            for pel in row.iter_mut().skip(x).take(size) {
+                *pel = true;
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn speckled_fax_page_is_read() {
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (rows, width, height) = fax_page(dir.path());
+    let parms = dictionary! { "K" => -1, "Columns" => width as i64, "Rows" => height as i64, "BlackIs1" => true };
+    let mut image = fax_image(group_4(&speckled(rows), width), width, height, "CCITTFaxDecode".into(), parms.into());
+    image.dict.set("Decode", vec![1.into(), 0.into()]);
+    let path = dir.path().join("speckled.pdf");
+    std::fs::write(&path, image_pdf(vec![image], "")).unwrap();
+    assert_values_read(&run(&path));
+}
+
 #[test]
 fn flate_then_ccitt_chain_and_a_damaged_page_leave_the_good_page_read() {
     if !tools_present() {

@@ -112,7 +112,8 @@ pub struct ScoringTable {
 pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Option<ScoringTable>, TimeLimit> {
     let mut pieces: Vec<(Header, ScoringTable)> = Vec::new();
     let mut previous: Option<(Header, usize)> = None; // last header and its table's width
-                                                      // Section state of the last piece, handed on to a piece it will be joined with.
+    let mut last_header: Option<Header> = None;
+    // Section state of the last piece, handed on to a piece it will be joined with.
     let mut carry: Option<(Vec<header::Role>, rows::Continuation)> = None;
     let mut read = |table: &Table, header: &Header, rows: &[usize]| {
         let mut state = match &carry {
@@ -139,9 +140,14 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
             let start = header.first_row + header.row_count;
             let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
             let indices: Vec<usize> = (start..end).collect();
-            pieces.push((header.clone(), read(table, header, &indices)?));
+            let header = match &last_header {
+                Some(last) => with_misread_roles_restored(header.clone(), last),
+                None => header.clone(),
+            };
+            pieces.push((header.clone(), read(table, &header, &indices)?));
+            last_header = Some(header);
         }
-        previous = headers.last().map(|h| (h.clone(), table.width));
+        previous = last_header.clone().map(|h| (h, table.width));
     }
     let criterion_rows = |t: &ScoringTable| t.rows.iter().filter(|r| r.kind == RowKind::Criterion).count();
     Ok(join_continued(pieces)
@@ -168,6 +174,36 @@ fn read_piece(
 fn same_roles(a: &[header::Role], b: &[header::Role]) -> bool {
     use header::Role::{Code, Other};
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y || matches!((x, y), (Other, Code) | (Code, Other)))
+}
+
+/// How alike two header cells must read (normalized edit distance of their
+/// folded letters and digits) to be the same cell, one of them misread.
+const SAME_HEADER_CELL: f64 = 0.6;
+
+/// A header repeated on a new page that OCR misread (`Điểm -thuấn _D_` for
+/// `Điểm chuẩn`): a column it cannot name whose text is a near spelling of
+/// the previous header's in the same column takes that header's role, when
+/// the two headers have the same width and no column named differently.
+/// Joined with the previous piece, the page's rows keep their scores.
+fn with_misread_roles_restored(mut header: Header, previous: &Header) -> Header {
+    use header::Role::Other;
+    let conflicting = |(a, b): (&header::Role, &header::Role)| *a != Other && *b != Other && !same_roles(&[*a], &[*b]);
+    if header.roles.len() != previous.roles.len() || header.roles.iter().zip(&previous.roles).any(conflicting) {
+        return header;
+    }
+    let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    for col in 0..header.roles.len() {
+        let (own, before) = (header.first_row_texts.get(col), previous.first_row_texts.get(col));
+        let (Some(own), Some(before)) = (own.map(|t| letters(t)), before.map(|t| letters(t))) else { continue };
+        if header.roles[col] == Other
+            && previous.roles[col] != Other
+            && !own.is_empty()
+            && strsim::normalized_levenshtein(&own, &before) >= SAME_HEADER_CELL
+        {
+            header.roles[col] = previous.roles[col];
+        }
+    }
+    header
 }
 
 /// Joins consecutive pieces whose headers assign the same roles: one table
@@ -208,5 +244,32 @@ mod tests {
         let table = find_scoring_table(&document, &deadline).expect("in time").expect("a scoring table");
         let codes: Vec<&str> = table.rows.iter().filter_map(|r| r.code.as_deref()).collect();
         assert_eq!(codes, ["1", "1.1", "1.2", "1.3", "2", "2.1", "2.2", "2.3"]);
+    }
+
+    /// The repeated header of the next page with its score cells misread
+    /// keeps the columns of the first: the second page's scores are read.
+    /// An annex of the same width whose cells say something else is no part of it.
+    #[test]
+    fn a_misread_repeated_header_keeps_the_first_headers_columns() {
+        let csv = "STT;Tiêu chí;Điểm chuẩn;Điểm tự đánh giá\n\
+            1;CHỈ ĐẠO;3;3\n1.1;Kế hoạch;1;1\n1.2;Báo cáo;2;2\n\
+            STT;Tiêu chí;Điểm -thuấn _D_;Điếm tự đánh giá\n\
+            2;XÂY DỰNG;2;1\n2.1;Theo dõi;1;0,5\n2.2;Rà soát;1;0,5\n";
+        let mut document = delimited::extract(csv.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
+        crate::text::normalize_document(&mut document);
+        let deadline = Deadline::after(std::time::Duration::from_secs(60));
+        let table = find_scoring_table(&document, &deadline).expect("in time").expect("a scoring table");
+        let max: Vec<String> =
+            table.rows.iter().filter_map(|r| r.values.get(Column::MaxPoints)).map(|v| v.to_string()).collect();
+        assert_eq!(max, ["3", "1", "2", "2", "1", "1"]);
+
+        let other = "STT;Tiêu chí;Ghi chú khác;Điểm tự đánh giá\n2;XÂY DỰNG;x;1\n2.1;Theo dõi;y;0,5\n";
+        let header = |text: &str| {
+            let mut document = delimited::extract(text.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
+            crate::text::normalize_document(&mut document);
+            header::find_headers(&document.tables[0], &deadline).expect("in time").remove(0)
+        };
+        let first = header(csv);
+        assert_eq!(with_misread_roles_restored(header(other), &first).roles[2], header::Role::Other);
     }
 }

@@ -42,32 +42,142 @@ pub fn binarize(gray: &Gray, dpi: f32) -> Mask {
     Mask { width: w, height: h, data }
 }
 
-/// Removes paper noise: ink pixels with at most one inked neighbour (specks
-/// of dust, scanner noise). Strokes, and the decimal point of a 200 dpi scan
-/// (a few pixels across), keep every pixel. The image is whitened where its
-/// mask was, so that Tesseract's page pass does not read the specks either.
-pub fn despeckle(gray: &mut Gray, mask: &mut Mask) {
+/// Largest speck, as a share of the dpi: a blot up to this many pixels across
+/// (4 at 200 dpi) is noise when nothing is inked around it.
+const SPECK_PER_DPI: f32 = 0.02;
+/// Clear margin around a speck, as a share of the dpi (5 pixels at 200 dpi):
+/// wider than the gap between a digit and its decimal point, or a letter and
+/// its Vietnamese tone mark, which keeps those.
+const SPECK_CLEARANCE_PER_DPI: f32 = 0.025;
+
+/// Removes paper noise: specks of dust, fax and photocopier speckle, scanner
+/// noise. A blot of ink is a speck when it is at most a few pixels across and
+/// nothing else is inked within a clear margin around it; a decimal point or a
+/// tone mark lies close to its digit or letter and stays, as do strokes. The
+/// image is whitened where its mask was, so that Tesseract's page pass does
+/// not read the specks either (it makes them `¬`, `.` or `'`, which break
+/// header words and numbers apart).
+pub fn despeckle(gray: &mut Gray, mask: &mut Mask, dpi: f32) {
     let (w, h) = (mask.width, mask.height);
-    let mut specks = Vec::new();
+    let side = ((dpi * SPECK_PER_DPI) as usize).max(2);
+    let margin = ((dpi * SPECK_CLEARANCE_PER_DPI) as usize).max(2);
+    // Ink counts over any rectangle, to ask whether a blot is alone in its margin.
+    let mut integral = vec![0u32; (w + 1) * (h + 1)];
     for y in 0..h {
-        for x in (0..w).filter(|&x| mask.get(x, y)) {
-            let mut neighbours = 0;
-            for ny in y.saturating_sub(1)..(y + 2).min(h) {
-                for nx in x.saturating_sub(1)..(x + 2).min(w) {
-                    neighbours += usize::from((nx, ny) != (x, y) && mask.get(nx, ny));
-                }
-            }
-            if neighbours <= 1 {
-                specks.push(y * w + x);
-            }
+        let mut row = 0u32;
+        for x in 0..w {
+            row += u32::from(mask.get(x, y));
+            integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
         }
     }
-    for i in specks {
+    let ink_in = |x0: usize, y0: usize, x1: usize, y1: usize| {
+        integral[y1 * (w + 1) + x1] + integral[y0 * (w + 1) + x0]
+            - integral[y0 * (w + 1) + x1]
+            - integral[y1 * (w + 1) + x0]
+    };
+    let alone = |b: &Blot| {
+        let around = ink_in(
+            b.x0.saturating_sub(margin),
+            b.y0.saturating_sub(margin),
+            (b.x1 + margin + 1).min(w),
+            (b.y1 + margin + 1).min(h),
+        );
+        around as usize == b.pixels.len()
+    };
+    let specks: Vec<usize> =
+        blots(mask, side - 1).into_iter().filter(|b| !b.pixels.is_empty() && alone(b)).flat_map(|b| b.pixels).collect();
+    whiten(gray, mask, &specks);
+}
+
+/// A blot of ink: its box and, when it is small, its pixels.
+struct Blot {
+    x0: usize,
+    y0: usize,
+    x1: usize,
+    y1: usize,
+    /// Indices into the mask; empty for a blot over `blots`' `small_side`.
+    pixels: Vec<usize>,
+}
+
+impl Blot {
+    fn height(&self) -> usize {
+        self.y1 - self.y0 + 1
+    }
+}
+
+/// The 8-connected blots of a mask; the pixels of those at most `small_side`
+/// pixels across (box width and height less one) are kept.
+fn blots(mask: &Mask, small_side: usize) -> Vec<Blot> {
+    let (w, h) = (mask.width, mask.height);
+    let mut seen = vec![false; w * h];
+    let mut pixels = Vec::new();
+    let mut out = Vec::new();
+    for start in 0..w * h {
+        if seen[start] || !mask.data[start] {
+            continue;
+        }
+        pixels.clear();
+        pixels.push(start);
+        seen[start] = true;
+        let mut blot = Blot { x0: start % w, y0: start / w, x1: start % w, y1: start / w, pixels: Vec::new() };
+        let mut next = 0;
+        while next < pixels.len() {
+            let (x, y) = (pixels[next] % w, pixels[next] / w);
+            next += 1;
+            (blot.x0, blot.y0, blot.x1, blot.y1) = (blot.x0.min(x), blot.y0.min(y), blot.x1.max(x), blot.y1.max(y));
+            for ny in y.saturating_sub(1)..(y + 2).min(h) {
+                for nx in x.saturating_sub(1)..(x + 2).min(w) {
+                    let i = ny * w + nx;
+                    if mask.data[i] && !seen[i] {
+                        seen[i] = true;
+                        pixels.push(i);
+                    }
+                }
+            }
+        }
+        if blot.x1 - blot.x0 <= small_side && blot.y1 - blot.y0 <= small_side {
+            blot.pixels = pixels.clone();
+        }
+        out.push(blot);
+    }
+    out
+}
+
+/// Turns the given mask pixels to paper, in the mask and the image.
+fn whiten(gray: &mut Gray, mask: &mut Mask, pixels: &[usize]) {
+    for &i in pixels {
         mask.data[i] = false;
         if let Some(p) = gray.data.get_mut(i) {
             *p = 255;
         }
     }
+}
+
+/// Clears the specks left in a number cell's crop (fax speckle, dust next to
+/// the digits), which a digits-only reading takes for separators or digits:
+/// blots under a quarter of the digits' height, but for one that sits low
+/// between two digits (a decimal point). The crop is ink on white.
+pub fn clear_number_specks(crop: &mut Gray) {
+    let mut mask = Mask { width: crop.width, height: crop.height, data: crop.data.iter().map(|&v| v < 128).collect() };
+    let all = blots(&mask, usize::MAX);
+    let digit = all.iter().map(Blot::height).max().unwrap_or(0);
+    if digit < 8 {
+        return;
+    }
+    let digits: Vec<&Blot> = all.iter().filter(|b| b.height() * 2 >= digit).collect();
+    let reach = digit / 2;
+    let is_point = |s: &Blot| {
+        let low = |d: &&&Blot| (s.y0 + s.y1) / 2 >= d.y0 + d.height() * 3 / 5 && s.y0 <= d.y1 + 2;
+        let before = digits.iter().filter(low).any(|d| d.x1 < s.x0 && s.x0 - d.x1 <= reach);
+        let after = digits.iter().filter(low).any(|d| d.x0 > s.x1 && d.x0 - s.x1 <= reach);
+        before && after
+    };
+    let specks: Vec<usize> = all
+        .iter()
+        .filter(|b| (b.x1 - b.x0 + 1).max(b.height()) * 4 < digit && !is_point(b))
+        .flat_map(|b| b.pixels.iter().copied())
+        .collect();
+    whiten(crop, &mut mask, &specks);
 }
 
 /// Skew of the page in degrees (positive: content turned clockwise), searched
@@ -201,22 +311,46 @@ pub(crate) mod tests {
 
     #[test]
     fn specks_go_and_strokes_and_points_stay() {
-        let mut gray = Gray::new(20, 10, 250);
-        for (x, y) in [(2, 2), (10, 5), (11, 5), (5, 8)] {
-            gray.set(x, y, 0); // a speck, a pair of specks, a speck
-        }
-        for y in 0..3 {
-            for x in 15..18 {
-                gray.set(x, y, 0); // a 3×3 decimal point
+        let mut gray = Gray::new(60, 30, 250);
+        let mut ink = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+            for y in ys {
+                for x in xs.clone() {
+                    gray.set(x, y, 0);
+                }
             }
-        }
-        let mut mask = Mask { width: 20, height: 10, data: gray.data.iter().map(|&v| v < 128).collect() };
-        despeckle(&mut gray, &mut mask);
-        let ink: Vec<(usize, usize)> =
-            (0..10).flat_map(|y| (0..20).map(move |x| (x, y))).filter(|&(x, y)| mask.get(x, y)).collect();
-        assert_eq!(ink.len(), 9, "{ink:?}");
-        assert!(!mask.get(2, 2) && !mask.get(5, 8) && !mask.get(10, 5) && mask.get(16, 1));
-        assert_eq!((gray.get(2, 2), gray.get(11, 5), gray.get(16, 1)), (255, 255, 0));
+        };
+        ink(2..3, 2..3); // a speck
+        ink(30..33, 3..6); // a 3×3 blot of fax speckle, alone
+        ink(50..52, 25..26); // a pair of specks
+        ink(10..13, 10..26); // a digit's stroke
+        ink(15..18, 22..25); // its 3×3 decimal point, 3 pixels away
+        let mut mask = Mask { width: 60, height: 30, data: gray.data.iter().map(|&v| v < 128).collect() };
+        despeckle(&mut gray, &mut mask, 200.0);
+        let kept = mask.data.iter().filter(|&&m| m).count();
+        assert_eq!(kept, 3 * 16 + 9);
+        assert!(!mask.get(2, 2) && !mask.get(31, 4) && !mask.get(50, 25) && mask.get(16, 23) && mask.get(11, 20));
+        assert_eq!((gray.get(2, 2), gray.get(31, 4), gray.get(16, 23)), (255, 255, 0));
+    }
+
+    #[test]
+    fn number_crops_lose_their_specks_and_keep_their_decimal_point() {
+        let mut crop = Gray::new(80, 40, 255);
+        let mut ink = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
+            for y in ys {
+                for x in xs.clone() {
+                    crop.set(x, y, 0);
+                }
+            }
+        };
+        ink(20..30, 8..32); // a digit
+        ink(33..36, 29..32); // a decimal point, low between the digits
+        ink(39..49, 8..32); // a digit
+        ink(31..33, 12..14); // a speck between the digits, high: no point
+        ink(60..63, 20..23); // a speck after the number
+        ink(5..7, 30..32); // a speck before it
+        clear_number_specks(&mut crop);
+        assert_eq!((crop.get(25, 20), crop.get(34, 30), crop.get(44, 20)), (0, 0, 0));
+        assert_eq!((crop.get(32, 13), crop.get(61, 21), crop.get(6, 31)), (255, 255, 255));
     }
 
     #[test]

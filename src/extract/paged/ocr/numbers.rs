@@ -108,7 +108,11 @@ pub fn read_numbers(
     deadline: Instant,
 ) -> ExtractResult<Vec<NumberRead>> {
     let digits = read_stack(cells.iter().map(|c| &c.crop), factor, factor, engine, deadline)?;
-    let agree = |a: &str, b: &str| !a.is_empty() && canonical(a) == canonical(b);
+    // Readings agree on a number, not on specks read as separators.
+    let agree = |a: &str, b: &str| {
+        let a = canonical(a);
+        a.chars().any(|c| c.is_ascii_digit()) && a == canonical(b)
+    };
     let mut out: Vec<NumberRead> = Vec::with_capacity(cells.len());
     let mut disputed = Vec::new();
     for (index, (cell, words)) in cells.iter().zip(digits.iter()).enumerate() {
@@ -142,10 +146,12 @@ pub fn read_numbers(
 }
 
 /// The reading kept when none agree: a well-formed number of the text pass,
-/// else the digits-only reading unless the text pass read letters surer.
+/// else the digits-only reading unless the text pass read letters surer or
+/// the digits-only reading holds no digit (words of a header read as dots).
 fn unconfirmed_choice(cell: &NumberCell, digits: &[Word]) -> Option<Vec<Word>> {
     let surest = digits.iter().map(|w| w.confidence).reduce(f32::min).unwrap_or(0.0);
-    if cell.well_formed || digits.is_empty() || cell.text_confidence.is_some_and(|text| text >= surest) {
+    let no_digit = !digits.iter().any(|w| w.text.chars().any(|c| c.is_ascii_digit()));
+    if cell.well_formed || no_digit || cell.text_confidence.is_some_and(|text| text >= surest) {
         None
     } else {
         Some(digits.to_vec())

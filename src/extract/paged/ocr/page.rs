@@ -7,7 +7,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cells::{lattices, CellBox};
-use super::cleanup::{binarize, despeckle, rotate, skew_angle};
+use super::cleanup::{binarize, clear_number_specks, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
 use super::numbers::{read_numbers, NumberCell, LOST_SEPARATOR};
@@ -261,7 +261,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     // Specks go before the page is turned, which would blur each into a blot.
     let mut clean_page = gray.clone();
     let mut mask = binarize(gray, dpi);
-    despeckle(&mut clean_page, &mut mask);
+    despeckle(&mut clean_page, &mut mask, dpi);
     let skew = skew_angle(&mask);
     let level = rotate(&clean_page, skew);
     drop(clean_page);
@@ -321,8 +321,12 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
             continue;
         }
         // Text in a narrow cell ("TC", a misread number) is replaced only by a surer reading.
-        let text_confidence = if numeric { None } else { words.iter().map(|w| w.confidence).reduce(f32::min) };
-        if let Some((x, y, crop)) = cell_crop(&level, &mask, cell, inset, min_ink) {
+        // (Specks read as punctuation are no text.)
+        let has_letters = text.chars().any(char::is_alphabetic);
+        let text_confidence =
+            if numeric || !has_letters { None } else { words.iter().map(|w| w.confidence).reduce(f32::min) };
+        if let Some((x, y, mut crop)) = cell_crop(&level, &mask, cell, inset, min_ink) {
+            clear_number_specks(&mut crop);
             number_at.push((index, x, y));
             numbers.push(NumberCell { text, well_formed, text_confidence, crop });
         }
@@ -334,7 +338,14 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
         let mut extra = Vec::new();
         for (slot, (read, &(cell, x, y))) in reads.into_iter().zip(&number_at).enumerate() {
             confirmed[cell] = read.confirmed;
-            let Some(words) = read.words else { continue };
+            let Some(words) = read.words else {
+                // A narrow cell the page pass left empty that holds no number
+                // holds words (a header under fax speckle): read as text.
+                if numbers[slot].text.is_empty() {
+                    lost.push((cell, x, y, scaled(&numbers[slot].crop)));
+                }
+                continue;
+            };
             replaced[cell] = true;
             for mut w in words {
                 w.text = without_leading_separators(&w.text).to_owned();
@@ -413,10 +424,12 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     owners.iter().flatten().for_each(|&c| words_in[c] += 1);
     for (p, owner) in placed.iter_mut().zip(&owners) {
         if owner.is_some_and(|c| words_in[c] == 1) {
+            // Trailing specks first: `09.` is `0.9`.
+            if let Some(caps) = TRAILING_SEPARATORS.captures(&p.word.text) {
+                p.word.text = caps[1].to_owned();
+            }
             if let Some(caps) = LOST_SEPARATOR.captures(&p.word.text) {
                 p.word.text = format!("0.{}", &caps[1]);
-            } else if let Some(caps) = TRAILING_SEPARATORS.captures(&p.word.text) {
-                p.word.text = caps[1].to_owned();
             }
         }
     }
