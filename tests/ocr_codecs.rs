@@ -3,7 +3,7 @@
 //! thresholded to 1 bit and coded in CCITT Group 4 at test time (the `fax`
 //! crate's encoder), as fax software stores a page, in an image-only PDF:
 //! `/BlackIs1`, a Flate-then-CCITT filter chain, a damaged second page, and
-//! a scanner's garbage OCR text drawn visibly over a page.
+//! a scanner's garbage OCR text drawn visibly over a page, and fax speckle all over one.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm` (see tests/ocr.rs).
 
 mod support;
