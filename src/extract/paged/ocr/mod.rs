@@ -23,6 +23,7 @@ pub mod lines;
 pub mod numbers;
 pub mod orientation;
 pub mod page;
+pub mod phrases;
 pub mod quality;
 pub mod stack;
 
