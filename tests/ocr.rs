@@ -3,6 +3,8 @@
 //! `pdftoppm`), turned by 1.5°, sprinkled with paper noise and stamped with
 //! a red seal, then given as a PNG file and as an image-only PDF (raw RGB
 //! samples) under a garbage invisible text layer, and fed sideways.
+//! An unruled table (a portal export printed without ruling lines) is built
+//! as a text PDF here and scanned by rendering it at 150 dpi.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm`: `.ci/run` installs
 //! them, and under `CI=true` a missing tool fails the test; elsewhere each
 //! test prints what is missing and stops.
@@ -202,4 +204,78 @@ fn image_pdf_under_invisible_text_layer_is_read_by_ocr() {
     let never = support::run(&["check", &support::path_str(&path), "--ocr", "never"]);
     let never = support::stdout_objects(&never);
     assert!(never[0]["status"] == "ok" || never[0]["status"] == "no_table", "{:?}", never[0]);
+}
+
+/// A portal export printed without ruling lines, as one landscape page:
+/// codes, titles, two score columns and evidence placed only by x.
+const UNRULED_ROWS: [[&str; 5]; 6] = [
+    ["Ma", "Tieu chi/Tieu chi thanh phan", "Diem toi da", "Diem tu danh gia", "Giai trinh, tai lieu kiem chung"],
+    ["1", "CONG TAC CHI DAO, DIEU HANH CCHC", "4", "3.5", ""],
+    ["1.1.", "Ke hoach cai cach hanh chinh nam", "2", "1.5", ""],
+    ["1.1.1.", "Ban hanh ke hoach CCHC nam kip thoi", "0.5", "0.5", "Ke hoach so 1280/KH-UBND"],
+    ["1.1.2.", "Muc do hoan thanh ke hoach CCHC", "1.5", "1", "Bao cao so 1035/BC-UBND"],
+    ["1.2.", "Thuc hien cong tac bao cao dinh ky", "2", "2", "bc 175 cchc"],
+];
+
+/// The unruled page as a text PDF (Helvetica, no rulings), 842 × 595 points.
+fn unruled_pdf() -> Vec<u8> {
+    const X: [f32; 5] = [40.0, 95.0, 410.0, 490.0, 610.0];
+    let mut content = String::from("BT /F1 13 Tf 250 540 Td (KET QUA TU DANH GIA CHI SO CCHC NAM 2021) Tj ET\n");
+    for (r, row) in UNRULED_ROWS.iter().enumerate() {
+        let y = 480.0 - 26.0 * r as f32;
+        for (x, text) in X.iter().zip(row).filter(|(_, t)| !t.is_empty()) {
+            content += &format!("BT /F1 10 Tf {x} {y} Td ({text}) Tj ET\n");
+        }
+    }
+    let mut doc = PdfDocument::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
+    let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
+    let page = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
+        "MediaBox" => vec![0.into(), 0.into(), 842.into(), 595.into()],
+        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn unruled_scanned_table_is_read_in_its_columns() {
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("unruled.pdf");
+    std::fs::write(&pdf, unruled_pdf()).unwrap();
+    // Scanned at 150 dpi in gray, as portal exports are.
+    let base = dir.path().join("unruled");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "150", "-gray", "-png", "-singlefile"])
+        .arg(&pdf)
+        .arg(&base)
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success());
+    let report = run(&base.with_extension("png"));
+    assert_eq!(report["status"], "ok", "{report}");
+    assert_eq!(report["extraction"]["method"], "ocr");
+    for row in &UNRULED_ROWS[1..] {
+        let code = row[0].trim_end_matches('.');
+        let got = report["criteria"].as_array().and_then(|c| c.iter().find(|c| c["code"] == code));
+        let got = got.unwrap_or_else(|| panic!("criterion {code} not read: {report}"));
+        for (column, want) in [("max_points", row[2]), ("self_score", row[3])] {
+            assert_eq!(got[column].as_f64(), want.parse::<f64>().ok(), "{code} {column}: {report}");
+        }
+    }
+    // The sums balance (the framework's findings aside: the page is a part of a report).
+    let findings = report["findings"].as_array().unwrap();
+    assert!(findings.iter().all(|f| f["kind"] != "sum_mismatch" && f["severity"] != "error"), "{report}");
 }

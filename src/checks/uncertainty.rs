@@ -172,6 +172,9 @@ fn plausible(facts: &Facts, node: &Node, column: Column) -> bool {
     }
     let Some(max) = node.values.get(Column::MaxPoints).filter(|&max| value > max) else { return true };
     let Some(read) = reading(node, column) else { return true };
+    if zero_misread(&read.text, max) {
+        return false;
+    }
     if read.text.contains([',', '.']) {
         return true;
     }
@@ -181,6 +184,22 @@ fn plausible(facts: &Facts, node: &Node, column: Column) -> bool {
     !(1..digits).any(|_| {
         shifted /= Decimal::TEN;
         shifted <= max
+    })
+}
+
+/// A 0 of the score read as 6, 8 or 9 (their loops alike on a faint
+/// scan) explains a score above its maximum: `9.5` or `6.5` for `0.5`.
+fn zero_misread(text: &str, max: Decimal) -> bool {
+    let mut chars: Vec<char> = text.chars().collect();
+    (0..chars.len()).any(|i| {
+        let kept = chars[i];
+        if !matches!(kept, '6' | '8' | '9') {
+            return false;
+        }
+        chars[i] = '0';
+        let as_zero: String = chars.iter().collect();
+        chars[i] = kept;
+        crate::number::parse_score(&as_zero).is_some_and(|value| value <= max)
     })
 }
 
@@ -236,6 +255,9 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
             return false;
         }
     }
+    if !numbered_in_sequence(node.children.iter().map(|&c| nodes[c].code.as_str())) {
+        return false;
+    }
     // The criterion's rows run to the next row that is not its descendant.
     let prefix = format!("{}.", node.code);
     let end = nodes[n + 1..]
@@ -244,6 +266,17 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
         .map_or(facts.table.rows.len(), |m| m.row);
     let rows = facts.table.rows.get(node.row + 1..end).unwrap_or_default();
     !rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
+}
+
+/// Whether children codes end in 1, 2, 3… without a gap (`1, 2, 4`: a
+/// row lost) or a number read twice (a code misread as another's).
+fn numbered_in_sequence<'c>(codes: impl Iterator<Item = &'c str>) -> bool {
+    let mut last: Vec<u32> =
+        codes.filter_map(|code| code.trim_end_matches('.').rsplit('.').next()?.parse().ok()).collect();
+    let count = last.len();
+    last.sort_unstable();
+    last.dedup();
+    last.len() == count && last.last().is_none_or(|&high| high as usize == count)
 }
 
 /// A value read by OCR that nothing confirmed, or one missing on a row read

@@ -182,3 +182,41 @@ fn nothing_read_on_an_illegible_page_is_confirmed() {
     // Not even the maxima that balance.
     assert!(checked.readings.iter().flatten().all(|r| r.confirmed.is_none()));
 }
+
+#[test]
+fn an_agreed_score_over_its_maximum_that_a_zero_read_as_nine_explains_stays_in_doubt() {
+    for own in ["9,5", "6,5", "8.5"] {
+        let checked = run(vec![scanned("1", sure("0,5"), sure(own), 1)]);
+        let f = &checked.findings[0];
+        assert_eq!((f.kind, f.severity, f.uncertain), (FindingKind::ExceedsMax, Severity::Warning, true), "{own}");
+        assert_eq!(checked.readings[0][1].confirmed, None);
+    }
+}
+
+/// A parent of 4 whose children, read with agreement, are numbered `codes`.
+fn children_numbered(codes: [&str; 2], from_scan: bool) -> Checked {
+    let mut rows = vec![scanned("1", sure("4"), sure("4"), 1)];
+    rows.extend(codes.iter().enumerate().map(|(i, code)| scanned(code, sure("1"), sure("1"), i + 2)));
+    if !from_scan {
+        rows = rows.into_iter().map(|r| TableRow { scanned: Vec::new(), from_scan: false, ..r }).collect();
+    }
+    run(rows)
+}
+
+#[test]
+fn a_sum_over_scanned_children_numbered_with_a_gap_or_twice_is_uncertain() {
+    // 1.2 was lost (1.1, 1.3), or a code was read as another's (1.1 twice).
+    for codes in [["1.1", "1.3"], ["1.1", "1.1"]] {
+        let checked = children_numbered(codes, true);
+        let f = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("a sum mismatch");
+        assert_eq!((f.severity, f.uncertain), (Severity::Warning, true), "{codes:?}");
+    }
+    // Numbered in sequence, the same sum is an error.
+    let checked = children_numbered(["1.1", "1.2"], true);
+    let f = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("a sum mismatch");
+    assert_eq!((f.severity, f.uncertain), (Severity::Error, false));
+    // Typed tables are never made uncertain.
+    let checked = children_numbered(["1.1", "1.3"], false);
+    let f = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("a sum mismatch");
+    assert_eq!((f.severity, f.uncertain), (Severity::Error, false));
+}

@@ -12,7 +12,9 @@
 //! lines into cell boxes; [`engine`] runs Tesseract on batches of crops.
 //! Numeric-looking cells are read again with a digit whitelist, because
 //! full-text recognition loses decimal separators, and [`numbers`] keeps a
-//! number as confirmed only when two independent readings agree.
+//! number as confirmed only when two independent readings agree. On a page
+//! without rulings, [`phrases`] cuts the text lines at their column gaps and
+//! gives number phrases cells of their own, read and confirmed the same way.
 
 pub mod cells;
 pub mod cleanup;
@@ -23,6 +25,7 @@ pub mod lines;
 pub mod numbers;
 pub mod orientation;
 pub mod page;
+pub mod phrases;
 pub mod quality;
 pub mod stack;
 

@@ -31,6 +31,9 @@ pub struct NumberCell {
     pub text_confidence: Option<f32>,
     /// The cell's inside, ink on white, at page resolution.
     pub crop: Gray,
+    /// A phrase of an unruled page: digits-only readings that lost its
+    /// separators do not replace the text pass's ([`lost_separators`]).
+    pub unruled: bool,
 }
 
 /// What the cell holds after the readings.
@@ -134,7 +137,11 @@ pub fn read_numbers(
     for (&index, third) in disputed.iter().zip(third) {
         let (cell, digits) = (&cells[index], &digits[index]);
         let third_text = joined(&third);
-        out[index] = if agree(&joined(digits), &third_text) {
+        out[index] = if cell.unruled && lost_separators(&cell.text, &joined(digits)) {
+            // Digits-only readings drop faint separators ("35" for "3.5"):
+            // the text pass's separator stands, unconfirmed.
+            NumberRead { words: None, confirmed: false }
+        } else if agree(&joined(digits), &third_text) {
             NumberRead { words: Some(restored(merged(digits.clone()))), confirmed: true }
         } else if agree(&cell.text, &third_text) {
             NumberRead { words: None, confirmed: true }
@@ -143,6 +150,16 @@ pub fn read_numbers(
         };
     }
     Ok(out)
+}
+
+/// `digits` is `text` with some of its separators lost (`35` for `3.5`,
+/// `112` for the code `1.1.2.` read `1.122.`).
+fn lost_separators(text: &str, digits: &str) -> bool {
+    let bare = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    let separators = |t: &str| canonical(t).chars().filter(|c| *c == '.').count();
+    // A code (two separators or more) keeps its own: digits-only readings lose them.
+    let code = separators(text) >= 2 || text.trim_end().ends_with('.') && separators(text) >= 1;
+    !digits.is_empty() && (bare(text) == bare(digits) || code) && separators(digits) < separators(text)
 }
 
 /// The reading kept when none agree: a well-formed number of the text pass,
@@ -198,6 +215,11 @@ mod tests {
         assert_eq!(canonical("05"), "0.5");
         assert_ne!(canonical("25"), canonical("2,5"));
         assert_ne!(canonical("0,75"), canonical("75"));
+        assert!(lost_separators("3.5", "35"));
+        assert!(lost_separators("1.1.2.", "112"));
+        assert!(!lost_separators("3.5", "3.5"));
+        assert!(!lost_separators("3.5", "36"));
+        assert!(lost_separators("1.122.", "112"));
     }
 
     #[test]
@@ -220,6 +242,7 @@ mod tests {
             well_formed,
             text_confidence,
             crop: Gray::new(1, 1, 255),
+            unruled: false,
         };
         let digits = [word(0, "25")];
         assert!(unconfirmed_choice(&cell("2.5", true, None), &digits).is_none());

@@ -10,8 +10,9 @@ use super::cells::{lattices, CellBox};
 use super::cleanup::{binarize, clear_number_specks, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
-use super::numbers::{read_numbers, NumberCell, LOST_SEPARATOR};
+use super::numbers::{NumberCell, LOST_SEPARATOR};
 use super::orientation;
+use super::phrases;
 use super::stack::read_stacked;
 use super::{Gray, Mask};
 use crate::extract::ExtractResult;
@@ -134,10 +135,11 @@ pub fn without_rulings(gray: &Gray, rules: &[Rule], dpi: f32) -> Gray {
 }
 
 /// A number or code written with its separators: `0.5`, `12,9491`, `1.1.3.`.
-static SEPARATED_NUMBER: LazyLock<Regex> =
+pub(super) static SEPARATED_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,3}(?:[.,]\d{1,4})+[.,]?$").expect("valid regex"));
 /// A Roman group numeral, which the digit pass would read as ones.
-static ROMAN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)\.?$").expect("valid regex"));
+pub(super) static ROMAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:I{1,3}|IV|VI{0,3}|IX|X)\.?$").expect("valid regex"));
 
 /// A number with specks after it read as separators: `1,` or `0,9.`.
 static TRAILING_SEPARATORS: LazyLock<Regex> =
@@ -163,7 +165,11 @@ const NARROW_CELL_INCHES: f32 = 1.0;
 /// Text read by the text pass that may be a number (or code) misread:
 /// short, with a digit, at most one real letter.
 fn looks_numeric(words: &[&Word]) -> bool {
-    let text: String = words.iter().map(|w| w.text.as_str()).collect();
+    looks_numeric_text(&words.iter().map(|w| w.text.as_str()).collect::<String>())
+}
+
+/// [`looks_numeric`] of text read.
+pub(super) fn looks_numeric_text(text: &str) -> bool {
     let letters = text.chars().filter(|c| c.is_alphabetic() && !"oOlI".contains(*c)).count();
     text.chars().count() <= 8 && text.chars().any(|c| c.is_ascii_digit()) && letters <= 1
 }
@@ -181,12 +187,12 @@ fn ocr_scale(gray: &Gray, dpi: f32) -> f32 {
 }
 
 /// A word read somewhere on the page, in page pixels.
-struct Placed {
-    word: Word,
-    x: f32,
-    y: f32,
+pub(super) struct Placed {
+    pub word: Word,
+    pub x: f32,
+    pub y: f32,
     /// Tesseract line it was read on, with the pass that read it.
-    line: (u32, u32, u32, u32),
+    pub line: (u32, u32, u32, u32),
 }
 
 /// Which page pixels the boxes of the words read cover, each box grown by `pad`.
@@ -214,6 +220,12 @@ fn uncovered_ink(image: &Gray, x: usize, y: usize, covered: &[bool], page_width:
                 .count()
         })
         .sum()
+}
+
+/// The cell a word's middle falls in.
+fn in_cell(cells: &[&CellBox], p: &Placed, factor: f32) -> Option<usize> {
+    let (cx, cy) = (p.x + p.word.width as f32 / factor / 2.0, p.y + p.word.height as f32 / factor / 2.0);
+    cells.iter().position(|c| c.x0 as f32 <= cx && cx < c.x1 as f32 && c.y0 as f32 <= cy && cy < c.y1 as f32)
 }
 
 /// Below this confidence a word read from a cell crop is left out.
@@ -285,14 +297,15 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
         })
         .collect();
 
-    // Words by the cell their middle falls in.
-    let cells: Vec<&CellBox> = tables.iter().flat_map(|t| &t.cells).collect();
-    let cell_of = |p: &Placed| {
-        let (cx, cy) = (p.x + p.word.width as f32 / factor / 2.0, p.y + p.word.height as f32 / factor / 2.0);
-        cells.iter().position(|c| c.x0 as f32 <= cx && cx < c.x1 as f32 && c.y0 as f32 <= cy && cy < c.y1 as f32)
-    };
-    let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
+    // Words by the cell their middle falls in; lines outside ruled cells cut
+    // into phrases, number phrases given cells of their own.
     let inset = (dpi * 0.012) as usize + 2;
+    let ruled: Vec<&CellBox> = tables.iter().flat_map(|t| &t.cells).collect();
+    let phrase_cells =
+        phrases::number_cells(&phrases::cut(&mut placed, factor, |p| in_cell(&ruled, p, factor).is_none()), inset);
+    let cells: Vec<&CellBox> = ruled.iter().copied().chain(&phrase_cells).collect();
+    let cell_of = |p: &Placed| in_cell(&cells, p, factor);
+    let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
     let min_ink = ((dpi / 100.0) * (dpi / 100.0) * 6.0) as usize + 4;
     let narrow = (dpi * NARROW_CELL_INCHES) as usize;
     let mut numbers: Vec<NumberCell> = Vec::new();
@@ -328,12 +341,16 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
         if let Some((x, y, mut crop)) = cell_crop(&level, &mask, cell, inset, min_ink) {
             clear_number_specks(&mut crop);
             number_at.push((index, x, y));
-            numbers.push(NumberCell { text, well_formed, text_confidence, crop });
+            let unruled = index >= ruled.len();
+            numbers.push(NumberCell { text, well_formed, text_confidence, crop, unruled });
         }
     }
     let mut confirmed = vec![false; cells.len()];
     if !numbers.is_empty() {
-        let reads = read_numbers(&numbers, factor, engine, deadline)?;
+        let apart: Vec<bool> = number_at.iter().map(|&(cell, _, _)| cell >= ruled.len()).collect();
+        // Crops of cells the page pass left empty, read as text if they hold no number.
+        let unread: Vec<Option<Gray>> = numbers.iter().map(|n| n.text.is_empty().then(|| n.crop.clone())).collect();
+        let reads = phrases::read_apart(numbers, &apart, factor, engine, deadline)?;
         let mut replaced = vec![false; cells.len()];
         let mut extra = Vec::new();
         for (slot, (read, &(cell, x, y))) in reads.into_iter().zip(&number_at).enumerate() {
@@ -341,8 +358,8 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
             let Some(words) = read.words else {
                 // A narrow cell the page pass left empty that holds no number
                 // holds words (a header under fax speckle): read as text.
-                if numbers[slot].text.is_empty() {
-                    lost.push((cell, x, y, scaled(&numbers[slot].crop)));
+                if let Some(crop) = &unread[slot] {
+                    lost.push((cell, x, y, scaled(crop)));
                 }
                 continue;
             };
@@ -434,16 +451,8 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
         }
     }
 
-    // Words of one line in one cell share its baseline: a box's bottom moves
-    // with descenders and dots below (ạ, ự), which would scramble the order.
-    // (A block-mode line may run through several cells at different heights.)
     let key = |p: &Placed, owner: Option<usize>| (p.line, owner);
-    let mut line_bottoms = std::collections::HashMap::new();
-    for (p, &owner) in placed.iter().zip(&owners) {
-        let bottom = p.y + p.word.height as f32 / factor;
-        let entry = line_bottoms.entry(key(p, owner)).or_insert(bottom);
-        *entry = f32::max(*entry, bottom);
-    }
+    let line_bottoms = phrases::baselines(&placed, &owners, factor);
     let scale = 72.0 / dpi;
     let mut page = OcrPage {
         width: gray.width as f32 * scale,
