@@ -75,26 +75,27 @@ fn scanned_page(dir: &Path) -> RgbImage {
 }
 
 /// A blue ballpoint signature over the scores of row 1.1.3 (max 1,5, self 2):
-/// loops of a pen stroke three pixels wide, ink multiplied over the print.
+/// loops of a pen stroke three pixels wide, its ink laid once over the print
+/// (multiplied, as ink over toner is).
 fn sign(page: &mut RgbImage) {
     let (w, h) = page.dimensions();
     let (x0, x1, cy) = (w as f32 * 0.45, w as f32 * 0.58, h as f32 * 0.752);
     let (amplitude, period) = (h as f32 * 0.012, w as f32 * 0.03);
-    let mut t = 0.0f32;
-    while t < 1.0 {
+    let mut stroke = std::collections::BTreeSet::new();
+    for step in 0..2000 {
         // A slanted loop per period, as handwriting runs.
+        let t = step as f32 / 2000.0;
         let phase = t * (x1 - x0) / period * std::f32::consts::TAU;
         let x = x0 + t * (x1 - x0) + period * 0.35 * phase.cos();
         let y = cy + amplitude * phase.sin();
         for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
-            let (px, py) = ((x as i64 + dx) as u32, (y as i64 + dy) as u32);
-            if px < w && py < h {
-                let Rgb([r, g, b]) = *page.get_pixel(px, py);
-                let ink = |v: u8, t: f32| (f32::from(v) * t) as u8;
-                page.put_pixel(px, py, Rgb([ink(r, 0.42), ink(g, 0.47), ink(b, 0.78)]));
-            }
+            stroke.insert(((x as i64 + dx) as u32, (y as i64 + dy) as u32));
         }
-        t += 0.0005;
+    }
+    for (x, y) in stroke.into_iter().filter(|&(x, y)| x < w && y < h) {
+        let Rgb([r, g, b]) = *page.get_pixel(x, y);
+        let ink = |v: u8, t: f32| (f32::from(v) * t) as u8;
+        page.put_pixel(x, y, Rgb([ink(r, 0.42), ink(g, 0.47), ink(b, 0.78)]));
     }
 }
 

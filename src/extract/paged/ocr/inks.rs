@@ -28,7 +28,7 @@ const NEUTRAL_CHROMA: u8 = 24;
 /// Below [`NEUTRAL_CHROMA`], a trace of colour that is still ink when it
 /// lies this close (pixels) to a coloured pixel: the blurred edge of a stroke.
 const TRACE_CHROMA: u8 = 12;
-const TRACE_REACH: usize = 2;
+const TRACE_REACH: usize = 6;
 /// Hue families: sectors of 30°, the first centred on red.
 const SECTORS: usize = 12;
 /// Coloured pixels a hue family needs on the page for its ink to be fitted;
