@@ -15,8 +15,9 @@
 //! most to the one it absorbs least (print changes no ratio); JPEG keeps
 //! colour at half the resolution of brightness, so a thin stroke of ink is
 //! darker than its colour tells, and a pixel of ink is first given as much
-//! cover as its darkness asks (up to full), print being only the darkness
-//! that full ink cannot explain. The ink is divided out and the luma of what
+//! cover as its darkness asks (up to full); only a pixel darker than full
+//! ink, which holds print, has its cover told more and more by its colour
+//! alone as it nears black, so the print under a stroke keeps its weight. The ink is divided out and the luma of what
 //! remains is the print. Pixels without colour, or with a trace of it away
 //! from any ink, are plain luma, untouched.
 
@@ -79,7 +80,11 @@ impl Ink {
         let by_colour = if below > 1e-6 { (1.0 - ratio) / below } else { 1.0 };
         let brightness = f32::from(luma(p[0], p[1], p[2])) / self.paper_luma;
         let by_darkness = (1.0 - brightness) / self.luma_absorption.max(0.05);
-        let cover = by_colour.max(by_darkness).clamp(0.0, 1.0);
+        // Darker than full ink: print is there, and the darker, the more the
+        // colour alone is trusted (at black, only the colour tells the cover).
+        let trust_darkness = (2.0 - by_darkness).clamp(0.0, 1.0);
+        let by_colour = by_colour.clamp(0.0, 1.0);
+        let cover = by_colour.max(by_darkness.min(1.0) * trust_darkness).clamp(0.0, 1.0);
         [0, 1, 2].map(|i| (f32::from(p[i]) / (1.0 - cover * self.absorption[i])).round().min(255.0) as u8)
     }
 }
