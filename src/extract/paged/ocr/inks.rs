@@ -183,7 +183,11 @@ pub fn print_gray(width: usize, height: usize, rgb: &[u8]) -> Gray {
     let rgb = &rgb[..(width * height * 3).min(rgb.len() / 3 * 3)];
     let inks = fit(rgb);
     let mut out = Gray::new(width, height, 255);
-    let near = if inks.iter().any(Option::is_some) { near_colour(width, height, rgb) } else { Vec::new() };
+    let near = if inks.iter().any(Option::is_some) {
+        near_colour(width, rgb.len() / 3 / width.max(1), rgb)
+    } else {
+        Vec::new()
+    };
     for (i, p) in rgb.chunks_exact(3).enumerate() {
         let c = chroma(p);
         let inked = c >= NEUTRAL_CHROMA || c >= TRACE_CHROMA && near.get(i).copied().unwrap_or(false);
@@ -263,6 +267,23 @@ mod tests {
         let gray = print_gray(n, 1, &rgb);
         assert!(gray.data[2000] >= 225, "blue ink alone: {}", gray.data[2000]);
         assert!(gray.data[2600] <= 110, "print under blue: {}", gray.data[2600]);
+    }
+
+    #[test]
+    fn inks_of_any_hue_are_fitted_each_on_its_own() {
+        // A violet seal and a green highlighter on one page, print under both.
+        let (violet, green) = ([0.62, 0.4, 0.8], [0.75, 0.92, 0.55]);
+        let (n, rgb) = page(&[
+            (through(PAPER, violet), 400),
+            (through(PAPER, green), 400),
+            (through([40, 40, 40], violet), 10),
+            (through([40, 40, 40], green), 10),
+        ]);
+        let gray = print_gray(n, 1, &rgb);
+        assert!(gray.data[2000] >= 225 && gray.data[2400] >= 225, "{} {}", gray.data[2000], gray.data[2400]);
+        assert!(gray.data[2800] <= 90 && gray.data[2810] <= 90, "{} {}", gray.data[2800], gray.data[2810]);
+        // Samples short of the size given are no panic: the rest is paper.
+        assert_eq!(print_gray(n, 2, &rgb).data[n], 255);
     }
 
     #[test]
