@@ -2,9 +2,10 @@
 //! sample report (`fixtures/samples/sample_PA02.pdf`, page 2, rendered by
 //! `pdftoppm`), turned by 1.5°, sprinkled with paper noise and stamped with
 //! a red seal, then given as a PNG file and as an image-only PDF (raw RGB
-//! samples) under a garbage invisible text layer, and fed sideways.
-//! An unruled table (a portal export printed without ruling lines) is built
-//! as a text PDF here and scanned by rendering it at 150 dpi.
+//! samples) under a garbage invisible text layer, fed sideways, and signed
+//! in blue over two scores. An unruled table (a portal export printed
+//! without ruling lines) is built as a text PDF here and scanned by
+//! rendering it at 150 dpi.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm`: `.ci/run` installs
 //! them, and under `CI=true` a missing tool fails the test; elsewhere each
 //! test prints what is missing and stops.
@@ -73,6 +74,31 @@ fn scanned_page(dir: &Path) -> RgbImage {
         }
     }
     page
+}
+
+/// A blue ballpoint signature over the scores of row 1.1.3 (max 1,5, self 2):
+/// loops of a pen stroke three pixels wide, its ink laid once over the print
+/// (multiplied, as ink over toner is).
+fn sign(page: &mut RgbImage) {
+    let (w, h) = page.dimensions();
+    let (x0, x1, cy) = (w as f32 * 0.45, w as f32 * 0.58, h as f32 * 0.752);
+    let (amplitude, period) = (h as f32 * 0.012, w as f32 * 0.03);
+    let mut stroke = std::collections::BTreeSet::new();
+    for step in 0..2000 {
+        // A slanted loop per period, as handwriting runs.
+        let t = step as f32 / 2000.0;
+        let phase = t * (x1 - x0) / period * std::f32::consts::TAU;
+        let x = x0 + t * (x1 - x0) + period * 0.35 * phase.cos();
+        let y = cy + amplitude * phase.sin();
+        for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+            stroke.insert(((x as i64 + dx) as u32, (y as i64 + dy) as u32));
+        }
+    }
+    for (x, y) in stroke.into_iter().filter(|&(x, y)| x < w && y < h) {
+        let Rgb([r, g, b]) = *page.get_pixel(x, y);
+        let ink = |v: u8, t: f32| (f32::from(v) * t) as u8;
+        page.put_pixel(x, y, Rgb([ink(r, 0.42), ink(g, 0.47), ink(b, 0.78)]));
+    }
 }
 
 fn run(path: &Path) -> Value {
@@ -156,6 +182,23 @@ fn page_fed_sideways_is_turned_upright_and_read() {
     let [x0, y0, x1, y1] = [0, 1, 2, 3].map(|i| at[i].as_u64().unwrap() as u32);
     let ink = (y0..y1).flat_map(|y| (x0..x1).map(move |x| (x, y))).filter(|&(x, y)| image.get_pixel(x, y)[0] < 128);
     assert!(ink.count() > 20, "no ink at {at} of the upright page");
+}
+
+#[test]
+fn blue_signature_over_score_cells_is_read() {
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("signed.png");
+    let mut page = scanned_page(dir.path());
+    sign(&mut page);
+    page.save(&path).unwrap();
+    let report = run(&path);
+    assert_read(&report);
+    let row = report["criteria"].as_array().and_then(|c| c.iter().find(|c| c["code"] == "1.1.3")).cloned();
+    let row = row.unwrap_or_default();
+    assert_eq!((row["max_points"].as_f64(), row["self_score"].as_f64()), (Some(1.5), Some(2.0)), "{row}");
 }
 
 /// An image-only PDF page with an invisible (render mode 3) text layer of garbage on top.

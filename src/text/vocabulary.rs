@@ -31,11 +31,20 @@ pub enum Role {
 const LONGEST_HEADER_TEXT: usize = 120;
 
 /// The folded form a header cell is matched on; empty for a text too long to be one.
+/// Punctuation between words is dropped: OCR of a small header reads specks
+/// and line ends as stray marks ("Điểm tự = đánh giá", "Điểm, tối đa").
 pub fn header_fold(text: &str) -> String {
     if text.len() > LONGEST_HEADER_TEXT {
         return String::new();
     }
-    fold(text)
+    let folded = fold(text);
+    let word = |w: &str| w.trim_matches(|c: char| !c.is_alphanumeric()).len() == w.len();
+    if folded.split(' ').all(word) {
+        return folded;
+    }
+    let words: Vec<&str> =
+        folded.split(' ').map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).filter(|w| !w.is_empty()).collect();
+    words.join(" ")
 }
 
 /// Classifies one folded header text.
@@ -203,6 +212,18 @@ mod tests {
         let slices: Vec<&[Run]> = cells.iter().map(Vec::as_slice).collect();
         let roles = header_roles(&slices).expect("a header");
         assert_eq!(roles[2..], [Role::Score(Column::MaxPoints), Role::Score(Column::SelfScore)]);
+    }
+
+    #[test]
+    fn stray_punctuation_between_header_words_is_ignored() {
+        assert_eq!(header_fold("Điểm tự = đánh giá"), "diem tu danh gia");
+        assert_eq!(header_fold("Điểm, tối đa"), "diem toi da");
+        assert_eq!(header_fold("Lĩnh vực/Tiêu chí (1)"), "linh vuc/tieu chi 1");
+        assert_eq!(header_fold(" . , "), "");
+        assert_eq!(
+            roles(&["TT", "Tên TC/TCTP :,", "Điểm . chuẩn", "Điểm tự = đánh giá"]),
+            Some(vec![Role::Code, Role::Title, Role::Score(Column::MaxPoints), Role::Score(Column::SelfScore)])
+        );
     }
 
     #[test]

@@ -186,7 +186,8 @@ pub fn jbig2(
     Ok(rows.gray)
 }
 
-/// A JPEG 2000 image (raw codestream or JP2 file), in gray with red ink removed.
+/// A JPEG 2000 image (raw codestream or JP2 file), in gray; colour through
+/// [`super::inks::print_gray`], seal and signature ink divided out.
 pub fn jpx(data: &[u8], budget: &mut Budget) -> ExtractResult<Gray> {
     use hayro_jpeg2000::{DecodeSettings, DecoderContext, Image};
     let image = Image::new(data, &DecodeSettings::default()).map_err(|e| damaged("JPEG 2000", format!("{e:?}")))?;
@@ -216,7 +217,7 @@ pub fn jpx(data: &[u8], budget: &mut Budget) -> ExtractResult<Gray> {
                     }
                 })
                 .collect();
-            Ok(super::image::gray_from_rgb(width, height, &rgb))
+            Ok(super::inks::print_gray(width, height, &rgb))
         }
     }
 }

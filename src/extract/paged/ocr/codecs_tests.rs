@@ -82,10 +82,13 @@ fn jpeg_2000_gray_and_rgb_are_exact() {
     let gray = jpx(&fixture("gray.j2k"), &mut budget()).unwrap();
     let expected: Vec<u8> = (0..4).flat_map(|y| (0..8).map(move |x| (32 * x + 8 * y) as u8)).collect();
     assert_eq!((gray.width, gray.height, gray.data), (8, 4, expected));
-    // Black, white, red seal ink (turned to paper) and mid gray.
+    // Black, white, red and mid gray, through the ink separation: two red
+    // pixels are too few to be a seal's ink, so they keep their luma.
     let rgb = jpx(&fixture("rgb.jp2"), &mut budget()).unwrap();
     assert_eq!((rgb.width, rgb.height), (4, 2));
-    assert_eq!(rgb.data[..4], [0, 255, 255, 128]);
+    assert_eq!(rgb.data[..4], [0, 255, 88, 128]);
+    let samples = [[0, 0, 0], [255, 255, 255], [200, 40, 50], [128, 128, 128]].repeat(2).concat();
+    assert_eq!(rgb, super::super::inks::print_gray(4, 2, &samples));
     assert_eq!(jpx(b"\xff\x4f\xff\x51broken", &mut budget()).unwrap_err().kind, ErrorKind::Corrupt);
 }
 

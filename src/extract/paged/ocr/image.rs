@@ -1,36 +1,18 @@
 //! Page images in: encoded files (JPEG, PNG, TIFF including multi-page) and
-//! the raw samples of PDF image objects, turned into gray with red seal and
-//! signature ink removed (a stamp over a score cell must not read as a digit).
+//! the raw samples of PDF image objects, turned into gray; colour images go
+//! through [`inks::print_gray`], which divides seal and signature ink out and
+//! keeps the print under it (a stamp over a score cell must not hide the digit
+//! nor read as one).
 
 use std::io::Cursor;
 
 use image::{DynamicImage, ImageFormat, RgbImage};
 
-use super::Gray;
+use super::{inks, Gray};
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 
 /// Largest page image decoded (pixels): an A3 page at 600 dpi, a bit more.
 pub const MAX_PIXELS: u64 = 80_000_000;
-
-/// A red pixel is seal or signature ink: red clearly above green and blue.
-fn is_red(r: u8, g: u8, b: u8) -> bool {
-    let (r, g, b) = (i32::from(r), i32::from(g), i32::from(b));
-    r - g > 50 && r - b > 40 && r > 110
-}
-
-/// Gray from RGB samples, red ink turned to paper white.
-pub fn gray_from_rgb(width: usize, height: usize, rgb: &[u8]) -> Gray {
-    let mut out = Gray::new(width, height, 255);
-    for (i, px) in rgb.chunks_exact(3).take(width * height).enumerate() {
-        let (r, g, b) = (px[0], px[1], px[2]);
-        out.data[i] = if is_red(r, g, b) {
-            255
-        } else {
-            ((299 * u32::from(r) + 587 * u32::from(g) + 114 * u32::from(b)) / 1000) as u8
-        };
-    }
-    out
-}
 
 pub(super) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
     let pixels = width.saturating_mul(height);
@@ -54,7 +36,7 @@ fn from_dynamic(image: DynamicImage) -> Gray {
         other => {
             let rgb: RgbImage = other.to_rgb8();
             let (w, h) = rgb.dimensions();
-            gray_from_rgb(w as usize, h as usize, rgb.as_raw())
+            inks::print_gray(w as usize, h as usize, rgb.as_raw())
         }
     }
 }
@@ -168,7 +150,7 @@ pub fn from_samples(
             let data = samples.get(..width * height).ok_or_else(short)?.to_vec();
             Ok(Gray { width, height, data })
         }
-        (3, 8) => Ok(gray_from_rgb(width, height, samples.get(..width * height * 3).ok_or_else(short)?)),
+        (3, 8) => Ok(inks::print_gray(width, height, samples.get(..width * height * 3).ok_or_else(short)?)),
         (4, 8) => {
             let cmyk = samples.get(..width * height * 4).ok_or_else(short)?;
             let rgb: Vec<u8> = cmyk
@@ -178,7 +160,7 @@ pub fn from_samples(
                     [0, 1, 2].map(|i| ((255 - u32::from(p[i])) * k / 255) as u8)
                 })
                 .collect();
-            Ok(gray_from_rgb(width, height, &rgb))
+            Ok(inks::print_gray(width, height, &rgb))
         }
         (1, 1) => {
             let stride = width.div_ceil(8);
@@ -204,16 +186,6 @@ pub fn from_samples(
 mod tests {
     use super::*;
     use crate::config::Limits;
-
-    #[test]
-    fn red_seal_ink_becomes_white_and_black_ink_stays() {
-        let rgb = [200, 40, 50, 20, 20, 20, 180, 180, 180, 150, 60, 60];
-        let gray = gray_from_rgb(4, 1, &rgb);
-        assert_eq!(gray.data[0], 255);
-        assert_eq!(gray.data[1], 20);
-        assert_eq!(gray.data[2], 180);
-        assert_eq!(gray.data[3], 255);
-    }
 
     #[test]
     fn png_round_trip_and_size_limit() {

@@ -4,7 +4,8 @@
 //! assembly, cross-page joining and prose reading are shared.
 //!
 //! Stages: [`image`] decodes (JPEG/PNG/TIFF, raw PDF samples; [`codecs`] the
-//! CCITT fax, JBIG2 and JPEG 2000 images of scans) and drops red seal ink;
+//! CCITT fax, JBIG2 and JPEG 2000 images of scans) and [`inks`] divides seal
+//! and signature ink out of colour pages, keeping the print under it;
 //! [`cleanup`] binarises and deskews; [`orientation`] turns a page fed
 //! upside down or sideways; [`lines`] finds ruling lines by long
 //! dark runs (a one-dimensional opening, which is all the morphology needed —
@@ -21,6 +22,7 @@ pub mod cleanup;
 pub mod codecs;
 pub mod engine;
 pub mod image;
+pub mod inks;
 pub mod lines;
 pub mod numbers;
 pub mod orientation;

@@ -263,7 +263,7 @@ impl Scan {
         Scan { number, width, height, source: Source::Decoded(gray) }
     }
 
-    /// The page image as gray, red ink removed.
+    /// The page image as gray, seal and signature ink divided out of colour images.
     pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
         match &self.source {
             Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
