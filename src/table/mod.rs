@@ -112,8 +112,7 @@ pub struct ScoringTable {
 pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Option<ScoringTable>, TimeLimit> {
     let mut pieces: Vec<(Header, ScoringTable)> = Vec::new();
     let mut previous: Option<(Header, usize)> = None; // last header and its table's width
-    let mut last_header: Option<Header> = None;
-    // Section state of the last piece, handed on to a piece it will be joined with.
+                                                      // Section state of the last piece, handed on to a piece it will be joined with.
     let mut carry: Option<(Vec<header::Role>, rows::Continuation)> = None;
     let mut read = |table: &Table, header: &Header, rows: &[usize]| {
         let mut state = match &carry {
@@ -124,8 +123,12 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
         carry = Some((header.roles.clone(), state));
         piece
     };
+    let mut headers_of = Vec::with_capacity(document.tables.len());
     for table in &document.tables {
-        let headers = header::find_headers(table, deadline)?;
+        headers_of.push(header::find_headers(table, deadline)?);
+    }
+    restore_misread_roles(&mut headers_of);
+    for (table, headers) in document.tables.iter().zip(&headers_of) {
         if headers.is_empty() {
             match &previous {
                 Some((header, width)) if *width == table.width && table.width > 0 => {
@@ -140,14 +143,9 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
             let start = header.first_row + header.row_count;
             let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
             let indices: Vec<usize> = (start..end).collect();
-            let header = match &last_header {
-                Some(last) => with_misread_roles_restored(header.clone(), last),
-                None => header.clone(),
-            };
-            pieces.push((header.clone(), read(table, &header, &indices)?));
-            last_header = Some(header);
+            pieces.push((header.clone(), read(table, header, &indices)?));
         }
-        previous = last_header.clone().map(|h| (h, table.width));
+        previous = headers.last().map(|h| (h.clone(), table.width));
     }
     let criterion_rows = |t: &ScoringTable| t.rows.iter().filter(|r| r.kind == RowKind::Criterion).count();
     Ok(join_continued(pieces)
@@ -181,29 +179,40 @@ fn same_roles(a: &[header::Role], b: &[header::Role]) -> bool {
 const SAME_HEADER_CELL: f64 = 0.6;
 
 /// A header repeated on a new page that OCR misread (`Điểm -thuấn _D_` for
-/// `Điểm chuẩn`): a column it cannot name whose text is a near spelling of
-/// the previous header's in the same column takes that header's role, when
-/// the two headers have the same width and no column named differently.
-/// Joined with the previous piece, the page's rows keep their scores.
-fn with_misread_roles_restored(mut header: Header, previous: &Header) -> Header {
+/// `Điểm chuẩn`, on either page): a column one header cannot name whose text
+/// is a near spelling of the neighbouring header's in the same column takes
+/// that header's role, when the two have the same width and no column named
+/// differently. Joined, the pages' rows keep their scores.
+fn restore_misread_roles(headers_of: &mut [Vec<Header>]) {
+    let mut headers: Vec<&mut Header> = headers_of.iter_mut().flatten().collect();
+    for i in 1..headers.len() {
+        let before = headers[i - 1].clone();
+        restore_from(headers[i], &before);
+    }
+    for i in (1..headers.len()).rev() {
+        let after = headers[i].clone();
+        restore_from(headers[i - 1], &after);
+    }
+}
+
+fn restore_from(header: &mut Header, other: &Header) {
     use header::Role::Other;
     let conflicting = |(a, b): (&header::Role, &header::Role)| *a != Other && *b != Other && !same_roles(&[*a], &[*b]);
-    if header.roles.len() != previous.roles.len() || header.roles.iter().zip(&previous.roles).any(conflicting) {
-        return header;
+    if header.roles.len() != other.roles.len() || header.roles.iter().zip(&other.roles).any(conflicting) {
+        return;
     }
     let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     for col in 0..header.roles.len() {
-        let (own, before) = (header.first_row_texts.get(col), previous.first_row_texts.get(col));
-        let (Some(own), Some(before)) = (own.map(|t| letters(t)), before.map(|t| letters(t))) else { continue };
+        let (own, theirs) = (header.first_row_texts.get(col), other.first_row_texts.get(col));
+        let (Some(own), Some(theirs)) = (own.map(|t| letters(t)), theirs.map(|t| letters(t))) else { continue };
         if header.roles[col] == Other
-            && previous.roles[col] != Other
+            && other.roles[col] != Other
             && !own.is_empty()
-            && strsim::normalized_levenshtein(&own, &before) >= SAME_HEADER_CELL
+            && strsim::normalized_levenshtein(&own, &theirs) >= SAME_HEADER_CELL
         {
-            header.roles[col] = previous.roles[col];
+            header.roles[col] = other.roles[col];
         }
     }
-    header
 }
 
 /// Joins consecutive pieces whose headers assign the same roles: one table
@@ -269,7 +278,14 @@ mod tests {
             crate::text::normalize_document(&mut document);
             header::find_headers(&document.tables[0], &deadline).expect("in time").remove(0)
         };
-        let first = header(csv);
-        assert_eq!(with_misread_roles_restored(header(other), &first).roles[2], header::Role::Other);
+        // The first page's header misread, the second's right: the first takes its columns too.
+        let misread_first = "STT;Tiêu chí;Điểm -thuấn _D_;Điểm tự đánh giá\n1;CHỈ ĐẠO;3;3\n";
+        let mut pages = vec![vec![header(misread_first)], vec![header(csv)]];
+        assert_eq!(pages[0][0].roles[2], header::Role::Other);
+        restore_misread_roles(&mut pages);
+        assert_eq!(pages[0][0].roles[2], header::Role::Score(Column::MaxPoints));
+        let mut headers = vec![vec![header(csv)], vec![header(other)]];
+        restore_misread_roles(&mut headers);
+        assert_eq!(headers[1][0].roles[2], header::Role::Other);
     }
 }
