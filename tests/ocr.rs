@@ -42,15 +42,8 @@ fn sample() -> PathBuf {
 /// Page 2 of the sample at 200 dpi, turned by 1.5° as a scanner feeds it,
 /// with paper noise (dark specks) and a red seal stamped over the table.
 fn scanned_page(dir: &Path) -> RgbImage {
-    let base = dir.join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-f", "2", "-l", "2", "-r", "200", "-gray", "-png", "-singlefile"])
-        .arg(sample())
-        .arg(&base)
-        .status()
-        .expect("run pdftoppm");
-    assert!(status.success());
-    let rendered = image::open(base.with_extension("png")).expect("rendered page").to_luma8();
+    let png = support::rendered_gray_png(&sample(), Some(2), 200, dir, "page");
+    let rendered = image::open(png).expect("rendered page").to_luma8();
     let (w, h) = rendered.dimensions();
     let gray = Gray { width: w as usize, height: h as usize, data: rendered.into_raw() };
     let turned = cleanup::rotate(&gray, -1.5);
@@ -201,24 +194,21 @@ fn blue_signature_over_score_cells_is_read() {
     assert_eq!((row["max_points"].as_f64(), row["self_score"].as_f64()), (Some(1.5), Some(2.0)), "{row}");
 }
 
-/// An image-only PDF page with an invisible (render mode 3) text layer of garbage on top.
-fn scanned_pdf(rgb: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
+/// A one-page PDF of `width` × `height` points drawing `content`, with
+/// Helvetica as `/F1` and, when given, `image` as `/Im1`.
+fn one_page_pdf(width: f32, height: f32, content: String, image: Option<Stream>) -> Vec<u8> {
     let mut doc = PdfDocument::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
-    let image = doc.add_object(Stream::new(
-        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
-        "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8 },
-        rgb,
-    ));
-    let (pw, ph) = (width as f32 * 72.0 / 200.0, height as f32 * 72.0 / 200.0);
-    let content =
-        format!("q {pw} 0 0 {ph} 0 0 cm /Im1 Do Q\nBT 3 Tr /F1 12 Tf 100 500 Td (l1 I 8Z 7974 l.l.3 25) Tj ET\n");
+    let mut resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+    if let Some(image) = image {
+        resources.set("XObject", dictionary! { "Im1" => doc.add_object(image) });
+    }
     let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
     let page = doc.add_object(dictionary! {
         "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
-        "MediaBox" => vec![0.into(), 0.into(), Object::Real(pw), Object::Real(ph)],
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font }, "XObject" => dictionary! { "Im1" => image } },
+        "MediaBox" => vec![0.into(), 0.into(), Object::Real(width), Object::Real(height)],
+        "Resources" => resources,
     });
     doc.objects.insert(
         pages_id,
@@ -229,6 +219,19 @@ fn scanned_pdf(rgb: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
     let mut out = Vec::new();
     doc.save_to(&mut out).unwrap();
     out
+}
+
+/// An image-only PDF page with an invisible (render mode 3) text layer of garbage on top.
+fn scanned_pdf(rgb: Vec<u8>, width: u32, height: u32) -> Vec<u8> {
+    let image = Stream::new(
+        dictionary! { "Type" => "XObject", "Subtype" => "Image", "Width" => width as i64, "Height" => height as i64,
+        "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8 },
+        rgb,
+    );
+    let (pw, ph) = (width as f32 * 72.0 / 200.0, height as f32 * 72.0 / 200.0);
+    let content =
+        format!("q {pw} 0 0 {ph} 0 0 cm /Im1 Do Q\nBT 3 Tr /F1 12 Tf 100 500 Td (l1 I 8Z 7974 l.l.3 25) Tj ET\n");
+    one_page_pdf(pw, ph, content, Some(image))
 }
 
 #[test]
@@ -270,24 +273,7 @@ fn unruled_pdf() -> Vec<u8> {
             content += &format!("BT /F1 10 Tf {x} {y} Td ({text}) Tj ET\n");
         }
     }
-    let mut doc = PdfDocument::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! { "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica" });
-    let contents = doc.add_object(Stream::new(dictionary! {}, content.into_bytes()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => contents,
-        "MediaBox" => vec![0.into(), 0.into(), 842.into(), 595.into()],
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).unwrap();
-    out
+    one_page_pdf(842.0, 595.0, content, None)
 }
 
 #[test]
@@ -299,15 +285,7 @@ fn unruled_scanned_table_is_read_in_its_columns() {
     let pdf = dir.path().join("unruled.pdf");
     std::fs::write(&pdf, unruled_pdf()).unwrap();
     // Scanned at 150 dpi in gray, as portal exports are.
-    let base = dir.path().join("unruled");
-    let status = Command::new("pdftoppm")
-        .args(["-r", "150", "-gray", "-png", "-singlefile"])
-        .arg(&pdf)
-        .arg(&base)
-        .status()
-        .expect("run pdftoppm");
-    assert!(status.success());
-    let report = run(&base.with_extension("png"));
+    let report = run(&support::rendered_gray_png(&pdf, None, 150, dir.path(), "unruled"));
     assert_eq!(report["status"], "ok", "{report}");
     assert_eq!(report["extraction"]["method"], "ocr");
     for row in &UNRULED_ROWS[1..] {

@@ -23,18 +23,21 @@ fn tools_present() -> bool {
 /// Page 2 of the sample as 1-bit rows (true = black).
 fn fax_page(dir: &Path) -> (Vec<Vec<bool>>, u32, u32) {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/samples/sample_PA02.pdf");
-    let base = dir.join("page");
-    let status = Command::new("pdftoppm")
-        .args(["-f", "2", "-l", "2", "-r", "200", "-gray", "-png", "-singlefile"])
-        .arg(&sample)
-        .arg(&base)
-        .status()
-        .expect("run pdftoppm");
-    assert!(status.success());
-    let gray = image::open(base.with_extension("png")).expect("rendered page").to_luma8();
+    let png = support::rendered_gray_png(&sample, Some(2), 200, dir, "page");
+    let gray = image::open(png).expect("rendered page").to_luma8();
     let (w, h) = gray.dimensions();
     let rows = gray.rows().map(|row| row.map(|p| p.0[0] < 160).collect()).collect();
     (rows, w, h)
+}
+
+/// The rows coded in Group 4 as fax software stores a page: `/BlackIs1 true`
+/// turns the coded black into samples of 1, which DeviceGray shows white;
+/// the `/Decode [1 0]` beside it shows them black again.
+fn black_is_1_fax(rows: &[Vec<bool>], width: u32, height: u32) -> Stream {
+    let parms = dictionary! { "K" => -1, "Columns" => width as i64, "Rows" => height as i64, "BlackIs1" => true };
+    let mut image = fax_image(group_4(rows, width), width, height, "CCITTFaxDecode".into(), parms.into());
+    image.dict.set("Decode", vec![1.into(), 0.into()]);
+    image
 }
 
 fn group_4(rows: &[Vec<bool>], width: u32) -> Vec<u8> {
@@ -122,11 +125,7 @@ fn group_4_fax_pdf_is_read() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (rows, width, height) = fax_page(dir.path());
-    // `/BlackIs1 true` turns the coded black into samples of 1, which DeviceGray
-    // shows white; the `/Decode [1 0]` beside it shows them black again.
-    let parms = dictionary! { "K" => -1, "Columns" => width as i64, "Rows" => height as i64, "BlackIs1" => true };
-    let mut image = fax_image(group_4(&rows, width), width, height, "CCITTFaxDecode".into(), parms.into());
-    image.dict.set("Decode", vec![1.into(), 0.into()]);
+    let image = black_is_1_fax(&rows, width, height);
     let path = dir.path().join("fax.pdf");
     // Over it, the garbage a scanner's own OCR left, in plain sight: the page is read by OCR all the same.
     let garbage = "CÔNG HOA XA HÔI CHU NGHÏA VIÊT NAM Dôc lap - Tr do - Hnh phñc Bng tông hop diêm tr dnh gié cua UBND huyên nãm 2021 Tiéu chí thânh phân";
@@ -166,9 +165,7 @@ fn speckled_fax_page_is_read() {
     }
     let dir = tempfile::tempdir().unwrap();
     let (rows, width, height) = fax_page(dir.path());
-    let parms = dictionary! { "K" => -1, "Columns" => width as i64, "Rows" => height as i64, "BlackIs1" => true };
-    let mut image = fax_image(group_4(&speckled(rows), width), width, height, "CCITTFaxDecode".into(), parms.into());
-    image.dict.set("Decode", vec![1.into(), 0.into()]);
+    let image = black_is_1_fax(&speckled(rows), width, height);
     let path = dir.path().join("speckled.pdf");
     std::fs::write(&path, image_pdf(vec![image], "")).unwrap();
     assert_values_read(&run(&path));

@@ -28,6 +28,24 @@ pub fn shared_set(test: &str, name: &str) -> Option<PathBuf> {
     can_run(test, missing.as_deref(), "CI places shared/ beside the checkout").then_some(dir)
 }
 
+/// `page` of `pdf` (all pages when `None`, for a one-page PDF) rendered by
+/// `pdftoppm` in gray at `dpi`, as a PNG file named `name` in `dir`.
+pub fn rendered_gray_png(pdf: &Path, page: Option<u32>, dpi: u32, dir: &Path, name: &str) -> PathBuf {
+    let base = dir.join(name);
+    let mut command = Command::new("pdftoppm");
+    if let Some(page) = page {
+        command.args(["-f", &page.to_string(), "-l", &page.to_string()]);
+    }
+    let status = command
+        .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&base)
+        .status()
+        .expect("run pdftoppm");
+    assert!(status.success(), "pdftoppm {}", pdf.display());
+    base.with_extension("png")
+}
+
 /// What OCR needs that is not installed: Tesseract with its Vietnamese data.
 pub fn ocr_missing() -> Option<&'static str> {
     let langs = Command::new("tesseract").arg("--list-langs").output();

@@ -314,21 +314,23 @@ pub(crate) mod tests {
         }
     }
 
+    /// Inks a rectangle black.
+    fn ink(gray: &mut Gray, xs: std::ops::Range<usize>, ys: std::ops::Range<usize>) {
+        for y in ys {
+            for x in xs.clone() {
+                gray.set(x, y, 0);
+            }
+        }
+    }
+
     #[test]
     fn specks_go_and_strokes_and_points_stay() {
         let mut gray = Gray::new(60, 30, 250);
-        let mut ink = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
-            for y in ys {
-                for x in xs.clone() {
-                    gray.set(x, y, 0);
-                }
-            }
-        };
-        ink(2..3, 2..3); // a speck
-        ink(30..33, 3..6); // a 3×3 blot of fax speckle, alone
-        ink(50..52, 25..26); // a pair of specks
-        ink(10..13, 10..26); // a digit's stroke
-        ink(23..26, 22..25); // its 3×3 decimal point, 10 pixels right of it (a sans-serif `1.`)
+        ink(&mut gray, 2..3, 2..3); // a speck
+        ink(&mut gray, 30..33, 3..6); // a 3×3 blot of fax speckle, alone
+        ink(&mut gray, 50..52, 25..26); // a pair of specks
+        ink(&mut gray, 10..13, 10..26); // a digit's stroke
+        ink(&mut gray, 23..26, 22..25); // its 3×3 decimal point, 10 pixels right of it (a sans-serif `1.`)
         let mut mask = Mask { width: 60, height: 30, data: gray.data.iter().map(|&v| v < 128).collect() };
         despeckle(&mut gray, &mut mask, 200.0);
         let kept = mask.data.iter().filter(|&&m| m).count();
@@ -340,19 +342,12 @@ pub(crate) mod tests {
     #[test]
     fn number_crops_lose_their_specks_and_keep_their_decimal_point() {
         let mut crop = Gray::new(80, 40, 255);
-        let mut ink = |xs: std::ops::Range<usize>, ys: std::ops::Range<usize>| {
-            for y in ys {
-                for x in xs.clone() {
-                    crop.set(x, y, 0);
-                }
-            }
-        };
-        ink(20..30, 8..32); // a digit
-        ink(33..36, 29..32); // a decimal point, low between the digits
-        ink(39..49, 8..32); // a digit
-        ink(31..33, 12..14); // a speck between the digits, high: no point
-        ink(60..63, 20..23); // a speck after the number
-        ink(5..7, 30..32); // a speck before it
+        ink(&mut crop, 20..30, 8..32); // a digit
+        ink(&mut crop, 33..36, 29..32); // a decimal point, low between the digits
+        ink(&mut crop, 39..49, 8..32); // a digit
+        ink(&mut crop, 31..33, 12..14); // a speck between the digits, high: no point
+        ink(&mut crop, 60..63, 20..23); // a speck after the number
+        ink(&mut crop, 5..7, 30..32); // a speck before it
         clear_number_specks(&mut crop);
         assert_eq!((crop.get(25, 20), crop.get(34, 30), crop.get(44, 20)), (0, 0, 0));
         assert_eq!((crop.get(32, 13), crop.get(61, 21), crop.get(6, 31)), (255, 255, 255));
