@@ -7,7 +7,7 @@
 //! strings) before parcheck looked at a single cell, which alone used up the
 //! budget of a large sheet. Here quick-xml parses the inflated bytes in place
 //! and each cell is built once. The reading is calamine's, rule for rule, and
-//! `tests/xlsx_reader.rs` holds the two readers to the same cells on every
+//! `tests/it/xlsx_reader.rs` holds the two readers to the same cells on every
 //! workbook the tests have: values as [`Data`] (dates by number format,
 //! numbers as floats, `t="str"`/`inlineStr` strings, booleans, errors), the
 //! shared-string rules (rich-text runs joined, phonetic runs left out, text

@@ -6,7 +6,7 @@
 //! When `../shared/samples` is present (CI clones it beside the repo), the
 //! whole shared set is checked the same way.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

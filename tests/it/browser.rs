@@ -11,7 +11,7 @@
 //!
 //! Without a browser the test says so and passes locally; with `CI=true` it fails.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -435,7 +435,7 @@ fn report_of_a_thousand_documents_in_chromium() {
 }
 
 /// A scan made at test time (page 2 of the sample report rendered by
-/// `pdftoppm`, as `tests/ocr.rs` does): its finding opens the crop of the page
+/// `pdftoppm`, as `tests/it/ocr.rs` does): its finding opens the crop of the page
 /// image around the cells, re-decoded from the file, with those cells framed.
 #[test]
 fn a_scanned_finding_opens_the_crop_of_its_cells() {

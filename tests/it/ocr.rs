@@ -10,7 +10,7 @@
 //! them, and under `CI=true` a missing tool fails the test; elsewhere each
 //! test prints what is missing and stops.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,10 +1,10 @@
 //! What Word shows, read through the binary: list labels as codes, hidden text
 //! left out (with a note), text boxes read once, a running STT column beside the
 //! code column. Values and findings of these fixtures are checked against their
-//! expectations by `tests/fixtures.rs`; this file checks what those do not:
+//! expectations by `tests/it/fixtures.rs`; this file checks what those do not:
 //! titles, notes and the absence of what Word does not show.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

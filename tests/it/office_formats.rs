@@ -1,8 +1,8 @@
 //! RTF and ODT through the binary: files named for another format, damaged
 //! files, and the shared sample set's RTF/ODT reports when `../shared/samples2`
-//! is beside the checkout (the value-by-value twins are in `tests/fixtures.rs`).
+//! is beside the checkout (the value-by-value twins are in `tests/it/fixtures.rs`).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

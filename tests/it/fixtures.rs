@@ -2,7 +2,7 @@
 //! the output with its expectation (`fixtures/expected/<file>.json`, written by
 //! `cargo run --example gen_fixtures` from the report model the file was drawn from).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,5 @@
-//! Helpers shared by the batch, state and report integration tests: running
+//! Helpers shared by the integration tests: running
 //! the binary, building a folder of documents, reading NDJSON.
-#![allow(dead_code)] // each test crate uses a different subset
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

@@ -149,7 +149,7 @@ fn every_workbook_at_hand_reads_as_calamine_reads_it() {
 /// a damaged zip is counted too: the preflight refuses it before any reader).
 ///
 ///     PARCHECK_XLSX_CORPUS=/path/to/poi/test-data/spreadsheet \
-///         cargo test --release --test xlsx_reader -- --ignored
+///         cargo test --release --test it xlsx_reader:: -- --ignored
 #[test]
 #[ignore = "needs a folder of foreign workbooks named by PARCHECK_XLSX_CORPUS"]
 fn a_corpus_of_foreign_workbooks_reads_as_calamine_reads_it() {

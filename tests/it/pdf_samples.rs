@@ -1,6 +1,6 @@
 //! The sample PDFs (LibreOffice exports of the .docx samples) must give the
 //! same grid shape as their Word twins. Skipped when `../shared` is absent.
-//! `PDF_DUMP=1 cargo test --test pdf_samples -- --nocapture` prints the grids.
+//! `PDF_DUMP=1 cargo test --test it pdf_samples:: -- --nocapture` prints the grids.
 
 use std::path::Path;
 
@@ -9,7 +9,7 @@ use parcheck::extract::paged::pdf;
 use parcheck::extract::Budget;
 use parcheck::grid::Document;
 
-mod support;
+use crate::support;
 
 /// The PDFs of `../shared/samples` (none, after a SKIPPED line, without it).
 fn samples(test: &str) -> Vec<std::path::PathBuf> {

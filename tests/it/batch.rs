@@ -1,7 +1,7 @@
 //! The `check` command over folders: one object per document, in path order,
 //! nothing but NDJSON on stdout, and the contract's exit statuses.
 
-mod support;
+use crate::support;
 
 use support::{mixed_folder, parcheck, path_str, paths, run, stdout_objects};
 

@@ -5,7 +5,7 @@
 //! (`fixtures/docs/annex_totals.docx`), and, when `../shared` is beside the
 //! checkout, the public set `../shared/samples3/stats` against its truth.
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

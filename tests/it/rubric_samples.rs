@@ -4,7 +4,7 @@
 //! raised or not), every dated citation's date and every rubric's options read
 //! as the truth has them, and the report's date.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::Command;

@@ -267,7 +267,7 @@ fn form_xobject_holding_the_table() {
 }
 
 /// An image-only page with OCR off (`--ocr never`) stays unsupported and says
-/// OCR is needed; with OCR on it is read by OCR (tests/ocr.rs).
+/// OCR is needed; with OCR on it is read by OCR (tests/it/ocr.rs).
 #[test]
 fn image_only_page_is_unsupported_without_ocr() {
     let content = "q 500 0 0 700 40 60 cm /Im1 Do Q\n".to_string();

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use zip::write::SimpleFileOptions;
 
-mod support;
+use crate::support;
 use zip::CompressionMethod;
 
 const GOOD: [&str; 3] = ["grid_before.docx", "header_two_rows.xlsx", "simple.ods"];

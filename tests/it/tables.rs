@@ -2,7 +2,7 @@
 //! rows it shows as the scoring table are the criteria `parcheck check` reports,
 //! with the header roles found, in text, CSV and JSON.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! The human reports of a real run: the workbook reopened with calamine and the
 //! HTML page parsed, both checked against the NDJSON of the same run.
 
-mod support;
+use crate::support;
 
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use serde_json::Value;

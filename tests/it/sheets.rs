@@ -2,7 +2,7 @@
 //! test time (a far-away cell, formulas without cached values, a cover
 //! sheet), peak memory, and CSV/TSV files met in a folder walk.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The long tail of real files (issue 27), on fixtures built at test time:
 //! nothing readable refused, nothing skipped without a note.
 
-mod support;
+use crate::support;
 
 use std::io::{Cursor, Write};
 use std::path::Path;

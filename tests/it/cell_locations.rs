@@ -2,7 +2,7 @@
 //! points at the cell Excel or Word shows it in (a merged cell as its range,
 //! a score taken from an option row at that row).
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -4,9 +4,9 @@
 //! crate's encoder), as fax software stores a page, in an image-only PDF:
 //! `/BlackIs1`, a Flate-then-CCITT filter chain, a damaged second page, and
 //! a scanner's garbage OCR text drawn visibly over a page, and fax speckle all over one.
-//! Needs `tesseract` with Vietnamese data and `pdftoppm` (see tests/ocr.rs).
+//! Needs `tesseract` with Vietnamese data and `pdftoppm` (see tests/it/ocr.rs).
 
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! are recognised by content, and a killed run resumes without losing or
 //! duplicating results.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
