@@ -95,24 +95,29 @@ pub fn despeckle(gray: &mut Gray, mask: &mut Mask, dpi: f32) {
 }
 
 /// A blot of ink: its box and, when it is small, its pixels.
-struct Blot {
-    x0: usize,
-    y0: usize,
-    x1: usize,
-    y1: usize,
+pub(super) struct Blot {
+    pub x0: usize,
+    pub y0: usize,
+    pub x1: usize,
+    pub y1: usize,
     /// Indices into the mask; empty for a blot over `blots`' `small_side`.
-    pixels: Vec<usize>,
+    pub pixels: Vec<usize>,
 }
 
 impl Blot {
-    fn height(&self) -> usize {
+    pub fn height(&self) -> usize {
         self.y1 - self.y0 + 1
+    }
+
+    /// The larger of its box's width and height, in pixels.
+    pub fn extent(&self) -> usize {
+        (self.x1 - self.x0).max(self.y1 - self.y0) + 1
     }
 }
 
 /// The 8-connected blots of a mask; the pixels of those at most `small_side`
 /// pixels across (box width and height less one) are kept.
-fn blots(mask: &Mask, small_side: usize) -> Vec<Blot> {
+pub(super) fn blots(mask: &Mask, small_side: usize) -> Vec<Blot> {
     let (w, h) = (mask.width, mask.height);
     let mut seen = vec![false; w * h];
     let mut pixels = Vec::new();
@@ -177,11 +182,8 @@ pub fn clear_number_specks(crop: &mut Gray) {
         let after = digits.iter().filter(low).any(|d| d.x0 > s.x1 && d.x0 - s.x1 <= reach);
         before && after
     };
-    let specks: Vec<usize> = all
-        .iter()
-        .filter(|b| (b.x1 - b.x0 + 1).max(b.height()) * 4 < digit && !is_point(b))
-        .flat_map(|b| b.pixels.iter().copied())
-        .collect();
+    let specks: Vec<usize> =
+        all.iter().filter(|b| b.extent() * 4 < digit && !is_point(b)).flat_map(|b| b.pixels.iter().copied()).collect();
     whiten(crop, &mut mask, &specks);
 }
 
