@@ -9,9 +9,11 @@ mod annotations;
 mod cmap;
 mod content;
 mod font;
+mod lean;
 mod ocr_layer;
 mod ops;
 mod program;
+mod repair;
 mod salvage;
 mod scan;
 mod shapes;
@@ -88,13 +90,17 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     } else {
         bytes
     };
+    let spelled = repair::spelled_filters(bytes);
+    let bytes = spelled.as_deref().unwrap_or(bytes);
     match load_as_written(bytes, budget) {
         // Encryption that covers only attachments (`/StmF` and `/StrF` are
         // `/Identity`) leaves the pages in the clear: they are read as written.
-        Err(error) if error.kind == ErrorKind::Encrypted => match clear_pages(bytes) {
-            Some(clear) => load_as_written(&clear, budget).map_err(|_| error),
-            None => Err(error),
-        },
+        // A trailer without `/ID` opens with an empty one.
+        Err(error) if error.kind == ErrorKind::Encrypted => [clear_pages(bytes), repair::empty_id(bytes)]
+            .into_iter()
+            .flatten()
+            .find_map(|mended| load_as_written(&mended, budget).ok())
+            .ok_or(error),
         other => other,
     }
 }
@@ -104,7 +110,14 @@ fn load_as_written(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> 
     // lopdf tries the empty user password itself (a file that opens without
     // one is read); an encrypted file it could not open keeps its /Encrypt entry.
     let options = LoadOptions { max_decompressed_size: Some(limit), ..LoadOptions::default() };
-    let doc = PdfDocument::load_mem_with_options(bytes, options).map_err(|error| match error {
+    let lean = LoadOptions { filter: Some(lean::keep), ..options.clone() };
+    let loaded = match lean::with_decode_limit(limit, || PdfDocument::load_mem_with_options(bytes, lean)) {
+        // lopdf rebuilds a damaged cross-reference table only for an unfiltered load.
+        Ok(doc) if doc.get_pages().is_empty() => PdfDocument::load_mem_with_options(bytes, options),
+        Err(error) if !limit_error(&error) => PdfDocument::load_mem_with_options(bytes, options),
+        other => other,
+    };
+    let doc = loaded.map_err(|error| match error {
         lopdf::Error::InvalidPassword => encrypted(),
         // The empty password opened it, but its cipher is one lopdf does not apply.
         lopdf::Error::Decryption(e) => ExtractError::encrypted(UNDECRYPTABLE.into()).with_detail(e),

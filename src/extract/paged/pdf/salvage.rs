@@ -29,7 +29,14 @@ pub fn raw_stream(bytes: &[u8], (number, generation): ObjectId) -> Option<Stream
             break;
         }
     }
-    let end = content_start + find_all(&bytes[content_start..], b"endstream").next()?;
+    // A stream whose `endstream` was lost ends where its direct `/Length` says, as viewers read it.
+    let rest = &bytes[content_start..];
+    let next_object = find_all(rest, b"endobj").next().unwrap_or(rest.len());
+    let end = content_start
+        + match find_all(rest, b"endstream").next().filter(|&at| at < next_object) {
+            Some(at) => at,
+            None => direct_length(dict_text).filter(|&length| length <= next_object)?,
+        };
     let content = bytes[content_start..end].strip_suffix(b"\n").unwrap_or(&bytes[content_start..end]);
     let content = content.strip_suffix(b"\r").unwrap_or(content);
     let mut dict = Dictionary::new();
@@ -50,6 +57,17 @@ fn single_filter(dict_text: &[u8]) -> Option<Vec<u8>> {
     let name = rest.strip_prefix(b"/")?;
     let len = name.iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(name.len());
     (len > 0).then(|| name[..len].to_vec())
+}
+
+/// The `/Length` written as a number in a stream's dictionary.
+fn direct_length(dict_text: &[u8]) -> Option<usize> {
+    let at = find_all(dict_text, b"/Length").next()? + b"/Length".len();
+    let words = std::str::from_utf8(&dict_text[at..]).ok()?;
+    let mut words = words.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').filter(|w| !w.is_empty());
+    let length = words.next()?.parse().ok()?;
+    // `44 0 R` names an object that holds the length, not the length.
+    let reference = words.next().is_some_and(|w| w.parse::<u16>().is_ok()) && words.next() == Some("R");
+    (!reference).then_some(length)
 }
 
 fn find_all<'h>(haystack: &'h [u8], needle: &'h [u8]) -> impl Iterator<Item = usize> + 'h {
@@ -84,6 +102,13 @@ mod tests {
         let filtered = raw_stream(file, (14, 0)).expect("found");
         assert_eq!(filtered.dict.get(b"Filter").and_then(Object::as_name).ok(), Some(&b"FlateDecode"[..]));
         assert_eq!(filtered.content, b"xyz");
+        assert!(raw_stream(file, (5, 0)).is_none());
+    }
+
+    #[test]
+    fn a_stream_without_endstream_ends_at_its_length() {
+        let file = b"4 0 obj\n<< /Length 27 >>\nstream\nBT /F1 24 Tf (Potato) Tj ET\nenxstream\nendobj\n5 0 obj\n<< /Length 9 0 R >>\nstream\nxyz\nendobj\n";
+        assert_eq!(raw_stream(file, (4, 0)).expect("found").content, b"BT /F1 24 Tf (Potato) Tj ET");
         assert!(raw_stream(file, (5, 0)).is_none());
     }
 }
