@@ -9,7 +9,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 
-use lopdf::{Dictionary, Object, ObjectId, ObjectStream, Stream};
+use lopdf::{Dictionary, Object, ObjectId, Stream};
 
 thread_local! {
     /// Decoded bytes an object stream may take, set from the document's budget for its load.
@@ -63,7 +63,7 @@ pub fn keep(id: ObjectId, object: &mut Object) -> Option<(ObjectId, Object)> {
 }
 
 /// Structure elements, actions, and link annotations without an appearance.
-fn unread(object: &Object) -> bool {
+pub fn unread(object: &Object) -> bool {
     let Ok(dict) = object.as_dict() else { return false };
     let name = |key: &[u8]| dict.get(key).and_then(Object::as_name).ok();
     matches!(name(b"Type"), Some(b"StructElem" | b"Action")) || link_without_appearance(dict)
@@ -108,7 +108,7 @@ impl Index {
         for &(number, at) in &self.entries {
             let bytes = content.get(at..end_of(at))?;
             header.push_str(&format!("{number} {} ", body.len()));
-            if unread_text(number, bytes) {
+            if unread_text(bytes) {
                 body.extend_from_slice(b"null\n");
                 dropped += 1;
             } else {
@@ -126,22 +126,16 @@ impl Index {
 
 /// [`unread`] for one object as an object stream spells it, parsed only
 /// when its text names a kind that may be dropped.
-fn unread_text(number: u32, bytes: &[u8]) -> bool {
+fn unread_text(bytes: &[u8]) -> bool {
     let names = [&b"StructElem"[..], b"Action", b"Link"];
-    if !names.iter().any(|name| memchr::memmem::find(bytes, name).is_some()) {
-        return false;
-    }
-    let prefix = format!("{number} 0 ");
-    let mut dict = Dictionary::new();
-    dict.set("N", 1);
-    dict.set("First", prefix.len() as i64);
-    let single = Stream::new(dict, [prefix.as_bytes(), bytes].concat());
-    ObjectStream::new(&single).is_ok_and(|parsed| parsed.objects.values().any(unread))
+    names.iter().any(|name| memchr::memmem::find(bytes, name).is_some())
+        && super::salvage::parse_object(bytes).is_some_and(|object| unread(&object))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lopdf::ObjectStream;
 
     fn object_stream(objects: &[(u32, &str)]) -> Stream {
         let mut header = String::new();

@@ -266,10 +266,23 @@ fn salvaged(raw: &[u8], id: ObjectId, budget: &mut Budget) -> Option<ExtractResu
 }
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
-    let doc = load(bytes, budget)?;
+    let mut doc = load(bytes, budget)?;
+    match read(&doc, bytes, budget) {
+        // Nothing read: the objects the parser lost may still be in the file as written.
+        Err(error) if matches!(error.kind, ErrorKind::Corrupt | ErrorKind::Unsupported) => {
+            if salvage::lost_objects(&mut doc, bytes, lean::unread) == 0 {
+                return Err(error);
+            }
+            read(&doc, bytes, budget).map_err(|_| error)
+        }
+        other => other,
+    }
+}
+
+fn read(doc: &PdfDocument, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut pages = doc.get_pages();
     if pages.is_empty() {
-        pages = salvage::loose_pages(&doc);
+        pages = salvage::loose_pages(doc);
     }
     if pages.len() > budget.limits.max_pages {
         return Err(ExtractError::limit(format!(
@@ -285,7 +298,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut pages_read: Vec<scan::Pending> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
-        let read = read_page(&doc, bytes, id, number, budget, &mut fonts)?;
+        let read = read_page(doc, bytes, id, number, budget, &mut fonts)?;
         broken += read.broken;
         if read.broken > 0 {
             broken_pages.push(number.to_string());
@@ -297,13 +310,13 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         // A page scan under a scanner's garbage OCR text is read again by OCR.
         let garbage = !blank
             && budget.limits.ocr
-            && scan::largest_pixels(&doc, &read.images) >= scan::MIN_SCAN_PIXELS
+            && scan::largest_pixels(doc, &read.images) >= scan::MIN_SCAN_PIXELS
             && ocr_layer::is_garbage(&page.glyphs);
         if (blank || garbage) && !read.images.is_empty() {
             // A scan parcheck cannot read (OCR off, a codec it does not decode) still
             // has the text layer its OCR program left: better than nothing, as pdftotext reads it.
             let scanned = if page.invisible.is_empty() || budget.limits.ocr {
-                match scan::page_image(&doc, bytes, &read.images, number, (page.width, page.height), budget) {
+                match scan::page_image(doc, bytes, &read.images, number, (page.width, page.height), budget) {
                     Err(error) if error.kind == ErrorKind::Unsupported && (garbage || !page.invisible.is_empty()) => {
                         None
                     }

@@ -21,7 +21,12 @@ const ABBREVIATIONS: [(&[u8], &[u8]); 7] = [
 pub fn spelled_filters(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut mended = Vec::new();
     let mut copied = 0;
+    // Inline images in content streams abbreviate rightly, and a stream's bytes must not move.
+    let data = stream_data(bytes);
     for at in memchr::memmem::find_iter(bytes, b"/Filter") {
+        if data.get(data.partition_point(|&(_, end)| end <= at)).is_some_and(|&(start, _)| start <= at) {
+            continue;
+        }
         let mut cursor = at + b"/Filter".len();
         let skip_blanks = |mut i: usize| {
             while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
@@ -62,6 +67,19 @@ pub fn spelled_filters(bytes: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
+/// Where each stream's data lies, from its `stream` keyword to its `endstream`, in order.
+fn stream_data(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut from = 0;
+    while let Some(at) = memchr::memmem::find(&bytes[from..], b"stream").map(|at| from + at) {
+        let start = at + b"stream".len();
+        let Some(end) = memchr::memmem::find(&bytes[start..], b"endstream").map(|end| start + end) else { break };
+        ranges.push((start, end));
+        from = end + b"endstream".len();
+    }
+    ranges
+}
+
 /// The file with an empty `/ID` added to its last `trailer` dictionary when
 /// that dictionary has `/Encrypt` and no `/ID`; `None` otherwise. The trailer
 /// follows the cross-reference table, so no offset moves.
@@ -89,6 +107,8 @@ mod tests {
         let array = b"<</Filter [/AHx /Fl]>>";
         assert_eq!(spelled_filters(array).expect("mended"), b"<</Filter [/ASCIIHexDecode /FlateDecode]>>");
         assert!(spelled_filters(b"<< /Filter /FlateDecode /Fl 3 >>").is_none());
+        let inline = b"<< /Length 30 >>\nstream\nBI /W 1 /H 1 /Filter /AHx ID 00> EI\nendstream";
+        assert!(spelled_filters(inline).is_none());
     }
 
     #[test]
