@@ -361,3 +361,30 @@ fn a_text_field_value_without_an_appearance_is_read() {
     let object = read_pdf(dir.path(), "truong.pdf", &pdf(&objects, ""));
     assert_eq!(object["status"], "no_table", "{object}");
 }
+
+/// Damage viewers read past: objects the cross-reference table misplaces,
+/// a filter name abbreviated as inline images abbreviate it, a lone sign
+/// between the pieces of a `TJ` array. Each file's text is read.
+#[test]
+fn damaged_pdfs_that_viewers_read_are_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let page = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>";
+    let text = "BT /F1 24 Tf 72 720 Td [(Pot)-(ato)] TJ ET";
+    let plain = format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len());
+    // Objects 3 and 4 swapped in the cross-reference table.
+    let mut misplaced = pdf(&[CATALOG, PAGES, page, &plain, FONT], "");
+    let xref = String::from_utf8_lossy(&misplaced).find("\nxref\n").expect("xref") + 1;
+    let table = String::from_utf8_lossy(&misplaced[xref..]).into_owned();
+    let lines: Vec<&str> = table.lines().collect();
+    let swapped = table.replacen(lines[5], "@", 1).replacen(lines[6], lines[5], 1).replacen('@', lines[6], 1);
+    misplaced.truncate(xref);
+    misplaced.extend(swapped.as_bytes());
+    let hex: String = text.bytes().map(|b| format!("{b:02X}")).collect();
+    let abbreviated = format!("<< /Length {} /Filter /AHx >>\nstream\n{hex}>\nendstream", hex.len() + 1);
+    for (name, bytes) in
+        [("lech.pdf", misplaced), ("viet_tat.pdf", pdf(&[CATALOG, PAGES, page, &abbreviated, FONT], ""))]
+    {
+        let object = read_pdf(dir.path(), name, &bytes);
+        assert_eq!(object["status"], "no_table", "{name}: {object}");
+    }
+}

@@ -9,9 +9,11 @@ mod annotations;
 mod cmap;
 mod content;
 mod font;
+mod lean;
 mod ocr_layer;
 mod ops;
 mod program;
+mod repair;
 mod salvage;
 mod scan;
 mod shapes;
@@ -88,13 +90,17 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     } else {
         bytes
     };
+    let spelled = repair::spelled_filters(bytes);
+    let bytes = spelled.as_deref().unwrap_or(bytes);
     match load_as_written(bytes, budget) {
         // Encryption that covers only attachments (`/StmF` and `/StrF` are
         // `/Identity`) leaves the pages in the clear: they are read as written.
-        Err(error) if error.kind == ErrorKind::Encrypted => match clear_pages(bytes) {
-            Some(clear) => load_as_written(&clear, budget).map_err(|_| error),
-            None => Err(error),
-        },
+        // A trailer without `/ID` opens with an empty one.
+        Err(error) if error.kind == ErrorKind::Encrypted => [clear_pages(bytes), repair::empty_id(bytes)]
+            .into_iter()
+            .flatten()
+            .find_map(|mended| load_as_written(&mended, budget).ok())
+            .ok_or(error),
         other => other,
     }
 }
@@ -104,7 +110,14 @@ fn load_as_written(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> 
     // lopdf tries the empty user password itself (a file that opens without
     // one is read); an encrypted file it could not open keeps its /Encrypt entry.
     let options = LoadOptions { max_decompressed_size: Some(limit), ..LoadOptions::default() };
-    let doc = PdfDocument::load_mem_with_options(bytes, options).map_err(|error| match error {
+    let lean = LoadOptions { filter: Some(lean::keep), ..options.clone() };
+    let loaded = match lean::with_decode_limit(limit, || PdfDocument::load_mem_with_options(bytes, lean)) {
+        // lopdf rebuilds a damaged cross-reference table only for an unfiltered load.
+        Ok(doc) if doc.get_pages().is_empty() => PdfDocument::load_mem_with_options(bytes, options),
+        Err(error) if !limit_error(&error) => PdfDocument::load_mem_with_options(bytes, options),
+        other => other,
+    };
+    let doc = loaded.map_err(|error| match error {
         lopdf::Error::InvalidPassword => encrypted(),
         // The empty password opened it, but its cipher is one lopdf does not apply.
         lopdf::Error::Decryption(e) => ExtractError::encrypted(UNDECRYPTABLE.into()).with_detail(e),
@@ -253,10 +266,23 @@ fn salvaged(raw: &[u8], id: ObjectId, budget: &mut Budget) -> Option<ExtractResu
 }
 
 pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
-    let doc = load(bytes, budget)?;
+    let mut doc = load(bytes, budget)?;
+    match read(&doc, bytes, budget) {
+        // Nothing read: the objects the parser lost may still be in the file as written.
+        Err(error) if matches!(error.kind, ErrorKind::Corrupt | ErrorKind::Unsupported) => {
+            if salvage::lost_objects(&mut doc, bytes, lean::unread) == 0 {
+                return Err(error);
+            }
+            read(&doc, bytes, budget).map_err(|_| error)
+        }
+        other => other,
+    }
+}
+
+fn read(doc: &PdfDocument, bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut pages = doc.get_pages();
     if pages.is_empty() {
-        pages = salvage::loose_pages(&doc);
+        pages = salvage::loose_pages(doc);
     }
     if pages.len() > budget.limits.max_pages {
         return Err(ExtractError::limit(format!(
@@ -272,7 +298,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
     let mut pages_read: Vec<scan::Pending> = Vec::new();
     for (number, id) in pages {
         budget.check_time()?;
-        let read = read_page(&doc, bytes, id, number, budget, &mut fonts)?;
+        let read = read_page(doc, bytes, id, number, budget, &mut fonts)?;
         broken += read.broken;
         if read.broken > 0 {
             broken_pages.push(number.to_string());
@@ -284,13 +310,13 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> ExtractResult<Document> {
         // A page scan under a scanner's garbage OCR text is read again by OCR.
         let garbage = !blank
             && budget.limits.ocr
-            && scan::largest_pixels(&doc, &read.images) >= scan::MIN_SCAN_PIXELS
+            && scan::largest_pixels(doc, &read.images) >= scan::MIN_SCAN_PIXELS
             && ocr_layer::is_garbage(&page.glyphs);
         if (blank || garbage) && !read.images.is_empty() {
             // A scan parcheck cannot read (OCR off, a codec it does not decode) still
             // has the text layer its OCR program left: better than nothing, as pdftotext reads it.
             let scanned = if page.invisible.is_empty() || budget.limits.ocr {
-                match scan::page_image(&doc, bytes, &read.images, number, (page.width, page.height), budget) {
+                match scan::page_image(doc, bytes, &read.images, number, (page.width, page.height), budget) {
                     Err(error) if error.kind == ErrorKind::Unsupported && (garbage || !page.invisible.is_empty()) => {
                         None
                     }

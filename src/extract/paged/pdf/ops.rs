@@ -209,7 +209,7 @@ impl<'a> Operations<'a> {
     }
 
     /// A number as lopdf reads it: a real has a point, an integer fits `i64`;
-    /// anything else (`1-2`, `0.5.5`, a lone sign) is left to lopdf.
+    /// anything else (`1-2`, `0.5.5`) is left to lopdf.
     fn number(&mut self) -> Option<Object> {
         let start = self.pos;
         while self.peek().is_some_and(|c| c.is_ascii_digit() || b"+-.".contains(&c)) {
@@ -218,6 +218,10 @@ impl<'a> Operations<'a> {
         let token = &self.data[start..self.pos];
         if self.peek().is_some_and(|c| !is_whitespace(c) && !is_delimiter(c)) {
             return None;
+        }
+        // A lone point or sign is zero to viewers (`. .59 .84 rg`, `(v)-(e)`); lopdf stops there.
+        if !token.iter().any(u8::is_ascii_digit) {
+            return Some(Object::Real(0.0));
         }
         let (negative, unsigned) = match token.split_first()? {
             (b'-', rest) => (true, rest),
@@ -230,7 +234,7 @@ impl<'a> Operations<'a> {
         };
         let digits = |d: &[u8]| d.iter().all(u8::is_ascii_digit);
         match fraction {
-            Some(fraction) if digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty()) => {
+            Some(fraction) if digits(whole) && digits(fraction) => {
                 std::str::from_utf8(token).ok()?.parse::<f32>().ok().map(Object::Real)
             }
             None if !whole.is_empty() && digits(whole) => {
@@ -392,6 +396,17 @@ mod tests {
         assert_eq!(operators, ["BT", "TJ", "ET"]);
         let Some(Object::Array(items)) = ops[1].operands.first() else { panic!("{ops:?}") };
         assert_eq!(items.len(), 4, "{items:?}");
+    }
+
+    #[test]
+    fn a_lone_point_or_sign_is_zero_and_the_text_after_it_is_read() {
+        let ops: Vec<Operation> = operations(b"q BT /F1 15 Tf . .59 .84 rg 50 750 Td (Test) Tj ET Q").collect();
+        let operators: Vec<&str> = ops.iter().map(|o| o.operator.as_ref()).collect();
+        assert_eq!(operators, ["q", "BT", "Tf", "rg", "Td", "Tj", "ET", "Q"]);
+        assert_eq!(ops[3].operands[0], Object::Real(0.0));
+        let ops: Vec<Operation> = operations(b"BT [(v)-(e)] TJ ET").collect();
+        let Some(Object::Array(items)) = ops[1].operands.first() else { panic!("{ops:?}") };
+        assert_eq!(items.len(), 3, "{items:?}");
     }
 
     #[test]
