@@ -72,7 +72,8 @@ pub fn read(text: &str) -> Reading {
         return reading;
     }
     let text = without_latex(text);
-    let tokens = tokenize(&text);
+    let mut buffer = String::new();
+    let tokens = tokenize(&text, &mut buffer);
     let formula = formula_at(&tokens);
     if let Some((k, _)) = &formula {
         reading.coefficient = *k;

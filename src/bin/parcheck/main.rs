@@ -33,6 +33,23 @@ const MB: u64 = 1024 * 1024;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Transparent huge pages off for this process (and the workers it starts):
+/// mimalloc asks for them on its arenas, and the kernel then zeroes 2 MiB at
+/// the first touch of any byte of one. A 20,000-row sheet's check spent a
+/// third of its CPU in the kernel clearing memory it never used (user+sys
+/// 709 → 546 ms); the sample reports' CPU did not change.
+#[cfg(target_os = "linux")]
+fn without_huge_pages() {
+    let (on, unused): (libc::c_ulong, libc::c_ulong) = (1, 0);
+    // SAFETY: PR_SET_THP_DISABLE takes integers only; on failure THP stays as it was.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, on, unused, unused, unused);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn without_huge_pages() {}
+
 #[derive(Parser)]
 #[command(
     name = "parcheck",
@@ -564,6 +581,7 @@ fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
 }
 
 fn main() -> ExitCode {
+    without_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage::exit(error, EXIT_USAGE),
