@@ -125,7 +125,7 @@ fn citation_at(text: &str, tokens: &[Token], i: usize) -> Option<(Citation, usiz
     }
     let number = tokens.get(j).filter(|t| t.is_integer())?;
     j += 1;
-    if tokens.get(j).is_some_and(|t| t.kind == Kind::Word && PERIOD_WORDS.contains(&&*t.folded))
+    if tokens.get(j).is_some_and(|t| t.kind == Kind::Word && PERIOD_WORDS.contains(&t.folded))
         || tokens.get(j).is_some_and(|t| t.is_mark('%'))
     {
         return None;
@@ -214,7 +214,7 @@ pub fn date_at(tokens: &[Token], k: usize) -> Option<(Option<NaiveDate>, usize)>
     if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
         return Some((dmy(parts[0], parts[1], parts[2]), k + 1));
     }
-    let int = |n: usize| tokens.get(n).filter(|t| t.is_integer()).map(|t| &*t.folded);
+    let int = |n: usize| tokens.get(n).filter(|t| t.is_integer()).map(|t| t.folded);
     let word = |n: usize, w: &str| tokens.get(n).is_some_and(|t| t.is_word(w));
     let d = int(k)?;
     // `28 tháng 12 năm 2020`
