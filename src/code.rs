@@ -65,6 +65,9 @@ pub fn parse_code(text: &str) -> Option<CodeMatch> {
     if first.is_ascii() && !first.is_ascii_digit() && !"tTlLpPiIvVxX".contains(first) {
         return None;
     }
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return bare_code(text);
+    }
     if let Some(caps) = NUMERIC.captures(text) {
         let raw = &caps["code"];
         let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
@@ -91,6 +94,17 @@ pub fn parse_code(text: &str) -> Option<CodeMatch> {
         return Some(CodeMatch { code, roman: true, prefixed: false, rest });
     }
     None
+}
+
+/// A cell of digits and dots only (`1.2.3`, `2.`: most code cells), read
+/// without the regex: what [`NUMERIC`] gives for it.
+fn bare_code(text: &str) -> Option<CodeMatch> {
+    let code = text.strip_suffix('.').unwrap_or(text);
+    let levels = code.split('.').count();
+    if levels > 5 || code.split('.').any(|part| part.is_empty() || part.len() > 2) {
+        return None;
+    }
+    Some(CodeMatch { code: code.to_owned(), roman: false, prefixed: false, rest: String::new() })
 }
 
 /// A code written at the start of a title cell (`TCTP 1.1.1. Ban hành …`,
@@ -121,6 +135,27 @@ mod tests {
 
     fn code(s: &str) -> Option<String> {
         parse_code(s).map(|m| m.code)
+    }
+
+    #[test]
+    fn bare_codes_read_as_the_regex_reads_them() {
+        let by_regex = |text: &str| {
+            NUMERIC.captures(text).and_then(|caps| {
+                let tail = caps.name("tail").map_or("", |m| &text[m.start()..]);
+                let code = caps["code"].to_owned();
+                (!code.split('.').any(str::is_empty) && tail.is_empty()).then_some(CodeMatch {
+                    code,
+                    roman: false,
+                    prefixed: false,
+                    rest: String::new(),
+                })
+            })
+        };
+        for text in
+            ["1", "12", "123", "1.2.3", "1.2.3.", "1.2..", "1..2", "1.1.1.1.1", "1.1.1.1.1.1", "01.02", "1.234", "9."]
+        {
+            assert_eq!(bare_code(text), by_regex(text), "{text}");
+        }
     }
 
     #[test]

@@ -169,7 +169,7 @@ pub fn serve(options: &crate::config::Options, memory_mb: u64) -> std::io::Resul
         let Some(bytes) = unhex(line.trim()) else { continue };
         let path = crate::state::path_from_bytes(bytes);
         let report = check_reporting_grants(&path, options, &mut out)?;
-        let json = serde_json::to_string(&report).map_err(std::io::Error::other)?;
+        let json = report.to_json().map_err(std::io::Error::other)?;
         writeln!(out, "{json}")?;
         out.flush()?;
     }

@@ -211,10 +211,6 @@ fn stages(
         report.add_statistics(&statistics, checks::check_statistics(&statistics));
         return Ok(report);
     };
-    // calamine reads no merged cells of an .ods: a covered evidence cell reads as empty.
-    if source.format == Format::Ods.name() {
-        table::doubt_empty_evidence(&mut scoring);
-    }
     let catalog = framework::choose(options.framework.as_deref(), &scoring, &prose_facts);
     let repairs = match catalog {
         Some(catalog) if options.repair_codes => framework::repair_codes(catalog, &mut scoring),

@@ -287,6 +287,17 @@ pub struct DocumentReport {
 }
 
 impl DocumentReport {
+    /// The object as one line of JSON. The buffer is sized for the criteria
+    /// up front: grown by doubling, a big sheet's 17 MB line was copied five
+    /// times over into fresh memory.
+    pub fn to_json(&self) -> serde_json::Result<String> {
+        let estimate = 4096 + 1024 * (self.criteria.len() + self.findings.len() + self.statistics.len());
+        let mut out = Vec::with_capacity(estimate);
+        serde_json::to_writer(&mut out, self)?;
+        // serde_json writes UTF-8 only.
+        String::from_utf8(out).map_err(|e| serde::ser::Error::custom(e.utf8_error()))
+    }
+
     /// An object for a document that could not be read as a scoring report.
     /// An `error` or `unsupported` message always says what the user can do.
     pub fn failed(source: Source, status: Status, message: String) -> Self {

@@ -68,7 +68,8 @@ impl CriteriaTree {
 /// (checked every [`ROWS_PER_CLOCK_READ`] rows).
 pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, TimeLimit> {
     let numbered: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].code.is_some()).collect();
-    let present: HashSet<&str> = numbered.iter().filter_map(|&i| table.rows[i].code.as_deref()).collect();
+    let mut present: HashSet<&str> = HashSet::with_capacity(numbered.len());
+    present.extend(numbered.iter().filter_map(|&i| table.rows[i].code.as_deref()));
 
     let mut nodes = Vec::with_capacity(numbered.len());
     let mut last_roman: Option<String> = None;
@@ -113,7 +114,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
 
     // Children by parent code; rows without a parent belong to TOTAL. Rows that
     // share a code (duplicates) share its children, as the contract reads codes.
-    let mut by_parent: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_parent: HashMap<String, Vec<usize>> = HashMap::with_capacity(nodes.len());
     for (n, node) in nodes.iter().enumerate() {
         if node.is_total() {
             continue;

@@ -69,7 +69,7 @@ impl Outcome {
     fn checked(input: &Input, stamp: Option<Stamp>, mut report: DocumentReport) -> Outcome {
         report.source.path.clone_from(&input.display);
         report.source.path_bytes.clone_from(&input.path_bytes);
-        let json = serde_json::to_string(&report).unwrap_or_else(|e| {
+        let json = report.to_json().unwrap_or_else(|e| {
             // Only an unrepresentable number could fail; report that instead of the document.
             let failed =
                 DocumentReport::failed(report.source.clone(), Status::Error, "lỗi nội bộ khi ghi kết quả".into())

@@ -17,16 +17,6 @@ pub enum CellField {
 }
 
 impl CellField {
-    pub const ALL: [CellField; 7] = [
-        CellField::Code,
-        CellField::Title,
-        CellField::MaxPoints,
-        CellField::SelfScore,
-        CellField::AppraisalScore,
-        CellField::LostPoints,
-        CellField::Evidence,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             CellField::Code => "code",
@@ -93,22 +83,31 @@ fn column_letters(mut column: u32) -> String {
     letters.iter().rev().collect()
 }
 
-/// Where each value of a criterion was read; only fields that hold a value.
+/// Where each value of a criterion was read; only fields that hold a value,
+/// in the contract's order. A list of the fields present rather than a slot
+/// for each: a big sheet holds several of these per row, and seven slots of
+/// which two or three are used took most of a row's memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CellLocations([Option<CellLocation>; 7]);
+pub struct CellLocations(Vec<(CellField, CellLocation)>);
 
 impl CellLocations {
     pub fn get(&self, field: CellField) -> Option<&CellLocation> {
-        self.0[field as usize].as_ref()
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, at)| at)
     }
 
     pub fn set(&mut self, field: CellField, at: Option<CellLocation>) {
-        self.0[field as usize] = at;
+        let slot = self.0.binary_search_by_key(&(field as usize), |(f, _)| *f as usize);
+        match (slot, at) {
+            (Ok(i), Some(at)) => self.0[i].1 = at,
+            (Ok(i), None) => drop(self.0.remove(i)),
+            (Err(i), Some(at)) => self.0.insert(i, (field, at)),
+            (Err(_), None) => {}
+        }
     }
 
     /// The located fields in the contract's order.
     pub fn iter(&self) -> impl Iterator<Item = (CellField, &CellLocation)> {
-        CellField::ALL.into_iter().filter_map(|f| Some((f, self.get(f)?)))
+        self.0.iter().map(|(f, at)| (*f, at))
     }
 }
 

@@ -17,7 +17,8 @@ pub fn citations(text: &str) -> Vec<Citation> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return Vec::new();
     }
-    let tokens = tokenize(text);
+    let mut buffer = String::new();
+    let tokens = tokenize(text, &mut buffer);
     let mut found = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -58,6 +59,28 @@ const TYPE_WORDS: [(&[&str], DocumentType); 22] = [
     (&["qc"], DocumentType::Regulation),
 ];
 
+/// The first letters of the types' first words, as a set of bits (`a` the lowest).
+const HEAD_LETTERS: u32 = {
+    let (mut bits, mut i) = (0, 0);
+    while i < TYPE_WORDS.len() {
+        bits |= 1 << (TYPE_WORDS[i].0[0].as_bytes()[0] - b'a');
+        i += 1;
+    }
+    bits
+};
+
+/// The length of the longest of the types' first words.
+const LONGEST_HEAD: usize = {
+    let (mut longest, mut i) = (0, 0);
+    while i < TYPE_WORDS.len() {
+        if TYPE_WORDS[i].0[0].len() > longest {
+            longest = TYPE_WORDS[i].0[0].len();
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// The type a symbol's first part names (`QĐ-UBND` → decision), for a
 /// citation written without its type (`…; số 144/QĐ-UBND`).
 fn type_of_symbol(symbol: &str) -> Option<DocumentType> {
@@ -68,6 +91,12 @@ fn type_of_symbol(symbol: &str) -> Option<DocumentType> {
 
 /// The type named by the words at `i`, and the index after them.
 fn type_at(tokens: &[Token], i: usize) -> Option<(DocumentType, usize)> {
+    // Most words of a cell start no type's name: the first letters and lengths tell them apart.
+    let head = tokens.get(i)?.folded.as_bytes();
+    let letter = head.first().filter(|b| b.is_ascii_lowercase()).map(|b| 1u32 << (b - b'a'));
+    if head.len() > LONGEST_HEAD || letter.is_none_or(|bit| HEAD_LETTERS & bit == 0) {
+        return None;
+    }
     TYPE_WORDS.iter().find_map(|(words, kind)| {
         let end = i + words.len();
         let matches = tokens.get(i..end)?.iter().zip(words.iter()).all(|(t, w)| t.is_word(w));
@@ -96,7 +125,7 @@ fn citation_at(text: &str, tokens: &[Token], i: usize) -> Option<(Citation, usiz
     }
     let number = tokens.get(j).filter(|t| t.is_integer())?;
     j += 1;
-    if tokens.get(j).is_some_and(|t| t.kind == Kind::Word && PERIOD_WORDS.contains(&&*t.folded))
+    if tokens.get(j).is_some_and(|t| t.kind == Kind::Word && PERIOD_WORDS.contains(&t.folded))
         || tokens.get(j).is_some_and(|t| t.is_mark('%'))
     {
         return None;
@@ -185,7 +214,7 @@ pub fn date_at(tokens: &[Token], k: usize) -> Option<(Option<NaiveDate>, usize)>
     if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
         return Some((dmy(parts[0], parts[1], parts[2]), k + 1));
     }
-    let int = |n: usize| tokens.get(n).filter(|t| t.is_integer()).map(|t| &*t.folded);
+    let int = |n: usize| tokens.get(n).filter(|t| t.is_integer()).map(|t| t.folded);
     let word = |n: usize, w: &str| tokens.get(n).is_some_and(|t| t.is_word(w));
     let d = int(k)?;
     // `28 tháng 12 năm 2020`

@@ -61,19 +61,10 @@ pub struct EvidenceCell {
     /// The lowest OCR confidence of the cell's words, when read from a scan.
     pub confidence: Option<u8>,
     /// Read as empty, but it may be part of a merged cell whose text was read
-    /// elsewhere (an empty cell merged over rows; a format whose merges are not read).
+    /// elsewhere (an empty cell merged over rows).
     pub unsure: bool,
     /// Where the text was read (the merge's first cell for the rows it covers).
     pub at: Option<CellLocation>,
-}
-
-/// Marks every empty evidence cell of `table` as unsure: for documents whose
-/// reader cannot see merged cells (.ods through calamine), where a cell
-/// covered by a merge reads as empty.
-pub fn doubt_empty_evidence(table: &mut ScoringTable) {
-    for cell in table.rows.iter_mut().filter_map(|r| r.evidence.as_mut()).filter(|c| c.text.is_empty()) {
-        cell.unsure = true;
-    }
 }
 
 /// A score read from a scan: the text OCR gave and how sure it was.

@@ -307,6 +307,9 @@ fn classify(
 ) -> (RowKind, Option<String>, String) {
     let from_title = title_code(title_text);
     let from_code_col = parse_code(code_text);
+    // The title is the code cell's rest when the code column holds it all, or
+    // one cell spans both columns (`I. ĐÁNH GIÁ …` merged over code and title).
+    let spans_both = title_text.is_empty() || title_text == code_text;
 
     if is_total(code_text, title_text) {
         let title = if title_text.is_empty() { code_text } else { title_text };
@@ -314,7 +317,7 @@ fn classify(
     }
     if let Some(m) = &from_code_col {
         if m.roman {
-            let title = if title_text.is_empty() { m.rest.clone() } else { title_text.to_owned() };
+            let title = if spans_both { m.rest.clone() } else { title_text.to_owned() };
             return (RowKind::Roman, Some(m.code.clone()), title);
         }
     }
@@ -327,7 +330,7 @@ fn classify(
         return (RowKind::Criterion, Some(m.code), m.rest);
     }
     if let Some(m) = from_code_col {
-        let title = if title_text.is_empty() { m.rest.clone() } else { title_text.to_owned() };
+        let title = if spans_both { m.rest.clone() } else { title_text.to_owned() };
         if m.depth() == 1 {
             let number: Option<u32> = m.code.parse().ok();
             // In a running-number column only the next section number is a
@@ -335,7 +338,7 @@ fn classify(
             // unless the section's title is written after it in capitals in
             // the same cell, the title column left empty (a section row
             // spanning both).
-            let titled = (title_text.is_empty() || title_text == code_text) && is_capitals(&m.rest);
+            let titled = spans_both && is_capitals(&m.rest);
             if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) && !titled {
                 return (RowKind::Unnumbered, None, title);
             }
@@ -512,6 +515,14 @@ mod tests {
         assert_eq!(kind_code("", "TỔNG ĐIỂM", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
         let (kind, code, title) = classify("1.2 Báo cáo CCHC", "", false, &mut last);
         assert_eq!((kind, code.as_deref(), title.as_str()), (RowKind::Criterion, Some("1.2"), "Báo cáo CCHC"));
+        // One cell merged over the code and title columns: its code is no part of the title.
+        let spanning = "I. ĐÁNH GIÁ CHỈ SỐ CCHC";
+        assert_eq!(classify(spanning, spanning, false, &mut last).2, "ĐÁNH GIÁ CHỈ SỐ CCHC");
+        let spanning = "1. CÔNG TÁC CHỈ ĐẠO";
+        assert_eq!(
+            classify(spanning, spanning, false, &mut last),
+            (RowKind::Criterion, Some("1".into()), "CÔNG TÁC CHỈ ĐẠO".into())
+        );
         assert_eq!(kind_code("", "- Ban hành kịp thời: 2", false, &mut last), (RowKind::Unnumbered, None));
         assert_eq!(kind_code("", "Tổng hợp kết quả", false, &mut last), (RowKind::Unnumbered, None));
     }

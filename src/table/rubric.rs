@@ -72,7 +72,8 @@ pub fn read(text: &str) -> Reading {
         return reading;
     }
     let text = without_latex(text);
-    let tokens = tokenize(&text);
+    let mut buffer = String::new();
+    let tokens = tokenize(&text, &mut buffer);
     let formula = formula_at(&tokens);
     if let Some((k, _)) = &formula {
         reading.coefficient = *k;
@@ -123,12 +124,12 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
     if next.is_some_and(|t| t.is_mark('%') || t.is_mark('/') || t.kind == Kind::Number) || j == 0 {
         return None;
     }
-    let value = parse_score(&tokens[j].folded).filter(|v| !v.is_sign_negative())?;
+    let value = parse_score(tokens[j].folded).filter(|v| !v.is_sign_negative())?;
     let colon = tokens[j - 1].is_mark(':');
     let q = if colon { j.checked_sub(2)? } else { j - 1 };
     let unit = next.is_some_and(|t| t.is_word("diem") || t.is_word("d"));
     let end = if unit { j + 2 } else { j + 1 };
-    let word = |k: usize, words: &[&str]| tokens[k].kind == Kind::Word && words.contains(&&*tokens[k].folded);
+    let word = |k: usize, words: &[&str]| tokens[k].kind == Kind::Word && words.contains(&tokens[k].folded);
     let said = tokens[q].is_word("la") && q >= 1 && word(q - 1, &BEFORE_LA);
     let marked = tokens[j - 1].is_mark('=') || tokens[j - 1].is_mark('(');
     let with_unit = unit && (colon || marked || word(q, &BEFORE_POINTS));
@@ -186,7 +187,7 @@ fn formula_at(tokens: &[Token]) -> Option<(Option<Decimal>, std::ops::Range<usiz
     let Some(sign) = sign else {
         return Some((None, start..start));
     };
-    let k = tokens.get(sign + 1).filter(|t| t.kind == Kind::Number).and_then(|t| parse_score(&t.folded));
+    let k = tokens.get(sign + 1).filter(|t| t.kind == Kind::Number).and_then(|t| parse_score(t.folded));
     // The divisor after `K` (`/ 100`, `75`) and the closing bracket belong to the formula.
     let end = (sign + 1..tokens.len().min(sign + 6)).find(|&k| tokens[k].is_mark(']')).unwrap_or(sign + 4);
     Some((k, start..end + 1))
@@ -198,7 +199,7 @@ fn from_percent(tokens: &[Token], lines: &[RubricLine]) -> Option<Decimal> {
         |k: usize| tokens.get(k + 1).filter(|t| t.is_mark('%')).and(tokens.get(k)).filter(|t| t.kind == Kind::Number);
     for i in 0..tokens.len() {
         if tokens[i].is_word("tu") {
-            if let Some(p) = percent(i + 1).and_then(|t| parse_score(&t.folded)) {
+            if let Some(p) = percent(i + 1).and_then(|t| parse_score(t.folded)) {
                 let to_full = tokens[i + 3..tokens.len().min(i + 10)]
                     .windows(3)
                     .any(|w| w[0].is_word("den") && w[1].folded == "100" && w[2].is_mark('%'));
@@ -209,7 +210,7 @@ fn from_percent(tokens: &[Token], lines: &[RubricLine]) -> Option<Decimal> {
         }
     }
     let below = (0..tokens.len()).find_map(|i| {
-        tokens[i].is_word("duoi").then(|| percent(i + 1).and_then(|t| parse_score(&t.folded))).flatten()
+        tokens[i].is_word("duoi").then(|| percent(i + 1).and_then(|t| parse_score(t.folded))).flatten()
     })?;
     lines.iter().any(|l| l.value.is_zero() && crate::text::fold(&l.text).contains("duoi")).then_some(below)
 }

@@ -2,9 +2,7 @@
 //! the rubric and citation readers: they match on folded words but quote the
 //! text as written.
 
-use std::borrow::Cow;
-
-use crate::text::fold;
+use crate::text::fold_into;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -23,8 +21,9 @@ pub struct Token<'a> {
     pub start: usize,
     pub end: usize,
     /// Lowercase without diacritics for words (`đánh` → `danh`), the text
-    /// itself otherwise (borrowed where nothing changes: most tokens).
-    pub folded: Cow<'a, str>,
+    /// itself otherwise: borrowed from the text where nothing changes, else
+    /// from the one buffer the caller lends [`tokenize`].
+    pub folded: &'a str,
     /// A line break comes between this token and the next.
     pub line_end: bool,
     /// Whitespace comes between this token and the next.
@@ -54,10 +53,14 @@ impl Token<'_> {
     }
 }
 
-/// Splits `text` into tokens.
-pub fn tokenize(text: &str) -> Vec<Token<'_>> {
+/// Splits `text` into tokens; the words whose folded form differs from the
+/// text are folded into `buffer` (one allocation a cell, not one a word).
+pub fn tokenize<'a>(text: &'a str, buffer: &'a mut String) -> Vec<Token<'a>> {
+    buffer.clear();
     // About one token in four bytes of Vietnamese text: one allocation for most cells.
     let mut tokens: Vec<Token> = Vec::with_capacity(text.len() / 4);
+    // (token, range in `buffer`) of each word folded there.
+    let mut refolded: Vec<(usize, usize, usize)> = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         if c.is_whitespace() {
@@ -92,13 +95,19 @@ pub fn tokenize(text: &str) -> Vec<Token<'_>> {
             Kind::Mark
         };
         let raw = &text[start..end];
-        let folded = match kind {
-            Kind::Word if raw.bytes().all(|b| b.is_ascii_lowercase()) => Cow::Borrowed(raw),
-            Kind::Word if raw.is_ascii() => Cow::Owned(raw.to_ascii_lowercase()),
-            Kind::Word => Cow::Owned(fold(raw)),
-            _ => Cow::Borrowed(raw),
+        let folded = if kind == Kind::Word && !raw.bytes().all(|b| b.is_ascii_lowercase()) {
+            let from = buffer.len();
+            fold_into(raw, buffer);
+            refolded.push((tokens.len(), from, buffer.len()));
+            ""
+        } else {
+            raw
         };
         tokens.push(Token { kind, start, end, folded, line_end: false, space_after: false });
+    }
+    let buffer: &'a String = buffer;
+    for (t, from, to) in refolded {
+        tokens[t].folded = &buffer[from..to];
     }
     tokens
 }
@@ -121,8 +130,9 @@ mod tests {
     #[test]
     fn words_numbers_and_marks_keep_their_places() {
         let text = "KH số 52/KH-UBND ngày 28.12.2020:\n0,5 điểm";
-        let tokens = tokenize(text);
-        let shown: Vec<(&str, Kind)> = tokens.iter().map(|t| (&*t.folded, t.kind)).collect();
+        let mut buffer = String::new();
+        let tokens = tokenize(text, &mut buffer);
+        let shown: Vec<(&str, Kind)> = tokens.iter().map(|t| (t.folded, t.kind)).collect();
         use Kind::*;
         assert_eq!(
             shown,
@@ -145,7 +155,8 @@ mod tests {
         assert!(tokens[9].line_end && !tokens[8].line_end);
         assert!(tokens[0].space_after && !tokens[2].space_after);
         // A full stop after a number ends the sentence, it is no decimal point.
-        let tokens = tokenize("là 1. Tiếp");
+        let mut buffer = String::new();
+        let tokens = tokenize("là 1. Tiếp", &mut buffer);
         assert_eq!(tokens[1].folded, "1");
         assert!(tokens[2].is_mark('.'));
     }

@@ -295,10 +295,17 @@ fn entity(s: &str) -> Option<(usize, char)> {
 /// lowercase, diacritics removed, đ → d, whitespace folded.
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] appended to `out`, for callers that fold many pieces into one buffer.
+pub fn fold_into(text: &str, out: &mut String) {
+    let start = out.len();
     let mut space_pending = false;
     for c in text.chars() {
         if c.is_whitespace() {
-            space_pending = !out.is_empty();
+            space_pending = out.len() > start;
             continue;
         }
         if space_pending {
@@ -312,10 +319,9 @@ pub fn fold(text: &str) -> String {
         match FOLDED.get(c) {
             Some(Folded::Skip) => {}
             Some(Folded::Char(f)) => out.push(f),
-            None => fold_char(c, &mut out),
+            None => fold_char(c, out),
         }
     }
-    out
 }
 
 /// The folded form of one non-ASCII, non-space character.

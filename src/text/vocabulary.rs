@@ -57,7 +57,11 @@ pub fn classify(folded: &str) -> Option<Role> {
     if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
         return Some(Role::Other);
     }
-    let has = |needles: &[&str]| needles.iter().any(|n| t.contains(n));
+    // A phrase of two words is not in a one-word text, nor a longer one in a shorter
+    // text: most cells of a sheet are looked at without a substring search.
+    let spaced = t.contains(' ');
+    let has =
+        |needles: &[&str]| needles.iter().any(|n| n.len() <= t.len() && (spaced || !n.contains(' ')) && t.contains(n));
     // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
     // tự đánh giá") is neither of them.
     if has(&["chenh lech"]) {

@@ -188,6 +188,7 @@ macro_rules! fixture_tests {
 fixture_tests! {
     option_rows_docx => "option_rows.docx",
     rubric_seed000_docx => "rubric_seed000.docx",
+    rubric_seed000_ods => "rubric_seed000.ods",
     rubric_seed001_docx => "rubric_seed001.docx",
     rubric_seed003_docx => "rubric_seed003.docx",
     grid_before_docx => "grid_before.docx",

@@ -17,6 +17,7 @@ use parcheck::human::Reports;
 use parcheck::isolate::Isolation;
 use parcheck::state::{State, StateLock};
 
+mod memory;
 mod panics;
 mod usage;
 
@@ -25,13 +26,6 @@ const EXIT_USAGE: u8 = 2;
 /// Exit status for a run that could not be carried out (state locked or corrupt, output not writable).
 const EXIT_CANNOT_RUN: u8 = 3;
 const MB: u64 = 1024 * 1024;
-
-/// mimalloc rather than the system allocator: reading a report allocates and
-/// frees many small strings and vectors (runs, glyphs, cells), and glibc's
-/// malloc took a fifth of the CPU time of a PDF batch. The library leaves the
-/// choice to the program that links it.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -564,6 +558,7 @@ fn tables(args: TablesArgs) -> Result<ExitCode, Stop> {
 }
 
 fn main() -> ExitCode {
+    memory::without_huge_pages();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => return usage::exit(error, EXIT_USAGE),

@@ -336,4 +336,25 @@ mod tests {
         assert_eq!(table.rows[1].text_at(2), "0,5");
         assert_eq!(rest.len(), "Outside".len());
     }
+
+    #[test]
+    fn a_cell_without_rulings_between_rows_is_one_merged_cell() {
+        // Code | evidence: the ruling under the second row stops short of the evidence column.
+        let mut segments: Vec<Segment> = [0.0, 20.0, 60.0].map(|y| h(y, 0.0, 200.0)).to_vec();
+        segments.push(h(40.0, 0.0, 100.0));
+        segments.extend([0.0, 100.0, 200.0].map(|x| v(x, 0.0, 60.0)));
+        let mut text = glyphs("1.1", 5.0, 35.0, 10.0);
+        text.extend(glyphs("1.2", 5.0, 55.0, 10.0));
+        // Centred in the merged cell, the text sits on the ruling of the other column.
+        text.extend(glyphs("KH 52", 105.0, 45.0, 10.0));
+        let (tables, _) = find_tables(&segments, &text);
+        let rows = &tables[0].rows;
+        let evidence = |r: usize| {
+            let cell = rows[r].cells.iter().find(|c| c.col == 1)?;
+            Some((cell.vmerge, cell.runs.iter().map(|r| r.text.as_str()).collect::<String>()))
+        };
+        assert_eq!(evidence(1), Some((VerticalMerge::Start, "KH 52".to_owned())));
+        assert_eq!(evidence(2), Some((VerticalMerge::Continue, String::new())));
+        assert_eq!(rows[2].text_at(0), "1.2");
+    }
 }

@@ -174,7 +174,8 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
                 if let Some(lines) = lines {
                     notes.extend(lines.note(name, read.cells.iter().map(|c| &c.pos)));
                 }
-                let merges = read.merges.unwrap_or_else(|| {
+                let ods_merges = facts.merges.iter().find(|(n, _)| n == name).map(|(_, m)| m.clone());
+                let merges = ods_merges.or(read.merges).unwrap_or_else(|| {
                     notes.push(format!(
                         "không đọc được các ô gộp của trang tính '{name}', các ô được đọc như không gộp"
                     ));
@@ -255,6 +256,8 @@ struct ZipFacts {
     parts: xlsx::Parts,
     /// Hidden rows and columns by sheet name (.ods).
     hidden: Vec<(String, Hidden)>,
+    /// Merged cells by sheet name (.ods), which calamine does not keep.
+    merges: Vec<(String, Vec<Dimensions>)>,
     /// Tables of an .ods refused before calamine sees them.
     notes: Vec<String>,
     /// The .ods to give calamine instead, those tables emptied.
@@ -283,7 +286,8 @@ fn preflight_zip(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractRe
         match format {
             Format::Ods if name == "content.xml" => {
                 let guarded = ods_guard::guard(&data, budget)?;
-                (facts.notes, facts.hidden, content) = (guarded.notes, guarded.hidden, guarded.content);
+                (facts.notes, facts.hidden, facts.merges) = (guarded.notes, guarded.hidden, guarded.merges);
+                content = guarded.content;
             }
             Format::Xlsx if xlsx::Parts::wants(&name) => facts.parts.insert(&name, data),
             _ => {}

@@ -12,6 +12,7 @@
 
 use std::ops::Range;
 
+use calamine::Dimensions;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
@@ -36,6 +37,9 @@ pub struct TableScan {
     extent: Option<(u64, u64, u64, u64)>,
     /// Byte range of the table's content (between its start and end tags).
     inner: Range<usize>,
+    /// Merged cells (`table:number-rows-spanned`, `number-columns-spanned`):
+    /// calamine reads the covered cells as empty and keeps no merges.
+    merges: Vec<Dimensions>,
 }
 
 impl TableScan {
@@ -52,6 +56,8 @@ pub struct Guarded {
     pub notes: Vec<String>,
     /// Hidden rows and columns by table name.
     pub hidden: Vec<(String, Hidden)>,
+    /// Merged cells by table name, in calamine's positions.
+    pub merges: Vec<(String, Vec<Dimensions>)>,
 }
 
 /// Scans `content.xml` and refuses the tables whose cells would pass the
@@ -103,8 +109,11 @@ pub fn guard(content: &[u8], budget: &Budget) -> ExtractResult<Guarded> {
         out.extend_from_slice(&content[at..]);
         out
     });
+    // A refused table is read empty: its merges would make rows of nothing.
+    let kept = |t: &&TableScan| !t.merges.is_empty() && !refused.contains(&t.inner);
+    let merges = tables.iter().filter(kept).map(|t| (t.name.clone(), t.merges.clone())).collect();
     let hidden = tables.into_iter().filter(|t| !t.hidden.is_empty()).map(|t| (t.name, t.hidden)).collect();
-    Ok(Guarded { content, notes, hidden })
+    Ok(Guarded { content, notes, hidden, merges })
 }
 
 /// A repeat count as calamine reads it; absent or unreadable is 1 (calamine
@@ -183,9 +192,16 @@ fn scan(content: &[u8], budget: &Budget) -> ExtractResult<Vec<TableScan>> {
                             row = Some(scan);
                         }
                     }
-                    ("table-cell" | "covered-table-cell", Some(_)) => {
+                    ("table-cell" | "covered-table-cell", Some(t)) => {
                         if let Some(r) = row.as_mut() {
                             let n = repeats(&e, "number-columns-repeated", MAX_COLUMNS);
+                            let rows = repeats(&e, "number-rows-spanned", MAX_ROWS - row_at.min(MAX_ROWS - 1));
+                            let cols = repeats(&e, "number-columns-spanned", MAX_COLUMNS - r.col.min(MAX_COLUMNS - 1));
+                            if (rows > 1 || cols > 1) && row_at < MAX_ROWS && r.col < MAX_COLUMNS {
+                                let (top, left) = (row_at as u32, r.col as u32);
+                                let end = ((row_at + rows - 1) as u32, (r.col + cols - 1) as u32);
+                                t.merges.push(Dimensions { start: (top, left), end });
+                            }
                             // Written out, a cell has content (text, annotation): count it as used.
                             let has_value = !empty || attr(&e, "value-type").is_some() || attr(&e, "formula").is_some();
                             if has_value && r.col < MAX_COLUMNS {
@@ -285,6 +301,14 @@ mod tests {
         assert!(refused.message.contains("'Lap'") && refused.message.contains("100000000"), "{}", refused.message);
         let guarded = guard(&content(&format!("{repeated}{SMALL}")), &Budget::new(Limits::default())).unwrap();
         assert!(guarded.notes[0].contains("'Lap'"), "{:?}", guarded.notes);
+    }
+
+    #[test]
+    fn merged_cells_are_collected_where_calamine_puts_them() {
+        let table = r#"<table:table table:name="M"><table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="2"/><table:table-cell table:number-rows-spanned="3" office:value-type="string"><text:p>KH 52</text:p></table:table-cell><table:table-cell table:number-columns-spanned="2" table:number-rows-spanned="1"/><table:covered-table-cell/></table:table-row><table:table-row><table:covered-table-cell table:number-columns-repeated="3"/></table:table-row></table:table>"#;
+        let guarded = guard(&content(table), &Budget::new(Limits::default())).unwrap();
+        let merges = vec![Dimensions { start: (2, 2), end: (4, 2) }, Dimensions { start: (2, 3), end: (2, 4) }];
+        assert_eq!(guarded.merges, vec![("M".to_owned(), merges)]);
     }
 
     #[test]
