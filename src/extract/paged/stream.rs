@@ -296,8 +296,7 @@ struct Block {
     holds_code: bool,
 }
 
-/// Pitches within this factor of the smallest are the same pitch, measured
-/// with the noise of baselines read from a scan.
+/// Pitches within this factor of the smallest are one pitch, measured with a scan's baseline noise.
 const PITCH_NOISE: f32 = 1.2;
 
 /// The baseline pitch of wrapped cell lines: the smallest pitch between
@@ -595,3 +594,7 @@ fn glyphs_of<'l>(lines: &'l [TextLine]) -> impl Iterator<Item = *const Glyph> + 
 fn unused<'a>(glyphs: &[&'a Glyph], used: &HashSet<*const Glyph>) -> Vec<&'a Glyph> {
     glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect()
 }
+
+#[cfg(test)]
+#[path = "stream_tests.rs"]
+mod tests;

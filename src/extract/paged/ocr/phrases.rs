@@ -241,7 +241,7 @@ mod tests {
         let lines = baselines(&words, &owners, 1.0);
         assert_eq!(lines[&(words[0].line, None)], 120.0);
         // A line of descenders only keeps their median.
-        let low = vec![words[1].clone(), words[2].clone()];
+        let low: Vec<Placed> = words.drain(1..3).collect();
         assert_eq!(baselines(&low, &[None, None], 1.0)[&(low[0].line, None)], 124.0);
         assert!(!stands_on_baseline("1280/KH") && stands_on_baseline("CCHC") && !stands_on_baseline("ngày"));
         assert!(!stands_on_baseline("."));
