@@ -273,6 +273,8 @@ const DEFAULT_CELL_PITCH: f32 = 1.16;
 /// The largest line pitch (in font sizes) taken for the pitch of wrapped lines.
 const MAX_LINE_PITCH: f32 = 1.35;
 
+/// A phrase placed in columns `a..=b`, with its text.
+type PlacedPhrase<'a> = (usize, usize, String, Phrase<'a>);
 /// One cell's text on one line, placed in columns `a..=b`.
 struct Item<'a> {
     a: usize,
@@ -323,8 +325,7 @@ fn read_by_ocr(phrase: &Phrase) -> bool {
     phrase.glyphs.iter().any(|g| g.reading.is_some())
 }
 
-/// One glyph spelling a code put right, where its phrase was read, carrying
-/// the phrase's reading unconfirmed.
+/// One glyph spelling a code put right where its phrase was read, its reading unconfirmed.
 fn code_glyph(phrase: &Phrase, code: &str, line: &TextLine) -> Glyph {
     let first = phrase.glyphs.first();
     let font = first.map_or_else(|| std::rc::Rc::from(""), |g| std::rc::Rc::clone(&g.font));
@@ -413,7 +414,7 @@ fn group_rows(items: &[Item], roles: &[Role]) -> Vec<Vec<usize>> {
 /// Reads table rows from `lines` with a known column model; returns the rows
 /// and how many lines they took. Reading stops at a wide blank band or at
 /// text running across a score column (prose below the table).
-fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnModel) -> (Vec<PageRow>, usize) {
+fn read_body<'a>(lines: &[TextLine<'a>], above: Option<&TextLine>, model: &mut ColumnModel) -> (Vec<PageRow>, usize) {
     let mut end = 0;
     while end < lines.len() {
         let previous = if end == 0 { above } else { Some(&lines[end - 1]) };
@@ -426,31 +427,30 @@ fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnMod
     let column_of = |x: f32| edges.iter().take_while(|b| **b <= x).count();
     let is_score = |col: usize| matches!(model.roles[col], Role::Score(_));
     let has_code_column = model.roles.contains(&Role::Code);
-    let mut placed_lines: Vec<(&TextLine, Vec<(usize, usize, Phrase, String)>)> = Vec::new();
+    let mut placed_lines: Vec<(&TextLine, Vec<PlacedPhrase>)> = Vec::new();
     for line in &lines[..end] {
-        let placed: Vec<(usize, usize, Phrase)> =
-            line.phrases().into_iter().map(|p| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), p)).collect();
-        if placed.iter().any(|(a, b, _)| a != b && (*a..=*b).any(is_score)) {
+        let place = |p: Phrase<'a>| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), normalize_runs(&p.runs()), p);
+        let placed: Vec<PlacedPhrase> = line.phrases().into_iter().map(place).collect();
+        if placed.iter().any(|(a, b, ..)| a != b && (*a..=*b).any(is_score)) {
             break;
         }
-        let placed = placed.into_iter().map(|(a, b, p)| (a, b, normalize_runs(&p.runs()), p)).collect::<Vec<_>>();
-        placed_lines.push((line, placed.into_iter().map(|(a, b, text, p)| (a, b, p, text)).collect()));
+        placed_lines.push((line, placed));
     }
     let taken = placed_lines.len();
     let in_code_column = |a: usize, b: usize| has_code_column && a == b && model.roles[a] == Role::Code;
     let code_texts: Vec<Option<&str>> = placed_lines
         .iter()
         .flat_map(|(_, placed)| placed.iter())
-        .map(|(a, b, p, text)| (in_code_column(*a, *b) && read_by_ocr(p)).then_some(text.as_str()))
+        .map(|(a, b, text, p)| (in_code_column(*a, *b) && read_by_ocr(p)).then_some(text.as_str()))
         .collect();
     let restored = restore_lost_dots(&code_texts);
     let flat = placed_lines.iter().flat_map(|(line, placed)| placed.iter().map(move |p| (*line, p)));
     let restored_glyphs: Vec<Option<Glyph>> =
-        restored.iter().zip(flat).map(|(code, (line, p))| Some(code_glyph(&p.2, code.as_deref()?, line))).collect();
+        restored.iter().zip(flat).map(|(code, (line, p))| Some(code_glyph(&p.3, code.as_deref()?, line))).collect();
     let mut items: Vec<Item> = Vec::new();
     let mut index = 0;
     for (line, placed) in placed_lines {
-        for (i, (a, b, mut phrase, mut text)) in placed.into_iter().enumerate() {
+        for (i, (a, b, mut text, mut phrase)) in placed.into_iter().enumerate() {
             if let Some(glyph) = &restored_glyphs[index] {
                 (phrase.glyphs, text) = (vec![glyph], glyph.text.clone());
             }
