@@ -128,6 +128,81 @@ pub fn ancestors(code: &str) -> impl Iterator<Item = &str> {
     std::iter::successors(structural_parent(code), |c| structural_parent(c))
 }
 
+/// The codes that may come right after `before` in a criteria table: its
+/// first child, then the next sibling of it and of each of its ancestors,
+/// nearest first (`1.3.2` → `1.3.2.1`, `1.3.3`, `1.4`, `2`).
+pub fn next_codes(before: &str) -> Vec<String> {
+    let Some(parts) = before.split('.').map(|p| p.parse::<u32>().ok()).collect::<Option<Vec<u32>>>() else {
+        return Vec::new();
+    };
+    let mut out = vec![format!("{before}.1")];
+    out.extend((1..=parts.len()).rev().map(|n| {
+        let mut next = parts[..n].to_vec();
+        next[n - 1] += 1;
+        next.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+    }));
+    out
+}
+
+/// Codes of a code column that OCR read without their dots or with letters
+/// glued after them (`133`, `1.2xử` for `1.3.3.`, `1.2.`), put right by the
+/// code before them: a reading whose digits are those of exactly one code
+/// that may follow it, and not the next code read, is that code; so is a
+/// code read without its first levels (`2` for `5.5.2.` after `5.5.1.`). `texts` are
+/// a table's cells in reading order, `None` outside the code column; a code
+/// read without its dots that still reads as one (`11`) goes on as the
+/// code its digits give, as the table stage repairs it.
+pub fn restore_lost_dots(texts: &[Option<&str>]) -> Vec<Option<String>> {
+    let debris = |c: char| !c.is_alphanumeric() && c != '.';
+    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+    let parsed: Vec<Option<CodeMatch>> = texts.iter().map(|t| parse_code((*t)?.trim_matches(debris))).collect();
+    let read: Vec<Option<&str>> =
+        parsed.iter().map(|m| m.as_ref().filter(|m| !m.roman).map(|m| m.code.as_str())).collect();
+    let mut out = vec![None; texts.len()];
+    let mut previous: Option<String> = None;
+    for (i, text) in texts.iter().enumerate() {
+        let Some(text) = text else { continue };
+        let candidates = previous.as_deref().map(next_codes).unwrap_or_default();
+        let fitting = |lead: &str| candidates.iter().filter(|c| digits(c) == digits(lead)).cloned().collect::<Vec<_>>();
+        let next_read = read[i + 1..].iter().flatten().next().copied();
+        if parsed[i].as_ref().is_some_and(|m| m.roman) {
+            // Numbering may start again under a Roman group.
+            previous = None;
+            continue;
+        }
+        if let Some(code) = read[i] {
+            // A code whose dots OCR lost (`11` after `1`) goes on as its digits
+            // say; one whose first levels OCR lost (`2` for `5.5.2`) is the one
+            // code that may follow that ends so.
+            let dots_lost = digits(code).len() > code.split('.').count();
+            let tail = format!(".{code}");
+            let ending: Vec<&String> = candidates.iter().filter(|c| c.ends_with(&tail)).collect();
+            previous = Some(match (fitting(code).as_slice(), ending.as_slice()) {
+                _ if candidates.is_empty() || candidates.iter().any(|c| c == code) => code.to_owned(),
+                ([fits], _) if dots_lost => fits.clone(),
+                (_, [ends]) if next_read != Some(ends.as_str()) => {
+                    out[i] = Some((*ends).clone());
+                    (*ends).clone()
+                }
+                _ => code.to_owned(),
+            });
+            continue;
+        }
+        let lead: String =
+            text.trim_start_matches(debris).chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+        if digits(&lead).len() < 2 {
+            continue;
+        }
+        if let [code] = fitting(&lead).as_slice() {
+            if next_read != Some(code.as_str()) {
+                out[i] = Some(code.clone());
+                previous = Some(code.clone());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +276,30 @@ mod tests {
         assert_eq!(title_code("TC 2. Xây dựng").map(|m| m.code), Some("2".into()));
         assert_eq!(title_code("1. Có kế hoạch"), None);
         assert_eq!(title_code("CÔNG TÁC CHỈ ĐẠO"), None);
+    }
+
+    #[test]
+    fn codes_that_may_follow() {
+        assert_eq!(next_codes("1.3.2"), ["1.3.2.1", "1.3.3", "1.4", "2"]);
+        assert_eq!(next_codes("2"), ["2.1", "3"]);
+        assert!(next_codes("IV").is_empty());
+    }
+
+    #[test]
+    fn codes_read_without_their_dots_are_restored_by_the_code_before() {
+        let texts = [Some("TC 11."), None, Some("1.1.1."), Some("112"), Some("xãã"), Some("1.2xử"), Some("TC 13.")];
+        let restored = restore_lost_dots(&texts);
+        assert_eq!(restored, [None, None, None, Some("1.1.2".into()), None, Some("1.2".into()), None]);
+        // Without a code before, or with the code taken by the next row, nothing is guessed.
+        assert_eq!(restore_lost_dots(&[Some("133"), Some("1.3.4.")]), [None, None]);
+        assert_eq!(restore_lost_dots(&[Some("1.3.2."), Some("133"), Some("1.3.3.")]), [None, None, None]);
+        // Digits that fit no code that may follow, or fit two, stay as read.
+        assert_eq!(restore_lost_dots(&[Some("1.3.2."), Some("135")]), [None, None]);
+        assert_eq!(restore_lost_dots(&[Some("1.1"), Some("TCTP"), Some("1.1.1.")]), [None, None, None]);
+        // A code that lost its first levels; a section that follows, or one under a Roman group, stays.
+        assert_eq!(restore_lost_dots(&[Some("5.5.1."), Some("2")]), [None, Some("5.5.2".into())]);
+        assert_eq!(restore_lost_dots(&[Some("1.7"), Some("2")]), [None, None]);
+        assert_eq!(restore_lost_dots(&[Some("7.2"), Some("II"), Some("1")]), [None, None, None]);
     }
 
     #[test]

@@ -24,6 +24,7 @@ use std::collections::{BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::Facts;
+use crate::code::next_codes;
 use crate::model::{CellField, Column, Confirmation, Finding, FindingKind, OcrRead, Severity, ValueReading};
 use crate::number::format_vi;
 use crate::table::{RowKind, ScannedValue};
@@ -258,12 +259,22 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     if !numbered_in_sequence(node.children.iter().map(|&c| nodes[c].code.as_str())) {
         return false;
     }
+    // Codes out of order around it (`2` read after `5.5.1`): one of its
+    // children may be the misread one.
+    let follows = |before: usize, after: usize| {
+        let (candidates, code) = (next_codes(&nodes[before].code), &nodes[after].code);
+        candidates.is_empty() || next_codes(code).is_empty() || candidates.contains(code)
+    };
     // The criterion's rows run to the next row that is not its descendant.
     let prefix = format!("{}.", node.code);
     let end = nodes[n + 1..]
         .iter()
         .find(|m| !m.code.starts_with(&prefix) || node.is_total())
         .map_or(facts.table.rows.len(), |m| m.row);
+    let last = nodes[n + 1..].iter().position(|m| !m.code.starts_with(&prefix)).map_or(nodes.len(), |p| n + 1 + p);
+    if n > 0 && !follows(n - 1, n) || last < nodes.len() && !follows(last - 1, last) {
+        return false;
+    }
     let rows = facts.table.rows.get(node.row + 1..end).unwrap_or_default();
     !rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
 }

@@ -256,23 +256,44 @@ fn image_pdf_under_invisible_text_layer_is_read_by_ocr() {
 /// codes, titles, two score columns and evidence placed only by x.
 const UNRULED_ROWS: [[&str; 5]; 6] = [
     ["Ma", "Tieu chi/Tieu chi thanh phan", "Diem toi da", "Diem tu danh gia", "Giai trinh, tai lieu kiem chung"],
-    ["1", "CONG TAC CHI DAO, DIEU HANH CCHC", "4", "3.5", ""],
+    ["1", "CONG TAC CHI DAO, DIEU HANH CCHC", "5", "4.5", ""],
     ["1.1.", "Ke hoach cai cach hanh chinh nam", "2", "1.5", ""],
     ["1.1.1.", "Ban hanh ke hoach CCHC nam kip thoi", "0.5", "0.5", "Ke hoach so 1280/KH-UBND"],
     ["1.1.2.", "Muc do hoan thanh ke hoach CCHC", "1.5", "1", "Bao cao so 1035/BC-UBND"],
     ["1.2.", "Thuc hien cong tac bao cao dinh ky", "2", "2", "bc 175 cchc"],
 ];
 
+/// The last row, as portal exports print a wrapped title: the title and
+/// evidence from the row's top, the code on the title's second line (one
+/// line pitch below), the scores between: code, title's two lines, scores, evidence.
+const WRAPPED_ROW: [&str; 6] = [
+    "1.3.",
+    "Cong tac kiem tra cai cach hanh chinh",
+    "cua cac phong chuyen mon trong nam",
+    "1",
+    "1",
+    "kh 129 ktra cchc",
+];
+
 /// The unruled page as a text PDF (Helvetica, no rulings), 842 × 595 points.
 fn unruled_pdf() -> Vec<u8> {
     const X: [f32; 5] = [40.0, 95.0, 410.0, 490.0, 610.0];
     let mut content = String::from("BT /F1 13 Tf 250 540 Td (KET QUA TU DANH GIA CHI SO CCHC NAM 2021) Tj ET\n");
+    let mut put = |x: f32, y: f32, text: &str| content += &format!("BT /F1 10 Tf {x} {y} Td ({text}) Tj ET\n");
     for (r, row) in UNRULED_ROWS.iter().enumerate() {
         let y = 480.0 - 26.0 * r as f32;
         for (x, text) in X.iter().zip(row).filter(|(_, t)| !t.is_empty()) {
-            content += &format!("BT /F1 10 Tf {x} {y} Td ({text}) Tj ET\n");
+            put(*x, y, text);
         }
     }
+    let (y, pitch) = (480.0 - 26.0 * UNRULED_ROWS.len() as f32, 11.6);
+    let [code, title, wrapped, max, own, evidence] = WRAPPED_ROW;
+    put(X[1], y, title);
+    put(X[4], y, evidence);
+    put(X[0], y - pitch, code);
+    put(X[1], y - pitch, wrapped);
+    put(X[2], y - pitch / 2.0, max);
+    put(X[3], y - pitch / 2.0, own);
     one_page_pdf(842.0, 595.0, content, None)
 }
 
@@ -288,7 +309,8 @@ fn unruled_scanned_table_is_read_in_its_columns() {
     let report = run(&support::rendered_gray_png(&pdf, None, 150, dir.path(), "unruled"));
     assert_eq!(report["status"], "ok", "{report}");
     assert_eq!(report["extraction"]["method"], "ocr");
-    for row in &UNRULED_ROWS[1..] {
+    let wrapped = [WRAPPED_ROW[0], WRAPPED_ROW[1], WRAPPED_ROW[3], WRAPPED_ROW[4]];
+    for row in UNRULED_ROWS[1..].iter().map(|r| [r[0], r[1], r[2], r[3]]).chain([wrapped]) {
         let code = row[0].trim_end_matches('.');
         let got = report["criteria"].as_array().and_then(|c| c.iter().find(|c| c["code"] == code));
         let got = got.unwrap_or_else(|| panic!("criterion {code} not read: {report}"));
@@ -296,6 +318,12 @@ fn unruled_scanned_table_is_read_in_its_columns() {
             assert_eq!(got[column].as_f64(), want.parse::<f64>().ok(), "{code} {column}: {report}");
         }
     }
+    // The wrapped title's two lines are one criterion's title, and no row of their own.
+    let wrapped = report["criteria"].as_array().unwrap().iter().find(|c| c["code"] == "1.3").unwrap();
+    let title = wrapped["title"].as_str().unwrap_or_default();
+    let words = |text: &str| text.split_whitespace().count();
+    assert_eq!(words(title), words(WRAPPED_ROW[1]) + words(WRAPPED_ROW[2]), "{wrapped}");
+    assert_eq!(report["criteria"].as_array().unwrap().len(), UNRULED_ROWS.len(), "{report}");
     // The sums balance (the framework's findings aside: the page is a part of a report).
     let findings = report["findings"].as_array().unwrap();
     assert!(findings.iter().all(|f| f["kind"] != "sum_mismatch" && f["severity"] != "error"), "{report}");

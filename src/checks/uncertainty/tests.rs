@@ -220,3 +220,27 @@ fn a_sum_over_scanned_children_numbered_with_a_gap_or_twice_is_uncertain() {
     let f = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("a sum mismatch");
     assert_eq!((f.severity, f.uncertain), (Severity::Error, false));
 }
+
+#[test]
+fn a_sum_over_codes_out_of_order_is_uncertain() {
+    // `5.5.2.` read as `2`: 5.5 seems to have one child, and `2` comes after 5.5.1.
+    let rows = vec![
+        scanned("5.5", sure("1,5"), sure("1,5"), 1),
+        scanned("5.5.1", sure("0,5"), sure("0,5"), 2),
+        scanned("2", sure("1"), sure("1"), 3),
+        scanned("5.6", sure("1"), sure("1"), 4),
+    ];
+    let checked = run(rows);
+    let sums: Vec<_> = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch).collect();
+    assert!(!sums.is_empty());
+    assert!(sums.iter().all(|f| f.uncertain && f.severity == Severity::Warning), "{sums:?}");
+    // In order, the same sum is an error.
+    let rows = vec![
+        scanned("5.5", sure("1,5"), sure("1,5"), 1),
+        scanned("5.5.1", sure("0,5"), sure("0,5"), 2),
+        scanned("5.6", sure("1"), sure("1"), 3),
+    ];
+    let checked = run(rows);
+    let sum = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("5.5 sums to 0,5");
+    assert!(!sum.uncertain && sum.severity == Severity::Error);
+}

@@ -9,8 +9,8 @@ use std::collections::HashSet;
 use super::lattice::{PageCell, PageRow, PageTable};
 use super::layout;
 use super::page::Glyph;
-use crate::code::{parse_code, title_code};
-use crate::grid::{Run, VerticalMerge};
+use crate::code::{parse_code, restore_lost_dots, title_code};
+use crate::grid::{Reading, Run, VerticalMerge};
 use crate::text::normalize_runs;
 use crate::text::vocabulary::{header_roles, Role};
 
@@ -273,6 +273,8 @@ const DEFAULT_CELL_PITCH: f32 = 1.16;
 /// The largest line pitch (in font sizes) taken for the pitch of wrapped lines.
 const MAX_LINE_PITCH: f32 = 1.35;
 
+/// A phrase placed in columns `a..=b`, with its text.
+type PlacedPhrase<'a> = (usize, usize, String, Phrase<'a>);
 /// One cell's text on one line, placed in columns `a..=b`.
 struct Item<'a> {
     a: usize,
@@ -296,21 +298,40 @@ struct Block {
     holds_code: bool,
 }
 
+/// Pitches within this factor of the smallest are one pitch, measured with a scan's baseline noise.
+const PITCH_NOISE: f32 = 1.2;
+
 /// The baseline pitch of wrapped cell lines: the smallest pitch between
 /// consecutive lines of one column, when it is one a line of text can have
-/// (a table without wrapped cells only shows the pitch of its rows).
+/// (a table without wrapped cells only shows the pitch of its rows). On a
+/// scan each baseline is off by a pixel or two, and the smallest of many
+/// pitches is the one measured shortest: the pitch is the median of those
+/// close to the smallest (on a text PDF, all of them equal).
 fn cell_pitch(items: &[Item], width: usize, size: f32) -> Option<f32> {
-    let mut least = f32::MAX;
+    let mut pitches = Vec::new();
     for col in 0..width {
         let baselines: Vec<f32> = items.iter().filter(|i| i.a == col && i.b == col).map(|i| i.baseline).collect();
-        for pair in baselines.windows(2) {
-            let pitch = pair[1] - pair[0];
-            if pitch > 0.5 * size {
-                least = least.min(pitch);
-            }
-        }
+        pitches.extend(baselines.windows(2).map(|pair| pair[1] - pair[0]).filter(|&pitch| pitch > 0.5 * size));
     }
-    (least <= MAX_LINE_PITCH * size).then_some(least)
+    pitches.retain(|&pitch| pitch <= MAX_LINE_PITCH * size);
+    pitches.sort_by(f32::total_cmp);
+    let least = *pitches.first()?;
+    let close: Vec<f32> = pitches.into_iter().take_while(|&p| p <= least * PITCH_NOISE).collect();
+    Some(close[close.len() / 2])
+}
+
+/// Codes lose their dots only in OCR's readings.
+fn read_by_ocr(phrase: &Phrase) -> bool {
+    phrase.glyphs.iter().any(|g| g.reading.is_some())
+}
+
+/// One glyph spelling a code put right where its phrase was read, its reading unconfirmed.
+fn code_glyph(phrase: &Phrase, code: &str, line: &TextLine) -> Glyph {
+    let first = phrase.glyphs.first();
+    let font = first.map_or_else(|| std::rc::Rc::from(""), |g| std::rc::Rc::clone(&g.font));
+    let reading = first.and_then(|g| g.reading).map(|r| Reading { confirmed: false, ..r });
+    let glyph = Glyph::new(phrase.x0, line.baseline, phrase.x1 - phrase.x0, line.size, format!("{code}."), font);
+    Glyph { reading, ..glyph }
 }
 
 /// Whether a code cell's text is (or starts with) a criteria code; debris
@@ -329,13 +350,18 @@ fn starts_with_code(text: &str) -> bool {
 /// a group holding two code cells is two rows.
 fn group_rows(items: &[Item], roles: &[Role]) -> Vec<Vec<usize>> {
     let has_code_column = roles.contains(&Role::Code);
-    let size = items.iter().map(|i| i.size).fold(0.0, f32::max).max(1.0);
+    // The size of most lines: a scan's word boxes (and a speck read as a
+    // tall word) make a few lines far taller than the text.
+    let mut sizes: Vec<f32> = items.iter().map(|i| i.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(1.0).max(1.0);
     let threshold = cell_pitch(items, roles.len(), size).unwrap_or(DEFAULT_CELL_PITCH * size) * SAME_CELL_PITCH;
     let mut blocks: Vec<Block> = Vec::new();
     let mut open: Vec<Option<usize>> = vec![None; roles.len()];
     for (index, item) in items.iter().enumerate() {
         let is_code = if has_code_column { roles[item.a] == Role::Code } else { item.leading_code };
-        let continues = (item.a == item.b)
+        // A score cell holds one number: a score column's lines never wrap into one cell.
+        let continues = (item.a == item.b && !matches!(roles[item.a], Role::Score(_)))
             .then(|| open[item.a])
             .flatten()
             .filter(|&b| item.baseline - blocks[b].bottom <= threshold && !(blocks[b].holds_code && item.leading_code));
@@ -388,7 +414,7 @@ fn group_rows(items: &[Item], roles: &[Role]) -> Vec<Vec<usize>> {
 /// Reads table rows from `lines` with a known column model; returns the rows
 /// and how many lines they took. Reading stops at a wide blank band or at
 /// text running across a score column (prose below the table).
-fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnModel) -> (Vec<PageRow>, usize) {
+fn read_body<'a>(lines: &[TextLine<'a>], above: Option<&TextLine>, model: &mut ColumnModel) -> (Vec<PageRow>, usize) {
     let mut end = 0;
     while end < lines.len() {
         let previous = if end == 0 { above } else { Some(&lines[end - 1]) };
@@ -401,17 +427,34 @@ fn read_body(lines: &[TextLine], above: Option<&TextLine>, model: &mut ColumnMod
     let column_of = |x: f32| edges.iter().take_while(|b| **b <= x).count();
     let is_score = |col: usize| matches!(model.roles[col], Role::Score(_));
     let has_code_column = model.roles.contains(&Role::Code);
-    let mut items: Vec<Item> = Vec::new();
-    let mut taken = 0;
+    let mut placed_lines: Vec<(&TextLine, Vec<PlacedPhrase>)> = Vec::new();
     for line in &lines[..end] {
-        let placed: Vec<(usize, usize, Phrase)> =
-            line.phrases().into_iter().map(|p| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), p)).collect();
-        if placed.iter().any(|(a, b, _)| a != b && (*a..=*b).any(is_score)) {
+        let place = |p: Phrase<'a>| (column_of(p.x0), column_of(p.x1 - 0.01 * line.size), normalize_runs(&p.runs()), p);
+        let placed: Vec<PlacedPhrase> = line.phrases().into_iter().map(place).collect();
+        if placed.iter().any(|(a, b, ..)| a != b && (*a..=*b).any(is_score)) {
             break;
         }
-        taken += 1;
-        for (i, (a, b, phrase)) in placed.into_iter().enumerate() {
-            let text = normalize_runs(&phrase.runs());
+        placed_lines.push((line, placed));
+    }
+    let taken = placed_lines.len();
+    let in_code_column = |a: usize, b: usize| has_code_column && a == b && model.roles[a] == Role::Code;
+    let code_texts: Vec<Option<&str>> = placed_lines
+        .iter()
+        .flat_map(|(_, placed)| placed.iter())
+        .map(|(a, b, text, p)| (in_code_column(*a, *b) && read_by_ocr(p)).then_some(text.as_str()))
+        .collect();
+    let restored = restore_lost_dots(&code_texts);
+    let flat = placed_lines.iter().flat_map(|(line, placed)| placed.iter().map(move |p| (*line, p)));
+    let restored_glyphs: Vec<Option<Glyph>> =
+        restored.iter().zip(flat).map(|(code, (line, p))| Some(code_glyph(&p.3, code.as_deref()?, line))).collect();
+    let mut items: Vec<Item> = Vec::new();
+    let mut index = 0;
+    for (line, placed) in placed_lines {
+        for (i, (a, b, mut text, mut phrase)) in placed.into_iter().enumerate() {
+            if let Some(glyph) = &restored_glyphs[index] {
+                (phrase.glyphs, text) = (vec![glyph], glyph.text.clone());
+            }
+            index += 1;
             let leading_code = if has_code_column {
                 model.roles[a] == Role::Code && starts_with_code(&text)
             } else {
@@ -551,3 +594,7 @@ fn glyphs_of<'l>(lines: &'l [TextLine]) -> impl Iterator<Item = *const Glyph> + 
 fn unused<'a>(glyphs: &[&'a Glyph], used: &HashSet<*const Glyph>) -> Vec<&'a Glyph> {
     glyphs.iter().copied().filter(|g| !used.contains(&(*g as *const Glyph))).collect()
 }
+
+#[cfg(test)]
+#[path = "stream_tests.rs"]
+mod tests;

@@ -109,9 +109,13 @@ impl Blot {
         self.y1 - self.y0 + 1
     }
 
+    pub fn width(&self) -> usize {
+        self.x1 - self.x0 + 1
+    }
+
     /// The larger of its box's width and height, in pixels.
     pub fn extent(&self) -> usize {
-        (self.x1 - self.x0).max(self.y1 - self.y0) + 1
+        self.width().max(self.height())
     }
 }
 
@@ -163,16 +167,14 @@ fn whiten(gray: &mut Gray, mask: &mut Mask, pixels: &[usize]) {
     }
 }
 
-/// Clears the specks left in a number cell's crop (fax speckle, dust next to
-/// the digits), which a digits-only reading takes for separators or digits:
-/// blots under a quarter of the digits' height, but for one that sits low
-/// between two digits (a decimal point). The crop is ink on white.
-pub fn clear_number_specks(crop: &mut Gray) {
-    let mut mask = Mask { width: crop.width, height: crop.height, data: crop.data.iter().map(|&v| v < 128).collect() };
-    let all = blots(&mask, usize::MAX);
+/// The blots of a number cell's crop (ink on white): all of them, the
+/// digits' height, and which may be decimal points (no digit, low between
+/// two digits); `None` for ink too small to be digits.
+fn number_blots(mask: &Mask) -> Option<(Vec<Blot>, usize, Vec<bool>)> {
+    let all = blots(mask, usize::MAX);
     let digit = all.iter().map(Blot::height).max().unwrap_or(0);
     if digit < 8 {
-        return;
+        return None;
     }
     let digits: Vec<&Blot> = all.iter().filter(|b| b.height() * 2 >= digit).collect();
     let reach = digit / 2;
@@ -182,9 +184,51 @@ pub fn clear_number_specks(crop: &mut Gray) {
         let after = digits.iter().filter(low).any(|d| d.x0 > s.x1 && d.x0 - s.x1 <= reach);
         before && after
     };
-    let specks: Vec<usize> =
-        all.iter().filter(|b| b.extent() * 4 < digit && !is_point(b)).flat_map(|b| b.pixels.iter().copied()).collect();
+    let points = all.iter().map(|b| b.height() * 2 < digit && is_point(b)).collect();
+    Some((all, digit, points))
+}
+
+/// Clears the specks left in a number cell's crop (fax speckle, dust next to
+/// the digits), which a digits-only reading takes for separators or digits:
+/// blots under a quarter of the digits' height, but for one that sits low
+/// between two digits (a decimal point). The crop is ink on white.
+pub fn clear_number_specks(crop: &mut Gray) {
+    let mut mask = Mask { width: crop.width, height: crop.height, data: crop.data.iter().map(|&v| v < 128).collect() };
+    let Some((all, digit, points)) = number_blots(&mask) else { return };
+    let specks: Vec<usize> = all
+        .iter()
+        .zip(&points)
+        .filter(|(b, &point)| b.extent() * 4 < digit && !point)
+        .flat_map(|(b, _)| b.pixels.iter().copied())
+        .collect();
     whiten(crop, &mut mask, &specks);
+}
+
+/// The one decimal separator a number crop shows (a point, or a comma
+/// reaching below the digits, narrow), as the count of digit blots left of
+/// it and of all digit blots (`(1, 2)` for `1,5`); `None` without exactly
+/// one, or when other ink stands beside the digits.
+pub fn decimal_point(crop: &Gray) -> Option<(usize, usize)> {
+    let mask = Mask { width: crop.width, height: crop.height, data: crop.data.iter().map(|&v| v < 128).collect() };
+    let (all, digit, points) = number_blots(&mask)?;
+    let mut point = None;
+    let (mut left, mut total) = (0, 0);
+    for (blot, &is_point) in all.iter().zip(&points) {
+        if is_point && blot.width() * 3 < digit {
+            if point.replace(blot.x0).is_some() {
+                return None;
+            }
+        } else if blot.height() * 2 >= digit {
+            total += 1;
+        } else {
+            return None;
+        }
+    }
+    let point = point?;
+    for blot in all.iter().zip(&points).filter(|(b, &p)| !p && b.x1 < point).map(|(b, _)| b) {
+        left += usize::from(blot.height() * 2 >= digit);
+    }
+    (left > 0 && left < total).then_some((left, total))
 }
 
 /// Skew of the page in degrees (positive: content turned clockwise), searched
@@ -353,6 +397,12 @@ pub(crate) mod tests {
         clear_number_specks(&mut crop);
         assert_eq!((crop.get(25, 20), crop.get(34, 30), crop.get(44, 20)), (0, 0, 0));
         assert_eq!((crop.get(32, 13), crop.get(61, 21), crop.get(6, 31)), (255, 255, 255));
+        // What is left reads one digit, a point and one digit.
+        assert_eq!(decimal_point(&crop), Some((1, 2)));
+        ink(&mut crop, 60..70, 8..32);
+        assert_eq!(decimal_point(&crop), Some((1, 3)));
+        ink(&mut crop, 34..35, 8..30);
+        assert_eq!(decimal_point(&crop), None);
     }
 
     #[test]

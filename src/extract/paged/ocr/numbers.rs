@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use regex::Regex;
 
+use super::cleanup::decimal_point;
 use super::engine::{Mode, Tesseract, Word};
 use super::stack::read_stacked;
 use super::Gray;
@@ -80,13 +81,18 @@ fn merged(words: Vec<Word>) -> Vec<Word> {
     if words.len() < 2 || apart || !NUMBER.is_match(&text) {
         return words;
     }
-    let left = words.iter().map(|w| w.left).min().unwrap_or(0);
-    let top = words.iter().map(|w| w.top).min().unwrap_or(0);
-    let right = words.iter().map(|w| w.left + w.width).max().unwrap_or(0);
-    let bottom = words.iter().map(|w| w.top + w.height).max().unwrap_or(0);
-    let confidence = words.iter().map(|w| w.confidence).reduce(f32::min).unwrap_or(0.0);
+    spanning(&words, text).into_iter().collect()
+}
+
+/// One word covering `words`, spelling `text`, as sure as the least sure of them.
+fn spanning(words: &[Word], text: String) -> Option<Word> {
+    let left = words.iter().map(|w| w.left).min()?;
+    let top = words.iter().map(|w| w.top).min()?;
+    let right = words.iter().map(|w| w.left + w.width).max()?;
+    let bottom = words.iter().map(|w| w.top + w.height).max()?;
+    let confidence = words.iter().map(|w| w.confidence).reduce(f32::min)?;
     let line = words[0].line;
-    vec![Word { left, top, width: right - left, height: bottom - top, line, confidence, text }]
+    Some(Word { left, top, width: right - left, height: bottom - top, line, confidence, text })
 }
 
 /// A lone number agreed on with its separator lost after a leading zero
@@ -149,7 +155,40 @@ pub fn read_numbers(
             NumberRead { words: unconfirmed_choice(cell, digits), confirmed: false }
         };
     }
+    for ((read, cell), digits) in out.iter_mut().zip(cells).zip(&digits) {
+        restore_point(read, cell, digits);
+    }
     Ok(out)
+}
+
+/// A number read as digits only (`35`) whose crop shows a decimal separator
+/// between its digits (`3,5`: a narrow blot low between two digit blots, one
+/// blot per digit read, or one more before it: `75` for `0,75`) lost it in
+/// both readings, which agreeing do not make right: the separator is put
+/// back, and the number is unconfirmed (only the table's arithmetic can
+/// confirm it).
+fn restore_point(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
+    let words = read.words.clone().unwrap_or_else(|| digits.to_vec());
+    let text = canonical(&joined(&words));
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
+        return;
+    }
+    // The words kept must be the number read (the text pass's, when it read the same digits).
+    if read.words.is_none() && canonical(&cell.text) != text {
+        return;
+    }
+    let Some((left, total)) = decimal_point(&cell.crop) else { return };
+    let restored = if total == text.len() {
+        format!("{}.{}", &text[..left], &text[left..])
+    } else if total == text.len() + 1 && left == 1 {
+        // `75` for `0,75`: the zero went with the comma (no score starts with another digit lost).
+        format!("0.{text}")
+    } else {
+        return;
+    };
+    if let Some(word) = spanning(&words, restored) {
+        *read = NumberRead { words: Some(vec![word]), confirmed: false };
+    }
 }
 
 /// `digits` is `text` with some of its separators lost (`35` for `3.5`,
@@ -233,6 +272,40 @@ mod tests {
         // Two numbers in one cell stay two words.
         assert_eq!(merged(vec![word(0, "1.5"), word(30, "2")]).len(), 2);
         assert_eq!(merged(vec![word(0, "Điểm"), word(30, "2")]).len(), 2);
+    }
+
+    #[test]
+    fn a_point_both_readings_lost_is_put_back_unconfirmed() {
+        // `1.5` printed: two digit strokes and a point low between them, read `15` twice.
+        let mut crop = Gray::new(60, 30, 255);
+        for (xs, ys) in [(8..12, 4..26), (17..20, 23..26), (26..36, 4..26)] {
+            for y in ys {
+                for x in xs.clone() {
+                    crop.set(x, y, 0);
+                }
+            }
+        }
+        let cell = |text: &str, crop: Gray| NumberCell {
+            text: text.into(),
+            well_formed: false,
+            text_confidence: None,
+            crop,
+            unruled: false,
+        };
+        let digits = [word(8, "1"), word(26, "5")];
+        let mut read = NumberRead { words: None, confirmed: true };
+        restore_point(&mut read, &cell("15", crop.clone()), &digits);
+        let words = read.words.expect("restored");
+        assert_eq!((words[0].text.as_str(), words[0].left, words[0].width, read.confirmed), ("1.5", 8, 28, false));
+        // Without a point in the ink, or with a reading of another number, it stays as read.
+        let mut plain = crop.clone();
+        (17..20).for_each(|x| (23..26).for_each(|y| plain.set(x, y, 255)));
+        let mut read = NumberRead { words: None, confirmed: true };
+        restore_point(&mut read, &cell("15", plain), &digits);
+        assert!(read.words.is_none() && read.confirmed);
+        let mut read = NumberRead { words: None, confirmed: true };
+        restore_point(&mut read, &cell("1.5", crop), &digits);
+        assert!(read.words.is_none() && read.confirmed);
     }
 
     #[test]

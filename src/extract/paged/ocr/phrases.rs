@@ -108,21 +108,37 @@ pub(super) fn cut(placed: &mut Vec<Placed>, factor: f32, outside: impl Fn(&Place
 /// with descenders and dots below (ạ, ự), which would scramble the order. (A
 /// block-mode line may run through several cells at different heights.) In
 /// a cell it is the lowest bottom; a phrase outside cells takes the median
-/// bottom, nearer the printed baseline, so that the pitch of its lines is
-/// measured as on a text PDF.
+/// bottom of its words that stand on the baseline (no descender, no dot
+/// below), the printed baseline itself, so that the pitch of its lines is
+/// measured as on a text PDF: the stream finder tells a wrapped line from
+/// the next row by that pitch, and descenders shift a plain median by a
+/// fifth of a line.
 pub(super) fn baselines(placed: &[Placed], owners: &[Option<usize>], factor: f32) -> HashMap<LineKey, f32> {
-    let mut bottoms: HashMap<LineKey, Vec<f32>> = HashMap::new();
+    let mut bottoms: HashMap<LineKey, Vec<(f32, bool)>> = HashMap::new();
     for (p, &owner) in placed.iter().zip(owners) {
-        bottoms.entry((p.line, owner)).or_default().push(p.y + p.word.height as f32 / factor);
+        let bottom = p.y + p.word.height as f32 / factor;
+        bottoms.entry((p.line, owner)).or_default().push((bottom, stands_on_baseline(&p.word.text)));
     }
     bottoms
         .into_iter()
         .map(|(key, values)| {
-            let baseline =
-                if key.1.is_some() { values.iter().copied().fold(f32::MIN, f32::max) } else { median(values) };
+            let baseline = if key.1.is_some() {
+                values.iter().map(|v| v.0).fold(f32::MIN, f32::max)
+            } else {
+                let flat: Vec<f32> = values.iter().filter(|v| v.1).map(|v| v.0).collect();
+                median(if flat.is_empty() { values.iter().map(|v| v.0).collect() } else { flat })
+            };
             (key, baseline)
         })
         .collect()
+}
+
+/// Whether a word's ink ends on the baseline: no letter with a descender or
+/// a dot below, no punctuation reaching below the line.
+fn stands_on_baseline(text: &str) -> bool {
+    use unicode_normalization::UnicodeNormalization;
+    const DOT_BELOW: char = '\u{323}';
+    text.chars().any(char::is_alphanumeric) && !text.nfd().any(|c| "gjpqyQ,;()[]{}|/_@ç".contains(c) || c == DOT_BELOW)
 }
 
 /// A line of a cell (or of no cell): the pass's line and the cell's index.
@@ -212,6 +228,23 @@ mod tests {
         let cells = number_cells(&phrases, 2);
         assert_eq!(cells.len(), 3);
         assert!(cells[1].x0 < 400 && cells[1].x1 > 430 && cells[1].x1 < 480);
+    }
+
+    #[test]
+    fn a_phrase_line_stands_on_the_bottom_of_its_words_without_descenders() {
+        // "Kế hoạch số 1280" at y 100: "hoạch" ends 3 px lower (its dot below), "gì" 4 px.
+        let mut words = vec![placed(10.0, 30, "Kế"), placed(50.0, 40, "hoạch"), placed(100.0, 30, "gì")];
+        words.push(placed(140.0, 30, "số"));
+        words[1].word.height = 23;
+        words[2].word.height = 24;
+        let owners = vec![None; words.len()];
+        let lines = baselines(&words, &owners, 1.0);
+        assert_eq!(lines[&(words[0].line, None)], 120.0);
+        // A line of descenders only keeps their median.
+        let low: Vec<Placed> = words.drain(1..3).collect();
+        assert_eq!(baselines(&low, &[None, None], 1.0)[&(low[0].line, None)], 124.0);
+        assert!(!stands_on_baseline("1280/KH") && stands_on_baseline("CCHC") && !stands_on_baseline("ngày"));
+        assert!(!stands_on_baseline("."));
     }
 
     #[test]
