@@ -27,6 +27,7 @@ pub mod lines;
 pub mod numbers;
 pub mod orientation;
 pub mod page;
+pub mod photo;
 pub mod phrases;
 pub mod quality;
 pub mod stack;
