@@ -230,7 +230,12 @@ fn largest_region(inside: &[bool], w: usize, h: usize) -> (Vec<bool>, usize) {
         while let Some(i) = stack.pop() {
             size += 1;
             let (x, y) = (i % w, i / w);
-            let neighbours = [(x > 0).then(|| i - 1), (x + 1 < w).then(|| i + 1), (y > 0).then(|| i - w), (y + 1 < h).then(|| i + w)];
+            let neighbours = [
+                (x > 0).then(|| i - 1),
+                (x + 1 < w).then(|| i + 1),
+                (y > 0).then(|| i - w),
+                (y + 1 < h).then(|| i + w),
+            ];
             for j in neighbours.into_iter().flatten() {
                 if inside[j] && label[j] == 0 {
                     label[j] = next;
@@ -280,12 +285,7 @@ pub fn find(gray: &Gray) -> Option<Sheet> {
     let scale = factor as f64;
     let edges = rough.map(|(curve, horizontal)| refine(gray, curve, horizontal, scale));
     let [top, right, bottom, left] = [edges[0]?, edges[1]?, edges[2]?, edges[3]?];
-    let corners = [
-        meet(&top, &left)?,
-        meet(&top, &right)?,
-        meet(&bottom, &right)?,
-        meet(&bottom, &left)?,
-    ];
+    let corners = [meet(&top, &left)?, meet(&top, &right)?, meet(&bottom, &right)?, meet(&bottom, &left)?];
     let homography = Homography::to_quad(&corners)?;
     let inverse = homography.inverse()?;
     let bows = [
@@ -424,17 +424,7 @@ impl Homography {
         }
         let g = (sx * dy2 - dx2 * sy) / den;
         let h = (dx1 * sy - sx * dy1) / den;
-        Some(Homography([
-            x1 - x0 + g * x1,
-            x3 - x0 + h * x3,
-            x0,
-            y1 - y0 + g * y1,
-            y3 - y0 + h * y3,
-            y0,
-            g,
-            h,
-            1.0,
-        ]))
+        Some(Homography([x1 - x0 + g * x1, x3 - x0 + h * x3, x0, y1 - y0 + g * y1, y3 - y0 + h * y3, y0, g, h, 1.0]))
     }
 
     fn map(&self, (u, v): Point) -> Point {
@@ -480,8 +470,11 @@ fn output_size(corners: &[Point; 4]) -> (usize, usize, f32) {
         aspect
     };
     // Inches, the longer side taken for A4's.
-    let (width_in, height_in) =
-        if aspect >= 1.0 { (A4_LONG_INCHES, A4_LONG_INCHES / aspect) } else { (A4_LONG_INCHES * aspect, A4_LONG_INCHES) };
+    let (width_in, height_in) = if aspect >= 1.0 {
+        (A4_LONG_INCHES, A4_LONG_INCHES / aspect)
+    } else {
+        (A4_LONG_INCHES * aspect, A4_LONG_INCHES)
+    };
     let dpi = (across / width_in).max(down / height_in);
     ((width_in * dpi).round() as usize, (height_in * dpi).round() as usize, dpi)
 }
@@ -564,10 +557,13 @@ fn even_light(gray: &mut Gray, dpi: f32, reach: usize) {
             // The level a tenth of the block is brighter than.
             let mut seen = 0;
             let target = n / 10;
-            level[by * bw + bx] = (0..256u32).rev().find(|&v| {
-                seen += hist[v as usize];
-                seen > target
-            }).unwrap_or(255);
+            level[by * bw + bx] = (0..256u32)
+                .rev()
+                .find(|&v| {
+                    seen += hist[v as usize];
+                    seen > target
+                })
+                .unwrap_or(255);
         }
     }
     let paper: Vec<u32> = (0..bw * bh)
