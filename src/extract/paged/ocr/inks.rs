@@ -214,7 +214,7 @@ fn without_background(width: usize, rgb: &[u8]) -> Option<Vec<u8>> {
     let gray = Gray { width, height, data: rgb.chunks_exact(3).map(|p| luma(p[0], p[1], p[2])).collect() };
     let on_sheet = super::photo::find(&gray)?.region(width, height);
     let mut out = rgb.to_vec();
-    super::photo::even_colour_light(width, &mut out);
+    super::light::even_colour_light(width, &mut out);
     // The background keeps its own gray, which tells the sheet from it again.
     for ((p, on), &level) in out.chunks_exact_mut(3).zip(&on_sheet).zip(&gray.data) {
         if !on {
