@@ -116,18 +116,33 @@ pub fn read_rows(
 }
 
 /// Codes OCR misread, put right by the codes around them, on rows read from
-/// a scan only: a bold Roman `I` read as `1` just before section `1`, and a
+/// a scan only: a bold Roman `I` read as `1` just before section `1`, a bold
+/// `1` read as `I` just before criterion `1.1`, and a
 /// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
 /// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
 fn repair_scanned_codes(rows: &mut [TableRow]) {
     recover_truncated_codes(rows);
+    for i in 0..rows.len() {
+        if rows[i].from_scan && rows[i].kind == RowKind::Roman && rows[i].code.as_deref() == Some("I") {
+            let next = rows[i + 1..].iter().find(|r| matches!(r.kind, RowKind::Criterion | RowKind::Roman));
+            if next.is_some_and(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some("1.1")) {
+                (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some("1".to_owned()));
+            }
+        }
+    }
     let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
     let mut previous: Option<String> = None;
     for (k, &i) in coded.iter().enumerate() {
         let Some(code) = rows[i].code.clone() else { continue };
         if rows[i].from_scan && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
-            (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
-            continue;
+            // Unless the second lost its dot (`TC 1 1.`): `1.1.1` follows it.
+            let second = coded[k + 1];
+            if rows[second].from_scan && coded.get(k + 2).is_some_and(|&n| rows[n].code.as_deref() == Some("1.1.1")) {
+                rows[second].code = Some("1.1".to_owned());
+            } else {
+                (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
+                continue;
+            }
         }
         if let Some(before) = previous.as_deref().filter(|_| rows[i].from_scan) {
             let redotted: String =
@@ -481,6 +496,17 @@ mod tests {
             .iter()
             .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
         assert_eq!(text[2].code.as_deref(), Some("11"));
+        // A section `1` before a `1.1` that lost its dot stays a section.
+        let mut rows = vec![row("1"), row("1"), row("1.1.1")];
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
+        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        assert_eq!((codes, rows[0].kind), (vec!["1", "1.1", "1.1.1"], RowKind::Criterion));
+        // A section `1` read as Roman `I`: its first criterion follows it.
+        let mut rows = vec![table_row(RowKind::Roman, Some("I"), ""), row("1.1"), row("2")];
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
+        assert_eq!((rows[0].kind, rows[0].code.as_deref()), (RowKind::Criterion, Some("1")));
     }
 
     #[test]

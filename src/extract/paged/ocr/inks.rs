@@ -200,6 +200,8 @@ fn fit(rgb: &[u8]) -> [Option<Ink>; SECTORS] {
 /// pixels are plain luma, coloured ones have their hue family's ink divided out.
 pub fn print_gray(width: usize, height: usize, rgb: &[u8]) -> Gray {
     let rgb = &rgb[..(width * height * 3).min(rgb.len() / 3 * 3)];
+    let neutral = without_background(width, rgb);
+    let rgb = neutral.as_deref().unwrap_or(rgb);
     let inks = fit(rgb);
     let mut out = Gray::new(width, height, 255);
     let (near, print) = if inks.iter().any(Option::is_some) {
@@ -287,6 +289,26 @@ fn coloured_print(width: usize, height: usize, rgb: &[u8], inks: &[Option<Ink>; 
         }
     }
     print
+}
+
+/// A phone photo's pixels with the light on the sheet evened per channel
+/// (paper under coloured light is no ink) and the background around the
+/// sheet (a desk, a cloth, wood) made colour-free: it is no ink either, and
+/// fitted as one it would be whitened into something like paper. `None` for
+/// an image that is no photo of a sheet.
+fn without_background(width: usize, rgb: &[u8]) -> Option<Vec<u8>> {
+    let height = rgb.len() / 3 / width.max(1);
+    let gray = Gray { width, height, data: rgb.chunks_exact(3).map(|p| luma(p[0], p[1], p[2])).collect() };
+    let on_sheet = super::photo::find(&gray)?.region(width, height);
+    let mut out = rgb.to_vec();
+    super::light::even_colour_light(width, &mut out);
+    // The background keeps its own gray, which tells the sheet from it again.
+    for ((p, on), &level) in out.chunks_exact_mut(3).zip(&on_sheet).zip(&gray.data) {
+        if !on {
+            p.fill(level);
+        }
+    }
+    Some(out)
 }
 
 /// Whether each pixel lies within [`TRACE_REACH`] of a coloured pixel.

@@ -6,7 +6,8 @@
 //! Stages: [`image`] decodes (JPEG/PNG/TIFF, raw PDF samples; [`codecs`] the
 //! CCITT fax, JBIG2 and JPEG 2000 images of scans) and [`inks`] divides seal
 //! and signature ink out of colour pages, keeping the print under it;
-//! [`cleanup`] binarises and deskews; [`orientation`] turns a page fed
+//! [`photo`] finds the sheet in a phone photo and makes it a flat, upright
+//! page, [`light`] evens its light and sharpens it; [`cleanup`] binarises and deskews; [`orientation`] turns a page fed
 //! upside down or sideways; [`lines`] finds ruling lines by long
 //! dark runs (a one-dimensional opening, which is all the morphology needed —
 //! `imageproc` would add a large dependency tree for it); [`cells`] turns
@@ -23,10 +24,12 @@ pub mod codecs;
 pub mod engine;
 pub mod image;
 pub mod inks;
+pub mod light;
 pub mod lines;
 pub mod numbers;
 pub mod orientation;
 pub mod page;
+pub mod photo;
 pub mod phrases;
 pub mod quality;
 pub mod stack;

@@ -12,6 +12,7 @@ use super::engine::{Mode, Tesseract, Word};
 use super::lines::{rulings, Rule};
 use super::numbers::{NumberCell, LOST_SEPARATOR};
 use super::orientation;
+use super::photo;
 use super::phrases;
 use super::stack::read_stacked;
 use super::{Gray, Mask};
@@ -262,10 +263,13 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     })
 }
 
-/// The page image as [`recognize_page`] read it — turned clockwise by
-/// `turned` degrees, then deskewed by `skew` — so that boxes in its pixels
-/// (`criteria[].cells[].pixels`) fall on what was read.
+/// The page image as [`recognize_page`] read it — a photo's sheet
+/// rectified ([`photo::rectify`] finds it again, the same way), turned
+/// clockwise by `turned` degrees, then deskewed by `skew` — so that boxes in
+/// its pixels (`criteria[].cells[].pixels`) fall on what was read.
 pub fn as_read(gray: &Gray, turned: u16, skew: f32) -> Gray {
+    let sheet = photo::rectify(gray);
+    let gray = sheet.as_ref().map_or(gray, |s| &s.gray);
     rotate(&orientation::turned(gray, turned), skew)
 }
 

@@ -375,13 +375,26 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
                 Err(e) if matches!(e.kind, ErrorKind::Corrupt | ErrorKind::Unsupported) => return Ok(Err(e)),
                 Err(e) => return Err(e),
             };
-            let dpi = scan.dpi(gray.width);
+            // A phone photo is read as its sheet alone, flat, at the resolution the photo gives it.
+            let (gray, dpi, photo) = match crate::extract::paged::ocr::photo::rectify(&gray) {
+                Some(sheet) => (sheet.gray, sheet.dpi, true),
+                None => {
+                    let dpi = scan.dpi(gray.width);
+                    (gray, dpi, false)
+                }
+            };
             let mut page = crate::extract::paged::ocr::recognize_page(&gray, dpi, engine, deadline)?;
             let quality = crate::extract::paged::ocr::quality::assess(&page, scan.number, dpi);
             // The image may not fill the page exactly: scale to page points,
-            // of the page as read (a page read after a quarter turn is sideways).
-            let (width, height) =
-                if page.turned % 180 == 90 { (scan.height, scan.width) } else { (scan.width, scan.height) };
+            // of the page as read (a page read after a quarter turn is sideways);
+            // a photo's sheet has the size its resolution gives it.
+            let (width, height) = if photo {
+                (page.width, page.height)
+            } else if page.turned % 180 == 90 {
+                (scan.height, scan.width)
+            } else {
+                (scan.width, scan.height)
+            };
             let (sx, sy) = (width / page.width.max(1.0), height / page.height.max(1.0));
             page.scale(sx, sy);
             let (across, down) =
