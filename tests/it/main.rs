@@ -1,6 +1,6 @@
 //! parcheck's integration tests, one module per concern, built as one test binary
 //! so the library and its dependencies are linked once (`cargo test --release --test it it::`,
-//! `cargo test --release --test it it:: ocr::` for one module).
+//! `cargo test --release --test it ocr::` for one module).
 
 mod support;
 
@@ -14,6 +14,7 @@ mod fuzz_regressions;
 mod long_tail;
 mod ocr;
 mod ocr_codecs;
+mod ocr_photo;
 mod office_formats;
 mod pdf_fixtures;
 mod pdf_samples;

@@ -5,7 +5,7 @@
 //! bowed, under a warm light that fades across the sheet, saved as JPEG.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm`, as tests/ocr.rs.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
