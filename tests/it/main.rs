@@ -1,5 +1,5 @@
 //! parcheck's integration tests, one module per concern, built as one test binary
-//! so the library and its dependencies are linked once (`cargo test --release --test it it::`,
+//! so the library and its dependencies are linked once (`cargo test --release --test it`,
 //! `cargo test --release --test it ocr::` for one module).
 
 mod support;
