@@ -282,6 +282,17 @@ pub fn find(gray: &Gray) -> Option<Sheet> {
     let edges = rough.map(|(curve, horizontal)| refine(gray, curve, horizontal, scale));
     let [top, right, bottom, left] = [edges[0]?, edges[1]?, edges[2]?, edges[3]?];
     let corners = [meet(&top, &left)?, meet(&top, &right)?, meet(&bottom, &right)?, meet(&bottom, &left)?];
+    // Edges that meet outside the frame, or enclose much more or less than
+    // the bright region, are no sheet's.
+    let (fw, fh) = (gray.width as f64, gray.height as f64);
+    let inside = |&(x, y): &Point| (-0.02 * fw..=1.02 * fw).contains(&x) && (-0.02 * fh..=1.02 * fh).contains(&y);
+    let area =
+        (0..4).map(|i| corners[i].0 * corners[(i + 1) % 4].1 - corners[(i + 1) % 4].0 * corners[i].1).sum::<f64>()
+            / 2.0;
+    let region_area = size as f64 * scale * scale;
+    if !corners.iter().all(inside) || !(0.8 * region_area..=1.25 * region_area).contains(&area) {
+        return None;
+    }
     let homography = Homography::to_quad(&corners)?;
     let inverse = homography.inverse()?;
     let bows = [
