@@ -20,17 +20,8 @@
 //! alone as it nears black, so the print under a stroke keeps its weight. The ink is divided out and the luma of what
 //! remains is the print. Pixels without colour, or with a trace of it away
 //! from any ink, are plain luma, untouched.
-//!
-//! Coloured print (a red heading, scores printed in blue) is print too: what
-//! tells it from a seal or a signature is its shape. A seal's ring and a
-//! signature's strokes are blots of ink many letters tall or wide; a printed
-//! letter is a blot the size of the page's black letters. Small blots away
-//! from every large one are kept as print (plain luma); those beside or
-//! within a large one (a seal's own lettering, the dots of a signature) are
-//! its ink.
 
-use super::cleanup::{blots, Blot};
-use super::{Gray, Mask};
+use super::Gray;
 
 /// Max − min of the channels below which a pixel is colour-free (paper,
 /// print, JPEG noise on a gray scan).
@@ -49,16 +40,6 @@ const STRONG_SHARE: usize = 10;
 /// An ink whose absorption barely varies over the channels is as gray as
 /// print and cannot be told from it.
 const MIN_COLOUR: f32 = 0.1;
-/// Luma below which a colour-free pixel is black print.
-const PRINT_DARK: u8 = 128;
-/// Blots of black print needed to tell the page's letter height.
-const MIN_LETTERS: usize = 50;
-/// A blot of coloured ink taller than this many letters, or wider than
-/// [`INK_WIDTH`] letters, is a seal or a signature, not print.
-const INK_HEIGHT: usize = 4;
-const INK_WIDTH: usize = 12;
-/// Letters around a seal or signature within which small blots are its ink.
-const INK_REACH: usize = 2;
 
 /// One fitted ink: its absorption per channel at full cover, and the
 /// channels it absorbs most and least.
@@ -204,16 +185,14 @@ pub fn print_gray(width: usize, height: usize, rgb: &[u8]) -> Gray {
     let rgb = neutral.as_deref().unwrap_or(rgb);
     let inks = fit(rgb);
     let mut out = Gray::new(width, height, 255);
-    let (near, print) = if inks.iter().any(Option::is_some) {
-        let rows = rgb.len() / 3 / width.max(1);
-        (near_colour(width, rows, rgb), coloured_print(width, rows, rgb, &inks))
+    let near = if inks.iter().any(Option::is_some) {
+        near_colour(width, rgb.len() / 3 / width.max(1), rgb)
     } else {
-        (Vec::new(), Vec::new())
+        Vec::new()
     };
     for (i, p) in rgb.chunks_exact(3).enumerate() {
         let c = chroma(p);
-        let inked = !print.get(i).copied().unwrap_or(false)
-            && (c >= NEUTRAL_CHROMA || c >= TRACE_CHROMA && near.get(i).copied().unwrap_or(false));
+        let inked = c >= NEUTRAL_CHROMA || c >= TRACE_CHROMA && near.get(i).copied().unwrap_or(false);
         out.data[i] = match inks[sector(p)] {
             Some(ink) if inked => {
                 let [r, g, b] = ink.divided_out(p);
@@ -223,72 +202,6 @@ pub fn print_gray(width: usize, height: usize, rgb: &[u8]) -> Gray {
         };
     }
     out
-}
-
-/// The median height of the page's blots of black print: its letters.
-fn letter_height(width: usize, height: usize, rgb: &[u8]) -> Option<usize> {
-    let dark = rgb.chunks_exact(3).map(|p| chroma(p) < NEUTRAL_CHROMA && luma(p[0], p[1], p[2]) < PRINT_DARK);
-    let mask = Mask { width, height, data: dark.take(width * height).collect() };
-    let mut heights: Vec<usize> = blots(&mask, 0).iter().map(Blot::height).filter(|&h| h >= 3).collect();
-    if heights.len() < MIN_LETTERS {
-        return None;
-    }
-    heights.sort_unstable();
-    Some(heights[heights.len() / 2])
-}
-
-/// Which pixels of a fitted ink's colour are coloured print (see the module
-/// comment); none when the page has too little black print to size letters by.
-/// Letter-sized blots are grouped while their boxes are near (close across,
-/// barely apart down), so a signature cut into pieces by the rulings it
-/// crosses is as tall as it is; a group no taller than a few letters, away
-/// from every seal and signature, is print. Fragments smaller than half a
-/// letter stay ink.
-fn coloured_print(width: usize, height: usize, rgb: &[u8], inks: &[Option<Ink>; SECTORS]) -> Vec<bool> {
-    let mut print = vec![false; width * height];
-    let Some(letter) = letter_height(width, height, rgb) else { return print };
-    let coloured = rgb.chunks_exact(3).map(|p| chroma(p) >= NEUTRAL_CHROMA && inks[sector(p)].is_some());
-    let mask = Mask { width, height, data: coloured.take(width * height).collect() };
-    let all = blots(&mask, INK_WIDTH * letter);
-    let is_ink = |b: &Blot| b.pixels.is_empty() || b.height() > INK_HEIGHT * letter;
-    let inks: Vec<&Blot> = all.iter().filter(|b| is_ink(b)).collect();
-    let reach = INK_REACH * letter;
-    let near = |a: &Blot, b: &Blot, across: usize, down: usize| {
-        a.x1 + across >= b.x0 && b.x1 + across >= a.x0 && a.y1 + down >= b.y0 && b.y1 + down >= a.y0
-    };
-    // Groups: a box and the blots in it, merged until no two boxes are near.
-    let mut groups: Vec<(Blot, Vec<&Blot>)> = all
-        .iter()
-        .filter(|b| !is_ink(b) && b.extent() * 2 >= letter)
-        .map(|b| (Blot { x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, pixels: Vec::new() }, vec![b]))
-        .collect();
-    let mut merged = true;
-    while merged {
-        merged = false;
-        let mut i = 0;
-        while i < groups.len() {
-            let mut j = i + 1;
-            while j < groups.len() {
-                if near(&groups[i].0, &groups[j].0, reach, letter / 2) {
-                    let (other, members) = groups.swap_remove(j);
-                    let area = &mut groups[i].0;
-                    (area.x0, area.y0) = (area.x0.min(other.x0), area.y0.min(other.y0));
-                    (area.x1, area.y1) = (area.x1.max(other.x1), area.y1.max(other.y1));
-                    groups[i].1.extend(members);
-                    merged = true;
-                } else {
-                    j += 1;
-                }
-            }
-            i += 1;
-        }
-    }
-    for (area, members) in &groups {
-        if area.height() <= INK_HEIGHT * letter && !inks.iter().any(|ink| near(area, ink, reach, reach)) {
-            members.iter().flat_map(|b| &b.pixels).for_each(|&i| print[i] = true);
-        }
-    }
-    print
 }
 
 /// A phone photo's pixels with the light on the sheet evened per channel
@@ -393,80 +306,6 @@ mod tests {
         assert!(gray.data[2800] <= 90 && gray.data[2810] <= 90, "{} {}", gray.data[2800], gray.data[2810]);
         // Samples short of the size given are no panic: the rest is paper.
         assert_eq!(print_gray(n, 2, &rgb).data[n], 255);
-    }
-
-    /// A 400 × 300 page: a line of 60 black letters, five red letters
-    /// printed at the foot, and a red seal — a ring with lettering inside.
-    fn page_with_seal_and_red_print() -> (usize, usize, Vec<u8>) {
-        let (w, h) = (400, 300);
-        let red = through(PAPER, [0.85, 0.42, 0.48]);
-        let mut rgb: Vec<u8> = std::iter::repeat_n(PAPER, w * h).flatten().collect();
-        let mut paint = |x0: usize, y0: usize, x1: usize, y1: usize, colour: [u8; 3]| {
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    rgb[(y * w + x) * 3..(y * w + x) * 3 + 3].copy_from_slice(&colour);
-                }
-            }
-        };
-        for i in 0..60 {
-            paint(5 + i * 6 + (i / 20) * 4, 20, 9 + i * 6 + (i / 20) * 4, 30, [30, 30, 30]);
-        }
-        for i in 0..5 {
-            paint(20 + i * 10, 250, 26 + i * 10, 260, red);
-        }
-        paint(290, 110, 296, 120, red);
-        for y in 50..190usize {
-            for x in 230..370usize {
-                let d = ((x as f32 - 300.0).powi(2) + (y as f32 - 120.0).powi(2)).sqrt();
-                if (56.0..62.0).contains(&d) {
-                    paint(x, y, x + 1, y + 1, red);
-                }
-            }
-        }
-        (w, h, rgb)
-    }
-
-    #[test]
-    fn coloured_print_stays_and_a_seal_with_its_lettering_goes() {
-        let (w, h, rgb) = page_with_seal_and_red_print();
-        let gray = print_gray(w, h, &rgb);
-        let at = |x: usize, y: usize| gray.data[y * w + x];
-        let [r, g, b] = through(PAPER, [0.85, 0.42, 0.48]);
-        assert_eq!(at(22, 255), luma(r, g, b), "red print is read as print");
-        assert!(at(300, 62) >= 225, "the seal's ring: {}", at(300, 62));
-        assert!(at(292, 115) >= 225, "the seal's lettering: {}", at(292, 115));
-        assert_eq!(at(6, 25), 30, "black print");
-    }
-
-    #[test]
-    fn a_signature_cut_into_letter_sized_pieces_is_ink() {
-        // Loops 3.5 letters tall, each alone the size of print, over a base
-        // stroke that rulings cut off from them and in two: together a signature.
-        let (w, h, mut rgb) = page_with_seal_and_red_print();
-        let blue = through(PAPER, [0.47, 0.5, 0.72]);
-        let mut paint = |x0: usize, y0: usize, x1: usize, y1: usize| {
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    rgb[(y * w + x) * 3..(y * w + x) * 3 + 3].copy_from_slice(&blue);
-                }
-            }
-        };
-        for i in 0..4 {
-            paint(20 + i * 40, 145, 23 + i * 40, 180);
-        }
-        paint(15, 183, 85, 191);
-        paint(88, 183, 170, 191);
-        let gray = print_gray(w, h, &rgb);
-        assert!(gray.data[160 * w + 61] >= 225, "a loop: {}", gray.data[160 * w + 61]);
-        assert!(gray.data[187 * w + 100] >= 225, "the base: {}", gray.data[187 * w + 100]);
-    }
-
-    #[test]
-    fn without_black_letters_to_size_by_all_colour_is_ink() {
-        let (w, h, mut rgb) = page_with_seal_and_red_print();
-        rgb[..w * 40 * 3].fill(PAPER[0]);
-        let gray = print_gray(w, h, &rgb);
-        assert!(gray.data[255 * w + 22] >= 225, "{}", gray.data[255 * w + 22]);
     }
 
     #[test]
