@@ -258,7 +258,7 @@ pub fn page_image(
     (turned, skew): (u16, f32),
     budget: &mut Budget,
 ) -> ExtractResult<Option<GrayImage>> {
-    let gray = paged::image::page_pixels(format, bytes, number, budget)?.map(|g| paged::ocr::as_read(&g, turned, skew));
+    let gray = paged::image::page_pixels(format, bytes, number, budget)?.map(|g| paged::ocr::as_read(g, turned, skew));
     Ok(gray.and_then(|g| GrayImage::from_raw(g.width as u32, g.height as u32, g.data)))
 }
 

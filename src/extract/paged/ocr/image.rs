@@ -14,6 +14,24 @@ use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 /// Largest page image decoded (pixels): an A3 page at 600 dpi, a bit more.
 pub const MAX_PIXELS: u64 = 80_000_000;
 
+/// About the pixels of an A4 page at 300 dpi. A page image holding four
+/// times as many or more (a 600-dpi scan, 35 million) is read at the integer
+/// fraction of its resolution that brings it nearest: Tesseract reads 300 dpi
+/// as well as 600, and the full image in every copy reading makes (cleaned,
+/// levelled, masked, and Tesseract's own) costs about 800 MB a page.
+const READING_PIXELS: usize = 8_000_000;
+
+/// The page image at the size it is read at: [`READING_PIXELS`] explains.
+/// Depends on the image alone, so the crops of the reports
+/// ([`super::as_read`]) find the pixels OCR counted in.
+pub fn at_reading_size(gray: Gray) -> Gray {
+    let factor = ((gray.width * gray.height) as f64 / READING_PIXELS as f64).sqrt().floor() as usize;
+    if factor < 2 {
+        return gray;
+    }
+    gray.reduced(factor)
+}
+
 pub(super) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
     let pixels = width.saturating_mul(height);
     if pixels == 0 {
@@ -198,6 +216,18 @@ mod tests {
         assert_eq!((gray.width, gray.height, gray.get(3, 4), gray.get(4, 4)), (30, 20, 0, 255));
         let tiny = Limits { max_decompressed_bytes: 100, ..Limits::default() };
         assert!(decode(&bytes, ImageFormat::Png, &mut Budget::new(tiny)).is_err());
+    }
+
+    /// An A4 page at 600 dpi is read at 300; at 400 dpi, and an A3 page at 300, as they are.
+    #[test]
+    fn scans_of_600_dpi_are_read_at_half_their_resolution() {
+        let size = |w, h| {
+            let g = at_reading_size(Gray::new(w, h, 255));
+            (g.width, g.height)
+        };
+        assert_eq!(size(4961, 7016), (2480, 3508));
+        assert_eq!(size(3307, 4677), (3307, 4677));
+        assert_eq!(size(3508, 4961), (3508, 4961));
     }
 
     #[test]

@@ -99,6 +99,32 @@ impl Gray {
         out
     }
 
+    /// The image shrunk `factor` times each way, each pixel the mean of the
+    /// `factor`×`factor` block it stands for (a thin 1-bit stroke stays as
+    /// gray, where sampling would drop it); the last partial row and column go.
+    pub fn reduced(&self, factor: usize) -> Gray {
+        let factor = factor.max(1);
+        let (width, height) = ((self.width / factor).max(1), (self.height / factor).max(1));
+        if factor == 1 || self.width < factor || self.height < factor {
+            return self.clone();
+        }
+        let area = (factor * factor) as u32;
+        let mut sums = vec![0u32; width];
+        let mut out = Gray::new(width, height, 255);
+        for y in 0..height {
+            sums.iter_mut().for_each(|s| *s = 0);
+            for row in self.data.chunks_exact(self.width).skip(y * factor).take(factor) {
+                for (sum, block) in sums.iter_mut().zip(row.chunks_exact(factor)) {
+                    *sum += block.iter().map(|&v| u32::from(v)).sum::<u32>();
+                }
+            }
+            for (pixel, sum) in out.data[y * width..(y + 1) * width].iter_mut().zip(&sums) {
+                *pixel = ((sum + area / 2) / area) as u8;
+            }
+        }
+        out
+    }
+
     /// Binary PGM (P5), which Tesseract's image library reads without any codec.
     pub fn to_pgm(&self) -> Vec<u8> {
         let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
@@ -124,6 +150,18 @@ impl Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reduced_keeps_a_thin_stroke_as_gray() {
+        let mut g = Gray::new(9, 4, 255);
+        for y in 0..4 {
+            g.set(3, y, 0);
+        }
+        let half = g.reduced(2);
+        assert_eq!((half.width, half.height), (4, 2));
+        assert_eq!(half.data, vec![255, 128, 255, 255, 255, 128, 255, 255]);
+        assert_eq!(g.reduced(1), g);
+    }
 
     #[test]
     fn crop_is_clipped_to_the_image() {

@@ -263,13 +263,15 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     })
 }
 
-/// The page image as [`recognize_page`] read it — a photo's sheet
-/// rectified ([`photo::rectify`] finds it again, the same way), turned
-/// clockwise by `turned` degrees, then deskewed by `skew` — so that boxes in
-/// its pixels (`criteria[].cells[].pixels`) fall on what was read.
-pub fn as_read(gray: &Gray, turned: u16, skew: f32) -> Gray {
-    let sheet = photo::rectify(gray);
-    let gray = sheet.as_ref().map_or(gray, |s| &s.gray);
+/// The page image as [`recognize_page`] read it — at its reading size
+/// ([`super::image::at_reading_size`]), a photo's sheet rectified
+/// ([`photo::rectify`] finds it again, the same way), turned clockwise by
+/// `turned` degrees, then deskewed by `skew` — so that boxes in its pixels
+/// (`criteria[].cells[].pixels`) fall on what was read.
+pub fn as_read(gray: Gray, turned: u16, skew: f32) -> Gray {
+    let gray = super::image::at_reading_size(gray);
+    let sheet = photo::rectify(&gray);
+    let gray = sheet.as_ref().map_or(&gray, |s| &s.gray);
     rotate(&orientation::turned(gray, turned), skew)
 }
 

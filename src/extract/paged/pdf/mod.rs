@@ -406,7 +406,10 @@ pub fn extract_scanned_images(images: Vec<Gray>, budget: &mut Budget) -> Extract
     let scans = images
         .into_iter()
         .zip(1u32..)
-        .map(|(gray, number)| scan::Pending::Scan(scan::Scan::of_image(number, gray)))
+        .map(|(gray, number)| {
+            let gray = crate::extract::paged::ocr::image::at_reading_size(gray);
+            scan::Pending::Scan(scan::Scan::of_image(number, gray))
+        })
         .collect();
     let (pages, ocr) = scan::recognize(scans, budget)?;
     let total = pages.len();

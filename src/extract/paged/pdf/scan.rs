@@ -371,7 +371,7 @@ pub fn recognize(pages: Vec<Pending>, budget: &mut Budget) -> ExtractResult<(Vec
             // Each task checks its own image against the limits before decoding.
             let mut local = Budget::new(limits.clone());
             let gray = match scan.decode(&mut local) {
-                Ok(gray) => gray,
+                Ok(gray) => crate::extract::paged::ocr::image::at_reading_size(gray),
                 Err(e) if matches!(e.kind, ErrorKind::Corrupt | ErrorKind::Unsupported) => return Ok(Err(e)),
                 Err(e) => return Err(e),
             };
