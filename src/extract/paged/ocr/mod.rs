@@ -119,7 +119,7 @@ impl Gray {
                 }
             }
             for (pixel, sum) in out.data[y * width..(y + 1) * width].iter_mut().zip(&sums) {
-                *pixel = ((sum + area / 2) / area) as u8;
+                *pixel = (sum / area) as u8;
             }
         }
         out
@@ -159,7 +159,7 @@ mod tests {
         }
         let half = g.reduced(2);
         assert_eq!((half.width, half.height), (4, 2));
-        assert_eq!(half.data, vec![255, 128, 255, 255, 255, 128, 255, 255]);
+        assert_eq!(half.data, vec![255, 127, 255, 255, 255, 127, 255, 255]);
         assert_eq!(g.reduced(1), g);
     }
 

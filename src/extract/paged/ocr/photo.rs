@@ -171,22 +171,6 @@ fn solve(mut a: [[f64; 4]; 3], n: usize) -> Option<Vec<f64>> {
     Some((0..n).map(|i| a[i][3] / a[i][i]).collect())
 }
 
-/// The image reduced by `factor` (block means).
-fn reduced(gray: &Gray, factor: usize) -> Gray {
-    let (w, h) = (gray.width / factor, gray.height / factor);
-    let mut out = Gray::new(w, h, 0);
-    for y in 0..h {
-        for x in 0..w {
-            let sum: u32 = (0..factor)
-                .flat_map(|dy| (0..factor).map(move |dx| (dx, dy)))
-                .map(|(dx, dy)| u32::from(gray.get(x * factor + dx, y * factor + dy)))
-                .sum();
-            out.set(x, y, (sum / (factor * factor) as u32) as u8);
-        }
-    }
-    out
-}
-
 /// Otsu's threshold of a histogram: the level that best splits it in two.
 fn otsu(data: &[u8]) -> u8 {
     let mut hist = [0f64; 256];
@@ -250,7 +234,7 @@ fn largest_region(inside: &[bool], w: usize, h: usize) -> (Vec<bool>, usize) {
 /// or no four edges enclose a sheet.
 pub fn find(gray: &Gray) -> Option<Sheet> {
     let factor = gray.width.max(gray.height).div_ceil(SEARCH_SIDE).max(1);
-    let small = reduced(gray, factor);
+    let small = gray.reduced(factor);
     let (w, h) = (small.width, small.height);
     if w < 32 || h < 32 {
         return None;
