@@ -90,10 +90,17 @@ fn clean_fully(text: &str) -> String {
     out
 }
 
-/// Text [`clean`] would leave as it is: single-spaced on one line, no markup,
-/// no character to repair, replace or recompose. Most cells and paragraphs
-/// are, and are tested without the passes and copies over their characters.
+/// Text [`clean`] would leave as it is: lines none of them empty, each
+/// single-spaced, no markup, no character to repair, replace or recompose.
+/// Most cells and paragraphs are (a rubric's option lines too), and are
+/// tested without the passes and copies over their characters.
 fn is_clean(text: &str) -> bool {
+    // A line break is a starter: NFC, and the cleaning, go line by line.
+    text.is_empty() || text.split('\n').all(|line| !line.is_empty() && is_clean_line(line))
+}
+
+/// One line [`clean`] would leave as it is.
+fn is_clean_line(text: &str) -> bool {
     let unchanged = |c: char| match c {
         ' '..='~' => c != '<' && c != '&',
         _ => !c.is_whitespace() && !c.is_control() && repair_char(c) == Some(c) && !LOOKALIKE_SCRIPTS.contains(&c),

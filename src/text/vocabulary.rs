@@ -4,6 +4,10 @@
 //! before any grid exists (PDF stream mode) uses the same vocabulary as
 //! `table::header`, which reads headers from grids.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::{fold, normalize_runs};
 use crate::grid::Run;
 use crate::model::Column;
@@ -47,35 +51,25 @@ pub fn header_fold(text: &str) -> String {
     words.join(" ")
 }
 
-/// Classifies one folded header text.
-pub fn classify(folded: &str) -> Option<Role> {
-    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
-    if t.is_empty() {
-        return None;
-    }
-    // Every header word has letters: numbers and codes (most cells of a sheet) are no header.
-    if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
-        return Some(Role::Other);
-    }
-    // A phrase of two words is not in a one-word text, nor a longer one in a shorter
-    // text: most cells of a sheet are looked at without a substring search.
-    let spaced = t.contains(' ');
-    let has =
-        |needles: &[&str]| needles.iter().any(|n| n.len() <= t.len() && (spaced || !n.contains(' ')) && t.contains(n));
-    // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
-    // tự đánh giá") is neither of them.
-    if has(&["chenh lech"]) {
-        return Some(Role::Other);
-    }
-    // "Mã tiêu chí" names the code, though it contains "tiêu chí".
-    if is_code_label(t) {
-        return Some(Role::Code);
-    }
-    // Before the scores: "Tài liệu kiểm chứng điểm tự chấm" is evidence, "Cách tính điểm" a rubric.
-    if has(&["kiem chung", "minh chung", "chung minh", "tai lieu"]) {
-        return Some(Role::Evidence);
-    }
-    if has(&[
+/// The groups of header phrases [`classify`] tries, in its order.
+#[derive(Clone, Copy)]
+enum Phrases {
+    Difference,
+    Evidence,
+    Rubric,
+    LostPoints,
+    SelfScore,
+    AppraisalScore,
+    OwnScore,
+    MaxPoints,
+    Title,
+}
+
+/// The phrases of each group of [`Phrases`], in its order.
+const PHRASES: [&[&str]; 9] = [
+    &["chenh lech"],
+    &["kiem chung", "minh chung", "chung minh", "tai lieu"],
+    &[
         "cach tinh",
         "cach cham",
         "cach danh gia",
@@ -86,28 +80,74 @@ pub fn classify(folded: &str) -> Option<Role> {
         "phuong phap cham",
         "phuong phap tinh",
         "phuong phap danh gia",
-    ]) {
+    ],
+    &["bi mat", "diem tru", "mat diem", "bi tru"],
+    &["tu danh gia", "tu cham", "tu dg", "tu xac dinh", "don vi cham", "tu danh"],
+    &["tham dinh", "hoi dong", "cham lai", "diem danh gia cua", "to cong tac"],
+    &["diem dat", "diem danh gia", "ket qua cham", "diem cham", "diem thuc hien"],
+    &["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan", "diem goc"],
+    &["tieu chi", "linh vuc", "noi dung", "ten tc", "ten chi", "chi so", "ten linh"],
+];
+
+/// Every phrase of [`PHRASES`] in one automaton, and the group of each: a
+/// text is read once for all of them (every cell of a sheet is looked at as
+/// a possible header, and a search per phrase was most of the header search).
+static PHRASE_FINDER: LazyLock<(AhoCorasick, Vec<u16>)> = LazyLock::new(|| {
+    let finder = AhoCorasick::new(PHRASES.iter().flat_map(|group| group.iter())).expect("constant phrases");
+    let groups = PHRASES.iter().enumerate().flat_map(|(g, group)| group.iter().map(move |_| g as u16)).collect();
+    (finder, groups)
+});
+
+/// The groups of [`PHRASES`] with a phrase in `text`, one bit each.
+fn phrases_in(text: &str) -> u16 {
+    let (finder, groups) = &*PHRASE_FINDER;
+    finder.find_overlapping_iter(text).fold(0, |found, m| found | 1 << groups[m.pattern().as_usize()])
+}
+
+/// Classifies one folded header text.
+pub fn classify(folded: &str) -> Option<Role> {
+    let t = folded.trim_matches(|c: char| !c.is_alphanumeric());
+    if t.is_empty() {
+        return None;
+    }
+    // Every header word has letters: numbers and codes (most cells of a sheet) are no header.
+    if !t.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return Some(Role::Other);
+    }
+    let found = phrases_in(t);
+    let has = |group: Phrases| found & (1 << group as u16) != 0;
+    // A difference between two scores ("Điểm chênh lệch", "Chênh lệch so với
+    // tự đánh giá") is neither of them.
+    if has(Phrases::Difference) {
+        return Some(Role::Other);
+    }
+    // "Mã tiêu chí" names the code, though it contains "tiêu chí".
+    if is_code_label(t) {
+        return Some(Role::Code);
+    }
+    // Before the scores: "Tài liệu kiểm chứng điểm tự chấm" is evidence, "Cách tính điểm" a rubric.
+    if has(Phrases::Evidence) {
+        return Some(Role::Evidence);
+    }
+    if has(Phrases::Rubric) {
         return Some(Role::Rubric);
     }
     // Order matters: "điểm tự đánh giá" also contains "đánh giá".
-    if has(&["bi mat", "diem tru", "mat diem", "bi tru"]) {
+    if has(Phrases::LostPoints) {
         return Some(Role::Score(Column::LostPoints));
     }
-    if has(&["tu danh gia", "tu cham", "tu dg", "tu xac dinh", "don vi cham", "tu danh"]) {
+    if has(Phrases::SelfScore) {
         return Some(Role::Score(Column::SelfScore));
     }
-    if has(&["tham dinh", "hoi dong", "cham lai", "diem danh gia cua", "to cong tac"]) {
+    if has(Phrases::AppraisalScore) {
         return Some(Role::Score(Column::AppraisalScore));
     }
     // A bare "Điểm đạt / Điểm đánh giá / Kết quả chấm" next to a max column is
     // the unit's own score in a self-assessment report.
-    if has(&["diem dat", "diem danh gia", "ket qua cham", "diem cham", "diem thuc hien"]) {
+    if has(Phrases::OwnScore) {
         return Some(Role::Score(Column::SelfScore));
     }
-    if has(&["diem chuan", "toi da", "thang diem", "diem quy dinh", "diem theo quy dinh", "so diem chuan", "diem goc"])
-        || t == "chuan"
-        || t == "diem"
-    {
+    if has(Phrases::MaxPoints) || t == "chuan" || t == "diem" {
         return Some(Role::Score(Column::MaxPoints));
     }
     if matches!(t, "stt" | "tt" | "so tt" | "so thu tu" | "ma" | "ma so" | "ma tc" | "ky hieu" | "muc")
@@ -116,7 +156,7 @@ pub fn classify(folded: &str) -> Option<Role> {
     {
         return Some(Role::Code);
     }
-    if has(&["tieu chi", "linh vuc", "noi dung", "ten tc", "ten chi", "chi so", "ten linh"]) || t == "ten" {
+    if has(Phrases::Title) || t == "ten" {
         return Some(Role::Title);
     }
     Some(Role::Other)

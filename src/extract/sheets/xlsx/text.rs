@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 
 use super::TimedReader;
-use crate::extract::containers::xml::resolve_reference;
+use crate::extract::containers::xml::predefined_entity;
 use crate::extract::{ExtractError, ExtractResult};
 
 pub(super) fn cut_off() -> ExtractError {
@@ -57,16 +57,21 @@ pub(super) fn range_reference(text: &str) -> Option<((u32, u32), (u32, u32))> {
 pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResult<Cow<'x, str>> {
     // Most values are one piece of text, borrowed from the part.
     let mut text = Cow::Borrowed("");
-    let mut append = |piece: Cow<'x, str>| match text.is_empty() {
-        true => text = piece,
+    let append = |text: &mut Cow<'x, str>, piece: Cow<'x, str>| match text.is_empty() {
+        true => *text = piece,
         false => text.to_mut().push_str(&piece),
     };
     let mut depth = 0usize;
     loop {
         match reader.next()? {
-            Event::Text(t) => append(t.xml10_content()),
-            Event::CData(t) => append(t.xml10_content()),
-            Event::GeneralRef(r) => append(Cow::Owned(resolve_reference(&r).unwrap_or_default())),
+            Event::Text(t) => append(&mut text, t.xml10_content()),
+            Event::CData(t) => append(&mut text, t.xml10_content()),
+            // A character reference is pushed as it is: a sheet written with every
+            // non-ASCII letter as `&#7871;` has one for most letters of its text.
+            Event::GeneralRef(r) => match r.resolve_char_ref() {
+                Ok(Some(c)) => text.to_mut().push(c),
+                _ => append(&mut text, Cow::Borrowed(predefined_entity(&r).unwrap_or_default())),
+            },
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
             Event::End(_) => depth -= 1,
