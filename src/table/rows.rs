@@ -63,7 +63,7 @@ pub fn read_rows(
         carry.last_section = section.and_then(|s| s.checked_sub(1)).filter(|&s| s > 0);
     }
     let mut out = Vec::with_capacity(rows.len());
-    let (mut barred, mut numbers) = (Vec::new(), Vec::new());
+    let (mut barred, mut code_texts) = (Vec::new(), Vec::new());
     let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;
@@ -107,8 +107,7 @@ pub fn read_rows(
             .into_iter()
             .filter_map(|cols| cell_in(row, cols).and_then(scan_reading).map(|r| r.confidence))
             .min();
-        let running = parse_code(code_text).filter(|m| running_numbers && !m.roman && m.depth() == 1);
-        numbers.push(running.and_then(|m| m.code.parse::<u32>().ok()));
+        code_texts.push(code_text);
         out.push(TableRow {
             kind,
             code,
@@ -123,7 +122,7 @@ pub fn read_rows(
             cells,
         });
     }
-    scan_codes::repair(&mut out, &barred, &numbers);
+    scan_codes::repair(&mut out, &barred, &code_texts, running_numbers);
     Ok(out)
 }
 

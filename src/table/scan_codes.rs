@@ -3,12 +3,15 @@
 //! digits were lost, and leaves of a running-number table whose code was lost.
 
 use super::{RowKind, TableRow};
+use crate::code::{next_codes, parse_code, structural_parent};
 use crate::model::CellField;
+use crate::text::fold;
 
 /// Repairs the codes of `rows`. `barred` are the rows taken for a Roman
-/// group because their code cell read as bars ([`bars_numeral`]); `numbers`
-/// the running number each row holds in a running-number table.
-pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], numbers: &[Option<u32>]) {
+/// group because their code cell read as bars ([`bars_numeral`]);
+/// `code_texts` what each row's code column holds, running numbers when
+/// `running_numbers`.
+pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], code_texts: &[&str], running_numbers: bool) {
     for &i in barred {
         // Only a group heading stands right before a section.
         let next = rows[i + 1..].iter().find(|r| matches!(r.kind, RowKind::Criterion | RowKind::Roman));
@@ -18,7 +21,100 @@ pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], numbers: &[Option<
         }
     }
     repair_scanned_codes(rows);
-    recover_numbered_leaves(rows, numbers);
+    if running_numbers {
+        let numbers: Vec<Option<u32>> = code_texts
+            .iter()
+            .map(|t| parse_code(t).filter(|m| !m.roman && m.depth() == 1).and_then(|m| m.code.parse().ok()))
+            .collect();
+        recover_misread_digit(rows);
+        recover_group_rows(rows);
+        recover_numbered_leaves(rows, &numbers);
+    } else {
+        recover_dotless_codes(rows, code_texts);
+        recover_misread_digit(rows);
+    }
+}
+
+/// The code of the criterion row before row `i`, and of the one after it.
+fn neighbours(rows: &[TableRow], i: usize) -> (Option<&str>, Option<&str>) {
+    fn code(r: &TableRow) -> Option<&str> {
+        (r.kind == RowKind::Criterion).then_some(r.code.as_deref()).flatten()
+    }
+    (rows[..i].iter().rev().find_map(code), rows[i + 1..].iter().find_map(code))
+}
+
+/// Whether a criterion row holds `code`.
+fn held(rows: &[TableRow], code: &str) -> bool {
+    rows.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(code))
+}
+
+/// Digits of a code, its dots left out.
+fn digits(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A code cell OCR read without its dots (`131` after `1.3`, which `1.3.1`
+/// may follow) is the one code that may follow the criterion before it whose
+/// digits those are, when no row holds that code. Not in a running-number
+/// column, whose numbers are no codes.
+fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str]) {
+    for (i, text) in code_texts.iter().enumerate().take(rows.len()) {
+        let text = text.trim().trim_end_matches('.');
+        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered)
+            || !(3..=5).contains(&text.len())
+            || !text.bytes().all(|b| b.is_ascii_digit())
+        {
+            continue;
+        }
+        let Some(before) = neighbours(rows, i).0 else { continue };
+        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| digits(c) == text).collect();
+        if let [code] = fitting.as_slice() {
+            if !held(rows, code) {
+                (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(code.clone()));
+            }
+        }
+    }
+}
+
+/// A scanned code with one digit misread (`7.3.3` between `7.2.2` and
+/// `7.2.4`) that neither follows the criterion before it nor may be followed
+/// by the one after it is the one code, differing in that digit only, that
+/// does both — when no row holds it.
+fn recover_misread_digit(rows: &mut [TableRow]) {
+    for i in 0..rows.len() {
+        let Some(code) = rows[i].code.clone().filter(|_| rows[i].from_scan && rows[i].kind == RowKind::Criterion)
+        else {
+            continue;
+        };
+        let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
+        if follows(before, &code) || follows(&code, after) {
+            continue;
+        }
+        let one_off =
+            |c: &String| c.len() == code.len() && c.chars().zip(code.chars()).filter(|(a, b)| a != b).count() == 1;
+        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| one_off(c) && follows(c, after)).collect();
+        if let [fits] = fitting.as_slice() {
+            if !held(rows, fits) {
+                rows[i].code = Some(fits.clone());
+            }
+        }
+    }
+}
+
+/// A group row whose code OCR garbled after its `TC` prefix (`TC 7... Cung
+/// cấp`) is the parent of the next code read, when that parent may follow
+/// the criterion before it and no row holds it.
+fn recover_group_rows(rows: &mut [TableRow]) {
+    for i in 0..rows.len() {
+        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered && fold(&rows[i].title).starts_with("tc ")) {
+            continue;
+        }
+        let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
+        let Some(parent) = structural_parent(after).map(str::to_owned) else { continue };
+        if follows(before, &parent) && !held(rows, &parent) {
+            (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(parent));
+        }
+    }
 }
 
 /// `I`, `II`, `III` as OCR reads a bold serif numeral in a code cell: one
@@ -249,7 +345,7 @@ mod tests {
         }
         let heading = (RowKind::Roman, Some("I"), "ĐÁNH GIÁ CHỈ SỐ");
         let mut rows = scanned(&[heading, (RowKind::Criterion, Some("1"), "CÔNG TÁC"), heading]);
-        repair(&mut rows, &[0, 2], &[]);
+        repair(&mut rows, &[0, 2], &[], false);
         let kinds: Vec<(RowKind, Option<&str>)> = rows.iter().map(|r| (r.kind, r.code.as_deref())).collect();
         assert_eq!(kinds, [(RowKind::Roman, Some("I")), (RowKind::Criterion, Some("1")), (RowKind::Unnumbered, None)]);
     }
@@ -268,8 +364,8 @@ mod tests {
             (Unnumbered, None, "Thực hiện"),
             (Criterion, Some("2.4"), "Phổ biến"),
         ]);
-        let numbers = [Some(19), None, Some(20), Some(21), Some(22), Some(23), None, Some(25), Some(26)];
-        repair(&mut rows, &[], &numbers);
+        let numbers = ["19", "TC", "20", "21", "22", "23", "", "25", "26"];
+        repair(&mut rows, &[], &numbers, true);
         let codes: Vec<Option<&str>> = rows.iter().map(|r| r.code.as_deref()).collect();
         // Number 25 does not follow 23: that row stays unnumbered.
         let want = [Some("2.2.3"), Some("2.3"), Some("2.3.1"), Some("2.3.2"), Some("2.3.3"), Some("2.3.4"), None, None];
@@ -277,11 +373,47 @@ mod tests {
         // A guess the next criterion read cannot follow, or one it holds, is no guess.
         let mut rows =
             scanned(&[(Criterion, Some("7.2.4"), ""), (Unnumbered, None, ""), (Criterion, Some("7.3.2"), "")]);
-        repair(&mut rows, &[], &[Some(86), Some(87), Some(88)]);
+        repair(&mut rows, &[], &["86", "87", "88"], true);
         assert_eq!(rows[1].code, None);
         let mut rows =
             scanned(&[(Criterion, Some("3.1.1"), ""), (Unnumbered, None, ""), (Criterion, Some("3.1.2"), "")]);
-        repair(&mut rows, &[], &[Some(5), Some(6), Some(7)]);
+        repair(&mut rows, &[], &["5", "6", "7"], true);
         assert_eq!(rows[1].code, None);
+    }
+
+    #[test]
+    fn dotless_misread_and_garbled_group_codes_are_put_right_by_their_neighbours() {
+        use RowKind::{Criterion, Unnumbered};
+        let codes = |rows: &[TableRow]| rows.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        let some = |c: &[&str]| c.iter().map(|c| (!c.is_empty()).then(|| c.to_string())).collect::<Vec<_>>();
+        // `131` in the code column after `1.3`; a running number is no code.
+        let rows =
+            || scanned(&[(Criterion, Some("1.3"), ""), (Unnumbered, None, "Kế hoạch"), (Criterion, Some("1.3.2"), "")]);
+        let mut dotless = rows();
+        repair(&mut dotless, &[], &["1.3", "131", "1.3.2"], false);
+        assert_eq!(codes(&dotless), some(&["1.3", "1.3.1", "1.3.2"]));
+        let mut numbered = rows();
+        repair(&mut numbered, &[], &["", "131", ""], true);
+        assert_eq!(codes(&numbered), some(&["1.3", "", "1.3.2"]));
+        // One digit misread: `7.3.3` between `7.2.2` and `7.2.4`; a code that
+        // breaks one link only stays.
+        let mut rows = scanned(&[
+            (Criterion, Some("7.2.2"), ""),
+            (Criterion, Some("7.3.3"), ""),
+            (Criterion, Some("7.2.4"), ""),
+            (Criterion, Some("7.4"), ""),
+            (Criterion, Some("7.4.1"), ""),
+        ]);
+        repair(&mut rows, &[], &[], false);
+        assert_eq!(codes(&rows), some(&["7.2.2", "7.2.3", "7.2.4", "7.4", "7.4.1"]));
+        // A group row whose code is garbled after its prefix is the parent of the next code.
+        let mut rows = scanned(&[
+            (Criterion, Some("7.2.4"), ""),
+            (Unnumbered, None, "TC 7... Cung cấp dịch vụ công"),
+            (Unnumbered, None, "Tỷ lệ TTHC"),
+            (Criterion, Some("7.3.2"), ""),
+        ]);
+        repair(&mut rows, &[], &["86", "", "87", "88"], true);
+        assert_eq!(codes(&rows), some(&["7.2.4", "7.3", "7.3.1", "7.3.2"]));
     }
 }
