@@ -60,10 +60,8 @@ fn digits(code: &str) -> String {
 fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str]) {
     for (i, text) in code_texts.iter().enumerate().take(rows.len()) {
         let text = text.trim().trim_end_matches('.');
-        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered)
-            || !(3..=5).contains(&text.len())
-            || !text.bytes().all(|b| b.is_ascii_digit())
-        {
+        let dotless = (3..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+        if !(dotless && rows[i].from_scan && rows[i].kind == RowKind::Unnumbered) {
             continue;
         }
         let Some(before) = neighbours(rows, i).0 else { continue };
@@ -328,11 +326,7 @@ mod tests {
         let mut scores = Scores::default();
         scores.set(crate::model::Column::MaxPoints, Some(1.into()));
         rows.iter()
-            .map(|&(kind, code, title)| TableRow {
-                from_scan: true,
-                values: scores.clone(),
-                ..table_row(kind, code, title)
-            })
+            .map(|&(kind, code, title)| TableRow { from_scan: true, values: scores, ..table_row(kind, code, title) })
             .collect()
     }
 
