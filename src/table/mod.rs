@@ -6,6 +6,7 @@ pub mod evidence;
 pub mod header;
 pub mod rows;
 pub mod rubric;
+mod scan_codes;
 mod tokens;
 
 use crate::config::{Deadline, TimeLimit};

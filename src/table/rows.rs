@@ -4,6 +4,7 @@
 //! (rubric options, scored sub-items), and page artefacts that are dropped.
 
 use super::header::{Header, Role};
+use super::scan_codes::{self, bars_numeral};
 use super::{evidence, rubric, EvidenceCell, RowKind, ScannedValue, TableRow};
 use crate::code::{parse_code, title_code};
 use crate::config::{Deadline, TimeLimit};
@@ -62,6 +63,7 @@ pub fn read_rows(
         carry.last_section = section.and_then(|s| s.checked_sub(1)).filter(|&s| s > 0);
     }
     let mut out = Vec::with_capacity(rows.len());
+    let (mut barred, mut code_texts) = (Vec::new(), Vec::new());
     let last_section = &mut carry.last_section;
     for &index in rows {
         deadline.check()?;
@@ -74,11 +76,19 @@ pub fn read_rows(
         let title_text = text_in(row, &title_cols);
         let (values, scanned, mut cells) = read_values(row, &score_cols, notes);
         let code_from_title = title_code(title_text).is_some();
-        let (kind, code, title) = classify(code_text, title_text, running_numbers, last_section);
+        let (mut kind, mut code, title) = classify(code_text, title_text, running_numbers, last_section);
+        let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
+        // A group heading whose Roman numeral OCR read as bars (`]`, `|`):
+        // kept as that group only if a section follows it.
+        if let Some(numeral) = bars_numeral(code_text).filter(|_| from_scan && kind == RowKind::Unnumbered) {
+            if is_capitals(&title) {
+                (kind, code) = (RowKind::Roman, Some(numeral));
+                barred.push(out.len());
+            }
+        }
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
-        let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
         let evidence = (!evidence_cols.is_empty()).then(|| evidence_of(row, &evidence_cols, &mut open_evidence));
         let located = |cols: &[usize]| cell_in(row, cols).map(|c| CellLocation::new(&row.location, c));
         let (code_cell, title_cell) = (located(&code_cols), located(&title_cols));
@@ -97,6 +107,7 @@ pub fn read_rows(
             .into_iter()
             .filter_map(|cols| cell_in(row, cols).and_then(scan_reading).map(|r| r.confidence))
             .min();
+        code_texts.push(code_text);
         out.push(TableRow {
             kind,
             code,
@@ -111,94 +122,8 @@ pub fn read_rows(
             cells,
         });
     }
-    repair_scanned_codes(&mut out);
+    scan_codes::repair(&mut out, &barred, &code_texts, running_numbers);
     Ok(out)
-}
-
-/// Codes OCR misread, put right by the codes around them, on rows read from
-/// a scan only: a bold Roman `I` read as `1` just before section `1`, a bold
-/// `1` read as `I` just before criterion `1.1`, and a
-/// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
-/// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
-fn repair_scanned_codes(rows: &mut [TableRow]) {
-    recover_truncated_codes(rows);
-    for i in 0..rows.len() {
-        if rows[i].from_scan && rows[i].kind == RowKind::Roman && rows[i].code.as_deref() == Some("I") {
-            let next = rows[i + 1..].iter().find(|r| matches!(r.kind, RowKind::Criterion | RowKind::Roman));
-            if next.is_some_and(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some("1.1")) {
-                (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some("1".to_owned()));
-            }
-        }
-    }
-    let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
-    let mut previous: Option<String> = None;
-    for (k, &i) in coded.iter().enumerate() {
-        let Some(code) = rows[i].code.clone() else { continue };
-        if rows[i].from_scan && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
-            // Unless the second lost its dot (`TC 1 1.`): `1.1.1` follows it.
-            let second = coded[k + 1];
-            if rows[second].from_scan && coded.get(k + 2).is_some_and(|&n| rows[n].code.as_deref() == Some("1.1.1")) {
-                rows[second].code = Some("1.1".to_owned());
-            } else {
-                (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
-                continue;
-            }
-        }
-        if let Some(before) = previous.as_deref().filter(|_| rows[i].from_scan) {
-            let redotted: String =
-                code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
-            if redotted != code && !follows(before, &code) && follows(before, &redotted) {
-                rows[i].code = Some(redotted);
-            }
-        }
-        previous = rows[i].code.clone();
-    }
-}
-
-/// An unnumbered row read from a scan whose title starts with the end of a
-/// code, its first digits lost (`22: Công khai …` after `3.2.1`), is the
-/// criterion after the one before it (`3.2.2`) when those digits end that
-/// code and the next criterion is not it.
-fn recover_truncated_codes(rows: &mut [TableRow]) {
-    let mut previous: Option<String> = None;
-    for i in 0..rows.len() {
-        match rows[i].kind {
-            RowKind::Criterion => previous = rows[i].code.clone(),
-            RowKind::Unnumbered if rows[i].from_scan => {
-                let Some(before) = previous.as_deref().filter(|c| c.contains('.')) else { continue };
-                let title = rows[i].title.trim_start();
-                let token_len =
-                    title.find(|c: char| !(c.is_ascii_digit() || ".,:;".contains(c))).unwrap_or(title.len());
-                let digits: String = title[..token_len].chars().filter(char::is_ascii_digit).collect();
-                let (head, last) = before.rsplit_once('.').unwrap_or(("", before));
-                let Ok(last) = last.parse::<u32>() else { continue };
-                let next = format!("{head}.{}", last + 1);
-                let next_digits: String = next.chars().filter(char::is_ascii_digit).collect();
-                let taken = rows[i + 1..].iter().find(|r| r.kind == RowKind::Criterion).and_then(|r| r.code.as_deref());
-                if digits.len() >= 2 && next_digits.ends_with(&digits) && next_digits != digits && taken != Some(&next)
-                {
-                    rows[i].title = title[token_len..].trim().to_owned();
-                    (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(next.clone()));
-                    previous = Some(next);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-/// Whether `code` may come right after `before` in a criteria table: its
-/// first child, or the next sibling of it or of one of its ancestors.
-fn follows(before: &str, code: &str) -> bool {
-    let parts: Vec<u32> = before.split('.').filter_map(|p| p.parse().ok()).collect();
-    if format!("{before}.1") == code {
-        return true;
-    }
-    (1..=parts.len()).any(|n| {
-        let mut next = parts[..n].to_vec();
-        next[n - 1] += 1;
-        next.iter().map(u32::to_string).collect::<Vec<_>>().join(".") == code
-    })
 }
 
 /// Text of the first non-empty cell among `cols` (one role's columns).
@@ -339,8 +264,11 @@ fn classify(
     // The title's own code wins over a running number, and over a code column
     // that repeats it.
     if let Some(m) = from_title {
-        if m.depth() == 1 {
-            *last_section = m.code.parse().ok();
+        let section = m.code.split('.').next().and_then(|s| s.parse::<u32>().ok());
+        // A criterion of the next section opens it even when its section row
+        // is on a page before or lost: then the section after it may follow.
+        if m.depth() == 1 || section.is_some_and(|s| last_section.is_none_or(|l| s == l + 1)) {
+            *last_section = section;
         }
         return (RowKind::Criterion, Some(m.code), m.rest);
     }
@@ -414,6 +342,12 @@ mod tests {
         let spanning = "6. CẢI CÁCH TÀI CHÍNH CÔNG";
         assert_eq!(kind_code(spanning, spanning, true, &mut last), (RowKind::Criterion, Some("6".into())));
         assert_eq!(kind_code("27.", "", true, &mut last), (RowKind::Unnumbered, None));
+        // A piece opening inside section 4, its section row on the page before: section 5 follows.
+        let mut last = Some(3);
+        assert_eq!(kind_code("51", "4.3.1. Thực hiện", true, &mut last), (RowKind::Criterion, Some("4.3.1".into())));
+        assert_eq!(kind_code("5", "XÂY DỰNG ĐỘI NGŨ", true, &mut last), (RowKind::Criterion, Some("5".into())));
+        assert_eq!(kind_code("56", "5.1.2. Tỷ lệ", true, &mut last), (RowKind::Criterion, Some("5.1.2".into())));
+        assert_eq!(kind_code("7", "Một dòng", true, &mut last), (RowKind::Unnumbered, None));
     }
 
     /// A running-number table that opens at section 4 (an annex continuing
@@ -461,76 +395,6 @@ mod tests {
         let read: Vec<(Column, &str, u8, bool)> =
             scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence, s.confirmed)).collect();
         assert_eq!(read, [(Column::MaxPoints, "1", 95, true), (Column::SelfScore, "1", 67, false)]);
-    }
-
-    fn table_row(kind: RowKind, code: Option<&str>, title: &str) -> TableRow {
-        TableRow {
-            kind,
-            code: code.map(str::to_owned),
-            title: title.to_owned(),
-            values: Scores::default(),
-            location: crate::grid::Location::default(),
-            scanned: Vec::new(),
-            from_scan: false,
-            rubric: rubric::Reading::default(),
-            text_confidence: None,
-            evidence: None,
-            cells: Default::default(),
-        }
-    }
-
-    #[test]
-    fn scanned_codes_are_put_right_by_their_neighbours() {
-        let row = |code: &str| table_row(RowKind::Criterion, Some(code), "");
-        let mut rows: Vec<TableRow> =
-            ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
-        let mut text = rows.clone();
-        rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
-        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
-        assert_eq!(codes, ["I", "1", "1.1", "1.1.1", "1.2", "2", "2.1", "23.1", "2.3", "2.3.1", "2.4"]);
-        assert_eq!(rows[0].kind, RowKind::Roman);
-        // What a text document says is never changed.
-        repair_scanned_codes(&mut text);
-        assert!(text
-            .iter()
-            .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
-        assert_eq!(text[2].code.as_deref(), Some("11"));
-        // A section `1` before a `1.1` that lost its dot stays a section.
-        let mut rows = vec![row("1"), row("1"), row("1.1.1")];
-        rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
-        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
-        assert_eq!((codes, rows[0].kind), (vec!["1", "1.1", "1.1.1"], RowKind::Criterion));
-        // A section `1` read as Roman `I`: its first criterion follows it.
-        let mut rows = vec![table_row(RowKind::Roman, Some("I"), ""), row("1.1"), row("2")];
-        rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
-        assert_eq!((rows[0].kind, rows[0].code.as_deref()), (RowKind::Criterion, Some("1")));
-    }
-
-    #[test]
-    fn a_code_missing_its_first_digits_is_the_next_criterion() {
-        let row = table_row;
-        let make = || {
-            vec![
-                row(RowKind::Criterion, Some("3.2.1"), "Công khai TTHC"),
-                row(RowKind::Unnumbered, None, "22: Công khai thủ tục"),
-                row(RowKind::Unnumbered, None, "- Có 02 sáng kiến"),
-                row(RowKind::Criterion, Some("3.3"), "Tiếp nhận"),
-            ]
-        };
-        let mut rows = make();
-        rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
-        assert_eq!(
-            (rows[1].kind, rows[1].code.as_deref(), rows[1].title.as_str()),
-            (RowKind::Criterion, Some("3.2.2"), "Công khai thủ tục")
-        );
-        assert_eq!(rows[2].kind, RowKind::Unnumbered);
-        let mut text = make();
-        repair_scanned_codes(&mut text);
-        assert_eq!(text, make());
     }
 
     #[test]

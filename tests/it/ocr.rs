@@ -3,7 +3,7 @@
 //! `pdftoppm`), turned by 1.5°, sprinkled with paper noise and stamped with
 //! a red seal, then given as a PNG file and as an image-only PDF (raw RGB
 //! samples) under a garbage invisible text layer, fed sideways, and signed
-//! in blue over two scores. An unruled table (a portal export printed
+//! in blue over two scores; the same page is also rendered at 100 dpi. An unruled table (a portal export printed
 //! without ruling lines) is built as a text PDF here and scanned by
 //! rendering it at 150 dpi.
 //! Needs `tesseract` with Vietnamese data and `pdftoppm`: `.ci/run` installs
@@ -192,6 +192,20 @@ fn blue_signature_over_score_cells_is_read() {
     let row = report["criteria"].as_array().and_then(|c| c.iter().find(|c| c["code"] == "1.1.3")).cloned();
     let row = row.unwrap_or_default();
     assert_eq!((row["max_points"].as_f64(), row["self_score"].as_f64()), (Some(1.5), Some(2.0)), "{row}");
+}
+
+/// At 100 dpi OCR reads the bold serif `I` of the group row as a bar (`]`,
+/// `Í`): the group, its values and the sum over it are read all the same.
+#[test]
+fn low_resolution_scan_keeps_the_roman_group() {
+    if !tools_present() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let report = run(&support::rendered_gray_png(&sample(), Some(2), 100, dir.path(), "low"));
+    let (right, total) = value_accuracy(&report);
+    assert_eq!(right, total, "{right}/{total} values read: {report}");
+    assert!(has_finding(&report, "sum_mismatch", "I"), "{report}");
 }
 
 /// A one-page PDF of `width` × `height` points drawing `content`, with

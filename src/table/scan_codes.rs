@@ -1,0 +1,413 @@
+//! Codes OCR misread or lost on rows read from a scan, put right by the
+//! rows around them: a Roman numeral read as bars, codes whose dots or first
+//! digits were lost, and leaves of a running-number table whose code was lost.
+
+use super::{RowKind, TableRow};
+use crate::code::{next_codes, parse_code, structural_parent};
+use crate::model::CellField;
+use crate::text::fold;
+
+/// Repairs the codes of `rows`. `barred` are the rows taken for a Roman
+/// group because their code cell read as bars ([`bars_numeral`]);
+/// `code_texts` what each row's code column holds, running numbers when
+/// `running_numbers`.
+pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], code_texts: &[&str], running_numbers: bool) {
+    for &i in barred {
+        // Only a group heading stands right before a section.
+        let next = rows[i + 1..].iter().find(|r| matches!(r.kind, RowKind::Criterion | RowKind::Roman));
+        if !next.is_some_and(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('.'))) {
+            (rows[i].kind, rows[i].code) = (RowKind::Unnumbered, None);
+            rows[i].cells.set(CellField::Code, None);
+        }
+    }
+    repair_scanned_codes(rows);
+    if running_numbers {
+        let numbers: Vec<Option<u32>> = code_texts
+            .iter()
+            .map(|t| parse_code(t).filter(|m| !m.roman && m.depth() == 1).and_then(|m| m.code.parse().ok()))
+            .collect();
+        recover_misread_digit(rows);
+        recover_group_rows(rows);
+        recover_numbered_leaves(rows, &numbers);
+    } else {
+        recover_dotless_codes(rows, code_texts);
+        recover_misread_digit(rows);
+    }
+}
+
+/// The code of the criterion row before row `i`, and of the one after it.
+fn neighbours(rows: &[TableRow], i: usize) -> (Option<&str>, Option<&str>) {
+    fn code(r: &TableRow) -> Option<&str> {
+        (r.kind == RowKind::Criterion).then_some(r.code.as_deref()).flatten()
+    }
+    (rows[..i].iter().rev().find_map(code), rows[i + 1..].iter().find_map(code))
+}
+
+/// Whether a criterion row holds `code`.
+fn held(rows: &[TableRow], code: &str) -> bool {
+    rows.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(code))
+}
+
+/// Digits of a code, its dots left out.
+fn digits(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A code cell OCR read without its dots (`131` after `1.3`, which `1.3.1`
+/// may follow) is the one code that may follow the criterion before it whose
+/// digits those are, when no row holds that code. Not in a running-number
+/// column, whose numbers are no codes.
+fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str]) {
+    for (i, text) in code_texts.iter().enumerate().take(rows.len()) {
+        let text = text.trim().trim_end_matches('.');
+        let dotless = (3..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
+        if !(dotless && rows[i].from_scan && rows[i].kind == RowKind::Unnumbered) {
+            continue;
+        }
+        let Some(before) = neighbours(rows, i).0 else { continue };
+        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| digits(c) == text).collect();
+        if let [code] = fitting.as_slice() {
+            if !held(rows, code) {
+                (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(code.clone()));
+            }
+        }
+    }
+}
+
+/// A scanned code with one digit misread (`7.3.3` between `7.2.2` and
+/// `7.2.4`) that neither follows the criterion before it nor may be followed
+/// by the one after it is the one code, differing in that digit only, that
+/// does both — when no row holds it.
+fn recover_misread_digit(rows: &mut [TableRow]) {
+    for i in 0..rows.len() {
+        let Some(code) = rows[i].code.clone().filter(|_| rows[i].from_scan && rows[i].kind == RowKind::Criterion)
+        else {
+            continue;
+        };
+        let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
+        if follows(before, &code) || follows(&code, after) {
+            continue;
+        }
+        let one_off =
+            |c: &String| c.len() == code.len() && c.chars().zip(code.chars()).filter(|(a, b)| a != b).count() == 1;
+        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| one_off(c) && follows(c, after)).collect();
+        if let [fits] = fitting.as_slice() {
+            if !held(rows, fits) {
+                rows[i].code = Some(fits.clone());
+            }
+        }
+    }
+}
+
+/// A group row whose code OCR garbled after its `TC` prefix (`TC 7... Cung
+/// cấp`) is the parent of the next code read, when that parent may follow
+/// the criterion before it and no row holds it.
+fn recover_group_rows(rows: &mut [TableRow]) {
+    for i in 0..rows.len() {
+        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered && fold(&rows[i].title).starts_with("tc ")) {
+            continue;
+        }
+        let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
+        let Some(parent) = structural_parent(after).map(str::to_owned) else { continue };
+        if follows(before, &parent) && !held(rows, &parent) {
+            (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(parent));
+        }
+    }
+}
+
+/// `I`, `II`, `III` as OCR reads a bold serif numeral in a code cell: one
+/// bar (`]`, `|`, `l`, `Í`, `!`) per stroke.
+pub(super) fn bars_numeral(code_text: &str) -> Option<String> {
+    let bars = code_text.trim().trim_end_matches('.');
+    let strokes = bars.chars().count();
+    ((1..=3).contains(&strokes) && bars.chars().all(|c| "|[]lIÍ!¡".contains(c))).then(|| "I".repeat(strokes))
+}
+
+/// A running-number table numbers its leaf criteria (`28`, `29`, …) in the
+/// first column and writes their codes in the title. A scanned row whose
+/// code OCR lost but whose number comes right after a leaf's is the next
+/// leaf: the first child of the group row before it, or else that leaf's
+/// next sibling — when it holds scores, no row after it has that code, and
+/// the next criterion read may follow it.
+fn recover_numbered_leaves(rows: &mut [TableRow], numbers: &[Option<u32>]) {
+    let mut last_leaf: Option<(usize, u32)> = None;
+    for i in 0..rows.len().min(numbers.len()) {
+        let Some(number) = numbers[i] else { continue };
+        if rows[i].kind == RowKind::Criterion && rows[i].code.as_deref().is_some_and(|c| c.contains('.')) {
+            last_leaf = Some((i, number));
+            continue;
+        }
+        let Some((leaf, before)) = last_leaf.filter(|&(_, n)| n + 1 == number) else { continue };
+        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered) || rows[i].values.is_empty() {
+            continue;
+        }
+        let Some(previous) = rows[..i].iter().rposition(|r| r.kind == RowKind::Criterion) else { continue };
+        let Some(code) = rows[previous].code.as_deref() else { continue };
+        let guess = if previous == leaf {
+            let (head, last) = code.rsplit_once('.').unwrap_or(("", code));
+            let Ok(last) = last.parse::<u32>() else { continue };
+            format!("{head}.{}", last + 1)
+        } else {
+            format!("{code}.1")
+        };
+        let mut later = rows[i + 1..].iter().filter(|r| r.kind == RowKind::Criterion);
+        let taken = later.clone().any(|r| r.code.as_deref() == Some(guess.as_str()));
+        if taken || later.next().and_then(|r| r.code.as_deref()).is_some_and(|next| !follows(&guess, next)) {
+            continue;
+        }
+        (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(guess));
+        last_leaf = Some((i, before + 1));
+    }
+}
+
+/// Codes OCR misread, put right by the codes around them, on rows read from
+/// a scan only: a bold Roman `I` read as `1` just before section `1`, a bold
+/// `1` read as `I` just before criterion `1.1`, and a
+/// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
+/// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
+fn repair_scanned_codes(rows: &mut [TableRow]) {
+    recover_truncated_codes(rows);
+    for i in 0..rows.len() {
+        if rows[i].from_scan && rows[i].kind == RowKind::Roman && rows[i].code.as_deref() == Some("I") {
+            let next = rows[i + 1..].iter().find(|r| matches!(r.kind, RowKind::Criterion | RowKind::Roman));
+            if next.is_some_and(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some("1.1")) {
+                (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some("1".to_owned()));
+            }
+        }
+    }
+    let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
+    let mut previous: Option<String> = None;
+    for (k, &i) in coded.iter().enumerate() {
+        let Some(code) = rows[i].code.clone() else { continue };
+        if rows[i].from_scan && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
+            // Unless the second lost its dot (`TC 1 1.`): `1.1.1` follows it.
+            let second = coded[k + 1];
+            if rows[second].from_scan && coded.get(k + 2).is_some_and(|&n| rows[n].code.as_deref() == Some("1.1.1")) {
+                rows[second].code = Some("1.1".to_owned());
+            } else {
+                (rows[i].kind, rows[i].code) = (RowKind::Roman, Some("I".to_owned()));
+                continue;
+            }
+        }
+        if let Some(before) = previous.as_deref().filter(|_| rows[i].from_scan) {
+            let redotted: String =
+                code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
+            if redotted != code && !follows(before, &code) && follows(before, &redotted) {
+                rows[i].code = Some(redotted);
+            }
+        }
+        previous = rows[i].code.clone();
+    }
+}
+
+/// An unnumbered row read from a scan whose title starts with the end of a
+/// code, its first digits lost (`22: Công khai …` after `3.2.1`), is the
+/// criterion after the one before it (`3.2.2`) when those digits end that
+/// code and the next criterion is not it.
+fn recover_truncated_codes(rows: &mut [TableRow]) {
+    let mut previous: Option<String> = None;
+    for i in 0..rows.len() {
+        match rows[i].kind {
+            RowKind::Criterion => previous = rows[i].code.clone(),
+            RowKind::Unnumbered if rows[i].from_scan => {
+                let Some(before) = previous.as_deref().filter(|c| c.contains('.')) else { continue };
+                let title = rows[i].title.trim_start();
+                let token_len =
+                    title.find(|c: char| !(c.is_ascii_digit() || ".,:;".contains(c))).unwrap_or(title.len());
+                let digits: String = title[..token_len].chars().filter(char::is_ascii_digit).collect();
+                let (head, last) = before.rsplit_once('.').unwrap_or(("", before));
+                let Ok(last) = last.parse::<u32>() else { continue };
+                let next = format!("{head}.{}", last + 1);
+                let next_digits: String = next.chars().filter(char::is_ascii_digit).collect();
+                let taken = rows[i + 1..].iter().find(|r| r.kind == RowKind::Criterion).and_then(|r| r.code.as_deref());
+                if digits.len() >= 2 && next_digits.ends_with(&digits) && next_digits != digits && taken != Some(&next)
+                {
+                    rows[i].title = title[token_len..].trim().to_owned();
+                    (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(next.clone()));
+                    previous = Some(next);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `code` may come right after `before` in a criteria table: its
+/// first child, or the next sibling of it or of one of its ancestors.
+fn follows(before: &str, code: &str) -> bool {
+    let parts: Vec<u32> = before.split('.').filter_map(|p| p.parse().ok()).collect();
+    if format!("{before}.1") == code {
+        return true;
+    }
+    (1..=parts.len()).any(|n| {
+        let mut next = parts[..n].to_vec();
+        next[n - 1] += 1;
+        next.iter().map(u32::to_string).collect::<Vec<_>>().join(".") == code
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Scores;
+    use crate::table::rubric;
+
+    fn table_row(kind: RowKind, code: Option<&str>, title: &str) -> TableRow {
+        TableRow {
+            kind,
+            code: code.map(str::to_owned),
+            title: title.to_owned(),
+            values: Scores::default(),
+            location: crate::grid::Location::default(),
+            scanned: Vec::new(),
+            from_scan: false,
+            rubric: rubric::Reading::default(),
+            text_confidence: None,
+            evidence: None,
+            cells: Default::default(),
+        }
+    }
+
+    #[test]
+    fn scanned_codes_are_put_right_by_their_neighbours() {
+        let row = |code: &str| table_row(RowKind::Criterion, Some(code), "");
+        let mut rows: Vec<TableRow> =
+            ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
+        let mut text = rows.clone();
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
+        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        assert_eq!(codes, ["I", "1", "1.1", "1.1.1", "1.2", "2", "2.1", "23.1", "2.3", "2.3.1", "2.4"]);
+        assert_eq!(rows[0].kind, RowKind::Roman);
+        // What a text document says is never changed.
+        repair_scanned_codes(&mut text);
+        assert!(text
+            .iter()
+            .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
+        assert_eq!(text[2].code.as_deref(), Some("11"));
+        // A section `1` before a `1.1` that lost its dot stays a section.
+        let mut rows = vec![row("1"), row("1"), row("1.1.1")];
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
+        let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
+        assert_eq!((codes, rows[0].kind), (vec!["1", "1.1", "1.1.1"], RowKind::Criterion));
+        // A section `1` read as Roman `I`: its first criterion follows it.
+        let mut rows = vec![table_row(RowKind::Roman, Some("I"), ""), row("1.1"), row("2")];
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
+        assert_eq!((rows[0].kind, rows[0].code.as_deref()), (RowKind::Criterion, Some("1")));
+    }
+
+    #[test]
+    fn a_code_missing_its_first_digits_is_the_next_criterion() {
+        let row = table_row;
+        let make = || {
+            vec![
+                row(RowKind::Criterion, Some("3.2.1"), "Công khai TTHC"),
+                row(RowKind::Unnumbered, None, "22: Công khai thủ tục"),
+                row(RowKind::Unnumbered, None, "- Có 02 sáng kiến"),
+                row(RowKind::Criterion, Some("3.3"), "Tiếp nhận"),
+            ]
+        };
+        let mut rows = make();
+        rows.iter_mut().for_each(|r| r.from_scan = true);
+        repair_scanned_codes(&mut rows);
+        assert_eq!(
+            (rows[1].kind, rows[1].code.as_deref(), rows[1].title.as_str()),
+            (RowKind::Criterion, Some("3.2.2"), "Công khai thủ tục")
+        );
+        assert_eq!(rows[2].kind, RowKind::Unnumbered);
+        let mut text = make();
+        repair_scanned_codes(&mut text);
+        assert_eq!(text, make());
+    }
+
+    fn scanned(rows: &[(RowKind, Option<&str>, &str)]) -> Vec<TableRow> {
+        let mut scores = Scores::default();
+        scores.set(crate::model::Column::MaxPoints, Some(1.into()));
+        rows.iter()
+            .map(|&(kind, code, title)| TableRow { from_scan: true, values: scores, ..table_row(kind, code, title) })
+            .collect()
+    }
+
+    #[test]
+    fn bars_before_a_section_are_its_roman_group() {
+        assert_eq!(bars_numeral("]").as_deref(), Some("I"));
+        assert_eq!(bars_numeral(" |l. ").as_deref(), Some("II"));
+        for not in ["", "1", "]]]]", "a", "-"] {
+            assert_eq!(bars_numeral(not), None, "{not:?}");
+        }
+        let heading = (RowKind::Roman, Some("I"), "ĐÁNH GIÁ CHỈ SỐ");
+        let mut rows = scanned(&[heading, (RowKind::Criterion, Some("1"), "CÔNG TÁC"), heading]);
+        repair(&mut rows, &[0, 2], &[], false);
+        let kinds: Vec<(RowKind, Option<&str>)> = rows.iter().map(|r| (r.kind, r.code.as_deref())).collect();
+        assert_eq!(kinds, [(RowKind::Roman, Some("I")), (RowKind::Criterion, Some("1")), (RowKind::Unnumbered, None)]);
+    }
+
+    #[test]
+    fn a_numbered_leaf_that_lost_its_code_is_the_next_leaf() {
+        use RowKind::{Criterion, Unnumbered};
+        let mut rows = scanned(&[
+            (Criterion, Some("2.2.3"), "Xử lý"),
+            (Criterion, Some("2.3"), "Kiểm tra"),
+            (Unnumbered, None, "nênan chức triển khai"),
+            (Criterion, Some("2.3.2"), "Ban hành"),
+            (Unnumbered, None, "H722: Công khai"),
+            (Unnumbered, None, "Tỷ lệ giảm"),
+            (Unnumbered, None, "- Có kế hoạch"),
+            (Unnumbered, None, "Thực hiện"),
+            (Criterion, Some("2.4"), "Phổ biến"),
+        ]);
+        let numbers = ["19", "TC", "20", "21", "22", "23", "", "25", "26"];
+        repair(&mut rows, &[], &numbers, true);
+        let codes: Vec<Option<&str>> = rows.iter().map(|r| r.code.as_deref()).collect();
+        // Number 25 does not follow 23: that row stays unnumbered.
+        let want = [Some("2.2.3"), Some("2.3"), Some("2.3.1"), Some("2.3.2"), Some("2.3.3"), Some("2.3.4"), None, None];
+        assert_eq!(codes[..8], want);
+        // A guess the next criterion read cannot follow, or one it holds, is no guess.
+        let mut rows =
+            scanned(&[(Criterion, Some("7.2.4"), ""), (Unnumbered, None, ""), (Criterion, Some("7.3.2"), "")]);
+        repair(&mut rows, &[], &["86", "87", "88"], true);
+        assert_eq!(rows[1].code, None);
+        let mut rows =
+            scanned(&[(Criterion, Some("3.1.1"), ""), (Unnumbered, None, ""), (Criterion, Some("3.1.2"), "")]);
+        repair(&mut rows, &[], &["5", "6", "7"], true);
+        assert_eq!(rows[1].code, None);
+    }
+
+    #[test]
+    fn dotless_misread_and_garbled_group_codes_are_put_right_by_their_neighbours() {
+        use RowKind::{Criterion, Unnumbered};
+        let codes = |rows: &[TableRow]| rows.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+        let some = |c: &[&str]| c.iter().map(|c| (!c.is_empty()).then(|| c.to_string())).collect::<Vec<_>>();
+        // `131` in the code column after `1.3`; a running number is no code.
+        let rows =
+            || scanned(&[(Criterion, Some("1.3"), ""), (Unnumbered, None, "Kế hoạch"), (Criterion, Some("1.3.2"), "")]);
+        let mut dotless = rows();
+        repair(&mut dotless, &[], &["1.3", "131", "1.3.2"], false);
+        assert_eq!(codes(&dotless), some(&["1.3", "1.3.1", "1.3.2"]));
+        let mut numbered = rows();
+        repair(&mut numbered, &[], &["", "131", ""], true);
+        assert_eq!(codes(&numbered), some(&["1.3", "", "1.3.2"]));
+        // One digit misread: `7.3.3` between `7.2.2` and `7.2.4`; a code that
+        // breaks one link only stays.
+        let mut rows = scanned(&[
+            (Criterion, Some("7.2.2"), ""),
+            (Criterion, Some("7.3.3"), ""),
+            (Criterion, Some("7.2.4"), ""),
+            (Criterion, Some("7.4"), ""),
+            (Criterion, Some("7.4.1"), ""),
+        ]);
+        repair(&mut rows, &[], &[], false);
+        assert_eq!(codes(&rows), some(&["7.2.2", "7.2.3", "7.2.4", "7.4", "7.4.1"]));
+        // A group row whose code is garbled after its prefix is the parent of the next code.
+        let mut rows = scanned(&[
+            (Criterion, Some("7.2.4"), ""),
+            (Unnumbered, None, "TC 7... Cung cấp dịch vụ công"),
+            (Unnumbered, None, "Tỷ lệ TTHC"),
+            (Criterion, Some("7.3.2"), ""),
+        ]);
+        repair(&mut rows, &[], &["86", "", "87", "88"], true);
+        assert_eq!(codes(&rows), some(&["7.2.4", "7.3", "7.3.1", "7.3.2"]));
+    }
+}
