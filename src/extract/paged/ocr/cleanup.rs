@@ -170,7 +170,7 @@ fn whiten(gray: &mut Gray, mask: &mut Mask, pixels: &[usize]) {
 /// The blots of a number cell's crop (ink on white): all of them, the
 /// digits' height, and which may be decimal points (no digit, low between
 /// two digits); `None` for ink too small to be digits.
-fn number_blots(mask: &Mask) -> Option<(Vec<Blot>, usize, Vec<bool>)> {
+pub(super) fn number_blots(mask: &Mask) -> Option<(Vec<Blot>, usize, Vec<bool>)> {
     let all = blots(mask, usize::MAX);
     let digit = all.iter().map(Blot::height).max().unwrap_or(0);
     if digit < 8 {

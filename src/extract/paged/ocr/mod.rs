@@ -32,6 +32,7 @@ pub mod page;
 pub mod photo;
 pub mod phrases;
 pub mod quality;
+pub mod shapes;
 pub mod stack;
 
 pub use page::{as_read, recognize_page, OcrPage, OcrSegment, OcrWord};

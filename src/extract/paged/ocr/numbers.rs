@@ -15,6 +15,7 @@ use regex::Regex;
 
 use super::cleanup::decimal_point;
 use super::engine::{Mode, Tesseract, Word};
+use super::shapes::zeros;
 use super::stack::read_stacked;
 use super::Gray;
 use crate::extract::ExtractResult;
@@ -116,7 +117,9 @@ pub fn read_numbers(
     engine: &Tesseract,
     deadline: Instant,
 ) -> ExtractResult<Vec<NumberRead>> {
-    let digits = read_stack(cells.iter().map(|c| &c.crop), factor, factor, engine, deadline)?;
+    let shapes: Vec<Option<Vec<bool>>> = cells.iter().map(|c| zeros(&c.crop)).collect();
+    let mut digits = read_stack(cells.iter().map(|c| &c.crop), factor, factor, engine, deadline)?;
+    let reshaped: Vec<bool> = digits.iter_mut().zip(&shapes).map(|(w, s)| with_zeros(w, s.as_deref())).collect();
     // Readings agree on a number, not on specks read as separators.
     let agree = |a: &str, b: &str| {
         let a = canonical(a);
@@ -140,17 +143,23 @@ pub fn read_numbers(
     // independent reading of the same ink.
     let third_factor = (factor * 1.5).min(4.5);
     let third = read_stack(disputed.iter().map(|&i| &cells[i].crop), third_factor, factor, engine, deadline)?;
-    for (&index, third) in disputed.iter().zip(third) {
+    for (&index, mut third) in disputed.iter().zip(third) {
+        // Both digits-only readings set right by the same shape are one reading of that digit.
+        let independent = !(with_zeros(&mut third, shapes[index].as_deref()) && reshaped[index]);
         let (cell, digits) = (&cells[index], &digits[index]);
         let third_text = joined(&third);
         out[index] = if cell.unruled && lost_separators(&cell.text, &joined(digits)) {
             // Digits-only readings drop faint separators ("35" for "3.5"):
             // the text pass's separator stands, unconfirmed.
             NumberRead { words: None, confirmed: false }
-        } else if agree(&joined(digits), &third_text) {
-            NumberRead { words: Some(restored(merged(digits.clone()))), confirmed: true }
         } else if agree(&cell.text, &third_text) {
             NumberRead { words: None, confirmed: true }
+        } else if lost_leading_digits(&cell.text, &joined(digits)) {
+            // `,5` twice for `0,5` (the third reading's `5` agrees with it
+            // once the separator is trimmed): the text pass's digit stands, unconfirmed.
+            NumberRead { words: None, confirmed: false }
+        } else if agree(&joined(digits), &third_text) {
+            NumberRead { words: Some(restored(merged(digits.clone()))), confirmed: independent }
         } else {
             NumberRead { words: unconfirmed_choice(cell, digits), confirmed: false }
         };
@@ -158,7 +167,41 @@ pub fn read_numbers(
     for ((read, cell), digits) in out.iter_mut().zip(cells).zip(&digits) {
         restore_point(read, cell, digits);
     }
+    // Readings that agree on fewer digits than the crop shows both lost one
+    // (`4` for a `14` whose thin `1` is broken): no confirmation.
+    for ((read, cell), shape) in out.iter_mut().zip(cells).zip(&shapes) {
+        let kept = read.words.as_deref().map_or_else(|| cell.text.clone(), joined);
+        let count = kept.chars().filter(char::is_ascii_digit).count();
+        read.confirmed &= shape.as_ref().is_none_or(|shape| shape.len() <= count);
+    }
     Ok(out)
+}
+
+/// The digits of a digits-only reading read 9, 8 or 6 whose blot in the
+/// crop is shaped as a 0 ([`zeros`], one shape per digit, left to right),
+/// made 0s; whether any was. A reading with another count of digits than
+/// the crop shows (digits touching, a separator read as a digit) stays.
+fn with_zeros(words: &mut [Word], zeros: Option<&[bool]>) -> bool {
+    let Some(zeros) = zeros else { return false };
+    if words.iter().flat_map(|w| w.text.chars()).filter(char::is_ascii_digit).count() != zeros.len() {
+        return false;
+    }
+    let mut shapes = zeros.iter();
+    let mut changed = false;
+    for word in words {
+        word.text = word
+            .text
+            .chars()
+            .map(|c| match c.is_ascii_digit() && shapes.next() == Some(&true) && "689".contains(c) {
+                true => {
+                    changed = true;
+                    '0'
+                }
+                false => c,
+            })
+            .collect();
+    }
+    changed
 }
 
 /// A number read as digits only (`35`) whose crop shows a decimal separator
@@ -199,6 +242,14 @@ fn lost_separators(text: &str, digits: &str) -> bool {
     // A code (two separators or more) keeps its own: digits-only readings lose them.
     let code = separators(text) >= 2 || text.trim_end().ends_with('.') && separators(text) >= 1;
     !digits.is_empty() && (bare(text) == bare(digits) || code) && separators(digits) < separators(text)
+}
+
+/// `digits` is the number `text` with the digits before its separator lost
+/// (`,5` for `0.5`).
+fn lost_leading_digits(text: &str, digits: &str) -> bool {
+    let (text, digits) = (canonical(text), digits.trim().replace(',', "."));
+    let lead = text.strip_suffix(digits.as_str()).unwrap_or_default();
+    digits.len() > 1 && digits.starts_with('.') && !lead.is_empty() && lead.chars().all(|c| c.is_ascii_digit())
 }
 
 /// The reading kept when none agree: a well-formed number of the text pass,
@@ -259,6 +310,27 @@ mod tests {
         assert!(!lost_separators("3.5", "3.5"));
         assert!(!lost_separators("3.5", "36"));
         assert!(lost_separators("1.122.", "112"));
+        assert!(lost_leading_digits("0.5", ",5"));
+        assert!(lost_leading_digits("12,25", ".25"));
+        assert!(!lost_leading_digits("0.5", "5"));
+        assert!(!lost_leading_digits("0.5", ",6"));
+        assert!(!lost_leading_digits("1.1.5", ".5"));
+        assert!(!lost_leading_digits(".5", ".5"));
+    }
+
+    #[test]
+    fn digits_shaped_as_zeros_are_zeros() {
+        let mut words = vec![word(0, "9.5")];
+        assert!(with_zeros(&mut words, Some(&[true, false])));
+        assert_eq!(words[0].text, "0.5");
+        // A reading with another count of digits than the crop shows stays.
+        let mut words = vec![word(0, "9.58")];
+        assert!(!with_zeros(&mut words, Some(&[true, false])));
+        let mut words = vec![word(0, "1"), word(20, "8")];
+        assert!(with_zeros(&mut words, Some(&[false, true])));
+        assert_eq!((words[0].text.as_str(), words[1].text.as_str()), ("1", "0"));
+        let mut words = vec![word(0, "3.5")];
+        assert!(!with_zeros(&mut words, Some(&[true, false])) && !with_zeros(&mut words, None));
     }
 
     #[test]

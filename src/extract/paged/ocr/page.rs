@@ -105,7 +105,10 @@ fn erase_border_residue(image: &mut Gray, mask: &Mask, x0: usize, y0: usize, ban
     let (w, h) = (image.width, image.height);
     let ink = |x: usize, y: usize| mask.get((x0 + x).min(mask.width - 1), (y0 + y).min(mask.height - 1));
     for y in (0..h).filter(|&y| y < band || y + band >= h) {
-        if (0..w).filter(|&x| ink(x, y)).count() * 2 > w {
+        // Only long runs are a ruling's: the bottoms of a line of digits with
+        // the point between them can ink half a tight crop's row, each run no
+        // wider than a digit, which is less than half the crop's height.
+        if long_runs((0..w).map(|x| ink(x, y)), h / 2) * 2 > w {
             (0..w).for_each(|x| image.set(x, y, 255));
         }
     }
@@ -114,6 +117,20 @@ fn erase_border_residue(image: &mut Gray, mask: &Mask, x0: usize, y0: usize, ban
             (0..h).for_each(|y| image.set(x, y, 255));
         }
     }
+}
+
+/// The ink pixels in runs longer than `long` along a line of pixels.
+fn long_runs(line: impl Iterator<Item = bool>, long: usize) -> usize {
+    let (mut total, mut run) = (0, 0);
+    for ink in line.chain(std::iter::once(false)) {
+        if ink {
+            run += 1;
+        } else {
+            total += if run > long { run } else { 0 };
+            run = 0;
+        }
+    }
+    total
 }
 
 /// The page with its ruling lines painted white: the text pass then reads
@@ -540,6 +557,24 @@ mod tests {
         let covered = coverage(&[placed(101.0, 51.0, 16, 16)], 200, 100, 2.0, 1);
         assert_eq!(uncovered_ink(&crop, 100, 50, &covered, 200), 36);
         assert_eq!(uncovered_ink(&crop, 100, 50, &vec![false; 200 * 100], 200), 72);
+    }
+
+    #[test]
+    fn border_residue_goes_and_the_bottoms_of_digits_stay() {
+        // A tight 36×20 crop: a row of a ruling at its top, two digits' bottoms and a point between them low.
+        let (w, h) = (36, 20);
+        let mut image = Gray::new(w, h, 255);
+        let mut mask = Mask { width: w, height: h, data: vec![false; w * h] };
+        let runs = [(1, 0..w), (15, 4..13), (15, 15..19), (15, 21..30)];
+        for (y, xs) in runs {
+            for x in xs {
+                image.set(x, y, 0);
+                mask.data[y * w + x] = true;
+            }
+        }
+        erase_border_residue(&mut image, &mask, 0, 0, 6);
+        assert_eq!((image.get(10, 1), image.get(10, 15), image.get(17, 15), image.get(25, 15)), (255, 0, 0, 0));
+        assert_eq!(long_runs([true, true, false, true, true, true].into_iter(), 2), 3);
     }
 
     #[test]
