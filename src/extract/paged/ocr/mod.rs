@@ -21,6 +21,7 @@
 pub mod cells;
 pub mod cleanup;
 pub mod codecs;
+pub mod digit_shapes;
 pub mod engine;
 pub mod image;
 pub mod inks;
@@ -32,7 +33,6 @@ pub mod page;
 pub mod photo;
 pub mod phrases;
 pub mod quality;
-pub mod shapes;
 pub mod stack;
 
 pub use page::{as_read, recognize_page, OcrPage, OcrSegment, OcrWord};

@@ -14,8 +14,8 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cleanup::decimal_point;
+use super::digit_shapes::zeros;
 use super::engine::{Mode, Tesseract, Word};
-use super::shapes::zeros;
 use super::stack::read_stacked;
 use super::Gray;
 use crate::extract::ExtractResult;
