@@ -52,7 +52,7 @@ fn from_dynamic(image: DynamicImage) -> Gray {
             Gray { width: w as usize, height: h as usize, data: g.into_raw() }
         }
         other => {
-            let rgb: RgbImage = other.to_rgb8();
+            let rgb: RgbImage = other.into_rgb8();
             let (w, h) = rgb.dimensions();
             inks::print_gray(w as usize, h as usize, rgb.as_raw())
         }
