@@ -38,47 +38,24 @@ fn is_zero(blot: &Blot, mask_width: usize) -> bool {
 fn holes(blot: &Blot, mask_width: usize) -> Vec<(usize, usize)> {
     // The blot's box with a pixel of paper around it, so that the outside is one region.
     let (w, h) = (blot.width() + 2, blot.height() + 2);
-    let mut ink = vec![false; w * h];
+    let mut paper = vec![true; w * h];
     for &i in &blot.pixels {
         let (x, y) = (i % mask_width, i / mask_width);
-        if let Some(cell) = ink.get_mut((y + 1 - blot.y0) * w + x + 1 - blot.x0) {
-            *cell = true;
+        if let Some(cell) = paper.get_mut((y + 1 - blot.y0) * w + x + 1 - blot.x0) {
+            *cell = false;
         }
     }
-    let mut region = vec![usize::MAX; w * h];
-    let mut found = Vec::new();
-    let mut stack = Vec::new();
-    for start in 0..w * h {
-        if ink[start] || region[start] != usize::MAX {
-            continue;
-        }
-        let label = found.len();
-        let (mut top, mut bottom, mut size) = (start / w, start / w, 0usize);
-        region[start] = label;
-        stack.push(start);
-        while let Some(i) = stack.pop() {
-            size += 1;
-            (top, bottom) = (top.min(i / w), bottom.max(i / w));
-            let (x, y) = (i % w, i / w);
-            let neighbours = [
-                (x > 0).then(|| i - 1),
-                (x + 1 < w).then(|| i + 1),
-                (y > 0).then(|| i - w),
-                (y + 1 < h).then(|| i + w),
-            ];
-            for n in neighbours.into_iter().flatten() {
-                if !ink[n] && region[n] == usize::MAX {
-                    region[n] = label;
-                    stack.push(n);
-                }
-            }
-        }
-        found.push((top, bottom, size));
+    let (label, count) = super::regions(&paper, w);
+    // (top, bottom, size) of each region, in its own rows.
+    let mut found = vec![(usize::MAX, 0usize, 0usize); count as usize + 1];
+    for (i, &l) in label.iter().enumerate() {
+        let (top, bottom, size) = &mut found[l as usize];
+        (*top, *bottom, *size) = ((*top).min(i / w), (*bottom).max(i / w), *size + 1);
     }
-    // Region 0 holds the corner: the outside.
+    // Region 1 holds the corner: the outside (0 is the ink).
     found
         .into_iter()
-        .skip(1)
+        .skip(2)
         .filter(|&(_, _, size)| size > 1)
         .map(|(top, bottom, _)| (top + blot.y0 - 1, bottom + blot.y0 - 1))
         .collect()

@@ -134,6 +134,39 @@ impl Gray {
     }
 }
 
+/// The 4-connected regions of the `inside` pixels of a `w`-wide grid: each
+/// pixel's region, numbered from 1 in the order their first pixels come
+/// (0 outside every region), and how many regions there are.
+pub fn regions(inside: &[bool], w: usize) -> (Vec<u32>, u32) {
+    let h = inside.len() / w.max(1);
+    let mut label = vec![0u32; inside.len()];
+    let (mut count, mut stack) = (0u32, Vec::new());
+    for start in 0..w * h {
+        if !inside[start] || label[start] != 0 {
+            continue;
+        }
+        count += 1;
+        label[start] = count;
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            let neighbours = [
+                (x > 0).then(|| i - 1),
+                (x + 1 < w).then(|| i + 1),
+                (y > 0).then(|| i - w),
+                (y + 1 < h).then(|| i + w),
+            ];
+            for j in neighbours.into_iter().flatten() {
+                if inside[j] && label[j] == 0 {
+                    label[j] = count;
+                    stack.push(j);
+                }
+            }
+        }
+    }
+    (label, count)
+}
+
 /// A boolean ink mask (true = dark), same geometry as the image it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mask {
@@ -151,6 +184,12 @@ impl Mask {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regions_are_numbered_in_reading_order_and_touch_only_by_sides() {
+        let inside = [true, false, true, true, false, true, false, true];
+        assert_eq!(regions(&inside, 4), (vec![1, 0, 2, 2, 0, 3, 0, 2], 3));
+    }
 
     #[test]
     fn reduced_keeps_a_thin_stroke_as_gray() {

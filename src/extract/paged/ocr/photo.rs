@@ -195,39 +195,14 @@ fn otsu(data: &[u8]) -> u8 {
 }
 
 /// The largest 4-connected region of `inside` pixels, as a mask.
-fn largest_region(inside: &[bool], w: usize, h: usize) -> (Vec<bool>, usize) {
-    let mut label = vec![0u32; w * h];
-    let (mut best, mut best_size, mut next) = (0u32, 0usize, 0u32);
-    let mut stack = Vec::new();
-    for start in 0..w * h {
-        if !inside[start] || label[start] != 0 {
-            continue;
-        }
-        next += 1;
-        label[start] = next;
-        stack.push(start);
-        let mut size = 0;
-        while let Some(i) = stack.pop() {
-            size += 1;
-            let (x, y) = (i % w, i / w);
-            let neighbours = [
-                (x > 0).then(|| i - 1),
-                (x + 1 < w).then(|| i + 1),
-                (y > 0).then(|| i - w),
-                (y + 1 < h).then(|| i + w),
-            ];
-            for j in neighbours.into_iter().flatten() {
-                if inside[j] && label[j] == 0 {
-                    label[j] = next;
-                    stack.push(j);
-                }
-            }
-        }
-        if size > best_size {
-            (best, best_size) = (next, size);
-        }
-    }
-    (label.iter().map(|&l| l == best && best != 0).collect(), best_size)
+fn largest_region(inside: &[bool], w: usize) -> (Vec<bool>, usize) {
+    let (label, count) = super::regions(inside, w);
+    let mut sizes = vec![0usize; count as usize + 1];
+    label.iter().for_each(|&l| sizes[l as usize] += 1);
+    // Ties go to the region found first, as they always have.
+    let (best, best_size) =
+        sizes.iter().enumerate().skip(1).fold((0, 0), |(b, bs), (l, &n)| if n > bs { (l, n) } else { (b, bs) });
+    (label.iter().map(|&l| l as usize == best && best != 0).collect(), best_size)
 }
 
 /// The sheet in a photo: `None` when the frame's sides are not background
@@ -256,7 +231,7 @@ pub fn find(gray: &Gray) -> Option<Sheet> {
     if sides.iter().any(|&s| s > MAX_PAPER_ON_SIDE) {
         return None;
     }
-    let (region, size) = largest_region(&bright, w, h);
+    let (region, size) = largest_region(&bright, w);
     let fill = size as f32 / (w * h) as f32;
     if !(MIN_FILL..=MAX_FILL).contains(&fill) {
         return None;
