@@ -104,7 +104,7 @@ impl Tesseract {
         let mut list = String::new();
         for (i, crop) in crops.iter().enumerate() {
             let path = dir.0.join(format!("{i}.pgm"));
-            fs::write(&path, crop.to_pgm()).map_err(io_error)?;
+            write_pgm(&path, crop)?;
             list.push_str(&path.to_string_lossy());
             list.push('\n');
         }
@@ -140,7 +140,7 @@ impl Tesseract {
     pub fn orientation(&self, image: &Gray, deadline: Instant) -> ExtractResult<Option<(u16, f32)>> {
         let dir = TempDir::new()?;
         let path = dir.0.join("page.pgm");
-        fs::write(&path, image.to_pgm()).map_err(io_error)?;
+        write_pgm(&path, image)?;
         let out = dir.0.join("out");
         let mut command = Command::new(&self.program);
         command.arg(&path).arg(&out).args(["--psm", "0"]).env("OMP_THREAD_LIMIT", "1");
@@ -157,6 +157,12 @@ fn parse_osd(osd: &str) -> Option<(u16, f32)> {
     let turn: u16 = field("Rotate:")?.parse().ok()?;
     let confidence: f32 = field("Orientation confidence:")?.parse().ok()?;
     (turn.is_multiple_of(90) && turn < 360).then_some((turn, confidence))
+}
+
+/// Writes an image for Tesseract to read (buffered: a page is millions of bytes).
+fn write_pgm(path: &std::path::Path, image: &Gray) -> ExtractResult<()> {
+    let mut file = std::io::BufWriter::new(fs::File::create(path).map_err(io_error)?);
+    image.write_pgm(&mut file).and_then(|()| std::io::Write::flush(&mut file)).map_err(io_error)
 }
 
 fn io_error(e: std::io::Error) -> ExtractError {

@@ -226,16 +226,19 @@ fn without_background(width: usize, rgb: &[u8]) -> Option<Vec<u8>> {
 
 /// Whether each pixel lies within [`TRACE_REACH`] of a coloured pixel.
 fn near_colour(width: usize, height: usize, rgb: &[u8]) -> Vec<bool> {
-    let coloured: Vec<bool> = rgb.chunks_exact(3).map(|p| chroma(p) >= NEUTRAL_CHROMA).collect();
-    let mut across = vec![false; coloured.len()];
+    // Each row's coloured pixels are found as the row is reached (a plane of them cost a byte a pixel).
+    let mut coloured = vec![false; width];
+    let mut across = vec![false; width * height];
     for y in 0..height {
-        let row = &coloured[y * width..(y + 1) * width];
+        for (c, p) in coloured.iter_mut().zip(rgb[y * width * 3..(y + 1) * width * 3].chunks_exact(3)) {
+            *c = chroma(p) >= NEUTRAL_CHROMA;
+        }
         for x in 0..width {
             let (x0, x1) = (x.saturating_sub(TRACE_REACH), (x + TRACE_REACH + 1).min(width));
-            across[y * width + x] = row[x0..x1].iter().any(|&c| c);
+            across[y * width + x] = coloured[x0..x1].iter().any(|&c| c);
         }
     }
-    let mut near = vec![false; coloured.len()];
+    let mut near = vec![false; width * height];
     for y in 0..height {
         let (y0, y1) = (y.saturating_sub(TRACE_REACH), (y + TRACE_REACH + 1).min(height));
         for x in 0..width {

@@ -299,7 +299,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     despeckle(&mut clean_page, &mut mask, dpi);
     let skew = skew_angle(&mask);
     let level = rotate(&clean_page, skew);
-    drop(clean_page);
+    drop((clean_page, mask));
     let mask = binarize(&level, dpi);
     let (contrast, blur) = super::quality::levels(&level, &mask);
     let rules = rulings(&mask, dpi);
@@ -308,8 +308,8 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     let factor = ocr_scale(gray, dpi);
     let scaled = |image: &Gray| if factor > 1.0 { image.scaled(factor) } else { image.clone() };
 
-    let clean = without_rulings(&level, &rules, dpi);
-    let text_pass = engine.recognize(&[scaled(&clean)], Mode::Text, deadline)?.pop().unwrap_or_default();
+    let clean = scaled(&without_rulings(&level, &rules, dpi));
+    let text_pass = engine.recognize(&[clean], Mode::Text, deadline)?.pop().unwrap_or_default();
     let mut placed: Vec<Placed> = text_pass
         .into_iter()
         .map(|w| Placed {
