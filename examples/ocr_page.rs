@@ -26,6 +26,6 @@ fn main() {
         println!("table {}..{}: {} cells", t.top, t.bottom, t.cells.len());
     }
     if let Some(out) = args.get(3) {
-        std::fs::write(out, level.to_pgm()).expect("write");
+        level.write_pgm(&mut std::fs::File::create(out).expect("create")).expect("write");
     }
 }
