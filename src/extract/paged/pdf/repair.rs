@@ -2,7 +2,8 @@
 //! in the bytes before it parses them: stream filters written with the
 //! abbreviations of inline images (`/Fl` for `/FlateDecode`), and an
 //! encrypted file's trailer without the `/ID` its key is derived from (an
-//! empty one, as poppler takes it).
+//! empty one, as poppler takes it), and crypt filters given by reference,
+//! which lopdf takes for absent (it then decrypts with no filter, to garbage).
 
 /// Abbreviated filter names and the names they stand for.
 const ABBREVIATIONS: [(&[u8], &[u8]); 7] = [
@@ -95,6 +96,124 @@ pub fn empty_id(bytes: &[u8]) -> Option<Vec<u8>> {
     (has(b"/Encrypt") && !has(b"/ID")).then(|| [&bytes[..open], b" /ID [<> <>] ", &bytes[open..]].concat())
 }
 
+/// The file with its encryption dictionary's crypt filters (`/CF`, and each
+/// filter in it) written in place of the references to them; `None` when
+/// they are written there already. Offsets after it move; lopdf rebuilds them.
+pub fn inline_crypt_filters(bytes: &[u8]) -> Option<Vec<u8>> {
+    let key = memchr::memmem::find_iter(bytes, b"/Encrypt").find(|&at| reference(bytes, at + 8).is_some())?;
+    let (number, generation, _) = reference(bytes, key + 8)?;
+    let (start, end) = object_dict(bytes, number, generation)?;
+    let encrypt = &bytes[start..end];
+    let cf = (0..encrypt.len()).find(|&i| {
+        encrypt[i..].starts_with(b"/CF") && encrypt.get(i + 3).is_some_and(|b| !b.is_ascii_alphanumeric())
+    })?;
+    let value = skip_blanks(encrypt, cf + 3);
+    let (filters, value_end, mut changed) = match reference(encrypt, value) {
+        Some((n, g, len)) => {
+            let (from, to) = object_dict(bytes, n, g)?;
+            (&bytes[from..to], value + len, true)
+        }
+        None => {
+            let to = dict_end(encrypt, value)?;
+            (&encrypt[value..to], to, false)
+        }
+    };
+    // Each filter's dictionary in place of a reference to it.
+    let mut inlined = Vec::with_capacity(filters.len());
+    let mut at = 0;
+    while at < filters.len() {
+        if filters[at] == b'/' && at > 0 {
+            let name_end = at + 1 + filters[at + 1..].iter().position(|b| !b.is_ascii_alphanumeric()).unwrap_or(0);
+            let value = skip_blanks(filters, name_end);
+            if let Some((n, g, len)) = reference(filters, value) {
+                let (from, to) = object_dict(bytes, n, g)?;
+                inlined.extend_from_slice(&filters[at..value]);
+                inlined.extend_from_slice(&bytes[from..to]);
+                at = value + len;
+                changed = true;
+                continue;
+            }
+        }
+        inlined.push(filters[at]);
+        at += 1;
+    }
+    changed.then(|| [&bytes[..start + value], &inlined, &bytes[start + value_end..]].concat())
+}
+
+fn skip_blanks(bytes: &[u8], mut at: usize) -> usize {
+    while bytes.get(at).is_some_and(u8::is_ascii_whitespace) {
+        at += 1;
+    }
+    at
+}
+
+/// An indirect reference `N G R` at `at` (after blanks): its numbers and length from `at`.
+fn reference(bytes: &[u8], at: usize) -> Option<(u32, u16, usize)> {
+    let digits = |from: usize| {
+        let from = skip_blanks(bytes, from);
+        let len = bytes.get(from..)?.iter().take_while(|b| b.is_ascii_digit()).count();
+        let value = std::str::from_utf8(&bytes[from..from + len]).ok()?;
+        Some((value, from + len))
+    };
+    let (number, after) = digits(at)?;
+    let (generation, after) = digits(after)?;
+    let r = skip_blanks(bytes, after);
+    let delimited = bytes.get(r + 1).is_none_or(|b| !b.is_ascii_alphanumeric());
+    (bytes.get(r) == Some(&b'R') && delimited).then_some(())?;
+    Some((number.parse().ok()?, generation.parse().ok()?, r + 1 - at))
+}
+
+/// Where the dictionary of object `number generation` lies (its last definition).
+fn object_dict(bytes: &[u8], number: u32, generation: u16) -> Option<(usize, usize)> {
+    let header = format!("{number} {generation} obj");
+    let at = memchr::memmem::rfind_iter(bytes, header.as_bytes())
+        .find(|&at| at == 0 || !bytes[at - 1].is_ascii_digit())?;
+    let start = skip_blanks(bytes, at + header.len());
+    Some((start, dict_end(bytes, start)?))
+}
+
+/// The end (past `>>`) of the dictionary opening at `start`, strings and nested dictionaries skipped.
+fn dict_end(bytes: &[u8], start: usize) -> Option<usize> {
+    if !bytes.get(start..)?.starts_with(b"<<") {
+        return None;
+    }
+    let (mut depth, mut at) = (0usize, start);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'<' if bytes.get(at + 1) == Some(&b'<') => {
+                depth += 1;
+                at += 2;
+            }
+            b'>' if bytes.get(at + 1) == Some(&b'>') => {
+                depth -= 1;
+                at += 2;
+                if depth == 0 {
+                    return Some(at);
+                }
+            }
+            b'<' => at += bytes[at..].iter().position(|&b| b == b'>')? + 1,
+            b'(' => {
+                // A literal string: balanced parentheses, backslash escapes.
+                let mut open = 0usize;
+                while at < bytes.len() {
+                    match bytes[at] {
+                        b'\\' => at += 1,
+                        b'(' => open += 1,
+                        b')' => open -= 1,
+                        _ => {}
+                    }
+                    at += 1;
+                    if open == 0 {
+                        break;
+                    }
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +237,18 @@ mod tests {
         assert!(memchr::memmem::find(&mended, b"<< /ID [<> <>]  /Root").is_some());
         assert!(empty_id(b"trailer << /Encrypt 7 0 R /ID [<01><01>] >>").is_none());
         assert!(empty_id(b"trailer << /Root 1 0 R >>").is_none());
+    }
+
+    #[test]
+    fn crypt_filters_given_by_reference_are_written_in_place() {
+        let file = b"6 0 obj\n<< /CF 7 0 R /Filter /Standard /O (a>>\\)b) /StmF /StdCF >>\nendobj\n\
+            7 0 obj\n<<\n/StdCF 8 0 R\n>>\nendobj\n8 0 obj\n<< /CFM /AESV3 /Length 32 >>\nendobj\n\
+            trailer << /Root 1 0 R /Encrypt 6 0 R >>";
+        let mended = inline_crypt_filters(file).expect("mended");
+        let mended = String::from_utf8(mended).unwrap();
+        assert!(mended.starts_with("6 0 obj\n<< /CF <<\n/StdCF << /CFM /AESV3 /Length 32 >>\n>> /Filter /Standard"));
+        let inline = b"6 0 obj << /CF << /StdCF << /CFM /AESV3 >> >> >> endobj trailer << /Encrypt 6 0 R >>";
+        assert!(inline_crypt_filters(inline).is_none());
+        assert!(inline_crypt_filters(b"trailer << /Root 1 0 R >>").is_none());
     }
 }
