@@ -94,6 +94,8 @@ fn load(bytes: &[u8], budget: &Budget) -> ExtractResult<PdfDocument> {
     let bytes = spelled.as_deref().unwrap_or(bytes);
     let inlined = repair::inline_crypt_filters(bytes);
     let bytes = inlined.as_deref().unwrap_or(bytes);
+    let joined = repair::joined_font_names(bytes);
+    let bytes = joined.as_deref().unwrap_or(bytes);
     match load_as_written(bytes, budget) {
         // Encryption that covers only attachments (`/StmF` and `/StrF` are
         // `/Identity`) leaves the pages in the clear: they are read as written.

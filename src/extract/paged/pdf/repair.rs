@@ -2,8 +2,10 @@
 //! in the bytes before it parses them: stream filters written with the
 //! abbreviations of inline images (`/Fl` for `/FlateDecode`), and an
 //! encrypted file's trailer without the `/ID` its key is derived from (an
-//! empty one, as poppler takes it), and crypt filters given by reference,
-//! which lopdf takes for absent (it then decrypts with no filter, to garbage).
+//! empty one, as poppler takes it), crypt filters given by reference,
+//! which lopdf takes for absent (it then decrypts with no filter, to garbage),
+//! and font names written with a blank (`/Arial,Unicode MS`), whose second
+//! word makes lopdf drop the font's whole dictionary and its text mapping.
 
 /// Abbreviated filter names and the names they stand for.
 const ABBREVIATIONS: [(&[u8], &[u8]); 7] = [
@@ -96,6 +98,50 @@ pub fn empty_id(bytes: &[u8]) -> Option<Vec<u8>> {
     (has(b"/Encrypt") && !has(b"/ID")).then(|| [&bytes[..open], b" /ID [<> <>] ", &bytes[open..]].concat())
 }
 
+/// The file with the blanks inside font names (`/BaseFont /AASGAA+Arial,Unicode MS`)
+/// made underscores; `None` when no font name has one. The bytes keep their
+/// offsets, and the name only identifies the font.
+pub fn joined_font_names(bytes: &[u8]) -> Option<Vec<u8>> {
+    const KEYWORDS: [&[u8]; 8] = [b"R", b"obj", b"endobj", b"true", b"false", b"null", b"stream", b"endstream"];
+    // Streams are found only when a name has a blank: most files have none.
+    let mut data: Option<Vec<(usize, usize)>> = None;
+    let mut mended: Option<Vec<u8>> = None;
+    for key in [&b"/BaseFont"[..], b"/FontName"] {
+        for at in memchr::memmem::find_iter(bytes, key) {
+            let name = skip_blanks(bytes, at + key.len());
+            if bytes.get(name) != Some(&b'/') {
+                continue;
+            }
+            let mut end = name + 1 + bytes[name + 1..].iter().position(|&b| is_delimiter(b)).unwrap_or(0);
+            // Each bare word after the name on its line belongs to it.
+            loop {
+                let word = end + bytes[end..].iter().take_while(|&&b| b == b' ').count();
+                let len = bytes[word..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+                let word_end = word + len;
+                let bare = len > 0 && word > end && bytes[word].is_ascii_alphabetic();
+                if !bare
+                    || KEYWORDS.contains(&&bytes[word..word_end])
+                    || !bytes.get(word_end).is_none_or(|&b| is_delimiter(b))
+                {
+                    break;
+                }
+                let data = data.get_or_insert_with(|| stream_data(bytes));
+                if data.get(data.partition_point(|&(_, end)| end <= at)).is_some_and(|&(start, _)| start <= at) {
+                    break;
+                }
+                mended.get_or_insert_with(|| bytes.to_vec())[end..word].fill(b'_');
+                end = word_end;
+            }
+        }
+    }
+    mended
+}
+
+/// Whitespace and the characters that end a PDF name.
+fn is_delimiter(b: u8) -> bool {
+    b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b)
+}
+
 /// The file with its encryption dictionary's crypt filters (`/CF`, and each
 /// filter in it) written in place of the references to them; `None` when
 /// they are written there already. Offsets after it move; lopdf rebuilds them.
@@ -166,8 +212,8 @@ fn reference(bytes: &[u8], at: usize) -> Option<(u32, u16, usize)> {
 /// Where the dictionary of object `number generation` lies (its last definition).
 fn object_dict(bytes: &[u8], number: u32, generation: u16) -> Option<(usize, usize)> {
     let header = format!("{number} {generation} obj");
-    let at = memchr::memmem::rfind_iter(bytes, header.as_bytes())
-        .find(|&at| at == 0 || !bytes[at - 1].is_ascii_digit())?;
+    let at =
+        memchr::memmem::rfind_iter(bytes, header.as_bytes()).find(|&at| at == 0 || !bytes[at - 1].is_ascii_digit())?;
     let start = skip_blanks(bytes, at + header.len());
     Some((start, dict_end(bytes, start)?))
 }
@@ -250,5 +296,17 @@ mod tests {
         let inline = b"6 0 obj << /CF << /StdCF << /CFM /AESV3 >> >> >> endobj trailer << /Encrypt 6 0 R >>";
         assert!(inline_crypt_filters(inline).is_none());
         assert!(inline_crypt_filters(b"trailer << /Root 1 0 R >>").is_none());
+    }
+
+    #[test]
+    fn a_font_name_with_a_blank_is_joined_in_place() {
+        let file = b"<<\n/BaseFont /AASGAA+Arial,Unicode MS\n/Type /Font >>\n<< /FontName /Times New Roman /Flags 4 >>";
+        let mended = joined_font_names(file).expect("mended");
+        assert_eq!(mended.len(), file.len());
+        let mended = String::from_utf8(mended).unwrap();
+        assert!(mended.contains("/BaseFont /AASGAA+Arial,Unicode_MS\n/Type"), "{mended}");
+        assert!(mended.contains("/FontName /Times_New_Roman /Flags"), "{mended}");
+        assert!(joined_font_names(b"<< /BaseFont /Helvetica /Encoding 5 0 R >>").is_none());
+        assert!(joined_font_names(b"<< /BaseFont 12 0 R >>").is_none());
     }
 }
