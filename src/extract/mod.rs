@@ -127,7 +127,7 @@ pub fn action(kind: ErrorKind, message: &str) -> String {
         }
         ErrorKind::Encrypted => "hãy gỡ mật khẩu và gửi lại".into(),
         ErrorKind::LimitExceeded => {
-            let option = [
+            const OPTIONS: [(&str, &str); 9] = [
                 ("dung lượng", "--max-file-mb"),
                 ("bộ nhớ", "--isolate-memory-mb"),
                 ("thời gian", "--max-seconds"),
@@ -137,10 +137,19 @@ pub fn action(kind: ErrorKind, message: &str) -> String {
                 ("mục", "--max-zip-entries"),
                 ("tỉ lệ nén", "--max-compression-ratio"),
                 ("ô", "--max-cells"),
-            ]
-            .into_iter()
-            .find(|(word, _)| message.contains(word))
-            .map(|(_, option)| option);
+            ];
+            // Whole words, first in what follows the last "vượt giới hạn" (its
+            // unit): "bỏ qua trang tính …: số ô … vượt giới hạn 2000000 ô" is cells.
+            let words = |text: &str| -> String {
+                let spaced: String = text.chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+                format!(" {} ", spaced.split_whitespace().collect::<Vec<_>>().join(" "))
+            };
+            let find = |text: &str| {
+                let text = words(text);
+                OPTIONS.iter().find(|(word, _)| text.contains(&format!(" {word} "))).map(|&(_, option)| option)
+            };
+            let tail = message.rfind("vượt giới hạn").map(|at| &message[at + "vượt giới hạn".len()..]);
+            let option = tail.and_then(find).or_else(|| find(message));
             match option {
                 Some(option) => format!("nếu đây đúng là báo cáo, hãy chạy lại với {option} lớn hơn"),
                 None => "nếu đây đúng là báo cáo, hãy chạy lại với giới hạn lớn hơn (xem parcheck check --help)".into(),
@@ -283,6 +292,12 @@ mod tests {
         let kept = ExtractError::encrypted("có mật khẩu; hãy gỡ mật khẩu và gửi lại".into());
         assert_eq!(kept.message, "có mật khẩu; hãy gỡ mật khẩu và gửi lại");
         assert!(ExtractError::limit("số ô bảng vượt giới hạn 10 ô".into()).message.contains("--max-cells"));
+        let sheet = "không còn trang tính nào để đọc: bỏ qua trang tính 'A': số ô có dữ liệu (9) vượt giới hạn 5 ô";
+        assert!(ExtractError::limit(sheet.into()).message.contains("--max-cells"));
+        let pages = ExtractError::limit("tệp PDF có 900 trang, vượt giới hạn 500 trang".into());
+        assert!(pages.message.contains("--max-pages"), "{}", pages.message);
+        let bomb = ExtractError::limit("dữ liệu giải nén vượt giới hạn 256 MB (nghi là bom nén)".into());
+        assert!(bomb.message.contains("--max-decompressed-mb"), "{}", bomb.message);
         assert!(ExtractError::from(crate::config::TimeLimit { seconds: 3 }).message.contains("--max-seconds"));
     }
 }
