@@ -272,3 +272,26 @@ fn a_restored_value_is_confirmed_by_arithmetic_only_against_values_confirmed_wit
     // The maxima, read as they are, still confirm one another.
     assert_eq!(checked.readings[1][0].confirmed, Some(Confirmation::Arithmetic));
 }
+
+#[test]
+fn the_note_on_a_restored_value_says_what_was_read_and_what_was_taken() {
+    // 1.1's self score read "15" is restored to 1,5 by its children; its parent's sum still fails.
+    let checked = run(vec![
+        scanned("1", once("3"), once("3"), 1),
+        scanned("1.1", once("1,5"), once("15"), 2),
+        scanned("1.1.1", once("0,5"), once("0,5"), 3),
+        scanned("1.1.2", once("1"), once("1"), 4),
+        scanned("1.2", once("1,5"), once("1"), 5),
+    ]);
+    let note = checked
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::UncertainValue && f.code.as_deref() == Some("1.1"))
+        .expect("a note on 1.1");
+    assert_eq!(note.stated, Some(d("1.5")));
+    assert!(
+        note.message.contains("là \"15\" (lấy là 1,5 theo phép cộng của bảng: OCR mất dấu thập phân)"),
+        "{}",
+        note.message
+    );
+}
