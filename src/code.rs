@@ -144,6 +144,17 @@ pub fn next_codes(before: &str) -> Vec<String> {
     out
 }
 
+/// Whether children codes end in 1, 2, 3… without a gap (`1, 2, 4`: a
+/// row lost) or a number read twice (a code misread as another's).
+pub fn numbered_in_sequence<'c>(codes: impl Iterator<Item = &'c str>) -> bool {
+    let mut last: Vec<u32> =
+        codes.filter_map(|code| code.trim_end_matches('.').rsplit('.').next()?.parse().ok()).collect();
+    let count = last.len();
+    last.sort_unstable();
+    last.dedup();
+    last.len() == count && last.last().is_none_or(|&high| high as usize == count)
+}
+
 /// Codes of a code column that OCR read without their dots or with letters
 /// glued after them (`133`, `1.2xử` for `1.3.3.`, `1.2.`), put right by the
 /// code before them: a reading whose digits are those of exactly one code

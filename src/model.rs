@@ -389,6 +389,37 @@ impl Confirmation {
     }
 }
 
+/// How the table's arithmetic put right a value OCR misread: the value is
+/// not the text read, but the one text a relation of the table balances with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Restoration {
+    /// The decimal separator was lost: `85` for `8,5`, `5` for `0,5`.
+    Separator,
+    /// A digit at either end was lost: `4` for `14`, `12,570` for `12,5709`.
+    DroppedDigit,
+    /// A mark at either end was read as one more digit: `15` for `5`.
+    ExtraDigit,
+}
+
+impl Restoration {
+    pub fn name(self) -> &'static str {
+        match self {
+            Restoration::Separator => "decimal_separator",
+            Restoration::DroppedDigit => "dropped_digit",
+            Restoration::ExtraDigit => "extra_digit",
+        }
+    }
+
+    /// What OCR did to the value, in the user's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Restoration::Separator => "mất dấu thập phân",
+            Restoration::DroppedDigit => "mất một chữ số ở đầu hay cuối",
+            Restoration::ExtraDigit => "thừa một chữ số ở đầu hay cuối",
+        }
+    }
+}
+
 /// How one value of a criterion was read from a scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueReading {
@@ -396,6 +427,8 @@ pub struct ValueReading {
     pub read: OcrRead,
     /// `None`: nothing confirmed it, and no `error` finding rests on it.
     pub confirmed: Option<Confirmation>,
+    /// Set when the value is not the text read but the table's arithmetic restored it.
+    pub restored: Option<Restoration>,
 }
 
 impl Finding {

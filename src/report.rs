@@ -103,13 +103,16 @@ pub struct Criterion {
 }
 
 /// How OCR read one value (`criteria[].ocr`): what it read, how sure it was,
-/// and what confirmed it (`second_reading`, `arithmetic`, or `null`).
+/// what confirmed it (`second_reading`, `arithmetic`, or `null`), and how the
+/// table's arithmetic restored it when the value is not the text read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OcrValue {
     pub text: String,
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub confidence: Decimal,
     pub confirmed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored: Option<String>,
 }
 
 impl Criterion {
@@ -396,6 +399,7 @@ impl DocumentReport {
                                 text: r.read.text.clone(),
                                 confidence: crate::checks::uncertainty::confidence_fraction(r.read.confidence),
                                 confirmed: r.confirmed.map(|c| c.name().to_owned()),
+                                restored: r.restored.map(|how| how.name().to_owned()),
                             };
                             (r.column.name().to_owned(), value)
                         })

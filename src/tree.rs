@@ -1,5 +1,10 @@
 //! The criteria tree: parents by code, Roman groups over the sections that
-//! follow them, effective values (the chosen-option rule), leaves.
+//! follow them, effective values (the chosen-option rule), leaves; the
+//! relations its arithmetic holds ([`relations`]) and the scanned values
+//! misread that they put right ([`restore`]).
+
+mod relations;
+mod restore;
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,6 +12,8 @@ use crate::code::ancestors;
 use crate::config::{Deadline, TimeLimit};
 use crate::model::{CellField, CellLocations, Column, Evidence, Rubric, Scores};
 use crate::table::{rubric, RowKind, ScannedValue, ScoringTable, TableRow};
+
+pub use relations::{bound, relations, Relation, Value};
 
 pub const TOTAL: &str = "TOTAL";
 
@@ -125,6 +132,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
     for node in &mut nodes {
         node.children = by_parent.get(&node.code).cloned().unwrap_or_default();
     }
+    restore::restore(&mut nodes, deadline)?;
     Ok(CriteriaTree { nodes })
 }
 

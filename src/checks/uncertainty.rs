@@ -10,7 +10,10 @@
 //! above its maximum that a lost decimal separator explains, a maximum the
 //! framework sets otherwise — counts as confirmed only through arithmetic.
 //! A value read on a page too poor to read reliably (see
-//! `extract::paged::ocr::quality`) is never confirmed.
+//! `extract::paged::ocr::quality`) is never confirmed. A value the tree
+//! stage restored (`85` read for `8,5`, see `tree::restore`) is no second
+//! reading's; the relation it was fitted to confirms it only once the
+//! relation's other values stand confirmed, and confirms none of them.
 //!
 //! Every finding names the values it rests on; when one of them is an
 //! unconfirmed reading, or a value missing on a row read from a scan (OCR may
@@ -24,17 +27,11 @@ use std::collections::{BTreeSet, HashMap};
 use rust_decimal::Decimal;
 
 use super::Facts;
-use crate::code::next_codes;
+use crate::code::{next_codes, numbered_in_sequence};
 use crate::model::{CellField, Column, Confirmation, Finding, FindingKind, OcrRead, Severity, ValueReading};
 use crate::number::format_vi;
 use crate::table::{RowKind, ScannedValue};
-use crate::tree::{CriteriaTree, Node};
-
-/// The score columns a criterion's arithmetic reads.
-const SCORES: [Column; 4] = [Column::MaxPoints, Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
-
-/// A value of the tree: the node's index and the column.
-type Value = (usize, Column);
+use crate::tree::{bound, relations, CriteriaTree, Node, Relation, Value};
 
 /// Confirms the values read by OCR, turns the findings that rest on an
 /// unconfirmed one into uncertain warnings with `uncertain_value` notes, and
@@ -102,6 +99,7 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
                     column: s.column,
                     read: OcrRead { text: s.text.clone(), confidence: s.confidence.min(100) },
                     confirmed: confirmed.get(&(n, s.column)).copied(),
+                    restored: s.restored,
                 })
                 .collect()
         })
@@ -113,56 +111,55 @@ fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
     let nodes = &facts.tree.nodes;
     let mut confirmed = HashMap::new();
     for (n, node) in nodes.iter().enumerate() {
-        let agreed = |s: &&ScannedValue| s.legible && s.confirmed && s.confidence >= AGREEMENT_FLOOR;
-        for s in node.scanned.iter().filter(agreed).filter(|s| plausible(facts, node, s.column)) {
+        for s in node.scanned.iter().filter(|s| s.agreed()).filter(|s| plausible(facts, n, s.column)) {
             confirmed.insert((n, s.column), Confirmation::SecondReading);
         }
     }
     // A value read on a page too poor to read reliably stays unconfirmed.
     let legible = |&(n, column): &Value| reading(&nodes[n], column).is_none_or(|s| s.legible);
-    let mut balanced = |values: Vec<Value>| {
-        for value in values.into_iter().filter(legible) {
+    let restored = |(n, column): Value| reading(&nodes[n], column).is_some_and(|s| s.restored.is_some());
+    let (fitted, read): (Vec<Relation>, Vec<Relation>) =
+        relations(nodes).into_iter().filter(|r| r.balances(nodes)).partition(|r| r.members().any(restored));
+    for relation in &read {
+        for value in relation.members().filter(legible) {
             confirmed.entry(value).or_insert(Confirmation::Arithmetic);
         }
-    };
-    for (n, node) in nodes.iter().enumerate() {
-        for column in SCORES {
-            let Some(stated) = node.values.get(column) else { continue };
-            let children: Vec<(usize, Decimal)> =
-                node.children.iter().filter_map(|&c| Some((c, nodes[c].values.get(column)?))).collect();
-            if !children.is_empty() && children.iter().map(|(_, v)| v).sum::<Decimal>() == stated {
-                balanced(std::iter::once((n, column)).chain(children.iter().map(|&(c, _)| (c, column))).collect());
+    }
+    // A restored value was fitted to make its relation balance: the relation
+    // confirms it once every other value of it stands confirmed (or typed),
+    // and confirms none of them. One restored value can complete another's.
+    loop {
+        let before = confirmed.len();
+        for relation in &fitted {
+            let open: Vec<Value> = relation
+                .members()
+                .filter(|&(n, column)| reading(&nodes[n], column).is_some() && !confirmed.contains_key(&(n, column)))
+                .collect();
+            if let [value] = open[..] {
+                if restored(value) && legible(&value) {
+                    confirmed.insert(value, Confirmation::Arithmetic);
+                }
             }
         }
-        let v = |column| node.values.get(column);
-        if let (Some(max), Some(appraisal), Some(lost)) =
-            (v(Column::MaxPoints), v(Column::AppraisalScore), v(Column::LostPoints))
-        {
-            if max - appraisal == lost {
-                balanced(vec![(n, Column::MaxPoints), (n, Column::AppraisalScore), (n, Column::LostPoints)]);
-            }
+        if confirmed.len() == before {
+            return confirmed;
         }
     }
-    confirmed
 }
-
-/// Below this confidence (of the weakest word) two readings that agree are
-/// taken for one guess twice, not for a confirmation.
-const AGREEMENT_FLOOR: u8 = 50;
 
 /// A reading two passes agreed on can still be a shared misreading (a seal's
 /// stroke read as a digit by both): a value over 100, which no criterion
 /// of a PAR index reaches; a score above its row's maximum that a lost
 /// decimal separator explains (`25` for `2,5`); a maximum above its parent's,
 /// or one the framework sets otherwise.
-fn plausible(facts: &Facts, node: &Node, column: Column) -> bool {
+fn plausible(facts: &Facts, n: usize, column: Column) -> bool {
+    let node = &facts.tree.nodes[n];
     let Some(value) = node.values.get(column) else { return true };
     if value > Decimal::ONE_HUNDRED {
         return false;
     }
     if column == Column::MaxPoints {
-        let parent = node.parent.as_deref().and_then(|p| facts.tree.nodes.iter().find(|n| n.code == p));
-        if parent.and_then(|p| p.values.get(Column::MaxPoints)).is_some_and(|max| value > max) {
+        if bound(&facts.tree.nodes, (n, column)).is_some_and(|max| value > max) {
             return false;
         }
         let expected = facts
@@ -279,17 +276,6 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     !rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
 }
 
-/// Whether children codes end in 1, 2, 3… without a gap (`1, 2, 4`: a
-/// row lost) or a number read twice (a code misread as another's).
-fn numbered_in_sequence<'c>(codes: impl Iterator<Item = &'c str>) -> bool {
-    let mut last: Vec<u32> =
-        codes.filter_map(|code| code.trim_end_matches('.').rsplit('.').next()?.parse().ok()).collect();
-    let count = last.len();
-    last.sort_unstable();
-    last.dedup();
-    last.len() == count && last.last().is_none_or(|&high| high as usize == count)
-}
-
 /// A value read by OCR that nothing confirmed, or one missing on a row read
 /// from a scan (where it may be ink OCR did not read).
 fn unconfirmed(tree: &CriteriaTree, confirmed: &HashMap<Value, Confirmation>, (n, column): Value) -> bool {
@@ -345,12 +331,15 @@ fn note(facts: &Facts, (n, column): Value) -> Option<Finding> {
         .map(|c| c.row.clone())
         .or_else(|| facts.table.rows.get(node.row).map(|r| r.location.clone()))?;
     let place = location.describe();
+    let taken = match read.restored {
+        Some(how) => format!("lấy là {} theo phép cộng của bảng: OCR {}", format_vi(value), how.label()),
+        None => format_vi(value),
+    };
     let message = format!(
-        "Tiêu chí {} ({place}): {} đọc từ bản quét là \"{}\" ({}) với độ tin cậy {}%, chưa được lần đọc thứ hai hay phép cộng của bảng xác nhận; cần đối chiếu bản gốc",
+        "Tiêu chí {} ({place}): {} đọc từ bản quét là \"{}\" ({taken}) với độ tin cậy {}%, chưa được lần đọc thứ hai hay phép cộng của bảng xác nhận; cần đối chiếu bản gốc",
         node.code,
         column.label(),
         read.text,
-        format_vi(value),
         read.confidence
     );
     Some(Finding {

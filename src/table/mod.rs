@@ -11,7 +11,7 @@ mod tokens;
 
 use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Document, Location, Table};
-use crate::model::{CellLocation, CellLocations, Citation, Column, Scores, TableKind};
+use crate::model::{CellLocation, CellLocations, Citation, Column, Restoration, Scores, TableKind};
 use header::Header;
 
 /// What a row of the scoring table is.
@@ -80,6 +80,21 @@ pub struct ScannedValue {
     pub confirmed: bool,
     /// Read on a page legible enough for a reading to be confirmed at all.
     pub legible: bool,
+    /// Set when the value is not the text read: the table's arithmetic
+    /// restored it (the tree stage, `tree::restore`).
+    pub restored: Option<Restoration>,
+}
+
+/// Below this confidence (of the weakest word) two readings that agree are
+/// taken for one guess twice, not for a confirmation.
+const AGREEMENT_FLOOR: u8 = 50;
+
+impl ScannedValue {
+    /// Two independent readings agreed on the text, confidently, on a
+    /// legible page (whether the value is plausible is the checks' matter).
+    pub fn agreed(&self) -> bool {
+        self.legible && self.confirmed && self.confidence >= AGREEMENT_FLOOR && self.restored.is_none()
+    }
 }
 
 /// The scoring table of a document, read into typed rows.

@@ -205,6 +205,7 @@ fn read_values(
                 confidence: reading.confidence,
                 confirmed: reading.confirmed,
                 legible: reading.legible,
+                restored: None,
             };
             scanned.push((cell.col, read));
         }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 use crate::checks::{check, Checked};
 use crate::config::{Deadline, Options};
 use crate::grid::{Document, Location};
-use crate::model::{Column, Confirmation, FindingKind, Scores, Severity, TableKind};
+use crate::model::{Column, Confirmation, FindingKind, Restoration, Scores, Severity, TableKind};
 use crate::prose::ProseFacts;
 use crate::table::{RowKind, ScannedValue, ScoringTable, TableRow};
 use crate::tree;
@@ -28,7 +28,7 @@ fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> Tab
             Read::Agreed(c) => (c, true),
             Read::Once(c) => (c, false),
         };
-        ScannedValue { column, text: text.to_owned(), confidence, confirmed, legible: true }
+        ScannedValue { column, text: text.to_owned(), confidence, confirmed, legible: true, restored: None }
     };
     TableRow {
         kind: RowKind::Criterion,
@@ -243,4 +243,55 @@ fn a_sum_over_codes_out_of_order_is_uncertain() {
     let checked = run(rows);
     let sum = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("5.5 sums to 0,5");
     assert!(!sum.uncertain && sum.severity == Severity::Error);
+}
+
+#[test]
+fn a_restored_value_is_confirmed_by_arithmetic_only_against_values_confirmed_without_it() {
+    // 1.1's self score (0,5) read "5" over its maximum: its parent's sum restores it.
+    let checked = run(vec![
+        scanned("1", sure("1,5"), sure("1,5"), 1),
+        scanned("1.1", sure("0,5"), once("5"), 2),
+        scanned("1.2", sure("1"), sure("1"), 3),
+    ]);
+    assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+    let r = &checked.readings[1][1];
+    assert_eq!(
+        (r.read.text.as_str(), r.confirmed, r.restored),
+        ("5", Some(Confirmation::Arithmetic), Some(Restoration::Separator))
+    );
+    // Against values read once, the sum it was fitted to confirms neither it nor them.
+    let checked = run(vec![
+        scanned("1", once("1,5"), once("1,5"), 1),
+        scanned("1.1", once("0,5"), once("5"), 2),
+        scanned("1.2", once("1"), once("1"), 3),
+    ]);
+    assert!(checked.findings.is_empty(), "{:?}", checked.findings);
+    assert_eq!(checked.readings[1][1].restored, Some(Restoration::Separator));
+    let self_scores: Vec<_> = checked.readings.iter().map(|r| r[1].confirmed).collect();
+    assert_eq!(self_scores, [None, None, None]);
+    // The maxima, read as they are, still confirm one another.
+    assert_eq!(checked.readings[1][0].confirmed, Some(Confirmation::Arithmetic));
+}
+
+#[test]
+fn the_note_on_a_restored_value_says_what_was_read_and_what_was_taken() {
+    // 1.1's self score read "15" is restored to 1,5 by its children; its parent's sum still fails.
+    let checked = run(vec![
+        scanned("1", once("3"), once("3"), 1),
+        scanned("1.1", once("1,5"), once("15"), 2),
+        scanned("1.1.1", once("0,5"), once("0,5"), 3),
+        scanned("1.1.2", once("1"), once("1"), 4),
+        scanned("1.2", once("1,5"), once("1"), 5),
+    ]);
+    let note = checked
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::UncertainValue && f.code.as_deref() == Some("1.1"))
+        .expect("a note on 1.1");
+    assert_eq!(note.stated, Some(d("1.5")));
+    assert!(
+        note.message.contains("là \"15\" (lấy là 1,5 theo phép cộng của bảng: OCR mất dấu thập phân)"),
+        "{}",
+        note.message
+    );
 }

@@ -1,0 +1,148 @@
+//! Values OCR misread that the table's own arithmetic puts right. A comma too
+//! small to survive a 100-dpi scan or a seal over it is lost (`85` for
+//! `8,5`); a digit at the edge of a cell is lost (`4` for `14`) or a stroke
+//! beside it read as one more. When such a reading makes a complete relation
+//! of the table fail ([`super::relations`]) and the one value the relation
+//! needs is that reading with its separator back — or, the relation's other
+//! values being read twice alike, with its end digit back or its extra end
+//! digit gone — the value is that one, provided exactly one value of the
+//! relation is explained so and no relation balances with the value as read.
+//! Only readings no second reading confirmed are restored (or a confirmed one
+//! over its bounds: `25` over a maximum of 2,5); the reading keeps the text
+//! read and says how it was restored, and whether the arithmetic confirms it
+//! is the checks' matter (`checks::uncertainty`). Typed values are never touched.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+
+use super::relations::{bound, relations, value_of, Relation, Value};
+use super::Node;
+use crate::config::{Deadline, TimeLimit};
+use crate::model::{Column, Restoration};
+use crate::number::format_vi;
+use crate::table::ScannedValue;
+
+/// Scores and maxima of these tables have at most four decimals (`12,5709`).
+const MAX_DECIMALS: u32 = 4;
+
+/// Restores, one at a time, the readings the arithmetic explains: a
+/// restoration can complete another relation (a section's maximum after its
+/// sub-criterion's). Each reading is restored at most once; stops with
+/// [`TimeLimit`] once `deadline` has passed (checked per restoration).
+pub(super) fn restore(nodes: &mut [Node], deadline: &Deadline) -> Result<(), TimeLimit> {
+    if nodes.iter().all(|n| n.scanned.is_empty()) {
+        return Ok(());
+    }
+    loop {
+        deadline.check()?;
+        let Some(((n, column), value, how)) = next_restoration(nodes) else { return Ok(()) };
+        nodes[n].values.set(column, Some(value));
+        if let Some(read) = nodes[n].scanned.iter_mut().find(|s| s.column == column) {
+            read.restored = Some(how);
+        }
+    }
+}
+
+type Proposal = (Decimal, Restoration);
+
+/// The first reading the relations explain alike, if any.
+fn next_restoration(nodes: &[Node]) -> Option<(Value, Decimal, Restoration)> {
+    let relations = relations(nodes);
+    let mut proposed: BTreeMap<Value, Vec<Proposal>> = BTreeMap::new();
+    for relation in relations.iter().filter(|r| r.complete && !r.balances(nodes)) {
+        let explained: Vec<(Value, Proposal)> =
+            relation.members().filter_map(|member| Some((member, explain(nodes, relation, member)?))).collect();
+        // Two readings that could each be the misread one: neither is.
+        if let [(member, proposal)] = explained[..] {
+            proposed.entry(member).or_default().push(proposal);
+        }
+    }
+    proposed.into_iter().find_map(|(member, proposals)| {
+        let agreed = proposals.iter().all(|p| *p == proposals[0]);
+        let read_right = relations.iter().any(|r| r.contains(member) && r.balances(nodes));
+        (agreed && !read_right).then_some((member, proposals[0].0, proposals[0].1))
+    })
+}
+
+/// The value `member` must have for `relation` to balance, when its reading
+/// is doubtful and that value explains what was read.
+fn explain(nodes: &[Node], relation: &Relation, member: Value) -> Option<Proposal> {
+    let read = doubtful(nodes, member)?;
+    let wanted = relation.solve(nodes, member)?;
+    if wanted.is_sign_negative() || wanted.normalize().scale() > MAX_DECIMALS || !fits(nodes, member, wanted) {
+        return None;
+    }
+    let how = misreading(&read.text, wanted)?;
+    // A digit lost or added is a weaker explanation than a lost separator:
+    // only against values each read twice alike.
+    let others_agreed = || relation.members().filter(|&m| m != member).all(|m| settled(nodes, m));
+    (how == Restoration::Separator || others_agreed()).then_some((wanted, how))
+}
+
+fn reading(nodes: &[Node], (n, column): Value) -> Option<&ScannedValue> {
+    nodes.get(n)?.scanned.iter().find(|s| s.column == column)
+}
+
+/// A reading not yet restored that no second reading confirmed, or one that
+/// is out of its bounds though two readings agreed on it.
+fn doubtful(nodes: &[Node], member: Value) -> Option<&ScannedValue> {
+    let read = reading(nodes, member).filter(|s| s.restored.is_none())?;
+    let value = value_of(nodes, member)?;
+    (!read.agreed() || out_of_bounds(nodes, member, value)).then_some(read)
+}
+
+/// A value typed, or read twice alike within its bounds.
+fn settled(nodes: &[Node], member: Value) -> bool {
+    match reading(nodes, member) {
+        None => true,
+        Some(read) => read.agreed() && value_of(nodes, member).is_some_and(|v| !out_of_bounds(nodes, member, v)),
+    }
+}
+
+/// Over 100 (no criterion reaches it), a score over its row's maximum, a
+/// maximum over its parent's.
+fn out_of_bounds(nodes: &[Node], member: Value, value: Decimal) -> bool {
+    value > Decimal::ONE_HUNDRED || bound(nodes, member).is_some_and(|bound| value > bound)
+}
+
+/// Whether a restored value keeps its row in bounds: within them itself,
+/// and as a maximum, not below the row's scores.
+fn fits(nodes: &[Node], member: Value, value: Decimal) -> bool {
+    let (n, column) = member;
+    let scores = [Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
+    let under = |c: Column| nodes[n].values.get(c).is_none_or(|score| score <= value);
+    !out_of_bounds(nodes, member, value) && (column != Column::MaxPoints || scores.into_iter().all(under))
+}
+
+/// How `text`, read by OCR, is `wanted` misread: its digits without the
+/// decimal separator (a lost leading 0 aside), or with one digit lost or
+/// added at either end.
+fn misreading(text: &str, wanted: Decimal) -> Option<Restoration> {
+    let read = text.replace('.', ",");
+    let well_formed = read.chars().all(|c| c.is_ascii_digit() || c == ',') && read.matches(',').count() <= 1;
+    let want = format_vi(wanted);
+    if read.is_empty() || !well_formed || read == want {
+        return None;
+    }
+    let leading = |s: &str| s.trim_start_matches('0').to_owned();
+    if !read.contains(',') && want.contains(',') && leading(&read) == leading(&want.replace(',', "")) {
+        return Some(Restoration::Separator);
+    }
+    let ends_trimmed = |s: &str| -> [Option<String>; 2] {
+        let digit_at = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+        let first = digit_at(s.chars().next()).then(|| s[1..].to_owned());
+        let last = digit_at(s.chars().last()).then(|| s[..s.len() - 1].to_owned());
+        [first, last].map(|t| t.filter(|t| !t.is_empty() && !t.starts_with(',') && !t.ends_with(',')))
+    };
+    if ends_trimmed(&want).iter().flatten().any(|shorter| *shorter == read) {
+        return Some(Restoration::DroppedDigit);
+    }
+    if ends_trimmed(&read).iter().flatten().any(|shorter| *shorter == want) {
+        return Some(Restoration::ExtraDigit);
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;
