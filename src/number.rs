@@ -8,6 +8,13 @@ use std::str::FromStr;
 /// Parses a cell that should hold one score. Returns `None` for empty cells,
 /// dashes and anything that is not a single number (text, two numbers, dates).
 pub fn parse_score(text: &str) -> Option<Decimal> {
+    // Most score cells are digits with at most one `.` between digits (`7`,
+    // `0.5`): read as they are, without the copies below.
+    let (int, frac) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if digits(int) && digits(frac) {
+        return Decimal::from_str(text).ok().filter(|v| *v < Decimal::from(ABSURD));
+    }
     let spaced: String = text
         .chars()
         .map(|c| if matches!(c, '\u{00A0}' | '\u{202F}') { ' ' } else { c })
@@ -148,6 +155,9 @@ mod tests {
         assert_eq!(parse_score("98,52/100"), Some(d("98.52")));
         assert_eq!(parse_score(",5"), Some(d("0.5")));
         assert_eq!(parse_score("-0,25"), Some(d("-0.25")));
+        // Digits and one dot are read as written, their decimal places kept.
+        assert_eq!(parse_score("1.000").map(|v| v.scale()), Some(3));
+        assert_eq!(parse_score("0.5"), Some(d("0.5")));
     }
 
     #[test]

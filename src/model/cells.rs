@@ -56,31 +56,53 @@ impl CellLocation {
         CellLocation { row: row.clone(), place: cell.place, columns }
     }
 
-    /// The A1 address of a spreadsheet cell, a range for a merged one
-    /// (`E45`, `E45:F46`); `None` outside spreadsheets.
-    pub fn address(&self) -> Option<String> {
-        self.row.sheet.as_ref()?;
+    /// The sheet and A1 address of a spreadsheet cell, a range for a merged
+    /// one (`Biểu!E45`, `Biểu!E45:F46`); `None` outside spreadsheets. Written
+    /// into one string: a big sheet has several of these a row.
+    pub fn sheet_cell(&self) -> Option<String> {
+        let sheet = self.row.sheet.as_deref()?;
         let (row, column) = (u32::try_from(self.row.row).ok()?, self.place.column);
-        let first = format!("{}{row}", column_letters(column));
         let last_row = row + self.place.rows.max(1) - 1;
         let last_column = column + self.columns.max(1) - 1;
-        Some(if (last_row, last_column) == (row, column) {
-            first
-        } else {
-            format!("{first}:{}{last_row}", column_letters(last_column))
-        })
+        // Two addresses of at most 7 letters and 10 digits, and the colon.
+        let mut address = [0u8; 35];
+        let mut len = push_a1(&mut address, 0, column, row);
+        if (last_row, last_column) != (row, column) {
+            address[len] = b':';
+            len = push_a1(&mut address, len + 1, last_column, last_row);
+        }
+        // Sized exactly: a big sheet keeps several of these a row to the end.
+        let mut out = String::with_capacity(sheet.len() + 1 + len);
+        out.push_str(sheet);
+        out.push('!');
+        out.extend(address[..len].iter().map(|&b| char::from(b)));
+        Some(out)
     }
 }
 
-/// Excel's letters of a 1-based column (1 → A, 27 → AA).
-fn column_letters(mut column: u32) -> String {
-    let mut letters = Vec::new();
+/// Writes Excel's letters of a 1-based column (1 → A, 27 → AA), then the
+/// row number, into `out` from `at`; returns where they end.
+fn push_a1(out: &mut [u8; 35], at: usize, mut column: u32, mut row: u32) -> usize {
+    // A u32 has at most 7 letters (26^7 > 2^32) and 10 digits.
+    let mut reversed = [0u8; 17];
+    let mut len = 0;
+    loop {
+        reversed[len] = b'0' + (row % 10) as u8;
+        len += 1;
+        row /= 10;
+        if row == 0 {
+            break;
+        }
+    }
     while column > 0 {
-        let digit = (column - 1) % 26;
-        letters.push(char::from(b'A' + digit as u8));
+        reversed[len] = b'A' + ((column - 1) % 26) as u8;
+        len += 1;
         column = (column - 1) / 26;
     }
-    letters.iter().rev().collect()
+    for (k, &b) in reversed[..len].iter().rev().enumerate() {
+        out[at + k] = b;
+    }
+    at + len
 }
 
 /// Where each value of a criterion was read; only fields that hold a value,
@@ -125,10 +147,11 @@ mod tests {
             place: CellPlace { column, rows, ..CellPlace::default() },
             columns,
         };
-        assert_eq!(at(5, 1, 1).address().as_deref(), Some("E45"));
-        assert_eq!(at(5, 2, 2).address().as_deref(), Some("E45:F46"));
-        assert_eq!(at(27, 1, 1).address().as_deref(), Some("AA45"));
+        assert_eq!(at(5, 1, 1).sheet_cell().as_deref(), Some("Biểu 01!E45"));
+        assert_eq!(at(5, 2, 2).sheet_cell().as_deref(), Some("Biểu 01!E45:F46"));
+        assert_eq!(at(27, 1, 1).sheet_cell().as_deref(), Some("Biểu 01!AA45"));
+        assert_eq!(at(26 * 27 + 1, 1, 1).sheet_cell().as_deref(), Some("Biểu 01!AAA45"));
         let word = CellLocation { row: Location { sheet: None, ..row }, ..at(5, 1, 1) };
-        assert_eq!(word.address(), None);
+        assert_eq!(word.sheet_cell(), None);
     }
 }

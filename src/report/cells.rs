@@ -25,13 +25,12 @@ pub struct CellRef {
 
 impl From<&CellLocation> for CellRef {
     fn from(at: &CellLocation) -> Self {
-        let cell = at.address().zip(at.row.sheet.as_deref()).map(|(address, sheet)| format!("{sheet}!{address}"));
         CellRef {
             table: at.row.table,
             row: at.row.row,
             column: at.place.column,
             page: at.row.page,
-            cell,
+            cell: at.sheet_cell(),
             bbox: at.place.bbox.map(|b| b.map(i64::from)),
             pixels: at.place.pixels,
         }

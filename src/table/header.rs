@@ -7,7 +7,7 @@ use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Row, Table};
 use crate::model::Column;
 pub use crate::text::vocabulary::Role;
-use crate::text::vocabulary::{header_fold, is_header, roles_of_texts};
+use crate::text::vocabulary::{header_fold, is_header, may_name_score, roles_of_texts, score_across};
 
 /// A header found in a table: the rows it spans and the role of each grid column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,6 +60,11 @@ fn roles_of_folded(rows: &[(&Row, &[String])]) -> Vec<Role> {
     // The header cell (in the last header row) covering each column: columns
     // under one spanning cell share its role.
     let owner = |col: usize| rows.last().and_then(|(r, _)| r.cells.iter().position(|c| c.columns().contains(&col)));
+    let same_cell_as_previous = |col: usize| owner(col).is_some() && owner(col) == owner(col - 1);
+    // One row's texts are read as they are: joining them would copy each.
+    if let [(_, texts)] = rows {
+        return roles_of_texts(texts, same_cell_as_previous);
+    }
     let width = rows.iter().map(|(_, texts)| texts.len()).max().unwrap_or(0);
     let texts: Vec<String> = (0..width)
         .map(|col| {
@@ -72,7 +77,7 @@ fn roles_of_folded(rows: &[(&Row, &[String])]) -> Vec<Role> {
             parts.join(" ")
         })
         .collect();
-    roles_of_texts(&texts, |col| owner(col).is_some() && owner(col) == owner(col - 1))
+    roles_of_texts(&texts, same_cell_as_previous)
 }
 
 /// Roles of each grid column from the text of `rows` read together.
@@ -83,33 +88,56 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
     roles_of_folded(&rows)
 }
 
+/// One row read as a header alone.
+struct Alone {
+    /// The folded text of each grid column.
+    texts: Vec<String>,
+    /// Whether each text may name a score column.
+    scores: Vec<bool>,
+    roles: Vec<Role>,
+}
+
+impl Alone {
+    /// A row none of whose texts may name a score is no header alone: its
+    /// roles are not read (that they hold no score is all the search asks).
+    fn read(table: &Table, row: &Row) -> Self {
+        let texts = folded_texts(table, row);
+        let scores: Vec<bool> = texts.iter().map(|t| may_name_score(t)).collect();
+        let roles = match scores.contains(&true) {
+            true => roles_of_folded(&[(row, &texts)]),
+            false => vec![Role::Other; texts.len()],
+        };
+        Alone { texts, scores, roles }
+    }
+}
+
 /// Finds every header in a table (a sheet may hold two tables one below the other).
 /// Each row is tried as a header: the deadline is checked per row. Each row's
 /// texts are folded and read alone once, then reused as the next row of a pair.
 pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, TimeLimit> {
-    let read_alone = |i: usize| {
-        table.rows.get(i).map(|row| {
-            let texts = folded_texts(table, row);
-            let roles = roles_of_folded(&[(row, &texts)]);
-            (texts, roles)
-        })
-    };
+    let read_alone = |i: usize| table.rows.get(i).map(|row| Alone::read(table, row));
     let mut headers = Vec::new();
     let mut i = 0;
     let mut current = read_alone(0);
-    while let Some((texts, single)) = current {
+    let mut scratch = String::new();
+    while let Some(Alone { texts, scores, roles: single }) = current {
         deadline.check()?;
         let row = &table.rows[i];
         let next = read_alone(i + 1);
-        let double = next.as_ref().map(|(next_texts, _)| {
-            roles_of_folded(&[(row, texts.as_slice()), (&table.rows[i + 1], next_texts.as_slice())])
-        });
+        // Nor is a pair of rows whose texts, read together, name no score.
+        let double = next
+            .as_ref()
+            .filter(|n| {
+                (0..texts.len()).any(|c| scores[c] || n.scores[c] || score_across(&texts[c], &n.texts[c], &mut scratch))
+            })
+            .map(|n| roles_of_folded(&[(row, texts.as_slice()), (&table.rows[i + 1], n.texts.as_slice())]));
         // Distinct score roles: "Điểm" spanning three columns is one role, not three.
         let count = |roles: &[Role]| Column::ALL.iter().filter(|c| roles.contains(&Role::Score(**c))).count();
         // The pair is a two-row header only when it reads more than either row
         // alone: a title line above a complete header ("Ngày xuất dữ liệu: …")
         // is not part of it, and the next row starts the header itself.
-        let next_is_whole = |d: &[Role]| next.as_ref().is_some_and(|(_, n)| is_header(n) && count(n) >= count(d));
+        let next_is_whole =
+            |d: &[Role]| next.as_ref().is_some_and(|n| is_header(&n.roles) && count(&n.roles) >= count(d));
         let chosen = match double {
             Some(d) if is_header(&d) && count(&d) > count(&single) && !next_is_whole(&d) => Some((d, 2)),
             _ if is_header(&single) => Some((single, 1)),

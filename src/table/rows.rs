@@ -6,7 +6,7 @@
 use super::header::{Header, Role};
 use super::scan_codes::{self, bars_numeral};
 use super::{evidence, rubric, EvidenceCell, RowKind, ScannedValue, TableRow};
-use crate::code::{parse_code, title_code};
+use crate::code::{parse_code, title_code, CodeMatch};
 use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Cell, Reading, Row, Table, VerticalMerge};
 use crate::model::{CellField, CellLocation, CellLocations, Column, Scores};
@@ -75,8 +75,9 @@ pub fn read_rows(
         let code_text = text_in(row, &code_cols);
         let title_text = text_in(row, &title_cols);
         let (values, scanned, mut cells) = read_values(row, &score_cols, notes);
-        let code_from_title = title_code(title_text).is_some();
-        let (mut kind, mut code, title) = classify(code_text, title_text, running_numbers, last_section);
+        let from_title = title_code(title_text);
+        let code_from_title = from_title.is_some();
+        let (mut kind, mut code, title) = classify(code_text, title_text, from_title, running_numbers, last_section);
         let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
         // A group heading whose Roman numeral OCR read as bars (`]`, `|`):
         // kept as that group only if a section follows it.
@@ -240,19 +241,21 @@ fn uses_running_numbers(table: &Table, rows: &[usize], code_cols: &[usize], titl
     both >= 3
 }
 
+/// The row's kind, code and title; `from_title` is [`title_code`] of
+/// `title_text`, which the caller has already read.
 fn classify(
     code_text: &str,
     title_text: &str,
+    from_title: Option<CodeMatch>,
     running_numbers: bool,
     last_section: &mut Option<u32>,
 ) -> (RowKind, Option<String>, String) {
-    let from_title = title_code(title_text);
     let from_code_col = parse_code(code_text);
     // The title is the code cell's rest when the code column holds it all, or
     // one cell spans both columns (`I. ĐÁNH GIÁ …` merged over code and title).
     let spans_both = title_text.is_empty() || title_text == code_text;
 
-    if is_total(code_text, title_text) {
+    if from_code_col.is_none() && is_total(code_text, title_text) {
         let title = if title_text.is_empty() { code_text } else { title_text };
         return (RowKind::Total, Some("TOTAL".to_owned()), title.to_owned());
     }
@@ -299,7 +302,8 @@ fn is_capitals(text: &str) -> bool {
     letters.len() >= 4 && letters.iter().filter(|c| c.is_uppercase()).count() * 5 >= letters.len() * 4
 }
 
-/// The grand-total row: "Tổng I + II", "TỔNG ĐIỂM", "Tổng cộng", "Cộng".
+/// The grand-total row: "Tổng I + II", "TỔNG ĐIỂM", "Tổng cộng", "Cộng";
+/// the caller has found no code in `code_text`.
 fn is_total(code_text: &str, title_text: &str) -> bool {
     let looks_total = |text: &str| {
         let t = fold(text);
@@ -308,7 +312,7 @@ fn is_total(code_text: &str, title_text: &str) -> bool {
             || t == "cong"
             || t.starts_with("cong (")
     };
-    (code_text.is_empty() || parse_code(code_text).is_none()) && (looks_total(title_text) || looks_total(code_text))
+    looks_total(title_text) || looks_total(code_text)
 }
 
 /// Page artefacts between rows: lone letters ("C"), page numbers, blank rows.
@@ -323,7 +327,7 @@ mod tests {
     use super::*;
 
     fn kind_code(code: &str, title: &str, running: bool, last: &mut Option<u32>) -> (RowKind, Option<String>) {
-        let (k, c, _) = classify(code, title, running, last);
+        let (k, c, _) = classify(code, title, title_code(title), running, last);
         (k, c)
     }
 
@@ -404,14 +408,14 @@ mod tests {
         assert_eq!(kind_code("I", "ĐÁNH GIÁ", false, &mut last), (RowKind::Roman, Some("I".into())));
         assert_eq!(kind_code("", "Tổng I + II", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
         assert_eq!(kind_code("", "TỔNG ĐIỂM", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
-        let (kind, code, title) = classify("1.2 Báo cáo CCHC", "", false, &mut last);
+        let (kind, code, title) = classify("1.2 Báo cáo CCHC", "", None, false, &mut last);
         assert_eq!((kind, code.as_deref(), title.as_str()), (RowKind::Criterion, Some("1.2"), "Báo cáo CCHC"));
         // One cell merged over the code and title columns: its code is no part of the title.
         let spanning = "I. ĐÁNH GIÁ CHỈ SỐ CCHC";
-        assert_eq!(classify(spanning, spanning, false, &mut last).2, "ĐÁNH GIÁ CHỈ SỐ CCHC");
+        assert_eq!(classify(spanning, spanning, title_code(spanning), false, &mut last).2, "ĐÁNH GIÁ CHỈ SỐ CCHC");
         let spanning = "1. CÔNG TÁC CHỈ ĐẠO";
         assert_eq!(
-            classify(spanning, spanning, false, &mut last),
+            classify(spanning, spanning, title_code(spanning), false, &mut last),
             (RowKind::Criterion, Some("1".into()), "CÔNG TÁC CHỈ ĐẠO".into())
         );
         assert_eq!(kind_code("", "- Ban hành kịp thời: 2", false, &mut last), (RowKind::Unnumbered, None));

@@ -47,8 +47,13 @@ pub fn compose(vowel: char, tone: Tone) -> Option<char> {
 }
 
 /// Whether `c` is one of the Vietnamese letters that ASCII lacks (vowels with marks, đ).
+/// Their code points listed: most letters of a report's text are tested.
 pub fn is_vietnamese_letter(c: char) -> bool {
-    matches!(c, 'đ' | 'Đ') || (!c.is_ascii() && split_vowel(c).is_some())
+    matches!(c,
+        'À'..='Ã' | 'È'..='Ê' | 'Ì' | 'Í' | 'Ò'..='Õ' | 'Ù' | 'Ú' | 'Ý'
+        | 'à'..='ã' | 'è'..='ê' | 'ì' | 'í' | 'ò'..='õ' | 'ù' | 'ú' | 'ý'
+        | 'Ă' | 'ă' | 'Đ' | 'đ' | 'Ĩ' | 'ĩ' | 'Ũ' | 'ũ' | 'Ơ' | 'ơ' | 'Ư' | 'ư'
+        | '\u{1EA0}'..='\u{1EF9}')
 }
 
 /// Every Vietnamese vowel in every tone and đ, lowercase then capitals (146 letters;
@@ -70,4 +75,18 @@ pub fn to_upper(c: char) -> char {
 fn single(mut chars: impl Iterator<Item = char>) -> Option<char> {
     let first = chars.next()?;
     chars.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listed_letters_are_the_marked_vowels_and_d() {
+        let listed: Vec<char> = ('\u{80}'..='\u{2000}').filter(|&c| is_vietnamese_letter(c)).collect();
+        let mut expected: Vec<char> = all_letters().filter(|c| !c.is_ascii()).collect();
+        expected.sort_unstable();
+        assert_eq!(listed, expected);
+        assert_eq!(listed.len(), 134);
+    }
 }

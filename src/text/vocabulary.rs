@@ -6,7 +6,7 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
 use super::{fold, normalize_runs};
 use crate::grid::Run;
@@ -102,6 +102,67 @@ static PHRASE_FINDER: LazyLock<(AhoCorasick, Vec<u16>)> = LazyLock::new(|| {
 fn phrases_in(text: &str) -> u16 {
     let (finder, groups) = &*PHRASE_FINDER;
     finder.find_overlapping_iter(text).fold(0, |found, m| found | 1 << groups[m.pattern().as_usize()])
+}
+
+/// The groups of [`PHRASES`] that make a score column.
+const SCORE_GROUPS: u16 = 1 << Phrases::LostPoints as u16
+    | 1 << Phrases::SelfScore as u16
+    | 1 << Phrases::AppraisalScore as u16
+    | 1 << Phrases::OwnScore as u16
+    | 1 << Phrases::MaxPoints as u16;
+
+/// The longest phrase of [`PHRASES`], in bytes.
+const LONGEST_PHRASE: usize = {
+    let (mut longest, mut group) = (0, 0);
+    while group < PHRASES.len() {
+        let mut phrase = 0;
+        while phrase < PHRASES[group].len() {
+            if PHRASES[group][phrase].len() > longest {
+                longest = PHRASES[group][phrase].len();
+            }
+            phrase += 1;
+        }
+        group += 1;
+    }
+    longest
+};
+
+/// Whether [`classify`] may read a score in `text`: only if it holds a
+/// phrase of the score groups, or the bare "diem" or "chuan". Most cells of
+/// a sheet do not, and their rows need not be read as a header.
+pub fn may_name_score(text: &str) -> bool {
+    SCORE_FINDER.is_match(text)
+}
+
+/// The phrases of the score groups and the bare words in one automaton that
+/// stops at the first: [`may_name_score`] asks it of every cell of a sheet.
+static SCORE_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let groups = PHRASES.iter().enumerate().filter(|(g, _)| SCORE_GROUPS & 1 << g != 0);
+    let phrases = groups.flat_map(|(_, group)| group.iter().copied()).chain(["diem", "chuan"]);
+    AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(phrases).expect("constant phrases")
+});
+
+/// Whether a score phrase spans the space joining `first` and `second` (the
+/// texts of two header rows read together, as `table::header` joins them),
+/// one that neither holds alone; `scratch` is a buffer to reuse.
+pub fn score_across(first: &str, second: &str, scratch: &mut String) -> bool {
+    if first.is_empty() || second.is_empty() {
+        return false;
+    }
+    // Such a phrase lies within a phrase's length of the space.
+    let mut from = first.len().saturating_sub(LONGEST_PHRASE);
+    while !first.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = second.len().min(LONGEST_PHRASE);
+    while !second.is_char_boundary(to) {
+        to += 1;
+    }
+    scratch.clear();
+    scratch.push_str(&first[from..]);
+    scratch.push(' ');
+    scratch.push_str(&second[..to]);
+    may_name_score(scratch)
 }
 
 /// Classifies one folded header text.
@@ -268,6 +329,38 @@ mod tests {
             roles(&["TT", "Tên TC/TCTP :,", "Điểm . chuẩn", "Điểm tự = đánh giá"]),
             Some(vec![Role::Code, Role::Title, Role::Score(Column::MaxPoints), Role::Score(Column::SelfScore)])
         );
+    }
+
+    #[test]
+    fn a_score_is_possible_only_with_a_score_phrase_in_a_text_or_across_the_join() {
+        assert!(may_name_score("diem toi da"));
+        assert!(may_name_score("thang diem"));
+        assert!(may_name_score("tu cham"));
+        assert!(!may_name_score("tieu chi 1 1 4 thuc hien ke hoach"));
+        assert!(!may_name_score("noi dung"));
+        let mut scratch = String::new();
+        // "tự" closing the first row, "đánh giá" opening the second.
+        assert!(score_across("ket qua tu", "danh gia", &mut scratch));
+        assert!(score_across("so lieu toi", "da", &mut scratch));
+        assert!(!score_across("tieu chi 1 1 4 thuc hien ke hoach", "tieu chi 1 1 5", &mut scratch));
+        assert!(!score_across("tu", "", &mut scratch));
+        // What classify reads as a score in two texts joined, these find.
+        for (first, second) in [("ket qua tu", "danh gia"), ("so lieu toi", "da"), ("stt", "noi dung")] {
+            let joined = format!("{first} {second}");
+            let score = matches!(classify(&joined), Some(Role::Score(_)));
+            let found = may_name_score(first) || may_name_score(second) || score_across(first, second, &mut scratch);
+            assert_eq!(score, found, "{joined}");
+        }
+        // Every phrase split at each of its spaces over two rows is still found.
+        for phrase in PHRASES.iter().flat_map(|group| group.iter()) {
+            for (k, _) in phrase.match_indices(' ') {
+                let (first, second) = (format!("so {}", &phrase[..k]), format!("{} ghi chu", &phrase[k + 1..]));
+                let score = matches!(classify(&format!("{first} {second}")), Some(Role::Score(_)));
+                let found =
+                    may_name_score(&first) || may_name_score(&second) || score_across(&first, &second, &mut scratch);
+                assert!(!score || found, "{first} | {second}");
+            }
+        }
     }
 
     #[test]
