@@ -285,7 +285,9 @@ fn unconfirmed_choice(cell: &NumberCell, digits: &[Word]) -> Option<Vec<Word>> {
     let read = joined(digits);
     let surer_text = cell.text_confidence.is_some_and(|text| text >= surest);
     let well_formed = cell.well_formed && (surer_text || !SEPARATED_NUMBER.is_match(&read));
-    let other = cell.text.chars().any(char::is_alphabetic) || bare_digits(&cell.text) != bare_digits(&read);
+    // Other digits, read as a clean number (`05;` is not one).
+    let other_number = NUMBER.is_match(&canonical(&cell.text)) && bare_digits(&cell.text) != bare_digits(&read);
+    let other = cell.text.chars().any(char::is_alphabetic) || other_number;
     if well_formed || no_digit || other && surer_text {
         None
     } else {
@@ -431,6 +433,7 @@ mod tests {
         assert!(unconfirmed_choice(&cell("1", false, Some(96.0)), &[word(0, "4")]).is_none());
         assert_eq!(unconfirmed_choice(&cell("1", false, Some(30.0)), &[word(0, "4")]).unwrap()[0].text, "4");
         assert_eq!(unconfirmed_choice(&cell("25", false, Some(96.0)), &[word(0, "2.5")]).unwrap()[0].text, "2.5");
+        assert_eq!(unconfirmed_choice(&cell("05;", false, Some(96.0)), &[word(0, "5")]).unwrap()[0].text, "5");
         assert!(unconfirmed_choice(&cell("TC", false, Some(95.0)), &digits).is_none());
         assert_eq!(unconfirmed_choice(&cell("m'", false, Some(30.0)), &digits).unwrap()[0].text, "25");
         assert!(unconfirmed_choice(&cell("", false, None), &[]).is_none());
