@@ -27,11 +27,12 @@ pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], code_texts: &[&str
             .map(|t| parse_code(t).filter(|m| !m.roman && m.depth() == 1).and_then(|m| m.code.parse().ok()))
             .collect();
         recover_misread_digit(rows);
-        recover_group_rows(rows);
+        recover_group_rows(rows, code_texts);
         recover_numbered_leaves(rows, &numbers);
     } else {
         recover_dotless_codes(rows, code_texts);
         recover_misread_digit(rows);
+        recover_group_rows(rows, code_texts);
     }
 }
 
@@ -75,9 +76,10 @@ fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str]) {
 }
 
 /// A scanned code with one digit misread (`7.3.3` between `7.2.2` and
-/// `7.2.4`) that neither follows the criterion before it nor may be followed
-/// by the one after it is the one code, differing in that digit only, that
-/// does both — when no row holds it.
+/// `7.2.4`) or one digit too many (`4.43` between `4.2.3` and `4.3.1`) that
+/// neither follows the criterion before it nor may be followed by the one
+/// after it is the one code, differing in that digit only, that does both —
+/// when no row holds it.
 fn recover_misread_digit(rows: &mut [TableRow]) {
     for i in 0..rows.len() {
         let Some(code) = rows[i].code.clone().filter(|_| rows[i].from_scan && rows[i].kind == RowKind::Criterion)
@@ -88,8 +90,16 @@ fn recover_misread_digit(rows: &mut [TableRow]) {
         if follows(before, &code) || follows(&code, after) {
             continue;
         }
-        let one_off =
-            |c: &String| c.len() == code.len() && c.chars().zip(code.chars()).filter(|(a, b)| a != b).count() == 1;
+        let one_off = |c: &String| {
+            let misread = c.len() == code.len() && c.chars().zip(code.chars()).filter(|(a, b)| a != b).count() == 1;
+            let extra = (0..code.len()).any(|k| {
+                code.as_bytes()[k].is_ascii_digit()
+                    && code.len() == c.len() + 1
+                    && code[..k] == c[..k]
+                    && code[k + 1..] == c[k..]
+            });
+            misread || extra
+        };
         let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| one_off(c) && follows(c, after)).collect();
         if let [fits] = fitting.as_slice() {
             if !held(rows, fits) {
@@ -100,11 +110,13 @@ fn recover_misread_digit(rows: &mut [TableRow]) {
 }
 
 /// A group row whose code OCR garbled after its `TC` prefix (`TC 7... Cung
-/// cấp`) is the parent of the next code read, when that parent may follow
-/// the criterion before it and no row holds it.
-fn recover_group_rows(rows: &mut [TableRow]) {
+/// cấp`, in its title or its code cell) is the parent of the next code read,
+/// when that parent may follow the criterion before it and no row holds it.
+fn recover_group_rows(rows: &mut [TableRow], code_texts: &[&str]) {
     for i in 0..rows.len() {
-        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered && fold(&rows[i].title).starts_with("tc ")) {
+        let prefixed = |text: &str| fold(text).starts_with("tc ");
+        let titled = prefixed(&rows[i].title) || code_texts.get(i).is_some_and(|t| prefixed(t));
+        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered && titled) {
             continue;
         }
         let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
@@ -400,6 +412,16 @@ mod tests {
         ]);
         repair(&mut rows, &[], &[], false);
         assert_eq!(codes(&rows), some(&["7.2.2", "7.2.3", "7.2.4", "7.4", "7.4.1"]));
+        // One digit too many: `4.43` between `4.2.3` and `4.3.1`.
+        let mut rows =
+            scanned(&[(Criterion, Some("4.2.3"), ""), (Criterion, Some("4.43"), ""), (Criterion, Some("4.3.1"), "")]);
+        repair(&mut rows, &[], &[], false);
+        assert_eq!(codes(&rows), some(&["4.2.3", "4.3", "4.3.1"]));
+        // A group row whose garbled code and title share its code cell.
+        let mut rows =
+            scanned(&[(Criterion, Some("3.3.3"), ""), (Unnumbered, None, ""), (Criterion, Some("3.4.1"), "")]);
+        repair(&mut rows, &[], &["3.3.3.", "TC 3.4... Thực hiện cơ chế một cửa", "3.4.1."], false);
+        assert_eq!(codes(&rows), some(&["3.3.3", "3.4", "3.4.1"]));
         // A group row whose code is garbled after its prefix is the parent of the next code.
         let mut rows = scanned(&[
             (Criterion, Some("7.2.4"), ""),

@@ -72,11 +72,14 @@ struct Builder {
     scans: HashMap<u32, (f32, f32)>,
 }
 
-/// Page numbers and "Trang 3", "- 3 -", "3/14" lines.
+/// Page numbers and "Trang 3", "- 3 -", "3/14" lines: one number, or two
+/// with a slash between — not a scanned row's code and scores (`423 1 1`).
 fn is_page_number(text: &str) -> bool {
     let stripped = text.trim().trim_start_matches("Trang").trim_start_matches("trang");
     let core = stripped.trim_matches(|c: char| c == '-' || c.is_whitespace());
-    !core.is_empty() && core.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+    let numbers = core.split(['/', ' ']).filter(|n| !n.is_empty()).count();
+    core.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
+        && (numbers == 1 || numbers == 2 && core.contains('/'))
 }
 
 /// A value cell: only a number (so the row carrying it is a real row).
@@ -274,7 +277,8 @@ mod tests {
     fn page_numbers() {
         assert!(is_page_number("12"));
         assert!(is_page_number("- 3 -"));
-        assert!(is_page_number("Trang 2/14"));
+        assert!(is_page_number("Trang 2/14") && is_page_number("2 / 14"));
+        assert!(!is_page_number("423 1 1") && !is_page_number("1 1") && !is_page_number(""));
         assert!(!is_page_number("1.1"));
         assert!(!is_page_number("Tiêu chí"));
     }

@@ -16,6 +16,7 @@ use regex::Regex;
 use super::cleanup::decimal_point;
 use super::digit_shapes::zeros;
 use super::engine::{Mode, Tesseract, Word};
+use super::page::SEPARATED_NUMBER;
 use super::stack::read_stacked;
 use super::Gray;
 use crate::extract::ExtractResult;
@@ -28,8 +29,9 @@ pub struct NumberCell {
     /// full-page recognition does not invent: kept unless the crop's two
     /// readings agree on another.
     pub well_formed: bool,
-    /// The text pass read letters in this narrow cell with this confidence:
-    /// a digits-only reading replaces them only when surer.
+    /// The text pass's confidence in what it read (letters in a narrow cell,
+    /// or digits): a digits-only reading of other digits replaces it only
+    /// when surer ([`unconfirmed_choice`]).
     pub text_confidence: Option<f32>,
     /// The cell's inside, ink on white, at page resolution.
     pub crop: Gray,
@@ -161,7 +163,10 @@ pub fn read_numbers(
         } else if agree(&joined(digits), &third_text) {
             NumberRead { words: Some(restored(merged(digits.clone()))), confirmed: independent }
         } else {
-            NumberRead { words: unconfirmed_choice(cell, digits), confirmed: false }
+            // The digits-only reading that read a digit, the first when both did.
+            let read =
+                if digits.iter().any(|w| w.text.contains(|c: char| c.is_ascii_digit())) { digits } else { &third };
+            NumberRead { words: unconfirmed_choice(cell, read), confirmed: false }
         };
     }
     for ((read, cell), digits) in out.iter_mut().zip(cells).zip(&digits) {
@@ -234,31 +239,56 @@ fn restore_point(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
     }
 }
 
+/// The digits of a reading, its separators and other marks left out.
+fn bare_digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn separators(text: &str) -> usize {
+    canonical(text).chars().filter(|c| *c == '.').count()
+}
+
 /// `digits` is `text` with some of its separators lost (`35` for `3.5`,
 /// `112` for the code `1.1.2.` read `1.122.`).
 fn lost_separators(text: &str, digits: &str) -> bool {
-    let bare = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
-    let separators = |t: &str| canonical(t).chars().filter(|c| *c == '.').count();
     // A code (two separators or more) keeps its own: digits-only readings lose them.
     let code = separators(text) >= 2 || text.trim_end().ends_with('.') && separators(text) >= 1;
-    !digits.is_empty() && (bare(text) == bare(digits) || code) && separators(digits) < separators(text)
+    !digits.is_empty() && (bare_digits(text) == bare_digits(digits) || code) && separators(digits) < separators(text)
 }
 
-/// `digits` is the number `text` with the digits before its separator lost
-/// (`,5` for `0.5`).
+/// `digits`, starting with a separator (no number or code does), is `text`
+/// with its first digits lost: `,5` for `0.5`, `.5.2` for the code `552.`
+/// (`5.5.2.` that lost its dots) — not `.5` for the code `1.1.5`, whose
+/// separators the reading does not all hold, nor for `05;`, a text pass's
+/// reading that lost its own separator.
 fn lost_leading_digits(text: &str, digits: &str) -> bool {
-    let (text, digits) = (canonical(text), digits.trim().replace(',', "."));
-    let lead = text.strip_suffix(digits.as_str()).unwrap_or_default();
-    digits.len() > 1 && digits.starts_with('.') && !lead.is_empty() && lead.chars().all(|c| c.is_ascii_digit())
+    let digits = digits.trim();
+    let (whole, tail) = (bare_digits(text), bare_digits(digits));
+    let separated = separators(text) >= 1 || text.trim_end().ends_with('.');
+    digits.starts_with(['.', ','])
+        && separated
+        && !tail.is_empty()
+        && whole.len() > tail.len()
+        && whole.ends_with(&tail)
+        && separators(text) <= digits.matches(['.', ',']).count()
 }
 
-/// The reading kept when none agree: a well-formed number of the text pass,
-/// else the digits-only reading unless the text pass read letters surer or
-/// the digits-only reading holds no digit (words of a header read as dots).
+/// The reading kept when none agree: a well-formed number of the text pass
+/// (unless a surer digits-only reading has separators too: `1.1.2` for a
+/// `1.122.` read with doubt), else the digits-only reading unless the text
+/// pass read letters or other digits surer (the same digits it is not surer
+/// of: it loses separators), or the digits-only reading holds no digit
+/// (words of a header read as dots).
 fn unconfirmed_choice(cell: &NumberCell, digits: &[Word]) -> Option<Vec<Word>> {
     let surest = digits.iter().map(|w| w.confidence).reduce(f32::min).unwrap_or(0.0);
     let no_digit = !digits.iter().any(|w| w.text.chars().any(|c| c.is_ascii_digit()));
-    if cell.well_formed || no_digit || cell.text_confidence.is_some_and(|text| text >= surest) {
+    let read = joined(digits);
+    let surer_text = cell.text_confidence.is_some_and(|text| text >= surest);
+    let well_formed = cell.well_formed && (surer_text || !SEPARATED_NUMBER.is_match(&read));
+    // Other digits, read as a clean number (`05;` is not one).
+    let other_number = NUMBER.is_match(&canonical(&cell.text)) && bare_digits(&cell.text) != bare_digits(&read);
+    let other = cell.text.chars().any(char::is_alphabetic) || other_number;
+    if well_formed || no_digit || other && surer_text {
         None
     } else {
         Some(digits.to_vec())
@@ -316,6 +346,9 @@ mod tests {
         assert!(!lost_leading_digits("0.5", ",6"));
         assert!(!lost_leading_digits("1.1.5", ".5"));
         assert!(!lost_leading_digits(".5", ".5"));
+        assert!(lost_leading_digits("552.", ".5.2"));
+        assert!(!lost_leading_digits("552.", "5.2") && !lost_leading_digits("5.1.2", ".1.3"));
+        assert!(!lost_leading_digits("05;", ".5"));
     }
 
     #[test]
@@ -391,6 +424,16 @@ mod tests {
         };
         let digits = [word(0, "25")];
         assert!(unconfirmed_choice(&cell("2.5", true, None), &digits).is_none());
+        assert!(unconfirmed_choice(&cell("2.5", true, Some(40.0)), &digits).is_none());
+        // A well-formed reading with doubt gives way to a surer separated one; a surer one stands.
+        let separated = [word(0, "1.1.2")];
+        assert_eq!(unconfirmed_choice(&cell("1.122.", true, Some(40.0)), &separated).unwrap()[0].text, "1.1.2");
+        assert!(unconfirmed_choice(&cell("1.122.", true, Some(95.0)), &separated).is_none());
+        // A surer text pass keeps its other digits, not the same digits without their separator.
+        assert!(unconfirmed_choice(&cell("1", false, Some(96.0)), &[word(0, "4")]).is_none());
+        assert_eq!(unconfirmed_choice(&cell("1", false, Some(30.0)), &[word(0, "4")]).unwrap()[0].text, "4");
+        assert_eq!(unconfirmed_choice(&cell("25", false, Some(96.0)), &[word(0, "2.5")]).unwrap()[0].text, "2.5");
+        assert_eq!(unconfirmed_choice(&cell("05;", false, Some(96.0)), &[word(0, "5")]).unwrap()[0].text, "5");
         assert!(unconfirmed_choice(&cell("TC", false, Some(95.0)), &digits).is_none());
         assert_eq!(unconfirmed_choice(&cell("m'", false, Some(30.0)), &digits).unwrap()[0].text, "25");
         assert!(unconfirmed_choice(&cell("", false, None), &[]).is_none());

@@ -324,18 +324,22 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     // into phrases, number phrases given cells of their own.
     let inset = (dpi * 0.012) as usize + 2;
     let ruled: Vec<&CellBox> = tables.iter().flat_map(|t| &t.cells).collect();
-    let phrase_cells =
-        phrases::number_cells(&phrases::cut(&mut placed, factor, |p| in_cell(&ruled, p, factor).is_none()), inset);
+    let phrases = phrases::cut(&mut placed, factor, |p| in_cell(&ruled, p, factor).is_none());
+    // Ink that no word of the text pass covers: the page pass dropped some text there.
+    let covered = coverage(&placed, mask.width, mask.height, factor, (dpi * 0.02) as usize + 1);
+    let min_ink = ((dpi / 100.0) * (dpi / 100.0) * 6.0) as usize + 4;
+    let narrow = (dpi * NARROW_CELL_INCHES) as usize;
+    let unread_ink = |cell: &CellBox| {
+        let crop = cell_crop(&level, &mask, cell, inset, min_ink);
+        crop.is_some_and(|(x, y, image)| uncovered_ink(&image, x, y, &covered, mask.width) >= min_ink)
+    };
+    let phrase_cells = phrases::number_cells(&phrases, inset, narrow as f32, unread_ink);
     let cells: Vec<&CellBox> = ruled.iter().copied().chain(&phrase_cells).collect();
     let cell_of = |p: &Placed| in_cell(&cells, p, factor);
     let owners: Vec<Option<usize>> = placed.iter().map(cell_of).collect();
-    let min_ink = ((dpi / 100.0) * (dpi / 100.0) * 6.0) as usize + 4;
-    let narrow = (dpi * NARROW_CELL_INCHES) as usize;
     let mut numbers: Vec<NumberCell> = Vec::new();
     let mut number_at: Vec<(usize, usize, usize)> = Vec::new();
-    // Wide cells with ink that no word of the text pass covers: the page
-    // pass dropped some of their text (a code before the title, often).
-    let covered = coverage(&placed, mask.width, mask.height, factor, (dpi * 0.02) as usize + 1);
+    // Wide cells with uncovered ink: a code before the title, often.
     let lost_ink = ((dpi / 100.0) * (dpi / 100.0) * 40.0) as usize;
     let mut lost: Vec<(usize, usize, usize, Gray)> = Vec::new();
     for (index, cell) in cells.iter().enumerate() {
@@ -356,11 +360,12 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
             }
             continue;
         }
-        // Text in a narrow cell ("TC", a misread number) is replaced only by a surer reading.
-        // (Specks read as punctuation are no text.)
+        // What the text pass read (letters in a narrow cell, or digits) is replaced only by a
+        // surer reading ([`super::numbers`]); specks read as punctuation, and digits mixed with
+        // letters a digit is mistaken for (`O.5`), are no reading to keep.
         let has_letters = text.chars().any(char::is_alphabetic);
-        let text_confidence =
-            if numeric || !has_letters { None } else { words.iter().map(|w| w.confidence).reduce(f32::min) };
+        let kept = if numeric { !has_letters && text.chars().any(|c| c.is_ascii_digit()) } else { has_letters };
+        let text_confidence = words.iter().map(|w| w.confidence).reduce(f32::min).filter(|_| kept);
         if let Some((x, y, mut crop)) = cell_crop(&level, &mask, cell, inset, min_ink) {
             clear_number_specks(&mut crop);
             number_at.push((index, x, y));

@@ -45,6 +45,8 @@ pub struct Phrase {
     /// The line's word height.
     pub height: f32,
     pub text: String,
+    /// Tesseract's confidence in its surest word.
+    pub surest: f32,
 }
 
 fn median(mut values: Vec<f32>) -> f32 {
@@ -83,10 +85,12 @@ pub(super) fn cut(placed: &mut Vec<Placed>, factor: f32, outside: impl Fn(&Place
             if !joins {
                 phrases.extend(current.take());
                 count += 1;
-                current = Some(Phrase { x0: p.x, y0: p.y, x1: p.x + w, y1: p.y + h, height, text: String::new() });
+                let (x1, y1, text) = (p.x + w, p.y + h, String::new());
+                current = Some(Phrase { x0: p.x, y0: p.y, x1, y1, height, text, surest: p.word.confidence });
             }
             let phrase = current.as_mut().expect("a phrase was started");
             phrase.y0 = phrase.y0.min(p.y);
+            phrase.surest = phrase.surest.max(p.word.confidence);
             phrase.x1 = phrase.x1.max(p.x + w);
             phrase.y1 = phrase.y1.max(p.y + h);
             if !phrase.text.is_empty() {
@@ -144,27 +148,82 @@ fn stands_on_baseline(text: &str) -> bool {
 /// A line of a cell (or of no cell): the pass's line and the cell's index.
 pub(super) type LineKey = ((u32, u32, u32, u32), Option<usize>);
 
-/// Cell boxes around the phrases that read as numbers (or codes), grown by
+/// A phrase read with no word surer than this is doubtful: Tesseract fits one
+/// baseline to a whole text line, and a short phrase standing a little
+/// higher or lower than the rest of it (a code or score beside a title of
+/// two lines) comes back garbled (`xãã` for `1.1.3.`, `R` for `9`).
+const DOUBTFUL: f32 = 70.0;
+
+fn reads_as_number(p: &Phrase) -> bool {
+    let text: String = p.text.split_whitespace().collect();
+    !ROMAN.is_match(&text) && (SEPARATED_NUMBER.is_match(&text) || looks_numeric_text(&text))
+}
+
+/// The columns of number phrases, as x-ranges: spans where at least three
+/// of them overlap, each span at most `narrow` wide (scores and codes stand
+/// in narrow columns; numbers scattered through prose make none).
+fn number_columns(numbers: &[&Phrase], narrow: f32) -> Vec<(f32, f32)> {
+    let mut spans: Vec<(f32, f32)> = numbers.iter().map(|p| (p.x0, p.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut columns: Vec<(f32, f32, usize)> = Vec::new();
+    for (x0, x1) in spans {
+        match columns.last_mut() {
+            Some(column) if x0 < column.1 => (column.1, column.2) = (column.1.max(x1), column.2 + 1),
+            _ => columns.push((x0, x1, 1)),
+        }
+    }
+    columns.into_iter().filter(|c| c.2 >= 3 && c.1 - c.0 <= narrow).map(|c| (c.0, c.1)).collect()
+}
+
+/// Whether the span `x0`..`x1` lies mostly inside `column`.
+fn inside(x0: f32, x1: f32, column: (f32, f32)) -> bool {
+    (x1.min(column.1) - x0.max(column.0)) * 2.0 >= x1 - x0
+}
+
+/// Cell boxes to read again as numbers, in page pixels: the phrases that
+/// read as numbers (or codes); the doubtful phrases of letters or digits
+/// that stand in a column of number phrases; and, on the line of a number phrase, each other
+/// column of numbers where no phrase was read but `unread_ink` finds ink
+/// (the page pass drops a lone digit beside a taller line). Each is grown by
 /// `inset` (what a crop cuts away from a cell's edges) and a little more.
-pub fn number_cells(phrases: &[Phrase], inset: usize) -> Vec<CellBox> {
-    phrases
-        .iter()
-        .filter(|p| {
-            let text: String = p.text.split_whitespace().collect();
-            !ROMAN.is_match(&text) && (SEPARATED_NUMBER.is_match(&text) || looks_numeric_text(&text))
-        })
-        .map(|p| {
-            let (pad_x, pad_y) = (inset as f32 + p.height * 0.4, inset as f32 + p.height * 0.25);
-            CellBox {
-                x0: (p.x0 - pad_x).max(0.0) as usize,
-                y0: (p.y0 - pad_y).max(0.0) as usize,
-                x1: (p.x1 + pad_x).ceil() as usize,
-                y1: (p.y1 + pad_y).ceil() as usize,
-                row: 0,
-                col: 0,
+pub fn number_cells(
+    phrases: &[Phrase],
+    inset: usize,
+    narrow: f32,
+    unread_ink: impl Fn(&CellBox) -> bool,
+) -> Vec<CellBox> {
+    let around = |x0: f32, y0: f32, x1: f32, y1: f32, height: f32| {
+        let (pad_x, pad_y) = (inset as f32 + height * 0.4, inset as f32 + height * 0.25);
+        CellBox {
+            x0: (x0 - pad_x).max(0.0) as usize,
+            y0: (y0 - pad_y).max(0.0) as usize,
+            x1: (x1 + pad_x).ceil() as usize,
+            y1: (y1 + pad_y).ceil() as usize,
+            row: 0,
+            col: 0,
+        }
+    };
+    let numbers: Vec<&Phrase> = phrases.iter().filter(|p| reads_as_number(p)).collect();
+    let columns = number_columns(&numbers, narrow);
+    let in_a_column = |p: &Phrase| columns.iter().any(|&c| inside(p.x0, p.x1, c));
+    let doubtful = phrases.iter().filter(|p| {
+        p.surest < DOUBTFUL && p.text.chars().any(char::is_alphanumeric) && !reads_as_number(p) && in_a_column(p)
+    });
+    let mut cells: Vec<CellBox> =
+        numbers.iter().copied().chain(doubtful).map(|p| around(p.x0, p.y0, p.x1, p.y1, p.height)).collect();
+    let mut gaps: Vec<CellBox> = Vec::new();
+    for p in numbers.iter().filter(|p| in_a_column(p)) {
+        for &(x0, x1) in columns.iter().filter(|&&c| !inside(p.x0, p.x1, c)) {
+            let read = phrases.iter().any(|q| q.y0 < p.y1 && p.y0 < q.y1 && q.x0 < x1 && x0 < q.x1);
+            let cell = around(x0, p.y0, x1, p.y1, p.height);
+            let known = gaps.iter().any(|g| g.x0 < cell.x1 && cell.x0 < g.x1 && g.y0 < cell.y1 && cell.y0 < g.y1);
+            if !read && !known && unread_ink(&cell) {
+                gaps.push(cell);
             }
-        })
-        .collect()
+        }
+    }
+    cells.extend(gaps);
+    cells
 }
 
 /// Reads the number cells, those marked `apart` (phrase cells) in a batch of
@@ -225,7 +284,7 @@ mod tests {
         assert_eq!(words[1].line, words[2].line);
         assert_ne!(words[0].line, words[1].line);
         assert_ne!(words[4].line, words[5].line);
-        let cells = number_cells(&phrases, 2);
+        let cells = number_cells(&phrases, 2, 150.0, |_| true);
         assert_eq!(cells.len(), 3);
         assert!(cells[1].x0 < 400 && cells[1].x1 > 430 && cells[1].x1 < 480);
     }
