@@ -445,13 +445,41 @@ mod tests {
             "nullx", " ", "\n", "\r\n", "\t", "\x00", "\u{e9}",
         ]), 0..24)) {
             // Joined without spaces, keywords glue into words (`nulltrue`).
-            if !word_in_array(&tokens, true) {
+            if !word_in_array(&tokens, true) && !point_left_alone(&tokens.concat()) {
                 same(tokens.concat().as_bytes());
             }
             if !word_in_array(&tokens, false) {
                 same(tokens.join(" ").as_bytes());
             }
         }
+    }
+
+    /// Whether a word glued to a number took its digits and left its point
+    /// alone (`R4.(a)` is `R4`, `.`, `(a)`): a lone point is zero to parcheck,
+    /// as to viewers, where lopdf stops reading.
+    fn point_left_alone(stream: &str) -> bool {
+        let bytes = stream.as_bytes();
+        let mut at = 0;
+        while at < bytes.len() {
+            let start = at;
+            while bytes.get(at).is_some_and(|&c| is_operator_char(c)) {
+                at += 1;
+            }
+            let number_start = at;
+            while bytes.get(at).is_some_and(|c| b"0123456789+-.".contains(c)) {
+                at += 1;
+            }
+            let word = &bytes[start..number_start];
+            let number = &bytes[number_start..at];
+            if word.first().is_some_and(|c| !c.is_ascii_digit())
+                && !number.is_empty()
+                && !number.iter().any(u8::is_ascii_digit)
+            {
+                return true;
+            }
+            at = at.max(start + 1);
+        }
+        false
     }
 
     /// Whether an array may hold a bare word: there parcheck drops the
