@@ -32,6 +32,18 @@ pub fn at_reading_size(gray: Gray) -> Gray {
     gray.reduced(factor)
 }
 
+/// Pages are read at about 300 dpi, where Tesseract is most accurate (the
+/// decimal point of a 200 dpi scan is only a few pixels), within the
+/// 32,767 pixels a side Tesseract accepts.
+pub(super) fn reading_scale(gray: &Gray, dpi: f32) -> f32 {
+    let longest = gray.width.max(gray.height).max(1) as f32;
+    if dpi < 250.0 {
+        (300.0 / dpi).min(3.0).min(32_000.0 / longest).max(1.0)
+    } else {
+        1.0
+    }
+}
+
 pub(super) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
     let pixels = width.saturating_mul(height);
     if pixels == 0 {

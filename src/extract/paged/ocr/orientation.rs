@@ -5,7 +5,6 @@
 //! turned and read again; the second reading is kept only when it is surer
 //! than the first, so a wrong answer costs time, never words.
 
-use super::page::OcrPage;
 use super::Gray;
 
 /// Fewest words for a reading to be judged: a page with less text (a
@@ -24,11 +23,11 @@ pub const MIN_ORIENTATION_CONFIDENCE: f32 = 4.0;
 /// Words Tesseract is sure of score at least this.
 const SURE: f32 = 80.0;
 
-/// The share of the page's words (with a letter or digit) read with confidence.
-pub fn sure_share(page: &OcrPage) -> f32 {
-    let words = page.words.iter().filter(|w| w.text.chars().any(char::is_alphanumeric));
+/// The share of the words read (text and confidence; those with a letter or digit) read with confidence.
+pub fn sure_share<'w>(words: impl Iterator<Item = (&'w str, f32)>) -> f32 {
+    let words = words.filter(|(text, _)| text.chars().any(char::is_alphanumeric));
     let (all, sure) =
-        words.fold((0usize, 0usize), |(all, sure), w| (all + 1, sure + usize::from(w.confidence >= SURE)));
+        words.fold((0usize, 0usize), |(all, sure), (_, confidence)| (all + 1, sure + usize::from(confidence >= SURE)));
     if all == 0 {
         0.0
     } else {
@@ -36,9 +35,9 @@ pub fn sure_share(page: &OcrPage) -> f32 {
     }
 }
 
-/// Whether the page's reading is poor enough to ask whether it is turned.
-pub fn reads_poorly(page: &OcrPage) -> bool {
-    page.words.len() >= MIN_WORDS && sure_share(page) < POOR_SHARE
+/// Whether a reading (words' text and confidence) is poor enough to ask whether the page is turned.
+pub fn reads_poorly<'w>(words: impl Iterator<Item = (&'w str, f32)> + Clone) -> bool {
+    words.clone().count() >= MIN_WORDS && sure_share(words) < POOR_SHARE
 }
 
 /// The image turned clockwise by `degrees` (a multiple of 90).
@@ -71,7 +70,6 @@ pub fn turned(gray: &Gray, degrees: u16) -> Gray {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::extract::paged::ocr::OcrWord;
 
     #[test]
     fn quarter_turns_move_a_corner_around_the_page() {
@@ -90,23 +88,14 @@ mod tests {
 
     #[test]
     fn a_page_of_unsure_words_reads_poorly_a_short_one_never() {
-        let word = |confidence: f32| OcrWord {
-            x: 0.0,
-            bottom: 0.0,
-            width: 1.0,
-            height: 1.0,
-            text: "chữ".into(),
-            confidence,
-            confirmed: false,
-            space_before: false,
+        let words = |sure: usize, unsure: usize| {
+            let confidences = std::iter::repeat_n(92.0, sure).chain(std::iter::repeat_n(31.0, unsure));
+            confidences.map(|confidence| ("chữ", confidence)).chain([("—", 95.0)])
         };
-        let page = |sure: usize, unsure: usize| OcrPage {
-            words: std::iter::repeat_n(word(92.0), sure).chain(std::iter::repeat_n(word(31.0), unsure)).collect(),
-            ..OcrPage::default()
-        };
-        assert!(reads_poorly(&page(3, 40)));
-        assert!(!reads_poorly(&page(30, 40)));
-        assert!(!reads_poorly(&page(0, 10)));
-        assert!((sure_share(&page(1, 3)) - 0.25).abs() < 1e-6);
+        assert!(reads_poorly(words(3, 40)));
+        assert!(!reads_poorly(words(30, 40)));
+        assert!(!reads_poorly(words(0, 10)));
+        // Words without a letter or digit count toward the page's length, not its share.
+        assert!((sure_share(words(1, 3)) - 0.25).abs() < 1e-6);
     }
 }

@@ -9,6 +9,7 @@ use regex::Regex;
 use super::cells::{lattices, CellBox};
 use super::cleanup::{binarize, clear_number_specks, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
+use super::image::reading_scale;
 use super::lines::{rulings, Rule};
 use super::numbers::{NumberCell, LOST_SEPARATOR};
 use super::orientation;
@@ -192,18 +193,6 @@ pub(super) fn looks_numeric_text(text: &str) -> bool {
     text.chars().count() <= 8 && text.chars().any(|c| c.is_ascii_digit()) && letters <= 1
 }
 
-/// Pages are read at about 300 dpi, where Tesseract is most accurate (the
-/// decimal point of a 200 dpi scan is only a few pixels), within the
-/// 32,767 pixels a side Tesseract accepts.
-fn ocr_scale(gray: &Gray, dpi: f32) -> f32 {
-    let longest = gray.width.max(gray.height).max(1) as f32;
-    if dpi < 250.0 {
-        (300.0 / dpi).min(3.0).min(32_000.0 / longest).max(1.0)
-    } else {
-        1.0
-    }
-}
-
 /// A word read somewhere on the page, in page pixels.
 pub(super) struct Placed {
     pub word: Word,
@@ -258,27 +247,32 @@ fn sure_chars<'w>(words: impl Iterator<Item = &'w Word>) -> usize {
 /// its rulings erased, then the cells that read as numbers (or as nothing)
 /// again, stacked into one image, with a digit whitelist — full-page
 /// recognition loses decimal separators ("2.5" read "25").
-/// A page fed turned is read again upright ([`orientation`]).
+/// A page fed turned is read again upright ([`orientation`]): a page pass
+/// that reads poorly stops there, before the numbers' pass, and the page is
+/// read in full turned as Tesseract's orientation detection says (kept when
+/// surer) or else as it lies.
 pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
-    let page = read_page(gray, dpi, engine, deadline)?;
-    if !orientation::reads_poorly(&page) {
-        return Ok(page);
-    }
+    let poor = match read_page(gray, dpi, engine, deadline, true)? {
+        Ok(page) => return Ok(page),
+        Err(sure_share) => sure_share,
+    };
+    let whole = |image: &Gray| read_page(image, dpi, engine, deadline, false).map(Result::unwrap_or_default);
     // Orientation detection needs the resolution recognition is done at.
-    let factor = ocr_scale(gray, dpi);
+    let factor = reading_scale(gray, dpi);
     let probe = if factor > 1.0 { gray.scaled(factor) } else { gray.clone() };
     let turn = engine.orientation(&probe, deadline)?;
     drop(probe);
-    let Some((degrees, _)) = turn.filter(|&(d, c)| d != 0 && c >= orientation::MIN_ORIENTATION_CONFIDENCE) else {
-        return Ok(page);
-    };
-    let again = read_page(&orientation::turned(gray, degrees), dpi, engine, deadline)?;
-    Ok(if orientation::sure_share(&again) > orientation::sure_share(&page) {
-        OcrPage { turned: degrees, ..again }
-    } else {
-        page
-    })
+    if let Some((degrees, _)) = turn.filter(|&(d, c)| d != 0 && c >= orientation::MIN_ORIENTATION_CONFIDENCE) {
+        let again = whole(&orientation::turned(gray, degrees))?;
+        if orientation::sure_share(again.words.iter().map(|w| (w.text.as_str(), w.confidence))) > poor {
+            return Ok(OcrPage { turned: degrees, ..again });
+        }
+    }
+    whole(gray)
 }
+
+/// A page read in full, or the share of sure words of a page pass that read poorly.
+type PageRead = ExtractResult<Result<OcrPage, f32>>;
 
 /// The page image as [`recognize_page`] read it — at its reading size
 /// ([`super::image::at_reading_size`]), a photo's sheet rectified
@@ -292,7 +286,8 @@ pub fn as_read(gray: Gray, turned: u16, skew: f32) -> Gray {
     rotate(&orientation::turned(gray, turned), skew)
 }
 
-fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> ExtractResult<OcrPage> {
+/// The page read, or with `stop_if_poor` the share of sure words of a page pass that reads poorly.
+fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant, stop_if_poor: bool) -> PageRead {
     // Specks go before the page is turned, which would blur each into a blot.
     let mut clean_page = gray.clone();
     let mut mask = binarize(gray, dpi);
@@ -305,11 +300,15 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
     let rules = rulings(&mask, dpi);
     let gap = (dpi * 0.02).max(2.0);
     let tables = lattices(&rules, gap);
-    let factor = ocr_scale(gray, dpi);
+    let factor = reading_scale(gray, dpi);
     let scaled = |image: &Gray| if factor > 1.0 { image.scaled(factor) } else { image.clone() };
 
     let clean = scaled(&without_rulings(&level, &rules, dpi));
     let text_pass = engine.recognize(&[clean], Mode::Text, deadline)?.pop().unwrap_or_default();
+    let read = || text_pass.iter().map(|w| (w.text.as_str(), w.confidence));
+    if stop_if_poor && orientation::reads_poorly(read()) {
+        return Ok(Err(orientation::sure_share(read())));
+    }
     let mut placed: Vec<Placed> = text_pass
         .into_iter()
         .map(|w| Placed {
@@ -517,7 +516,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant) -> Ex
             });
         }
     }
-    Ok(page)
+    Ok(Ok(page))
 }
 
 #[cfg(test)]

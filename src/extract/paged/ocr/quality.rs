@@ -54,7 +54,7 @@ pub fn levels(gray: &Gray, mask: &Mask) -> (u8, f32) {
 
 /// The page's measures and, in Vietnamese, what makes it hard to read.
 pub fn assess(page: &OcrPage, number: u32, dpi: f32) -> ScanQuality {
-    let sure_share = super::orientation::sure_share(page);
+    let sure_share = super::orientation::sure_share(page.words.iter().map(|w| (w.text.as_str(), w.confidence)));
     let mut problems = Vec::new();
     if dpi < MIN_DPI {
         problems.push(format!("độ phân giải thấp ({} dpi)", dpi.round()));
