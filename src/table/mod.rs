@@ -238,6 +238,44 @@ fn join_continued(pieces: Vec<(Header, ScoringTable)>) -> Vec<ScoringTable> {
     joined.into_iter().map(|(_, t)| t).collect()
 }
 
+/// Rows for the tests of later stages.
+#[cfg(test)]
+pub(crate) mod test_rows {
+    use super::{RowKind, ScannedValue, TableRow};
+    use crate::grid::Location;
+    use crate::model::{Column, Scores};
+
+    /// How OCR read a value: its text, confidence, and whether a second reading agreed.
+    pub type Reading<'a> = (&'a str, u8, bool);
+
+    /// A self-assessment criterion row read from a scan at table row `line`: its maximum
+    /// and self score as OCR read them, each value what its text parses to.
+    pub fn scanned_row(code: &str, max: Reading, own: Reading, line: usize) -> TableRow {
+        let scanned = |column, (text, confidence, confirmed): Reading| ScannedValue {
+            column,
+            text: text.to_owned(),
+            confidence,
+            confirmed,
+            legible: true,
+            restored: None,
+        };
+        let value = |(text, _, _): Reading| crate::number::parse_score(text);
+        TableRow {
+            kind: RowKind::Criterion,
+            code: Some(code.to_owned()),
+            title: format!("tiêu chí {code}"),
+            values: Scores([value(max), value(own), None, None]),
+            location: Location { table: 1, row: line, page: Some(2), sheet: None },
+            scanned: vec![scanned(Column::MaxPoints, max), scanned(Column::SelfScore, own)],
+            from_scan: true,
+            rubric: Default::default(),
+            text_confidence: None,
+            evidence: None,
+            cells: Default::default(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

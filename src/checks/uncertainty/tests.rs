@@ -4,10 +4,11 @@ use rust_decimal::Decimal;
 
 use crate::checks::{check, Checked};
 use crate::config::{Deadline, Options};
-use crate::grid::{Document, Location};
-use crate::model::{Column, Confirmation, FindingKind, Restoration, Scores, Severity, TableKind};
+use crate::grid::Document;
+use crate::model::{Column, Confirmation, FindingKind, Restoration, Severity, TableKind};
 use crate::prose::ProseFacts;
-use crate::table::{RowKind, ScannedValue, ScoringTable, TableRow};
+use crate::table::test_rows::scanned_row;
+use crate::table::{ScoringTable, TableRow};
 use crate::tree;
 
 fn d(s: &str) -> Decimal {
@@ -23,26 +24,13 @@ enum Read {
 
 /// A self-assessment row read from a scan: (max, self score), each with how it was read.
 fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> TableRow {
-    let reading = |column, (text, read): (&str, Read)| {
-        let (confidence, confirmed) = match read {
-            Read::Agreed(c) => (c, true),
-            Read::Once(c) => (c, false),
-        };
-        ScannedValue { column, text: text.to_owned(), confidence, confirmed, legible: true, restored: None }
-    };
-    TableRow {
-        kind: RowKind::Criterion,
-        code: Some(code.to_owned()),
-        title: format!("tiêu chí {code}"),
-        values: Scores([Some(d(max.0)), Some(d(own.0)), None, None]),
-        location: Location { table: 1, row: line, page: Some(2), sheet: None },
-        scanned: vec![reading(Column::MaxPoints, max), reading(Column::SelfScore, own)],
-        from_scan: true,
-        rubric: Default::default(),
-        text_confidence: None,
-        evidence: None,
-        cells: Default::default(),
+    fn reading((text, read): (&str, Read)) -> (&str, u8, bool) {
+        match read {
+            Read::Agreed(confidence) => (text, confidence, true),
+            Read::Once(confidence) => (text, confidence, false),
+        }
     }
+    scanned_row(code, reading(max), reading(own), line)
 }
 
 fn run(rows: Vec<TableRow>) -> Checked {

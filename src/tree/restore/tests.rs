@@ -4,9 +4,9 @@ use rust_decimal::Decimal;
 
 use super::misreading;
 use crate::config::Deadline;
-use crate::grid::Location;
-use crate::model::{Column, Restoration, Scores, TableKind};
-use crate::table::{RowKind, ScannedValue, ScoringTable, TableRow};
+use crate::model::{Column, Restoration, TableKind};
+use crate::table::test_rows::scanned_row;
+use crate::table::{ScoringTable, TableRow};
 use crate::tree::{build, CriteriaTree};
 
 fn d(s: &str) -> Decimal {
@@ -22,28 +22,10 @@ enum Read {
 
 /// A row read from a scan: its code and (max, self score) as OCR read them.
 fn scanned(code: &str, max: (&str, Read), own: (&str, Read)) -> TableRow {
-    let reading = |column, (text, read): (&str, Read)| ScannedValue {
-        column,
-        text: text.to_owned(),
-        confidence: 90,
-        confirmed: matches!(read, Read::Agreed),
-        legible: true,
-        restored: None,
-    };
-    let value = |(text, _): (&str, Read)| crate::number::parse_score(text);
-    TableRow {
-        kind: RowKind::Criterion,
-        code: Some(code.to_owned()),
-        title: format!("tiêu chí {code}"),
-        values: Scores([value(max), value(own), None, None]),
-        location: Location::default(),
-        scanned: vec![reading(Column::MaxPoints, max), reading(Column::SelfScore, own)],
-        from_scan: true,
-        rubric: Default::default(),
-        text_confidence: None,
-        evidence: None,
-        cells: Default::default(),
+    fn reading((text, read): (&str, Read)) -> (&str, u8, bool) {
+        (text, 90, matches!(read, Read::Agreed))
     }
+    scanned_row(code, reading(max), reading(own), 0)
 }
 
 fn tree(rows: Vec<TableRow>) -> CriteriaTree {
