@@ -28,6 +28,9 @@ pub enum Mode {
     /// Lines of digits, commas and dots (`--psm 6` with a whitelist): a
     /// stack of number cells, one a line.
     Numeric,
+    /// One raw line of digits, commas and dots (`--psm 13` with the
+    /// whitelist), no layout analysis: a crop read alone.
+    NumericLine,
 }
 
 /// One recognised word, in the pixel coordinates of its crop.
@@ -119,6 +122,7 @@ impl Tesseract {
         match mode {
             Mode::Text => command.args(["--psm", "6"]),
             Mode::Numeric => command.args(["--psm", "6", "-c", "tessedit_char_whitelist=0123456789,."]),
+            Mode::NumericLine => command.args(["--psm", "13", "-c", "tessedit_char_whitelist=0123456789,."]),
         };
         command.arg("tsv");
         if !run(&mut command, deadline)? {

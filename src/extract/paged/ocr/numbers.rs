@@ -4,7 +4,9 @@
 //! so a number is *confirmed* only when two readings of its cell agree: the
 //! page's text pass and a digits-only pass of the cell crop, or, when those
 //! two differ (or only one read anything), a third digits-only pass of the
-//! crop at another scale that sides with one of them. An unconfirmed number
+//! crop at another scale that sides with one of them. A digits-only reading
+//! that a stack came back without a digit from (a lone `1` is dropped there
+//! as noise) is made again with the crop read alone. An unconfirmed number
 //! is still read (the surest reading wins, as before) but travels marked, so
 //! that no `error` finding rests on it.
 
@@ -17,7 +19,7 @@ use super::cleanup::decimal_point;
 use super::digit_shapes::zeros;
 use super::engine::{Mode, Tesseract, Word};
 use super::page::SEPARATED_NUMBER;
-use super::stack::read_stacked;
+use super::stack::{read_alone, read_stacked};
 use super::Gray;
 use crate::extract::ExtractResult;
 
@@ -121,36 +123,49 @@ pub fn read_numbers(
 ) -> ExtractResult<Vec<NumberRead>> {
     let shapes: Vec<Option<Vec<bool>>> = cells.iter().map(|c| zeros(&c.crop)).collect();
     let mut digits = read_stack(cells.iter().map(|c| &c.crop), factor, factor, engine, deadline)?;
-    let reshaped: Vec<bool> = digits.iter_mut().zip(&shapes).map(|(w, s)| with_zeros(w, s.as_deref())).collect();
+    let mut reshaped: Vec<bool> = digits.iter_mut().zip(&shapes).map(|(w, s)| with_zeros(w, s.as_deref())).collect();
     // Readings agree on a number, not on specks read as separators.
     let agree = |a: &str, b: &str| {
         let a = canonical(a);
         a.chars().any(|c| c.is_ascii_digit()) && a == canonical(b)
     };
-    let mut out: Vec<NumberRead> = Vec::with_capacity(cells.len());
-    let mut disputed = Vec::new();
-    for (index, (cell, words)) in cells.iter().zip(digits.iter()).enumerate() {
-        let read = joined(words);
-        if agree(&cell.text, &read) {
-            let words = (!cell.well_formed).then(|| restored(merged(words.clone())));
-            out.push(NumberRead { words, confirmed: true });
-        } else {
-            out.push(NumberRead::default());
-            if !read.is_empty() || !cell.text.is_empty() {
-                disputed.push(index);
-            }
-        }
-    }
+    let disputed: Vec<usize> = (0..cells.len())
+        .filter(|&i| {
+            let (text, read) = (&cells[i].text, joined(&digits[i]));
+            !agree(text, &read) && (!read.is_empty() || !text.is_empty())
+        })
+        .collect();
     // Another scale changes how the strokes fall on Tesseract's grid: an
     // independent reading of the same ink.
     let third_factor = (factor * 1.5).min(4.5);
-    let third = read_stack(disputed.iter().map(|&i| &cells[i].crop), third_factor, factor, engine, deadline)?;
-    for (&index, mut third) in disputed.iter().zip(third) {
+    let mut third: Vec<Option<Vec<Word>>> = vec![None; cells.len()];
+    let read = read_stack(disputed.iter().map(|&i| &cells[i].crop), third_factor, factor, engine, deadline)?;
+    for (&index, words) in disputed.iter().zip(read) {
+        third[index] = Some(words);
+    }
+    let lone = read_lone(cells, &digits, &third, [factor, third_factor], engine, deadline)?;
+    let alone: Vec<bool> = lone.iter().map(|[first, again]| first.is_some() || again.is_some()).collect();
+    for (index, [first, again]) in lone.into_iter().enumerate() {
+        if let Some(mut words) = first {
+            reshaped[index] = with_zeros(&mut words, shapes[index].as_deref());
+            digits[index] = words;
+        }
+        if again.is_some() {
+            third[index] = again;
+        }
+    }
+    let mut out: Vec<NumberRead> = Vec::with_capacity(cells.len());
+    for (index, (cell, digits)) in cells.iter().zip(&digits).enumerate() {
+        let Some(mut third) = third[index].take().filter(|_| !agree(&cell.text, &joined(digits))) else {
+            let confirmed = agree(&cell.text, &joined(digits));
+            let words = (confirmed && !cell.well_formed).then(|| restored(merged(digits.clone())));
+            out.push(NumberRead { words, confirmed });
+            continue;
+        };
         // Both digits-only readings set right by the same shape are one reading of that digit.
         let independent = !(with_zeros(&mut third, shapes[index].as_deref()) && reshaped[index]);
-        let (cell, digits) = (&cells[index], &digits[index]);
         let third_text = joined(&third);
-        out[index] = if cell.unruled && lost_separators(&cell.text, &joined(digits)) {
+        out.push(if cell.unruled && lost_separators(&cell.text, &joined(digits)) {
             // Digits-only readings drop faint separators ("35" for "3.5"):
             // the text pass's separator stands, unconfirmed.
             NumberRead { words: None, confirmed: false }
@@ -160,14 +175,17 @@ pub fn read_numbers(
             // `,5` twice for `0,5` (the third reading's `5` agrees with it
             // once the separator is trimmed): the text pass's digit stands, unconfirmed.
             NumberRead { words: None, confirmed: false }
+        } else if alone[index] && agree(&joined(digits), &third_text) && unconfirmed_choice(cell, digits).is_none() {
+            // Readings alone of a crop the stacks found no digit in do not
+            // overrule a surer text pass (a `2` whose base a border cut off read `3` twice).
+            NumberRead { words: None, confirmed: false }
         } else if agree(&joined(digits), &third_text) {
             NumberRead { words: Some(restored(merged(digits.clone()))), confirmed: independent }
         } else {
             // The digits-only reading that read a digit, the first when both did.
-            let read =
-                if digits.iter().any(|w| w.text.contains(|c: char| c.is_ascii_digit())) { digits } else { &third };
+            let read = if has_digit(digits) { digits } else { &third };
             NumberRead { words: unconfirmed_choice(cell, read), confirmed: false }
-        };
+        });
     }
     for ((read, cell), digits) in out.iter_mut().zip(cells).zip(&digits) {
         restore_point(read, cell, digits);
@@ -304,19 +322,82 @@ fn read_stack<'a>(
     engine: &Tesseract,
     deadline: Instant,
 ) -> ExtractResult<Vec<Vec<Word>>> {
-    let images: Vec<Gray> = crops.map(|c| if scale > 1.0 { c.scaled(scale) } else { c.clone() }).collect();
+    let images: Vec<Gray> = crops.map(|c| at_scale(c, scale)).collect();
     let read = read_stacked(&images.iter().collect::<Vec<_>>(), Mode::Numeric, engine, deadline)?;
+    Ok(read.into_iter().map(|words| rescaled(words, scale, to_scale)).collect())
+}
+
+fn at_scale(crop: &Gray, scale: f32) -> Gray {
+    if scale > 1.0 {
+        crop.scaled(scale)
+    } else {
+        crop.clone()
+    }
+}
+
+/// Word boxes read at `scale` in pixels at `to_scale`.
+fn rescaled(words: Vec<Word>, scale: f32, to_scale: f32) -> Vec<Word> {
     let ratio = to_scale.max(1.0) / scale.max(1.0);
     let at = |v: i32| (v as f32 * ratio).round() as i32;
-    Ok(read
+    words
         .into_iter()
-        .map(|words| {
-            words
-                .into_iter()
-                .map(|w| Word { left: at(w.left), top: at(w.top), width: at(w.width), height: at(w.height), ..w })
-                .collect()
-        })
-        .collect())
+        .map(|w| Word { left: at(w.left), top: at(w.top), width: at(w.width), height: at(w.height), ..w })
+        .collect()
+}
+
+fn has_digit(words: &[Word]) -> bool {
+    words.iter().any(|w| w.text.contains(|c: char| c.is_ascii_digit()))
+}
+
+/// A digit read alone with less confidence than this is no reading.
+const LONE_SURE: f32 = 40.0;
+
+/// The digits-only readings a stack lost, made again with each crop read
+/// alone ([`read_alone`]), all in one Tesseract call: the first (at
+/// `scales[0]`) and third (at `scales[1]`) readings [`lone_wanted`] names.
+/// A reading alone keeps only its surer words about as tall as the digits
+/// the stack read (a broken stroke read alone is some digit, surely).
+fn read_lone(
+    cells: &[NumberCell],
+    digits: &[Vec<Word>],
+    third: &[Option<Vec<Word>>],
+    scales: [f32; 2],
+    engine: &Tesseract,
+    deadline: Instant,
+) -> ExtractResult<Vec<[Option<Vec<Word>>; 2]>> {
+    let wanted = lone_wanted(digits, third);
+    let mut out = vec![[None, None]; cells.len()];
+    if wanted.is_empty() {
+        return Ok(out);
+    }
+    let mut heights: Vec<i32> =
+        digits.iter().flatten().filter(|w| w.text.contains(|c: char| c.is_ascii_digit())).map(|w| w.height).collect();
+    heights.sort_unstable();
+    let digit_height = heights.get(heights.len() / 2).copied().unwrap_or(0);
+    let images: Vec<Gray> = wanted.iter().map(|&(index, pass)| at_scale(&cells[index].crop, scales[pass])).collect();
+    let read = read_alone(&images.iter().collect::<Vec<_>>(), engine, deadline)?;
+    for (&(index, pass), words) in wanted.iter().zip(read) {
+        let words = rescaled(words, scales[pass], scales[0]);
+        let kept = words.into_iter().filter(|w| w.confidence >= LONE_SURE && w.height * 2 >= digit_height).collect();
+        out[index][pass] = Some(kept);
+    }
+    Ok(out)
+}
+
+/// The readings to make again alone, as (cell, 0 for the first, 1 for the
+/// third): each stacked reading that holds no digit, and the third of a cell
+/// the stacks found nothing in and the text pass neither (it had none).
+fn lone_wanted(digits: &[Vec<Word>], third: &[Option<Vec<Word>>]) -> Vec<(usize, usize)> {
+    let mut wanted = Vec::new();
+    for (index, (first, third)) in digits.iter().zip(third).enumerate() {
+        if !has_digit(first) {
+            wanted.push((index, 0));
+        }
+        if third.as_deref().map_or(!has_digit(first), |third| !has_digit(third)) {
+            wanted.push((index, 1));
+        }
+    }
+    wanted
 }
 
 #[cfg(test)]
@@ -349,6 +430,16 @@ mod tests {
         assert!(lost_leading_digits("552.", ".5.2"));
         assert!(!lost_leading_digits("552.", "5.2") && !lost_leading_digits("5.1.2", ".1.3"));
         assert!(!lost_leading_digits("05;", ".5"));
+    }
+
+    #[test]
+    fn readings_a_stack_found_no_digit_in_are_made_again_alone() {
+        let digits = vec![vec![word(0, "1")], vec![], vec![word(0, ".")], vec![word(0, "2")]];
+        // The second had no third reading (nothing read anywhere); the fourth's third read nothing.
+        let third = vec![Some(vec![word(0, "1")]), None, Some(vec![word(0, "5")]), Some(vec![])];
+        assert_eq!(lone_wanted(&digits, &third), [(1, 0), (1, 1), (2, 0), (3, 1)]);
+        // A cell whose readings agreed, without a third, is not read again.
+        assert!(lone_wanted(&[vec![word(0, "3")]], &[None]).is_empty());
     }
 
     #[test]

@@ -57,6 +57,47 @@ pub fn read_stacked(
     Ok(out)
 }
 
+/// Reads crops each as an image of its own, cut to its ink with a narrow
+/// white margin, all in one Tesseract call as raw lines ([`Mode::NumericLine`]);
+/// the words come back by crop, relative to its corner. A block-mode reading
+/// of a stack (or of one crop with white around it) drops a lone thin digit
+/// (a `1`) as noise; a raw line cut to the ink keeps it.
+pub fn read_alone(crops: &[&Gray], engine: &Tesseract, deadline: Instant) -> ExtractResult<Vec<Vec<Word>>> {
+    let cut: Vec<Option<(usize, usize, Gray)>> = crops.iter().map(|crop| cut_to_ink(crop)).collect();
+    let images: Vec<Gray> = cut.iter().flatten().map(|(_, _, image)| image.clone()).collect();
+    let mut read = engine.recognize(&images, Mode::NumericLine, deadline)?.into_iter();
+    Ok(cut
+        .iter()
+        .map(|cut| {
+            let Some((x, y, _)) = cut else { return Vec::new() };
+            let (dx, dy) = (*x as i32 - MARGIN as i32, *y as i32 - MARGIN as i32);
+            let words = read.next().unwrap_or_default();
+            words.into_iter().map(|w| Word { left: w.left + dx, top: w.top + dy, ..w }).collect()
+        })
+        .collect())
+}
+
+/// The crop's ink (pixels darker than mid-gray) with `MARGIN` of white
+/// around it, and where the ink starts in the crop; `None` without ink or
+/// over Tesseract's size limit.
+fn cut_to_ink(crop: &Gray) -> Option<(usize, usize, Gray)> {
+    let dark = |x: usize, y: usize| crop.get(x, y) < 128;
+    let rows: Vec<usize> = (0..crop.height).filter(|&y| (0..crop.width).any(|x| dark(x, y))).collect();
+    let cols: Vec<usize> = (0..crop.width).filter(|&x| (0..crop.height).any(|y| dark(x, y))).collect();
+    let (&y0, &y1, &x0, &x1) = (rows.first()?, rows.last()?, cols.first()?, cols.last()?);
+    let (width, height) = (x1 - x0 + 1, y1 - y0 + 1);
+    if width + 2 * MARGIN > MAX_SIDE || height + 2 * MARGIN > MAX_SIDE {
+        return None;
+    }
+    let mut image = Gray::new(width + 2 * MARGIN, height + 2 * MARGIN, 255);
+    for y in 0..height {
+        for x in 0..width {
+            image.set(MARGIN + x, MARGIN + y, crop.get(x0 + x, y0 + y));
+        }
+    }
+    Some((x0, y0, image))
+}
+
 /// Crops stacked into one column image, each on its own line with white
 /// space between: one Tesseract call reads them all, and each line it finds
 /// is traced back to its crop by height.
@@ -103,5 +144,28 @@ impl Stack {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crop_read_alone_is_cut_to_its_ink() {
+        let mut crop = Gray::new(60, 40, 255);
+        for y in 10..30 {
+            for x in 20..24 {
+                crop.set(x, y, 30);
+            }
+        }
+        crop.set(50, 35, 200);
+        let (x, y, image) = cut_to_ink(&crop).expect("ink");
+        assert_eq!((x, y, image.width, image.height), (20, 10, 4 + 2 * MARGIN, 20 + 2 * MARGIN));
+        assert_eq!(
+            (image.get(MARGIN, MARGIN), image.get(MARGIN - 1, MARGIN), image.get(MARGIN + 3, MARGIN + 19)),
+            (30, 255, 30)
+        );
+        assert!(cut_to_ink(&Gray::new(10, 10, 255)).is_none());
     }
 }
