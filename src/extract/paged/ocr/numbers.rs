@@ -156,10 +156,10 @@ pub fn read_numbers(
     }
     let mut out: Vec<NumberRead> = Vec::with_capacity(cells.len());
     for (index, (cell, digits)) in cells.iter().zip(&digits).enumerate() {
-        let Some(mut third) = third[index].take().filter(|_| !agree(&cell.text, &joined(digits))) else {
-            let confirmed = agree(&cell.text, &joined(digits));
-            let words = (confirmed && !cell.well_formed).then(|| restored(merged(digits.clone())));
-            out.push(NumberRead { words, confirmed });
+        let agreed = agree(&cell.text, &joined(digits));
+        let Some(mut third) = third[index].take().filter(|_| !agreed) else {
+            let words = (agreed && !cell.well_formed).then(|| restored(merged(digits.clone())));
+            out.push(NumberRead { words, confirmed: agreed });
             continue;
         };
         // Both digits-only readings set right by the same shape are one reading of that digit.

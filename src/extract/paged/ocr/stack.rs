@@ -63,13 +63,18 @@ pub fn read_stacked(
 /// of a stack (or of one crop with white around it) drops a lone thin digit
 /// (a `1`) as noise; a raw line cut to the ink keeps it.
 pub fn read_alone(crops: &[&Gray], engine: &Tesseract, deadline: Instant) -> ExtractResult<Vec<Vec<Word>>> {
-    let cut: Vec<Option<(usize, usize, Gray)>> = crops.iter().map(|crop| cut_to_ink(crop)).collect();
-    let images: Vec<Gray> = cut.iter().flatten().map(|(_, _, image)| image.clone()).collect();
+    let (mut corners, mut images) = (Vec::with_capacity(crops.len()), Vec::new());
+    for crop in crops {
+        corners.push(cut_to_ink(crop).map(|(x, y, image)| {
+            images.push(image);
+            (x, y)
+        }));
+    }
     let mut read = engine.recognize(&images, Mode::NumericLine, deadline)?.into_iter();
-    Ok(cut
+    Ok(corners
         .iter()
-        .map(|cut| {
-            let Some((x, y, _)) = cut else { return Vec::new() };
+        .map(|corner| {
+            let Some((x, y)) = corner else { return Vec::new() };
             let (dx, dy) = (*x as i32 - MARGIN as i32, *y as i32 - MARGIN as i32);
             let words = read.next().unwrap_or_default();
             words.into_iter().map(|w| Word { left: w.left + dx, top: w.top + dy, ..w }).collect()
