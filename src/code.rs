@@ -35,7 +35,7 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
         (?P<prefix>(?:tctp|tct|tc|tiêu\s+chí\s+thành\s+phần|tiêu\s+chí|lĩnh\s+vực)\s*)?
         (?P<code>\d{1,2}(?:\s?\.\s?\d{1,2}){0,4})
         (?:
-          (?P<dot>\s?\.)?(?P<tail>$|[\s:,)\-–])
+          (?P<dot>\s?\.)?(?P<tail>$|[\s:,)\-–\[\]|])
           # the space after the final dot lost (OCR): `2.2.3.Xử lý`
           |\.(?P<glued>(?-i:\p{Lu}))
         )",
@@ -44,13 +44,14 @@ static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static ROMAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?xis)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–])?(?P<tail>$|\s)").expect("valid regex")
+    Regex::new(r"(?xis)^(?:phần\s+)?(?P<code>[IVX]{1,5})(?:\s?[.:)\-–\[\]|])?(?P<tail>$|\s)").expect("valid regex")
 });
 
 static VALID_ROMAN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:X{0,3})(?:IX|IV|V?I{0,3})$").expect("valid regex"));
 
-/// Characters that may stand before a code without being part of it.
+/// Characters that may stand before a code without being part of it (after
+/// it, a ruling's residue on a scan, `[`, `]` or `|`, ends it like a point).
 const LEADING_DEBRIS: &str = "*+-–—_~`'\"„“”,.¬|";
 
 /// Reads a code at the start of `text`. Accepts a bare number (`"25."`), a
@@ -73,7 +74,7 @@ pub fn parse_code(text: &str) -> Option<CodeMatch> {
         let code: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
         // The regexes mark where the rest starts: matching it through to the end cost a scan of every title.
         let tail = caps.name("tail").or_else(|| caps.name("glued")).map_or("", |m| &text[m.start()..]);
-        let rest = tail.trim_start_matches([':', ',', ')', '-', '–']).trim().to_owned();
+        let rest = tail.trim_start_matches([':', ',', ')', '-', '–', '[', ']', '|']).trim().to_owned();
         // "100% …", "2021 …" and dates are not codes: every level is 1–2 digits
         // (enforced above) and a bare number must stand alone or before a title.
         if code.split('.').any(|part| part.is_empty()) {
@@ -271,6 +272,10 @@ mod tests {
         assert_eq!(code("—TC3.1. Kiểm soát"), Some("3.1".into()));
         assert_eq!(parse_code("3.2.1, Công khai").map(|m| m.rest), Some("Công khai".into()));
         assert_eq!(code("(1) Có kế hoạch"), None);
+        // A ruling's residue read after the code on a scan.
+        assert_eq!(code("VIII["), Some("VIII".into()));
+        assert_eq!(parse_code("1.2.1| Công khai").map(|m| m.rest), Some("Công khai".into()));
+        assert_eq!(code("2.3]"), Some("2.3".into()));
     }
 
     #[test]

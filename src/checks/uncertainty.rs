@@ -30,7 +30,7 @@ use super::Facts;
 use crate::code::{next_codes, numbered_in_sequence};
 use crate::model::{CellField, Column, Confirmation, Finding, FindingKind, OcrRead, Severity, ValueReading};
 use crate::number::format_vi;
-use crate::table::{RowKind, ScannedValue};
+use crate::table::{RowKind, ScannedValue, TableRow};
 use crate::tree::{bound, relations, CriteriaTree, Node, Relation, Value};
 
 /// Confirms the values read by OCR, turns the findings that rest on an
@@ -56,13 +56,16 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        // Codes read by OCR are not confirmed: a misread one is missing, unknown or
+        // twice (what rests on a code read twice may rest on the wrong row).
         let codes_read = match finding.kind {
-            // Codes read by OCR are not confirmed: a misread one is missing, unknown or twice.
             FindingKind::DuplicateCode => nodes.iter().any(|&n| tree.nodes[n].from_scan),
             FindingKind::SumMismatch => nodes.iter().any(|&n| !children_complete(facts, n)),
+            // A total claimed or rated is the sum of the whole tree.
+            FindingKind::StatedTotalMismatch | FindingKind::RatingMismatch => !groups_complete(facts),
             FindingKind::MissingCriterion | FindingKind::UnknownCriterion => any_scanned,
             _ => false,
-        };
+        } || nodes.len() > 1 && nodes.iter().any(|&n| tree.nodes[n].from_scan);
         let texts = nodes.iter().any(|&n| {
             let node = &tree.nodes[n];
             match finding.kind {
@@ -247,6 +250,9 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     if !node.from_scan && node.children.iter().all(|&c| !nodes[c].from_scan) {
         return true;
     }
+    if node.is_total() {
+        return groups_complete(facts) && numbered_in_sequence(node.children.iter().map(|&c| nodes[c].code.as_str()));
+    }
     if let Some(catalog) = facts.catalog {
         let present = |code: &str| nodes.iter().any(|m| m.code == code);
         if catalog.criteria.iter().any(|c| c.parent.as_deref() == Some(node.code.as_str()) && !present(&c.code)) {
@@ -264,16 +270,32 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     };
     // The criterion's rows run to the next row that is not its descendant.
     let prefix = format!("{}.", node.code);
-    let end = nodes[n + 1..]
-        .iter()
-        .find(|m| !m.code.starts_with(&prefix) || node.is_total())
-        .map_or(facts.table.rows.len(), |m| m.row);
+    let end = nodes[n + 1..].iter().find(|m| !m.code.starts_with(&prefix)).map_or(facts.table.rows.len(), |m| m.row);
     let last = nodes[n + 1..].iter().position(|m| !m.code.starts_with(&prefix)).map_or(nodes.len(), |p| n + 1 + p);
     if n > 0 && !follows(n - 1, n) || last < nodes.len() && !follows(last - 1, last) {
         return false;
     }
-    let rows = facts.table.rows.get(node.row + 1..end).unwrap_or_default();
-    !rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
+    !uncoded_criterion(facts.table.rows.get(node.row + 1..end).unwrap_or_default())
+}
+
+/// Whether the whole table's groups, which its total and a total claimed in
+/// the prose add up, are in the tree of a table read from a scan: none of
+/// the framework's groups is absent, and no row anywhere (a total row stands
+/// at the foot, below its groups) is an unnumbered one with a maximum.
+fn groups_complete(facts: &Facts) -> bool {
+    let nodes = &facts.tree.nodes;
+    if !nodes.iter().any(|n| n.from_scan) {
+        return true;
+    }
+    let present = |code: &str| nodes.iter().any(|m| m.code == code);
+    let groups_present =
+        facts.catalog.is_none_or(|catalog| catalog.criteria.iter().all(|c| c.parent.is_some() || present(&c.code)));
+    groups_present && !uncoded_criterion(&facts.table.rows)
+}
+
+/// A row read from a scan with a maximum but no code: a criterion whose code OCR did not read.
+fn uncoded_criterion(rows: &[TableRow]) -> bool {
+    rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
 }
 
 /// A value read by OCR that nothing confirmed, or one missing on a row read

@@ -8,7 +8,7 @@ use crate::grid::Document;
 use crate::model::{Column, Confirmation, FindingKind, Restoration, Severity, TableKind};
 use crate::prose::ProseFacts;
 use crate::table::test_rows::scanned_row;
-use crate::table::{ScoringTable, TableRow};
+use crate::table::{RowKind, ScoringTable, TableRow};
 use crate::tree;
 
 fn d(s: &str) -> Decimal {
@@ -282,4 +282,34 @@ fn the_note_on_a_restored_value_says_what_was_read_and_what_was_taken() {
         "{}",
         note.message
     );
+}
+
+/// A total row at the table's foot stating `total` for both columns.
+fn total_row(total: &str, line: usize) -> TableRow {
+    TableRow {
+        kind: RowKind::Total, title: "Tổng điểm".into(), ..scanned("TOTAL", sure(total), sure(total), line)
+    }
+}
+
+#[test]
+fn a_total_missing_a_group_whose_code_ocr_did_not_read_is_uncertain() {
+    let rows = |uncoded: bool| {
+        let mut rows = vec![scanned("1", sure("4"), sure("4"), 1), scanned("1.1", sure("4"), sure("4"), 2)];
+        if uncoded {
+            // A group's row whose code cell OCR read as `VIII[`: no code, a maximum.
+            rows.push(TableRow { kind: RowKind::Unnumbered, code: None, ..scanned("x", sure("6"), sure("6"), 3) });
+        }
+        rows.push(total_row("10", 4));
+        rows
+    };
+    let total = |checked: &Checked| {
+        let f = checked
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::SumMismatch)
+            .unwrap_or_else(|| panic!("{:?}", checked.findings));
+        (f.code.clone(), f.severity, f.uncertain)
+    };
+    assert_eq!(total(&run(rows(false))), (Some("TOTAL".into()), Severity::Error, false));
+    assert_eq!(total(&run(rows(true))), (Some("TOTAL".into()), Severity::Warning, true));
 }

@@ -1,8 +1,10 @@
 //! Rulings → tables → cell boxes: the lines of one connected group form a
 //! lattice; neighbouring grid cells are one cell where the line between them
-//! is missing (merged title and evidence cells).
+//! is missing (merged title and evidence cells); and a cell's inside as an
+//! image to read, its border lines cut away.
 
 use super::lines::Rule;
+use super::{Gray, Mask};
 use crate::extract::paged::lattice::{find, merged_regions, union};
 
 /// A cell rectangle in pixels (exclusive right/bottom), with its grid place.
@@ -127,6 +129,71 @@ fn lattice(mut h: Vec<Rule>, mut v: Vec<Rule>, gap: f32) -> Option<Lattice> {
     Some(Lattice { cells, rules, top: px(ys[0]), bottom: px(ys[rows]) })
 }
 
+fn ink_count(mask: &Mask, x0: usize, y0: usize, x1: usize, y1: usize) -> usize {
+    (y0..y1.min(mask.height)).map(|y| (x0..x1.min(mask.width)).filter(|&x| mask.get(x, y)).count()).sum()
+}
+
+/// The inside of a cell, its border lines cut away, when it holds ink: its
+/// top-left corner on the page and its pixels.
+pub(super) fn cell_crop(
+    gray: &Gray,
+    mask: &Mask,
+    cell: &CellBox,
+    inset: usize,
+    min_ink: usize,
+) -> Option<(usize, usize, Gray)> {
+    let (x0, y0) = (cell.x0 + inset, cell.y0 + inset);
+    let x1 = cell.x1.saturating_sub(inset).min(mask.width);
+    let y1 = cell.y1.saturating_sub(inset).min(mask.height);
+    if x1 <= x0 + 2 || y1 <= y0 + 2 || ink_count(mask, x0, y0, x1, y1) < min_ink {
+        return None;
+    }
+    // Ink black on white paper: crops of shaded and plain cells look alike in a stack.
+    let mut image = Gray::new(x1 - x0, y1 - y0, 255);
+    for y in y0..y1 {
+        for x in (x0..x1).filter(|&x| mask.get(x, y)) {
+            image.set(x - x0, y - y0, gray.get(x, y).min(96));
+        }
+    }
+    erase_border_residue(&mut image, mask, x0, y0, inset * 2);
+    Some((x0, y0, image))
+}
+
+/// Paints white the rows and columns near the crop's edges that are mostly
+/// ink: what is left of a ruling line (a thick or slightly tilted border),
+/// which Tesseract would read as a "1" or a bar.
+fn erase_border_residue(image: &mut Gray, mask: &Mask, x0: usize, y0: usize, band: usize) {
+    let (w, h) = (image.width, image.height);
+    let ink = |x: usize, y: usize| mask.get((x0 + x).min(mask.width - 1), (y0 + y).min(mask.height - 1));
+    for y in (0..h).filter(|&y| y < band || y + band >= h) {
+        // Only long runs are a ruling's: the bottoms of a line of digits with
+        // the point between them can ink half a tight crop's row, each run no
+        // wider than a digit, which is less than half the crop's height.
+        if long_runs((0..w).map(|x| ink(x, y)), h / 2) * 2 > w {
+            (0..w).for_each(|x| image.set(x, y, 255));
+        }
+    }
+    for x in (0..w).filter(|&x| x < band || x + band >= w) {
+        if (0..h).filter(|&y| ink(x, y)).count() * 2 > h {
+            (0..h).for_each(|y| image.set(x, y, 255));
+        }
+    }
+}
+
+/// The ink pixels in runs longer than `long` along a line of pixels.
+fn long_runs(line: impl Iterator<Item = bool>, long: usize) -> usize {
+    let (mut total, mut run) = (0, 0);
+    for ink in line.chain(std::iter::once(false)) {
+        if ink {
+            run += 1;
+        } else {
+            total += if run > long { run } else { 0 };
+            run = 0;
+        }
+    }
+    total
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +245,22 @@ mod tests {
         assert_eq!(tables.len(), 1);
         assert_eq!(tables[0].cells.len(), 4, "{:?}", tables[0].cells);
         assert!(tables[0].cells.iter().all(|c| c.x0 != 250 && c.x1 != 250));
+    }
+    #[test]
+    fn border_residue_goes_and_the_bottoms_of_digits_stay() {
+        // A tight 36×20 crop: a row of a ruling at its top, two digits' bottoms and a point between them low.
+        let (w, h) = (36, 20);
+        let mut image = Gray::new(w, h, 255);
+        let mut mask = Mask { width: w, height: h, data: vec![false; w * h] };
+        let runs = [(1, 0..w), (15, 4..13), (15, 15..19), (15, 21..30)];
+        for (y, xs) in runs {
+            for x in xs {
+                image.set(x, y, 0);
+                mask.data[y * w + x] = true;
+            }
+        }
+        erase_border_residue(&mut image, &mask, 0, 0, 6);
+        assert_eq!((image.get(10, 1), image.get(10, 15), image.get(17, 15), image.get(25, 15)), (255, 0, 0, 0));
+        assert_eq!(long_runs([true, true, false, true, true, true].into_iter(), 2), 3);
     }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use regex::Regex;
 
-use super::cells::{lattices, CellBox};
+use super::cells::{cell_crop, lattices, CellBox};
 use super::cleanup::{binarize, clear_number_specks, despeckle, rotate, skew_angle};
 use super::engine::{Mode, Tesseract, Word};
 use super::image::reading_scale;
@@ -16,7 +16,7 @@ use super::orientation;
 use super::photo;
 use super::phrases;
 use super::stack::read_stacked;
-use super::{Gray, Mask};
+use super::Gray;
 use crate::extract::ExtractResult;
 
 /// A recognised word in page points (top-left origin); `bottom` is its baseline.
@@ -73,65 +73,6 @@ impl OcrPage {
             (s.pos, s.from, s.to) = (s.pos * across, s.from * along, s.to * along);
         }
     }
-}
-
-fn ink_count(mask: &Mask, x0: usize, y0: usize, x1: usize, y1: usize) -> usize {
-    (y0..y1.min(mask.height)).map(|y| (x0..x1.min(mask.width)).filter(|&x| mask.get(x, y)).count()).sum()
-}
-
-/// The inside of a cell, its border lines cut away, when it holds ink: its
-/// top-left corner on the page and its pixels.
-fn cell_crop(gray: &Gray, mask: &Mask, cell: &CellBox, inset: usize, min_ink: usize) -> Option<(usize, usize, Gray)> {
-    let (x0, y0) = (cell.x0 + inset, cell.y0 + inset);
-    let x1 = cell.x1.saturating_sub(inset).min(mask.width);
-    let y1 = cell.y1.saturating_sub(inset).min(mask.height);
-    if x1 <= x0 + 2 || y1 <= y0 + 2 || ink_count(mask, x0, y0, x1, y1) < min_ink {
-        return None;
-    }
-    // Ink black on white paper: crops of shaded and plain cells look alike in a stack.
-    let mut image = Gray::new(x1 - x0, y1 - y0, 255);
-    for y in y0..y1 {
-        for x in (x0..x1).filter(|&x| mask.get(x, y)) {
-            image.set(x - x0, y - y0, gray.get(x, y).min(96));
-        }
-    }
-    erase_border_residue(&mut image, mask, x0, y0, inset * 2);
-    Some((x0, y0, image))
-}
-
-/// Paints white the rows and columns near the crop's edges that are mostly
-/// ink: what is left of a ruling line (a thick or slightly tilted border),
-/// which Tesseract would read as a "1" or a bar.
-fn erase_border_residue(image: &mut Gray, mask: &Mask, x0: usize, y0: usize, band: usize) {
-    let (w, h) = (image.width, image.height);
-    let ink = |x: usize, y: usize| mask.get((x0 + x).min(mask.width - 1), (y0 + y).min(mask.height - 1));
-    for y in (0..h).filter(|&y| y < band || y + band >= h) {
-        // Only long runs are a ruling's: the bottoms of a line of digits with
-        // the point between them can ink half a tight crop's row, each run no
-        // wider than a digit, which is less than half the crop's height.
-        if long_runs((0..w).map(|x| ink(x, y)), h / 2) * 2 > w {
-            (0..w).for_each(|x| image.set(x, y, 255));
-        }
-    }
-    for x in (0..w).filter(|&x| x < band || x + band >= w) {
-        if (0..h).filter(|&y| ink(x, y)).count() * 2 > h {
-            (0..h).for_each(|y| image.set(x, y, 255));
-        }
-    }
-}
-
-/// The ink pixels in runs longer than `long` along a line of pixels.
-fn long_runs(line: impl Iterator<Item = bool>, long: usize) -> usize {
-    let (mut total, mut run) = (0, 0);
-    for ink in line.chain(std::iter::once(false)) {
-        if ink {
-            run += 1;
-        } else {
-            total += if run > long { run } else { 0 };
-            run = 0;
-        }
-    }
-    total
 }
 
 /// The page with its ruling lines painted white: the text pass then reads
@@ -351,13 +292,21 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant, stop_
         }
         let well_formed = SEPARATED_NUMBER.is_match(&text);
         let numeric = well_formed || words.is_empty() || looks_numeric(&words);
-        if !numeric && cell.x1 - cell.x0 > narrow {
-            if let Some((x, y, image)) = cell_crop(&level, &mask, cell, inset, min_ink) {
-                if uncovered_ink(&image, x, y, &covered, mask.width) >= lost_ink {
-                    lost.push((index, x, y, scaled(&image)));
-                }
+        let wide = cell.x1 - cell.x0 > narrow;
+        // A narrow cell of words, few digits among them (a header's, whose first line
+        // the page pass often garbles; not a code `TC 1.1`), is read again as text too.
+        let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+        let wordy = !numeric && letters >= 2 && letters >= 2 * text.chars().filter(char::is_ascii_digit).count();
+        if !numeric && wide || wordy {
+            let crop = cell_crop(&level, &mask, cell, inset, min_ink);
+            if let Some((x, y, image)) =
+                crop.filter(|(x, y, image)| !wide || uncovered_ink(image, *x, *y, &covered, mask.width) >= lost_ink)
+            {
+                lost.push((index, x, y, scaled(&image)));
             }
-            continue;
+            if wide {
+                continue;
+            }
         }
         // What the text pass read (letters in a narrow cell, or digits) is replaced only by a
         // surer reading ([`super::numbers`]); specks read as punctuation, and digits mixed with
@@ -561,24 +510,6 @@ mod tests {
         let covered = coverage(&[placed(101.0, 51.0, 16, 16)], 200, 100, 2.0, 1);
         assert_eq!(uncovered_ink(&crop, 100, 50, &covered, 200), 36);
         assert_eq!(uncovered_ink(&crop, 100, 50, &vec![false; 200 * 100], 200), 72);
-    }
-
-    #[test]
-    fn border_residue_goes_and_the_bottoms_of_digits_stay() {
-        // A tight 36×20 crop: a row of a ruling at its top, two digits' bottoms and a point between them low.
-        let (w, h) = (36, 20);
-        let mut image = Gray::new(w, h, 255);
-        let mut mask = Mask { width: w, height: h, data: vec![false; w * h] };
-        let runs = [(1, 0..w), (15, 4..13), (15, 15..19), (15, 21..30)];
-        for (y, xs) in runs {
-            for x in xs {
-                image.set(x, y, 0);
-                mask.data[y * w + x] = true;
-            }
-        }
-        erase_border_residue(&mut image, &mask, 0, 0, 6);
-        assert_eq!((image.get(10, 1), image.get(10, 15), image.get(17, 15), image.get(25, 15)), (255, 0, 0, 0));
-        assert_eq!(long_runs([true, true, false, true, true, true].into_iter(), 2), 3);
     }
 
     #[test]
