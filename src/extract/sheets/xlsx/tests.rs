@@ -65,3 +65,22 @@ fn references_and_escapes() {
     assert_eq!(resolve_target("xl/", "../customXml/item1.xml"), "customXml/item1.xml");
     assert_eq!(resolve_target("xl/", "/xl/worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
 }
+
+#[test]
+fn element_text_resolves_references_as_the_events_do() {
+    let deadline = Deadline::none();
+    let text = |inner: &str| {
+        let xml = format!("<t>{inner}</t>");
+        let mut reader = TimedReader::new(xml.as_bytes(), 8, &deadline);
+        assert!(matches!(reader.next(), Ok(Event::Start(_))));
+        text::element_text(&mut reader).map(|t| t.into_owned()).map_err(|e| e.kind)
+    };
+    assert_eq!(text("Ti&#234;u ch&#237;").as_deref(), Ok("Tiêu chí"));
+    assert_eq!(text("&#7842;NG &#x1F600;&amp;&lt;&quot;").as_deref(), Ok("ẢNG 😀&<\""));
+    // References to nothing: NUL, a surrogate, past Unicode, an unknown entity, none.
+    assert_eq!(text("a&#0;&#55296;&#12345678;&#1114112;&nbsp;&;b").as_deref(), Ok("ab"));
+    assert_eq!(text("a\r\nb&#233;\rc").as_deref(), Ok("a\nbé\nc"));
+    assert_eq!(text("x<b>y</b>&#233;").as_deref(), Ok("xyé"));
+    assert_eq!(text("").as_deref(), Ok(""));
+    assert_eq!(text("a&b"), Err(crate::extract::ErrorKind::Corrupt));
+}

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::TimedReader;
 use crate::extract::containers::xml::predefined_entity;
@@ -56,7 +56,11 @@ pub(super) fn range_reference(text: &str) -> Option<((u32, u32), (u32, u32))> {
 /// The text of the element just opened, up to its end, entities resolved.
 pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResult<Cow<'x, str>> {
     // Most values are one piece of text, borrowed from the part.
-    let mut text = Cow::Borrowed("");
+    let mut text = match reader.text_run() {
+        Some(run) if run.contains('&') => Cow::Owned(resolve_references(run)),
+        Some(run) => Cow::Borrowed(run),
+        None => Cow::Borrowed(""),
+    };
     let append = |text: &mut Cow<'x, str>, piece: Cow<'x, str>| match text.is_empty() {
         true => *text = piece,
         false => text.to_mut().push_str(&piece),
@@ -66,12 +70,7 @@ pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResul
         match reader.next()? {
             Event::Text(t) => append(&mut text, t.xml10_content()),
             Event::CData(t) => append(&mut text, t.xml10_content()),
-            // A character reference is pushed as it is: a sheet written with every
-            // non-ASCII letter as `&#7871;` has one for most letters of its text.
-            Event::GeneralRef(r) => match r.resolve_char_ref() {
-                Ok(Some(c)) => text.to_mut().push(c),
-                _ => append(&mut text, Cow::Borrowed(predefined_entity(&r).unwrap_or_default())),
-            },
+            Event::GeneralRef(r) => push_reference(text.to_mut(), &r),
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
             Event::End(_) => depth -= 1,
@@ -80,6 +79,31 @@ pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResul
         }
     }
     Ok(text)
+}
+
+/// A text whose every `&` opens a reference closed by the first `;` after it, resolved.
+fn resolve_references(run: &str) -> String {
+    // A reference is never shorter than what it stands for.
+    let mut text = String::with_capacity(run.len());
+    let mut rest = run;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        text.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = memchr::memchr(b';', after.as_bytes()).unwrap_or(after.len());
+        push_reference(&mut text, &BytesRef::new(&after[..end]));
+        rest = after.get(end + 1..).unwrap_or_default();
+    }
+    text.push_str(rest);
+    text
+}
+
+/// A character reference is pushed as it is: a sheet written with every
+/// non-ASCII letter as `&#7871;` has one for most letters of its text.
+fn push_reference(text: &mut String, r: &BytesRef) {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => text.push(c),
+        _ => text.push_str(predefined_entity(r).unwrap_or_default()),
+    }
 }
 
 /// Raw values of attributes by local name, in one pass; for the cell
