@@ -516,21 +516,29 @@ pub fn report_key(unit: Option<&str>, year: Option<i32>, kind: Option<TableKind>
     Some(format!("{}|{}|{kind}", words.join("-"), year.map(|y| y.to_string()).unwrap_or_default()))
 }
 
-/// Serializes `Option<Decimal>` as an exact JSON number (or null), normalized
-/// so that `100.00` is written `100`.
+/// A decimal as an exact JSON number, normalized (`100.00` is written `100`),
+/// never through a float.
+pub(crate) struct ExactNumber(pub Decimal);
+
+impl Serialize for ExactNumber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.0.normalize();
+        // Most scores are whole: written as the integer, without the text parsed back.
+        if let Some(n) = (d.scale() == 0).then(|| i64::try_from(d.mantissa()).ok()).flatten() {
+            return s.serialize_i64(n);
+        }
+        let number: serde_json::Number = d.to_string().parse().map_err(serde::ser::Error::custom)?;
+        number.serialize(s)
+    }
+}
+
+/// Serializes `Option<Decimal>` as an [`ExactNumber`] (or null).
 mod opt_decimal {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        match value {
-            None => s.serialize_none(),
-            Some(d) => {
-                let text = d.normalize().to_string();
-                let number: serde_json::Number = text.parse().map_err(serde::ser::Error::custom)?;
-                number.serialize(s)
-            }
-        }
+        value.map(super::ExactNumber).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
@@ -566,6 +574,12 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(serde_json::to_string(&v).unwrap(), r#"{"max_points":100,"self_score":12.9491}"#);
+        let exact = |text: &str| serde_json::to_string(&ExactNumber(Decimal::from_str(text).unwrap())).unwrap();
+        for (text, json) in [("-0.00", "0"), ("-3.0", "-3"), ("1e3", "1000"), ("0.50", "0.5"), ("-0.25", "-0.25")] {
+            assert_eq!(exact(text), json, "{text}");
+        }
+        // Past i64 a whole number is still written exactly.
+        assert_eq!(exact("79228162514264337593543950335"), "79228162514264337593543950335");
         let back: ColumnValues = serde_json::from_str(r#"{"self_score":0.1}"#).unwrap();
         assert_eq!(back.self_score, Some(Decimal::from_str("0.1").unwrap()));
     }
