@@ -84,3 +84,34 @@ fn element_text_resolves_references_as_the_events_do() {
     assert_eq!(text("").as_deref(), Ok(""));
     assert_eq!(text("a&b"), Err(crate::extract::ErrorKind::Corrupt));
 }
+
+#[test]
+fn attributes_read_directly_as_quick_xml_reads_them() {
+    let names = ["r", "s", "t"];
+    for tag in [
+        r#"<c r="A5" t="inlineStr">"#,
+        r#"<c r='B7' s="3"   t="n">"#,
+        r#"<c x:r="C1" s="1">"#,
+        r#"<c r="D1"t="s">"#,
+        r#"<c r="E1" r="E2">"#,
+        r#"<c>"#,
+        // Left to quick-xml: spaces around `=`, an unquoted or unclosed value, a key alone.
+        r#"<c r = "F1" t="n">"#,
+        r#"<c r=G1 t="n">"#,
+        r#"<c r="H1 t="n>"#,
+        r#"<c hidden r="I1">"#,
+        r#"<c ="J1" r="J2">"#,
+    ] {
+        let mut reader = quick_xml::Reader::from_str(tag);
+        let Ok(Event::Start(e)) = reader.read_event() else { panic!("{tag}") };
+        let mut attributes = e.attributes();
+        attributes.with_checks(false);
+        let mut expected = [None, None, None];
+        for a in attributes.flatten() {
+            if let Some(i) = names.iter().position(|n| *n == a.key.local_name().as_ref()) {
+                expected[i] = Some(a.value);
+            }
+        }
+        assert_eq!(text::raw_attrs(&e, names), expected, "{tag}");
+    }
+}

@@ -109,6 +109,9 @@ fn push_reference(text: &mut String, r: &BytesRef) {
 /// Raw values of attributes by local name, in one pass; for the cell
 /// elements, whose attribute values are plain ASCII with nothing to resolve.
 pub(super) fn raw_attrs<'e, const N: usize>(e: &'e BytesStart, names: [&str; N]) -> [Option<Cow<'e, str>>; N] {
+    if let Some(found) = plain_attrs(e.attributes_raw(), names) {
+        return found;
+    }
     let mut found = [const { None }; N];
     let mut attributes = e.attributes();
     attributes.with_checks(false);
@@ -118,6 +121,36 @@ pub(super) fn raw_attrs<'e, const N: usize>(e: &'e BytesStart, names: [&str; N])
         }
     }
     found
+}
+
+/// [`raw_attrs`] of `key="value"` pairs read here as quick-xml reads them
+/// (its general iterator was most of the cost of a cell's opening tag);
+/// `None` at anything else (spaces around `=`, a value unquoted or not
+/// closed), which is left to it.
+fn plain_attrs<'e, const N: usize>(raw: &'e str, names: [&str; N]) -> Option<[Option<Cow<'e, str>>; N]> {
+    let space = |b: u8| matches!(b, b' ' | b'\r' | b'\n' | b'\t');
+    let bytes = raw.as_bytes();
+    let mut found = [const { None }; N];
+    let mut at = 0;
+    loop {
+        at += bytes[at..].iter().take_while(|&&b| space(b)).count();
+        if at == bytes.len() {
+            return Some(found);
+        }
+        let key_end = at + bytes[at..].iter().position(|&b| b == b'=' || space(b))?;
+        let quote = *bytes.get(key_end + 1)?;
+        if key_end == at || bytes[key_end] != b'=' || !matches!(quote, b'"' | b'\'') {
+            return None;
+        }
+        let value_start = key_end + 2;
+        let value_end = value_start + memchr::memchr(quote, &bytes[value_start..])?;
+        let key = &raw[at..key_end];
+        let local = key.find(':').map_or(key, |colon| &key[colon + 1..]);
+        if let Some(i) = names.iter().position(|n| *n == local) {
+            found[i] = Some(Cow::Borrowed(&raw[value_start..value_end]));
+        }
+        at = value_end + 1;
+    }
 }
 
 /// The text of a `<si>` or `<is>`: its `<t>` runs joined, phonetic guides
