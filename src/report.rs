@@ -365,24 +365,26 @@ impl DocumentReport {
         self.findings.extend(notes.map(Finding::from));
     }
 
-    /// The object for a document whose scoring table was read and checked.
+    /// The object for a document whose scoring table was read and checked;
+    /// the tree's codes and citations move into it.
     pub fn assemble(
         source: Source,
         table: &ScoringTable,
-        tree: &CriteriaTree,
+        tree: CriteriaTree,
         prose: ProseFacts,
         checked: Checked,
         catalog: Option<&Catalog>,
     ) -> Self {
+        let table_totals = tree.total().map(|n| ColumnValues::from_scores(&n.values));
         let criteria = tree
             .nodes
-            .iter()
+            .into_iter()
             .zip(checked.readings.iter().map(Some).chain(std::iter::repeat(None)))
             .map(|(node, readings)| {
                 let row = &table.rows[node.row];
                 Criterion {
-                    code: node.code.clone(),
-                    parent: node.parent.clone(),
+                    code: node.code,
+                    parent: node.parent,
                     title: row.title.clone(),
                     max_points: node.values.get(Column::MaxPoints),
                     self_score: node.values.get(Column::SelfScore),
@@ -390,7 +392,7 @@ impl DocumentReport {
                     lost_points: node.values.get(Column::LostPoints),
                     location: Location::from(&row.location),
                     rubric: node.rubric.as_ref().map(|r| rubric::Rubric::new(r, prose.year)),
-                    evidence: node.evidence.citations.iter().map(rubric::Citation::from).collect(),
+                    evidence: node.evidence.citations.into_iter().map(rubric::Citation::from).collect(),
                     cells: Cells::from(&node.cells),
                     ocr: readings
                         .into_iter()
@@ -410,7 +412,7 @@ impl DocumentReport {
             .collect();
         let recalculated = checked.recalculated;
         let totals = Totals {
-            table: tree.total().map(|n| ColumnValues::from_scores(&n.values)),
+            table: table_totals,
             stated: prose.stated_total.map(|(column, value)| {
                 let mut scores = Scores::default();
                 scores.set(column, Some(value));

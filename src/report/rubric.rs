@@ -51,14 +51,14 @@ impl Rubric {
     }
 }
 
-impl From<&model::Citation> for Citation {
-    fn from(c: &model::Citation) -> Self {
+impl From<model::Citation> for Citation {
+    fn from(c: model::Citation) -> Self {
         Citation {
             kind: c.kind.name().to_owned(),
-            number: c.number.clone(),
-            symbol: c.symbol.clone(),
+            number: c.number,
+            symbol: c.symbol,
             date: c.date.map(|d| d.to_string()),
-            text: c.text.clone(),
+            text: c.text,
         }
     }
 }
