@@ -219,7 +219,7 @@ fn stages(
     let criteria_tree = tree::build(&scoring, deadline)?;
     let mut checked = checks::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options, deadline)?;
     checked.findings.extend(repairs);
-    let mut report = DocumentReport::assemble(source, &scoring, &criteria_tree, prose_facts, checked, catalog);
+    let mut report = DocumentReport::assemble(source, &scoring, criteria_tree, prose_facts, checked, catalog);
     report.extraction = extraction;
     deadline.check()?;
     // The scoring table is v1's; every other table and the prose are read as statistics.

@@ -38,6 +38,14 @@ use crate::tree::{bound, relations, CriteriaTree, Node, Relation, Value};
 /// returns per criterion how its values were read.
 pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<ValueReading>> {
     let tree = facts.tree;
+    // Nothing read by OCR, nothing to doubt: a spreadsheet's thousands of rows
+    // are not searched for confirmations.
+    let read_by_ocr = |n: &Node| {
+        n.from_scan || !n.scanned.is_empty() || n.rubric_confidence.is_some() || n.evidence.confidence.is_some()
+    };
+    if !tree.nodes.iter().any(read_by_ocr) {
+        return vec![Vec::new(); tree.nodes.len()];
+    }
     let confirmed = confirmations(facts);
     let threshold = facts.options.ocr_min_confidence;
     let doubtful_text = |confidence: Option<u8>| confidence.is_some_and(|c| f32::from(c) < threshold);

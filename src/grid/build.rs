@@ -92,6 +92,12 @@ impl RowBuilder {
         RowBuilder { page, ..RowBuilder::default() }
     }
 
+    /// Room for `cells` cells, when the reader knows how many the row has:
+    /// grown one by one, a row's cells took room for twice as many.
+    pub fn reserve(&mut self, cells: usize) {
+        self.cells.reserve_exact(cells);
+    }
+
     /// Marks the row as a header repeated on every page.
     pub fn set_header(&mut self, header: bool) {
         self.header = header;

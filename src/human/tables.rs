@@ -108,11 +108,11 @@ fn readings(document: &Document, table: &ScoringTable, deadline: &Deadline) -> R
     let tree = crate::tree::build(table, deadline)?;
     Ok(tree
         .nodes
-        .iter()
+        .into_iter()
         .map(|n| Reading {
             location: table.rows[n.row].location.clone(),
             rubric: n.rubric.as_ref().map(|r| Rubric::new(r, year)),
-            evidence: n.evidence.citations.iter().map(Citation::from).collect(),
+            evidence: n.evidence.citations.into_iter().map(Citation::from).collect(),
             cells: Cells::from(&n.cells),
         })
         .collect())

@@ -113,6 +113,11 @@ fn push_a1(out: &mut [u8; 35], at: usize, mut column: u32, mut row: u32) -> usiz
 pub struct CellLocations(Vec<(CellField, CellLocation)>);
 
 impl CellLocations {
+    /// Room for `fields` located values: set one by one, a row's five took room for eight.
+    pub fn with_capacity(fields: usize) -> Self {
+        CellLocations(Vec::with_capacity(fields))
+    }
+
     pub fn get(&self, field: CellField) -> Option<&CellLocation> {
         self.0.iter().find(|(f, _)| *f == field).map(|(_, at)| at)
     }

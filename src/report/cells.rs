@@ -92,15 +92,7 @@ mod hundredths {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<S: Serializer>(value: &Option<[i64; 4]>, s: S) -> Result<S::Ok, S::Error> {
-        let numbers = value
-            .map(|b| {
-                b.map(|v| Decimal::new(v, 2).normalize().to_string().parse::<serde_json::Number>())
-                    .into_iter()
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .transpose()
-            .map_err(serde::ser::Error::custom)?;
-        numbers.serialize(s)
+        value.map(|b| b.map(|v| crate::report::ExactNumber(Decimal::new(v, 2)))).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<[i64; 4]>, D::Error> {

@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model;
+use crate::report::ExactNumber;
 
 /// `criteria[].rubric`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,14 +51,14 @@ impl Rubric {
     }
 }
 
-impl From<&model::Citation> for Citation {
-    fn from(c: &model::Citation) -> Self {
+impl From<model::Citation> for Citation {
+    fn from(c: model::Citation) -> Self {
         Citation {
             kind: c.kind.name().to_owned(),
-            number: c.number.clone(),
-            symbol: c.symbol.clone(),
+            number: c.number,
+            symbol: c.symbol,
             date: c.date.map(|d| d.to_string()),
-            text: c.text.clone(),
+            text: c.text,
         }
     }
 }
@@ -95,19 +96,11 @@ impl Value {
     }
 }
 
-/// An exact JSON number: `0.50` is written `0.5`, never through a float.
-fn json_number(d: &Decimal) -> Result<serde_json::Number, String> {
-    d.normalize().to_string().parse().map_err(|e: serde_json::Error| e.to_string())
-}
-
 impl Serialize for Value {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::Error;
         match self {
-            Value::Number(n) => json_number(n).map_err(S::Error::custom)?.serialize(s),
-            Value::Numbers(all) => {
-                all.iter().map(json_number).collect::<Result<Vec<_>, _>>().map_err(S::Error::custom)?.serialize(s)
-            }
+            Value::Number(n) => ExactNumber(*n).serialize(s),
+            Value::Numbers(all) => s.collect_seq(all.iter().map(|&n| ExactNumber(n))),
             Value::Date(d) => d.serialize(s),
         }
     }

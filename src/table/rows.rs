@@ -185,7 +185,8 @@ fn read_values(
     notes: &mut Vec<String>,
 ) -> (Scores, Vec<ScannedValue>, CellLocations) {
     let mut values = Scores::default();
-    let mut located = CellLocations::default();
+    // Each score column, then the code, title and evidence (`read_rows`).
+    let mut located = CellLocations::with_capacity(score_cols.len() + 3);
     let mut scanned: Vec<(usize, ScannedValue)> = Vec::new();
     for (column, cols) in score_cols {
         let column = *column;

@@ -20,6 +20,11 @@ pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], code_texts: &[&str
             rows[i].cells.set(CellField::Code, None);
         }
     }
+    // Every repair below changes only rows read from a scan: a table without
+    // one (a spreadsheet's) is not searched for them.
+    if !rows.iter().any(|r| r.from_scan) {
+        return;
+    }
     repair_scanned_codes(rows);
     if running_numbers {
         let numbers: Vec<Option<u32>> = code_texts

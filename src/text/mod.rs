@@ -34,12 +34,24 @@ pub fn normalize_document(doc: &mut Document) {
     for table in &mut doc.tables {
         for row in &mut table.rows {
             for cell in &mut row.cells {
-                cell.text = clean(legacy::decode_runs_in(&cell.runs, spelled_legacy));
+                cell.text = clean(decoded(&mut cell.runs, spelled_legacy));
             }
         }
     }
     for para in &mut doc.prose {
-        para.text = clean(legacy::decode_runs_in(&para.runs, spelled_legacy));
+        para.text = clean(decoded(&mut para.runs, spelled_legacy));
+    }
+}
+
+/// The runs' text decoded. The runs are consumed here (later stages read
+/// only their OCR readings): a lone run with nothing to decode, most cells,
+/// hands its text over instead of a copy being made of it.
+fn decoded(runs: &mut [Run], spelled_legacy: bool) -> String {
+    match runs {
+        [run] if !spelled_legacy && run.font.as_deref().and_then(legacy::font_encoding).is_none() => {
+            std::mem::take(&mut run.text)
+        }
+        _ => legacy::decode_runs_in(runs, spelled_legacy),
     }
 }
 

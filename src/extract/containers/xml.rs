@@ -38,6 +38,10 @@ pub(crate) struct BoundedReader<'x> {
     format: &'static str,
     depth: usize,
     max_depth: usize,
+    /// The last event opened an element: the parser sits at its text.
+    after_start: bool,
+    /// Bytes taken by [`BoundedReader::text_run`], which the parser's offset misses.
+    skipped: u64,
 }
 
 impl<'x> BoundedReader<'x> {
@@ -45,7 +49,7 @@ impl<'x> BoundedReader<'x> {
         let mut reader = Reader::from_reader(xml);
         // Word and LibreOffice files in the wild close elements loosely; structure comes from the events.
         reader.config_mut().check_end_names = false;
-        BoundedReader { reader, format, depth: 0, max_depth }
+        BoundedReader { reader, format, depth: 0, max_depth, after_start: false, skipped: 0 }
     }
 
     /// The next event; `Event::Eof` at the end.
@@ -54,6 +58,7 @@ impl<'x> BoundedReader<'x> {
             Ok(event) => event,
             Err(e) => return Err(self.parse_error(&e)),
         };
+        self.after_start = matches!(event, Event::Start(_));
         match &event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -70,10 +75,42 @@ impl<'x> BoundedReader<'x> {
         Ok(event)
     }
 
+    /// The text right after the element just opened, up to the next markup,
+    /// as written (references unresolved), taken in one piece: the parser
+    /// makes an event of each reference, and a sheet written with every
+    /// non-ASCII letter as `&#7871;` has one for most letters. `None`, with
+    /// nothing taken, where the events must read it: not just after an
+    /// opening tag, no text, a `\r` to normalize, a `&` that opens no
+    /// complete reference, bytes that are not UTF-8.
+    pub(crate) fn text_run(&mut self) -> Option<&'x str> {
+        if !std::mem::take(&mut self.after_start) {
+            return None;
+        }
+        let rest: &'x [u8] = self.reader.get_ref();
+        let end = memchr::memchr(b'<', rest).filter(|&end| end > 0)?;
+        let run = &rest[..end];
+        // One pass: no `\r`, and each `&` closed by a `;` before the next `&`.
+        let mut open = false;
+        for &b in run {
+            match b {
+                b'\r' => return None,
+                b'&' if open => return None,
+                b'&' => open = true,
+                b';' => open = false,
+                _ => {}
+            }
+        }
+        let text = std::str::from_utf8(run).ok().filter(|_| !open)?;
+        // The parser, just past an opening tag, reads on from the markup as it would have.
+        *self.reader.get_mut() = &rest[end..];
+        self.skipped += end as u64;
+        Some(text)
+    }
+
     /// Out of line: the event loop's hot path stays small.
     #[cold]
     fn parse_error(&self, e: &quick_xml::Error) -> ExtractError {
-        let position = self.reader.error_position();
+        let position = self.reader.error_position() + self.skipped;
         ExtractError::corrupt(format!("nội dung {} bị hỏng (XML không hợp lệ: {})", self.format, xml_cause(e)))
             .with_detail(format!("{e} (byte {position})"))
     }
@@ -134,6 +171,29 @@ mod tests {
         let detail = err.detail.expect("parser text kept");
         assert!(detail.contains("byte"), "{detail}");
         assert!(!err.message.contains("unclosed") && !err.message.contains("Syntax"));
+    }
+
+    #[test]
+    fn text_taken_in_one_piece_leaves_the_events_and_errors_as_they_were() {
+        let xml = "<c><t>caf&#233; &amp; b</t><t>x\r\ny</t></c><t>ok</t><a";
+        let read = |take_runs: bool| {
+            let mut reader = BoundedReader::new(xml.as_bytes(), ".xlsx", 8);
+            let mut seen = Vec::new();
+            loop {
+                match reader.next() {
+                    Err(e) => return (seen, e.detail),
+                    Ok(Event::Eof) => return (seen, None),
+                    Ok(Event::Start(_)) if take_runs => seen.extend(reader.text_run().map(str::to_owned)),
+                    Ok(Event::End(e)) => seen.push(e.local_name().into_inner().to_owned()),
+                    _ => {}
+                }
+            }
+        };
+        let (runs, error) = read(true);
+        // A `\r` is left to the events.
+        assert_eq!(runs, ["caf&#233; &amp; b", "t", "t", "c", "ok", "t"]);
+        assert!(error.is_some());
+        assert_eq!(error, read(false).1);
     }
 
     #[test]

@@ -521,6 +521,7 @@ fn sheet_table(
         let row_start = row_end + used[row_end..].partition_point(|(pos, _)| pos.0 < row);
         row_end = row_start + used[row_start..].partition_point(|(pos, _)| pos.0 == row);
         let mut cells = RowBuilder::new(None);
+        cells.reserve(row_pieces.len() + (row_end - row_start));
         for piece in row_pieces {
             if piece.col < first_col {
                 continue;

@@ -60,6 +60,11 @@ impl<'x, 'd> TimedReader<'x, 'd> {
         }
         self.reader.next()
     }
+
+    /// [`BoundedReader::text_run`].
+    fn text_run(&mut self) -> Option<&'x str> {
+        self.reader.text_run()
+    }
 }
 
 /// The XML members of the package, by normalized name (Excel matches part

@@ -65,3 +65,53 @@ fn references_and_escapes() {
     assert_eq!(resolve_target("xl/", "../customXml/item1.xml"), "customXml/item1.xml");
     assert_eq!(resolve_target("xl/", "/xl/worksheets/sheet1.xml"), "xl/worksheets/sheet1.xml");
 }
+
+#[test]
+fn element_text_resolves_references_as_the_events_do() {
+    let deadline = Deadline::none();
+    let text = |inner: &str| {
+        let xml = format!("<t>{inner}</t>");
+        let mut reader = TimedReader::new(xml.as_bytes(), 8, &deadline);
+        assert!(matches!(reader.next(), Ok(Event::Start(_))));
+        text::element_text(&mut reader).map(|t| t.into_owned()).map_err(|e| e.kind)
+    };
+    assert_eq!(text("Ti&#234;u ch&#237;").as_deref(), Ok("Tiêu chí"));
+    assert_eq!(text("&#7842;NG &#x1F600;&amp;&lt;&quot;").as_deref(), Ok("ẢNG 😀&<\""));
+    // References to nothing: NUL, a surrogate, past Unicode, an unknown entity, none.
+    assert_eq!(text("a&#0;&#55296;&#12345678;&#1114112;&nbsp;&;b").as_deref(), Ok("ab"));
+    assert_eq!(text("a\r\nb&#233;\rc").as_deref(), Ok("a\nbé\nc"));
+    assert_eq!(text("x<b>y</b>&#233;").as_deref(), Ok("xyé"));
+    assert_eq!(text("").as_deref(), Ok(""));
+    assert_eq!(text("a&b"), Err(crate::extract::ErrorKind::Corrupt));
+}
+
+#[test]
+fn attributes_read_directly_as_quick_xml_reads_them() {
+    let names = ["r", "s", "t"];
+    for tag in [
+        r#"<c r="A5" t="inlineStr">"#,
+        r#"<c r='B7' s="3"   t="n">"#,
+        r#"<c x:r="C1" s="1">"#,
+        r#"<c r="D1"t="s">"#,
+        r#"<c r="E1" r="E2">"#,
+        r#"<c>"#,
+        // Left to quick-xml: spaces around `=`, an unquoted or unclosed value, a key alone.
+        r#"<c r = "F1" t="n">"#,
+        r#"<c r=G1 t="n">"#,
+        r#"<c r="H1 t="n>"#,
+        r#"<c hidden r="I1">"#,
+        r#"<c ="J1" r="J2">"#,
+    ] {
+        let mut reader = quick_xml::Reader::from_str(tag);
+        let Ok(Event::Start(e)) = reader.read_event() else { panic!("{tag}") };
+        let mut attributes = e.attributes();
+        attributes.with_checks(false);
+        let mut expected = [None, None, None];
+        for a in attributes.flatten() {
+            if let Some(i) = names.iter().position(|n| *n == a.key.local_name().as_ref()) {
+                expected[i] = Some(a.value);
+            }
+        }
+        assert_eq!(text::raw_attrs(&e, names), expected, "{tag}");
+    }
+}

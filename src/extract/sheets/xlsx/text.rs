@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 use super::TimedReader;
 use crate::extract::containers::xml::predefined_entity;
@@ -56,7 +56,11 @@ pub(super) fn range_reference(text: &str) -> Option<((u32, u32), (u32, u32))> {
 /// The text of the element just opened, up to its end, entities resolved.
 pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResult<Cow<'x, str>> {
     // Most values are one piece of text, borrowed from the part.
-    let mut text = Cow::Borrowed("");
+    let mut text = match reader.text_run() {
+        Some(run) if run.contains('&') => Cow::Owned(resolve_references(run)),
+        Some(run) => Cow::Borrowed(run),
+        None => Cow::Borrowed(""),
+    };
     let append = |text: &mut Cow<'x, str>, piece: Cow<'x, str>| match text.is_empty() {
         true => *text = piece,
         false => text.to_mut().push_str(&piece),
@@ -66,12 +70,7 @@ pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResul
         match reader.next()? {
             Event::Text(t) => append(&mut text, t.xml10_content()),
             Event::CData(t) => append(&mut text, t.xml10_content()),
-            // A character reference is pushed as it is: a sheet written with every
-            // non-ASCII letter as `&#7871;` has one for most letters of its text.
-            Event::GeneralRef(r) => match r.resolve_char_ref() {
-                Ok(Some(c)) => text.to_mut().push(c),
-                _ => append(&mut text, Cow::Borrowed(predefined_entity(&r).unwrap_or_default())),
-            },
+            Event::GeneralRef(r) => push_reference(text.to_mut(), &r),
             Event::Start(_) => depth += 1,
             Event::End(_) if depth == 0 => break,
             Event::End(_) => depth -= 1,
@@ -82,9 +81,37 @@ pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResul
     Ok(text)
 }
 
+/// A text whose every `&` opens a reference closed by the first `;` after it, resolved.
+fn resolve_references(run: &str) -> String {
+    // A reference is never shorter than what it stands for.
+    let mut text = String::with_capacity(run.len());
+    let mut rest = run;
+    while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
+        text.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = memchr::memchr(b';', after.as_bytes()).unwrap_or(after.len());
+        push_reference(&mut text, &BytesRef::new(&after[..end]));
+        rest = after.get(end + 1..).unwrap_or_default();
+    }
+    text.push_str(rest);
+    text
+}
+
+/// A character reference is pushed as it is: a sheet written with every
+/// non-ASCII letter as `&#7871;` has one for most letters of its text.
+fn push_reference(text: &mut String, r: &BytesRef) {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => text.push(c),
+        _ => text.push_str(predefined_entity(r).unwrap_or_default()),
+    }
+}
+
 /// Raw values of attributes by local name, in one pass; for the cell
 /// elements, whose attribute values are plain ASCII with nothing to resolve.
 pub(super) fn raw_attrs<'e, const N: usize>(e: &'e BytesStart, names: [&str; N]) -> [Option<Cow<'e, str>>; N] {
+    if let Some(found) = plain_attrs(e.attributes_raw(), names) {
+        return found;
+    }
     let mut found = [const { None }; N];
     let mut attributes = e.attributes();
     attributes.with_checks(false);
@@ -94,6 +121,36 @@ pub(super) fn raw_attrs<'e, const N: usize>(e: &'e BytesStart, names: [&str; N])
         }
     }
     found
+}
+
+/// [`raw_attrs`] of `key="value"` pairs read here as quick-xml reads them
+/// (its general iterator was most of the cost of a cell's opening tag);
+/// `None` at anything else (spaces around `=`, a value unquoted or not
+/// closed), which is left to it.
+fn plain_attrs<'e, const N: usize>(raw: &'e str, names: [&str; N]) -> Option<[Option<Cow<'e, str>>; N]> {
+    let space = |b: u8| matches!(b, b' ' | b'\r' | b'\n' | b'\t');
+    let bytes = raw.as_bytes();
+    let mut found = [const { None }; N];
+    let mut at = 0;
+    loop {
+        at += bytes[at..].iter().take_while(|&&b| space(b)).count();
+        if at == bytes.len() {
+            return Some(found);
+        }
+        let key_end = at + bytes[at..].iter().position(|&b| b == b'=' || space(b))?;
+        let quote = *bytes.get(key_end + 1)?;
+        if key_end == at || bytes[key_end] != b'=' || !matches!(quote, b'"' | b'\'') {
+            return None;
+        }
+        let value_start = key_end + 2;
+        let value_end = value_start + memchr::memchr(quote, &bytes[value_start..])?;
+        let key = &raw[at..key_end];
+        let local = key.find(':').map_or(key, |colon| &key[colon + 1..]);
+        if let Some(i) = names.iter().position(|n| *n == local) {
+            found[i] = Some(Cow::Borrowed(&raw[value_start..value_end]));
+        }
+        at = value_end + 1;
+    }
 }
 
 /// The text of a `<si>` or `<is>`: its `<t>` runs joined, phonetic guides
