@@ -120,9 +120,13 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
 /// What confirmed each value read by OCR.
 fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
     let nodes = &facts.tree.nodes;
+    let all = relations(nodes);
     let mut confirmed = HashMap::new();
     for (n, node) in nodes.iter().enumerate() {
-        for s in node.scanned.iter().filter(|s| s.agreed()).filter(|s| plausible(facts, n, s.column)) {
+        let agreed = node.scanned.iter().filter(|s| s.agreed());
+        for s in
+            agreed.filter(|s| plausible(facts, n, s.column) && !separator_lost(nodes, &all, (n, s.column), &s.text))
+        {
             confirmed.insert((n, s.column), Confirmation::SecondReading);
         }
     }
@@ -130,7 +134,7 @@ fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
     let legible = |&(n, column): &Value| reading(&nodes[n], column).is_none_or(|s| s.legible);
     let restored = |(n, column): Value| reading(&nodes[n], column).is_some_and(|s| s.restored.is_some());
     let (fitted, read): (Vec<Relation>, Vec<Relation>) =
-        relations(nodes).into_iter().filter(|r| r.balances(nodes)).partition(|r| r.members().any(restored));
+        all.into_iter().filter(|r| r.balances(nodes)).partition(|r| r.members().any(restored));
     for relation in &read {
         for value in relation.members().filter(legible) {
             confirmed.entry(value).or_insert(Confirmation::Arithmetic);
@@ -193,6 +197,24 @@ fn plausible(facts: &Facts, n: usize, column: Column) -> bool {
     !(1..digits).any(|_| {
         shifted /= Decimal::TEN;
         shifted <= max
+    })
+}
+
+/// Readings that agree on a number written without a separator that, with
+/// one put back, balances a sum that fails (`15` for `1,5`: on a fax the
+/// point merges into the thick strokes for every pass alike) are one
+/// misreading, not two.
+fn separator_lost(nodes: &[Node], relations: &[Relation], value: Value, text: &str) -> bool {
+    let Some(read) = nodes[value.0].values.get(value.1).filter(|_| !text.contains([',', '.'])) else { return false };
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    relations.iter().filter(|r| r.contains(value) && !r.balances(nodes)).any(|r| {
+        r.solve(nodes, value).is_some_and(|needed| {
+            let mut shifted = read;
+            (1..digits).any(|_| {
+                shifted /= Decimal::TEN;
+                shifted == needed
+            })
+        })
     })
 }
 

@@ -196,7 +196,11 @@ fn a_sum_over_scanned_children_numbered_with_a_gap_or_twice_is_uncertain() {
     // 1.2 was lost (1.1, 1.3), or a code was read as another's (1.1 twice).
     for codes in [["1.1", "1.3"], ["1.1", "1.1"]] {
         let checked = children_numbered(codes, true);
-        let f = checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch).expect("a sum mismatch");
+        let f = checked
+            .findings
+            .iter()
+            .find(|f| f.kind == FindingKind::SumMismatch)
+            .unwrap_or_else(|| panic!("{:?}", checked.findings));
         assert_eq!((f.severity, f.uncertain), (Severity::Warning, true), "{codes:?}");
     }
     // Numbered in sequence, the same sum is an error.
@@ -312,4 +316,25 @@ fn a_total_missing_a_group_whose_code_ocr_did_not_read_is_uncertain() {
     };
     assert_eq!(total(&run(rows(false))), (Some("TOTAL".into()), Severity::Error, false));
     assert_eq!(total(&run(rows(true))), (Some("TOTAL".into()), Severity::Warning, true));
+}
+
+#[test]
+fn agreed_readings_that_a_lost_separator_explains_are_no_ground_for_an_error() {
+    // `15` read twice for 1,5 (a fax's point merged into the strokes): with the point, 1's sums balance.
+    let rows = |child: &str| {
+        vec![
+            scanned("1", sure("3"), sure("3"), 1),
+            scanned("1.1", sure("0,5"), sure("0,5"), 2),
+            scanned("1.2", sure("1"), sure("1"), 3),
+            scanned("1.3", sure(child), sure(child), 4),
+        ]
+    };
+    // Both columns' sums: the maxima's (15 is above the parent's 3 as well) and the scores'.
+    let sums = |checked: &Checked| -> Vec<(Severity, bool)> {
+        let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
+        sums.map(|f| (f.severity, f.uncertain)).collect()
+    };
+    assert_eq!(sums(&run(rows("15"))), [(Severity::Warning, true); 2]);
+    // A digit misread is no separator lost: the agreed readings stand.
+    assert_eq!(sums(&run(rows("2"))), [(Severity::Error, false); 2]);
 }
