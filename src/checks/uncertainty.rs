@@ -192,11 +192,16 @@ fn plausible(facts: &Facts, n: usize, column: Column) -> bool {
         return true;
     }
     // A separator lost before any of the last digits: `25` may be `2,5`.
-    let digits = read.text.chars().filter(char::is_ascii_digit).count();
-    let mut shifted = value;
-    !(1..digits).any(|_| {
-        shifted /= Decimal::TEN;
-        shifted <= max
+    !separator_put_back(value, &read.text).any(|shifted| shifted <= max)
+}
+
+/// The values `value`, read as `text` without a separator, has with one put
+/// back before any of its last digits: `2.5` and `0.25` for `25`.
+fn separator_put_back(value: Decimal, text: &str) -> impl Iterator<Item = Decimal> {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    (1..digits).scan(value, |shifted, _| {
+        *shifted /= Decimal::TEN;
+        Some(*shifted)
     })
 }
 
@@ -206,16 +211,10 @@ fn plausible(facts: &Facts, n: usize, column: Column) -> bool {
 /// misreading, not two.
 fn separator_lost(nodes: &[Node], relations: &[Relation], value: Value, text: &str) -> bool {
     let Some(read) = nodes[value.0].values.get(value.1).filter(|_| !text.contains([',', '.'])) else { return false };
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    relations.iter().filter(|r| r.contains(value) && !r.balances(nodes)).any(|r| {
-        r.solve(nodes, value).is_some_and(|needed| {
-            let mut shifted = read;
-            (1..digits).any(|_| {
-                shifted /= Decimal::TEN;
-                shifted == needed
-            })
-        })
-    })
+    relations
+        .iter()
+        .filter(|r| r.contains(value) && !r.balances(nodes))
+        .any(|r| r.solve(nodes, value).is_some_and(|needed| separator_put_back(read, text).any(|v| v == needed)))
 }
 
 /// A 0 of the score read as 6, 8 or 9 (their loops alike on a faint

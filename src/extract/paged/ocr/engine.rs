@@ -47,6 +47,14 @@ pub struct Word {
     pub text: String,
 }
 
+/// The median height of `words` (the upper one of an even count), 0 for none:
+/// the size of a crop's letters or digits, against which specks are told.
+pub fn median_height<'w>(words: impl Iterator<Item = &'w Word>) -> i32 {
+    let mut heights: Vec<i32> = words.map(|w| w.height).collect();
+    heights.sort_unstable();
+    heights.get(heights.len() / 2).copied().unwrap_or(0)
+}
+
 /// An installed Tesseract with Vietnamese data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tesseract {

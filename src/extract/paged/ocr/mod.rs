@@ -75,6 +75,15 @@ impl Gray {
         out
     }
 
+    /// The image enlarged by `factor` (bilinear), or a copy where `factor` would not enlarge it.
+    pub fn enlarged(&self, factor: f32) -> Gray {
+        if factor > 1.0 {
+            self.scaled(factor)
+        } else {
+            self.clone()
+        }
+    }
+
     /// The image scaled by `factor` (bilinear).
     pub fn scaled(&self, factor: f32) -> Gray {
         let width = ((self.width as f32 * factor).round() as usize).max(1);

@@ -17,7 +17,7 @@ use regex::Regex;
 
 use super::cleanup::decimal_point;
 use super::digit_shapes::zeros;
-use super::engine::{Mode, Tesseract, Word};
+use super::engine::{median_height, Mode, Tesseract, Word};
 use super::page::SEPARATED_NUMBER;
 use super::stack::{read_alone, read_stacked};
 use super::Gray;
@@ -322,17 +322,9 @@ fn read_stack<'a>(
     engine: &Tesseract,
     deadline: Instant,
 ) -> ExtractResult<Vec<Vec<Word>>> {
-    let images: Vec<Gray> = crops.map(|c| at_scale(c, scale)).collect();
+    let images: Vec<Gray> = crops.map(|c| c.enlarged(scale)).collect();
     let read = read_stacked(&images.iter().collect::<Vec<_>>(), Mode::Numeric, engine, deadline)?;
     Ok(read.into_iter().map(|words| rescaled(words, scale, to_scale)).collect())
-}
-
-fn at_scale(crop: &Gray, scale: f32) -> Gray {
-    if scale > 1.0 {
-        crop.scaled(scale)
-    } else {
-        crop.clone()
-    }
 }
 
 /// Word boxes read at `scale` in pixels at `to_scale`.
@@ -370,11 +362,8 @@ fn read_lone(
     if wanted.is_empty() {
         return Ok(out);
     }
-    let mut heights: Vec<i32> =
-        digits.iter().flatten().filter(|w| w.text.contains(|c: char| c.is_ascii_digit())).map(|w| w.height).collect();
-    heights.sort_unstable();
-    let digit_height = heights.get(heights.len() / 2).copied().unwrap_or(0);
-    let images: Vec<Gray> = wanted.iter().map(|&(index, pass)| at_scale(&cells[index].crop, scales[pass])).collect();
+    let digit_height = median_height(digits.iter().flatten().filter(|w| w.text.contains(|c: char| c.is_ascii_digit())));
+    let images: Vec<Gray> = wanted.iter().map(|&(index, pass)| cells[index].crop.enlarged(scales[pass])).collect();
     let read = read_alone(&images.iter().collect::<Vec<_>>(), engine, deadline)?;
     for (&(index, pass), words) in wanted.iter().zip(read) {
         let words = rescaled(words, scales[pass], scales[0]);

@@ -8,7 +8,7 @@ use regex::Regex;
 
 use super::cells::{cell_crop, lattices, CellBox};
 use super::cleanup::{binarize, clear_number_specks, despeckle, rotate, skew_angle};
-use super::engine::{Mode, Tesseract, Word};
+use super::engine::{median_height, Mode, Tesseract, Word};
 use super::image::reading_scale;
 use super::lines::{rulings, Rule};
 use super::numbers::{NumberCell, LOST_SEPARATOR};
@@ -200,7 +200,7 @@ pub fn recognize_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Insta
     let whole = |image: &Gray| read_page(image, dpi, engine, deadline, false).map(Result::unwrap_or_default);
     // Orientation detection needs the resolution recognition is done at.
     let factor = reading_scale(gray, dpi);
-    let probe = if factor > 1.0 { gray.scaled(factor) } else { gray.clone() };
+    let probe = gray.enlarged(factor);
     let turn = engine.orientation(&probe, deadline)?;
     drop(probe);
     if let Some((degrees, _)) = turn.filter(|&(d, c)| d != 0 && c >= orientation::MIN_ORIENTATION_CONFIDENCE) {
@@ -242,7 +242,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant, stop_
     let gap = (dpi * 0.02).max(2.0);
     let tables = lattices(&rules, gap);
     let factor = reading_scale(gray, dpi);
-    let scaled = |image: &Gray| if factor > 1.0 { image.scaled(factor) } else { image.clone() };
+    let scaled = |image: &Gray| image.enlarged(factor);
 
     let clean = scaled(&without_rulings(&level, &rules, dpi));
     let text_pass = engine.recognize(&[clean], Mode::Text, deadline)?.pop().unwrap_or_default();
@@ -376,9 +376,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant, stop_
             }
             replaced.push(*cell);
             // Specks far smaller than the cell's letters are no words.
-            let mut heights: Vec<i32> = words.iter().map(|w| w.height).collect();
-            heights.sort_unstable();
-            let letter = heights.get(heights.len() / 2).copied().unwrap_or(0);
+            let letter = median_height(words.iter());
             for w in words.into_iter().filter(|w| w.confidence >= UNSURE && w.height * 5 >= letter * 2) {
                 extra.push(Placed {
                     x: *x as f32 + w.left as f32 / factor,
