@@ -9,7 +9,9 @@
 //! acceptance corpus judge codes as written. A repair is reported
 //! (`code_repaired`) and used only to match the row to its catalog criterion
 //! here; with `--repair-codes` ([`repair_codes`]) it is applied to the table
-//! before the tree is built, so the scores sum under the right criteria.
+//! before the tree is built, so the scores sum under the right criteria. A
+//! code OCR misread is no code the paper wrote: it is put right always
+//! ([`repair_misread_codes`]).
 //!
 //! Most documents in the wild follow frameworks we have no catalog for, so
 //! when no catalog matches the table well enough there are no findings at all.
@@ -165,6 +167,51 @@ pub fn repair_codes(catalog: &Catalog, table: &mut ScoringTable) -> Vec<Finding>
         row.kind = RowKind::Criterion;
     }
     findings
+}
+
+/// Codes OCR misread on rows read from a scan (`11.4`, `54`, `8.1` for
+/// `1.1.1`, `5.4`, `6.1`) or did not read at all, put right by the catalog
+/// criterion the row's title and position match ([`match_rows`]) when the
+/// code read may be a misreading of that criterion's ([`misreading_of`]).
+/// Done by default, unlike [`repair_codes`]: such a code is the reading's
+/// fault, not the paper's, and left as read it files the row's scores under
+/// another criterion. A code the paper itself got wrong in the middle (`4.2`
+/// where `4.3.2` belongs) stays.
+pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
+    if !table.rows.iter().any(|r| r.from_scan) {
+        return;
+    }
+    let index = CatalogIndex::new(catalog);
+    let repairs: Vec<RowMatch> =
+        match_rows(&index, table).into_iter().filter(|m| m.repaired && table.rows[m.row].from_scan).collect();
+    for m in repairs {
+        let code = &catalog.criteria[m.criterion].code;
+        let row = &mut table.rows[m.row];
+        let misread = match row.code.as_deref() {
+            Some(read) => misreading_of(read, code),
+            None => row.kind == RowKind::Unnumbered,
+        };
+        if misread {
+            row.code = Some(code.clone());
+            row.kind = RowKind::Criterion;
+        }
+    }
+}
+
+/// Whether OCR may have read `code` as `read`: the same digits with dots
+/// lost or moved (`54.2` for `5.4.2`), one digit misread (`8.1` for `6.1`,
+/// `11.4` for `1.1.1`), or its first or last digit lost at the cell's edge
+/// (`2` for `7.2`).
+fn misreading_of(read: &str, code: &str) -> bool {
+    let digits = |code: &str| code.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (read, code) = (digits(read), digits(code));
+    if read.is_empty() {
+        return false;
+    }
+    if read.len() == code.len() {
+        return read.chars().zip(code.chars()).filter(|(a, b)| a != b).count() <= 1;
+    }
+    read.len() + 1 == code.len() && (code.starts_with(&read) || code.ends_with(&read))
 }
 
 /// The band a score earns out of `maximum` in the catalog (highest band first).

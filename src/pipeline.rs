@@ -212,6 +212,9 @@ fn stages(
         return Ok(report);
     };
     let catalog = framework::choose(options.framework.as_deref(), &scoring, &prose_facts);
+    if let Some(catalog) = catalog {
+        framework::repair_misread_codes(catalog, &mut scoring);
+    }
     let repairs = match catalog {
         Some(catalog) if options.repair_codes => framework::repair_codes(catalog, &mut scoring),
         _ => Vec::new(),

@@ -125,7 +125,7 @@ fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
     for (n, node) in nodes.iter().enumerate() {
         let agreed = node.scanned.iter().filter(|s| s.agreed());
         for s in
-            agreed.filter(|s| plausible(facts, n, s.column) && !separator_lost(nodes, &all, (n, s.column), &s.text))
+            agreed.filter(|s| plausible(facts, n, s.column) && !shared_misreading(nodes, &all, (n, s.column), &s.text))
         {
             confirmed.insert((n, s.column), Confirmation::SecondReading);
         }
@@ -205,32 +205,57 @@ fn separator_put_back(value: Decimal, text: &str) -> impl Iterator<Item = Decima
     })
 }
 
-/// Readings that agree on a number written without a separator that, with
-/// one put back, balances a sum that fails (`15` for `1,5`: on a fax the
-/// point merges into the thick strokes for every pass alike) are one
-/// misreading, not two.
-fn separator_lost(nodes: &[Node], relations: &[Relation], value: Value, text: &str) -> bool {
-    let Some(read) = nodes[value.0].values.get(value.1).filter(|_| !text.contains([',', '.'])) else { return false };
-    relations
-        .iter()
-        .filter(|r| r.contains(value) && !r.balances(nodes))
-        .any(|r| r.solve(nodes, value).is_some_and(|needed| separator_put_back(read, text).any(|v| v == needed)))
+/// Readings that agree on a number that, read with a separator put back
+/// (`15` for `1,5`: on a fax the point merges into the thick strokes for
+/// every pass alike) or with one digit taken for its look-alike (`0,8` for
+/// `0,9`: the loop of a 9 closed by a fax's thickening), balances every sum
+/// it is part of, where as read none does, are one misreading, not two. A
+/// value that, so changed, balances one sum but leaves another failing (a
+/// section whose other criteria are on a page not in the file) is no
+/// evidence of a misreading.
+fn shared_misreading(nodes: &[Node], relations: &[Relation], value: Value, text: &str) -> bool {
+    let Some(read) = nodes[value.0].values.get(value.1) else { return false };
+    let holding: Vec<&Relation> = relations.iter().filter(|r| r.contains(value)).collect();
+    let balances_all =
+        |candidate: Decimal| !holding.is_empty() && holding.iter().all(|r| r.solve(nodes, value) == Some(candidate));
+    let separator = !text.contains([',', '.']) && separator_put_back(read, text).any(balances_all);
+    separator || digit_swapped(text, look_alikes).any(balances_all)
+}
+
+/// The digits OCR takes for each other on a degraded scan, the loops of
+/// `0 6 8 9` and `3 8` closed or opened, `5 6` and `1 7` by a stroke.
+fn look_alikes(digit: char) -> &'static str {
+    match digit {
+        '0' => "689",
+        '6' => "0895",
+        '8' => "0693",
+        '9' => "068",
+        '3' => "8",
+        '5' => "6",
+        '1' => "7",
+        '7' => "1",
+        _ => "",
+    }
+}
+
+/// The values `text` reads as with one digit replaced by one of its `others`.
+fn digit_swapped(text: &str, others: fn(char) -> &'static str) -> impl Iterator<Item = Decimal> + '_ {
+    text.char_indices().flat_map(move |(i, digit)| {
+        others(digit).chars().filter_map(move |other| {
+            let mut swapped = String::with_capacity(text.len());
+            swapped.push_str(&text[..i]);
+            swapped.push(other);
+            swapped.push_str(&text[i + digit.len_utf8()..]);
+            crate::number::parse_score(&swapped)
+        })
+    })
 }
 
 /// A 0 of the score read as 6, 8 or 9 (their loops alike on a faint
 /// scan) explains a score above its maximum: `9.5` or `6.5` for `0.5`.
 fn zero_misread(text: &str, max: Decimal) -> bool {
-    let mut chars: Vec<char> = text.chars().collect();
-    (0..chars.len()).any(|i| {
-        let kept = chars[i];
-        if !matches!(kept, '6' | '8' | '9') {
-            return false;
-        }
-        chars[i] = '0';
-        let as_zero: String = chars.iter().collect();
-        chars[i] = kept;
-        crate::number::parse_score(&as_zero).is_some_and(|value| value <= max)
-    })
+    let as_zero = |digit: char| if matches!(digit, '6' | '8' | '9') { "0" } else { "" };
+    digit_swapped(text, as_zero).any(|value| value <= max)
 }
 
 /// The values a finding's claim is made of.

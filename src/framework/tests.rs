@@ -337,3 +337,30 @@ fn repairing_codes_places_the_scores_of_the_wrong_4_2_on_4_3_2() {
     // A second pass finds nothing left to repair.
     assert!(repair_codes(catalog, &mut table).is_empty());
 }
+
+#[test]
+fn codes_ocr_misread_are_put_right_by_title_and_position_on_scanned_rows_only() {
+    let mut table = seed_001_section_4();
+    for (row, read) in [(1, Some("41")), (4, Some("41.2")), (5, Some("4.1.8")), (9, None)] {
+        table.rows[row].code = read.map(str::to_owned);
+        if read.is_none() {
+            table.rows[row].kind = RowKind::Unnumbered;
+        }
+    }
+    let codes = |table: &ScoringTable| -> Vec<Option<String>> { table.rows.iter().map(|r| r.code.clone()).collect() };
+    let catalog = choose(None, &table, &prose("huyện", 2018, None)).expect("the 2018 district catalog");
+    // Typed, the codes are the document's own.
+    let typed = codes(&table);
+    repair_misread_codes(catalog, &mut table);
+    assert_eq!(codes(&table), typed);
+
+    for row in &mut table.rows {
+        row.from_scan = true;
+    }
+    repair_misread_codes(catalog, &mut table);
+    let read: Vec<Option<&str>> = table.rows.iter().map(|r| r.code.as_deref()).collect();
+    assert_eq!(read[1..=5], [Some("4.1"), Some("4.1.1"), None, Some("4.1.2"), Some("4.1.3")]);
+    assert_eq!((read[9], table.rows[9].kind), (Some("4.2.3"), RowKind::Criterion));
+    // The paper's own `4.2` for 4.3.2 is no misreading: it stays.
+    assert_eq!(read[12], Some("4.2"));
+}

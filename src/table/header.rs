@@ -7,7 +7,10 @@ use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Row, Table};
 use crate::model::Column;
 pub use crate::text::vocabulary::Role;
-use crate::text::vocabulary::{header_fold, is_header, may_name_score, roles_of_texts, score_across};
+use crate::text::vocabulary::{header_fold, is_header, may_name_score, nearest_role, roles_of_texts, score_across};
+
+/// Under this confidence, Tesseract's word is a misreading more often than not.
+const MISREAD_CONFIDENCE: u8 = 50;
 
 /// A header found in a table: the rows it spans and the role of each grid column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +24,10 @@ pub struct Header {
     /// because a continuation table (with no header of its own) is read with
     /// the header of the table before it.
     pub first_row_texts: Vec<String>,
+    /// Per grid column: OCR was unsure of a word of its header text (a seal
+    /// or a blot over "Điểm tối đa" read `H221 Ê đa`), so the text may name
+    /// the column wrongly or not at all.
+    pub misread: Vec<bool>,
 }
 
 impl Header {
@@ -144,12 +151,14 @@ pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, T
             _ => None,
         };
         match chosen {
-            Some((roles, mut row_count)) => {
+            Some((mut roles, mut row_count)) => {
+                let misread = misread_columns(table, &table.rows[i..i + row_count]);
+                name_misread_columns(table, &table.rows[i..i + row_count], &misread, &mut roles);
                 if table.rows.get(i + row_count).is_some_and(is_column_number_row) {
                     row_count += 1;
                 }
                 let first_row_texts = (0..table.width).map(|c| row.text_at(c).to_owned()).collect();
-                headers.push(Header { first_row: i, row_count, roles, first_row_texts });
+                headers.push(Header { first_row: i, row_count, roles, first_row_texts, misread });
                 i += row_count;
                 current = if row_count == 1 { next } else { read_alone(i) };
             }
@@ -160,6 +169,36 @@ pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, T
         }
     }
     Ok(headers)
+}
+
+/// Which grid columns of header `rows` hold a word OCR was unsure of.
+fn misread_columns(table: &Table, rows: &[Row]) -> Vec<bool> {
+    let unsure = |row: &Row, col: usize| {
+        let runs = row.cell_at(col).map_or(&[][..], |c| c.runs.as_slice());
+        runs.iter().any(|r| r.reading.is_some_and(|w| w.confidence < MISREAD_CONFIDENCE))
+    };
+    (0..table.width).map(|col| rows.iter().any(|row| unsure(row, col))).collect()
+}
+
+/// A misread header cell that names no role ("Điểm tự q..n giá") takes the
+/// role whose usual spelling it is clearly nearest, unless another column has it.
+fn name_misread_columns(table: &Table, rows: &[Row], misread: &[bool], roles: &mut [Role]) {
+    for col in 0..table.width {
+        if !misread[col] || roles[col] != Role::Other {
+            continue;
+        }
+        let mut text = String::new();
+        for row in rows {
+            let part = row.text_at(col);
+            if !part.is_empty() && !text.ends_with(part) {
+                text.push_str(part);
+                text.push(' ');
+            }
+        }
+        if let Some(role) = nearest_role(&header_fold(&text)).filter(|r| !roles.contains(r)) {
+            roles[col] = role;
+        }
+    }
 }
 
 /// The row under a header that numbers its columns: "1 2 3 4 5" or "(1) (2) (3)".
@@ -178,7 +217,7 @@ fn is_column_number_row(row: &Row) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grid::{Cell, Location, Run};
+    use crate::grid::{Cell, Location, Reading, Run};
     use crate::text::fold;
     use crate::text::vocabulary::classify;
 
@@ -286,5 +325,28 @@ mod tests {
         assert_eq!(headers[0].row_count, 3);
         assert_eq!(headers[0].score_columns(), vec![Column::MaxPoints, Column::SelfScore, Column::AppraisalScore]);
         assert_eq!(headers[0].column_of(Role::Title), Some(1));
+    }
+
+    #[test]
+    fn a_header_cell_ocr_misread_takes_the_role_its_letters_are_nearest() {
+        let read = |text: &str, confidence: u8| Run {
+            text: text.into(),
+            font: None,
+            reading: Some(Reading { confidence, confirmed: false, legible: true }),
+        };
+        let role = |misread_word: Option<u8>| {
+            let texts =
+                [("Mã", 1), ("Tiêu chí", 1), ("Điểm tối đa", 1), ("Điểm tự q..n giá", 1), ("Điểm thẩm định", 1)];
+            let mut header = row(&texts);
+            if let Some(confidence) = misread_word {
+                header.cells[3].runs = vec![read("Điểm tự ", 90), read("q..n", confidence), read(" giá", 90)];
+            }
+            let table = Table::new(vec![header, row(&[("1", 1), ("CÔNG TÁC", 1), ("14", 1), ("12", 1), ("", 1)])]);
+            find_headers(&table, &Deadline::none()).unwrap().remove(0).roles[3]
+        };
+        assert_eq!(role(Some(0)), Role::Score(Column::SelfScore));
+        // Read sure, or typed: the text says what it says.
+        assert_eq!(role(Some(90)), Role::Other);
+        assert_eq!(role(None), Role::Other);
     }
 }

@@ -187,8 +187,9 @@ const SAME_HEADER_CELL: f64 = 0.6;
 
 /// A header repeated on a new page that OCR misread (`Điểm -thuấn _D_` for
 /// `Điểm chuẩn`, on either page): a column one header cannot name whose text
-/// is a near spelling of the neighbouring header's in the same column takes
-/// that header's role, when the two have the same width and no column named
+/// is a near spelling of the neighbouring header's in the same column, or
+/// holds a word OCR was unsure of (`H221 Ê đa` under a seal), takes that
+/// header's role, when the two have the same width and no column named
 /// differently. Joined, the pages' rows keep their scores.
 fn restore_misread_roles(headers_of: &mut [Vec<Header>]) {
     let mut headers: Vec<&mut Header> = headers_of.iter_mut().flatten().collect();
@@ -215,7 +216,8 @@ fn restore_from(header: &mut Header, other: &Header) {
         if header.roles[col] == Other
             && other.roles[col] != Other
             && !own.is_empty()
-            && strsim::normalized_levenshtein(&own, &theirs) >= SAME_HEADER_CELL
+            && (header.misread.get(col) == Some(&true)
+                || strsim::normalized_levenshtein(&own, &theirs) >= SAME_HEADER_CELL)
         {
             header.roles[col] = other.roles[col];
         }
@@ -283,6 +285,13 @@ mod tests {
     use crate::extract::sheets::delimited;
     use crate::extract::Budget;
 
+    /// The first header of a one-table CSV.
+    fn header(text: &str) -> Header {
+        let mut document = delimited::extract(text.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
+        crate::text::normalize_document(&mut document);
+        header::find_headers(&document.tables[0], &Deadline::none()).expect("in time").remove(0)
+    }
+
     /// A running-number table whose header comes back on the next page as
     /// OCR misread it (a header of its own, not a repeat): a section row
     /// after it is still the next section, not a row count.
@@ -318,11 +327,6 @@ mod tests {
         assert_eq!(max, ["3", "1", "2", "2", "1", "1"]);
 
         let other = "STT;Tiêu chí;Ghi chú khác;Điểm tự đánh giá\n2;XÂY DỰNG;x;1\n2.1;Theo dõi;y;0,5\n";
-        let header = |text: &str| {
-            let mut document = delimited::extract(text.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
-            crate::text::normalize_document(&mut document);
-            header::find_headers(&document.tables[0], &deadline).expect("in time").remove(0)
-        };
         // The first page's header misread, the second's right: the first takes its columns too.
         let misread_first = "STT;Tiêu chí;Điểm -thuấn _D_;Điểm tự đánh giá\n1;CHỈ ĐẠO;3;3\n";
         let mut pages = vec![vec![header(misread_first)], vec![header(csv)]];
@@ -332,5 +336,21 @@ mod tests {
         let mut headers = vec![vec![header(csv)], vec![header(other)]];
         restore_misread_roles(&mut headers);
         assert_eq!(headers[1][0].roles[2], header::Role::Other);
+    }
+
+    /// A seal over the repeated header's "Điểm tối đa", read `H221 Ê đa`: no
+    /// near spelling, but a word OCR was unsure of, so the cell takes the
+    /// first header's column; typed, the same text would be another column.
+    #[test]
+    fn a_repeated_header_cell_ocr_was_unsure_of_keeps_the_first_headers_column() {
+        let first = "STT;Tiêu chí;Điểm tối đa;Điểm tự đánh giá\n1;CHỈ ĐẠO;3;3\n";
+        let sealed = "STT;Tiêu chí;H221 Ê đa;Điểm tự đánh giá\n2;XÂY DỰNG;2;1\n";
+        let mut typed = vec![vec![header(first)], vec![header(sealed)]];
+        restore_misread_roles(&mut typed);
+        assert_eq!(typed[1][0].roles[2], header::Role::Other);
+        let mut scanned = vec![vec![header(first)], vec![header(sealed)]];
+        scanned[1][0].misread[2] = true;
+        restore_misread_roles(&mut scanned);
+        assert_eq!(scanned[1][0].roles[2], header::Role::Score(Column::MaxPoints));
     }
 }

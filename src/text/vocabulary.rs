@@ -263,6 +263,52 @@ pub fn is_header(roles: &[Role]) -> bool {
     (scores >= 1 && has_text_column && has_score_other_than_max) || (scores >= 2 && has_text_column)
 }
 
+/// The usual spelling of each role's header, letters only: what a header
+/// cell OCR misread is compared with ([`nearest_role`]). Short headers
+/// ("TT", "Mã") are left out: one letter misread makes them anything.
+const SPELLINGS: [(&str, Role); 13] = [
+    ("diemtoida", Role::Score(Column::MaxPoints)),
+    ("diemchuan", Role::Score(Column::MaxPoints)),
+    ("thangdiem", Role::Score(Column::MaxPoints)),
+    ("diemtudanhgia", Role::Score(Column::SelfScore)),
+    ("diemtucham", Role::Score(Column::SelfScore)),
+    ("diemthamdinh", Role::Score(Column::AppraisalScore)),
+    ("diemhoidongthamdinh", Role::Score(Column::AppraisalScore)),
+    ("diembitru", Role::Score(Column::LostPoints)),
+    ("diembimat", Role::Score(Column::LostPoints)),
+    ("tailieukiemchung", Role::Evidence),
+    ("giaitrinhtailieukiemchung", Role::Evidence),
+    ("tieuchitieuchithanhphan", Role::Title),
+    ("linhvuctieuchi", Role::Title),
+];
+
+/// How alike a misread header and a usual spelling must be (normalized edit
+/// distance of their letters), and by how much more than any spelling of
+/// another role: "Điểm tự q..n giá" is 0.77 from "điểm tự đánh giá" and at
+/// most 0.55 from any other, "Ghi chú" at most 0.33 from any.
+const NEAR_SPELLING: f64 = 0.7;
+const SPELLING_MARGIN: f64 = 0.15;
+
+/// The role whose usual spelling a header text (folded, see [`header_fold`])
+/// is near, clearly nearer than any other role's: for a cell OCR read with a
+/// word it was unsure of, which no phrase of [`classify`] names.
+pub fn nearest_role(folded: &str) -> Option<Role> {
+    let letters: String = folded.chars().filter(|c| c.is_alphanumeric()).collect();
+    let (mut best, mut best_role, mut others) = (0.0, None, 0.0_f64);
+    for (spelling, role) in SPELLINGS {
+        let alike = strsim::normalized_levenshtein(&letters, spelling);
+        if alike > best {
+            if best_role != Some(role) {
+                others = others.max(best);
+            }
+            (best, best_role) = (alike, Some(role));
+        } else if best_role != Some(role) {
+            others = others.max(alike);
+        }
+    }
+    best_role.filter(|_| best >= NEAR_SPELLING && best - others >= SPELLING_MARGIN)
+}
+
 /// The roles of one line of header cells, each given as its raw runs, when
 /// they make a scoring header (for readers with no grid yet).
 pub fn header_roles(cells: &[&[Run]]) -> Option<Vec<Role>> {
@@ -317,6 +363,20 @@ mod tests {
         let slices: Vec<&[Run]> = cells.iter().map(Vec::as_slice).collect();
         let roles = header_roles(&slices).expect("a header");
         assert_eq!(roles[2..], [Role::Score(Column::MaxPoints), Role::Score(Column::SelfScore)]);
+    }
+
+    #[test]
+    fn a_misread_header_takes_the_role_it_is_clearly_nearest() {
+        let near = |text: &str| nearest_role(&header_fold(text));
+        assert_eq!(near("Điểm tự q..n giá"), Some(Role::Score(Column::SelfScore)));
+        assert_eq!(near("Điểm tốc đa"), Some(Role::Score(Column::MaxPoints)));
+        assert_eq!(near("Điểm thẩm dlnh"), Some(Role::Score(Column::AppraisalScore)));
+        // Too far from every spelling, or as near one role as another: no role.
+        assert_eq!(near("H221 Ê đa"), None);
+        assert_eq!(near("Ghi chú"), None);
+        assert_eq!(near("Giải trình"), None);
+        assert_eq!(near("Điểm chênh lệch"), None);
+        assert_eq!(near("Điểm tọ"), None);
     }
 
     #[test]

@@ -338,3 +338,22 @@ fn agreed_readings_that_a_lost_separator_explains_are_no_ground_for_an_error() {
     // A digit misread is no separator lost: the agreed readings stand.
     assert_eq!(sums(&run(rows("2"))), [(Severity::Error, false); 2]);
 }
+
+#[test]
+fn agreed_readings_that_one_look_alike_digit_explains_are_no_ground_for_an_error() {
+    // `0,8` read twice for 0,9 (a fax closed the 9's loop alike for both passes): 1's sum is off by it.
+    let rows = |child: &str| {
+        vec![
+            scanned("1", sure("2"), sure("1,9"), 1),
+            scanned("1.1", sure("1"), sure("1"), 2),
+            scanned("1.2", sure("1"), sure(child), 3),
+        ]
+    };
+    let sums = |checked: &Checked| -> Vec<(Severity, bool)> {
+        let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
+        sums.map(|f| (f.severity, f.uncertain)).collect()
+    };
+    assert_eq!(sums(&run(rows("0,8"))), [(Severity::Warning, true)]);
+    // 0,4 is no look-alike of 0,9: the agreed readings stand.
+    assert_eq!(sums(&run(rows("0,4"))), [(Severity::Error, false)]);
+}
