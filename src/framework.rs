@@ -193,7 +193,9 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
         };
         if misread {
             row.code = Some(code.clone());
-            row.kind = RowKind::Criterion;
+            if row.kind == RowKind::Unnumbered {
+                row.kind = RowKind::Criterion;
+            }
         }
     }
 }
@@ -201,8 +203,12 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
 /// Whether OCR may have read `code` as `read`: the same digits with dots
 /// lost or moved (`54.2` for `5.4.2`), one digit misread (`8.1` for `6.1`,
 /// `11.4` for `1.1.1`), or its first or last digit lost at the cell's edge
-/// (`2` for `7.2`).
+/// (`2` for `7.2`); a Roman numeral with one stroke more or less (`I` for `II`).
 fn misreading_of(read: &str, code: &str) -> bool {
+    let roman = |code: &str| !code.is_empty() && code.chars().all(|c| "IVXL".contains(c));
+    if roman(read) && roman(code) {
+        return strsim::levenshtein(read, code) == 1;
+    }
     let digits = |code: &str| code.chars().filter(char::is_ascii_digit).collect::<String>();
     let (read, code) = (digits(read), digits(code));
     if read.is_empty() {
@@ -247,6 +253,10 @@ pub fn rating_withheld(catalog: &Catalog, missing: usize) -> Option<String> {
     })
 }
 
+/// How alike a written title's letters and a catalog title's must start when
+/// the written one's words run together ([`CatalogIndex::similar`]).
+const RUN_TOGETHER_SIMILARITY: f64 = 0.85;
+
 /// A catalog prepared for matching: codes to positions, folded title words.
 pub(crate) struct CatalogIndex<'a> {
     catalog: &'a Catalog,
@@ -270,12 +280,19 @@ impl<'a> CatalogIndex<'a> {
     }
 
     /// Most (70%) of the catalog title's words appear near the start of the
-    /// written title, which often goes on with rubric text.
+    /// written title, which often goes on with rubric text — or, its words
+    /// run together (OCR lost the spaces of `ĐIEUTRAXÃHỌI HỌC`), its letters
+    /// start with nearly (85%) the catalog title's.
     fn similar(&self, i: usize, written: &[String]) -> bool {
         let wanted = &self.title_tokens[i];
         let window: HashSet<&str> = written.iter().take(wanted.len() + 8).map(String::as_str).collect();
         let found = wanted.iter().filter(|w| window.contains(w.as_str())).count();
-        !wanted.is_empty() && found * 10 >= wanted.len() * 7
+        if wanted.is_empty() || found * 10 >= wanted.len() * 7 {
+            return !wanted.is_empty();
+        }
+        let letters: String = wanted.concat();
+        let start: String = written.concat().chars().take(letters.chars().count()).collect();
+        strsim::normalized_levenshtein(&letters, &start) >= RUN_TOGETHER_SIMILARITY
     }
 }
 

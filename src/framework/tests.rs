@@ -363,4 +363,5 @@ fn codes_ocr_misread_are_put_right_by_title_and_position_on_scanned_rows_only() 
     assert_eq!((read[9], table.rows[9].kind), (Some("4.2.3"), RowKind::Criterion));
     // The paper's own `4.2` for 4.3.2 is no misreading: it stays.
     assert_eq!(read[12], Some("4.2"));
+    assert!(misreading_of("I", "II") && misreading_of("III", "II") && !misreading_of("I", "III"));
 }

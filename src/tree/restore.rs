@@ -107,11 +107,17 @@ fn out_of_bounds(nodes: &[Node], member: Value, value: Decimal) -> bool {
 }
 
 /// Whether a restored value keeps its row in bounds: within them itself,
-/// and as a maximum, not below the row's scores.
+/// and as a maximum, not below the row's scores — a score read with its
+/// separator lost as well (`15` for 1,5 under a maximum read `15` too: a
+/// fax drops both points alike) aside, which, over the restored maximum,
+/// is restored in its turn.
 fn fits(nodes: &[Node], member: Value, value: Decimal) -> bool {
     let (n, column) = member;
     let scores = [Column::SelfScore, Column::AppraisalScore, Column::LostPoints];
-    let under = |c: Column| nodes[n].values.get(c).is_none_or(|score| score <= value);
+    let separator_lost = |c: Column, score: Decimal| {
+        reading(nodes, (n, c)).is_some_and(|r| !r.text.contains([',', '.']) && score / Decimal::TEN <= value)
+    };
+    let under = |c: Column| nodes[n].values.get(c).is_none_or(|score| score <= value || separator_lost(c, score));
     !out_of_bounds(nodes, member, value) && (column != Column::MaxPoints || scores.into_iter().all(under))
 }
 

@@ -321,15 +321,16 @@ fn a_total_missing_a_group_whose_code_ocr_did_not_read_is_uncertain() {
 #[test]
 fn agreed_readings_that_a_lost_separator_explains_are_no_ground_for_an_error() {
     // `15` read twice for 1,5 (a fax's point merged into the strokes): with the point, 1's sums balance.
+    // Within its bounds (the parent's 20), the tree stage does not restore it.
     let rows = |child: &str| {
         vec![
-            scanned("1", sure("3"), sure("3"), 1),
-            scanned("1.1", sure("0,5"), sure("0,5"), 2),
-            scanned("1.2", sure("1"), sure("1"), 3),
+            scanned("1", sure("20"), sure("20"), 1),
+            scanned("1.1", sure("10"), sure("10"), 2),
+            scanned("1.2", sure("8,5"), sure("8,5"), 3),
             scanned("1.3", sure(child), sure(child), 4),
         ]
     };
-    // Both columns' sums: the maxima's (15 is above the parent's 3 as well) and the scores'.
+    // Both columns' sums: the maxima's and the scores'.
     let sums = |checked: &Checked| -> Vec<(Severity, bool)> {
         let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
         sums.map(|f| (f.severity, f.uncertain)).collect()

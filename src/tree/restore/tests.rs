@@ -83,6 +83,19 @@ fn a_score_over_its_maximum_gets_the_separator_its_parent_needs() {
 }
 
 #[test]
+fn a_maximum_and_score_both_read_without_their_separator_are_both_restored() {
+    // 1.1.3's maximum and self score, 1,5 each, read "15" twice alike (a fax).
+    let t = tree(vec![
+        scanned("1.1", sure("3"), sure("3")),
+        scanned("1.1.1", sure("0,5"), sure("0,5")),
+        scanned("1.1.2", sure("1"), sure("1")),
+        scanned("1.1.3", sure("15"), sure("15")),
+    ]);
+    assert_eq!(value(&t, "1.1.3", Column::MaxPoints), (Some(d("1,5")), Some(Restoration::Separator)));
+    assert_eq!(value(&t, "1.1.3", Column::SelfScore), (Some(d("1,5")), Some(Restoration::Separator)));
+}
+
+#[test]
 fn two_readings_the_sum_could_restore_alike_leave_both_as_read() {
     // 5,5 = 0,5 + 5 or 5 + 0,5: either "5" may be the misread one.
     let t = tree(vec![
