@@ -28,6 +28,24 @@ pub(crate) fn predefined_entity(name: &str) -> Option<&'static str> {
     })
 }
 
+/// A run of text as the events would read it, references aside: `None` for
+/// a `\r` to normalize, a `&` that opens no complete reference, bytes that
+/// are not UTF-8.
+fn plain_text(run: &[u8]) -> Option<&str> {
+    // One pass: no `\r`, and each `&` closed by a `;` before the next `&`.
+    let mut open = false;
+    for &b in run {
+        match b {
+            b'\r' => return None,
+            b'&' if open => return None,
+            b'&' => open = true,
+            b';' => open = false,
+            _ => {}
+        }
+    }
+    std::str::from_utf8(run).ok().filter(|_| !open)
+}
+
 /// The main XML event loop of the .docx and .odt readers: nesting deeper than
 /// the limit is refused before the element is handled (hostile files nest
 /// thousands deep), and a parse error becomes a Vietnamese [`ExtractError`]
@@ -40,7 +58,8 @@ pub(crate) struct BoundedReader<'x> {
     max_depth: usize,
     /// The last event opened an element: the parser sits at its text.
     after_start: bool,
-    /// Bytes taken by [`BoundedReader::text_run`], which the parser's offset misses.
+    /// Bytes taken by [`BoundedReader::text_run`] and [`BoundedReader::plain_element`],
+    /// which the parser's offset misses.
     skipped: u64,
 }
 
@@ -88,23 +107,37 @@ impl<'x> BoundedReader<'x> {
         }
         let rest: &'x [u8] = self.reader.get_ref();
         let end = memchr::memchr(b'<', rest).filter(|&end| end > 0)?;
-        let run = &rest[..end];
-        // One pass: no `\r`, and each `&` closed by a `;` before the next `&`.
-        let mut open = false;
-        for &b in run {
-            match b {
-                b'\r' => return None,
-                b'&' if open => return None,
-                b'&' => open = true,
-                b';' => open = false,
-                _ => {}
-            }
-        }
-        let text = std::str::from_utf8(run).ok().filter(|_| !open)?;
-        // The parser, just past an opening tag, reads on from the markup as it would have.
-        *self.reader.get_mut() = &rest[end..];
-        self.skipped += end as u64;
+        let text = plain_text(&rest[..end])?;
+        self.take(rest, end);
         Some(text)
+    }
+
+    /// The text of children without attributes (`open` and `close` their
+    /// tags, `<is><t>` and `</t></is>`) right after the element just opened,
+    /// taken with its tags in one piece when [`Self::text_run`] could take
+    /// it (empty too): the one value of most cells of a sheet, without the
+    /// events of its tags. `None`, with nothing taken, for anything else.
+    pub(crate) fn plain_element(&mut self, open: &str, close: &str) -> Option<&'x str> {
+        // Past the depth limit the children are refused by the events, as ever.
+        let levels = open.bytes().filter(|&b| b == b'<').count();
+        if !self.after_start || self.depth + levels > self.max_depth {
+            return None;
+        }
+        let rest: &'x [u8] = self.reader.get_ref();
+        let inner = rest.strip_prefix(open.as_bytes())?;
+        let end = memchr::memchr(b'<', inner)?;
+        let text = plain_text(&inner[..end])?;
+        inner[end..].strip_prefix(close.as_bytes())?;
+        self.after_start = false;
+        self.take(rest, open.len() + end + close.len());
+        Some(text)
+    }
+
+    /// Moves the parser, just past an opening tag, `len` bytes on: it reads
+    /// on from there as it would have (a run of text, or whole elements).
+    fn take(&mut self, rest: &'x [u8], len: usize) {
+        *self.reader.get_mut() = &rest[len..];
+        self.skipped += len as u64;
     }
 
     /// Out of line: the event loop's hot path stays small.

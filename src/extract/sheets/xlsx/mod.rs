@@ -32,8 +32,8 @@ use parts::{
     cell_styles, relationships, resolve_target, shared_strings, sheets_and_date_system, NumberKind, NumberStyle,
 };
 use text::{
-    bad_reference, cell_reference, cut_off, element_text, range_reference, raw_attrs, rich_text, row_number, shown,
-    unescape_ooxml,
+    bad_reference, cell_reference, cut_off, element_text, plain_run, range_reference, raw_attrs, resolved, rich_text,
+    row_number, shown, unescape_ooxml,
 };
 
 /// XML events read between two looks at the deadline.
@@ -64,6 +64,11 @@ impl<'x, 'd> TimedReader<'x, 'd> {
     /// [`BoundedReader::text_run`].
     fn text_run(&mut self) -> Option<&'x str> {
         self.reader.text_run()
+    }
+
+    /// [`BoundedReader::plain_element`].
+    fn plain_element(&mut self, open: &str, close: &str) -> Option<&'x str> {
+        self.reader.plain_element(open, close)
     }
 }
 
@@ -272,6 +277,12 @@ impl<'w, 'p> SheetReader<'w, 'p> {
             .and_then(|s| self.book.styles.get(s).copied())
             .unwrap_or_default();
         let (mut raw, mut inline, mut formula) = (None, None, None);
+        // Most cells hold one plain value or inline string: taken without the events of its tags.
+        if let Some(run) = self.reader.plain_element("<v>", "</v>") {
+            raw = Some(resolved(run));
+        } else if let Some(run) = self.reader.plain_element("<is><t>", "</t></is>") {
+            inline = Some(plain_run(run));
+        }
         loop {
             match self.reader.next()? {
                 Event::Start(child) => match child.local_name().as_ref() {

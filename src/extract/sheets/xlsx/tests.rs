@@ -79,6 +79,7 @@ fn element_text_resolves_references_as_the_events_do() {
     assert_eq!(text("&#7842;NG &#x1F600;&amp;&lt;&quot;").as_deref(), Ok("ẢNG 😀&<\""));
     // References to nothing: NUL, a surrogate, past Unicode, an unknown entity, none.
     assert_eq!(text("a&#0;&#55296;&#12345678;&#1114112;&nbsp;&;b").as_deref(), Ok("ab"));
+    assert_eq!(text("&#00065;&#+65;&#1234567;&#65a;&#1048576;").as_deref(), Ok("A\u{100000}"));
     assert_eq!(text("a\r\nb&#233;\rc").as_deref(), Ok("a\nbé\nc"));
     assert_eq!(text("x<b>y</b>&#233;").as_deref(), Ok("xyé"));
     assert_eq!(text("").as_deref(), Ok(""));
