@@ -113,15 +113,18 @@ fn is_clean(text: &str) -> bool {
 
 /// One line [`clean`] would leave as it is.
 fn is_clean_line(text: &str) -> bool {
-    if text.starts_with(' ') || text.ends_with(' ') || text.contains("  ") {
+    if text.starts_with(' ') || text.ends_with(' ') {
         return false;
     }
     // ASCII and precomposed Vietnamese letters (most of a report's text) are
     // in NFC whatever surrounds them: only other text needs the NFC test.
     let mut common = true;
+    let mut previous = '\0';
     for c in text.chars() {
         let unchanged = match c {
-            ' '..='~' => c != '<' && c != '&',
+            // Two spaces in a row are looked for here, not in a pass of their own.
+            ' ' => previous != ' ',
+            '!'..='~' => c != '<' && c != '&',
             c if letters::is_vietnamese_letter(c) => true,
             c => {
                 common = false;
@@ -131,6 +134,7 @@ fn is_clean_line(text: &str) -> bool {
         if !unchanged {
             return false;
         }
+        previous = c;
     }
     common || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
 }

@@ -275,6 +275,12 @@ fn what_other_writers_write_reads_as_calamine_reads_it() {
         // Empty elements, as apache/poi's test workbooks hold them: a string formula's empty result.
         r#"<c r="F8" t="str"><f>IFERROR(1/0,"")</f><v/></c><c r="G8" t="inlineStr"><is/></c><c r="H8" t="e"><v></v></c></row>"#,
         r#"<row r="9"><c r="A9" t="inlineStr"><is><r><t>gộp </t></r><r><t>ô</t></r></is></c><c r="B9"/><c r="C9"/></row>"#,
+        // Values and inline strings of one plain run, read without their events, and those that are not.
+        r#"<row r="10"><c r="A10" t="inlineStr"><is><t> Ti&#234;u ch&#237;_x000D_ </t></is></c><c r="B10" t="inlineStr"><is><t></t></is></c>"#,
+        r#"<c r="C10" t="inlineStr"><is><t>a&#7871;b&#x1EA0;</t><rPh sb="0" eb="1"><t>phonetic</t></rPh><r><t>c</t></r></is></c>"#,
+        r#"<c r="D10" t="inlineStr"><is><t xml:space="preserve"> giữ </t></is></c><c r="E10" t="inlineStr"><is><t>x&amp;y</t> </is></c>"#,
+        r#"<c r="F10" t="str"><v>a &amp; b_x000D_</v></c><c r="G10"><v></v></c><c r="H10"><v> 2.5</v> </c>"#,
+        r#"<c r="I10" s="0" x="a>b/"><v>3</v></c><c r="J10" t="n"/><c r="K10"  t="str"><v>x</v></c><c r="L10"><v>4</v></c ></row>"#,
     );
     assert_same_reading("hand-written workbook", &hand_written(rows, strings));
     let ours = by_parcheck(&hand_written(rows, strings)).expect("opens");

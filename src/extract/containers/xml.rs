@@ -28,6 +28,36 @@ pub(crate) fn predefined_entity(name: &str) -> Option<&'static str> {
     })
 }
 
+/// A run of text as the events would read it, references aside: `None` for
+/// a `\r` to normalize, a `&` that opens no complete reference, bytes that
+/// are not UTF-8.
+fn plain_text(run: &[u8]) -> Option<&str> {
+    // One pass: no `\r`, and each `&` closed by a `;` before the next `&`.
+    let mut open = false;
+    for &b in run {
+        match b {
+            b'\r' => return None,
+            b'&' if open => return None,
+            b'&' => open = true,
+            b';' => open = false,
+            _ => {}
+        }
+    }
+    std::str::from_utf8(run).ok().filter(|_| !open)
+}
+
+/// Where the `>` that ends a tag is, past quoted attribute values (which may hold one).
+fn tag_end(tag: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let found = at + memchr::memchr3(b'>', b'"', b'\'', &tag[at..])?;
+        match tag[found] {
+            b'>' => return Some(found),
+            quote => at = found + 2 + memchr::memchr(quote, &tag[found + 1..])?,
+        }
+    }
+}
+
 /// The main XML event loop of the .docx and .odt readers: nesting deeper than
 /// the limit is refused before the element is handled (hostile files nest
 /// thousands deep), and a parse error becomes a Vietnamese [`ExtractError`]
@@ -40,7 +70,10 @@ pub(crate) struct BoundedReader<'x> {
     max_depth: usize,
     /// The last event opened an element: the parser sits at its text.
     after_start: bool,
-    /// Bytes taken by [`BoundedReader::text_run`], which the parser's offset misses.
+    /// The last event was a tag: the parser sits right after its `>`.
+    after_tag: bool,
+    /// Bytes taken by [`BoundedReader::text_run`] and [`BoundedReader::plain_leaf`],
+    /// which the parser's offset misses.
     skipped: u64,
 }
 
@@ -49,7 +82,7 @@ impl<'x> BoundedReader<'x> {
         let mut reader = Reader::from_reader(xml);
         // Word and LibreOffice files in the wild close elements loosely; structure comes from the events.
         reader.config_mut().check_end_names = false;
-        BoundedReader { reader, format, depth: 0, max_depth, after_start: false, skipped: 0 }
+        BoundedReader { reader, format, depth: 0, max_depth, after_start: false, after_tag: false, skipped: 0 }
     }
 
     /// The next event; `Event::Eof` at the end.
@@ -59,6 +92,7 @@ impl<'x> BoundedReader<'x> {
             Err(e) => return Err(self.parse_error(&e)),
         };
         self.after_start = matches!(event, Event::Start(_));
+        self.after_tag = matches!(event, Event::Start(_) | Event::End(_) | Event::Empty(_));
         match &event {
             Event::Start(_) => {
                 self.depth += 1;
@@ -88,23 +122,61 @@ impl<'x> BoundedReader<'x> {
         }
         let rest: &'x [u8] = self.reader.get_ref();
         let end = memchr::memchr(b'<', rest).filter(|&end| end > 0)?;
-        let run = &rest[..end];
-        // One pass: no `\r`, and each `&` closed by a `;` before the next `&`.
-        let mut open = false;
-        for &b in run {
-            match b {
-                b'\r' => return None,
-                b'&' if open => return None,
-                b'&' => open = true,
-                b';' => open = false,
-                _ => {}
-            }
-        }
-        let text = std::str::from_utf8(run).ok().filter(|_| !open)?;
-        // The parser, just past an opening tag, reads on from the markup as it would have.
-        *self.reader.get_mut() = &rest[end..];
-        self.skipped += end as u64;
+        let text = plain_text(&rest[..end])?;
+        self.take(rest, end);
         Some(text)
+    }
+
+    /// A whole element `<name …>` that holds one of `children` (the tags
+    /// of each, `<v>` and `</v>`, without attributes) with text
+    /// [`Self::text_run`] could take (empty too), then `</name>`, right after
+    /// a tag: taken in one piece, the events of its tags left out (a big
+    /// sheet has a hundred thousand such cells). Gives the content of its tag
+    /// (for [`BytesStart::from_content`]), which child it holds and the
+    /// child's text; `None`, with nothing taken, for anything else.
+    pub(crate) fn plain_leaf(&mut self, name: &str, children: &[(&str, &str)]) -> Option<(&'x str, usize, &'x str)> {
+        if !self.after_tag {
+            return None;
+        }
+        let rest: &'x [u8] = self.reader.get_ref();
+        let tag = rest.strip_prefix(b"<")?.strip_prefix(name.as_bytes())?;
+        if !matches!(tag.first(), Some(b' ' | b'>')) {
+            return None;
+        }
+        let content = &rest[1..1 + name.len() + tag_end(tag)?];
+        // An empty element `<c …/>` is left to the events.
+        if content.ends_with(b"/") {
+            return None;
+        }
+        let after_tag = &rest[content.len() + 2..];
+        let (child, inner) = children
+            .iter()
+            .enumerate()
+            .find_map(|(child, (open, _))| Some((child, after_tag.strip_prefix(open.as_bytes())?)))?;
+        let (open, close) = children[child];
+        // Past the depth limit the element is refused by the events, as ever.
+        if self.depth + 1 + open.matches('<').count() > self.max_depth {
+            return None;
+        }
+        let end = memchr::memchr(b'<', inner)?;
+        let text = plain_text(&inner[..end])?;
+        let after = inner[end..]
+            .strip_prefix(close.as_bytes())?
+            .strip_prefix(b"</")?
+            .strip_prefix(name.as_bytes())?
+            .strip_prefix(b">")?;
+        let content = std::str::from_utf8(content).ok()?;
+        // Balanced: the parser's depth and its stack of open names are as they were.
+        self.after_start = false;
+        self.take(rest, rest.len() - after.len());
+        Some((content, child, text))
+    }
+
+    /// Moves the parser, just past a tag, `len` bytes on: it reads on from
+    /// there as it would have (a run of text, or whole elements).
+    fn take(&mut self, rest: &'x [u8], len: usize) {
+        *self.reader.get_mut() = &rest[len..];
+        self.skipped += len as u64;
     }
 
     /// Out of line: the event loop's hot path stays small.

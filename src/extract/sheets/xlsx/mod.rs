@@ -32,8 +32,8 @@ use parts::{
     cell_styles, relationships, resolve_target, shared_strings, sheets_and_date_system, NumberKind, NumberStyle,
 };
 use text::{
-    bad_reference, cell_reference, cut_off, element_text, range_reference, raw_attrs, rich_text, row_number, shown,
-    unescape_ooxml,
+    bad_reference, cell_reference, cut_off, element_text, plain_run, range_reference, raw_attrs, resolved, rich_text,
+    row_number, shown, unescape_ooxml,
 };
 
 /// XML events read between two looks at the deadline.
@@ -54,16 +54,35 @@ impl<'x, 'd> TimedReader<'x, 'd> {
     }
 
     fn next(&mut self) -> ExtractResult<Event<'x>> {
+        self.count()?;
+        self.reader.next()
+    }
+
+    /// One more event (or element read without them) towards the next look at the deadline.
+    fn count(&mut self) -> ExtractResult<()> {
         self.events += 1;
         if self.events.is_multiple_of(EVENTS_PER_TIME_CHECK) {
             self.deadline.check()?;
         }
-        self.reader.next()
+        Ok(())
     }
 
     /// [`BoundedReader::text_run`].
     fn text_run(&mut self) -> Option<&'x str> {
         self.reader.text_run()
+    }
+
+    /// [`BoundedReader::plain_leaf`], counted as an event.
+    fn plain_leaf(
+        &mut self,
+        name: &str,
+        children: &[(&str, &str)],
+    ) -> ExtractResult<Option<(&'x str, usize, &'x str)>> {
+        let leaf = self.reader.plain_leaf(name, children);
+        if leaf.is_some() {
+            self.count()?;
+        }
+        Ok(leaf)
     }
 }
 
@@ -214,6 +233,18 @@ impl<'w, 'p> SheetReader<'w, 'p> {
     /// The next cell of the sheet's data, `None` after the last.
     pub fn next_cell(&mut self) -> ExtractResult<Option<CellRecord>> {
         while !self.data_done {
+            // Most cells hold one plain value or inline string: read without the events of their tags.
+            let plain = [("<v>", "</v>"), ("<is><t>", "</t></is>")];
+            if let Some((tag, child, text)) = self.reader.plain_leaf("c", &plain)? {
+                let tag = BytesStart::from_content(tag, 1);
+                let [r, s, t] = raw_attrs(&tag, ["r", "s", "t"]);
+                let pos = self.position(r.as_deref())?;
+                let (raw, inline) = match child {
+                    0 => (Some(resolved(text)), None),
+                    _ => (None, Some(plain_run(text))),
+                };
+                return self.record(pos, s.as_deref(), t.as_deref(), raw, inline, None).map(Some);
+            }
             let event = self.reader.next()?;
             // Each element is named once: the arms below test the name, not the event.
             let name = match &event {
@@ -267,10 +298,6 @@ impl<'w, 'p> SheetReader<'w, 'p> {
     }
 
     fn cell(&mut self, pos: (u32, u32), style: Option<&str>, kind: Option<&str>) -> ExtractResult<CellRecord> {
-        let style = style
-            .and_then(|s| s.parse::<usize>().ok())
-            .and_then(|s| self.book.styles.get(s).copied())
-            .unwrap_or_default();
         let (mut raw, mut inline, mut formula) = (None, None, None);
         loop {
             match self.reader.next()? {
@@ -295,6 +322,23 @@ impl<'w, 'p> SheetReader<'w, 'p> {
                 _ => {}
             }
         }
+        self.record(pos, style, kind, raw, inline, formula)
+    }
+
+    /// A cell from what its children held, as calamine reads it.
+    fn record(
+        &self,
+        pos: (u32, u32),
+        style: Option<&str>,
+        kind: Option<&str>,
+        raw: Option<Cow<str>>,
+        inline: Option<String>,
+        formula: Option<String>,
+    ) -> ExtractResult<CellRecord> {
+        let style = style
+            .and_then(|s| s.parse::<usize>().ok())
+            .and_then(|s| self.book.styles.get(s).copied())
+            .unwrap_or_default();
         let value = match (inline, raw) {
             // An inline string is the value whatever the type says, as calamine reads it.
             (Some(text), _) => Data::String(text),

@@ -23,29 +23,37 @@ fn formats_tell_dates_durations_and_percentages_apart() {
 }
 
 #[test]
-fn a_sheet_of_empty_rows_still_stops_at_the_deadline() {
-    let mut parts = Parts::default();
-    parts.insert("xl/workbook.xml", br#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#.to_vec());
-    parts.insert(
-        "xl/_rels/workbook.xml.rels",
-        br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
-    );
-    let rows = "<row/>".repeat(3 * EVENTS_PER_TIME_CHECK);
-    parts.insert("xl/worksheets/sheet1.xml", format!("<worksheet><sheetData>{rows}</sheetData></worksheet>").into());
-    let read_all = |deadline: &Deadline| -> ExtractResult<usize> {
-        let book = Workbook::open(&parts, 16, deadline)?.expect("a workbook");
-        let mut reader = book.cells(0)?;
-        let mut cells = 0;
-        while reader.next_cell()?.is_some() {
-            cells += 1;
-        }
-        Ok(cells)
-    };
-    assert_eq!(read_all(&Deadline::after(std::time::Duration::from_secs(60))), Ok(0));
-    let passed = Deadline::after(std::time::Duration::ZERO);
-    std::thread::sleep(std::time::Duration::from_millis(2));
-    let err = read_all(&passed).unwrap_err();
-    assert_eq!(err.kind, crate::extract::ErrorKind::LimitExceeded, "{err:?}");
+fn a_sheet_of_empty_rows_or_plain_cells_still_stops_at_the_deadline() {
+    let many = 3 * EVENTS_PER_TIME_CHECK;
+    // Empty rows, and one row of cells read without events: both hold nothing a caller looks at.
+    for (data, count) in [("<row/>".repeat(many), 0), (format!("<row>{}</row>", "<c><v>1</v></c>".repeat(many)), many)]
+    {
+        let mut parts = Parts::default();
+        parts.insert(
+            "xl/workbook.xml",
+            br#"<workbook><sheets><sheet name="S" r:id="rId1"/></sheets></workbook>"#.to_vec(),
+        );
+        parts.insert(
+            "xl/_rels/workbook.xml.rels",
+            br#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec(),
+        );
+        parts
+            .insert("xl/worksheets/sheet1.xml", format!("<worksheet><sheetData>{data}</sheetData></worksheet>").into());
+        let read_all = |deadline: &Deadline| -> ExtractResult<usize> {
+            let book = Workbook::open(&parts, 16, deadline)?.expect("a workbook");
+            let mut reader = book.cells(0)?;
+            let mut cells = 0;
+            while reader.next_cell()?.is_some() {
+                cells += 1;
+            }
+            Ok(cells)
+        };
+        assert_eq!(read_all(&Deadline::after(std::time::Duration::from_secs(60))), Ok(count));
+        let passed = Deadline::after(std::time::Duration::ZERO);
+        std::thread::sleep(std::time::Duration::from_millis(2));
+        let err = read_all(&passed).unwrap_err();
+        assert_eq!(err.kind, crate::extract::ErrorKind::LimitExceeded, "{err:?}");
+    }
 }
 
 #[test]
@@ -79,6 +87,7 @@ fn element_text_resolves_references_as_the_events_do() {
     assert_eq!(text("&#7842;NG &#x1F600;&amp;&lt;&quot;").as_deref(), Ok("ẢNG 😀&<\""));
     // References to nothing: NUL, a surrogate, past Unicode, an unknown entity, none.
     assert_eq!(text("a&#0;&#55296;&#12345678;&#1114112;&nbsp;&;b").as_deref(), Ok("ab"));
+    assert_eq!(text("&#00065;&#+65;&#1234567;&#65a;&#1048576;").as_deref(), Ok("A\u{100000}"));
     assert_eq!(text("a\r\nb&#233;\rc").as_deref(), Ok("a\nbé\nc"));
     assert_eq!(text("x<b>y</b>&#233;").as_deref(), Ok("xyé"));
     assert_eq!(text("").as_deref(), Ok(""));

@@ -56,11 +56,7 @@ pub(super) fn range_reference(text: &str) -> Option<((u32, u32), (u32, u32))> {
 /// The text of the element just opened, up to its end, entities resolved.
 pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResult<Cow<'x, str>> {
     // Most values are one piece of text, borrowed from the part.
-    let mut text = match reader.text_run() {
-        Some(run) if run.contains('&') => Cow::Owned(resolve_references(run)),
-        Some(run) => Cow::Borrowed(run),
-        None => Cow::Borrowed(""),
-    };
+    let mut text = reader.text_run().map_or(Cow::Borrowed(""), resolved);
     let append = |text: &mut Cow<'x, str>, piece: Cow<'x, str>| match text.is_empty() {
         true => *text = piece,
         false => text.to_mut().push_str(&piece),
@@ -81,6 +77,16 @@ pub(super) fn element_text<'x>(reader: &mut TimedReader<'x, '_>) -> ExtractResul
     Ok(text)
 }
 
+/// A run of text as [`BoundedReader::text_run`] takes it, references resolved.
+///
+/// [`BoundedReader::text_run`]: crate::extract::containers::xml::BoundedReader::text_run
+pub(super) fn resolved(run: &str) -> Cow<'_, str> {
+    match run.contains('&') {
+        true => Cow::Owned(resolve_references(run)),
+        false => Cow::Borrowed(run),
+    }
+}
+
 /// A text whose every `&` opens a reference closed by the first `;` after it, resolved.
 fn resolve_references(run: &str) -> String {
     // A reference is never shorter than what it stands for.
@@ -89,6 +95,11 @@ fn resolve_references(run: &str) -> String {
     while let Some(amp) = memchr::memchr(b'&', rest.as_bytes()) {
         text.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
+        if let Some((c, len)) = decimal_reference(after) {
+            text.push(c);
+            rest = &after[len..];
+            continue;
+        }
         let end = memchr::memchr(b';', after.as_bytes()).unwrap_or(after.len());
         push_reference(&mut text, &BytesRef::new(&after[..end]));
         rest = after.get(end + 1..).unwrap_or_default();
@@ -104,6 +115,20 @@ fn push_reference(text: &mut String, r: &BytesRef) {
         Ok(Some(c)) => text.push(c),
         _ => text.push_str(predefined_entity(r).unwrap_or_default()),
     }
+}
+
+/// `#7871;` at the start of a text: its character and length, read as
+/// quick-xml reads it; `None` for any other reference, left to quick-xml
+/// (its general reading was most of the cost of such a letter).
+fn decimal_reference(text: &str) -> Option<(char, usize)> {
+    let digits = text.strip_prefix('#')?.as_bytes();
+    let count = digits.iter().take(8).take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=7).contains(&count) || digits.get(count) != Some(&b';') {
+        return None;
+    }
+    let code = digits[..count].iter().fold(0, |code, b| code * 10 + u32::from(b - b'0'));
+    let c = char::from_u32(code).filter(|&c| c != '\0')?;
+    Some((c, count + 2))
 }
 
 /// Raw values of attributes by local name, in one pass; for the cell
@@ -145,7 +170,8 @@ fn plain_attrs<'e, const N: usize>(raw: &'e str, names: [&str; N]) -> Option<[Op
         let value_start = key_end + 2;
         let value_end = value_start + memchr::memchr(quote, &bytes[value_start..])?;
         let key = &raw[at..key_end];
-        let local = key.find(':').map_or(key, |colon| &key[colon + 1..]);
+        // Keys are a few bytes: a byte loop, not the searcher `find` sets up.
+        let local = key.bytes().position(|b| b == b':').map_or(key, |colon| &key[colon + 1..]);
         if let Some(i) = names.iter().position(|n| *n == local) {
             found[i] = Some(Cow::Borrowed(&raw[value_start..value_end]));
         }
@@ -177,6 +203,21 @@ pub(super) fn rich_text(reader: &mut TimedReader, end: &str) -> ExtractResult<St
             _ => {}
         }
     }
+}
+
+/// The text of a `<t>` without attributes as [`rich_text`] reads it, from
+/// its run as [`BoundedReader::text_run`] takes it: references resolved,
+/// trimmed, OOXML's escapes undone; the resolved text itself where nothing
+/// is trimmed or undone.
+///
+/// [`BoundedReader::text_run`]: crate::extract::containers::xml::BoundedReader::text_run
+pub(super) fn plain_run(run: &str) -> String {
+    let text = resolved(run);
+    let kept = text.trim_matches([' ', '\t', '\r', '\n']);
+    if kept.len() == text.len() && !kept.contains("_x") {
+        return text.into_owned();
+    }
+    unescape_ooxml(kept).into_owned()
 }
 
 /// OOXML's escapes of characters XML cannot hold: `_x000D_` is a carriage
