@@ -193,9 +193,7 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
         };
         if misread {
             row.code = Some(code.clone());
-            if row.kind == RowKind::Unnumbered {
-                row.kind = RowKind::Criterion;
-            }
+            row.kind = if is_roman(code) { RowKind::Roman } else { RowKind::Criterion };
         }
     }
 }
@@ -203,11 +201,13 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
 /// Whether OCR may have read `code` as `read`: the same digits with dots
 /// lost or moved (`54.2` for `5.4.2`), one digit misread (`8.1` for `6.1`,
 /// `11.4` for `1.1.1`), or its first or last digit lost at the cell's edge
-/// (`2` for `7.2`); a Roman numeral with one stroke more or less (`I` for `II`).
+/// (`2` for `7.2`); a Roman numeral with one stroke more or less (`I` for
+/// `II`), its strokes read as bars or ones (`1`, `11` for `II`).
 fn misreading_of(read: &str, code: &str) -> bool {
-    let roman = |code: &str| !code.is_empty() && code.chars().all(|c| "IVXL".contains(c));
-    if roman(read) && roman(code) {
-        return strsim::levenshtein(read, code) == 1;
+    if is_roman(code) {
+        let strokes = read.chars().filter(|&c| c != '.').count();
+        let bars = code.chars().all(|c| c == 'I') && read.chars().all(|c| "1lI|!.".contains(c));
+        return (is_roman(read) && strsim::levenshtein(read, code) == 1) || (bars && strokes.abs_diff(code.len()) <= 1);
     }
     let digits = |code: &str| code.chars().filter(char::is_ascii_digit).collect::<String>();
     let (read, code) = (digits(read), digits(code));
@@ -218,6 +218,11 @@ fn misreading_of(read: &str, code: &str) -> bool {
         return read.chars().zip(code.chars()).filter(|(a, b)| a != b).count() <= 1;
     }
     read.len() + 1 == code.len() && (code.starts_with(&read) || code.ends_with(&read))
+}
+
+/// A group's code: `I`, `II`, `VIII`.
+fn is_roman(code: &str) -> bool {
+    !code.is_empty() && code.chars().all(|c| "IVXL".contains(c))
 }
 
 /// The band a score earns out of `maximum` in the catalog (highest band first).

@@ -364,4 +364,7 @@ fn codes_ocr_misread_are_put_right_by_title_and_position_on_scanned_rows_only() 
     // The paper's own `4.2` for 4.3.2 is no misreading: it stays.
     assert_eq!(read[12], Some("4.2"));
     assert!(misreading_of("I", "II") && misreading_of("III", "II") && !misreading_of("I", "III"));
+    assert!(
+        misreading_of("1", "II") && misreading_of("11", "II") && !misreading_of("1", "V") && !misreading_of("2", "II")
+    );
 }
