@@ -164,13 +164,21 @@ fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
 
 /// A reading two passes agreed on can still be a shared misreading (a seal's
 /// stroke read as a digit by both): a value over 100, which no criterion
-/// of a PAR index reaches; a score above its row's maximum that a lost
-/// decimal separator explains (`25` for `2,5`); a maximum above its parent's,
-/// or one the framework sets otherwise.
+/// of a PAR index reaches; a parent's value under half its children's sum
+/// (`1` for `13,5`: digits lost at the cell's edge; a page missing from the
+/// file takes children away, never adds them, and a unit's own slip is not
+/// that large); a score above its row's maximum that a lost decimal
+/// separator explains (`25` for `2,5`); a maximum above its parent's, or one
+/// the framework sets otherwise.
 fn plausible(facts: &Facts, n: usize, column: Column) -> bool {
-    let node = &facts.tree.nodes[n];
+    let nodes = &facts.tree.nodes;
+    let node = &nodes[n];
     let Some(value) = node.values.get(column) else { return true };
     if value > Decimal::ONE_HUNDRED {
+        return false;
+    }
+    let children: Decimal = node.children.iter().filter_map(|&c| nodes[c].values.get(column)).sum();
+    if value * Decimal::TWO < children {
         return false;
     }
     if column == Column::MaxPoints {
@@ -296,7 +304,7 @@ fn rests_on(finding: &Finding, tree: &CriteriaTree, nodes: &[usize]) -> Vec<Valu
 }
 
 /// Whether every child of a criterion read from a scan is in the tree: none
-/// of its framework's children is absent, and no unnumbered row with a
+/// of its framework's children is absent from its children, and no unnumbered row with a
 /// maximum lies among its rows (a criterion whose code OCR did not read).
 fn children_complete(facts: &Facts, n: usize) -> bool {
     let nodes = &facts.tree.nodes;
@@ -307,8 +315,9 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     if node.is_total() {
         return groups_complete(facts) && numbered_in_sequence(node.children.iter().map(|&c| nodes[c].code.as_str()));
     }
+    // A section read under a group OCR made up (`V` for `7.`) is in the tree but not in the sum.
     if let Some(catalog) = facts.catalog {
-        let present = |code: &str| nodes.iter().any(|m| m.code == code);
+        let present = |code: &str| node.children.iter().any(|&c| nodes[c].code == code);
         if catalog.criteria.iter().any(|c| c.parent.as_deref() == Some(node.code.as_str()) && !present(&c.code)) {
             return false;
         }
