@@ -155,7 +155,7 @@ impl<'x> BoundedReader<'x> {
             .find_map(|(child, (open, _))| Some((child, after_tag.strip_prefix(open.as_bytes())?)))?;
         let (open, close) = children[child];
         // Past the depth limit the element is refused by the events, as ever.
-        if self.depth + 1 + open.matches('<').count() > self.max_depth {
+        if self.depth + 1 + open.bytes().filter(|&b| b == b'<').count() > self.max_depth {
             return None;
         }
         let end = memchr::memchr(b'<', inner)?;
