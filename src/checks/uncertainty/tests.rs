@@ -318,6 +318,12 @@ fn a_total_missing_a_group_whose_code_ocr_did_not_read_is_uncertain() {
     assert_eq!(total(&run(rows(true))), (Some("TOTAL".into()), Severity::Warning, true));
 }
 
+/// (severity, uncertain) of each `sum_mismatch`, in order.
+fn sums(checked: &Checked) -> Vec<(Severity, bool)> {
+    let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
+    sums.map(|f| (f.severity, f.uncertain)).collect()
+}
+
 #[test]
 fn agreed_readings_that_a_lost_separator_explains_are_no_ground_for_an_error() {
     // `15` read twice for 1,5 (a fax's point merged into the strokes): with the point, 1's sums balance.
@@ -331,10 +337,6 @@ fn agreed_readings_that_a_lost_separator_explains_are_no_ground_for_an_error() {
         ]
     };
     // Both columns' sums: the maxima's and the scores'.
-    let sums = |checked: &Checked| -> Vec<(Severity, bool)> {
-        let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
-        sums.map(|f| (f.severity, f.uncertain)).collect()
-    };
     assert_eq!(sums(&run(rows("15"))), [(Severity::Warning, true); 2]);
     // A digit misread is no separator lost: the agreed readings stand.
     assert_eq!(sums(&run(rows("2"))), [(Severity::Error, false); 2]);
@@ -349,10 +351,6 @@ fn agreed_readings_that_one_look_alike_digit_explains_are_no_ground_for_an_error
             scanned("1.1", sure("1"), sure("1"), 2),
             scanned("1.2", sure("1"), sure(child), 3),
         ]
-    };
-    let sums = |checked: &Checked| -> Vec<(Severity, bool)> {
-        let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
-        sums.map(|f| (f.severity, f.uncertain)).collect()
     };
     assert_eq!(sums(&run(rows("0,8"))), [(Severity::Warning, true)]);
     // 0,4 is no look-alike of 0,9: the agreed readings stand.
