@@ -296,7 +296,15 @@ impl<'a> CatalogIndex<'a> {
             return !wanted.is_empty();
         }
         let letters: String = wanted.concat();
-        let start: String = written.concat().chars().take(letters.chars().count()).collect();
+        // Only the written title's first words, as many letters as the catalog's.
+        let mut start = String::with_capacity(letters.len());
+        for word in written {
+            if start.len() >= letters.len() {
+                break;
+            }
+            start.push_str(word);
+        }
+        let start: String = start.chars().take(letters.chars().count()).collect();
         strsim::normalized_levenshtein(&letters, &start) >= RUN_TOGETHER_SIMILARITY
     }
 }
