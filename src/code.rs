@@ -155,6 +155,16 @@ pub fn title_code(title: &str) -> Option<CodeMatch> {
     (m.prefixed || m.depth() >= 2).then_some(m)
 }
 
+/// Digits of a code, its dots left out: what OCR keeps of a code whose dots it lost.
+pub fn digits(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A group's code: `I`, `II`, `VIII`.
+pub fn is_roman(code: &str) -> bool {
+    !code.is_empty() && code.chars().all(|c| "IVXL".contains(c))
+}
+
 /// The parent code by structure: `"1.1"` for `"1.1.1"`, `None` for `"1"`.
 pub fn structural_parent(code: &str) -> Option<&str> {
     code.rfind('.').map(|pos| &code[..pos])

@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use crate::code::{digits, is_roman};
 use crate::grid::Location;
 use crate::model::{Column, Finding, FindingKind, Severity};
 use crate::prose::ProseFacts;
@@ -209,7 +210,6 @@ fn misreading_of(read: &str, code: &str) -> bool {
         let bars = code.chars().all(|c| c == 'I') && read.chars().all(|c| "1lI|!.".contains(c));
         return (is_roman(read) && strsim::levenshtein(read, code) == 1) || (bars && strokes.abs_diff(code.len()) <= 1);
     }
-    let digits = |code: &str| code.chars().filter(char::is_ascii_digit).collect::<String>();
     let (read, code) = (digits(read), digits(code));
     if read.is_empty() {
         return false;
@@ -218,11 +218,6 @@ fn misreading_of(read: &str, code: &str) -> bool {
         return read.chars().zip(code.chars()).filter(|(a, b)| a != b).count() <= 1;
     }
     read.len() + 1 == code.len() && (code.starts_with(&read) || code.ends_with(&read))
-}
-
-/// A group's code: `I`, `II`, `VIII`.
-fn is_roman(code: &str) -> bool {
-    !code.is_empty() && code.chars().all(|c| "IVXL".contains(c))
 }
 
 /// The band a score earns out of `maximum` in the catalog (highest band first).

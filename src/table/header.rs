@@ -73,18 +73,21 @@ fn roles_of_folded(rows: &[(&Row, &[String])]) -> Vec<Role> {
         return roles_of_texts(texts, same_cell_as_previous);
     }
     let width = rows.iter().map(|(_, texts)| texts.len()).max().unwrap_or(0);
-    let texts: Vec<String> = (0..width)
-        .map(|col| {
-            let mut parts: Vec<&str> = Vec::new();
-            for text in rows.iter().filter_map(|(_, texts)| texts.get(col)) {
-                if !text.is_empty() && parts.last() != Some(&text.as_str()) {
-                    parts.push(text);
-                }
-            }
-            parts.join(" ")
-        })
-        .collect();
+    let texts: Vec<String> =
+        (0..width).map(|col| joined(rows.iter().filter_map(|(_, texts)| texts.get(col)))).collect();
     roles_of_texts(&texts, same_cell_as_previous)
+}
+
+/// The folded texts of one column's header rows read as one: each part once
+/// (a cell merged over both rows gives its text to each).
+fn joined<'t>(parts: impl Iterator<Item = &'t String>) -> String {
+    let mut kept: Vec<&str> = Vec::new();
+    for text in parts {
+        if !text.is_empty() && kept.last() != Some(&text.as_str()) {
+            kept.push(text);
+        }
+    }
+    kept.join(" ")
 }
 
 /// Roles of each grid column from the text of `rows` read together.
@@ -183,19 +186,13 @@ fn misread_columns(table: &Table, rows: &[Row]) -> Vec<bool> {
 /// A misread header cell that names no role ("Điểm tự q..n giá") takes the
 /// role whose usual spelling it is clearly nearest, unless another column has it.
 fn name_misread_columns(table: &Table, rows: &[Row], misread: &[bool], roles: &mut [Role]) {
+    let texts: Vec<Vec<String>> = rows.iter().map(|row| folded_texts(table, row)).collect();
     for col in 0..table.width {
         if !misread[col] || roles[col] != Role::Other {
             continue;
         }
-        let mut text = String::new();
-        for row in rows {
-            let part = row.text_at(col);
-            if !part.is_empty() && !text.ends_with(part) {
-                text.push_str(part);
-                text.push(' ');
-            }
-        }
-        if let Some(role) = nearest_role(&header_fold(&text)).filter(|r| !roles.contains(r)) {
+        let text = joined(texts.iter().filter_map(|texts| texts.get(col)));
+        if let Some(role) = nearest_role(&text).filter(|r| !roles.contains(r)) {
             roles[col] = role;
         }
     }

@@ -3,7 +3,7 @@
 //! digits were lost, and leaves of a running-number table whose code was lost.
 
 use super::{RowKind, TableRow};
-use crate::code::{next_codes, parse_code, structural_parent};
+use crate::code::{digits, next_codes, parse_code, structural_parent};
 use crate::model::CellField;
 use crate::text::fold;
 
@@ -52,11 +52,6 @@ fn neighbours(rows: &[TableRow], i: usize) -> (Option<&str>, Option<&str>) {
 /// Whether a criterion row holds `code`.
 fn held(rows: &[TableRow], code: &str) -> bool {
     rows.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(code))
-}
-
-/// Digits of a code, its dots left out.
-fn digits(code: &str) -> String {
-    code.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// A code cell OCR read without its dots (`131` after `1.3`, which `1.3.1`

@@ -308,19 +308,11 @@ const SPELLING_MARGIN: f64 = 0.15;
 /// word it was unsure of, which no phrase of [`classify`] names.
 pub fn nearest_role(folded: &str) -> Option<Role> {
     let letters: String = folded.chars().filter(|c| c.is_alphanumeric()).collect();
-    let (mut best, mut best_role, mut others) = (0.0, None, 0.0_f64);
-    for (spelling, role) in SPELLINGS {
-        let alike = strsim::normalized_levenshtein(&letters, spelling);
-        if alike > best {
-            if best_role != Some(role) {
-                others = others.max(best);
-            }
-            (best, best_role) = (alike, Some(role));
-        } else if best_role != Some(role) {
-            others = others.max(alike);
-        }
-    }
-    best_role.filter(|_| best >= NEAR_SPELLING && best - others >= SPELLING_MARGIN)
+    let alike = |spelling: &str| strsim::normalized_levenshtein(&letters, spelling);
+    let (nearest, role) = SPELLINGS.iter().max_by(|a, b| alike(a.0).total_cmp(&alike(b.0)))?;
+    let others = SPELLINGS.iter().filter(|(_, r)| r != role).map(|(s, _)| alike(s)).fold(0.0, f64::max);
+    let best = alike(nearest);
+    (best >= NEAR_SPELLING && best - others >= SPELLING_MARGIN).then_some(*role)
 }
 
 /// The roles of one line of header cells, each given as its raw runs, when
