@@ -1,16 +1,17 @@
 #!/usr/bin/env python3
 """Scans the team has not seen: born-digital reports with exact truth printed,
-degraded as archives receive them, and wrapped back into image-only PDFs,
-so that parcheck's scan reading can be scored on documents outside the public
+degraded as archives receive them, and wrapped back into image-only PDFs
+(or a scanner's multi-page TIFF), so that parcheck's scan reading can be scored on documents outside the public
 scan set (each file's truth is its source's truth).
 
     benches/scan_variants.py SOURCE_DOCS SOURCE_TRUTH OUT_DIR [--seed N]
     parcheck check OUT_DIR/docs --quiet > out.ndjson
     python3 -B ../shared/samples3/scans/score_scans.py out.ndjson OUT_DIR/truth -v
 
-Every source PDF in SOURCE_DOCS with a truth file becomes one document of each
+Every source PDF in SOURCE_DOCS with a truth file becomes one document of the
 kind in KINDS whose turn it is (kinds go round the sources, so a run covers
-every kind without scanning every source every way). The file name starts
+every kind without scanning every source every way; renaming the sources
+shifts which source gets which kind). The file name starts
 with the kind (score_scans.py's category). Needs pdftoppm (poppler-utils),
 Pillow and img2pdf.
 """
@@ -120,6 +121,50 @@ def photo(pages, rng):
     return out
 
 
+def photocopy(pages, rng):
+    """A copy of a copy: 150 dpi gray, toner haze, strokes thickened and soft, a dark
+    streak down the page and the glass's dark edge, JPEG q70."""
+    out = []
+    for p in pages:
+        p = skewed(p, rng.uniform(-1.0, 1.0)).filter(ImageFilter.MinFilter(3)).filter(ImageFilter.GaussianBlur(0.8))
+        p = p.point(lambda v: int(60 + v * 0.7))  # gray toner haze, contrast squeezed
+        draw = ImageDraw.Draw(p)
+        w, h = p.size
+        x = rng.randrange(w // 8, w - w // 8)
+        draw.rectangle((x, 0, x + rng.randrange(2, 5), h), fill=rng.randrange(90, 140))
+        draw.rectangle((0, 0, rng.randrange(6, 16), h), fill=40)
+        out.append(jpeg(paper(p, rng, tone=225), 70))
+    return out
+
+
+def tiff_pages(pages, rng):
+    """A scanner's multi-page TIFF at 200 dpi gray (LZW), a few specks, slight skew."""
+    return [skewed(paper(p, rng), rng.uniform(-1.2, 1.2)) for p in pages]
+
+
+def dim_photo(pages, rng):
+    """A phone photo in poor light: a hand's shadow over one side of the sheet, the page
+    turned a little on the desk and shot from above, JPEG q55."""
+    out = []
+    for p in pages:
+        p = paper(p, rng)
+        w, h = p.size
+        desk = Image.new("L", (int(w * 1.2), int(h * 1.15)), 60)
+        desk.paste(p.rotate(rng.uniform(-4, 4), expand=True, fillcolor=60, resample=Image.BICUBIC),
+                   ((desk.width - w) // 2, (desk.height - h) // 2))
+        dw, dh = desk.size
+        k = rng.uniform(0.02, 0.05) * dw
+        quad = (0, 0, k, dh, dw - k, dh, dw, 0)  # bottom narrower: the phone tilted the other way
+        shot = desk.transform(desk.size, Image.QUAD, quad, resample=Image.BILINEAR, fillcolor=55)
+        shadow = Image.new("L", shot.size, 0)
+        sx = rng.randrange(dw // 2, dw)
+        ImageDraw.Draw(shadow).ellipse((sx - dw // 3, -dh // 4, sx + dw // 2, dh // 2), fill=70)
+        shot = ImageChops.subtract(shot, shadow.filter(ImageFilter.GaussianBlur(dw // 25)))
+        shot = shot.resize((int(dw * 0.75), int(dh * 0.75)), Image.LANCZOS)
+        out.append(jpeg(shot.convert("RGB"), 55))
+    return out
+
+
 # (kind, dpi, builder): the kind is the file name's first part.
 KINDS = [
     ("V1office150", 150, office),
@@ -128,6 +173,9 @@ KINDS = [
     ("V4turned200", 200, turned),
     ("V5seal200", 200, sealed),
     ("V6photo", 200, photo),
+    ("V7copy150", 150, photocopy),
+    ("V8tiff200", 200, tiff_pages),
+    ("V9dimphoto", 200, dim_photo),
 ]
 
 
@@ -146,13 +194,19 @@ def main():
     for index, source in enumerate(sources):
         kind, dpi, build = KINDS[index % len(KINDS)]
         name = f"{kind}_{source}"
+        if build is tiff_pages:
+            name = name[:-len(".pdf")] + ".tif"
         with tempfile.TemporaryDirectory() as tmp:
             subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", os.path.join(args.docs, source),
                             os.path.join(tmp, "p")], check=True)
             pages = [Image.open(os.path.join(tmp, f)).convert("L") for f in sorted(os.listdir(tmp))]
             images = build(pages, rng)
-        with open(os.path.join(args.out, "docs", name), "wb") as out:
-            out.write(img2pdf.convert(images, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))))
+        with open(os.path.join(args.out, "docs", name), "w+b") as out:
+            if build is tiff_pages:
+                images[0].save(out, "TIFF", compression="tiff_lzw", dpi=(dpi, dpi), save_all=True,
+                               append_images=images[1:])
+            else:
+                out.write(img2pdf.convert(images, layout_fun=img2pdf.get_fixed_dpi_layout_fun((dpi, dpi))))
         with open(os.path.join(args.truth, source + ".json"), encoding="utf-8") as f:
             truth = json.load(f)
         truth["file"] = name

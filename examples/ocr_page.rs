@@ -18,12 +18,18 @@ fn main() {
     let level = cleanup::rotate(&gray, skew);
     let mask = cleanup::binarize(&level, dpi);
     let rules = lines::rulings(&mask, dpi);
+    let streak = lines::streaks(&rules, mask.width, mask.height, skew);
     println!("skew {skew:.3}°, {} rulings", rules.len());
-    for r in &rules {
-        println!("  {} pos {:.1} {}..{}", if r.horizontal { "h" } else { "v" }, r.pos, r.from, r.to);
+    for (r, streak) in rules.iter().zip(&streak) {
+        let what = if *streak { " (streak)" } else { "" };
+        println!("  {} pos {:.1} {}..{}{what}", if r.horizontal { "h" } else { "v" }, r.pos, r.from, r.to);
     }
-    for t in cells::lattices(&rules, (dpi * 0.02).max(2.0)) {
-        println!("table {}..{}: {} cells", t.top, t.bottom, t.cells.len());
+    let borders: Vec<lines::Rule> = rules.iter().zip(&streak).filter(|(_, s)| !**s).map(|(r, _)| *r).collect();
+    for t in cells::lattices(&borders, (dpi * 0.02).max(2.0)) {
+        let mut columns: Vec<usize> = t.cells.iter().map(|c| c.x0).collect();
+        columns.sort_unstable();
+        columns.dedup();
+        println!("table {}..{}: {} cells, columns from {columns:?}", t.top, t.bottom, t.cells.len());
     }
     if let Some(out) = args.get(3) {
         level.write_pgm(&mut std::fs::File::create(out).expect("create")).expect("write");

@@ -96,6 +96,9 @@ pub fn find(id: &str) -> Option<&'static Catalog> {
 /// Share of the table's criterion rows that must be found in a catalog, by
 /// code and similar title, for the table to be said to follow it (in percent).
 const MIN_SIMILARITY_PERCENT: usize = 60;
+/// The same for a table read from a scan, whose titles and codes OCR garbles
+/// in part (a poor copy: a title in three cut short or misspelt).
+const MIN_SCANNED_SIMILARITY_PERCENT: usize = 50;
 
 /// The catalog the table is checked against, chosen once per document: the
 /// one named `chosen` (`--framework ID`), or else the one it follows — same
@@ -107,29 +110,43 @@ pub fn choose(chosen: Option<&str>, table: &ScoringTable, prose: &ProseFacts) ->
 }
 
 fn select(table: &ScoringTable, prose: &ProseFacts) -> Option<&'static Catalog> {
+    let scanned = table.rows.iter().any(|r| r.from_scan);
+    let min_percent = if scanned { MIN_SCANNED_SIMILARITY_PERCENT } else { MIN_SIMILARITY_PERCENT };
     catalogs()
         .iter()
         .filter(|c| prose.unit_level.as_deref().is_none_or(|level| level == c.level))
         .filter(|c| prose.year.is_none_or(|year| c.years.contains(&year)))
         .filter_map(|c| {
             let (found, total) = similarity(c, table);
-            (total > 0 && found * 100 >= total * MIN_SIMILARITY_PERCENT).then_some((c, found * 1000 / total))
+            (total > 0 && found * 100 >= total * min_percent).then_some((c, found * 1000 / total))
         })
         .max_by_key(|&(_, permille)| permille)
         .map(|(c, _)| c)
 }
 
 /// (criterion rows found in the catalog by code and similar title, criterion rows).
+/// A scanned row whose code OCR misread ([`misreading_of`]) is found by the
+/// criterion it is a misreading of whose title it has: on a poor copy many
+/// codes are (`1.32`, `23`), and they still speak for the catalog.
 fn similarity(catalog: &Catalog, table: &ScoringTable) -> (usize, usize) {
     let index = CatalogIndex::new(catalog);
     let rows: Vec<_> = table.rows.iter().filter(|r| r.kind == RowKind::Criterion).collect();
     let found = rows
         .iter()
         .filter(|r| {
-            r.code
-                .as_deref()
-                .and_then(|code| index.by_code.get(code))
-                .is_some_and(|&i| index.similar(i, &tokens(&r.title)))
+            let Some(code) = r.code.as_deref() else { return false };
+            let title = tokens(&r.title);
+            match index.by_code.get(code) {
+                Some(&i) => index.similar(i, &title),
+                None => {
+                    r.from_scan
+                        && catalog
+                            .criteria
+                            .iter()
+                            .enumerate()
+                            .any(|(i, c)| misreading_of(code, &c.code) && index.similar(i, &title))
+                }
+            }
         })
         .count();
     (found, rows.len())
@@ -177,7 +194,9 @@ pub fn repair_codes(catalog: &Catalog, table: &mut ScoringTable) -> Vec<Finding>
 /// Done by default, unlike [`repair_codes`]: such a code is the reading's
 /// fault, not the paper's, and left as read it files the row's scores under
 /// another criterion. A code the paper itself got wrong in the middle (`4.2`
-/// where `4.3.2` belongs) stays.
+/// where `4.3.2` belongs) stays, and so does a code read whose criterion
+/// would then be on two rows (a parent `3.3` the catalog lacks, whose title
+/// is near its child's `3.3.2`, which has a row of its own).
 pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
     if !table.rows.iter().any(|r| r.from_scan) {
         return;
@@ -187,6 +206,9 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
         match_rows(&index, table).into_iter().filter(|m| m.repaired && table.rows[m.row].from_scan).collect();
     for m in repairs {
         let code = &catalog.criteria[m.criterion].code;
+        if table.rows.iter().any(|r| r.code.as_ref() == Some(code)) {
+            continue;
+        }
         let row = &mut table.rows[m.row];
         let misread = match row.code.as_deref() {
             Some(read) => misreading_of(read, code),

@@ -368,3 +368,34 @@ fn codes_ocr_misread_are_put_right_by_title_and_position_on_scanned_rows_only() 
         misreading_of("1", "II") && misreading_of("11", "II") && !misreading_of("1", "V") && !misreading_of("2", "II")
     );
 }
+
+#[test]
+fn a_poor_copy_whose_codes_ocr_misread_still_follows_its_catalog() {
+    let mut table = seed_001_section_4();
+    for (row, read) in [(2, "411"), (4, "41.2"), (5, "4.13"), (7, "42.1"), (8, "4.22"), (9, "423")] {
+        table.rows[row].code = Some(read.to_owned());
+    }
+    let prose = prose("huyện", 2018, None);
+    // Typed, codes that are no catalog's are the document's own: too few agree.
+    assert!(choose(None, &table, &prose).is_none());
+    for row in &mut table.rows {
+        row.from_scan = true;
+    }
+    assert_eq!(choose(None, &table, &prose).map(|c| c.id.as_str()), Some("thanh-hoa-2018-huyen"));
+}
+
+#[test]
+fn a_misread_code_is_not_put_right_to_a_code_another_row_holds() {
+    let mut table = seed_001_section_4();
+    // A misread code on a row with 4.2.2's title, before 4.2.2's own row garbled past matching.
+    table.rows[7].title = "Mức độ thực hiện kế hoạch kiểm tra".to_owned();
+    table.rows[7].code = Some("4.2.9".to_owned());
+    table.rows[8].title = "Mc đ thhin kế hạh ktra".to_owned();
+    for row in &mut table.rows {
+        row.from_scan = true;
+    }
+    let catalog = find("thanh-hoa-2018-huyen").expect("catalog");
+    repair_misread_codes(catalog, &mut table);
+    assert_eq!(table.rows[7].code.as_deref(), Some("4.2.9"));
+    assert_eq!(table.rows[8].code.as_deref(), Some("4.2.2"));
+}

@@ -28,6 +28,8 @@ pub struct Header {
     /// or a blot over "Điểm tối đa" read `H221 Ê đa`), so the text may name
     /// the column wrongly or not at all.
     pub misread: Vec<bool>,
+    /// The header was read from a scan.
+    pub scanned: bool,
 }
 
 impl Header {
@@ -161,7 +163,8 @@ pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, T
                     row_count += 1;
                 }
                 let first_row_texts = (0..table.width).map(|c| row.text_at(c).to_owned()).collect();
-                headers.push(Header { first_row: i, row_count, roles, first_row_texts, misread });
+                let scanned = row.cells.iter().flat_map(|c| &c.runs).any(|r| r.reading.is_some());
+                headers.push(Header { first_row: i, row_count, roles, first_row_texts, misread, scanned });
                 i += row_count;
                 current = if row_count == 1 { next } else { read_alone(i) };
             }

@@ -187,10 +187,11 @@ const SAME_HEADER_CELL: f64 = 0.6;
 
 /// A header repeated on a new page that OCR misread (`Điểm -thuấn _D_` for
 /// `Điểm chuẩn`, on either page): a column one header cannot name whose text
-/// is a near spelling of the neighbouring header's in the same column, or
-/// holds a word OCR was unsure of (`H221 Ê đa` under a seal), takes that
-/// header's role, when the two have the same width and no column named
-/// differently. Joined, the pages' rows keep their scores.
+/// is a near spelling of the neighbouring header's in the same column, holds
+/// a word OCR was unsure of (`H221 Ê đa` under a seal), or is a scan's that
+/// agrees with the other on two named columns at least (a copy's `_.` for
+/// `Điểm tối đa`), takes that header's role, when the two have the same width
+/// and no column named differently. Joined, the pages' rows keep their scores.
 fn restore_misread_roles(headers_of: &mut [Vec<Header>]) {
     let mut headers: Vec<&mut Header> = headers_of.iter_mut().flatten().collect();
     for i in 1..headers.len() {
@@ -209,15 +210,18 @@ fn restore_from(header: &mut Header, other: &Header) {
     if header.roles.len() != other.roles.len() || header.roles.iter().zip(&other.roles).any(conflicting) {
         return;
     }
+    let agreeing = header.roles.iter().zip(&other.roles).filter(|(a, b)| **a != Other && a == b).count();
+    let repeated_scan = header.scanned && other.scanned && agreeing >= 2;
     let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     for col in 0..header.roles.len() {
         let (own, theirs) = (header.first_row_texts.get(col), other.first_row_texts.get(col));
         let (Some(own), Some(theirs)) = (own.map(|t| letters(t)), theirs.map(|t| letters(t))) else { continue };
         if header.roles[col] == Other
             && other.roles[col] != Other
-            && !own.is_empty()
-            && (header.misread.get(col) == Some(&true)
-                || strsim::normalized_levenshtein(&own, &theirs) >= SAME_HEADER_CELL)
+            && (repeated_scan
+                || !own.is_empty()
+                    && (header.misread.get(col) == Some(&true)
+                        || strsim::normalized_levenshtein(&own, &theirs) >= SAME_HEADER_CELL))
         {
             header.roles[col] = other.roles[col];
         }
@@ -350,6 +354,22 @@ mod tests {
         assert_eq!(typed[1][0].roles[2], header::Role::Other);
         let mut scanned = vec![vec![header(first)], vec![header(sealed)]];
         scanned[1][0].misread[2] = true;
+        restore_misread_roles(&mut scanned);
+        assert_eq!(scanned[1][0].roles[2], header::Role::Score(Column::MaxPoints));
+    }
+
+    /// A copy's repeated header whose "Điểm tối đa" came out as `_.` (no letters,
+    /// Tesseract sure of it): two scanned headers that agree on their other named
+    /// columns are one table's; typed, the cell stays unnamed.
+    #[test]
+    fn a_scanned_repeated_header_cell_without_letters_keeps_the_first_headers_column() {
+        let first = "STT;Tiêu chí;Điểm tối đa;Điểm tự đánh giá\n1;CHỈ ĐẠO;3;3\n";
+        let copied = "STT;Tiêu chí;_.;Điểm tự đánh giá\n2;XÂY DỰNG;2;1\n";
+        let mut typed = vec![vec![header(first)], vec![header(copied)]];
+        restore_misread_roles(&mut typed);
+        assert_eq!(typed[1][0].roles[2], header::Role::Other);
+        let mut scanned = vec![vec![header(first)], vec![header(copied)]];
+        scanned.iter_mut().flatten().for_each(|h| h.scanned = true);
         restore_misread_roles(&mut scanned);
         assert_eq!(scanned[1][0].roles[2], header::Role::Score(Column::MaxPoints));
     }

@@ -66,7 +66,22 @@ pub fn lattices(rules: &[Rule], gap: f32) -> Vec<Lattice> {
             (r.pos - y as f32).abs() <= gap * 3.0 && v.pos >= r.from as f32 - gap && v.pos <= r.to as f32 + gap
         })
     };
-    let v: Vec<&Rule> = v.into_iter().filter(|r| meets(r, r.from) || meets(r, r.to)).collect();
+    // A short one must meet a row line at both ends: a thick copy joins the
+    // strokes of the letters above and below a row line into one through it,
+    // which can end near the next row line by chance (`gap` is a fiftieth of
+    // an inch: under half an inch is short).
+    let short = gap * 25.0;
+    let v: Vec<&Rule> = v
+        .into_iter()
+        .filter(|r| {
+            let (top, bottom) = (meets(r, r.from), meets(r, r.to));
+            if ((r.to - r.from) as f32) < short {
+                top && bottom
+            } else {
+                top || bottom
+            }
+        })
+        .collect();
     let mut parent: Vec<usize> = (0..h.len() + v.len()).collect();
     for (i, a) in h.iter().enumerate() {
         for (j, b) in v.iter().enumerate() {
@@ -245,6 +260,25 @@ mod tests {
         assert_eq!(tables.len(), 1);
         assert_eq!(tables[0].cells.len(), 4, "{:?}", tables[0].cells);
         assert!(tables[0].cells.iter().all(|c| c.x0 != 250 && c.x1 != 250));
+    }
+
+    #[test]
+    fn letter_strokes_joined_through_a_row_line_split_no_column() {
+        // Rows 40 apart; a stroke from the middle of row 0 through the row line to near
+        // the bottom of row 1, and a one-row border between two row lines.
+        let rules = vec![
+            h(10.0, 10, 310),
+            h(50.0, 10, 310),
+            h(90.0, 10, 310),
+            h(130.0, 10, 310),
+            v(10.0, 10, 130),
+            v(310.0, 10, 130),
+            v(150.0, 32, 87),
+            v(230.0, 90, 130),
+        ];
+        let cells = &lattices(&rules, 4.0)[0].cells;
+        assert!(cells.iter().all(|c| c.x0 != 150 && c.x1 != 150), "{cells:?}");
+        assert!(cells.iter().any(|c| c.row == 2 && c.x0 == 230), "{cells:?}");
     }
     #[test]
     fn border_residue_goes_and_the_bottoms_of_digits_stay() {

@@ -154,6 +154,58 @@ pub fn rulings(mask: &Mask, dpi: f32) -> Vec<Rule> {
     rules
 }
 
+/// Share of the page's height within which a streak reaches each edge: inside
+/// the margins, where no table of a printed page runs.
+const STREAK_EDGE: f32 = 0.03;
+/// Share of the page's height a streak's pieces cover together (binarisation
+/// keeps little of a pale one).
+const STREAK_COVER: f32 = 0.25;
+
+/// Vertical rulings that are pieces of a copier's or scanner's streak: a line
+/// along the whole sheet in the scanner's own axis (the page before it was
+/// levelled by `skew` degrees), from the top margin to the bottom one and out
+/// of every table. Binarisation breaks such a line into pieces, and each piece
+/// that meets two row lines would split a column of the table it crosses.
+pub fn streaks(rules: &[Rule], width: usize, height: usize, skew: f32) -> Vec<bool> {
+    let (sin, cos) = skew.to_radians().sin_cos();
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    // Where a point of the levelled page was on the page as scanned ([`super::cleanup::rotate`]).
+    let scanned_x = |x: f32, y: f32| if skew.abs() < 0.02 { x } else { cx + (x - cx) * cos - (y - cy) * sin };
+    let vertical: Vec<(usize, f32)> = rules
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| !r.horizontal)
+        .map(|(i, r)| (i, scanned_x(r.pos, (r.from + r.to) as f32 / 2.0)))
+        .collect();
+    let height_f = height as f32;
+    let mut streak = vec![false; rules.len()];
+    for &(_, x) in &vertical {
+        let line: Vec<&Rule> =
+            vertical.iter().filter(|(_, at)| (at - x).abs() <= THICKNESS).map(|&(i, _)| &rules[i]).collect();
+        let covered: usize = line.iter().map(|r| r.to - r.from).sum();
+        let top = line.iter().map(|r| r.from).min().unwrap_or(height) as f32;
+        let bottom = line.iter().map(|r| r.to).max().unwrap_or(0) as f32;
+        let edges = top <= height_f * STREAK_EDGE && bottom >= height_f * (1.0 - STREAK_EDGE);
+        // A piece running on above or below every row line that reaches it goes out
+        // of any table (a table cropped to the image's edges has row lines there too).
+        let outside = line.iter().any(|piece| {
+            let rows = rules.iter().filter(|h| {
+                h.horizontal && (h.from as f32) <= piece.pos + THICKNESS && piece.pos <= h.to as f32 + THICKNESS
+            });
+            let (first, last) = rows.fold((f32::MAX, f32::MIN), |(first, last), h| (first.min(h.pos), last.max(h.pos)));
+            (piece.from as f32) < first - 2.0 * THICKNESS || piece.to as f32 > last + 2.0 * THICKNESS
+        });
+        if edges && outside && covered as f32 >= height_f * STREAK_COVER {
+            for &(i, at) in &vertical {
+                if (at - x).abs() <= THICKNESS {
+                    streak[i] = true;
+                }
+            }
+        }
+    }
+    streak
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +248,26 @@ mod tests {
         let rules = rulings(&Mask { width: w, height: h, data }, 100.0);
         assert_eq!(rules.len(), 1, "{rules:?}");
         assert_eq!((rules[0].from, rules[0].to), (10, 290));
+    }
+
+    /// A copier's streak down the whole sheet, broken into pieces, two of which
+    /// run between row lines, is no ruling; the table's own borders are.
+    #[test]
+    fn a_streak_down_the_sheet_is_no_ruling() {
+        let page = ruled_page(600, 400, 0.0);
+        let mut rules = rulings(&binarize(&page, 100.0), 100.0);
+        let table = rules.len();
+        for (from, to) in [(0, 35), (80, 120), (160, 240), (290, 330), (370, 400)] {
+            rules.push(Rule { horizontal: false, pos: 200.0, from, to });
+        }
+        let streak = streaks(&rules, 600, 400, 0.0);
+        assert!(streak[..table].iter().all(|s| !s), "{rules:?}");
+        assert!(streak[table..].iter().all(|s| *s));
+        // The same line on an image cropped to the table (row lines at its edges) is a ruling.
+        let mut edge_rows = rules.clone();
+        edge_rows.push(Rule { horizontal: true, pos: 0.0, from: 0, to: 600 });
+        edge_rows.push(Rule { horizontal: true, pos: 399.0, from: 0, to: 600 });
+        assert!(streaks(&edge_rows, 600, 400, 0.0).iter().all(|s| !s));
     }
 
     #[test]
