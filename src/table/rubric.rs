@@ -81,6 +81,8 @@ pub fn read(text: &str) -> Reading {
     }
     let in_formula = |j: usize| formula.as_ref().is_some_and(|(_, span)| span.contains(&j));
     let mut previous_end = 0;
+    // A `label: X` whose value runs on into more words, not read as an option.
+    let mut run_on = false;
     for j in 0..tokens.len() {
         if tokens[j].kind != Kind::Number || in_formula(j) {
             continue;
@@ -88,12 +90,18 @@ pub fn read(text: &str) -> Reading {
         if deducts(&tokens, j) {
             reading.unsure = true;
         }
-        let Some((value, end)) = option_at(&tokens, j) else { continue };
+        let Some((value, end)) = option_at(&tokens, j) else {
+            run_on |= j >= 1 && tokens[j - 1].is_mark(':') && tokens.get(j + 1).is_some_and(|t| t.kind == Kind::Word);
+            continue;
+        };
         let start = line_start(&tokens, j, previous_end);
         let line = text[tokens[start].start..tokens[end - 1].end].to_owned();
         reading.lines.push(RubricLine { value, text: line });
         previous_end = end;
     }
+    // Option lines beside a `label: X` that runs on (two lines joined into one,
+    // `Ban hành kịp thời: 0,5 Ban hành chậm: 0,25`): an option may be missing.
+    reading.unsure |= run_on && !reading.lines.is_empty();
     // A rate per unit (`mỗi sáng kiến được 0,5 điểm`) is no set of options.
     if !reading.lines.is_empty() && text.contains(['ỗ', 'Ỗ']) && text.to_lowercase().contains("mỗi") {
         reading.unsure = true;
@@ -310,6 +318,9 @@ mod tests {
         assert!(read("TCTP 1.1.1. Ban hành kế hoạch CCHC năm kịp thời").is_empty());
         assert!(read("Tỷ lệ giảm biên chế so với năm 2020").is_empty());
         assert!(read("Có từ 02 sáng kiến trở lên").is_empty());
+        // Two option lines joined without their break: the first is not read, so nothing is.
+        assert!(read("Ban hành kịp thời: 0,5 Ban hành không kịp thời (trong Quý I): 0,25").unsure);
+        assert!(!read("Ban hành kịp thời: 0,5\nBan hành không kịp thời (trong Quý I): 0,25").unsure);
     }
 
     #[test]
