@@ -45,7 +45,10 @@ What varies, and the truth rule of each variation:
   (`ngày … tháng … năm 2021` → null; evidence_outside_period then also fires
   on a year ≥ Y + 2).
 * An appraisal column in some tables (equal to the self score, or a lower
-  option): score_not_in_rubric and late_for_deadline are per column.
+  option): score_not_in_rubric and late_for_deadline are per column; or the
+  column printed but left blank (no appraisal yet): nothing on it.
+* With option rows, the score printed on the chosen option row instead of the
+  criterion's own (seed 001) when it is an option: it is the criterion's score.
 
 Findings are computed from the rendered model by RUBRIC.md's rules (not only
 the planted ones): score_not_in_rubric (options, no formula, a score not an
@@ -64,11 +67,7 @@ import subprocess
 import tempfile
 from decimal import Decimal as D
 
-import openpyxl
-from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Cm, Pt
-from openpyxl.styles import Alignment, Border, Side
+from rubric_render import write_docx, write_xlsx
 
 # (title, [(option label, value)], formula, deadline kind, evidence type)
 # formula: (K, P, phrasing) with phrasing "bracket" | "plain" | "max" (K unreadable)
@@ -104,12 +103,16 @@ UNITS = [("UBND xã Quảng Phú", "Quảng Phú"), ("UBND phường Đông Vệ
          ("UBND xã Hoằng Đạo", "Hoằng Đạo"), ("UBND huyện Nga Sơn", "Nga Sơn"), ("UBND thị xã Nghi Sơn", "Nghi Sơn")]
 TYPES = {"KH": ("Kế hoạch", "KH-UBND"), "BC": ("Báo cáo", "BC-UBND"), "QĐ": ("Quyết định", "QĐ-UBND"),
          "TB": ("Thông báo", "TB-UBND"), "CV": ("Công văn", "UBND-VP"), "TTr": ("Tờ trình", "TTr-UBND")}
+# Other issuers' symbols (a chairman's decision, a steering board's plan, an office's report).
+MORE_SYMBOLS = {"QĐ": ["QĐ-CT"], "KH": ["KH-BCĐ"], "BC": ["BC-VP"], "CV": ["UBND-NV"]}
 ABOUT = ["về thực hiện CCHC năm {y}", "của UBND về kết quả thực hiện", "về việc triển khai nhiệm vụ",
          "thực hiện khcchc", "kết quả tuyên truyền", "về kiểm tra công tác CCHC"]
 DEADLINES = {"jan15": ("(trước ngày 15/01 hàng năm)", 1, 15, 0), "dec31": ("(trước 31/12 hàng năm)", 12, 31, 0),
              "jan20": ("(chậm nhất ngày 20/01 hàng năm)", 1, 20, 0), "jan31": ("(trước ngày 31 tháng 01 hàng năm)", 1, 31, 0),
              "q4": ("(trong Quý IV của năm trước liền kề năm kế hoạch)", 12, 31, -1)}
-RUBRIC_HEADERS = ["Cách tính điểm", "Hướng dẫn chấm điểm"]
+RUBRIC_HEADERS = ["Cách tính điểm", "Hướng dẫn chấm điểm", "Phương pháp chấm điểm", "Cách chấm điểm"]
+EVIDENCE_HEADERS = ["Tài liệu kiểm chứng", "Văn bản, hồ sơ minh chứng", "TÀI LIỆU KIỂM CHỨNG/ GHI CHÚ",
+                    "Hồ sơ, tài liệu kiểm chứng"]
 # Symbols by type, filled from the public truth's citations (`main`).
 SYMBOLS = {}
 
@@ -124,7 +127,7 @@ def option_line(style, dot, label, value):
     """One option line in the criterion's one phrasing (`style`)."""
     v = vn(D(value), dot=dot)
     return [f"- {label} thì đánh giá là: {v}", f"+ {label}: {v} điểm", f"- {label} thì được {v} điểm",
-            f"- {label}: {v}"][style]
+            f"- {label}: {v}", f"- {label}: {v}đ;", f"- {label} thì đánh giá là {v} điểm (tối đa)"][style]
 
 
 def formula_line(rng, k, p, phrasing):
@@ -156,10 +159,13 @@ def date_text(rng, d):
 def citation(rng, kind, number, d, dated=True):
     """(text as written in the cell, truth record)."""
     full, symbol = TYPES[kind]
-    symbol = rng.choice(SYMBOLS.get(kind) or [symbol])
-    head = rng.choice([full, kind, kind.lower() if kind in ("KH", "BC") else full])
-    with_symbol = dated or rng.random() < 0.5
-    body = f"{head}{rng.choice([' số ', ' '])}{number}" + (f"/{symbol}" if with_symbol else "")
+    symbol = rng.choice(SYMBOLS.get(kind, [symbol]) + MORE_SYMBOLS.get(kind, []))
+    heads = [full, kind, kind.lower() if kind in ("KH", "BC") else full]
+    head = rng.choice(heads + (["Số"] if symbol.startswith(kind) else []))
+    # `Số 1231/BC-UBND`: only the symbol says what the document is.
+    with_symbol = dated or head == "Số" or rng.random() < 0.5
+    body = f"{head} {number}" if head == "Số" else f"{head}{rng.choice([' số ', ' '])}{number}"
+    body += f"/{symbol}" if with_symbol else ""
     text = written = body
     if dated:
         dtext = date_text(rng, d)
@@ -173,8 +179,11 @@ def citation(rng, kind, number, d, dated=True):
 
 def evidence_cell(rng, cites, year):
     """The cell's text from (written, record) citations, each followed by what it is about."""
-    sep = rng.choice(["; ", "\n", "\n- ", "\n+ "])
+    sep = rng.choice(["; ", "\n", "\n- ", "\n+ ", "numbered"])
     parts = [w + " " + rng.choice(ABOUT).format(y=year) for w, _ in cites]
+    if sep == "numbered":
+        # `1. BC số 1035/BC-UBND ngày 30/9/2021;` as seed 003 lists them.
+        return "\n".join(f"{i}. {p};" for i, p in enumerate(parts, 1))
     lead = "- " if sep == "\n- " else "+ " if sep == "\n+ " else ""
     text = lead + sep.join(parts)
     if rng.random() < 0.2:
@@ -322,7 +331,6 @@ def plant(rng, leaves, year, report, kinds):
                 leaf.evidence[0] = citation(rng, leaf.etype, rec["number"], d)
                 planted.append((f"cites {leaf.evidence[0][0]}", kind, leaf, "evidence"))
         elif kind == "late_for_deadline":
-            due = None
             leaf = take(lambda l: l.deadline and l.deadline != "dec31" and isinstance(l.evidence, list)
                         and l.self == l.top_option())
             if leaf:
@@ -373,10 +381,8 @@ def findings_of(leaves, year, report):
             if d.year <= year - 2 or (not report and d.year >= year + 2):
                 out.append({"kind": "evidence_outside_period", "code": code, "column": "evidence",
                             "severity": "warning", "citation": r["text"]})
-    unique = {}
-    for f in out:
-        unique.setdefault((f["kind"], f["code"], f["column"]), f)
-    return list(unique.values())
+    # One finding per (kind, code, column): the first.
+    return list({(f["kind"], f["code"], f["column"]): f for f in reversed(out)}.values())[::-1]
 
 
 def rows_of(rng, tree, layout, year):
@@ -392,7 +398,7 @@ def rows_of(rng, tree, layout, year):
             for n, leaf in enumerate(leaves, 1):
                 leaf.code = f"{s}.{g}.{n}"
                 title = leaf.title + (" " + DEADLINES[leaf.deadline][0] if leaf.deadline else "")
-                style, dot = rng.randrange(4), rng.random() < 0.15
+                style, dot = rng.randrange(6), rng.random() < 0.15
                 lines = [option_line(style, dot, label, v) for label, v in leaf.options]
                 if leaf.formula:
                     lines.insert(0, formula_line(rng, *leaf.formula))
@@ -405,8 +411,9 @@ def rows_of(rng, tree, layout, year):
                     rows.append(row)
                 else:
                     rows.append(row)
-                    option_rows = [{"code": "", "title": [line.lstrip("-+ ")], "rubric": [], "option_of": leaf}
-                                   for line in lines]
+                    values = ([None] if leaf.formula else []) + [v for _, v in leaf.options]
+                    option_rows = [{"code": "", "title": [line.lstrip("-+ ")], "rubric": [], "option_of": leaf,
+                                    "value": value} for line, value in zip(lines, values)]
                     rows += option_rows
                     # Evidence merged over the criterion and its option rows.
                     if rng.random() < 0.5:
@@ -414,10 +421,22 @@ def rows_of(rng, tree, layout, year):
     return rows
 
 
-def scores_of(row, appraisal):
+def printed_on_option_row(leaf, score):
+    """Whether the score is printed on the chosen option row (seed 001), not the criterion's."""
+    return leaf.scored_rows and not leaf.formula and score in {v for _, v in leaf.options}
+
+
+def scores_of(row, appraisal, printed=False):
+    """The row's values; `printed`: as the table shows them, a score moved to its option row."""
     leaf = row.get("leaf")
-    if leaf:
+    option_of = row.get("option_of")
+    if printed and option_of:
+        shown = lambda v: v if v == row["value"] and printed_on_option_row(option_of, v) else None
+        vals = [None, shown(option_of.self)] + ([shown(option_of.appraisal)] if appraisal else [])
+    elif leaf:
         vals = [leaf.max, leaf.self] + ([leaf.appraisal] if appraisal else [])
+        if printed:
+            vals[1:] = [None if printed_on_option_row(leaf, v) else v for v in vals[1:]]
     elif "leaves" in row:
         ls = row["leaves"]
         vals = [sum((l.max for l in ls), D(0)), sum((l.self for l in ls), D(0))] + ([sum((l.appraisal for l in ls), D(0))] if appraisal else [])
@@ -434,16 +453,6 @@ def evidence_text(rng, leaf, year):
     return evidence_cell(rng, leaf.evidence, year)
 
 
-def heading(doc_info):
-    place, date, year = doc_info["place"], doc_info["date"], doc_info["year"]
-    when = f"ngày {date.day:02d} tháng {date.month:02d} năm {date.year}" if date else f"ngày      tháng      năm {year}"
-    sub = f"ngày {date.day:02d}/{date.month:02d}/{date.year}" if date else f"ngày    /    /{year}"
-    return [doc_info["unit"].replace("UBND", "ỦY BAN NHÂN DÂN").upper(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "Độc lập - Tự do - Hạnh phúc", f"{place}, {when}",
-            f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
-            f"(Kèm theo Báo cáo số {doc_info['number']}/BC-UBND {sub} của {doc_info['unit']})"]
-
-
 def header_of(rng, layout, appraisal):
     h = ["STT", rng.choice(["Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Tiêu chí, tiêu chí thành phần"])]
     if layout == "column":
@@ -451,11 +460,11 @@ def header_of(rng, layout, appraisal):
     h += [rng.choice(["Điểm tối đa", "Điểm chuẩn"]), rng.choice(["Điểm tự đánh giá", "Điểm tự chấm"])]
     if appraisal:
         h.append("Điểm thẩm định")
-    h.append(rng.choice(["Tài liệu kiểm chứng", "Văn bản, hồ sơ minh chứng"]))
+    h.append(rng.choice(EVIDENCE_HEADERS))
     return h
 
 
-def table_cells(rng, rows, layout, appraisal, year):
+def table_cells(rng, rows, layout, appraisal, blank_appraisal, year):
     """Each row's cells as lists of lines, and the evidence spans [(first row, rows)]."""
     out, spans = [], []
     for i, row in enumerate(rows):
@@ -463,7 +472,9 @@ def table_cells(rng, rows, layout, appraisal, year):
         cells = [[row["code"]], row["title"]]
         if layout == "column":
             cells.append(row.get("rubric", []))
-        cells += [[v] for v in scores_of(row, appraisal)]
+        cells += [[v] for v in scores_of(row, appraisal, printed=True)]
+        if blank_appraisal:
+            cells.append([""])
         cells.append(evidence_text(rng, leaf, year).split("\n"))
         span = row.get("span") or (leaf.merged if leaf and leaf.merged > 1 else 1)
         if span > 1:
@@ -471,85 +482,6 @@ def table_cells(rng, rows, layout, appraisal, year):
             spans.append((i, span))
         out.append(cells)
     return out, spans
-
-
-def write_docx(path, rng, info, header, cells, spans):
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for m in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, m, Cm(1.5))
-    doc.styles["Normal"].font.name = "Times New Roman"
-    doc.styles["Normal"].font.size = Pt(10)
-    for line in heading(info):
-        doc.add_paragraph(line)
-    table = doc.add_table(rows=1 + len(cells), cols=len(header))
-    table.style = "Table Grid"
-    widths = {"STT": 1.2}
-    for j, h in enumerate(header):
-        w = widths.get(h, 8.5 if j == 1 else 6.5 if j == len(header) - 1 else 4.5 if "điểm" in h and "Điểm" not in h[:4] else 1.8)
-        for cell in table.columns[j].cells:
-            cell.width = Cm(w)
-        table.rows[0].cells[j].text = h
-    as_paragraphs = rng.random() < 0.5
-    for i, row in enumerate(cells, 1):
-        for j, lines in enumerate(row):
-            cell = table.rows[i].cells[j]
-            lines = [l for l in lines if l != ""] or [""]
-            if as_paragraphs:
-                cell.paragraphs[0].text = lines[0]
-                for line in lines[1:]:
-                    cell.add_paragraph(line)
-            else:
-                cell.paragraphs[0].add_run("\n".join(lines))
-    ev = len(header) - 1
-    for first, span in spans:
-        top = table.rows[first + 1].cells[ev]
-        text = [p.text for p in top.paragraphs]
-        merged = top.merge(table.rows[first + span].cells[ev])
-        for p in merged.paragraphs[1:]:
-            p._element.getparent().remove(p._element)
-        merged.paragraphs[0].text = ""
-        merged.paragraphs[0].add_run("\n".join(t for t in text if t))
-    doc.save(path)
-
-
-def write_xlsx(path, rng, info, header, cells, spans, ruled=False):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Bảng điểm"
-    for line in heading(info):
-        ws.append([line])
-    ws.append(header)
-    top = ws.max_row
-    for row in cells:
-        ws.append(["\n".join(l for l in lines if l) for lines in row])
-    wrap = Alignment(wrap_text=True, vertical="top")
-    thin = Side(style="thin")
-    for r in ws.iter_rows(min_row=top):
-        for c in r:
-            c.alignment = wrap
-            if ruled:
-                c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    if ruled:
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ev = len(header)
-    for first, span in spans:
-        ws.merge_cells(start_row=top + 1 + first, start_column=ev, end_row=top + first + span, end_column=ev)
-    widths = [6, 50] + [12] * (len(header) - 3) + [45]
-    if len(header) > 2 and header[2] in RUBRIC_HEADERS:
-        widths[2] = 45
-    for j, w in enumerate(widths, 1):
-        ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width = w
-    # Row heights for the wrapped lines: without them a printed row clips or overlaps its text.
-    for i, row in enumerate(cells):
-        lines = max(sum(-(-len(line) // int(w * 0.95)) or 1 for line in lines) for lines, w in zip(row, widths))
-        ws.row_dimensions[top + 1 + i].height = 14 * max(1, lines)
-    ws.row_dimensions[top].height = 14 * 3
-    wb.save(path)
 
 
 def rubric_truth(leaf, year):
@@ -569,29 +501,34 @@ def document(rng, name, fmt, out_docs, tmp):
         dt.date(year, rng.choice([11, 12]), rng.randint(15, 28))
     layout = rng.choice(["title", "title", "column", "rows"])
     appraisal = rng.random() < 0.35
+    # An appraisal column the appraisers have not filled in yet.
+    blank_appraisal = not appraisal and rng.random() < 0.3
+    scored_rows = layout == "rows" and rng.random() < 0.5
     tree, leaves = build(rng, year, rng.randint(16, 22))
     for _, groups in tree:
         for g, (_, ls) in enumerate(groups):
             for leaf in ls:
                 leaf.group = id(ls)
+    for leaf in leaves:
+        leaf.scored_rows = scored_rows
     fill(rng, leaves, year, date, appraisal, merge_ok=layout != "rows")
     kinds = ["score_not_in_rubric", "max_differs_from_rubric", "missing_evidence", "evidence_after_report",
              "evidence_outside_period", "late_for_deadline"]
     rows = rows_of(rng, tree, layout, year)
     planted = plant(rng, leaves, year, date, kinds + rng.sample(kinds, 2))
     info = {"unit": unit, "place": place, "date": date, "year": year, "number": rng.randrange(100, 999)}
-    header = header_of(rng, layout, appraisal)
-    cells, spans = table_cells(rng, rows, layout, appraisal, year)
+    header = header_of(rng, layout, appraisal or blank_appraisal)
+    cells, spans = table_cells(rng, rows, layout, appraisal, blank_appraisal, year)
     total = ["", "TỔNG ĐIỂM"] + ([[""]] if layout == "column" else [])
     sums = [vn(sum(l.max for l in leaves)), vn(sum(l.self for l in leaves))] + \
-        ([vn(sum(l.appraisal for l in leaves))] if appraisal else [])
+        ([vn(sum(l.appraisal for l in leaves))] if appraisal else [""] if blank_appraisal else [])
     cells.append([[total[0]], [total[1]]] + total[2:] + [[v] for v in sums] + [[""]])
     file = f"{name}.{fmt}"
     if fmt == "docx":
         write_docx(os.path.join(out_docs, file), rng, info, header, cells, spans)
     else:
         src = os.path.join(tmp if fmt == "pdf" else out_docs, f"{name}.xlsx")
-        write_xlsx(src, rng, info, header, cells, spans, ruled=fmt == "pdf")
+        write_xlsx(src, rng, info, header, cells, spans, ruled=fmt == "pdf", rubric_column=layout == "column")
         if fmt == "pdf":
             # LibreOffice Calc prints the ruled sheet (Writer is not among the test tools).
             subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", out_docs, src],
@@ -626,7 +563,8 @@ def document(rng, name, fmt, out_docs, tmp):
         "expected_rubric_findings": findings_of(leaves, year, date), "tolerated_rubric_findings": [],
         "planted": [{"desc": f"{leaf.code}: {desc}", "findings": [[kind, leaf.code, col]]}
                     for desc, kind, leaf, col in planted],
-        "note": f"layout {layout}, appraisal column {appraisal}, evidence merges {len(spans)}",
+        "note": f"layout {layout}, appraisal column {'blank' if blank_appraisal else appraisal}, "
+                f"scores on option rows {scored_rows}, evidence merges {len(spans)}",
     }
 
 
