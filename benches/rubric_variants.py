@@ -69,9 +69,8 @@ from decimal import Decimal as D
 
 from rubric_render import write_docx, write_xlsx
 
-# (title, [(option label, value)], formula, deadline kind, evidence type)
-# formula: (K, P, phrasing) with phrasing "bracket" | "plain" | "max" (K unreadable)
-# deadline kind: None | "jan15" | "dec31" | "jan20" | "jan31" | "q4"
+# (title, [(option label, value)], formula (K, P, "bracket" | "plain" | "max": K unreadable),
+#  deadline kind (a key of DEADLINES) or None, evidence type)
 POOL = [
     ("Ban hành kế hoạch CCHC năm kịp thời", [("Ban hành kịp thời", "0.5"), ("Ban hành không kịp thời (trong Quý I năm đánh giá)", "0.25"), ("Không ban hành", "0")], None, "jan15", "KH"),
     ("Xác định đầy đủ các nhiệm vụ CCHC và bố trí kinh phí triển khai", [("Xác định đầy đủ nhiệm vụ và có bố trí kinh phí", "1"), ("Không xác định đầy đủ nhiệm vụ hoặc không bố trí kinh phí", "0")], None, None, "KH"),
