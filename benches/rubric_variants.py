@@ -289,11 +289,8 @@ def plant(rng, leaves, year, report, kinds):
     planted = []
 
     def take(pred):
-        for leaf in free:
-            if pred(leaf):
-                free.remove(leaf)
-                return leaf
-        return None
+        leaf = next((leaf for leaf in free if pred(leaf)), None)
+        return leaf and free.remove(leaf) or leaf
 
     for kind in kinds:
         if kind == "score_not_in_rubric":
