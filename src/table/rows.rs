@@ -90,7 +90,8 @@ pub fn read_rows(
         if kind == RowKind::Unnumbered && values.is_empty() && is_artefact(row, title_text) {
             continue;
         }
-        let evidence = (!evidence_cols.is_empty()).then(|| evidence_of(row, &evidence_cols, &mut open_evidence));
+        let evidence =
+            (!evidence_cols.is_empty()).then(|| evidence_of(&table.rows, index, &evidence_cols, &mut open_evidence));
         let located = |cols: &[usize]| cell_in(row, cols).map(|c| CellLocation::new(&row.location, c));
         let (code_cell, title_cell) = (located(&code_cols), located(&title_cols));
         let code_cell = if code_from_title { title_cell.clone() } else { code_cell.or_else(|| title_cell.clone()) };
@@ -140,26 +141,57 @@ fn cell_in<'r>(row: &'r Row, cols: &[usize]) -> Option<&'r Cell> {
         .find(|cell| cell.vmerge != VerticalMerge::Continue && !cell.text.is_empty())
 }
 
-/// The evidence cell covering `row` among `cols`: its own, or — on a row a
-/// vertical merge covers — the one that started the merge.
-fn evidence_of(row: &Row, cols: &[usize], open: &mut Option<EvidenceCell>) -> EvidenceCell {
+/// The evidence cells of `row` among `cols`, when a vertical merge above covers them all.
+fn covered_cells<'r>(row: &'r Row, cols: &[usize]) -> Option<Vec<&'r Cell>> {
     let cells: Vec<&Cell> = cols.iter().filter_map(|&c| row.cell_at(c)).collect();
-    if !cells.is_empty() && cells.iter().all(|c| c.vmerge == VerticalMerge::Continue) {
+    (!cells.is_empty() && cells.iter().all(|c| c.vmerge == VerticalMerge::Continue)).then_some(cells)
+}
+
+/// The evidence cell covering row `index` of `rows` among `cols`: its own,
+/// or — on a row a vertical merge covers — the one that started the merge.
+fn evidence_of(rows: &[Row], index: usize, cols: &[usize], open: &mut Option<EvidenceCell>) -> EvidenceCell {
+    let row = &rows[index];
+    if covered_cells(row, cols).is_some() {
         if let Some(started) = open {
             return started.clone();
         }
     }
+    let cells: Vec<&Cell> = cols.iter().filter_map(|&c| row.cell_at(c)).collect();
     let own = cells.iter().find(|c| c.vmerge != VerticalMerge::Continue && !c.text.trim().is_empty());
     let text = own.map_or("", |c| c.text.trim());
     let at = own.map(|c| CellLocation::new(&row.location, c));
-    // A merged cell holds text: one read as empty got its text placed elsewhere.
-    let empty_merge = text.is_empty() && cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
+    // A merge keeps its text in its first cell, so an empty one is empty (a
+    // template's cell per criterion left blank) — unless a cell it covers
+    // holds text. On a printed page, an empty cell opening the page under
+    // evidence on the page before may be the rest of a merge the break cut,
+    // its text above the break. Either way the text belongs to no row for certain.
+    let unsure = text.is_empty() && {
+        let merged = cells.iter().any(|c| c.vmerge == VerticalMerge::Start);
+        let text_below = || {
+            rows[index + 1..]
+                .iter()
+                .map_while(|r| covered_cells(r, cols))
+                .any(|covered| covered.iter().any(|c| !c.text.trim().is_empty()))
+        };
+        let printed = cells.iter().any(|c| c.place.bbox.is_some());
+        let cut = || match index.checked_sub(1).map(|i| &rows[i]) {
+            Some(above) => {
+                let merged_text =
+                    covered_cells(above, cols).is_some() && open.as_ref().is_some_and(|o| !o.text.is_empty());
+                above.location.page != row.location.page
+                    && (merged_text || cols.iter().filter_map(|&c| above.cell_at(c)).any(|c| !c.text.trim().is_empty()))
+            }
+            // A page's table read apart from the one before it may continue it.
+            None => true,
+        };
+        merged && text_below() || printed && cut()
+    };
     let cell = EvidenceCell {
         origin: (row.location.table, row.location.row),
         text: text.to_owned(),
         citations: evidence::citations(text),
         confidence: own.and_then(|c| scan_reading(c)).map(|r| r.confidence),
-        unsure: empty_merge,
+        unsure,
         at,
     };
     // Only a merge's first cell is handed on to the rows it covers.
@@ -401,6 +433,46 @@ mod tests {
         let read: Vec<(Column, &str, u8, bool)> =
             scanned.iter().map(|s| (s.column, s.text.as_str(), s.confidence, s.confirmed)).collect();
         assert_eq!(read, [(Column::MaxPoints, "1", 95, true), (Column::SelfScore, "1", 67, false)]);
+    }
+
+    #[test]
+    fn an_empty_evidence_cell_is_empty_unless_its_text_may_be_elsewhere() {
+        use crate::grid::{Location, Run};
+        let row = |text: &str, vmerge: VerticalMerge| {
+            let mut cell = Cell::new(0, 1, vec![Run::plain(text)]);
+            (cell.text, cell.vmerge) = (text.to_owned(), vmerge);
+            Row { cells: vec![cell], location: Location::default(), repeats_as_header: false }
+        };
+        let read = |rows: &[Row], index: usize| evidence_of(rows, index, &[0], &mut None);
+        // A criterion's cell merged over its option rows, left blank: no evidence, for certain.
+        let blank = [row("", VerticalMerge::Start), row("", VerticalMerge::Continue), row("KH 5", VerticalMerge::None)];
+        let cell = read(&blank, 0);
+        assert!(cell.text.is_empty() && !cell.unsure);
+        // Text in a cell the merge covers belongs to no row for certain.
+        let misplaced = [row("", VerticalMerge::Start), row("KH 5", VerticalMerge::Continue)];
+        assert!(read(&misplaced, 0).unsure);
+        // A merge the page break cut: its text is on the page before.
+        let mut cut = [row("BC 1442", VerticalMerge::Start), row("", VerticalMerge::Start)];
+        cut[1].location.page = Some(2);
+        cut[1].cells[0].place.bbox = Some([0, 0, 10, 10]);
+        assert!(read(&cut, 1).unsure);
+        cut[0].cells[0].vmerge = VerticalMerge::None;
+        assert!(read(&cut, 1).unsure, "the part above the break is one row of its page");
+        (cut[0].cells[0].text, cut[0].cells[0].runs) = (String::new(), Vec::new());
+        assert!(!read(&cut, 1).unsure, "nothing above the break");
+        // The break fell inside the merge's rows: its text is where the merge started.
+        let mut cut =
+            [row("BC 1382", VerticalMerge::Start), row("", VerticalMerge::Continue), row("", VerticalMerge::None)];
+        cut[2].location.page = Some(2);
+        cut[2].cells[0].place.bbox = Some([0, 0, 10, 10]);
+        let mut open = None;
+        let _ = (evidence_of(&cut, 0, &[0], &mut open), evidence_of(&cut, 1, &[0], &mut open));
+        assert!(evidence_of(&cut, 2, &[0], &mut open).unsure);
+        // A page's table read as a table of its own.
+        assert!(read(&cut[2..], 0).unsure);
+        // Word and spreadsheets are not cut by pages.
+        cut[2].cells[0].place.bbox = None;
+        assert!(!read(&cut[2..], 0).unsure);
     }
 
     #[test]

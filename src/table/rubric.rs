@@ -81,6 +81,8 @@ pub fn read(text: &str) -> Reading {
     }
     let in_formula = |j: usize| formula.as_ref().is_some_and(|(_, span)| span.contains(&j));
     let mut previous_end = 0;
+    // A `label: X` whose value runs on into more words, not read as an option.
+    let mut run_on = false;
     for j in 0..tokens.len() {
         if tokens[j].kind != Kind::Number || in_formula(j) {
             continue;
@@ -88,12 +90,20 @@ pub fn read(text: &str) -> Reading {
         if deducts(&tokens, j) {
             reading.unsure = true;
         }
-        let Some((value, end)) = option_at(&tokens, j) else { continue };
+        let Some((value, end)) = option_at(&tokens, j) else {
+            run_on |= j >= 1
+                && tokens[j - 1].is_mark(':')
+                && tokens.get(j + 1).is_some_and(|t| t.kind == Kind::Word || t.is_mark('('));
+            continue;
+        };
         let start = line_start(&tokens, j, previous_end);
         let line = text[tokens[start].start..tokens[end - 1].end].to_owned();
         reading.lines.push(RubricLine { value, text: line });
         previous_end = end;
     }
+    // Option lines beside a `label: X` that runs on (two lines joined into one,
+    // `Ban hành kịp thời: 0,5 Ban hành chậm: 0,25`): an option may be missing.
+    reading.unsure |= run_on && !reading.lines.is_empty();
     // A rate per unit (`mỗi sáng kiến được 0,5 điểm`) is no set of options.
     if !reading.lines.is_empty() && text.contains(['ỗ', 'Ỗ']) && text.to_lowercase().contains("mỗi") {
         reading.unsure = true;
@@ -135,12 +145,19 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
     let with_unit = unit && (colon || marked || word(q, &BEFORE_POINTS));
     // `…: X` closing its line, with words before the colon on that line.
     let bullet = |t: &Token| (t.is_mark('-') || t.is_mark('–') || t.is_mark('+')) && t.space_after;
-    let closes_line = end >= tokens.len()
-        || tokens[end - 1].line_end
-        // The next line's bullet on the same line (`…: 1 - Sau ngày 15/01: 0,5`).
-        || tokens[end - 1].space_after && bullet(&tokens[end])
-        || tokens[end].is_mark(';') && tokens.get(end + 1).is_none_or(|_| tokens[end].line_end)
-        || tokens[end].is_mark('.') && (end + 1 >= tokens.len() || tokens[end].line_end);
+    let closes_at = |k: usize| {
+        k >= tokens.len()
+            || tokens[k - 1].line_end
+            // The next line's bullet on the same line (`…: 1 - Sau ngày 15/01: 0,5`).
+            || tokens[k - 1].space_after && bullet(&tokens[k])
+            || tokens[k].is_mark(';') && tokens.get(k + 1).is_none_or(|_| tokens[k].line_end)
+            || tokens[k].is_mark('.') && (k + 1 >= tokens.len() || tokens[k].line_end)
+    };
+    // A remark in brackets after the value (`…: 0,5 (đúng hạn)`) is part of its line.
+    let after_remark = tokens.get(end).filter(|t| t.is_mark('(')).and_then(|_| {
+        (end + 1..tokens.len()).take_while(|&k| !tokens[k - 1].line_end).find(|&k| tokens[k].is_mark(')'))
+    });
+    let closes_line = closes_at(end) || after_remark.is_some_and(|close| closes_at(close + 1));
     let labelled =
         colon && closes_line && tokens[..j - 1].iter().rev().take_while(|t| !t.line_end).any(|t| t.kind == Kind::Word);
     (said || with_unit || labelled).then_some((value, end))
@@ -310,6 +327,13 @@ mod tests {
         assert!(read("TCTP 1.1.1. Ban hành kế hoạch CCHC năm kịp thời").is_empty());
         assert!(read("Tỷ lệ giảm biên chế so với năm 2020").is_empty());
         assert!(read("Có từ 02 sáng kiến trở lên").is_empty());
+        // A remark in brackets after the value closes its line with it.
+        let r = read("- Ban hành kịp thời: 0,5 (đúng hạn)\n- Ban hành chậm: 0,25\n- Không ban hành: 0");
+        assert_eq!(values(&r), [d("0.5"), d("0.25"), d("0")]);
+        assert!(read("- Ban hành kịp thời: 0,5 (đúng hạn) và đủ\n- Không ban hành: 0").unsure);
+        // Two option lines joined without their break: the first is not read, so nothing is.
+        assert!(read("Ban hành kịp thời: 0,5 Ban hành không kịp thời (trong Quý I): 0,25").unsure);
+        assert!(!read("Ban hành kịp thời: 0,5\nBan hành không kịp thời (trong Quý I): 0,25").unsure);
     }
 
     #[test]
