@@ -393,8 +393,13 @@ fn unit_after(line: &Line, at: usize) -> Option<(String, usize)> {
             return Some((two, second_end));
         }
     }
-    // A capital starts the next phrase ("… 1 Thực hiện trên 80%"), not a unit.
-    let capital = line.chars[at].is_uppercase();
+    // A capital starts the next phrase ("… 1 Thực hiện trên 80%"), not a unit, unless the
+    // word is an acronym standing alone ("204 TTHC"; "QĐ-UBND" is a code).
+    let letters = first_end - at;
+    let acronym = (2..=6).contains(&letters)
+        && line.chars[at..first_end].iter().all(|c| c.is_uppercase())
+        && !line.chars.get(first_end).is_some_and(|c| matches!(c, '-' | '/' | '_') || c.is_alphanumeric());
+    let capital = line.chars[at].is_uppercase() && !acronym;
     if capital || NOT_UNITS.contains(&first.as_str()) || first.chars().count() > 8 {
         return None;
     }
@@ -414,6 +419,13 @@ fn tail_end(line: &Line, from: usize) -> usize {
         let start = at;
         while at < line.chars.len() && line.lower[at].is_alphabetic() {
             at += 1;
+        }
+        // A level is part of the phrase: "dịch vụ công trực tuyến mức độ 4".
+        let level = words > 0 && ["mức", "độ"].iter().any(|w| line.is_word(end - 1, w));
+        if at == start && level {
+            while at < line.chars.len() && line.chars[at].is_ascii_digit() {
+                at += 1;
+            }
         }
         if at == start {
             break;
@@ -458,7 +470,10 @@ fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Pri
         let linking = words.iter().all(|w| CONNECTIVES.contains(w));
         let punctuation_ok = between.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | ',' | '(' | '=' | ':'));
         let after_phrase = from == count.tail_end && from > count.end;
-        if punctuation_ok && ((linking && !after_phrase) || (after_phrase && bracketed && words.is_empty())) {
+        // "45 dịch vụ công trực tuyến mức độ 4, chiếm 53,4%": a share named as one.
+        let share = words.contains(&"chiếm") && words.iter().all(|w| ["chiếm", "tỷ", "tỉ", "lệ"].contains(w));
+        let after_phrase_ok = (bracketed && words.is_empty()) || share;
+        if punctuation_ok && ((linking && !after_phrase) || (after_phrase && after_phrase_ok)) {
             count.percent = Some(value);
             count.percent_end = end;
             return;
@@ -496,6 +511,15 @@ mod tests {
         assert!(counts("kiểm tra 1 1 Thực hiện từ 50% - dưới 80% kế hoạch: 0,5").is_empty());
         assert_eq!(counts("kiểm tra 05 cuộc tại xã từ 50%")[0].2, None);
         assert_eq!(counts("tiếp nhận 120 hồ sơ (tăng 15% so với cùng kỳ)")[0].2, None);
+    }
+
+    #[test]
+    fn an_acronym_is_a_unit_and_a_share_follows_a_levelled_phrase() {
+        assert_eq!(counts("Tổng số TTHC của xã là 204 TTHC, trong đó 109 TTHC một cửa")[0].1, "tthc");
+        assert!(counts("Quyết định 152 QĐ-UBND của UBND xã").is_empty());
+        let c = counts("cung cấp 85 dịch vụ, trong đó có 45 dịch vụ công trực tuyến mức độ 4, chiếm 53,4%.");
+        assert_eq!(c[1].2.as_deref(), Some("53.4"));
+        assert_eq!(counts("có 45 hồ sơ trực tuyến, đạt 90%")[0].2, None, "only `chiếm` names a share after a phrase");
     }
 
     #[test]
