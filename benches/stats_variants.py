@@ -9,8 +9,8 @@ scored on text and tables nobody tuned on.
     parcheck check OUT_DIR/docs --quiet > out.ndjson
     python3 ../shared/samples3/stats/score_stats.py out.ndjson OUT_DIR/truth -v
 
-About ten documents a seed: narratives (.docx, .pdf), annexes (.docx, .xlsx, .pdf) and
-narratives with an annex; some clean. Needs python-docx, openpyxl and LibreOffice
+Eleven documents a seed: narratives (.docx, .pdf, and a .docx with a paragraph per printed
+line), annexes (.docx, .xlsx, .pdf) and narratives with an annex; some clean. Needs python-docx, openpyxl and LibreOffice
 (`soffice` with Writer and Calc: .docx -> .pdf, and the recalculation that gives .xlsx formulas cached values).
 
 Every statement is built consistent, then faults change printed values; the truth is then
@@ -105,7 +105,10 @@ def split(rng, total, n, low=0):
 
 def fault(rng, s, log):
     """Changes one printed value of a statement: a part, a percentage or the whole."""
-    kinds = ["part", "whole"] + (["percent"] if any(p["percent"] is not None for p in s.parts) else [])
+    kinds = ["part", "whole"] if s.sums != "tolerated" else []
+    kinds += ["percent"] if any(p["percent"] is not None for p in s.parts) else []
+    if not kinds:
+        return
     kind = rng.choice(kinds)
     if kind == "part":
         p = rng.choice(s.parts)
@@ -139,7 +142,13 @@ def truth_of_stmt(s, expected, tolerated):
         if p["percent"] is None or s.value <= 0:
             continue
         exact = p["value"] * 100 / s.value
-        if abs(exact - p["percent"]) > D(5).scaleb(-(s.pdec + 1)):
+        if abs(exact - p["percent"]) <= D(5).scaleb(-(s.pdec + 1)):
+            continue
+        if p["value"] > s.value and s.sums is False:
+            # Tied by position only, a count above the one before it may not be its share.
+            tolerated.append({"kind": "percent_mismatch", "label": p["label"], "label_alt": [s.label],
+                              "why": "a share above its whole, tied by position only"})
+        else:
             expected.append({"kind": "percent_mismatch", "severity": "warning", "label": p["label"],
                              "label_alt": [s.label], "stated": p["percent"], "recomputed": rnd(exact, 2),
                              "column": None})
@@ -407,6 +416,33 @@ class Prose:
                      f"{pc(f, s.parts[0]['percent'], 1)}% dự toán.")
         return out
 
+    def online_share(self):
+        """A whole in one sentence, its part and share in the next ("… hồ sơ. Trong đó, …, chiếm p%")."""
+        rng, f = self.rng, self.f
+        n = rng.randint(200, 3000)
+        a = rng.randint(n // 5, n - 10)
+        s = self.st(Stmt("TT", "Tổng số hồ sơ tiếp nhận trực tuyến", n, "hồ sơ", [("toàn trình", a)], False,
+                         pdec=f.pdec).with_percents(), "trong đó")
+
+        def out():
+            p = s.parts[0]
+            self.add(f"Tổng số hồ sơ tiếp nhận trực tuyến trên Hệ thống thông tin giải quyết TTHC của tỉnh là "
+                     f"{f.n(s.value)} hồ sơ. Trong đó, hồ sơ trực tuyến toàn trình {f.n(p['value'])} hồ sơ, chiếm "
+                     f"{pc(f, p['percent'], s.pdec)}%.")
+        return out
+
+    def complaints(self):
+        rng, f = self.rng, self.f
+        n = rng.randint(3, 40)
+        a = rng.randint(0, n)
+        s = self.st(Stmt("DON", "tiếp nhận", n, "đơn", [("khiếu nại", a), ("kiến nghị, phản ánh", n - a)], False),
+                    "trong đó")
+
+        def out():
+            self.add(f"Trong kỳ, UBND xã tiếp nhận {f.n(s.value)} đơn, trong đó {f.n(s.parts[0]['value'])} đơn khiếu "
+                     f"nại, {f.n(s.parts[1]['value'])} đơn kiến nghị, phản ánh; đã giải quyết dứt điểm theo quy định.")
+        return out
+
     def distractors(self):
         rng, f = self.rng, self.f
         k = rng.randint(2, 25)
@@ -425,6 +461,11 @@ class Prose:
             f"Phấn đấu đến cuối năm 2024 tỷ lệ hồ sơ trực tuyến đạt trên {rng.choice([50, 60, 80])}%, giai đoạn "
             f"2021-2025 đạt 100% chỉ tiêu.",
             f"Toàn huyện có {19 + 2} đơn vị hành chính cấp xã, gồm 19 xã và 02 thị trấn.",
+            f"Ban hành {f.n(k + 9)} văn bản chỉ đạo, điều hành về CCHC, gồm: 03 kế hoạch, {f.n(k)} công văn và 06 "
+            f"quyết định.",
+            f"Kết quả thực hiện đạt {rng.randint(10, 14)}/15 chỉ tiêu ({rng.randint(66, 93)}%) theo Nghị quyết của "
+            f"HĐND xã.",
+            f"Tại Kỳ họp thứ {rng.randint(5, 12)}, HĐND xã khóa XXI thông qua {rng.randint(4, 9)} nghị quyết.",
             f"Tổ chức {rng.randint(2, 6)} lớp tập huấn cho {rng.randint(40, 200)} lượt cán bộ, công chức, tăng "
             f"{rng.randint(2, 15)}% so với năm trước.",
         ]
@@ -432,8 +473,8 @@ class Prose:
 
 
 SECTIONS = [
-    ("1. Công tác chỉ đạo, điều hành và kiểm tra cải cách hành chính", ["inspections"]),
-    ("2. Cải cách thủ tục hành chính", ["one_stop", "received", "solved", "pending"]),
+    ("1. Công tác chỉ đạo, điều hành và kiểm tra cải cách hành chính", ["inspections", "complaints"]),
+    ("2. Cải cách thủ tục hành chính", ["one_stop", "received", "solved", "pending", "online_share"]),
     ("3. Cải cách chế độ công vụ", ["staff", "gender"]),
     ("4. Cải cách tài chính công", ["budget"]),
     ("5. Xây dựng chính quyền điện tử, chính quyền số", ["documents", "dvc"]),
@@ -453,7 +494,7 @@ def narrative(rng, faults, clean):
         outs.append((head, [getattr(p, n)() for n in chosen]))
     log = []
     if not clean:
-        checkable = [s for s, _ in p.stmts if s.sums != "tolerated" and s.value > 0]
+        checkable = [s for s, _ in p.stmts if s.value > 0]
         for s in rng.sample(checkable, min(faults, len(checkable))):
             fault(rng, s, log)
     p.add("BÁO CÁO", f"Kết quả công tác cải cách hành chính {period.lower()} 2024", "I. KẾT QUẢ THỰC HIỆN")
@@ -473,12 +514,13 @@ def narrative(rng, faults, clean):
 
 # ----------------------------------------------------------------------------------- tables
 LINH_VUC = ["Hộ tịch", "Chứng thực", "Đất đai", "Tư pháp", "Bảo trợ xã hội", "Người có công", "Giáo dục",
-            "Thi đua - Khen thưởng", "Xây dựng", "Văn hóa", "Lao động", "Nông nghiệp"]
+            "Thi đua - Khen thưởng", "Xây dựng", "Văn hóa", "Lao động", "Nông nghiệp",
+            "Thành lập và hoạt động của hộ kinh doanh", "Lao động, thương binh và xã hội",
+            "Phòng, chống tệ nạn xã hội", "Giải quyết khiếu nại, tố cáo"]
 
 
 def dvc_table(rng):
     """Biểu DVC: Số TTHC | DVC trực tuyến (Một phần, Toàn trình, Tỷ lệ) | Hồ sơ (Tổng, Trực tuyến, Tỷ lệ)."""
-    style = rng.choice(["paren", "plain", "colon"])
     k = rng.choice([1, 2])
     frac = rng.random() < 0.3
     names = rng.sample(LINH_VUC, rng.randint(5, 8))
@@ -489,9 +531,6 @@ def dvc_table(rng):
         h = rng.randint(50, 900)
         o = rng.randint(h // 3, h)
         rows.append({"stt": str(i + 1), "label": n, "v": {3: t, 4: a, 5: b, 7: h, 8: o}, "kind": "data"})
-    form = {"paren": ("({})", "(6)=(5)/(3)", "(9)=(8)/(7)"), "plain": ("{}", "6=5/3", "9=8/7"),
-            "colon": ("{}", "6 (5:3)", "9 (8:7)")}[style]
-    numbering = [form[0].format(i) for i in range(1, 6)] + [form[1]] + [form[0].format(i) for i in (7, 8)] + [form[2]]
     cols = {3: "count", 4: "count", 5: "count", 6: ("ratio", 5, 3), 7: "count", 8: "count", 9: ("ratio", 8, 7)}
     leaf = {3: "Số TTHC", 4: "Một phần", 5: "Toàn trình", 6: "Tỷ lệ toàn trình (%)", 7: "Tổng số hồ sơ phát sinh",
             8: "Hồ sơ nộp trực tuyến", 9: "Tỷ lệ trực tuyến (%)"}
@@ -499,10 +538,10 @@ def dvc_table(rng):
              7: "Hồ sơ", 8: "Hồ sơ", 9: "Hồ sơ"}
     if frac:
         leaf[6], leaf[9] = "Tỷ lệ toàn trình", "Tỷ lệ trực tuyến"
-    total = rng.choice(["Tổng cộng", "Cộng", "TỔNG CỘNG", "Tổng số"])
+    total = rng.choice(["Tổng cộng", "Cộng", "TỔNG CỘNG", "Tổng số", "Cộng:", "TỔNG SỐ"])
     rows.append({"stt": "", "label": total, "v": {}, "kind": "total"})
     return dict(title=["Biểu số 02", "KẾT QUẢ CUNG CẤP DỊCH VỤ CÔNG TRỰC TUYẾN"], cols=cols, leaf=leaf,
-                group=group, rows=rows, numbering=numbering, pdec=k, frac=frac, sign=rng.random() < 0.3,
+                group=group, rows=rows, pdec=k, frac=frac, sign=rng.random() < 0.3,
                 first=("TT", "Lĩnh vực"), top=False)
 
 
@@ -522,15 +561,11 @@ def training_table(rng):
                                                                   6: rng.randint(0, 5)}, "kind": "data"})
         rows.append({"stt": "", "label": f"Cộng {r}" if roman else sub, "v": {}, "kind": "sub"})
     rows.append({"stt": "", "label": "Tổng cộng (I+II)" if roman else "Tổng số", "v": {}, "kind": "grand"})
-    style = rng.choice(["3 = 4 + 5 + 6", "(3) = (4) + (5) + (6)", "3=4+5+6"])
-    paren = style.startswith("(")
-    numbering = [("({})" if paren else "{}").format(i) for i in (1, 2)] + [style] + \
-                [("({})" if paren else "{}").format(i) for i in (4, 5, 6)]
     cols = {3: ("sum", [4, 5, 6]), 4: "count", 5: "count", 6: "count"}
     leaf = {3: "Tổng số lượt", 4: "Cấp tỉnh tổ chức", 5: "Cấp huyện tổ chức", 6: "Tại đơn vị"}
     group = {4: "Chia theo cấp tổ chức", 5: "Chia theo cấp tổ chức", 6: "Chia theo cấp tổ chức"}
     return dict(title=["THỐNG KÊ KẾT QUẢ ĐÀO TẠO, BỒI DƯỠNG CÁN BỘ, CÔNG CHỨC", "Đơn vị tính: lượt người"],
-                cols=cols, leaf=leaf, group=group, rows=rows, numbering=numbering, pdec=1, frac=False, sign=False,
+                cols=cols, leaf=leaf, group=group, rows=rows, pdec=1, frac=False, sign=False,
                 first=("STT", "Đối tượng"), top=False)
 
 
@@ -547,12 +582,11 @@ def files_table(rng):
         rows.append({"stt": str(i + 1), "label": n, "v": {3: recv, 5: early, 6: done - early - late, 7: late},
                      "kind": "data"})
     top = rng.random() < 0.35
-    label = rng.choice(["Tổng số", "Tổng cộng", "Cộng"])
+    label = rng.choice(["Tổng số", "Tổng cộng", "Cộng", "TỔNG CỘNG"])
     if top:
         rows.insert(0, {"stt": "", "label": label, "v": {}, "kind": "total"})
     else:
         rows.append({"stt": "", "label": label, "v": {}, "kind": "total"})
-    numbering = ["1", "2", "3", "4=5+6+7", "5", "6", "7", "8=3-4", "9 (5+6):4" if False else "9"]
     cols = {3: "count", 4: ("sum", [5, 6, 7]), 5: "count", 6: "count", 7: "count", 8: ("diff", 3, 4), 9: "count"}
     for r in rows:
         if r["kind"] == "data":
@@ -561,11 +595,41 @@ def files_table(rng):
             8: "Đang giải quyết", 9: "Hồ sơ trực tuyến"}
     group = {4: "Số hồ sơ đã giải quyết", 5: "Số hồ sơ đã giải quyết", 6: "Số hồ sơ đã giải quyết",
              7: "Số hồ sơ đã giải quyết"}
-    if rng.random() < 0.5:
-        numbering = ["(1)", "(2)", "(3)", "(4)=(5)+(6)+(7)", "(5)", "(6)", "(7)", "(8) = (3) - (4)", "(9)"]
     return dict(title=["Phụ lục", "KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH THEO LĨNH VỰC"], cols=cols, leaf=leaf,
-                group=group, rows=rows, numbering=numbering, pdec=1, frac=False, sign=False, first=("STT", "Lĩnh vực"),
+                group=group, rows=rows, pdec=1, frac=False, sign=False, first=("STT", "Lĩnh vực"),
                 top=top)
+
+
+def numbering(rng, t):
+    """The numbering row: each column's number (the grid column, or after two lettered columns
+    "A | B | 1 | 2 | 3=1+2" the grid column less two) and the formulas in one of the usual styles."""
+    letters = rng.random() < 0.2
+    style = rng.choice(["plain", "spaced", "paren", "paren_spaced", "colon"])
+    num = {c: c - 2 if letters else c for c in range(1, max(t["cols"]) + 1)}
+    t["num"] = num
+    wrap = (lambda n: f"({n})") if style.startswith("paren") else str
+    eq = " = " if style.endswith("spaced") else "="
+    cells = []
+    for c in range(1, max(t["cols"]) + 1):
+        kind = t["cols"].get(c)
+        if c <= 2:
+            cells.append("AB"[c - 1] if letters else wrap(c))
+        elif isinstance(kind, tuple) and kind[0] == "ratio":
+            if style == "colon":
+                cells.append(f"{num[c]} ({num[kind[1]]}:{num[kind[2]]})")
+            else:
+                tail = "x100" if rng.random() < 0.2 and not t["frac"] else ""
+                cells.append(f"{wrap(num[c])}{eq}{wrap(num[kind[1]])}/{wrap(num[kind[2]])}{tail}")
+        elif isinstance(kind, tuple):
+            terms = kind[1] if kind[0] == "sum" else [kind[1], kind[2]]
+            op = (" + " if style.endswith("spaced") else "+") if kind[0] == "sum" else \
+                (" - " if style.endswith("spaced") else "-")
+            cells.append(f"{wrap(num[c])}{eq}" + op.join(wrap(num[x]) for x in terms))
+        else:
+            cells.append(wrap(num[c]))
+    if t["note"]:
+        cells.append(wrap(max(num.values()) + 1))
+    return cells
 
 
 def compute(t):
@@ -644,7 +708,7 @@ def truth_of_table(t, index, letters):
     cols = t["cols"]
 
     def col_fields(c):
-        out = {"column": t["leaf"][c], "column_no": c,
+        out = {"column": t["leaf"][c], "column_no": t["num"][c],
                "column_path": f"{t['group'][c]} / {t['leaf'][c]}" if c in t["group"] else t["leaf"][c]}
         if letters:
             out["column_alt"] = [get_column_letter(c)]
@@ -708,6 +772,9 @@ def truth_of_table(t, index, letters):
 
 def build_table(rng, maker, faults, log):
     t = maker(rng)
+    t["note"] = rng.random() < 0.3
+    t["merged_total"] = rng.random() < 0.5
+    t["numbering"] = numbering(rng, t)
     compute(t)
     for r in t["rows"]:
         r["p"], r["s"] = {}, {}
@@ -737,10 +804,27 @@ def header_rows(t):
         for k in range(c, c + span):
             low.append((t["leaf"][k], k, 1, 1))
         c += span
+    if t["note"]:
+        top.append(("Ghi chú", last + 1, 1, 2))
     return top, low
 
 
 # ----------------------------------------------------------------------------------- writers
+def wrapped(paras, width=85):
+    """A Word paragraph per printed line, as a report converted from a PDF has them."""
+    lines = []
+    for p in paras:
+        line = ""
+        for word in p.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return lines
+
+
 def docx_document(paras, tables, unit):
     d = docx.Document()
     style = d.styles["Normal"]
@@ -760,7 +844,7 @@ def docx_document(paras, tables, unit):
         for line in t["title"]:
             d.add_paragraph(line)
         d.add_paragraph(f"({unit})")
-        width = max(t["cols"])
+        width = max(t["cols"]) + t["note"]
         top, low = header_rows(t)
         nrows = 3 + len(t["rows"])
         w = d.add_table(rows=nrows, cols=width)
@@ -775,8 +859,13 @@ def docx_document(paras, tables, unit):
         for c, text in enumerate(t["numbering"]):
             w.cell(2, c).text = text
         for i, r in enumerate(t["rows"]):
-            w.cell(3 + i, 0).text = r["stt"]
-            w.cell(3 + i, 1).text = r["label"]
+            if t["merged_total"] and r["kind"] in ("sub", "grand", "total"):
+                w.cell(3 + i, 0).merge(w.cell(3 + i, 1)).text = r["label"]
+            else:
+                w.cell(3 + i, 0).text = r["stt"]
+                w.cell(3 + i, 1).text = r["label"]
+            if t["note"] and r["kind"] == "data" and i % 3 == 1:
+                w.cell(3 + i, width - 1).text = "Chuyển kỳ sau 02 hồ sơ" if i % 2 else "Năm 2024"
             for c in t["cols"]:
                 w.cell(3 + i, c - 1).text = r["s"].get(c) or ""
         index += 1
@@ -790,7 +879,7 @@ def xlsx_document(path, t, formulas, rng):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Bieu"
-    width = max(t["cols"])
+    width = max(t["cols"]) + t["note"]
     for i, line in enumerate(t["title"]):
         ws.cell(i + 1, 1, line)
         ws.merge_cells(start_row=i + 1, start_column=1, end_row=i + 1, end_column=width)
@@ -812,8 +901,14 @@ def xlsx_document(path, t, formulas, rng):
     run, subs = [], []
     for i, r in enumerate(rows):
         at = first + i
-        ws.cell(at, 1, r["stt"] or None)
-        ws.cell(at, 2, r["label"])
+        if t["merged_total"] and r["kind"] in ("sub", "grand", "total"):
+            ws.cell(at, 1, r["label"])
+            ws.merge_cells(start_row=at, start_column=1, end_row=at, end_column=2)
+        else:
+            ws.cell(at, 1, r["stt"] or None)
+            ws.cell(at, 2, r["label"])
+        if t["note"] and r["kind"] == "data" and i % 3 == 1:
+            ws.cell(at, width, "Chuyển kỳ sau 02 hồ sơ" if i % 2 else "Năm 2024")
         for c, kind in t["cols"].items():
             v = r["p"].get(c)
             if v is None:
@@ -906,6 +1001,7 @@ def plan(rng):
         ("narr_b", "narrative", "pdf", 1, []),
         ("narr_clean", "narrative", "docx", 0, []),
         ("narr_c", "narrative", "docx", 3, []),
+        ("narr_wrapped", "narrative", "docx", 2, []),
         ("annex_a", "annex", "docx", 0, [(rng.choice(MAKERS), 2)]),
         ("annex_b", "annex", "xlsx", 0, [(training_table, 2)]),
         ("annex_c", "annex", "pdf", 0, [(files_table, 2)]),
@@ -931,6 +1027,7 @@ def main():
         paras = []
         if kind != "annex":
             paras, statements, e, tol, plog = narrative(rng, pf, pf == 0)
+            paras = wrapped(paras) if name.endswith("wrapped") else paras
             expected += e
             tolerated += tol
             log += plog

@@ -28,29 +28,58 @@ pub fn read(paragraphs: &[Paragraph]) -> Vec<Statement> {
 /// Splits paragraphs into lines at hard breaks that start a list item or end
 /// a sentence (PDF paragraphs keep them as `\n`), and at list items run into
 /// the text after a colon or full stop ("… Trong đó: * Cán bộ: 10 người");
-/// other breaks are wraps.
+/// other breaks are wraps. A paragraph that [`continues`] the one before is
+/// a wrap too, and its line keeps the first paragraph's place.
 fn lines_of(paragraphs: &[Paragraph]) -> Vec<Line> {
     let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
     for (index, paragraph) in paragraphs.iter().enumerate() {
-        let mut current = String::new();
+        if !continues(&current, &paragraph.text) {
+            if !current.trim().is_empty() {
+                lines.push(Line::new(&current, start + 1, paragraphs[start].page));
+            }
+            current.clear();
+            start = index;
+        }
         for piece in paragraph.text.split('\n').flat_map(inline_items) {
             let piece = piece.trim();
             let starts_item = piece.starts_with(['-', '+', '*', '•', '–']);
             let ends_sentence = current.trim_end().ends_with([':', '.', ';']);
             if !current.is_empty() && (starts_item || ends_sentence) {
-                lines.push(Line::new(&current, index + 1, paragraph.page));
+                lines.push(Line::new(&current, start + 1, paragraphs[start].page));
                 current.clear();
+                start = index;
             }
             if !current.is_empty() {
                 current.push(' ');
             }
             current.push_str(piece);
         }
-        if !current.trim().is_empty() {
-            lines.push(Line::new(&current, index + 1, paragraph.page));
-        }
+    }
+    if !current.trim().is_empty() {
+        lines.push(Line::new(&current, start + 1, paragraphs.get(start).and_then(|p| p.page)));
     }
     lines
+}
+
+/// Whether `next` goes on with the sentence `text` leaves open (a Word
+/// paragraph per printed line, as a report converted from a PDF has them):
+/// `text` ends in no stop and `next` starts in lowercase ("hiện tại là: 27
+/// người"), with a bracket ("(50,0%), nữ …") or with a count ("80 %;"), not
+/// a heading's number ("3.", "2.1").
+fn continues(text: &str, next: &str) -> bool {
+    let text = text.trim_end();
+    if text.is_empty() || text.ends_with(['.', ':', ';', '!', '?']) {
+        return false;
+    }
+    let next = next.trim_start();
+    let token = next.split_whitespace().next().unwrap_or_default().trim_end_matches([',', ';', '%']);
+    let count = token.starts_with(|c: char| c.is_ascii_digit())
+        && token.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+        && token.split(',').next().unwrap_or_default().split('.').skip(1).all(|group| group.len() == 3)
+        && !token.ends_with(['.', ',']);
+    next.starts_with(|c: char| c.is_lowercase() || c == '(') || count
 }
 
 /// Pieces of a line cut before each list marker that follows `:`, `.` or `;`.

@@ -355,20 +355,50 @@ fn is_glued(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '/' | '.' | ',' | '-' | ':' | '_')
 }
 
-/// Parenthesis depth at each character.
+/// Parenthesis depth at each character. A bracket closed that the line did
+/// not open was opened on a line before (a Word paragraph per printed line):
+/// the text before it is inside. An item's letter or number closed with no
+/// bracket open ("gồm a) …, b) …") is no bracket.
 fn paren_depth(chars: &[char]) -> Vec<u32> {
-    let mut depth = 0u32;
-    chars
-        .iter()
-        .map(|c| {
-            match c {
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                _ => {}
+    let mut open = 0i64;
+    let steps: Vec<i64> = (0..chars.len())
+        .map(|i| match chars[i] {
+            '(' => {
+                open += 1;
+                1
             }
-            depth + u32::from(*c == ')')
+            ')' if open == 0 && is_item_marker(chars, i) => 0,
+            ')' => {
+                open = (open - 1).max(0);
+                -1
+            }
+            _ => 0,
+        })
+        .collect();
+    let mut balance = 0i64;
+    let mut unopened = 0i64;
+    for step in &steps {
+        balance += step;
+        unopened = unopened.max(-balance);
+    }
+    let mut depth = unopened;
+    steps
+        .iter()
+        .map(|step| {
+            depth = (depth + step).max(0);
+            u32::try_from(depth + i64::from(*step < 0)).unwrap_or(u32::MAX)
         })
         .collect()
+}
+
+/// A `)` after an item's letter, number or Roman numeral at a word's start ("a)", "2)", "iv)").
+fn is_item_marker(chars: &[char], at: usize) -> bool {
+    let start = (0..at).rev().find(|i| !chars[*i].is_alphanumeric()).map_or(0, |i| i + 1);
+    let item = &chars[start..at];
+    let letter = item.len() == 1 && item[0].is_lowercase();
+    let number = (1..=2).contains(&item.len()) && item.iter().all(char::is_ascii_digit);
+    let roman = (1..=4).contains(&item.len()) && item.iter().all(|c| matches!(c, 'i' | 'v' | 'x'));
+    (start == 0 || chars[start - 1].is_whitespace()) && (letter || number || roman)
 }
 
 /// The unit after a number starting at `at`: a known two-word unit, else one
