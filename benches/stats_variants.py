@@ -9,7 +9,7 @@ scored on text and tables nobody tuned on.
     parcheck check OUT_DIR/docs --quiet > out.ndjson
     python3 ../shared/samples3/stats/score_stats.py out.ndjson OUT_DIR/truth -v
 
-Eleven documents a seed: narratives (.docx, .pdf, and a .docx with a paragraph per printed
+Twelve documents a seed: narratives (.docx, .pdf, and a .docx with a paragraph per printed
 line), annexes (.docx, .xlsx, .pdf) and narratives with an annex; some clean. Needs python-docx, openpyxl and LibreOffice
 (`soffice` with Writer and Calc: .docx -> .pdf, and the recalculation that gives .xlsx formulas cached values).
 
@@ -466,6 +466,7 @@ class Prose:
             f"Kết quả thực hiện đạt {rng.randint(10, 14)}/15 chỉ tiêu ({rng.randint(66, 93)}%) theo Nghị quyết của "
             f"HĐND xã.",
             f"Tại Kỳ họp thứ {rng.randint(5, 12)}, HĐND xã khóa XXI thông qua {rng.randint(4, 9)} nghị quyết.",
+            f"Tỷ lệ hồ sơ được số hóa đạt {Fmt.dec(pct(k * 9, k * 10, 1))}% ({k * 9}/{k * 10} hồ sơ).",
             f"Tổ chức {rng.randint(2, 6)} lớp tập huấn cho {rng.randint(40, 200)} lượt cán bộ, công chức, tăng "
             f"{rng.randint(2, 15)}% so với năm trước.",
         ]
@@ -669,8 +670,10 @@ def compute(t):
 def printed(t, c, v):
     """The printed text and value of a cell."""
     kind = t["cols"][c]
+    ratio = isinstance(kind, tuple) and kind[0] == "ratio"
     if v is None:
-        return "", None
+        # A rate over nothing is printed "-" in some annexes; a group's heading row stays blank.
+        return ("-" if t["dash"] and ratio else ""), None
     if isinstance(kind, tuple) and kind[0] == "ratio":
         if t["frac"]:
             x = rnd(v, 2)
@@ -708,7 +711,7 @@ def truth_of_table(t, index, letters):
     cols = t["cols"]
 
     def col_fields(c):
-        out = {"column": t["leaf"][c], "column_no": t["num"][c],
+        out = {"column": t["leaf"][c], "column_no": None if t["no_num"] else t["num"][c],
                "column_path": f"{t['group'][c]} / {t['leaf'][c]}" if c in t["group"] else t["leaf"][c]}
         if letters:
             out["column_alt"] = [get_column_letter(c)]
@@ -741,7 +744,7 @@ def truth_of_table(t, index, letters):
         if r["kind"] == "sub":
             subs.append(r)
         run = [] if r["kind"] in ("sub", "total") else run
-    for r in rows:
+    for r in rows if not t["no_num"] else []:
         if r["kind"] == "group":
             continue
         for c, kind in cols.items():
@@ -773,6 +776,9 @@ def truth_of_table(t, index, letters):
 def build_table(rng, maker, faults, log):
     t = maker(rng)
     t["note"] = rng.random() < 0.3
+    t["dash"] = rng.random() < 0.5
+    # Some annexes print no numbering row: their totals are checked, no formula is declared.
+    t["no_num"] = rng.random() < 0.15
     t["merged_total"] = rng.random() < 0.5
     t["numbering"] = numbering(rng, t)
     compute(t)
@@ -846,7 +852,8 @@ def docx_document(paras, tables, unit):
         d.add_paragraph(f"({unit})")
         width = max(t["cols"]) + t["note"]
         top, low = header_rows(t)
-        nrows = 3 + len(t["rows"])
+        top_rows = 2 if t["no_num"] else 3
+        nrows = top_rows + len(t["rows"])
         w = d.add_table(rows=nrows, cols=width)
         w.style = "Table Grid"
         for text, c, span, rspan in top:
@@ -856,24 +863,24 @@ def docx_document(paras, tables, unit):
             cell.text = text
         for text, c, _, _ in low:
             w.cell(1, c - 1).text = text
-        for c, text in enumerate(t["numbering"]):
+        for c, text in enumerate([] if t["no_num"] else t["numbering"]):
             w.cell(2, c).text = text
         for i, r in enumerate(t["rows"]):
             if t["merged_total"] and r["kind"] in ("sub", "grand", "total"):
-                w.cell(3 + i, 0).merge(w.cell(3 + i, 1)).text = r["label"]
+                w.cell(top_rows + i, 0).merge(w.cell(top_rows + i, 1)).text = r["label"]
             else:
-                w.cell(3 + i, 0).text = r["stt"]
-                w.cell(3 + i, 1).text = r["label"]
+                w.cell(top_rows + i, 0).text = r["stt"]
+                w.cell(top_rows + i, 1).text = r["label"]
             if t["note"] and r["kind"] == "data" and i % 3 == 1:
-                w.cell(3 + i, width - 1).text = "Chuyển kỳ sau 02 hồ sơ" if i % 2 else "Năm 2024"
+                w.cell(top_rows + i, width - 1).text = "Chuyển kỳ sau 02 hồ sơ" if i % 2 else "Năm 2024"
             for c in t["cols"]:
-                w.cell(3 + i, c - 1).text = r["s"].get(c) or ""
+                w.cell(top_rows + i, c - 1).text = r["s"].get(c) or ""
         index += 1
         indices.append(index)
     return d, indices
 
 
-def xlsx_document(path, t, formulas, rng):
+def xlsx_document(path, t, formulas, text_cells):
     """One sheet; with `formulas`, totals as =SUM and derived columns as formulas (LibreOffice
     computes their cached values); a planted fault stays a literal over the formula."""
     wb = openpyxl.Workbook()
@@ -891,9 +898,9 @@ def xlsx_document(path, t, formulas, rng):
             ws.merge_cells(start_row=h, start_column=c, end_row=h + rspan - 1, end_column=c + span - 1)
     for text, c, _, _ in low:
         ws.cell(h + 1, c, text)
-    for c, text in enumerate(t["numbering"]):
+    for c, text in enumerate([] if t["no_num"] else t["numbering"]):
         ws.cell(h + 2, c + 1, text)
-    first = h + 3
+    first = h + 2 if t["no_num"] else h + 3
     rows = t["rows"]
     data_at = {}
     for i, r in enumerate(rows):
@@ -915,6 +922,10 @@ def xlsx_document(path, t, formulas, rng):
                 continue
             ratio = isinstance(kind, tuple) and kind[0] == "ratio"
             clean = v == original(t, r, c)
+            if text_cells:
+                # Typed as text, as a table pasted from Word keeps its numbers.
+                ws.cell(at, c, r["s"][c])
+                continue
             value = float(v) if ratio else int(v)
             if ratio and not t["frac"]:
                 value = float(v / 100)
@@ -1003,6 +1014,7 @@ def plan(rng):
         ("narr_c", "narrative", "docx", 3, []),
         ("narr_wrapped", "narrative", "docx", 2, []),
         ("annex_a", "annex", "docx", 0, [(rng.choice(MAKERS), 2)]),
+        ("annex_two", "annex", "docx", 0, [(dvc_table, 1), (training_table, 1)]),
         ("annex_b", "annex", "xlsx", 0, [(training_table, 2)]),
         ("annex_c", "annex", "pdf", 0, [(files_table, 2)]),
         ("annex_clean", "annex", "xlsx", 0, [(dvc_table, 0)]),
@@ -1036,7 +1048,8 @@ def main():
         path = os.path.join(docs_dir, fname)
         table_truth = []
         if fmt == "xlsx":
-            xlsx_document(path, built[0], rng.random() < 0.6, rng)
+            mode = rng.choice(["formulas", "formulas", "values", "text"])
+            xlsx_document(path, built[0], mode == "formulas", mode == "text")
             indices = [1]
         else:
             d, indices = docx_document(paras, built, unit)
