@@ -46,6 +46,7 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import docx
 import openpyxl
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.shared import Pt
 from openpyxl.utils import get_column_letter
 
@@ -431,6 +432,24 @@ class Prose:
                      f"{pc(f, p['percent'], s.pdec)}%.")
         return out
 
+    def two_clauses(self):
+        """A split, then after `;` a clause of its own with a share of the same whole."""
+        rng, f = self.rng, self.f
+        n = rng.randint(300, 2000)
+        a = rng.randint(n // 2, n - 20)
+        done = n - rng.randint(0, 15)
+        s1 = self.st(Stmt("TN2", "Tổng số hồ sơ tiếp nhận", n, "hồ sơ", [("trực tuyến", a)], False), "trong đó")
+        s2 = self.st(Stmt("GQ2", "Tổng số hồ sơ tiếp nhận", n, "hồ sơ", [("đã giải quyết", done)], False, sums=False,
+                          pdec=1).with_percents(), "position")
+        last = rng.randint(20, 200)
+
+        def out():
+            s2.value = s1.value
+            self.add(f"Năm 2024, tổng số hồ sơ tiếp nhận {f.n(s1.value)} hồ sơ, tăng {f.n(last)} hồ sơ so với cùng "
+                     f"kỳ, trong đó trực tuyến {f.n(s1.parts[0]['value'])} hồ sơ; đã giải quyết "
+                     f"{f.n(s2.parts[0]['value'])} hồ sơ, đạt {pc(f, s2.parts[0]['percent'], 1)}%.")
+        return out
+
     def complaints(self):
         rng, f = self.rng, self.f
         n = rng.randint(3, 40)
@@ -475,7 +494,7 @@ class Prose:
 
 SECTIONS = [
     ("1. Công tác chỉ đạo, điều hành và kiểm tra cải cách hành chính", ["inspections", "complaints"]),
-    ("2. Cải cách thủ tục hành chính", ["one_stop", "received", "solved", "pending", "online_share"]),
+    ("2. Cải cách thủ tục hành chính", ["one_stop", "received", "solved", "pending", "online_share", "two_clauses"]),
     ("3. Cải cách chế độ công vụ", ["staff", "gender"]),
     ("4. Cải cách tài chính công", ["budget"]),
     ("5. Xây dựng chính quyền điện tử, chính quyền số", ["documents", "dvc"]),
@@ -558,8 +577,12 @@ def training_table(rng):
     for r, name, members, sub in groups:
         rows.append({"stt": r, "label": name, "v": {}, "kind": "group"})
         for i, m in enumerate(rng.sample(members, rng.randint(3, len(members)))):
-            rows.append({"stt": str(i + 1), "label": m, "v": {4: rng.randint(0, 6), 5: rng.randint(0, 9),
-                                                                  6: rng.randint(0, 5)}, "kind": "data"})
+            v = {4: rng.randint(0, 6), 5: rng.randint(0, 9), 6: rng.randint(0, 5)}
+            rows.append({"stt": str(i + 1), "label": m, "v": v, "kind": "data"})
+            if rng.random() < 0.25:
+                # A breakdown under its row: no member of the total, its formula still holds.
+                part = {c: rng.randint(0, x) for c, x in v.items()}
+                rows.append({"stt": "", "label": "Trong đó: nữ", "v": part, "kind": "detail"})
         rows.append({"stt": "", "label": f"Cộng {r}" if roman else sub, "v": {}, "kind": "sub"})
     rows.append({"stt": "", "label": "Tổng cộng (I+II)" if roman else "Tổng số", "v": {}, "kind": "grand"})
     cols = {3: ("sum", [4, 5, 6]), 4: "count", 5: "count", 6: "count"}
@@ -647,8 +670,9 @@ def compute(t):
         for c, kind in cols.items():
             if isinstance(kind, tuple) and kind[0] == "ratio":
                 v[c] = None if v[kind[2]] == 0 else D(v[kind[1]]) / D(v[kind[2]])
-    for r in data:
-        derive(r["v"])
+    for r in t["rows"]:
+        if r["kind"] in ("data", "detail"):
+            derive(r["v"])
     counts = [c for c, k in cols.items() if not (isinstance(k, tuple) and k[0] == "ratio")]
     run, subs = [], []
     for r in t["rows"]:
@@ -723,7 +747,7 @@ def truth_of_table(t, index, letters):
         if r["kind"] == "data":
             run.append(r)
             continue
-        if r["kind"] == "group":
+        if r["kind"] in ("group", "detail"):
             continue
         members = run if r["kind"] in ("sub", "total") else subs
         above = bool(members)
@@ -846,6 +870,11 @@ def docx_document(paras, tables, unit):
     sig.cell(0, 1).text = "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH"
     index += 1
     indices = []
+    if tables:
+        # Annexes are printed on landscape pages of their own.
+        section = d.add_section(WD_SECTION.NEW_PAGE)
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = section.page_height, section.page_width
     for t in tables:
         for line in t["title"]:
             d.add_paragraph(line)

@@ -73,7 +73,10 @@ fn parts(s: &Statement, findings: &mut Vec<Finding>) {
 fn percentages(s: &Statement, findings: &mut Vec<Finding>) {
     for part in &s.parts {
         let Some(percent) = part.percent else { continue };
-        if s.value <= Decimal::ZERO || part.value > s.value || percent_agrees(part.value, s.value, percent) {
+        // A share above its whole is checked only when a split ties them; tied by position
+        // alone, the count before may not be its whole.
+        let beyond = part.value > s.value && !s.sum_checked;
+        if s.value <= Decimal::ZERO || beyond || percent_agrees(part.value, s.value, percent) {
             continue;
         }
         let computed = round(part.value * Decimal::ONE_HUNDRED / s.value, percent.decimals.max(2));
@@ -283,6 +286,25 @@ mod tests {
                 (ColumnFormulaMismatch, s("Bảo trợ xã hội"), s("(5) Tỷ lệ toàn trình (%)"), s("5.56"), s("16.67")),
             ]
         );
+    }
+
+    fn prose_findings(text: &str) -> Vec<(FindingKind, String)> {
+        let mut paragraph = crate::grid::Paragraph::new(Vec::new(), None);
+        paragraph.text = text.to_owned();
+        let statistics = Statistics { statements: crate::statistics::prose::read(&[paragraph]), tables: Vec::new() };
+        check(&statistics)
+            .into_iter()
+            .map(|f| (f.kind, f.stated.map(|d| d.normalize().to_string()).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_share_of_a_part_above_its_whole_is_checked_when_a_split_ties_them() {
+        use FindingKind::*;
+        let split = "Tổng số văn bản đi: 573 văn bản, trong đó văn bản được ký số và gửi điện tử 579 văn bản, đạt 99%.";
+        assert_eq!(prose_findings(split), [(PartsMismatch, "573".into()), (PercentMismatch, "99".into())]);
+        let position = "Qua kiểm tra phát hiện 04 vấn đề, đã xử lý xong 06 vấn đề (100%).";
+        assert_eq!(prose_findings(position), []);
     }
 
     #[test]

@@ -136,6 +136,10 @@ impl Reader<'_> {
             } else {
                 markers.get(m + 1).map_or(line.chars.len(), |next| next.start)
             };
+            // The count the next marker splits is a whole of its own, no part of this one
+            // ("…; đã giải quyết 1.238 hồ sơ, trong đó …").
+            let next_whole = markers.get(m + 1).and_then(|next| self.whole_before(index, next));
+            let region_end = next_whole.map_or(region_end, |w| region_end.min(counts[w].start));
             let parts = self.inline_parts(index, whole, marker, region_end);
             // One count in brackets is a sub-count ("(Trong đó … bưu chính công ích: 67 hồ sơ)"), no split.
             if marker.aside && parts.len() < 2 {
@@ -214,8 +218,15 @@ impl Reader<'_> {
             if line.breaks(marker.end, count.start, false) || &count.unit != unit {
                 break;
             }
-            if before_semicolon.is_none() && line.breaks(marker.end, count.start, true) {
-                before_semicolon = Some(parts.len());
+            if line.breaks(marker.end, count.start, true) {
+                before_semicolon.get_or_insert(parts.len());
+                // A clause after a `;` that opens with a verb's marker says something else
+                // ("…; đã giải quyết 836 hồ sơ"): list items are noun phrases.
+                let semicolon = (marker.end..count.start).rev().find(|i| line.chars[*i] == ';').unwrap_or(marker.end);
+                let opening = line.words(semicolon + 1, count.start);
+                if opening.first().is_some_and(|w| ["đã", "đang", "sẽ", "được"].contains(&w.as_str())) {
+                    break;
+                }
             }
             parts.push(c);
         }

@@ -299,7 +299,9 @@ pub fn scan(line: &Line) -> (Vec<Count>, Vec<Marker>) {
             percents.push((start, k + 1, value));
             continue;
         }
-        if NOT_AFTER.contains(&previous_word(line, start).as_str()) {
+        // "tăng 60 hồ sơ so với cùng kỳ": a change is no count of things.
+        let previous = previous_word(line, start);
+        if NOT_AFTER.contains(&previous.as_str()) || ["tăng", "giảm", "thêm"].contains(&previous.as_str()) {
             continue;
         }
         // Prose writes decimals with a comma: "1.4" before a word is a criterion's code.

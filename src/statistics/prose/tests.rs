@@ -141,3 +141,17 @@ fn a_paragraph_per_printed_line_is_read_as_one_sentence() {
     assert!(!continues("Cải cách thủ tục hành chính", "3. Cải cách chế độ công vụ"));
     assert!(!continues("Kiểm soát TTHC", "2.1 Kiểm soát thủ tục") && !continues("xong.", "nam 10 người"));
 }
+
+#[test]
+fn a_clause_after_a_semicolon_a_later_whole_and_a_change_are_no_parts() {
+    let text = "Tổng số hồ sơ tiếp nhận 841 hồ sơ, trong đó trực tuyến 747 hồ sơ; đã giải quyết 836 hồ sơ, đạt 99,4%.";
+    assert_eq!(shapes(&[text])[0], shape("841", &[("747", None)], false, true));
+    let text = "Trong kỳ tiếp nhận 1.250 hồ sơ, trong đó hồ sơ trực tuyến 1.020 hồ sơ (81,6%); đã giải quyết 1.238 \
+                hồ sơ, trong đó trước hạn 1.100 hồ sơ, đúng hạn 138 hồ sơ.";
+    let found = shapes(&[text]);
+    assert_eq!(found[0], shape("1250", &[("1020", Some("81.6"))], false, true));
+    assert_eq!(found[1], shape("1238", &[("1100", None), ("138", None)], false, true));
+    let text =
+        "Năm 2024 tiếp nhận 560 hồ sơ, tăng 60 hồ sơ so với năm 2023 (500 hồ sơ), trong đó trực tuyến 400 hồ sơ.";
+    assert_eq!(shapes(&[text]), Vec::<Shape>::new());
+}
