@@ -624,6 +624,21 @@ def files_table(rng):
                 top=top)
 
 
+def documents_table(rng):
+    """One column of counts: Roman groups holding the sum of their items, a total over the groups."""
+    groups = [("I", "Văn bản đến", ["Văn bản điện tử", "Văn bản giấy"]),
+              ("II", "Văn bản đi", ["Văn bản được ký số", "Văn bản giấy", "Văn bản mật"])]
+    rows = []
+    for roman, name, items in groups:
+        rows.append({"stt": roman, "label": name, "v": {}, "kind": "head"})
+        for i, item in enumerate(items[:rng.randint(2, len(items))]):
+            rows.append({"stt": str(i + 1), "label": item, "v": {3: rng.randint(5, 1500)}, "kind": "data"})
+    rows.append({"stt": "", "label": rng.choice(["Tổng cộng", "Tổng số", "Cộng"]), "v": {}, "kind": "total"})
+    return dict(title=["Biểu số 03", "TÌNH HÌNH TIẾP NHẬN, XỬ LÝ VĂN BẢN"], cols={3: "count"},
+                leaf={3: "Số lượng"}, group={}, rows=rows, pdec=1, frac=False, sign=False,
+                first=("STT", "Loại văn bản"), top=False)
+
+
 def numbering(rng, t):
     """The numbering row: each column's number (the grid column, or after two lettered columns
     "A | B | 1 | 2 | 3=1+2" the grid column less two) and the formulas in one of the usual styles."""
@@ -674,6 +689,15 @@ def compute(t):
         if r["kind"] in ("data", "detail"):
             derive(r["v"])
     counts = [c for c, k in cols.items() if not (isinstance(k, tuple) and k[0] == "ratio")]
+    heads = [r for r in t["rows"] if r["kind"] == "head"]
+    head = None
+    for r in t["rows"]:
+        if r["kind"] == "head":
+            head = r
+            r["v"] = {c: 0 for c in counts}
+        elif r["kind"] == "data" and head is not None:
+            for c in counts:
+                head["v"][c] += r["v"][c]
     run, subs = [], []
     for r in t["rows"]:
         if r["kind"] == "data":
@@ -687,7 +711,7 @@ def compute(t):
             r["v"] = {c: sum(x["v"][c] for x in subs) for c in counts}
             derive(r["v"])
         elif r["kind"] == "total":
-            r["v"] = {c: sum(x["v"][c] for x in data) for c in counts}
+            r["v"] = {c: sum(x["v"][c] for x in heads or data) for c in counts}
             derive(r["v"])
 
 
@@ -747,9 +771,11 @@ def truth_of_table(t, index, letters):
         if r["kind"] == "data":
             run.append(r)
             continue
-        if r["kind"] in ("group", "detail"):
+        if r["kind"] in ("group", "detail", "head"):
             continue
-        members = run if r["kind"] in ("sub", "total") else subs
+        heads = [x for x in rows if x["kind"] == "head"]
+        # A total under groups that hold their own sums adds the groups.
+        members = heads if r["kind"] == "total" and heads else run if r["kind"] in ("sub", "total") else subs
         above = bool(members)
         for c in cols:
             if c in ratio_cols or r["p"].get(c) is None:
@@ -1031,7 +1057,7 @@ def jsonable(x):
 # ----------------------------------------------------------------------------------- plan
 UNITS = ["xã Quảng Hòa", "xã Tân Phong", "thị trấn Hậu Lộc", "xã Minh Sơn", "phường Ba Đình", "xã Hoằng Đạt",
          "xã Nga Thạch", "thị trấn Vĩnh Lộc", "xã Yên Lâm", "phường Đông Vệ"]
-MAKERS = [dvc_table, training_table, files_table]
+MAKERS = [dvc_table, training_table, files_table, documents_table]
 
 
 def plan(rng):

@@ -226,10 +226,12 @@ fn is_title(row: &Row) -> bool {
     row.cells.iter().filter(|c| !c.text.trim().is_empty()).count() <= 1
 }
 
-/// Without a numbering row, the body starts at the first row with two numbers.
+/// Without a numbering row, the body starts at the first row with two
+/// numbers, or, in a table where no row has two (one column of counts), one.
 fn first_data_row(table: &Table) -> Option<usize> {
-    (1..table.rows.len().min(HEADER_SEARCH))
-        .find(|r| table.rows[*r].cells.iter().skip(1).filter(|c| parse_cell(&c.text).is_some()).count() >= 2)
+    let numbers = |r: &usize| table.rows[*r].cells.iter().skip(1).filter(|c| parse_cell(&c.text).is_some()).count();
+    let rows = 1..table.rows.len().min(HEADER_SEARCH);
+    rows.clone().find(|r| numbers(r) >= 2).or_else(|| rows.into_iter().find(|r| numbers(r) == 1))
 }
 
 /// A column of names: most body cells are text.
@@ -384,6 +386,24 @@ pub(crate) mod tests {
             &["2", "Thủ tục liên thông", "8"],
         ]);
         assert_eq!(read(&table), None, "no total row and no formula: nothing to check");
+    }
+
+    #[test]
+    fn a_table_of_one_count_column_sums_its_groups() {
+        let table = grid(&[
+            &["STT", "Loại văn bản", "Số lượng"],
+            &["I", "Văn bản đến", "1.386"],
+            &["1", "Văn bản điện tử", "1.307"],
+            &["2", "Văn bản giấy", "79"],
+            &["II", "Văn bản đi", "315"],
+            &["1", "Văn bản ký số", "304"],
+            &["", "Tổng cộng", "1.710"],
+        ]);
+        let read = read(&table).expect("a statistics table");
+        assert_eq!(read.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>(), ["Số lượng"]);
+        let total = &read.totals[0];
+        let levels: Vec<u8> = total.members.iter().map(|m| read.rows[*m].level).collect();
+        assert_eq!(levels, [0, 1, 1, 0, 1], "the Roman groups are the rows the total sums");
     }
 
     #[test]

@@ -35,18 +35,19 @@ fn lines_of(paragraphs: &[Paragraph]) -> Vec<Line> {
     let mut current = String::new();
     let mut start = 0;
     for (index, paragraph) in paragraphs.iter().enumerate() {
-        if !continues(&current, &paragraph.text) {
+        let wrapped = continues(&current, &paragraph.text);
+        if !wrapped {
             if !current.trim().is_empty() {
                 lines.push(Line::new(&current, start + 1, paragraphs[start].page));
             }
             current.clear();
             start = index;
         }
-        for piece in paragraph.text.split('\n').flat_map(inline_items) {
+        for (k, piece) in paragraph.text.split('\n').flat_map(inline_items).enumerate() {
             let piece = piece.trim();
             let starts_item = piece.starts_with(['-', '+', '*', '•', '–']);
             let ends_sentence = current.trim_end().ends_with([':', '.', ';']);
-            if !current.is_empty() && (starts_item || ends_sentence) {
+            if !current.is_empty() && (starts_item || ends_sentence) && !(wrapped && k == 0) {
                 lines.push(Line::new(&current, start + 1, paragraphs[start].page));
                 current.clear();
                 start = index;
@@ -65,16 +66,21 @@ fn lines_of(paragraphs: &[Paragraph]) -> Vec<Line> {
 
 /// Whether `next` goes on with the sentence `text` leaves open (a Word
 /// paragraph per printed line, as a report converted from a PDF has them):
-/// `text` ends in no stop and `next` starts in lowercase ("hiện tại là: 27
+/// `text` ends in no full stop or colon and `next` starts in lowercase ("hiện tại là: 27
 /// người"), with a bracket ("(50,0%), nữ …") or with a count ("80 %;"), not
 /// a heading's number ("3.", "2.1").
 fn continues(text: &str, next: &str) -> bool {
     let text = text.trim_end();
-    if text.is_empty() || text.ends_with(['.', ':', ';', '!', '?']) {
+    if text.is_empty() || text.ends_with(['.', ':', '!', '?']) {
         return false;
     }
     let next = next.trim_start();
-    let token = next.split_whitespace().next().unwrap_or_default().trim_end_matches([',', ';', '%']);
+    let first = next.split_whitespace().next().unwrap_or_default();
+    // After a `;` only the sentence's next clause goes on ("…(đạt 42%);" / "mức độ 4: …"), not an item ("b) …").
+    if text.ends_with(';') {
+        return next.starts_with(char::is_lowercase) && !(first.ends_with(')') && first.chars().count() <= 4);
+    }
+    let token = first.trim_end_matches([',', ';', '%']);
     let count = token.starts_with(|c: char| c.is_ascii_digit())
         && token.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
         && token.split(',').next().unwrap_or_default().split('.').skip(1).all(|group| group.len() == 3)

@@ -136,8 +136,15 @@ fn a_paragraph_per_printed_line_is_read_as_one_sentence() {
         "3. Cải cách chế độ công vụ",
     ]);
     assert_eq!(found, [shape("2620", &[("2540", Some("96.9")), ("80", Some("3.1"))], true, true)]);
+    let found = shapes(&[
+        "- Số dịch vụ công trực tuyến: 156 dịch vụ, trong đó: mức độ 3: 66 dịch vụ (đạt 42%);",
+        "mức độ 4: 91 dịch vụ (đạt 58%).",
+    ]);
+    assert_eq!(found, [shape("156", &[("66", Some("42")), ("91", Some("58"))], false, true)]);
     assert!(continues("đạt", "80 %;") && continues("thời điểm", "hiện tại là: 27 người."));
     assert!(continues("nam 14 người", "(50,0%), nữ 10 người (41,7%)."));
+    assert!(continues("mức độ 3: 66 dịch vụ (đạt 42%);", "mức độ 4: 91 dịch vụ (đạt 58%)."));
+    assert!(!continues("a) trực tiếp 20 hồ sơ;", "b) trực tuyến 27 hồ sơ.") && !continues("hồ sơ;", "- Số hồ sơ"));
     assert!(!continues("Cải cách thủ tục hành chính", "3. Cải cách chế độ công vụ"));
     assert!(!continues("Kiểm soát TTHC", "2.1 Kiểm soát thủ tục") && !continues("xong.", "nam 10 người"));
 }
