@@ -5,7 +5,7 @@
 
 use super::number::{parse_cell, Printed};
 use super::{Expr, Formula, StatColumn, StatRow, StatTable, TotalRow};
-use crate::grid::{Row, Table};
+use crate::grid::{Row, Table, VerticalMerge};
 use crate::text::fold;
 
 /// Headers of columns whose numbers are no counts: years, codes, dates, notes.
@@ -222,8 +222,10 @@ fn header_texts(rows: &[Row], col: usize) -> Vec<String> {
 }
 
 /// A title row: one text for the whole width ("Biểu số 02", "(UBND xã …)").
+/// A row of cells the header's merges cover from above is header, not title.
 fn is_title(row: &Row) -> bool {
-    row.cells.iter().filter(|c| !c.text.trim().is_empty()).count() <= 1
+    let covered = row.cells.iter().any(|c| c.vmerge == VerticalMerge::Continue);
+    !covered && row.cells.iter().filter(|c| !c.text.trim().is_empty()).count() <= 1
 }
 
 /// Without a numbering row, the body starts at the first row with two
@@ -404,6 +406,25 @@ pub(crate) mod tests {
         let total = &read.totals[0];
         let levels: Vec<u8> = total.members.iter().map(|m| read.rows[*m].level).collect();
         assert_eq!(levels, [0, 1, 1, 0, 1], "the Roman groups are the rows the total sums");
+    }
+
+    #[test]
+    fn a_header_whose_cells_all_span_two_rows() {
+        let mut table = grid(&[
+            &["STT", "Loại văn bản", "Số lượng"],
+            &["", "", ""],
+            &["1", "2", "3"],
+            &["I", "Văn bản đến", "1.205"],
+            &["1", "Văn bản điện tử", "1.010"],
+            &["2", "Văn bản giấy", "195"],
+            &["", "Tổng số", "1.205"],
+        ]);
+        for cell in &mut table.rows[1].cells {
+            cell.vmerge = VerticalMerge::Continue;
+        }
+        let read = read(&table).expect("a statistics table");
+        assert_eq!(read.columns.iter().map(StatColumn::name).collect::<Vec<_>>(), ["(3) Số lượng"]);
+        assert_eq!(read.totals.len(), 1);
     }
 
     #[test]
