@@ -121,6 +121,7 @@ pub fn is_scoring_like(table: &Table) -> bool {
 /// a cell typed "(3)" and stored as −3). Returns (grid column, number, text).
 fn numbering_of(row: &Row) -> Option<Vec<(usize, i64, String)>> {
     let mut numbers = Vec::new();
+    let mut letters = 0;
     for cell in &row.cells {
         let text = cell.text.trim();
         if text.is_empty() {
@@ -128,13 +129,16 @@ fn numbering_of(row: &Row) -> Option<Vec<(usize, i64, String)>> {
         }
         // Columns of names are lettered in statistical forms: "A | B | 1 | 2 | 3=1+2".
         if text.len() == 1 && text.chars().all(|c| c.is_ascii_uppercase()) {
+            letters += 1;
             continue;
         }
         let (n, _) = leading_number(text)?;
         numbers.push((cell.col, n, text.to_owned()));
     }
     let increasing = numbers.windows(2).all(|w| w[1].1 > w[0].1);
-    (numbers.len() >= 3 && increasing && numbers[0].1 <= 2).then_some(numbers)
+    // "A | B | 1": the letters number the columns of names too.
+    let enough = numbers.len() >= 3 || (letters >= 2 && !numbers.is_empty());
+    (enough && increasing && numbers[0].1 <= 2).then_some(numbers)
 }
 
 /// "(5) = (3) - (4)" → (5, " = (3) - (4)"); "-3" → (3, "").
@@ -425,6 +429,10 @@ pub(crate) mod tests {
         let read = read(&table).expect("a statistics table");
         assert_eq!(read.columns.iter().map(StatColumn::name).collect::<Vec<_>>(), ["(3) Số lượng"]);
         assert_eq!(read.totals.len(), 1);
+        // Lettered columns of names: "A | B | 1" is the numbering row, no data row.
+        table.rows[2] = grid(&[&["A", "B", "1"]]).rows.remove(0);
+        let read = super::read(&table).expect("a statistics table");
+        assert_eq!((read.columns[0].name(), read.rows.len()), ("(1) Số lượng".to_owned(), 4));
     }
 
     #[test]
