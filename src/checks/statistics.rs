@@ -9,7 +9,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::{Finding, FindingKind, Severity};
 use crate::number::format_vi;
-use crate::statistics::{percent_agrees, Expr, Printed, StatRow, StatTable, Statement, Statistics};
+use crate::statistics::{percent_agrees, Expr, Printed, StatRow, StatTable, Statement, Statistics, TotalRow};
 
 /// Every statistics finding of a document, statements first.
 pub fn check(statistics: &Statistics) -> Vec<Finding> {
@@ -73,7 +73,10 @@ fn parts(s: &Statement, findings: &mut Vec<Finding>) {
 fn percentages(s: &Statement, findings: &mut Vec<Finding>) {
     for part in &s.parts {
         let Some(percent) = part.percent else { continue };
-        if s.value <= Decimal::ZERO || part.value > s.value || percent_agrees(part.value, s.value, percent) {
+        // A share above its whole is checked only when a split ties them; tied by position
+        // alone, the count before may not be its whole.
+        let beyond = part.value > s.value && !s.sum_checked;
+        if s.value <= Decimal::ZERO || beyond || percent_agrees(part.value, s.value, percent) {
             continue;
         }
         let computed = round(part.value * Decimal::ONE_HUNDRED / s.value, percent.decimals.max(2));
@@ -112,6 +115,34 @@ fn tolerance(values: &[Printed]) -> Decimal {
     }
 }
 
+/// A total row's stated value in column `c` and the values it sums (the
+/// members of the shallowest level holding a value), or `None` when the sum
+/// cannot be read.
+fn summed(t: &StatTable, total: &TotalRow, c: usize) -> Option<(Printed, Vec<Printed>)> {
+    let stated = t.rows[total.row].values[c]?;
+    let members: Vec<&StatRow> = total.members.iter().map(|m| &t.rows[*m]).collect();
+    if members.iter().any(|m| m.unreadable.contains(&c)) {
+        return None;
+    }
+    let level = members.iter().filter(|m| m.values[c].is_some()).map(|m| m.level).min()?;
+    Some((stated, members.iter().filter(|m| m.level == level).filter_map(|m| m.values[c]).collect()))
+}
+
+/// A column shown to hold counts: a term of a declared sum, or a column in
+/// which some total row adds up over two or more rows.
+fn counts_column(t: &StatTable, c: usize) -> bool {
+    let in_sum = t.formulas.iter().any(|f| match &f.expr {
+        Expr::Sum(terms) => f.target == c || terms.iter().any(|(_, x)| *x == c),
+        Expr::Ratio(..) => false,
+    });
+    in_sum
+        || t.totals.iter().filter_map(|total| summed(t, total, c)).any(|(stated, values)| {
+            values.len() >= 2
+                && !stated.value.is_zero()
+                && values.iter().map(|v| v.value).sum::<Decimal>() == stated.value
+        })
+}
+
 fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
     for total in &t.totals {
         let row = &t.rows[total.row];
@@ -119,20 +150,12 @@ fn totals(t: &StatTable, findings: &mut Vec<Finding>) {
             if column.ratio || t.formulas.iter().any(|f| f.target == c && matches!(f.expr, Expr::Ratio(..))) {
                 continue;
             }
-            let Some(stated) = row.values[c] else { continue };
-            let members: Vec<&StatRow> = total.members.iter().map(|m| &t.rows[*m]).collect();
-            if members.iter().any(|m| m.unreadable.contains(&c)) {
-                continue;
-            }
-            let Some(level) = members.iter().filter(|m| m.values[c].is_some()).map(|m| m.level).min() else {
-                continue;
-            };
-            let summed: Vec<Printed> =
-                members.iter().filter(|m| m.level == level).filter_map(|m| m.values[c]).collect();
+            let Some((stated, summed)) = summed(t, total, c) else { continue };
             let sum: Decimal = summed.iter().map(|v| v.value).sum();
-            // Below its largest row a "total" is an average or a rate, whatever the header says.
+            // Below its largest row a "total" may be an average or a rate, whatever the header
+            // says, unless the column is shown to hold counts.
             let largest = summed.iter().map(|v| v.value).max().unwrap_or_default();
-            if summed.iter().all(|v| v.value >= Decimal::ZERO) && stated.value < largest {
+            if summed.iter().all(|v| v.value >= Decimal::ZERO) && stated.value < largest && !counts_column(t, c) {
                 continue;
             }
             let mut printed = summed.clone();
@@ -263,6 +286,57 @@ mod tests {
                 (ColumnFormulaMismatch, s("Bảo trợ xã hội"), s("(5) Tỷ lệ toàn trình (%)"), s("5.56"), s("16.67")),
             ]
         );
+    }
+
+    fn prose_findings(text: &str) -> Vec<(FindingKind, String)> {
+        let mut paragraph = crate::grid::Paragraph::new(Vec::new(), None);
+        paragraph.text = text.to_owned();
+        let statistics = Statistics { statements: crate::statistics::prose::read(&[paragraph]), tables: Vec::new() };
+        check(&statistics)
+            .into_iter()
+            .map(|f| (f.kind, f.stated.map(|d| d.normalize().to_string()).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn a_share_of_a_part_above_its_whole_is_checked_when_a_split_ties_them() {
+        use FindingKind::*;
+        let split = "Tổng số văn bản đi: 573 văn bản, trong đó văn bản được ký số và gửi điện tử 579 văn bản, đạt 99%.";
+        assert_eq!(prose_findings(split), [(PartsMismatch, "573".into()), (PercentMismatch, "99".into())]);
+        let position = "Qua kiểm tra phát hiện 04 vấn đề, đã xử lý xong 06 vấn đề (100%).";
+        assert_eq!(prose_findings(position), []);
+    }
+
+    #[test]
+    fn a_total_below_its_largest_row_is_checked_when_the_column_holds_counts() {
+        let found = findings_of(&[
+            &["STT", "Đối tượng", "Tổng số lượt", "Cấp tỉnh", "Cấp huyện"],
+            &["1", "2", "3 = 4 + 5", "4", "5"],
+            &["1", "Văn phòng", "13", "4", "9"],
+            &["2", "Tư pháp", "38", "9", "29"],
+            &["", "Cộng", "51", "13", "25"],
+        ]);
+        assert_eq!(
+            found,
+            [
+                (FindingKind::TotalRowMismatch, "Cộng".into(), "(5) Cấp huyện".into(), "25".into(), "38".into()),
+                (
+                    FindingKind::ColumnFormulaMismatch,
+                    "Cộng".into(),
+                    "(3) Tổng số lượt".into(),
+                    "51".into(),
+                    "38".into()
+                ),
+            ]
+        );
+        // Without a declared sum nor a balanced total, a value below the largest row may be an average.
+        let silent = findings_of(&[
+            &["STT", "Đơn vị", "Số hồ sơ", "Số ngày"],
+            &["1", "Phòng A", "40", "12"],
+            &["2", "Phòng B", "10", "4"],
+            &["", "Cộng", "50", "8"],
+        ]);
+        assert!(silent.is_empty(), "{silent:?}");
     }
 
     #[test]

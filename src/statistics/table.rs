@@ -5,7 +5,7 @@
 
 use super::number::{parse_cell, Printed};
 use super::{Expr, Formula, StatColumn, StatRow, StatTable, TotalRow};
-use crate::grid::{Row, Table};
+use crate::grid::{Row, Table, VerticalMerge};
 use crate::text::fold;
 
 /// Headers of columns whose numbers are no counts: years, codes, dates, notes.
@@ -121,6 +121,7 @@ pub fn is_scoring_like(table: &Table) -> bool {
 /// a cell typed "(3)" and stored as −3). Returns (grid column, number, text).
 fn numbering_of(row: &Row) -> Option<Vec<(usize, i64, String)>> {
     let mut numbers = Vec::new();
+    let mut letters = 0;
     for cell in &row.cells {
         let text = cell.text.trim();
         if text.is_empty() {
@@ -128,13 +129,16 @@ fn numbering_of(row: &Row) -> Option<Vec<(usize, i64, String)>> {
         }
         // Columns of names are lettered in statistical forms: "A | B | 1 | 2 | 3=1+2".
         if text.len() == 1 && text.chars().all(|c| c.is_ascii_uppercase()) {
+            letters += 1;
             continue;
         }
         let (n, _) = leading_number(text)?;
         numbers.push((cell.col, n, text.to_owned()));
     }
     let increasing = numbers.windows(2).all(|w| w[1].1 > w[0].1);
-    (numbers.len() >= 3 && increasing && numbers[0].1 <= 2).then_some(numbers)
+    // "A | B | 1": the letters number the columns of names too.
+    let enough = numbers.len() >= 3 || (letters >= 2 && !numbers.is_empty());
+    (enough && increasing && numbers[0].1 <= 2).then_some(numbers)
 }
 
 /// "(5) = (3) - (4)" → (5, " = (3) - (4)"); "-3" → (3, "").
@@ -222,14 +226,18 @@ fn header_texts(rows: &[Row], col: usize) -> Vec<String> {
 }
 
 /// A title row: one text for the whole width ("Biểu số 02", "(UBND xã …)").
+/// A row of cells the header's merges cover from above is header, not title.
 fn is_title(row: &Row) -> bool {
-    row.cells.iter().filter(|c| !c.text.trim().is_empty()).count() <= 1
+    let covered = row.cells.iter().any(|c| c.vmerge == VerticalMerge::Continue);
+    !covered && row.cells.iter().filter(|c| !c.text.trim().is_empty()).count() <= 1
 }
 
-/// Without a numbering row, the body starts at the first row with two numbers.
+/// Without a numbering row, the body starts at the first row with two
+/// numbers, or, in a table where no row has two (one column of counts), one.
 fn first_data_row(table: &Table) -> Option<usize> {
-    (1..table.rows.len().min(HEADER_SEARCH))
-        .find(|r| table.rows[*r].cells.iter().skip(1).filter(|c| parse_cell(&c.text).is_some()).count() >= 2)
+    let numbers = |r: &usize| table.rows[*r].cells.iter().skip(1).filter(|c| parse_cell(&c.text).is_some()).count();
+    let rows = 1..table.rows.len().min(HEADER_SEARCH);
+    rows.clone().find(|r| numbers(r) >= 2).or_else(|| rows.into_iter().find(|r| numbers(r) == 1))
 }
 
 /// A column of names: most body cells are text.
@@ -384,6 +392,47 @@ pub(crate) mod tests {
             &["2", "Thủ tục liên thông", "8"],
         ]);
         assert_eq!(read(&table), None, "no total row and no formula: nothing to check");
+    }
+
+    #[test]
+    fn a_table_of_one_count_column_sums_its_groups() {
+        let table = grid(&[
+            &["STT", "Loại văn bản", "Số lượng"],
+            &["I", "Văn bản đến", "1.386"],
+            &["1", "Văn bản điện tử", "1.307"],
+            &["2", "Văn bản giấy", "79"],
+            &["II", "Văn bản đi", "315"],
+            &["1", "Văn bản ký số", "304"],
+            &["", "Tổng cộng", "1.710"],
+        ]);
+        let read = read(&table).expect("a statistics table");
+        assert_eq!(read.columns.iter().map(|c| c.header.as_str()).collect::<Vec<_>>(), ["Số lượng"]);
+        let total = &read.totals[0];
+        let levels: Vec<u8> = total.members.iter().map(|m| read.rows[*m].level).collect();
+        assert_eq!(levels, [0, 1, 1, 0, 1], "the Roman groups are the rows the total sums");
+    }
+
+    #[test]
+    fn a_header_whose_cells_all_span_two_rows() {
+        let mut table = grid(&[
+            &["STT", "Loại văn bản", "Số lượng"],
+            &["", "", ""],
+            &["1", "2", "3"],
+            &["I", "Văn bản đến", "1.205"],
+            &["1", "Văn bản điện tử", "1.010"],
+            &["2", "Văn bản giấy", "195"],
+            &["", "Tổng số", "1.205"],
+        ]);
+        for cell in &mut table.rows[1].cells {
+            cell.vmerge = VerticalMerge::Continue;
+        }
+        let read = read(&table).expect("a statistics table");
+        assert_eq!(read.columns.iter().map(StatColumn::name).collect::<Vec<_>>(), ["(3) Số lượng"]);
+        assert_eq!(read.totals.len(), 1);
+        // Lettered columns of names: "A | B | 1" is the numbering row, no data row.
+        table.rows[2] = grid(&[&["A", "B", "1"]]).rows.remove(0);
+        let read = super::read(&table).expect("a statistics table");
+        assert_eq!((read.columns[0].name(), read.rows.len()), ("(1) Số lượng".to_owned(), 4));
     }
 
     #[test]

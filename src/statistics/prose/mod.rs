@@ -28,29 +28,64 @@ pub fn read(paragraphs: &[Paragraph]) -> Vec<Statement> {
 /// Splits paragraphs into lines at hard breaks that start a list item or end
 /// a sentence (PDF paragraphs keep them as `\n`), and at list items run into
 /// the text after a colon or full stop ("… Trong đó: * Cán bộ: 10 người");
-/// other breaks are wraps.
+/// other breaks are wraps. A paragraph that [`continues`] the one before is
+/// a wrap too, and its line keeps the first paragraph's place.
 fn lines_of(paragraphs: &[Paragraph]) -> Vec<Line> {
     let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
     for (index, paragraph) in paragraphs.iter().enumerate() {
-        let mut current = String::new();
-        for piece in paragraph.text.split('\n').flat_map(inline_items) {
+        let wrapped = continues(&current, &paragraph.text);
+        if !wrapped {
+            if !current.trim().is_empty() {
+                lines.push(Line::new(&current, start + 1, paragraphs[start].page));
+            }
+            current.clear();
+            start = index;
+        }
+        for (k, piece) in paragraph.text.split('\n').flat_map(inline_items).enumerate() {
             let piece = piece.trim();
             let starts_item = piece.starts_with(['-', '+', '*', '•', '–']);
             let ends_sentence = current.trim_end().ends_with([':', '.', ';']);
-            if !current.is_empty() && (starts_item || ends_sentence) {
-                lines.push(Line::new(&current, index + 1, paragraph.page));
+            if !current.is_empty() && (starts_item || ends_sentence) && !(wrapped && k == 0) {
+                lines.push(Line::new(&current, start + 1, paragraphs[start].page));
                 current.clear();
+                start = index;
             }
             if !current.is_empty() {
                 current.push(' ');
             }
             current.push_str(piece);
         }
-        if !current.trim().is_empty() {
-            lines.push(Line::new(&current, index + 1, paragraph.page));
-        }
+    }
+    if !current.trim().is_empty() {
+        lines.push(Line::new(&current, start + 1, paragraphs.get(start).and_then(|p| p.page)));
     }
     lines
+}
+
+/// Whether `next` goes on with the sentence `text` leaves open (a Word
+/// paragraph per printed line, as a report converted from a PDF has them):
+/// `text` ends in no full stop or colon and `next` starts in lowercase ("hiện tại là: 27
+/// người"), with a bracket ("(50,0%), nữ …") or with a count ("80 %;"), not
+/// a heading's number ("3.", "2.1").
+fn continues(text: &str, next: &str) -> bool {
+    let text = text.trim_end();
+    if text.is_empty() || text.ends_with(['.', ':', '!', '?']) {
+        return false;
+    }
+    let next = next.trim_start();
+    let first = next.split_whitespace().next().unwrap_or_default();
+    // After a `;` only the sentence's next clause goes on ("…(đạt 42%);" / "mức độ 4: …"), not an item ("b) …").
+    if text.ends_with(';') {
+        return next.starts_with(char::is_lowercase) && !(first.ends_with(')') && first.chars().count() <= 4);
+    }
+    let token = first.trim_end_matches([',', ';', '%']);
+    let count = token.starts_with(|c: char| c.is_ascii_digit())
+        && token.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ','))
+        && token.split(',').next().unwrap_or_default().split('.').skip(1).all(|group| group.len() == 3)
+        && !token.ends_with(['.', ',']);
+    next.starts_with(|c: char| c.is_lowercase() || c == '(') || count
 }
 
 /// Pieces of a line cut before each list marker that follows `:`, `.` or `;`.
@@ -107,6 +142,10 @@ impl Reader<'_> {
             } else {
                 markers.get(m + 1).map_or(line.chars.len(), |next| next.start)
             };
+            // The count the next marker splits is a whole of its own, no part of this one
+            // ("…; đã giải quyết 1.238 hồ sơ, trong đó …").
+            let next_whole = markers.get(m + 1).and_then(|next| self.whole_before(index, next));
+            let region_end = next_whole.map_or(region_end, |w| region_end.min(counts[w].start));
             let parts = self.inline_parts(index, whole, marker, region_end);
             // One count in brackets is a sub-count ("(Trong đó … bưu chính công ích: 67 hồ sơ)"), no split.
             if marker.aside && parts.len() < 2 {
@@ -185,8 +224,15 @@ impl Reader<'_> {
             if line.breaks(marker.end, count.start, false) || &count.unit != unit {
                 break;
             }
-            if before_semicolon.is_none() && line.breaks(marker.end, count.start, true) {
-                before_semicolon = Some(parts.len());
+            if line.breaks(marker.end, count.start, true) {
+                before_semicolon.get_or_insert(parts.len());
+                // A clause after a `;` that opens with a verb's marker says something else
+                // ("…; đã giải quyết 836 hồ sơ"): list items are noun phrases.
+                let semicolon = (marker.end..count.start).rev().find(|i| line.chars[*i] == ';').unwrap_or(marker.end);
+                let opening = line.words(semicolon + 1, count.start);
+                if opening.first().is_some_and(|w| ["đã", "đang", "sẽ", "được"].contains(&w.as_str())) {
+                    break;
+                }
             }
             parts.push(c);
         }

@@ -299,7 +299,9 @@ pub fn scan(line: &Line) -> (Vec<Count>, Vec<Marker>) {
             percents.push((start, k + 1, value));
             continue;
         }
-        if NOT_AFTER.contains(&previous_word(line, start).as_str()) {
+        // "tăng 60 hồ sơ so với cùng kỳ": a change is no count of things.
+        let previous = previous_word(line, start);
+        if NOT_AFTER.contains(&previous.as_str()) || ["tăng", "giảm", "thêm"].contains(&previous.as_str()) {
             continue;
         }
         // Prose writes decimals with a comma: "1.4" before a word is a criterion's code.
@@ -355,20 +357,50 @@ fn is_glued(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '/' | '.' | ',' | '-' | ':' | '_')
 }
 
-/// Parenthesis depth at each character.
+/// Parenthesis depth at each character. A bracket closed that the line did
+/// not open was opened on a line before (a Word paragraph per printed line):
+/// the text before it is inside. An item's letter or number closed with no
+/// bracket open ("gồm a) …, b) …") is no bracket.
 fn paren_depth(chars: &[char]) -> Vec<u32> {
-    let mut depth = 0u32;
-    chars
-        .iter()
-        .map(|c| {
-            match c {
-                '(' => depth += 1,
-                ')' => depth = depth.saturating_sub(1),
-                _ => {}
+    let mut open = 0i64;
+    let steps: Vec<i64> = (0..chars.len())
+        .map(|i| match chars[i] {
+            '(' => {
+                open += 1;
+                1
             }
-            depth + u32::from(*c == ')')
+            ')' if open == 0 && is_item_marker(chars, i) => 0,
+            ')' => {
+                open = (open - 1).max(0);
+                -1
+            }
+            _ => 0,
+        })
+        .collect();
+    let mut balance = 0i64;
+    let mut unopened = 0i64;
+    for step in &steps {
+        balance += step;
+        unopened = unopened.max(-balance);
+    }
+    let mut depth = unopened;
+    steps
+        .iter()
+        .map(|step| {
+            depth = (depth + step).max(0);
+            u32::try_from(depth + i64::from(*step < 0)).unwrap_or(u32::MAX)
         })
         .collect()
+}
+
+/// A `)` after an item's letter, number or Roman numeral at a word's start ("a)", "2)", "iv)").
+fn is_item_marker(chars: &[char], at: usize) -> bool {
+    let start = (0..at).rev().find(|i| !chars[*i].is_alphanumeric()).map_or(0, |i| i + 1);
+    let item = &chars[start..at];
+    let letter = item.len() == 1 && item[0].is_lowercase();
+    let number = (1..=2).contains(&item.len()) && item.iter().all(char::is_ascii_digit);
+    let roman = (1..=4).contains(&item.len()) && item.iter().all(|c| matches!(c, 'i' | 'v' | 'x'));
+    (start == 0 || chars[start - 1].is_whitespace()) && (letter || number || roman)
 }
 
 /// The unit after a number starting at `at`: a known two-word unit, else one
@@ -393,8 +425,13 @@ fn unit_after(line: &Line, at: usize) -> Option<(String, usize)> {
             return Some((two, second_end));
         }
     }
-    // A capital starts the next phrase ("… 1 Thực hiện trên 80%"), not a unit.
-    let capital = line.chars[at].is_uppercase();
+    // A capital starts the next phrase ("… 1 Thực hiện trên 80%"), not a unit, unless the
+    // word is an acronym standing alone ("204 TTHC"; "QĐ-UBND" is a code).
+    let letters = first_end - at;
+    let acronym = (2..=6).contains(&letters)
+        && line.chars[at..first_end].iter().all(|c| c.is_uppercase())
+        && !line.chars.get(first_end).is_some_and(|c| matches!(c, '-' | '/' | '_') || c.is_alphanumeric());
+    let capital = line.chars[at].is_uppercase() && !acronym;
     if capital || NOT_UNITS.contains(&first.as_str()) || first.chars().count() > 8 {
         return None;
     }
@@ -414,6 +451,13 @@ fn tail_end(line: &Line, from: usize) -> usize {
         let start = at;
         while at < line.chars.len() && line.lower[at].is_alphabetic() {
             at += 1;
+        }
+        // A level is part of the phrase: "dịch vụ công trực tuyến mức độ 4".
+        let level = words > 0 && ["mức", "độ"].iter().any(|w| line.is_word(end - 1, w));
+        if at == start && level {
+            while at < line.chars.len() && line.chars[at].is_ascii_digit() {
+                at += 1;
+            }
         }
         if at == start {
             break;
@@ -458,7 +502,10 @@ fn attach_percent(line: &Line, count: &mut Count, percents: &[(usize, usize, Pri
         let linking = words.iter().all(|w| CONNECTIVES.contains(w));
         let punctuation_ok = between.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | ',' | '(' | '=' | ':'));
         let after_phrase = from == count.tail_end && from > count.end;
-        if punctuation_ok && ((linking && !after_phrase) || (after_phrase && bracketed && words.is_empty())) {
+        // "45 dịch vụ công trực tuyến mức độ 4, chiếm 53,4%": a share named as one.
+        let share = words.contains(&"chiếm") && words.iter().all(|w| ["chiếm", "tỷ", "tỉ", "lệ"].contains(w));
+        let after_phrase_ok = (bracketed && words.is_empty()) || share;
+        if punctuation_ok && ((linking && !after_phrase) || (after_phrase && after_phrase_ok)) {
             count.percent = Some(value);
             count.percent_end = end;
             return;
@@ -496,6 +543,15 @@ mod tests {
         assert!(counts("kiểm tra 1 1 Thực hiện từ 50% - dưới 80% kế hoạch: 0,5").is_empty());
         assert_eq!(counts("kiểm tra 05 cuộc tại xã từ 50%")[0].2, None);
         assert_eq!(counts("tiếp nhận 120 hồ sơ (tăng 15% so với cùng kỳ)")[0].2, None);
+    }
+
+    #[test]
+    fn an_acronym_is_a_unit_and_a_share_follows_a_levelled_phrase() {
+        assert_eq!(counts("Tổng số TTHC của xã là 204 TTHC, trong đó 109 TTHC một cửa")[0].1, "tthc");
+        assert!(counts("Quyết định 152 QĐ-UBND của UBND xã").is_empty());
+        let c = counts("cung cấp 85 dịch vụ, trong đó có 45 dịch vụ công trực tuyến mức độ 4, chiếm 53,4%.");
+        assert_eq!(c[1].2.as_deref(), Some("53.4"));
+        assert_eq!(counts("có 45 hồ sơ trực tuyến, đạt 90%")[0].2, None, "only `chiếm` names a share after a phrase");
     }
 
     #[test]

@@ -109,3 +109,56 @@ fn a_split_in_brackets_right_after_its_whole() {
     let text = "hiện tại là: 27 người. ( Trong đó: công chức biệt phái là 05 người, điều động 02 người).";
     assert_eq!(shapes(&[text]), Vec::<Shape>::new());
 }
+
+#[test]
+fn an_aside_opened_on_the_line_before_is_no_whole() {
+    // A Word paragraph per printed line: the bracket opens on one and closes on the next.
+    let found = shapes(&[
+        "hiện tại là: 27 người.  ( Trong đó: Công chức được điều động lên huyện là 02",
+        "người, công chức biệt phái là 05 người). Trong đó:",
+        "* Cán bộ: 10 người",
+        "* Công chức: 17 người",
+    ]);
+    assert!(found.iter().all(|s| s.0 != "5"), "{found:?}");
+    // Item letters close no bracket.
+    let items = shapes(&["Số hồ sơ tiếp nhận: 45 hồ sơ, gồm a) trực tiếp 20 hồ sơ, b) trực tuyến 27 hồ sơ."]);
+    assert_eq!(items, [shape("45", &[("20", None), ("27", None)], true, true)]);
+    let closed = shapes(&["(xem mục a) Tổng số hồ sơ: 45 hồ sơ, gồm trực tiếp 20 hồ sơ, trực tuyến 27 hồ sơ."]);
+    assert_eq!(closed, [shape("45", &[("20", None), ("27", None)], true, true)]);
+}
+
+#[test]
+fn a_paragraph_per_printed_line_is_read_as_one_sentence() {
+    let found = shapes(&[
+        "- Tổng số văn bản đến: 2.620 văn bản, gồm: văn bản điện tử 2.540 văn bản (96,9%), văn bản",
+        "giấy 80 văn bản (3,1%).",
+        "2. Cải cách thủ tục hành chính",
+        "3. Cải cách chế độ công vụ",
+    ]);
+    assert_eq!(found, [shape("2620", &[("2540", Some("96.9")), ("80", Some("3.1"))], true, true)]);
+    let found = shapes(&[
+        "- Số dịch vụ công trực tuyến: 156 dịch vụ, trong đó: mức độ 3: 66 dịch vụ (đạt 42%);",
+        "mức độ 4: 91 dịch vụ (đạt 58%).",
+    ]);
+    assert_eq!(found, [shape("156", &[("66", Some("42")), ("91", Some("58"))], false, true)]);
+    assert!(continues("đạt", "80 %;") && continues("thời điểm", "hiện tại là: 27 người."));
+    assert!(continues("nam 14 người", "(50,0%), nữ 10 người (41,7%)."));
+    assert!(continues("mức độ 3: 66 dịch vụ (đạt 42%);", "mức độ 4: 91 dịch vụ (đạt 58%)."));
+    assert!(!continues("a) trực tiếp 20 hồ sơ;", "b) trực tuyến 27 hồ sơ.") && !continues("hồ sơ;", "- Số hồ sơ"));
+    assert!(!continues("Cải cách thủ tục hành chính", "3. Cải cách chế độ công vụ"));
+    assert!(!continues("Kiểm soát TTHC", "2.1 Kiểm soát thủ tục") && !continues("xong.", "nam 10 người"));
+}
+
+#[test]
+fn a_clause_after_a_semicolon_a_later_whole_and_a_change_are_no_parts() {
+    let text = "Tổng số hồ sơ tiếp nhận 841 hồ sơ, trong đó trực tuyến 747 hồ sơ; đã giải quyết 836 hồ sơ, đạt 99,4%.";
+    assert_eq!(shapes(&[text])[0], shape("841", &[("747", None)], false, true));
+    let text = "Trong kỳ tiếp nhận 1.250 hồ sơ, trong đó hồ sơ trực tuyến 1.020 hồ sơ (81,6%); đã giải quyết 1.238 \
+                hồ sơ, trong đó trước hạn 1.100 hồ sơ, đúng hạn 138 hồ sơ.";
+    let found = shapes(&[text]);
+    assert_eq!(found[0], shape("1250", &[("1020", Some("81.6"))], false, true));
+    assert_eq!(found[1], shape("1238", &[("1100", None), ("138", None)], false, true));
+    let text =
+        "Năm 2024 tiếp nhận 560 hồ sơ, tăng 60 hồ sơ so với năm 2023 (500 hồ sơ), trong đó trực tuyến 400 hồ sơ.";
+    assert_eq!(shapes(&[text]), Vec::<Shape>::new());
+}
