@@ -196,7 +196,9 @@ pub fn repair_codes(catalog: &Catalog, table: &mut ScoringTable) -> Vec<Finding>
 /// another criterion. A code the paper itself got wrong in the middle (`4.2`
 /// where `4.3.2` belongs) stays, and so does a code read whose criterion
 /// would then be on two rows (a parent `3.3` the catalog lacks, whose title
-/// is near its child's `3.3.2`, which has a row of its own).
+/// is near its child's `3.3.2`, which has a row of its own), and a code read
+/// that is the catalog's and no other row's (`1.1.2` on the row of the
+/// catalog's 1.1.3: a table that left a criterion out and numbered on).
 pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
     if !table.rows.iter().any(|r| r.from_scan) {
         return;
@@ -204,9 +206,15 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
     let index = CatalogIndex::new(catalog);
     let repairs: Vec<RowMatch> =
         match_rows(&index, table).into_iter().filter(|m| m.repaired && table.rows[m.row].from_scan).collect();
+    let holders =
+        |table: &ScoringTable, code: &str| table.rows.iter().filter(|r| r.code.as_deref() == Some(code)).count();
     for m in repairs {
         let code = &catalog.criteria[m.criterion].code;
-        if table.rows.iter().any(|r| r.code.as_ref() == Some(code)) {
+        let own_numbering = table.rows[m.row]
+            .code
+            .as_deref()
+            .is_some_and(|read| index.by_code.contains_key(read) && holders(table, read) == 1);
+        if own_numbering || holders(table, code) > 0 {
             continue;
         }
         let row = &mut table.rows[m.row];

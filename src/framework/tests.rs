@@ -399,3 +399,16 @@ fn a_misread_code_is_not_put_right_to_a_code_another_row_holds() {
     assert_eq!(table.rows[7].code.as_deref(), Some("4.2.9"));
     assert_eq!(table.rows[8].code.as_deref(), Some("4.2.2"));
 }
+
+#[test]
+fn a_scanned_code_that_is_the_catalogs_and_no_other_rows_is_the_tables_own_numbering() {
+    let mut table = seed_001_section_4();
+    // 4.2.1 left out, the next criterion numbered on as 4.2.1.
+    table.rows.remove(7);
+    table.rows[7].code = Some("4.2.1".to_owned());
+    for row in &mut table.rows {
+        row.from_scan = true;
+    }
+    repair_misread_codes(find("thanh-hoa-2018-huyen").expect("catalog"), &mut table);
+    assert_eq!(table.rows[7].code.as_deref(), Some("4.2.1"));
+}
