@@ -194,38 +194,51 @@ pub fn repair_codes(catalog: &Catalog, table: &mut ScoringTable) -> Vec<Finding>
 /// Done by default, unlike [`repair_codes`]: such a code is the reading's
 /// fault, not the paper's, and left as read it files the row's scores under
 /// another criterion. A code the paper itself got wrong in the middle (`4.2`
-/// where `4.3.2` belongs) stays, and so does a code read whose criterion
-/// would then be on two rows (a parent `3.3` the catalog lacks, whose title
-/// is near its child's `3.3.2`, which has a row of its own), and a code read
-/// that is the catalog's and no other row's (`1.1.2` on the row of the
-/// catalog's 1.1.3: a table that left a criterion out and numbered on).
+/// where `4.3.2` belongs) stays. Judged on the codes as they are once every
+/// such repair is made (misreadings come in runs: `2.1.3`, `3.1.3` for 2.1.2,
+/// 2.1.3), a repair is left out when its criterion would be on two rows (a
+/// parent `3.3` the catalog lacks, whose title is near its child's `3.3.2`,
+/// which has a row of its own) or when the code read is the catalog's and no
+/// other row's (`1.1.2` on the row of the catalog's 1.1.3: a table that left
+/// a criterion out and numbered on).
 pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
     if !table.rows.iter().any(|r| r.from_scan) {
         return;
     }
     let index = CatalogIndex::new(catalog);
-    let repairs: Vec<RowMatch> =
-        match_rows(&index, table).into_iter().filter(|m| m.repaired && table.rows[m.row].from_scan).collect();
-    let holders =
-        |table: &ScoringTable, code: &str| table.rows.iter().filter(|r| r.code.as_deref() == Some(code)).count();
-    for m in repairs {
-        let code = &catalog.criteria[m.criterion].code;
-        let own_numbering = table.rows[m.row]
-            .code
-            .as_deref()
-            .is_some_and(|read| index.by_code.contains_key(read) && holders(table, read) == 1);
-        if own_numbering || holders(table, code) > 0 {
-            continue;
-        }
-        let row = &mut table.rows[m.row];
-        let misread = match row.code.as_deref() {
-            Some(read) => misreading_of(read, code),
-            None => row.kind == RowKind::Unnumbered,
-        };
-        if misread {
-            row.code = Some(code.clone());
-            row.kind = if is_roman(code) { RowKind::Roman } else { RowKind::Criterion };
-        }
+    let repairs: Vec<(usize, &String)> = match_rows(&index, table)
+        .into_iter()
+        .filter(|m| m.repaired && table.rows[m.row].from_scan)
+        .map(|m| (m.row, &catalog.criteria[m.criterion].code))
+        .filter(|&(row, code)| {
+            let row = &table.rows[row];
+            match row.code.as_deref() {
+                Some(read) => misreading_of(read, code),
+                None => row.kind == RowKind::Unnumbered,
+            }
+        })
+        .collect();
+    let mut repaired: Vec<Option<&str>> = table.rows.iter().map(|r| r.code.as_deref()).collect();
+    for &(row, code) in &repairs {
+        repaired[row] = Some(code);
+    }
+    let held_elsewhere =
+        |code: &str, row: usize| repaired.iter().enumerate().any(|(i, c)| i != row && *c == Some(code));
+    let accepted: Vec<(usize, String)> = repairs
+        .iter()
+        .filter(|&&(row, code)| {
+            let own_numbering = table.rows[row]
+                .code
+                .as_deref()
+                .is_some_and(|read| index.by_code.contains_key(read) && !held_elsewhere(read, row));
+            !own_numbering && !held_elsewhere(code, row)
+        })
+        .map(|&(row, code)| (row, code.clone()))
+        .collect();
+    for (row, code) in accepted {
+        let row = &mut table.rows[row];
+        row.kind = if is_roman(&code) { RowKind::Roman } else { RowKind::Criterion };
+        row.code = Some(code);
     }
 }
 

@@ -412,3 +412,17 @@ fn a_scanned_code_that_is_the_catalogs_and_no_other_rows_is_the_tables_own_numbe
     repair_misread_codes(find("thanh-hoa-2018-huyen").expect("catalog"), &mut table);
     assert_eq!(table.rows[7].code.as_deref(), Some("4.2.1"));
 }
+
+#[test]
+fn a_run_of_misread_codes_is_put_right_together() {
+    let mut table = seed_001_section_4();
+    // 4.2.1 read as 4.2.2, and 4.2.2 read as 4.2.8: once both are put right, no code is on two rows.
+    table.rows[7].code = Some("4.2.2".to_owned());
+    table.rows[8].code = Some("4.2.8".to_owned());
+    for row in &mut table.rows {
+        row.from_scan = true;
+    }
+    repair_misread_codes(find("thanh-hoa-2018-huyen").expect("catalog"), &mut table);
+    assert_eq!(table.rows[7].code.as_deref(), Some("4.2.1"));
+    assert_eq!(table.rows[8].code.as_deref(), Some("4.2.2"));
+}
