@@ -24,8 +24,7 @@ fn main() {
         let what = if *streak { " (streak)" } else { "" };
         println!("  {} pos {:.1} {}..{}{what}", if r.horizontal { "h" } else { "v" }, r.pos, r.from, r.to);
     }
-    let borders: Vec<lines::Rule> = rules.iter().zip(&streak).filter(|(_, s)| !**s).map(|(r, _)| *r).collect();
-    for t in cells::lattices(&borders, (dpi * 0.02).max(2.0)) {
+    for t in cells::lattices(&lines::cell_borders(&rules, &streak), (dpi * 0.02).max(2.0)) {
         let mut columns: Vec<usize> = t.cells.iter().map(|c| c.x0).collect();
         columns.sort_unstable();
         columns.dedup();

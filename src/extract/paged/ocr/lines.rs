@@ -206,6 +206,11 @@ pub fn streaks(rules: &[Rule], width: usize, height: usize, skew: f32) -> Vec<bo
     streak
 }
 
+/// The rulings that may border cells: those [`streaks`] did not flag.
+pub fn cell_borders(rules: &[Rule], streak: &[bool]) -> Vec<Rule> {
+    rules.iter().zip(streak).filter(|(_, s)| !**s).map(|(r, _)| *r).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

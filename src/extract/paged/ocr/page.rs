@@ -10,7 +10,7 @@ use super::cells::{cell_crop, lattices, CellBox};
 use super::cleanup::{binarize, clear_number_specks, despeckle, rotate, skew_angle};
 use super::engine::{median_height, Mode, Tesseract, Word};
 use super::image::reading_scale;
-use super::lines::{rulings, streaks, Rule};
+use super::lines::{cell_borders, rulings, streaks, Rule};
 use super::numbers::{NumberCell, LOST_SEPARATOR};
 use super::orientation;
 use super::photo;
@@ -242,8 +242,7 @@ fn read_page(gray: &Gray, dpi: f32, engine: &Tesseract, deadline: Instant, stop_
     let gap = (dpi * 0.02).max(2.0);
     // A streak is erased with the rulings but makes no cell border.
     let streak = streaks(&rules, mask.width, mask.height, skew);
-    let borders: Vec<Rule> = rules.iter().zip(&streak).filter(|(_, s)| !**s).map(|(r, _)| *r).collect();
-    let tables = lattices(&borders, gap);
+    let tables = lattices(&cell_borders(&rules, &streak), gap);
     let factor = reading_scale(gray, dpi);
     let scaled = |image: &Gray| image.enlarged(factor);
 
