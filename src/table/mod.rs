@@ -123,7 +123,7 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
     let mut carry: Option<(Vec<header::Role>, rows::Continuation)> = None;
     let mut read = |table: &Table, header: &Header, rows: &[usize]| {
         let mut state = match &carry {
-            Some((roles, state)) if same_roles(roles, &header.roles) => *state,
+            Some((roles, state)) if same_roles(roles, &header.roles) => state.clone(),
             _ => rows::Continuation::default(),
         };
         let piece = read_piece(table, header, rows, &mut state, deadline);

@@ -18,10 +18,13 @@ use crate::text::fold;
 /// running-number column reached, and whether it uses running numbers at all.
 /// Without it a piece that starts mid-table would take section `4` for a row
 /// count, since only `1` may open a running-number table.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Continuation {
     pub last_section: Option<u32>,
     pub running_numbers: bool,
+    /// The last criterion code of the piece before: scanned codes at the top
+    /// of a page are put right by it ([`scan_codes::repair`]).
+    pub last_code: Option<String>,
 }
 
 /// Reads the data rows `rows` (indices into `table.rows`) under `header`,
@@ -124,7 +127,10 @@ pub fn read_rows(
             cells,
         });
     }
-    scan_codes::repair(&mut out, &barred, &code_texts, running_numbers);
+    scan_codes::repair(&mut out, &barred, &code_texts, running_numbers, carry.last_code.as_deref());
+    if let Some(code) = out.iter().rev().find(|r| r.kind == RowKind::Criterion).and_then(|r| r.code.clone()) {
+        carry.last_code = Some(code);
+    }
     Ok(out)
 }
 

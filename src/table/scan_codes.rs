@@ -10,8 +10,15 @@ use crate::text::fold;
 /// Repairs the codes of `rows`. `barred` are the rows taken for a Roman
 /// group because their code cell read as bars ([`bars_numeral`]);
 /// `code_texts` what each row's code column holds, running numbers when
-/// `running_numbers`.
-pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], code_texts: &[&str], running_numbers: bool) {
+/// `running_numbers`; `carried` the last code of the table's piece before
+/// (the page before), which the first rows follow.
+pub(super) fn repair(
+    rows: &mut [TableRow],
+    barred: &[usize],
+    code_texts: &[&str],
+    running_numbers: bool,
+    carried: Option<&str>,
+) {
     for &i in barred {
         // Only a group heading stands right before a section.
         let next = rows[i + 1..].iter().find(|r| matches!(r.kind, RowKind::Criterion | RowKind::Roman));
@@ -25,28 +32,29 @@ pub(super) fn repair(rows: &mut [TableRow], barred: &[usize], code_texts: &[&str
     if !rows.iter().any(|r| r.from_scan) {
         return;
     }
-    repair_scanned_codes(rows);
+    repair_scanned_codes(rows, carried);
     if running_numbers {
         let numbers: Vec<Option<u32>> = code_texts
             .iter()
             .map(|t| parse_code(t).filter(|m| !m.roman && m.depth() == 1).and_then(|m| m.code.parse().ok()))
             .collect();
-        recover_misread_digit(rows);
-        recover_group_rows(rows, code_texts);
+        recover_misread_digit(rows, carried);
+        recover_group_rows(rows, code_texts, true, carried);
         recover_numbered_leaves(rows, &numbers);
     } else {
-        recover_dotless_codes(rows, code_texts);
-        recover_misread_digit(rows);
-        recover_group_rows(rows, code_texts);
+        recover_dotless_codes(rows, code_texts, carried);
+        recover_misread_digit(rows, carried);
+        recover_group_rows(rows, code_texts, false, carried);
     }
 }
 
-/// The code of the criterion row before row `i`, and of the one after it.
-fn neighbours(rows: &[TableRow], i: usize) -> (Option<&str>, Option<&str>) {
+/// The code of the criterion row before row `i` (`carried` from the page
+/// before when none is), and of the one after it.
+fn neighbours<'r>(rows: &'r [TableRow], i: usize, carried: Option<&'r str>) -> (Option<&'r str>, Option<&'r str>) {
     fn code(r: &TableRow) -> Option<&str> {
         (r.kind == RowKind::Criterion).then_some(r.code.as_deref()).flatten()
     }
-    (rows[..i].iter().rev().find_map(code), rows[i + 1..].iter().find_map(code))
+    (rows[..i].iter().rev().find_map(code).or(carried), rows[i + 1..].iter().find_map(code))
 }
 
 /// Whether a criterion row holds `code`.
@@ -58,14 +66,14 @@ fn held(rows: &[TableRow], code: &str) -> bool {
 /// may follow) is the one code that may follow the criterion before it whose
 /// digits those are, when no row holds that code. Not in a running-number
 /// column, whose numbers are no codes.
-fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str]) {
+fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str], carried: Option<&str>) {
     for (i, text) in code_texts.iter().enumerate().take(rows.len()) {
         let text = text.trim().trim_end_matches('.');
         let dotless = (3..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
         if !(dotless && rows[i].from_scan && rows[i].kind == RowKind::Unnumbered) {
             continue;
         }
-        let Some(before) = neighbours(rows, i).0 else { continue };
+        let Some(before) = neighbours(rows, i, carried).0 else { continue };
         let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| digits(c) == text).collect();
         if let [code] = fitting.as_slice() {
             if !held(rows, code) {
@@ -76,20 +84,21 @@ fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str]) {
 }
 
 /// A scanned code with one digit misread (`7.3.3` between `7.2.2` and
-/// `7.2.4`) or one digit too many (`4.43` between `4.2.3` and `4.3.1`) that
-/// neither follows the criterion before it nor may be followed by the one
-/// after it is the one code, differing in that digit only, that does both —
-/// when no row holds it.
-fn recover_misread_digit(rows: &mut [TableRow]) {
+/// `7.2.4`) or one digit too many (`4.43` between `4.2.3` and `4.3.1`), its
+/// dots lost or moved as well (`22.43` for `2.2.3`), that neither follows the
+/// criterion before it nor may be followed by the one after it is the one
+/// code, differing in that digit only, that does both — when no row holds it.
+fn recover_misread_digit(rows: &mut [TableRow], carried: Option<&str>) {
     for i in 0..rows.len() {
         let Some(code) = rows[i].code.clone().filter(|_| rows[i].from_scan && rows[i].kind == RowKind::Criterion)
         else {
             continue;
         };
-        let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
+        let (Some(before), Some(after)) = neighbours(rows, i, carried) else { continue };
         if follows(before, &code) || follows(&code, after) {
             continue;
         }
+        // One character off, dots in place (`41.4` for `4.4`, not `4.3.4`)…
         let one_off = |c: &String| {
             let misread = c.len() == code.len() && c.chars().zip(code.chars()).filter(|(a, b)| a != b).count() == 1;
             let extra = (0..code.len()).any(|k| {
@@ -100,26 +109,46 @@ fn recover_misread_digit(rows: &mut [TableRow]) {
             });
             misread || extra
         };
-        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| one_off(c) && follows(c, after)).collect();
+        // …or, where none is, one digit off, the dots lost or moved too (a
+        // thick copy's `22.43` for `2.2.3`).
+        let read = digits(&code);
+        let digit_off = |c: &String| {
+            let wanted = digits(c);
+            let misread =
+                wanted.len() == read.len() && wanted.chars().zip(read.chars()).filter(|(a, b)| a != b).count() <= 1;
+            let extra = read.len() == wanted.len() + 1
+                && (0..read.len()).any(|k| read[..k] == wanted[..k] && read[k + 1..] == wanted[k..]);
+            misread || extra
+        };
+        let candidates: Vec<String> = next_codes(before).into_iter().filter(|c| follows(c, after)).collect();
+        let mut fitting: Vec<&String> = candidates.iter().filter(|c| one_off(c)).collect();
+        if fitting.is_empty() {
+            fitting = candidates.iter().filter(|c| digit_off(c)).collect();
+        }
         if let [fits] = fitting.as_slice() {
             if !held(rows, fits) {
-                rows[i].code = Some(fits.clone());
+                rows[i].code = Some((*fits).clone());
             }
         }
     }
 }
 
 /// A group row whose code OCR garbled after its `TC` prefix (`TC 7... Cung
-/// cấp`, in its title or its code cell) is the parent of the next code read,
-/// when that parent may follow the criterion before it and no row holds it.
-fn recover_group_rows(rows: &mut [TableRow], code_texts: &[&str]) {
+/// cấp`, in its title or its code cell) — or, in a running-number table,
+/// which numbers leaves only, an unnumbered row of scores whose code and
+/// title OCR lost alike — is the parent of the next code read, when that
+/// parent may follow the criterion before it and no row holds it.
+fn recover_group_rows(rows: &mut [TableRow], code_texts: &[&str], running_numbers: bool, carried: Option<&str>) {
     for i in 0..rows.len() {
         let prefixed = |text: &str| fold(text).starts_with("tc ");
-        let titled = prefixed(&rows[i].title) || code_texts.get(i).is_some_and(|t| prefixed(t));
-        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered && titled) {
+        let code_text = code_texts.get(i).copied().unwrap_or_default();
+        let titled = prefixed(&rows[i].title) || prefixed(code_text);
+        let blank = |text: &str| !text.chars().any(char::is_alphanumeric);
+        let lost_group = running_numbers && blank(code_text) && blank(&rows[i].title) && !rows[i].values.is_empty();
+        if !(rows[i].from_scan && rows[i].kind == RowKind::Unnumbered && (titled || lost_group)) {
             continue;
         }
-        let (Some(before), Some(after)) = neighbours(rows, i) else { continue };
+        let (Some(before), Some(after)) = neighbours(rows, i, carried) else { continue };
         let Some(parent) = structural_parent(after).map(str::to_owned) else { continue };
         if follows(before, &parent) && !held(rows, &parent) {
             (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(parent));
@@ -162,9 +191,14 @@ fn recover_numbered_leaves(rows: &mut [TableRow], numbers: &[Option<u32>]) {
         } else {
             format!("{code}.1")
         };
-        let mut later = rows[i + 1..].iter().filter(|r| r.kind == RowKind::Criterion);
-        let taken = later.clone().any(|r| r.code.as_deref() == Some(guess.as_str()));
-        if taken || later.next().and_then(|r| r.code.as_deref()).is_some_and(|next| !follows(&guess, next)) {
+        let later = &rows[i + 1..];
+        let taken = later.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(guess.as_str()));
+        // The next criterion read may come after the numbered rows between that lost their codes too.
+        let next = later.iter().position(|r| r.kind == RowKind::Criterion);
+        let next_code = next.and_then(|k| later[k].code.as_deref());
+        let between = &later[..next.unwrap_or(0)];
+        let skipped = lost_codes(between.iter().zip(&numbers[i + 1..]).filter(|(_, n)| n.is_some()).map(|(r, _)| r));
+        if taken || next_code.is_some_and(|code| !reaches(&guess, code, skipped)) {
             continue;
         }
         (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(guess));
@@ -177,7 +211,7 @@ fn recover_numbered_leaves(rows: &mut [TableRow], numbers: &[Option<u32>]) {
 /// `1` read as `I` just before criterion `1.1`, and a
 /// code whose dots were lost or moved (`11`, `23.1`) whose digits, one per
 /// level, give the code that comes next (`1.1` after `1`, `2.3.1` after `2.3`).
-fn repair_scanned_codes(rows: &mut [TableRow]) {
+fn repair_scanned_codes(rows: &mut [TableRow], carried: Option<&str>) {
     recover_truncated_codes(rows);
     for i in 0..rows.len() {
         if rows[i].from_scan && rows[i].kind == RowKind::Roman && rows[i].code.as_deref() == Some("I") {
@@ -188,7 +222,10 @@ fn repair_scanned_codes(rows: &mut [TableRow]) {
         }
     }
     let coded: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].kind == RowKind::Criterion).collect();
-    let mut previous: Option<String> = None;
+    // The last code read in order and the first row after it: a code whose
+    // dots were lost and could not be put back (`22.43`) is no guide for the
+    // codes after it.
+    let mut previous: Option<(String, usize)> = carried.map(|c| (c.to_owned(), 0));
     for (k, &i) in coded.iter().enumerate() {
         let Some(code) = rows[i].code.clone() else { continue };
         if rows[i].from_scan && code == "1" && coded.get(k + 1).is_some_and(|&n| rows[n].code.as_deref() == Some("1")) {
@@ -201,15 +238,38 @@ fn repair_scanned_codes(rows: &mut [TableRow]) {
                 continue;
             }
         }
-        if let Some(before) = previous.as_deref().filter(|_| rows[i].from_scan) {
-            let redotted: String =
-                code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
-            if redotted != code && !follows(before, &code) && follows(before, &redotted) {
-                rows[i].code = Some(redotted);
-            }
+        let redotted: String =
+            code.chars().filter(char::is_ascii_digit).map(String::from).collect::<Vec<_>>().join(".");
+        let Some((before, from)) = previous.as_ref().filter(|_| rows[i].from_scan && redotted != code) else {
+            previous = Some((code, i + 1));
+            continue;
+        };
+        if follows(before, &code) {
+            previous = Some((code, i + 1));
+        } else if reaches(before, &redotted, lost_codes(&rows[*from..i])) {
+            rows[i].code = Some(redotted.clone());
+            previous = Some((redotted, i + 1));
         }
-        previous = rows[i].code.clone();
     }
+}
+
+/// How many of `rows`, read from a scan, hold scores but no code: criteria
+/// whose codes OCR lost.
+fn lost_codes<'r>(rows: impl IntoIterator<Item = &'r TableRow>) -> usize {
+    rows.into_iter().filter(|r| r.from_scan && r.kind == RowKind::Unnumbered && !r.values.is_empty()).count()
+}
+
+/// Whether `code` may come after `before` with at most `skipped` codes
+/// between (`1.3.2` after `1.3` with `1.3.1` on a row that lost its code).
+fn reaches(before: &str, code: &str, skipped: usize) -> bool {
+    let mut frontier = vec![before.to_owned()];
+    for _ in 0..=skipped.min(3) {
+        if frontier.iter().any(|c| follows(c, code)) {
+            return true;
+        }
+        frontier = frontier.iter().flat_map(|c| next_codes(c)).collect();
+    }
+    false
 }
 
 /// An unnumbered row read from a scan whose title starts with the end of a
@@ -287,12 +347,12 @@ mod tests {
             ["1", "1", "11", "1.1.1", "12", "2", "2.1", "23.1", "2.3", "23.1", "24"].into_iter().map(row).collect();
         let mut text = rows.clone();
         rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
+        repair_scanned_codes(&mut rows, None);
         let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
         assert_eq!(codes, ["I", "1", "1.1", "1.1.1", "1.2", "2", "2.1", "23.1", "2.3", "2.3.1", "2.4"]);
         assert_eq!(rows[0].kind, RowKind::Roman);
         // What a text document says is never changed.
-        repair_scanned_codes(&mut text);
+        repair_scanned_codes(&mut text, None);
         assert!(text
             .iter()
             .all(|r| r.kind == RowKind::Criterion && r.code.as_deref().is_some_and(|c| !c.contains('I'))));
@@ -300,13 +360,13 @@ mod tests {
         // A section `1` before a `1.1` that lost its dot stays a section.
         let mut rows = vec![row("1"), row("1"), row("1.1.1")];
         rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
+        repair_scanned_codes(&mut rows, None);
         let codes: Vec<&str> = rows.iter().filter_map(|r| r.code.as_deref()).collect();
         assert_eq!((codes, rows[0].kind), (vec!["1", "1.1", "1.1.1"], RowKind::Criterion));
         // A section `1` read as Roman `I`: its first criterion follows it.
         let mut rows = vec![table_row(RowKind::Roman, Some("I"), ""), row("1.1"), row("2")];
         rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
+        repair_scanned_codes(&mut rows, None);
         assert_eq!((rows[0].kind, rows[0].code.as_deref()), (RowKind::Criterion, Some("1")));
     }
 
@@ -323,14 +383,14 @@ mod tests {
         };
         let mut rows = make();
         rows.iter_mut().for_each(|r| r.from_scan = true);
-        repair_scanned_codes(&mut rows);
+        repair_scanned_codes(&mut rows, None);
         assert_eq!(
             (rows[1].kind, rows[1].code.as_deref(), rows[1].title.as_str()),
             (RowKind::Criterion, Some("3.2.2"), "Công khai thủ tục")
         );
         assert_eq!(rows[2].kind, RowKind::Unnumbered);
         let mut text = make();
-        repair_scanned_codes(&mut text);
+        repair_scanned_codes(&mut text, None);
         assert_eq!(text, make());
     }
 
@@ -351,7 +411,7 @@ mod tests {
         }
         let heading = (RowKind::Roman, Some("I"), "ĐÁNH GIÁ CHỈ SỐ");
         let mut rows = scanned(&[heading, (RowKind::Criterion, Some("1"), "CÔNG TÁC"), heading]);
-        repair(&mut rows, &[0, 2], &[], false);
+        repair(&mut rows, &[0, 2], &[], false, None);
         let kinds: Vec<(RowKind, Option<&str>)> = rows.iter().map(|r| (r.kind, r.code.as_deref())).collect();
         assert_eq!(kinds, [(RowKind::Roman, Some("I")), (RowKind::Criterion, Some("1")), (RowKind::Unnumbered, None)]);
     }
@@ -371,7 +431,7 @@ mod tests {
             (Criterion, Some("2.4"), "Phổ biến"),
         ]);
         let numbers = ["19", "TC", "20", "21", "22", "23", "", "25", "26"];
-        repair(&mut rows, &[], &numbers, true);
+        repair(&mut rows, &[], &numbers, true, None);
         let codes: Vec<Option<&str>> = rows.iter().map(|r| r.code.as_deref()).collect();
         // Number 25 does not follow 23: that row stays unnumbered.
         let want = [Some("2.2.3"), Some("2.3"), Some("2.3.1"), Some("2.3.2"), Some("2.3.3"), Some("2.3.4"), None, None];
@@ -379,12 +439,79 @@ mod tests {
         // A guess the next criterion read cannot follow, or one it holds, is no guess.
         let mut rows =
             scanned(&[(Criterion, Some("7.2.4"), ""), (Unnumbered, None, ""), (Criterion, Some("7.3.2"), "")]);
-        repair(&mut rows, &[], &["86", "87", "88"], true);
+        repair(&mut rows, &[], &["86", "87", "88"], true, None);
         assert_eq!(rows[1].code, None);
         let mut rows =
             scanned(&[(Criterion, Some("3.1.1"), ""), (Unnumbered, None, ""), (Criterion, Some("3.1.2"), "")]);
-        repair(&mut rows, &[], &["5", "6", "7"], true);
+        repair(&mut rows, &[], &["5", "6", "7"], true, None);
         assert_eq!(rows[1].code, None);
+    }
+
+    #[test]
+    fn codes_a_thick_copy_lost_dots_of_are_read_past_the_ones_left_garbled() {
+        use RowKind::{Criterion, Unnumbered};
+        let codes = |rows: &[TableRow]| rows.iter().map(|r| r.code.clone().unwrap_or_default()).collect::<Vec<_>>();
+        // `22.43` can only be put right once `23` after it is `2.3`.
+        let mut rows: Vec<TableRow> = scanned(
+            &["2.2.2", "22.43", "23", "23.1", "23.2", "2.3.3", "2.3.4", "24", "3"].map(|c| (Criterion, Some(c), "")),
+        );
+        repair(&mut rows, &[], &[], false, None);
+        assert_eq!(codes(&rows), ["2.2.2", "2.2.3", "2.3", "2.3.1", "2.3.2", "2.3.3", "2.3.4", "2.4", "3"]);
+        // `1.32` skips `1.3.1` only where a row between lost its code; the
+        // running numbers then give that row `1.3.1`.
+        let make = || {
+            scanned(&[
+                (Criterion, Some("1.2"), ""),
+                (Criterion, Some("1.3"), ""),
+                (Unnumbered, None, "1.3L Ban hành"),
+                (Criterion, Some("1.32"), ""),
+                (Criterion, Some("1.33"), ""),
+                (Criterion, Some("1.4"), ""),
+            ])
+        };
+        let mut rows = make();
+        repair(&mut rows, &[], &["4", "", "5", "6", "7", ""], true, None);
+        assert_eq!(codes(&rows), ["1.2", "1.3", "1.3.1", "1.3.2", "1.3.3", "1.4"]);
+        let mut rows = make();
+        rows.remove(2);
+        repair(&mut rows, &[], &["4", "", "6", "7", ""], true, None);
+        assert_eq!(codes(&rows), ["1.2", "1.3", "1.32", "1.33", "1.4"]);
+        // As many codes skipped as rows between lost theirs; a page goes on
+        // from the last code of the page before.
+        let mut rows = scanned(&[
+            (Unnumbered, None, "Thực hiện"),
+            (Unnumbered, None, "4-12. Tự kiểm tra"),
+            (Criterion, Some("4.33"), ""),
+            (Criterion, Some("4.4"), ""),
+        ]);
+        repair(&mut rows, &[], &[], false, Some("4.3"));
+        assert_eq!(codes(&rows), ["", "", "4.3.3", "4.4"]);
+        // Numbered, those rows are the leaves between; an unnumbered row of
+        // scores with neither code nor title is the group the next code opens.
+        let mut rows = scanned(&[
+            (Criterion, Some("4.2.3"), ""),
+            (Criterion, Some("4.3"), ""),
+            (Unnumbered, None, "Thực hiện"),
+            (Unnumbered, None, "4-12. Tự kiểm tra"),
+            (Criterion, Some("4.33"), ""),
+            (Unnumbered, None, ""),
+            (Criterion, Some("4.4.1"), ""),
+        ]);
+        repair(&mut rows, &[], &["50", "", "51", "52", "53", "", "54"], true, None);
+        assert_eq!(codes(&rows), ["4.2.3", "4.3", "4.3.1", "4.3.2", "4.3.3", "4.4", "4.4.1"]);
+        // A leaf is guessed past numbered rows only: `4.3.4` cannot go before
+        // `5.1` over a section heading that OCR left unnumbered.
+        let mut rows = scanned(&[
+            (Criterion, Some("4.3.3"), ""),
+            (Unnumbered, None, "44 Thực hiện"),
+            (Unnumbered, None, "5. XÂY DỰNG"),
+            (Criterion, Some("5.1"), ""),
+        ]);
+        repair(&mut rows, &[], &["53", "54", "", ""], true, None);
+        assert_eq!(codes(&rows), ["4.3.3", "", "", "5.1"]);
+        let mut rows = scanned(&[(Criterion, Some("34"), ""), (Criterion, Some("3.4.1"), "")]);
+        repair(&mut rows, &[], &[], false, Some("3.3.3"));
+        assert_eq!(codes(&rows), ["3.4", "3.4.1"]);
     }
 
     #[test]
@@ -396,10 +523,10 @@ mod tests {
         let rows =
             || scanned(&[(Criterion, Some("1.3"), ""), (Unnumbered, None, "Kế hoạch"), (Criterion, Some("1.3.2"), "")]);
         let mut dotless = rows();
-        repair(&mut dotless, &[], &["1.3", "131", "1.3.2"], false);
+        repair(&mut dotless, &[], &["1.3", "131", "1.3.2"], false, None);
         assert_eq!(codes(&dotless), some(&["1.3", "1.3.1", "1.3.2"]));
         let mut numbered = rows();
-        repair(&mut numbered, &[], &["", "131", ""], true);
+        repair(&mut numbered, &[], &["", "131", ""], true, None);
         assert_eq!(codes(&numbered), some(&["1.3", "", "1.3.2"]));
         // One digit misread: `7.3.3` between `7.2.2` and `7.2.4`; a code that
         // breaks one link only stays.
@@ -410,17 +537,22 @@ mod tests {
             (Criterion, Some("7.4"), ""),
             (Criterion, Some("7.4.1"), ""),
         ]);
-        repair(&mut rows, &[], &[], false);
+        repair(&mut rows, &[], &[], false, None);
         assert_eq!(codes(&rows), some(&["7.2.2", "7.2.3", "7.2.4", "7.4", "7.4.1"]));
         // One digit too many: `4.43` between `4.2.3` and `4.3.1`.
         let mut rows =
             scanned(&[(Criterion, Some("4.2.3"), ""), (Criterion, Some("4.43"), ""), (Criterion, Some("4.3.1"), "")]);
-        repair(&mut rows, &[], &[], false);
+        repair(&mut rows, &[], &[], false, None);
         assert_eq!(codes(&rows), some(&["4.2.3", "4.3", "4.3.1"]));
+        // A digit too many where the dots stand: `41.4` is `4.4`, not `4.3.4`.
+        let mut rows =
+            scanned(&[(Criterion, Some("4.3.3"), ""), (Criterion, Some("41.4"), ""), (Criterion, Some("5"), "")]);
+        repair(&mut rows, &[], &[], false, None);
+        assert_eq!(codes(&rows), some(&["4.3.3", "4.4", "5"]));
         // A group row whose garbled code and title share its code cell.
         let mut rows =
             scanned(&[(Criterion, Some("3.3.3"), ""), (Unnumbered, None, ""), (Criterion, Some("3.4.1"), "")]);
-        repair(&mut rows, &[], &["3.3.3.", "TC 3.4... Thực hiện cơ chế một cửa", "3.4.1."], false);
+        repair(&mut rows, &[], &["3.3.3.", "TC 3.4... Thực hiện cơ chế một cửa", "3.4.1."], false, None);
         assert_eq!(codes(&rows), some(&["3.3.3", "3.4", "3.4.1"]));
         // A group row whose code is garbled after its prefix is the parent of the next code.
         let mut rows = scanned(&[
@@ -429,7 +561,7 @@ mod tests {
             (Unnumbered, None, "Tỷ lệ TTHC"),
             (Criterion, Some("7.3.2"), ""),
         ]);
-        repair(&mut rows, &[], &["86", "", "87", "88"], true);
+        repair(&mut rows, &[], &["86", "", "87", "88"], true, None);
         assert_eq!(codes(&rows), some(&["7.2.4", "7.3", "7.3.1", "7.3.2"]));
     }
 }
