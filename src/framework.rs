@@ -135,17 +135,19 @@ fn similarity(catalog: &Catalog, table: &ScoringTable) -> (usize, usize) {
         .iter()
         .filter(|r| {
             let Some(code) = r.code.as_deref() else { return false };
-            let title = tokens(&r.title);
+            // A title is split into words only for a row compared with the
+            // catalog: one whose code it lacks, most of a big sheet's, is not.
             match index.by_code.get(code) {
-                Some(&i) => index.similar(i, &title),
-                None => {
-                    r.from_scan
-                        && catalog
-                            .criteria
-                            .iter()
-                            .enumerate()
-                            .any(|(i, c)| misreading_of(code, &c.code) && index.similar(i, &title))
+                Some(&i) => index.similar(i, &tokens(&r.title)),
+                None if r.from_scan => {
+                    let title = tokens(&r.title);
+                    catalog
+                        .criteria
+                        .iter()
+                        .enumerate()
+                        .any(|(i, c)| misreading_of(code, &c.code) && index.similar(i, &title))
                 }
+                None => false,
             }
         })
         .count();

@@ -112,7 +112,7 @@ pub fn check_bytes_watched(path: &str, bytes: &[u8], options: &Options, allowanc
     match read_document_within(format, bytes, options, deadline.clone()) {
         Ok(document) => {
             let analyzed =
-                catch_unwind(AssertUnwindSafe(|| analyze_within(&document, source.clone(), options, &deadline)));
+                catch_unwind(AssertUnwindSafe(|| analyze_within(document, source.clone(), options, &deadline)));
             analyzed.unwrap_or_else(|panic| {
                 let error =
                     ExtractError::corrupt("lỗi nội bộ khi phân tích bảng".into()).with_detail(panic_text(&*panic));
@@ -177,25 +177,29 @@ fn payload_text(panic: &(dyn std::any::Any + Send)) -> String {
 }
 
 /// Runs the table, tree and check stages on an extracted document.
-pub fn analyze(document: &Document, source: Source, options: &Options) -> DocumentReport {
+pub fn analyze(document: Document, source: Source, options: &Options) -> DocumentReport {
     analyze_within(document, source, options, &Deadline::after(options.limits.max_time))
 }
 
 /// [`analyze`] that stops with a time-limit error once `deadline` has passed.
-pub fn analyze_within(document: &Document, source: Source, options: &Options, deadline: &Deadline) -> DocumentReport {
+pub fn analyze_within(document: Document, source: Source, options: &Options, deadline: &Deadline) -> DocumentReport {
     stages(document, source.clone(), options, deadline)
         .unwrap_or_else(|late| DocumentReport::from_error(source, ExtractError::from(late)))
 }
 
+/// Each stage takes what it needs from the one before, and what is no longer
+/// read is dropped on the way: the memory it held serves the next stage
+/// instead of fresh pages (on a big sheet the kernel's page faults were a
+/// fifth of the CPU).
 fn stages(
-    document: &Document,
+    mut document: Document,
     source: Source,
     options: &Options,
     deadline: &Deadline,
 ) -> Result<DocumentReport, TimeLimit> {
-    let prose_facts = prose::read(document);
+    let prose_facts = prose::read(&document);
     let extraction = document.extraction.as_ref().map(ExtractionInfo::from);
-    let Some(mut scoring) = table::find_scoring_table(document, deadline)? else {
+    let Some(mut scoring) = table::find_scoring_table(&document, deadline)? else {
         let mut report = DocumentReport::failed(
             source,
             Status::NoTable,
@@ -207,7 +211,7 @@ fn stages(
         report.add_notes(&document.notes);
         report.finish();
         deadline.check()?;
-        let statistics = statistics::read(document, &[]);
+        let statistics = statistics::read(&document, &[]);
         report.add_statistics(&statistics, checks::check_statistics(&statistics));
         return Ok(report);
     };
@@ -219,15 +223,19 @@ fn stages(
         Some(catalog) if options.repair_codes => framework::repair_codes(catalog, &mut scoring),
         _ => Vec::new(),
     };
-    let criteria_tree = tree::build(&scoring, deadline)?;
-    let mut checked = checks::check(&scoring, &criteria_tree, &prose_facts, document, catalog, options, deadline)?;
-    checked.findings.extend(repairs);
-    let mut report = DocumentReport::assemble(source, &scoring, criteria_tree, prose_facts, checked, catalog);
-    report.extraction = extraction;
-    deadline.check()?;
     // The scoring table is v1's; every other table and the prose are read as statistics.
     let scoring_tables: Vec<_> = scoring.rows.iter().map(|r| r.location.clone()).collect();
-    let statistics = statistics::read(document, &scoring_tables);
+    let statistics = statistics::read(&document, &scoring_tables);
+    // The grid has been read for good: it goes, and the checks get the only
+    // part of the document they read, the extractor's notes.
+    let notes = Document { notes: std::mem::take(&mut document.notes), ..Document::default() };
+    drop(document);
+    let criteria_tree = tree::build_taking(&mut scoring, deadline)?;
+    let mut checked = checks::check(&scoring, &criteria_tree, &prose_facts, &notes, catalog, options, deadline)?;
+    checked.findings.extend(repairs);
+    let mut report = DocumentReport::assemble(source, scoring, criteria_tree, prose_facts, checked, catalog);
+    report.extraction = extraction;
+    deadline.check()?;
     report.add_statistics(&statistics, checks::check_statistics(&statistics));
     Ok(report)
 }
@@ -286,13 +294,13 @@ mod tests {
     fn the_deadline_reaches_table_reading_and_the_document_reports_the_time_limit() {
         let document = scoring_document();
         let options = Options::default();
-        let in_time = analyze_within(&document, source(), &options, &Deadline::none());
+        let in_time = analyze_within(document.clone(), source(), &options, &Deadline::none());
         assert_eq!(in_time.status, Status::Ok);
         assert_eq!(in_time.findings.len(), 1, "{:?}", in_time.findings);
 
         let late = passed_deadline();
         assert_eq!(table::find_scoring_table(&document, &late), Err(TimeLimit { seconds: 0 }));
-        let report = analyze_within(&document, source(), &options, &late);
+        let report = analyze_within(document, source(), &options, &late);
         assert_eq!(report.status, Status::Error);
         let message = report.error.as_deref().unwrap_or_default();
         assert!(message.starts_with("vượt giới hạn thời gian xử lý một tài liệu (0 giây); "), "{message}");

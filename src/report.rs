@@ -24,11 +24,13 @@ use crate::table::ScoringTable;
 use crate::tree::CriteriaTree;
 
 mod cells;
+mod extraction;
 mod findings;
 pub mod rubric;
 mod statistics;
 
 pub use cells::{CellRef, Cells};
+pub use extraction::{ExtractionInfo, ScanInfo};
 pub use findings::{Finding, FindingColumn, OcrRead};
 pub use statistics::{ProseLocation, StatisticsEntry, StatisticsPart};
 
@@ -162,58 +164,6 @@ pub struct Totals {
     pub stated: Option<ColumnValues>,
     /// The sum of the leaves.
     pub recalculated: Option<ColumnValues>,
-}
-
-/// How a document with scanned pages was read (`extraction` of the contract).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ExtractionInfo {
-    /// "text", "ocr" or "mixed".
-    pub method: String,
-    pub ocr_engine: Option<String>,
-    pub ocr_pages: usize,
-    /// How well each page read by OCR could be read.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub scans: Vec<ScanInfo>,
-}
-
-/// One scanned page's measures (`extraction.scans[]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScanInfo {
-    pub page: u32,
-    pub dpi: u32,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub skew: Decimal,
-    pub turned: u16,
-    pub contrast: u8,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub blur: Decimal,
-    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
-    pub sure_words: Decimal,
-    /// Good enough for a value read on it to be confirmed.
-    pub legible: bool,
-    /// What makes the page hard to read, in Vietnamese.
-    pub problems: Vec<String>,
-}
-
-impl From<&crate::grid::Extraction> for ExtractionInfo {
-    fn from(e: &crate::grid::Extraction) -> Self {
-        let scans = e
-            .scans
-            .iter()
-            .map(|q| ScanInfo {
-                page: q.page,
-                dpi: q.dpi,
-                skew: q.skew.normalize(),
-                turned: q.turned,
-                contrast: q.contrast,
-                blur: q.blur.normalize(),
-                sure_words: q.sure_words.normalize(),
-                legible: q.problems.is_empty(),
-                problems: q.problems.clone(),
-            })
-            .collect();
-        ExtractionInfo { method: e.method().to_owned(), ocr_engine: e.engine.clone(), ocr_pages: e.ocr_pages, scans }
-    }
 }
 
 /// Metadata read from the prose, beyond the contract's `unit` and `year`.
@@ -365,10 +315,10 @@ impl DocumentReport {
     }
 
     /// The object for a document whose scoring table was read and checked;
-    /// the tree's codes and citations move into it.
+    /// the table's titles and the tree's codes and citations move into it.
     pub fn assemble(
         source: Source,
-        table: &ScoringTable,
+        mut table: ScoringTable,
         tree: CriteriaTree,
         prose: ProseFacts,
         checked: Checked,
@@ -380,11 +330,11 @@ impl DocumentReport {
             .into_iter()
             .zip(checked.readings.iter().map(Some).chain(std::iter::repeat(None)))
             .map(|(node, readings)| {
-                let row = &table.rows[node.row];
+                let row = &mut table.rows[node.row];
                 Criterion {
                     code: node.code,
                     parent: node.parent,
-                    title: row.title.clone(),
+                    title: std::mem::take(&mut row.title),
                     max_points: node.values.get(Column::MaxPoints),
                     self_score: node.values.get(Column::SelfScore),
                     appraisal_score: node.values.get(Column::AppraisalScore),
@@ -442,7 +392,7 @@ impl DocumentReport {
             unit: prose.unit,
             year: prose.year,
             date: prose.date.map(|d| d.to_string()),
-            columns: table.columns.clone(),
+            columns: table.columns,
             criteria,
             totals,
             findings: checked.findings.into_iter().map(Finding::from).collect(),

@@ -71,34 +71,33 @@ impl CriteriaTree {
     }
 }
 
-/// Builds the tree; stops with [`TimeLimit`] once `deadline` has passed
-/// (checked every [`ROWS_PER_CLOCK_READ`] rows).
+/// Builds the tree of a table whose rows are read on as they are (a copy of
+/// them is taken from: [`build_taking`]).
 pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, TimeLimit> {
-    let numbered: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].code.is_some()).collect();
-    let mut present: HashSet<&str> = HashSet::with_capacity(numbered.len());
-    present.extend(numbered.iter().filter_map(|&i| table.rows[i].code.as_deref()));
+    build_taking(&mut table.clone(), deadline)
+}
 
+/// Builds the tree, taking from the table's rows what only the tree reads
+/// afterwards (their located cells, scanned values, citations, rubric
+/// readings) instead of copying it: a big sheet's rows held 33 MB of it
+/// twice. Their kind, code, title, values, location and evidence text stay.
+/// Stops with [`TimeLimit`] once `deadline` has passed (checked every
+/// [`ROWS_PER_CLOCK_READ`] rows).
+pub fn build_taking(table: &mut ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, TimeLimit> {
+    let numbered: Vec<usize> = (0..table.rows.len()).filter(|&i| table.rows[i].code.is_some()).collect();
+    let parents = parents(&table.rows, &numbered);
     let mut nodes = Vec::with_capacity(numbered.len());
-    let mut last_roman: Option<String> = None;
-    for (k, &i) in numbered.iter().enumerate() {
+    for (k, (&i, parent)) in numbered.iter().zip(parents).enumerate() {
         if reads_clock(k) {
             deadline.check()?;
         }
-        let row = &table.rows[i];
-        let code = row.code.clone().unwrap_or_default();
         let next_numbered = numbered.get(k + 1).copied().unwrap_or(table.rows.len());
-        let (values, mut cells, scanned) = effective_values(table, i, next_numbered);
-        let parent = match row.kind {
-            RowKind::Total => None,
-            RowKind::Roman => {
-                last_roman = Some(code.clone());
-                None
-            }
-            _ => ancestors(&code).find(|a| present.contains(a)).map(str::to_owned).or_else(|| last_roman.clone()),
-        };
+        let (values, mut cells, scanned) = effective_values(&mut table.rows, i, next_numbered);
+        let row = &table.rows[i];
+        let (code, kind, from_scan) = (row.code.clone().unwrap_or_default(), row.kind, row.from_scan);
         // The criterion's rows: its own and the unnumbered ones under it
         // (option rows, sub-items, the rest of a row a page break split).
-        let block = if row.kind == RowKind::Criterion { &table.rows[i..next_numbered] } else { &[] };
+        let block = if kind == RowKind::Criterion { &mut table.rows[i..next_numbered] } else { &mut [] };
         if cells.get(CellField::Evidence).is_none() {
             let first = block.iter().find_map(|r| r.evidence.as_ref().and_then(|e| e.at.clone()));
             cells.set(CellField::Evidence, first);
@@ -106,7 +105,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
         nodes.push(Node {
             row: i,
             code,
-            kind: row.kind,
+            kind,
             parent,
             values,
             children: Vec::new(),
@@ -115,7 +114,7 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
             evidence: evidence_of(block),
             cells,
             scanned,
-            from_scan: row.from_scan,
+            from_scan,
         });
     }
 
@@ -136,27 +135,52 @@ pub fn build(table: &ScoringTable, deadline: &Deadline) -> Result<CriteriaTree, 
     Ok(CriteriaTree { nodes })
 }
 
-/// The rubric of a criterion's rows; none when a row under it has a maximum
-/// of its own (sub-items scored apart, whose lines are not the criterion's options).
-fn rubric_of(block: &[TableRow]) -> Option<Rubric> {
-    if block.iter().skip(1).any(|r| r.values.get(Column::MaxPoints).is_some()) {
-        return None;
-    }
-    rubric::combine(block.iter().map(|r| &r.rubric))
+/// Each numbered row's parent: the nearest ancestor code present in the
+/// table; the Roman group above a top-level section; `None` for Roman rows,
+/// TOTAL and parentless sections.
+fn parents(rows: &[TableRow], numbered: &[usize]) -> Vec<Option<String>> {
+    let mut present: HashSet<&str> = HashSet::with_capacity(numbered.len());
+    present.extend(numbered.iter().filter_map(|&i| rows[i].code.as_deref()));
+    let mut last_roman: Option<&str> = None;
+    numbered
+        .iter()
+        .map(|&i| {
+            let code = rows[i].code.as_deref().unwrap_or_default();
+            match rows[i].kind {
+                RowKind::Total => None,
+                RowKind::Roman => {
+                    last_roman = Some(code);
+                    None
+                }
+                _ => ancestors(code).find(|a| present.contains(a)).or(last_roman).map(str::to_owned),
+            }
+        })
+        .collect()
 }
 
-/// The evidence of a criterion's rows, each cell once however many rows it covers.
-fn evidence_of(block: &[TableRow]) -> Evidence {
+/// The rubric of a criterion's rows; none when a row under it has a maximum
+/// of its own (sub-items scored apart, whose lines are not the criterion's
+/// options). The rows' readings are dropped: the tree's rubric is read from here on.
+fn rubric_of(block: &mut [TableRow]) -> Option<Rubric> {
+    let own_maximum = block.iter().skip(1).any(|r| r.values.get(Column::MaxPoints).is_some());
+    let rubric = if own_maximum { None } else { rubric::combine(block.iter().map(|r| &r.rubric)) };
+    block.iter_mut().for_each(|r| r.rubric = rubric::Reading::default());
+    rubric
+}
+
+/// The evidence of a criterion's rows, each cell once however many rows it
+/// covers; the citations move from the row each cell is first met on.
+fn evidence_of(block: &mut [TableRow]) -> Evidence {
     let mut evidence = Evidence::default();
     let mut seen = Vec::new();
-    for cell in block.iter().filter_map(|r| r.evidence.as_ref()) {
+    for cell in block.iter_mut().filter_map(|r| r.evidence.as_mut()) {
         evidence.unsure |= cell.unsure;
         if cell.text.is_empty() || seen.contains(&cell.origin) {
             continue;
         }
         seen.push(cell.origin);
         evidence.present = true;
-        evidence.citations.extend(cell.citations.iter().cloned());
+        evidence.citations.append(&mut cell.citations);
         evidence.confidence = evidence.confidence.into_iter().chain(cell.confidence).min();
     }
     evidence
@@ -174,14 +198,15 @@ fn reads_clock(k: usize) -> bool {
 /// A numbered row's own values; where a cell is empty and exactly one of the
 /// unnumbered rows under it (up to the next numbered row) carries a value in
 /// that column, that value — the score printed on the chosen option row.
-/// Where each value was read goes with it.
+/// Where each value was read goes with it; the row's own are taken from it.
 fn effective_values(
-    table: &ScoringTable,
+    rows: &mut [TableRow],
     row: usize,
     next_numbered: usize,
 ) -> (Scores, CellLocations, Vec<ScannedValue>) {
-    let own = &table.rows[row];
-    let (mut values, mut cells, mut scanned) = (own.values, own.cells.clone(), own.scanned.clone());
+    let own = &mut rows[row];
+    let (mut values, mut cells, mut scanned) =
+        (own.values, std::mem::take(&mut own.cells), std::mem::take(&mut own.scanned));
     if own.kind == RowKind::Total {
         return (values, cells, scanned);
     }
@@ -191,7 +216,7 @@ fn effective_values(
         }
         // Starting at `row` instead would change nothing (its own cell is empty
         // here): the `row * 1` mutant is equivalent.
-        let mut candidates = table.rows[row + 1..next_numbered].iter().filter_map(|r| Some((r.values.get(column)?, r)));
+        let mut candidates = rows[row + 1..next_numbered].iter().filter_map(|r| Some((r.values.get(column)?, r)));
         if let (Some((only, option)), None) = (candidates.next(), candidates.next()) {
             values.set(column, Some(only));
             let field = CellField::of(column);

@@ -234,15 +234,25 @@ fn check_guarded(input: &Input, bytes: Option<Vec<u8>>, options: &Options) -> Do
         };
         let _ = tx.send(report);
     });
-    if let Err(e) = spawned {
-        return failed("không tạo được luồng xử lý (hệ thống hết tài nguyên)".into()).with_detail(Some(e.to_string()));
-    }
+    let reader = match spawned {
+        Ok(reader) => reader,
+        Err(e) => {
+            return failed("không tạo được luồng xử lý (hệ thống hết tài nguyên)".into())
+                .with_detail(Some(e.to_string()))
+        }
+    };
     let started = Instant::now();
     loop {
         // The reader may be granted more time (OCR pages) while it runs.
         let limit = options.limits.max_time + allowance.granted();
         match rx.recv_timeout((limit + WATCHDOG_GRACE).saturating_sub(started.elapsed())) {
-            Ok(report) => return report,
+            Ok(report) => {
+                // Its report sent, the thread only ends: waited for, the memory it
+                // freed is the allocator's again before the NDJSON line is written
+                // (a big sheet's line took fresh pages one run in two).
+                let _ = reader.join();
+                return report;
+            }
             Err(mpsc::RecvTimeoutError::Timeout) if options.limits.max_time + allowance.granted() > limit => {}
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 return failed(format!(

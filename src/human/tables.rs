@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::config::{Deadline, Options, TimeLimit};
 use crate::grid::{Document, Table};
-use crate::model::Column;
+use crate::model::{CellField, Column};
 use crate::pipeline::{io_cause, read_document};
 use crate::report::rubric::{Citation, Rubric, Value};
 use crate::report::{CellRef, Cells};
@@ -473,16 +473,16 @@ fn keep_criterion(file: &mut FileView, code: &str) {
 
 /// A criterion's located values with their names for people, in the contract's order.
 fn located_values(cells: &Cells) -> Vec<(&'static str, &CellRef)> {
-    let values = [
-        ("vị trí mã", &cells.code),
-        ("vị trí tên tiêu chí", &cells.title),
-        ("vị trí điểm tối đa", &cells.max_points),
-        ("vị trí điểm tự đánh giá", &cells.self_score),
-        ("vị trí điểm thẩm định", &cells.appraisal_score),
-        ("vị trí điểm bị mất", &cells.lost_points),
-        ("vị trí tài liệu kiểm chứng", &cells.evidence),
-    ];
-    values.into_iter().filter_map(|(what, at)| Some((what, at.as_ref()?))).collect()
+    let what = |field| match field {
+        CellField::Code => "vị trí mã",
+        CellField::Title => "vị trí tên tiêu chí",
+        CellField::MaxPoints => "vị trí điểm tối đa",
+        CellField::SelfScore => "vị trí điểm tự đánh giá",
+        CellField::AppraisalScore => "vị trí điểm thẩm định",
+        CellField::LostPoints => "vị trí điểm bị mất",
+        CellField::Evidence => "vị trí tài liệu kiểm chứng",
+    };
+    cells.iter().map(|(field, at)| (what(field), at)).collect()
 }
 
 /// `bảng 1, dòng 5, cột 4 · ô Bảng điểm!D5` or `… trang 2 · khung 377–428 × 255–331 pt · điểm ảnh …`.

@@ -17,6 +17,17 @@ pub enum CellField {
 }
 
 impl CellField {
+    /// Every field, in the contract's order.
+    pub const ALL: [CellField; 7] = [
+        CellField::Code,
+        CellField::Title,
+        CellField::MaxPoints,
+        CellField::SelfScore,
+        CellField::AppraisalScore,
+        CellField::LostPoints,
+        CellField::Evidence,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             CellField::Code => "code",

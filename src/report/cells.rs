@@ -1,7 +1,9 @@
 //! `criteria[].cells`: where each value of a criterion was read, as Word,
 //! Excel or a PDF viewer shows it.
 
-use serde::{Deserialize, Serialize};
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::model::{CellField, CellLocation, CellLocations};
 
@@ -37,52 +39,74 @@ impl From<&CellLocation> for CellRef {
     }
 }
 
-/// The located values of a criterion, in the contract's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cells {
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub code: Option<CellRef>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub title: Option<CellRef>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub max_points: Option<CellRef>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub self_score: Option<CellRef>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub appraisal_score: Option<CellRef>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub lost_points: Option<CellRef>,
-    #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub evidence: Option<CellRef>,
-}
+/// The located values of a criterion, in the contract's order: only those
+/// located, written as an object of them (`{"code": …, "title": …}`). A list
+/// rather than a slot for each of the seven: a big sheet's criteria locate
+/// four or five, and the empty slots took 3 MB of its report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cells(Vec<(CellField, CellRef)>);
 
 impl Cells {
     /// Where the value of `field` was read.
     pub fn get(&self, field: CellField) -> Option<&CellRef> {
-        match field {
-            CellField::Code => self.code.as_ref(),
-            CellField::Title => self.title.as_ref(),
-            CellField::MaxPoints => self.max_points.as_ref(),
-            CellField::SelfScore => self.self_score.as_ref(),
-            CellField::AppraisalScore => self.appraisal_score.as_ref(),
-            CellField::LostPoints => self.lost_points.as_ref(),
-            CellField::Evidence => self.evidence.as_ref(),
-        }
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, at)| at)
+    }
+
+    /// The located values in the contract's order.
+    pub fn iter(&self) -> impl Iterator<Item = (CellField, &CellRef)> {
+        self.0.iter().map(|(f, at)| (*f, at))
+    }
+}
+
+/// From located values in any order; of a field given twice, the last counts.
+impl FromIterator<(CellField, CellRef)> for Cells {
+    fn from_iter<I: IntoIterator<Item = (CellField, CellRef)>>(located: I) -> Self {
+        let mut cells: Vec<(CellField, CellRef)> = located.into_iter().collect();
+        cells.reverse();
+        cells.sort_by_key(|(f, _)| *f as usize);
+        cells.dedup_by_key(|(f, _)| *f as usize);
+        Cells(cells)
     }
 }
 
 impl From<&CellLocations> for Cells {
     fn from(cells: &CellLocations) -> Self {
-        let at = |field| cells.get(field).map(CellRef::from);
-        Cells {
-            code: at(CellField::Code),
-            title: at(CellField::Title),
-            max_points: at(CellField::MaxPoints),
-            self_score: at(CellField::SelfScore),
-            appraisal_score: at(CellField::AppraisalScore),
-            lost_points: at(CellField::LostPoints),
-            evidence: at(CellField::Evidence),
+        // Already one a field, in the contract's order.
+        Cells(cells.iter().map(|(field, at)| (field, CellRef::from(at))).collect())
+    }
+}
+
+impl Serialize for Cells {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (field, at) in &self.0 {
+            map.serialize_entry(field.name(), at)?;
         }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Cells {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> Visitor<'de> for Fields {
+            type Value = Cells;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("the located values of a criterion")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Cells, A::Error> {
+                let mut located = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    match CellField::ALL.into_iter().find(|f| f.name() == name) {
+                        Some(field) => located.extend(map.next_value::<Option<CellRef>>()?.map(|at| (field, at))),
+                        // Fields of a later contract are skipped, as for the other objects.
+                        None => drop(map.next_value::<IgnoredAny>()?),
+                    }
+                }
+                Ok(located.into_iter().collect())
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 

@@ -82,7 +82,7 @@ pub(crate) mod tests {
         for (k, (code, parent)) in [("1", None), ("1.1", Some("1")), ("1.2", Some("1"))].into_iter().enumerate() {
             let at = |column: u32, x0: i64, x1: i64| {
                 let y0 = 10_000 + 2_000 * k as i64;
-                Some(CellRef {
+                CellRef {
                     table: 1,
                     row: k + 3,
                     column,
@@ -90,19 +90,18 @@ pub(crate) mod tests {
                     cell: None,
                     bbox: Some([x0 * 100, y0, x1 * 100, y0 + 2_000]),
                     pixels: Some([(x0 * 2) as u32, (y0 / 50) as u32, (x1 * 2) as u32, (y0 / 50 + 40) as u32]),
-                })
+                }
             };
             let criterion = serde_json::json!({"code": code, "parent": parent, "title": format!("Tiêu chí {code}"),
                 "max_points": 2, "self_score": 3, "appraisal_score": null, "lost_points": null,
                 "location": {"table": 1, "row": k + 3, "page": 2}});
             let mut c: crate::report::Criterion = serde_json::from_value(criterion).expect("criterion");
-            c.cells = Cells {
-                code: at(1, 50, 90),
-                title: at(2, 90, 300),
-                max_points: at(3, 300, 350),
-                self_score: at(4, 350, 400),
-                ..Cells::default()
-            };
+            c.cells = Cells::from_iter([
+                (CellField::Code, at(1, 50, 90)),
+                (CellField::Title, at(2, 90, 300)),
+                (CellField::MaxPoints, at(3, 300, 350)),
+                (CellField::SelfScore, at(4, 350, 400)),
+            ]);
             d.criteria.push(c);
         }
         d
