@@ -192,7 +192,8 @@ impl Rules<'_> {
         let dated: Vec<(NaiveDate, &Citation)> =
             node.evidence.citations.iter().filter_map(|c| Some((c.date?, c))).collect();
         if let Some(report) = report {
-            if let Some((date, citation)) = dated.iter().find(|(date, _)| *date > report) {
+            // A two-digit year read after the report may be a slip (`20` for `21`): silence.
+            if let Some((date, citation)) = dated.iter().find(|(date, c)| *date > report && !c.short_year) {
                 let message = format!(
                     "{}: {} ghi ngày {}, sau ngày của báo cáo ({})",
                     self.subject(node),

@@ -109,6 +109,10 @@ fn cited_documents_dated_after_the_report_or_outside_the_period() {
         dated[0].basis.as_ref().and_then(|b| b.dates.map(|(cited, _)| cited.to_string())).as_deref(),
         Some("2021-12-31")
     );
+    // A two-digit year after the report may be a slip of the pen: silence; before it, it is read.
+    let short =
+        "1.1;Kế hoạch;1;1;Quyết định số 152/QĐ-UBND ngày 31/12/21\n1.2;Báo cáo;1;1;BC số 50/BC-UBND ngày 16/7/19\n";
+    assert_eq!(keys(&findings(short, 2021, Some((2021, 11, 30)))), [(EvidenceOutsidePeriod, "1.2", Column::Evidence)]);
     // Without a report date: a date two or more years after the assessment year is outside it.
     let undated = findings(rows, 2021, None);
     assert_eq!(
