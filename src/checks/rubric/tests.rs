@@ -15,7 +15,11 @@ const HEADER: &str = "STT;Tiêu chí;Điểm chuẩn;Điểm tự đánh giá;T�
 /// The rubric and evidence findings on `rows` (under [`HEADER`]) of a report
 /// for `year`, dated `date`.
 fn findings(rows: &str, year: i32, date: Option<(i32, u32, u32)>) -> Vec<Finding> {
-    let csv = format!("{HEADER}{rows}");
+    findings_under(HEADER, rows, year, date)
+}
+
+fn findings_under(header: &str, rows: &str, year: i32, date: Option<(i32, u32, u32)>) -> Vec<Finding> {
+    let csv = format!("{header}{rows}");
     let mut document = delimited::extract(csv.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
     crate::text::normalize_document(&mut document);
     let table = crate::table::find_scoring_table(&document, &Deadline::none()).expect("in time").expect("a table");
@@ -134,4 +138,20 @@ fn points_claimed_without_evidence() {
     // A column left empty throughout is no list of evidence.
     let empty = "1;Chỉ đạo;3;3;\n1.1;Kế hoạch;1;1;\n1.2;Báo cáo;1;1;\n1.3;Kiểm tra;1;1;\n";
     assert!(findings(empty, 2021, None).is_empty());
+}
+
+#[test]
+fn a_notes_column_listing_documents_is_the_evidence() {
+    let header = "STT;Tiêu chí;Điểm chuẩn;Điểm tự đánh giá;Ghi chú\n";
+    let listed = "1.1;Kế hoạch;1;1;KH 52/KH-UBND ngày 28/12/2020\n1.2;Báo cáo;1;1;\n\
+                  1.3;Báo cáo;1;1;BC số 50/BC-UBND ngày 16/7/2019\n1.4;Kiểm tra;1;1;TB 12/TB-UBND\n";
+    use FindingKind::*;
+    assert_eq!(
+        keys(&findings_under(header, listed, 2021, None)),
+        [(MissingEvidence, "1.2", Column::Evidence), (EvidenceOutsidePeriod, "1.3", Column::Evidence)]
+    );
+    // Remarks, with a document named here and there: no evidence column.
+    let remarks = "1.1;Kế hoạch;1;1;Đạt\n1.2;Báo cáo;1;1;\n1.3;Báo cáo;1;1;Chưa đủ hồ sơ\n\
+                   1.4;Kiểm tra;1;1;BC số 50/BC-UBND ngày 16/7/2019\n";
+    assert!(findings_under(header, remarks, 2021, None).is_empty());
 }
