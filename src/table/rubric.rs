@@ -93,18 +93,19 @@ pub fn read(text: &str) -> Reading {
         if deducts(&tokens, j) {
             reading.unsure = true;
         }
-        let (value, start, end) = match option_at(&tokens, j) {
-            Some((value, end)) => (value, line_start(&tokens, j, previous_end), end),
-            None => match value_first_at(&tokens, j, previous_end) {
-                Some((value, end)) => (value, line_start(&tokens, j, previous_end), end),
-                None => {
-                    run_on |= j >= 1
-                        && tokens[j - 1].is_mark(':')
-                        && tokens.get(j + 1).is_some_and(|t| t.kind == Kind::Word || t.is_mark('('));
-                    continue;
-                }
-            },
+        // A value first on its line (`Kịp thời:\n0,5 điểm: Ban hành kịp thời`) is
+        // not the value of the colon ending the line above; after a colon on its line it is.
+        let after_colon = j >= 1 && tokens[j - 1].is_mark(':') && !tokens[j - 1].line_end;
+        let value_first = || value_first_at(&tokens, j, previous_end);
+        let found = match after_colon {
+            true => option_at(&tokens, j).or_else(value_first),
+            false => value_first().or_else(|| option_at(&tokens, j)),
         };
+        let Some((value, end)) = found else {
+            run_on |= after_colon && tokens.get(j + 1).is_some_and(|t| t.kind == Kind::Word || t.is_mark('('));
+            continue;
+        };
+        let start = line_start(&tokens, j, previous_end);
         let line = text[tokens[start].start..tokens[end - 1].end].to_owned();
         reading.lines.push(RubricLine { value, text: line });
         spans.push(start..end);
@@ -270,7 +271,11 @@ fn formula_at(tokens: &[Token]) -> Option<(Option<Decimal>, std::ops::Range<usiz
     };
     let k = tokens.get(sign + 1).filter(|t| t.kind == Kind::Number).and_then(|t| parse_score(t.folded));
     // The divisor after `K` (`/ 100`, `75`) and the closing bracket belong to the formula.
-    let end = (sign + 1..tokens.len().min(sign + 6)).find(|&k| tokens[k].is_mark(']')).unwrap_or(sign + 4);
+    // Without a bracket it ends with its line (`… x 2\n+ 0 điểm: Dưới 90%`).
+    let end = (sign + 1..tokens.len().min(sign + 6))
+        .find(|&k| tokens[k].is_mark(']'))
+        .or_else(|| (sign + 1..tokens.len().min(sign + 4)).find(|&k| tokens[k].line_end))
+        .unwrap_or(sign + 4);
     Some((k, start..end + 1))
 }
 
@@ -416,6 +421,12 @@ mod tests {
         assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0.25"), d("0")], false));
         assert_eq!(r.lines[1].text, "Ban hành chậm: 0,25");
         assert_eq!(values(&read("1 điểm: có; 0 điểm: không")), [d("1"), d("0")]);
+        let r =
+            read("Kịp thời (trước ngày 31/01):\n0,5 điểm: Ban hành kịp thời; 0,25 điểm: Ban hành chậm; 0 điểm: Không");
+        assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0.25"), d("0")], false));
+        // After a formula without its bracket, on the next line.
+        let r = read("- Từ 90% đến 100% thì tính theo công thức: Tỷ lệ % hồ sơ đúng hạn x 2\n+ 0 điểm: Dưới 90%");
+        assert_eq!((values(&r), r.coefficient), (vec![d("0")], Some(d("2"))));
         // A part between the `;` that is no option line: an option may be missing.
         assert!(read("Ban hành kịp thời: 0,5; ban hành chậm thì trừ điểm").unsure);
         assert!(read("Đủ: 1; thiếu tùy mức độ; Không có: 0").unsure);
