@@ -198,8 +198,16 @@ fn value_first_at(tokens: &[Token], j: usize, previous_end: usize) -> Option<(De
             && tokens.get(k + 1).is_some_and(|t| t.kind == Kind::Number)
             && tokens.get(k + 2).is_some_and(|t| t.is_word("diem"))
     };
+    // A next line with no bullet and no number is the label wrapped (a printed page's line).
+    let wrapped = |k: usize| {
+        !bullet(&tokens[k])
+            && tokens[k..]
+                .iter()
+                .position(|t| t.kind == Kind::Number)
+                .is_none_or(|n| tokens[k..k + n].iter().any(|t| t.line_end))
+    };
     let end = (j + 4..tokens.len())
-        .find(|&k| tokens[k - 1].line_end || tokens[k].is_mark(';') || next_line(k))
+        .find(|&k| tokens[k - 1].line_end && !wrapped(k) || tokens[k].is_mark(';') || next_line(k))
         .unwrap_or(tokens.len());
     Some((value, end))
 }
@@ -421,6 +429,11 @@ mod tests {
         assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0.25"), d("0")], false));
         assert_eq!(r.lines[1].text, "Ban hành chậm: 0,25");
         assert_eq!(values(&read("1 điểm: có; 0 điểm: không")), [d("1"), d("0")]);
+        // The last label wrapped onto a line of its own.
+        let r = read("1 điểm – Có bố trí kinh phí; 0 điểm – Không bố trí\nkinh phí");
+        assert_eq!((values(&r), r.unsure), (vec![d("1"), d("0")], false));
+        let r = read("- 1 điểm: Có kế hoạch\nBan hành chậm: 0,5\n- 0 điểm: Không");
+        assert_eq!(values(&r), [d("1"), d("0.5"), d("0")]);
         let r =
             read("Kịp thời (trước ngày 31/01):\n0,5 điểm: Ban hành kịp thời; 0,25 điểm: Ban hành chậm; 0 điểm: Không");
         assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0.25"), d("0")], false));
