@@ -18,18 +18,13 @@ drawn only then, so the seeds built without it stay as they were:
   .doc, .xlsx to .ods, .xls and .csv (`soffice --headless --convert-to`).
   A .csv keeps no merged cells, so its tables merge no evidence cell.
 """
-import os
 import re
-import shutil
-import subprocess
 
 MORE_TYPES = {"CT": ("Chỉ thị", "CT-UBND"), "NQ": ("Nghị quyết", "NQ-HĐND")}
 MORE_RUBRIC_HEADERS = ["Hướng dẫn chấm", "Cách tính điểm"]
 MORE_EVIDENCE_HEADERS = ["Tài liệu minh chứng", "Ghi chú", "Tài liệu kiểm chứng"]
 # Twelve documents: each format once or more; the converted ones from .docx or .xlsx.
 FORMATS = ["docx", "odt", "rtf", "doc", "xlsx", "ods", "xls", "csv", "pdf", "docx", "xlsx", "csv"]
-WRITER = {"odt": "odt", "rtf": "rtf", "doc": "doc"}
-CALC = {"ods": "ods", "xls": "xls", "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1"}
 
 
 def value_first(style, v, label):
@@ -56,13 +51,9 @@ def short_year(text):
     return re.search(r"\d/\d{1,2}/\d{2}$", text) is not None
 
 
-def convert(src, fmt, out_docs):
-    """`src` (.docx or .xlsx) converted by LibreOffice into `out_docs` as `fmt`."""
-    target = WRITER.get(fmt) or CALC[fmt]
-    outdir = os.path.dirname(src)
-    subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", outdir, src],
-                   check=True, capture_output=True, timeout=180)
-    made = os.path.splitext(src)[0] + "." + fmt
-    if not os.path.exists(made):
-        raise SystemExit(f"soffice made no {made}")
-    shutil.move(made, os.path.join(out_docs, os.path.basename(made)))
+def widen(types, rubric_headers, evidence_headers):
+    """The generator's pools with this module's additions; True."""
+    types.update(MORE_TYPES)
+    rubric_headers[:] = MORE_RUBRIC_HEADERS
+    evidence_headers.extend(MORE_EVIDENCE_HEADERS)
+    return True

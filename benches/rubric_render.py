@@ -1,6 +1,11 @@
 """Writing benches/rubric_variants.py's tables as .docx (python-docx) and
 .xlsx (openpyxl): the heading lines, then one table whose cells are lists of
-lines and whose evidence cells may be merged over several rows."""
+lines and whose evidence cells may be merged over several rows; the other
+formats converted from them by LibreOffice."""
+import os
+import shutil
+import subprocess
+
 import openpyxl
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -115,3 +120,27 @@ def write_xlsx(path, rng, info, header, cells, spans, ruled=False, rubric_column
     for line in signature(info):
         ws.append([""] * (len(header) - 2) + [line])
     wb.save(path)
+
+
+# The formats LibreOffice converts a written .docx (Writer) or .xlsx (Calc) into.
+WRITER = {"odt": "odt", "rtf": "rtf", "doc": "doc"}
+CALC = {"ods": "ods", "xls": "xls", "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1", "pdf": "pdf"}
+
+
+def write(fmt, name, out_docs, tmp, rng, table, rubric_column):
+    """`name`.`fmt` in `out_docs` from `table` = (info, header, cells, spans)."""
+    if fmt in ("docx", "xlsx"):
+        path = os.path.join(out_docs, f"{name}.{fmt}")
+        return write_docx(path, rng, *table) if fmt == "docx" else write_xlsx(path, rng, *table, rubric_column=rubric_column)
+    src = os.path.join(tmp, f"{name}.{'docx' if fmt in WRITER else 'xlsx'}")
+    if fmt in WRITER:
+        write_docx(src, rng, *table)
+    else:
+        # A PDF is a ruled sheet LibreOffice Calc prints (Writer is not among the test tools).
+        write_xlsx(src, rng, *table, ruled=fmt == "pdf", rubric_column=rubric_column)
+    subprocess.run(["soffice", "--headless", "--convert-to", WRITER.get(fmt) or CALC[fmt], "--outdir", tmp, src],
+                   check=True, capture_output=True, timeout=180)
+    made = os.path.join(tmp, f"{name}.{fmt}")
+    if not os.path.exists(made):
+        raise SystemExit(f"soffice made no {made}")
+    shutil.move(made, os.path.join(out_docs, f"{name}.{fmt}"))

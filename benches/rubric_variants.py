@@ -63,12 +63,11 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import tempfile
 from decimal import Decimal as D
 
 import rubric_more as more
-from rubric_render import write_docx, write_xlsx
+from rubric_render import write
 
 # (title, [(option label, value)], formula (K, P, "bracket" | "plain" | "max": K unreadable),
 #  deadline kind (a key of DEADLINES) or None, evidence type)
@@ -115,8 +114,7 @@ EVIDENCE_HEADERS = ["Tài liệu kiểm chứng", "Văn bản, hồ sơ minh ch�
                     "Hồ sơ, tài liệu kiểm chứng"]
 # Symbols by type, filled from the public truth's citations (`main`).
 SYMBOLS = {}
-# `--more`: the variations of rubric_more.py.
-MORE = False
+MORE = False  # `--more`: the variations of rubric_more.py
 
 
 def vn(v, dot=False):
@@ -513,20 +511,16 @@ def document(rng, name, fmt, out_docs, tmp):
     blank_appraisal = not appraisal and rng.random() < 0.3
     scored_rows = layout == "rows" and rng.random() < 0.5
     tree, leaves = build(rng, year, rng.randint(16, 22))
-    for _, groups in tree:
-        for g, (_, ls) in enumerate(groups):
-            for leaf in ls:
-                leaf.group = id(ls)
-    for leaf in leaves:
-        leaf.scored_rows = scored_rows
+    for ls in (ls for _, groups in tree for _, ls in groups):
+        for leaf in ls:
+            leaf.group, leaf.scored_rows = id(ls), scored_rows
     fill(rng, leaves, year, date, appraisal, merge_ok=layout != "rows" and fmt != "csv")
     kinds = ["score_not_in_rubric", "max_differs_from_rubric", "missing_evidence", "evidence_after_report",
              "evidence_outside_period", "late_for_deadline"]
     rows = rows_of(rng, tree, layout, year, merge_ok=fmt != "csv")
     planted = plant(rng, leaves, year, date, kinds + rng.sample(kinds, 2))
     info = {"unit": unit, "place": place, "date": date, "year": year, "number": rng.randrange(100, 999)}
-    if MORE and date:
-        # The report's date only in the signature block after the table.
+    if MORE and date:  # the report's date only in the signature block after the table
         info["signed"] = rng.random() < 0.35
     header = header_of(rng, layout, appraisal or blank_appraisal)
     cells, spans = table_cells(rng, rows, layout, appraisal, blank_appraisal, year)
@@ -535,23 +529,7 @@ def document(rng, name, fmt, out_docs, tmp):
         ([vn(sum(l.appraisal for l in leaves))] if appraisal else [""] if blank_appraisal else [])
     cells.append([[total[0]], [total[1]]] + total[2:] + [[v] for v in sums] + [[""]])
     file = f"{name}.{fmt}"
-    if fmt in more.WRITER:
-        write_docx(os.path.join(tmp, f"{name}.docx"), rng, info, header, cells, spans)
-        more.convert(os.path.join(tmp, f"{name}.docx"), fmt, out_docs)
-    elif fmt in more.CALC:
-        write_xlsx(os.path.join(tmp, f"{name}.xlsx"), rng, info, header, cells, spans, rubric_column=layout == "column")
-        more.convert(os.path.join(tmp, f"{name}.xlsx"), fmt, out_docs)
-    elif fmt == "docx":
-        write_docx(os.path.join(out_docs, file), rng, info, header, cells, spans)
-    else:
-        src = os.path.join(tmp if fmt == "pdf" else out_docs, f"{name}.xlsx")
-        write_xlsx(src, rng, info, header, cells, spans, ruled=fmt == "pdf", rubric_column=layout == "column")
-        if fmt == "pdf":
-            # LibreOffice Calc prints the ruled sheet (Writer is not among the test tools).
-            subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", out_docs, src],
-                           check=True, capture_output=True, timeout=180)
-            if not os.path.exists(os.path.join(out_docs, file)):
-                raise SystemExit(f"soffice made no {file}")
+    write(fmt, name, out_docs, tmp, rng, (info, header, cells, spans), rubric_column=layout == "column")
     columns = ["max_points", "self_score"] + (["appraisal_score"] if appraisal else [])
     criteria = {}
     for row in rows:
@@ -593,12 +571,8 @@ def main():
     ap.add_argument("--count", type=int, default=12)
     ap.add_argument("--more", action="store_true", help="the variations and formats of rubric_more.py")
     a = ap.parse_args()
-    if a.more:
-        global MORE
-        MORE = True
-        TYPES.update(more.MORE_TYPES)
-        RUBRIC_HEADERS[:] = more.MORE_RUBRIC_HEADERS
-        EVIDENCE_HEADERS.extend(more.MORE_EVIDENCE_HEADERS)
+    global MORE
+    MORE = a.more and more.widen(TYPES, RUBRIC_HEADERS, EVIDENCE_HEADERS)
     abbreviation = {v[0]: k for k, v in TYPES.items()}
     for fn in sorted(os.listdir(a.source_truth)):
         with open(os.path.join(a.source_truth, fn), encoding="utf-8") as f:

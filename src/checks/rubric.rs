@@ -248,6 +248,12 @@ fn top_line(rubric: &Rubric) -> String {
 /// What the option giving `value` says, without its value: "Ban hành kịp thời".
 fn option_label(rubric: &Rubric, value: Decimal) -> String {
     let line = rubric.line_of(value).map_or("", |l| l.text.as_str());
+    // Written value first (`1 điểm: Ban hành kịp thời`): the label is what follows.
+    if line.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(at) = line.find([':', '–', '-']) {
+            return line[at + 1..].trim_start_matches([':', '–', '-', ' ']).trim().to_owned();
+        }
+    }
     let cut = [" thì ", " Thì ", " THÌ "].iter().find_map(|w| line.find(w)).or_else(|| line.rfind(':'));
     let cut = cut.unwrap_or(line.len());
     line[..cut].trim_start_matches(['-', '+', '•', ' ']).trim().to_owned()
