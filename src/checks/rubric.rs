@@ -251,7 +251,7 @@ fn option_label(rubric: &Rubric, value: Decimal) -> String {
     // Written value first (`1 điểm: Ban hành kịp thời`): the label is what follows.
     if line.starts_with(|c: char| c.is_ascii_digit()) {
         if let Some(at) = line.find([':', '–', '-']) {
-            return line[at + 1..].trim_start_matches([':', '–', '-', ' ']).trim().to_owned();
+            return line[at..].trim_start_matches([':', '–', '-', ' ']).trim().to_owned();
         }
     }
     let cut = [" thì ", " Thì ", " THÌ "].iter().find_map(|w| line.find(w)).or_else(|| line.rfind(':'));

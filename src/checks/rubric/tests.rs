@@ -87,6 +87,9 @@ fn the_timely_option_needs_a_plan_issued_by_the_deadline() {
         "Ban hành kế hoạch (trước ngày 15/01 hàng năm):\n- 0,5 điểm: Ban hành kịp thời\n- 0 điểm: Không ban hành";
     let late = findings(&format!("1.1.1;\"{first}\";0,5;0,5;KH số 61/KH-UBND ngày 20/01/2021\n"), 2021, None);
     assert!(late[0].message.contains("0,5 điểm (Ban hành kịp thời)"), "{}", late[0].message);
+    let dashed = first.replace("0,5 điểm:", "0,5 điểm –");
+    let late = findings(&format!("1.1.1;\"{dashed}\";0,5;0,5;KH số 61/KH-UBND ngày 20/01/2021\n"), 2021, None);
+    assert!(late[0].message.contains("0,5 điểm (Ban hành kịp thời)"), "{}", late[0].message);
     // On the deadline is in time; a report dated late is not the plan; the lower option claims no timeliness.
     for (score, evidence) in [
         ("0,5", "KH số 61/KH-UBND ngày 15/01/2021"),
