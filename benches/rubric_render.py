@@ -1,6 +1,11 @@
 """Writing benches/rubric_variants.py's tables as .docx (python-docx) and
 .xlsx (openpyxl): the heading lines, then one table whose cells are lists of
-lines and whose evidence cells may be merged over several rows."""
+lines and whose evidence cells may be merged over several rows; the other
+formats converted from them by LibreOffice."""
+import os
+import shutil
+import subprocess
+
 import openpyxl
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -12,10 +17,23 @@ def heading(doc_info):
     place, date, year = doc_info["place"], doc_info["date"], doc_info["year"]
     when = f"ngày {date.day:02d} tháng {date.month:02d} năm {date.year}" if date else f"ngày      tháng      năm {year}"
     sub = f"ngày {date.day:02d}/{date.month:02d}/{date.year}" if date else f"ngày    /    /{year}"
+    # Signed reports date only their signature block.
+    signed = doc_info.get("signed")
     return [doc_info["unit"].replace("UBND", "ỦY BAN NHÂN DÂN").upper(), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-            "Độc lập - Tự do - Hạnh phúc", f"{place}, {when}",
+            "Độc lập - Tự do - Hạnh phúc"] + ([] if signed else [f"{place}, {when}"]) + [
             f"BẢNG TỔNG HỢP KẾT QUẢ TỰ ĐÁNH GIÁ, CHẤM ĐIỂM CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
-            f"(Kèm theo Báo cáo số {doc_info['number']}/BC-UBND {sub} của {doc_info['unit']})"]
+            f"(Kèm theo Báo cáo số {doc_info['number']}/BC-UBND {'' if signed else sub + ' '}của {doc_info['unit']})"]
+
+
+def signature(doc_info):
+    """The signature block after the table (`--more` only), dated when the heading is not."""
+    if "signed" not in doc_info:
+        return []
+    lines = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+    when = doc_info["date"]
+    if doc_info["signed"]:
+        lines.insert(0, f"{doc_info['place']}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}")
+    return lines
 
 
 def write_docx(path, rng, info, header, cells, spans):
@@ -57,6 +75,8 @@ def write_docx(path, rng, info, header, cells, spans):
             p._element.getparent().remove(p._element)
         merged.paragraphs[0].text = ""
         merged.paragraphs[0].add_run("\n".join(t for t in text if t))
+    for line in signature(info):
+        doc.add_paragraph(line)
     doc.save(path)
 
 
@@ -97,4 +117,30 @@ def write_xlsx(path, rng, info, header, cells, spans, ruled=False, rubric_column
         lines = max(sum(-(-len(line) // int(w * 0.95)) or 1 for line in lines) for lines, w in zip(row, widths))
         ws.row_dimensions[top + 1 + i].height = 14 * max(1, lines)
     ws.row_dimensions[top].height = 14 * 3
+    for line in signature(info):
+        ws.append([""] * (len(header) - 2) + [line])
     wb.save(path)
+
+
+# The formats LibreOffice converts a written .docx (Writer) or .xlsx (Calc) into.
+WRITER = {"odt": "odt", "rtf": "rtf", "doc": "doc"}
+CALC = {"ods": "ods", "xls": "xls", "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1", "pdf": "pdf"}
+
+
+def write(fmt, name, out_docs, tmp, rng, table, rubric_column):
+    """`name`.`fmt` in `out_docs` from `table` = (info, header, cells, spans)."""
+    if fmt in ("docx", "xlsx"):
+        path = os.path.join(out_docs, f"{name}.{fmt}")
+        return write_docx(path, rng, *table) if fmt == "docx" else write_xlsx(path, rng, *table, rubric_column=rubric_column)
+    src = os.path.join(tmp, f"{name}.{'docx' if fmt in WRITER else 'xlsx'}")
+    if fmt in WRITER:
+        write_docx(src, rng, *table)
+    else:
+        # A PDF is a ruled sheet LibreOffice Calc prints (Writer is not among the test tools).
+        write_xlsx(src, rng, *table, ruled=fmt == "pdf", rubric_column=rubric_column)
+    subprocess.run(["soffice", "--headless", "--convert-to", WRITER.get(fmt) or CALC[fmt], "--outdir", tmp, src],
+                   check=True, capture_output=True, timeout=180)
+    made = os.path.join(tmp, f"{name}.{fmt}")
+    if not os.path.exists(made):
+        raise SystemExit(f"soffice made no {made}")
+    shutil.move(made, os.path.join(out_docs, f"{name}.{fmt}"))

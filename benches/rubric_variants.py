@@ -63,11 +63,11 @@ import datetime as dt
 import json
 import os
 import random
-import subprocess
 import tempfile
 from decimal import Decimal as D
 
-from rubric_render import write_docx, write_xlsx
+import rubric_more as more
+from rubric_render import write
 
 # (title, [(option label, value)], formula (K, P, "bracket" | "plain" | "max": K unreadable),
 #  deadline kind (a key of DEADLINES) or None, evidence type)
@@ -114,6 +114,7 @@ EVIDENCE_HEADERS = ["Tài liệu kiểm chứng", "Văn bản, hồ sơ minh ch�
                     "Hồ sơ, tài liệu kiểm chứng"]
 # Symbols by type, filled from the public truth's citations (`main`).
 SYMBOLS = {}
+MORE = False  # `--more`: the variations of rubric_more.py
 
 
 def vn(v, dot=False):
@@ -125,6 +126,8 @@ def vn(v, dot=False):
 def option_line(style, dot, label, value):
     """One option line in the criterion's one phrasing (`style`)."""
     v = vn(D(value), dot=dot)
+    if style >= 6:
+        return more.value_first(style, v, label)
     return [f"- {label} thì đánh giá là: {v}", f"+ {label}: {v} điểm", f"- {label} thì được {v} điểm",
             f"- {label}: {v}", f"- {label}: {v}đ;", f"- {label} thì đánh giá là {v} điểm (tối đa)"][style]
 
@@ -141,7 +144,9 @@ def formula_line(rng, k, p, phrasing):
 
 def date_text(rng, d):
     """A citation's date as written after its number, and whether `ngày` is in it."""
-    form = rng.randrange(6)
+    form = rng.randrange(9 if MORE else 6)
+    if form >= 6:
+        return more.date_form(form, d)
     if form == 0:
         return f"ngày {d.day:02d}/{d.month:02d}/{d.year}"
     if form == 1:
@@ -178,12 +183,12 @@ def citation(rng, kind, number, d, dated=True):
 
 def evidence_cell(rng, cites, year):
     """The cell's text from (written, record) citations, each followed by what it is about."""
-    sep = rng.choice(["; ", "\n", "\n- ", "\n+ ", "numbered"])
+    sep = rng.choice(["; ", "\n", "\n- ", "\n+ ", "numbered"] + (["\n• ", "\n* "] if MORE else []))
     parts = [w + " " + rng.choice(ABOUT).format(y=year) for w, _ in cites]
     if sep == "numbered":
         # `1. BC số 1035/BC-UBND ngày 30/9/2021;` as seed 003 lists them.
         return "\n".join(f"{i}. {p};" for i, p in enumerate(parts, 1))
-    lead = "- " if sep == "\n- " else "+ " if sep == "\n+ " else ""
+    lead = sep[1:] if sep.startswith("\n") else ""
     text = lead + sep.join(parts)
     if rng.random() < 0.2:
         text += f"{sep if sep != '; ' else '; '}số liệu tính đến 30/6/{year}"
@@ -325,6 +330,9 @@ def plant(rng, leaves, year, report, kinds):
                 else:
                     d = old.replace(year=year + 2)
                 leaf.evidence[0] = citation(rng, leaf.etype, rec["number"], d)
+                # A two-digit year after the report's date is not read for certain.
+                while kind == "evidence_after_report" and more.short_year(leaf.evidence[0][1]["text"]):
+                    leaf.evidence[0] = citation(rng, leaf.etype, rec["number"], d)
                 planted.append((f"cites {leaf.evidence[0][0]}", kind, leaf, "evidence"))
         elif kind == "late_for_deadline":
             leaf = take(lambda l: l.deadline and l.deadline != "dec31" and isinstance(l.evidence, list)
@@ -371,7 +379,7 @@ def findings_of(leaves, year, report):
             if not r["date"]:
                 continue
             d = dt.date.fromisoformat(r["date"])
-            if report and d > report:
+            if report and d > report and not more.short_year(r["text"]):
                 out.append({"kind": "evidence_after_report", "code": code, "column": "evidence", "severity": "error",
                             "citation": r["text"]})
             if d.year <= year - 2 or (not report and d.year >= year + 2):
@@ -381,7 +389,7 @@ def findings_of(leaves, year, report):
     return list({(f["kind"], f["code"], f["column"]): f for f in reversed(out)}.values())[::-1]
 
 
-def rows_of(rng, tree, layout, year):
+def rows_of(rng, tree, layout, year, merge_ok=True):
     """The table's rows: dicts with code, title lines, rubric-column lines, values and evidence."""
     rows = []
     for s, (stitle, groups) in enumerate(tree, 1):
@@ -394,8 +402,10 @@ def rows_of(rng, tree, layout, year):
             for n, leaf in enumerate(leaves, 1):
                 leaf.code = f"{s}.{g}.{n}"
                 title = leaf.title + (" " + DEADLINES[leaf.deadline][0] if leaf.deadline else "")
-                style, dot = rng.randrange(6), rng.random() < 0.15
+                style, dot = rng.randrange(9 if MORE else 6), rng.random() < 0.15
                 lines = [option_line(style, dot, label, v) for label, v in leaf.options]
+                if MORE and layout != "rows" and not leaf.formula and rng.random() < 0.2:
+                    lines = [more.one_line(lines)]
                 if leaf.formula:
                     lines.insert(0, formula_line(rng, *leaf.formula))
                 row = {"code": leaf.code, "title": [title + ":"], "rubric": [], "leaf": leaf}
@@ -412,7 +422,7 @@ def rows_of(rng, tree, layout, year):
                                     "value": value} for line, value in zip(lines, values)]
                     rows += option_rows
                     # Evidence merged over the criterion and its option rows.
-                    if rng.random() < 0.5:
+                    if rng.random() < 0.5 and merge_ok:
                         row["span"] = 1 + len(option_rows)
     return rows
 
@@ -501,18 +511,17 @@ def document(rng, name, fmt, out_docs, tmp):
     blank_appraisal = not appraisal and rng.random() < 0.3
     scored_rows = layout == "rows" and rng.random() < 0.5
     tree, leaves = build(rng, year, rng.randint(16, 22))
-    for _, groups in tree:
-        for g, (_, ls) in enumerate(groups):
-            for leaf in ls:
-                leaf.group = id(ls)
-    for leaf in leaves:
-        leaf.scored_rows = scored_rows
-    fill(rng, leaves, year, date, appraisal, merge_ok=layout != "rows")
+    for ls in (ls for _, groups in tree for _, ls in groups):
+        for leaf in ls:
+            leaf.group, leaf.scored_rows = id(ls), scored_rows
+    fill(rng, leaves, year, date, appraisal, merge_ok=layout != "rows" and fmt != "csv")
     kinds = ["score_not_in_rubric", "max_differs_from_rubric", "missing_evidence", "evidence_after_report",
              "evidence_outside_period", "late_for_deadline"]
-    rows = rows_of(rng, tree, layout, year)
+    rows = rows_of(rng, tree, layout, year, merge_ok=fmt != "csv")
     planted = plant(rng, leaves, year, date, kinds + rng.sample(kinds, 2))
     info = {"unit": unit, "place": place, "date": date, "year": year, "number": rng.randrange(100, 999)}
+    if MORE and date:  # the report's date only in the signature block after the table
+        info["signed"] = rng.random() < 0.35
     header = header_of(rng, layout, appraisal or blank_appraisal)
     cells, spans = table_cells(rng, rows, layout, appraisal, blank_appraisal, year)
     total = ["", "TỔNG ĐIỂM"] + ([[""]] if layout == "column" else [])
@@ -520,17 +529,7 @@ def document(rng, name, fmt, out_docs, tmp):
         ([vn(sum(l.appraisal for l in leaves))] if appraisal else [""] if blank_appraisal else [])
     cells.append([[total[0]], [total[1]]] + total[2:] + [[v] for v in sums] + [[""]])
     file = f"{name}.{fmt}"
-    if fmt == "docx":
-        write_docx(os.path.join(out_docs, file), rng, info, header, cells, spans)
-    else:
-        src = os.path.join(tmp if fmt == "pdf" else out_docs, f"{name}.xlsx")
-        write_xlsx(src, rng, info, header, cells, spans, ruled=fmt == "pdf", rubric_column=layout == "column")
-        if fmt == "pdf":
-            # LibreOffice Calc prints the ruled sheet (Writer is not among the test tools).
-            subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", out_docs, src],
-                           check=True, capture_output=True, timeout=180)
-            if not os.path.exists(os.path.join(out_docs, file)):
-                raise SystemExit(f"soffice made no {file}")
+    write(fmt, name, out_docs, tmp, rng, (info, header, cells, spans), rubric_column=layout == "column")
     columns = ["max_points", "self_score"] + (["appraisal_score"] if appraisal else [])
     criteria = {}
     for row in rows:
@@ -570,7 +569,10 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", type=int, default=12)
+    ap.add_argument("--more", action="store_true", help="the variations and formats of rubric_more.py")
     a = ap.parse_args()
+    global MORE
+    MORE = a.more and more.widen(TYPES, RUBRIC_HEADERS, EVIDENCE_HEADERS)
     abbreviation = {v[0]: k for k, v in TYPES.items()}
     for fn in sorted(os.listdir(a.source_truth)):
         with open(os.path.join(a.source_truth, fn), encoding="utf-8") as f:
@@ -583,7 +585,7 @@ def main():
     docs, truth = os.path.join(a.out, "docs"), os.path.join(a.out, "truth")
     os.makedirs(docs, exist_ok=True)
     os.makedirs(truth, exist_ok=True)
-    formats = ["docx"] * 5 + ["xlsx"] * 4 + ["pdf"] * 3
+    formats = more.FORMATS if a.more else ["docx"] * 5 + ["xlsx"] * 4 + ["pdf"] * 3
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(a.count):
             fmt = formats[i % len(formats)]

@@ -151,10 +151,12 @@ static HEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The report's date from the first heading line: in a table's first rows (a
-/// cover letter laid out in a table, a spreadsheet's title rows), else in the prose.
-fn heading_date(title_rows: &[&str], prose: &[String]) -> Option<NaiveDate> {
-    let folded_rows = title_rows.iter().map(|t| fold(t));
-    let (day, month, year) = folded_rows.chain(prose.iter().cloned()).find_map(|text| {
+/// cover letter laid out in a table, a spreadsheet's title rows), else in the
+/// prose, else in a table's last rows (the signature block under a sheet's table).
+fn heading_date(title_rows: &[&str], prose: &[String], closing_rows: &[&str]) -> Option<NaiveDate> {
+    let heading = title_rows.iter().map(|t| fold(t));
+    let closing = closing_rows.iter().map(|t| fold(t));
+    let (day, month, year) = heading.chain(prose.iter().cloned()).chain(closing).find_map(|text| {
         // Every heading date has both words: most lines are passed over without the regex.
         if !(text.contains("ngay") && text.contains(" thang")) {
             return None;
@@ -198,7 +200,13 @@ pub fn read(document: &Document) -> ProseFacts {
         .iter()
         .find_map(|p| REPORT_DATE.captures(p).map(|c| format!("{:0>2}/{:0>2}/{}", &c["d"], &c["m"], &c["y"])));
     let unit_level = unit.as_deref().map(unit_level).map(str::to_owned);
-    let date = heading_date(&title_rows, &folded_prose);
+    let closing_rows: Vec<&str> = document
+        .tables
+        .iter()
+        .flat_map(|t| t.rows.iter().rev().take(6))
+        .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
+        .collect();
+    let date = heading_date(&title_rows, &folded_prose, &closing_rows);
     ProseFacts { unit, year, stated_total, stated_total_at, rating, unit_level, report_number, report_date, date }
 }
 
@@ -387,6 +395,22 @@ mod tests {
         assert_eq!(facts.report_number.as_deref(), Some("224/BC-UBND"));
         assert_eq!(facts.report_date.as_deref(), Some("26/11/2018"));
         assert_eq!(facts.date, NaiveDate::from_ymd_opt(2018, 11, 26));
+    }
+
+    #[test]
+    fn a_date_only_in_the_signature_under_a_sheets_table() {
+        use crate::config::Limits;
+        use crate::extract::{sheets::delimited, Budget};
+        let date = |heading: &str| {
+            let rows = (1..=8).map(|n| format!("{n};Tiêu chí {n};1\n")).collect::<String>();
+            let csv = format!("{heading}STT;Tiêu chí;Điểm chuẩn\n{rows};TỔNG ĐIỂM;8\n;;Quảng Phú, ngày 18 tháng 12 năm 2022\n;;CHỦ TỊCH\n");
+            let mut document = delimited::extract(csv.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
+            crate::text::normalize_document(&mut document);
+            read(&document).date.map(|d| d.to_string())
+        };
+        assert_eq!(date("").as_deref(), Some("2022-12-18"));
+        // A heading with its date left blank says the report is undated.
+        assert_eq!(date("Quảng Phú, ngày    tháng    năm 2022;;\n"), None);
     }
 
     #[test]

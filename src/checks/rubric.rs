@@ -192,7 +192,8 @@ impl Rules<'_> {
         let dated: Vec<(NaiveDate, &Citation)> =
             node.evidence.citations.iter().filter_map(|c| Some((c.date?, c))).collect();
         if let Some(report) = report {
-            if let Some((date, citation)) = dated.iter().find(|(date, _)| *date > report) {
+            // A two-digit year read after the report may be a slip (`20` for `21`): silence.
+            if let Some((date, citation)) = dated.iter().find(|(date, c)| *date > report && !c.short_year) {
                 let message = format!(
                     "{}: {} ghi ngày {}, sau ngày của báo cáo ({})",
                     self.subject(node),
@@ -247,6 +248,12 @@ fn top_line(rubric: &Rubric) -> String {
 /// What the option giving `value` says, without its value: "Ban hành kịp thời".
 fn option_label(rubric: &Rubric, value: Decimal) -> String {
     let line = rubric.line_of(value).map_or("", |l| l.text.as_str());
+    // Written value first (`1 điểm: Ban hành kịp thời`): the label is what follows.
+    if line.starts_with(|c: char| c.is_ascii_digit()) {
+        if let Some(at) = line.find([':', '–', '-']) {
+            return line[at..].trim_start_matches([':', '–', '-', ' ']).trim().to_owned();
+        }
+    }
     let cut = [" thì ", " Thì ", " THÌ "].iter().find_map(|w| line.find(w)).or_else(|| line.rfind(':'));
     let cut = cut.unwrap_or(line.len());
     line[..cut].trim_start_matches(['-', '+', '•', ' ']).trim().to_owned()

@@ -107,6 +107,7 @@ pub enum DocumentType {
     Conclusion,
     Invitation,
     Regulation,
+    Resolution,
 }
 
 impl DocumentType {
@@ -124,6 +125,7 @@ impl DocumentType {
             DocumentType::Conclusion => "Kết luận",
             DocumentType::Invitation => "Giấy mời",
             DocumentType::Regulation => "Quy chế",
+            DocumentType::Resolution => "Nghị quyết",
         }
     }
 }
@@ -151,6 +153,10 @@ pub struct Citation {
     pub symbol: Option<String>,
     /// The date written right after the number and symbol.
     pub date: Option<NaiveDate>,
+    /// The date's year is written in two digits (`30/9/21`: 2021): certain
+    /// as a date of this century, but not certain enough to say it is after
+    /// the report's.
+    pub short_year: bool,
     /// The citation as written.
     pub text: String,
 }

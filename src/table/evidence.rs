@@ -34,7 +34,7 @@ pub fn citations(text: &str) -> Vec<Citation> {
 }
 
 /// The document types by their folded words, full names before abbreviations.
-const TYPE_WORDS: [(&[&str], DocumentType); 22] = [
+const TYPE_WORDS: [(&[&str], DocumentType); 24] = [
     (&["ke", "hoach"], DocumentType::Plan),
     (&["bao", "cao"], DocumentType::Report),
     (&["quyet", "dinh"], DocumentType::Decision),
@@ -46,6 +46,7 @@ const TYPE_WORDS: [(&[&str], DocumentType); 22] = [
     (&["ket", "luan"], DocumentType::Conclusion),
     (&["giay", "moi"], DocumentType::Invitation),
     (&["quy", "che"], DocumentType::Regulation),
+    (&["nghi", "quyet"], DocumentType::Resolution),
     (&["kh"], DocumentType::Plan),
     (&["bc"], DocumentType::Report),
     (&["qd"], DocumentType::Decision),
@@ -57,6 +58,7 @@ const TYPE_WORDS: [(&[&str], DocumentType); 22] = [
     (&["kl"], DocumentType::Conclusion),
     (&["gm"], DocumentType::Invitation),
     (&["qc"], DocumentType::Regulation),
+    (&["nq"], DocumentType::Resolution),
 ];
 
 /// The first letters of the types' first words, as a set of bits (`a` the lowest).
@@ -145,7 +147,8 @@ fn citation_at(text: &str, tokens: &[Token], i: usize) -> Option<(Citation, usiz
         kind,
         number: text[number.start..number.end].to_owned(),
         symbol,
-        date: date.flatten(),
+        date: date.flatten().map(|(date, _)| date),
+        short_year: date.flatten().is_some_and(|(_, short)| short),
         text: text[tokens[i].start..end].to_owned(),
     };
     Some((citation, j))
@@ -189,8 +192,10 @@ fn symbol_at(text: &str, tokens: &[Token], j: &mut usize) -> Option<String> {
 
 /// The date written right after a citation's number: `ngày 28/12/2020`,
 /// `, 30/01/2018`, `28-12-2020`, `28.12.2020`, `ngày 28 tháng 12 năm 2020`,
-/// `2020-12-28`. `Some(None)`: a date is written there but does not exist.
-fn date_after(tokens: &[Token], j: &mut usize) -> Option<Option<NaiveDate>> {
+/// `2020-12-28`, `28/12/20` (a two-digit year is 20YY). `Some(None)`: a date
+/// is written there but does not exist or cannot be read for certain.
+/// The flag: the year is written in two digits.
+fn date_after(tokens: &[Token], j: &mut usize) -> Option<Option<(NaiveDate, bool)>> {
     let mut k = *j;
     while tokens.get(k).is_some_and(|t| t.is_mark(',') || t.is_mark('(')) {
         k += 1;
@@ -200,7 +205,10 @@ fn date_after(tokens: &[Token], j: &mut usize) -> Option<Option<NaiveDate>> {
     }
     let (date, next) = date_at(tokens, k)?;
     *j = next;
-    Some(date)
+    // The year is the date's last digits (`30/9/21`, `30.9.21`) unless it comes first.
+    let last = tokens[next - 1].folded.rsplit(['/', '-', '.']).next().unwrap_or_default();
+    let short = last.len() == 2 && tokens[k].folded.len() != 4;
+    Some(date.map(|d| (d, short)))
 }
 
 /// A date starting at token `k`, and the index after it.
@@ -229,15 +237,21 @@ pub fn date_at(tokens: &[Token], k: usize) -> Option<(Option<NaiveDate>, usize)>
     if d.len() == 4 {
         return Some((dmy(y, m, d), k + 5));
     }
+    // `28/12/20` then a number: a four-digit year a line break split (`20\n21`), or no date.
+    if y.len() == 2 && tokens.get(k + 5).is_some_and(|t| t.kind == Kind::Number) {
+        return Some((None, k + 5));
+    }
     Some((dmy(d, m, y), k + 5))
 }
 
-/// A date from day, month and a four-digit year; `None` when it does not exist.
+/// A date from day, month and a four-digit year, or a two-digit one of this
+/// century (`30/9/21`); `None` when it does not exist.
 fn dmy(d: &str, m: &str, y: &str) -> Option<NaiveDate> {
-    if y.len() != 4 || d.len() > 2 || m.len() > 2 {
+    if !matches!(y.len(), 2 | 4) || d.len() > 2 || m.len() > 2 {
         return None;
     }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    let year: i32 = y.parse().ok()?;
+    NaiveDate::from_ymd_opt(if y.len() == 2 { 2000 + year } else { year }, m.parse().ok()?, d.parse().ok()?)
 }
 
 #[cfg(test)]
@@ -318,8 +332,23 @@ mod tests {
             one("QĐ 809-QĐ/TU ngày 25/11/2019"),
             (s("Quyết định"), s("809"), Some(s("QĐ/TU")), Some(s("2019-11-25")), s("QĐ 809-QĐ/TU ngày 25/11/2019"))
         );
+        assert_eq!(one("Nghị quyết số 15/NQ-HĐND ngày 10/12/2020").0, s("Nghị quyết"));
+        assert_eq!(one("NQ 15/NQ-HĐND").0, s("Nghị quyết"));
         assert_eq!(one("KH 881 CNTT 2021-2025").2, None);
         assert_eq!(one("KH 881-CNTT ngày 01/3/2021").2, None);
+    }
+
+    #[test]
+    fn two_digit_years_are_this_centurys() {
+        let short =
+            |text: &str| citations(text).into_iter().map(|c| (c.date.map(|d| d.to_string()), c.short_year)).next();
+        assert_eq!(short("Kế hoạch số 52/KH-UBND ngày 28/12/20 về CCHC"), Some((Some(s("2020-12-28")), true)));
+        assert_eq!(short("BC 1035/BC-UBND 30/9/21;"), Some((Some(s("2021-09-30")), true)));
+        assert_eq!(short("QĐ 12/QĐ-UBND ngày 5.3.21"), Some((Some(s("2021-03-05")), true)));
+        assert_eq!(short("QĐ 12/QĐ-UBND ngày 05/3/2021"), Some((Some(s("2021-03-05")), false)));
+        assert_eq!(short("QĐ 12/QĐ-UBND ngày 2021-03-05"), Some((Some(s("2021-03-05")), false)));
+        // A four-digit year a line break split is no two-digit year.
+        assert_eq!(short("Kế hoạch số 52/KH-UBND ngày 28/12/20\n21 về CCHC"), Some((None, false)));
     }
 
     #[test]

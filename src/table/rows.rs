@@ -52,7 +52,7 @@ pub fn read_rows(
     let running_numbers = carry.running_numbers || uses_running_numbers(table, rows, &code_cols, &title_cols);
     carry.running_numbers = running_numbers;
     let rubric_cols = header.columns_of(Role::Rubric);
-    let evidence_cols = header.columns_of(Role::Evidence);
+    let evidence_cols = evidence_columns(table, header, rows);
     // The evidence cell last started: the rows a vertical merge covers get it too.
     let mut open_evidence: Option<EvidenceCell> = None;
 
@@ -78,7 +78,7 @@ pub fn read_rows(
         let code_text = text_in(row, &code_cols);
         let title_text = text_in(row, &title_cols);
         let (values, scanned, mut cells) = read_values(row, &score_cols, notes);
-        let from_title = title_code(title_text);
+        let from_title = title_code(title_text).filter(|_| !opens_with_points(title_text));
         let code_from_title = from_title.is_some();
         let (mut kind, mut code, title) = classify(code_text, title_text, from_title, running_numbers, last_section);
         let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
@@ -145,6 +145,45 @@ fn cell_in<'r>(row: &'r Row, cols: &[usize]) -> Option<&'r Cell> {
     cols.iter()
         .filter_map(|&c| row.cell_at(c))
         .find(|cell| cell.vmerge != VerticalMerge::Continue && !cell.text.is_empty())
+}
+
+/// A title opening with a value, its unit and a colon or dash (`0.5 điểm –
+/// Công khai chưa đầy đủ`) is an option row written value first, not a
+/// criterion numbered `0.5` (`3.2 Điểm thưởng` is one).
+fn opens_with_points(title: &str) -> bool {
+    let title = title.trim_start();
+    let rest = title.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ',');
+    let rest = rest.trim_start();
+    let (unit, after) = rest.split_at(rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len()));
+    let parted = after.trim_start().starts_with([':', '-', '–']);
+    rest.len() < title.len() && parted && matches!(fold(unit).as_str(), "diem" | "d")
+}
+
+/// The columns headed as evidence; else a `Ghi chú` column that lists
+/// documents (at least three of its cells, and half of those not empty, cite
+/// one): many tables keep their evidence there. A notes column of remarks is
+/// no evidence column: its empty cells say nothing of a score's proof.
+fn evidence_columns(table: &Table, header: &Header, rows: &[usize]) -> Vec<usize> {
+    let headed = header.columns_of(Role::Evidence);
+    if !headed.is_empty() {
+        return headed;
+    }
+    let notes = header.first_row_texts.iter().zip(&header.roles).position(|(text, role)| {
+        *role == Role::Other && fold(text).trim_matches(|c: char| !c.is_alphanumeric()) == "ghi chu"
+    });
+    let Some(col) = notes else { return Vec::new() };
+    let texts: Vec<&str> = rows
+        .iter()
+        .filter_map(|&r| table.rows.get(r)?.cell_at(col))
+        .map(|c| c.text.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let citing = texts.iter().filter(|t| !evidence::citations(t).is_empty()).count();
+    if citing >= 3 && citing * 2 >= texts.len() {
+        vec![col]
+    } else {
+        Vec::new()
+    }
 }
 
 /// The evidence cells of `row` among `cols`, when a vertical merge above covers them all.
@@ -479,6 +518,16 @@ mod tests {
         // Word and spreadsheets are not cut by pages.
         cut[2].cells[0].place.bbox = None;
         assert!(!read(&cut[2..], 0).unsure);
+    }
+
+    #[test]
+    fn a_title_opening_with_points_is_an_option_written_value_first() {
+        assert!(opens_with_points("0.5 điểm – Công khai chưa đầy đủ"));
+        assert!(opens_with_points("1.5 điểm: Số hóa đầy đủ"));
+        assert!(opens_with_points("0,5đ: Ban hành chậm"));
+        assert!(!opens_with_points("3.2 Điểm thưởng"));
+        assert!(!opens_with_points("1.5 Công khai thủ tục hành chính"));
+        assert!(title_code("1.5 điểm: Số hóa đầy đủ").is_some(), "read as a code without the check");
     }
 
     #[test]

@@ -83,24 +83,35 @@ pub fn read(text: &str) -> Reading {
     let mut previous_end = 0;
     // A `label: X` whose value runs on into more words, not read as an option.
     let mut run_on = false;
+    // The token ranges of the option lines read, for the `;` check below.
+    let mut spans = Vec::new();
     for j in 0..tokens.len() {
-        if tokens[j].kind != Kind::Number || in_formula(j) {
+        // Numbers inside a line already read (a value-first line's label) are no options.
+        if tokens[j].kind != Kind::Number || in_formula(j) || j < previous_end {
             continue;
         }
         if deducts(&tokens, j) {
             reading.unsure = true;
         }
-        let Some((value, end)) = option_at(&tokens, j) else {
-            run_on |= j >= 1
-                && tokens[j - 1].is_mark(':')
-                && tokens.get(j + 1).is_some_and(|t| t.kind == Kind::Word || t.is_mark('('));
+        // A value first on its line (`Kịp thời:\n0,5 điểm: Ban hành kịp thời`) is
+        // not the value of the colon ending the line above; after a colon on its line it is.
+        let after_colon = j >= 1 && tokens[j - 1].is_mark(':') && !tokens[j - 1].line_end;
+        let value_first = || value_first_at(&tokens, j, previous_end);
+        let found = match after_colon {
+            true => option_at(&tokens, j).or_else(value_first),
+            false => value_first().or_else(|| option_at(&tokens, j)),
+        };
+        let Some((value, end)) = found else {
+            run_on |= after_colon && tokens.get(j + 1).is_some_and(|t| t.kind == Kind::Word || t.is_mark('('));
             continue;
         };
         let start = line_start(&tokens, j, previous_end);
         let line = text[tokens[start].start..tokens[end - 1].end].to_owned();
         reading.lines.push(RubricLine { value, text: line });
+        spans.push(start..end);
         previous_end = end;
     }
+    reading.unsure |= !semicolons_part_options(&tokens, &spans);
     // Option lines beside a `label: X` that runs on (two lines joined into one,
     // `Ban hành kịp thời: 0,5 Ban hành chậm: 0,25`): an option may be missing.
     reading.unsure |= run_on && !reading.lines.is_empty();
@@ -150,7 +161,8 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
             || tokens[k - 1].line_end
             // The next line's bullet on the same line (`…: 1 - Sau ngày 15/01: 0,5`).
             || tokens[k - 1].space_after && bullet(&tokens[k])
-            || tokens[k].is_mark(';') && tokens.get(k + 1).is_none_or(|_| tokens[k].line_end)
+            // `;` ends a line, or parts options on one line (checked by `semicolons_part_options`).
+            || tokens[k].is_mark(';') && tokens.get(k + 1).is_none_or(|t| tokens[k].line_end || t.kind == Kind::Word)
             || tokens[k].is_mark('.') && (k + 1 >= tokens.len() || tokens[k].line_end)
     };
     // A remark in brackets after the value (`…: 0,5 (đúng hạn)`) is part of its line.
@@ -163,18 +175,79 @@ fn option_at(tokens: &[Token], j: usize) -> Option<(Decimal, usize)> {
     (said || with_unit || labelled).then_some((value, end))
 }
 
+/// An option line written value first (`- 1 điểm: Có kế hoạch`, `0,5 điểm –
+/// Ban hành đúng hạn`) whose number is token `j`: the value, the unit, a colon
+/// or dash and a label, at the start of a line (after its bullet, a `;` or the
+/// option line before, `previous_end`). Returns the value and the index after the label.
+fn value_first_at(tokens: &[Token], j: usize, previous_end: usize) -> Option<(Decimal, usize)> {
+    let unit = tokens.get(j + 1).is_some_and(|t| t.is_word("diem") || t.is_word("d"));
+    let dash = |t: &Token| t.is_mark('-') || t.is_mark('–');
+    let parted = tokens.get(j + 2).is_some_and(|t| t.is_mark(':') || dash(t) && t.space_after);
+    if !unit || !parted || tokens.get(j + 3).is_none_or(|t| t.kind != Kind::Word) {
+        return None;
+    }
+    let opens = |k: usize| k == 0 || k == previous_end || tokens[k - 1].line_end || tokens[k - 1].is_mark(';');
+    let bullet = |t: &Token| (dash(t) || t.is_mark('+') || t.is_mark('•') || t.is_mark('*')) && t.space_after;
+    if !(opens(j) || j >= 1 && bullet(&tokens[j - 1]) && opens(j - 1)) {
+        return None;
+    }
+    let value = parse_score(tokens[j].folded).filter(|v| !v.is_sign_negative())?;
+    // The label runs to the line's end, a `;`, or the next value-first line's bullet.
+    let next_line = |k: usize| {
+        bullet(&tokens[k])
+            && tokens.get(k + 1).is_some_and(|t| t.kind == Kind::Number)
+            && tokens.get(k + 2).is_some_and(|t| t.is_word("diem"))
+    };
+    // A next line with no bullet and no number is the label wrapped (a printed page's line).
+    let wrapped = |k: usize| {
+        !bullet(&tokens[k])
+            && tokens[k..]
+                .iter()
+                .position(|t| t.kind == Kind::Number)
+                .is_none_or(|n| tokens[k..k + n].iter().any(|t| t.line_end))
+    };
+    let end = (j + 4..tokens.len())
+        .find(|&k| tokens[k - 1].line_end && !wrapped(k) || tokens[k].is_mark(';') || next_line(k))
+        .unwrap_or(tokens.len());
+    Some((value, end))
+}
+
+/// Options parted by `;` on one line (`Kịp thời: 0,5; Chậm: 0,25; Không: 0`)
+/// are read only when every part of the cell between its `;` is an option
+/// line: a part that is not may be an option this reader missed.
+fn semicolons_part_options(tokens: &[Token], spans: &[std::ops::Range<usize>]) -> bool {
+    let parting = |k: usize| tokens[k].is_mark(';') && !tokens[k].line_end && k + 1 < tokens.len();
+    if !spans.iter().any(|s| s.end < tokens.len() && parting(s.end)) {
+        return true;
+    }
+    let mut from = 0;
+    for to in (0..tokens.len()).filter(|&k| parting(k)).chain([tokens.len()]) {
+        // A part ends with its option line, or with the `.` or `;` after it.
+        let mut end = to;
+        while end > from && (tokens[end - 1].is_mark('.') || tokens[end - 1].is_mark(';')) {
+            end -= 1;
+        }
+        if !spans.iter().any(|s| s.start >= from && s.end == end) {
+            return false;
+        }
+        from = to + 1;
+    }
+    true
+}
+
 /// A deduction (`Thiếu 01 báo cáo trừ 0,5`): `trừ` shortly before a number.
 fn deducts(tokens: &[Token], j: usize) -> bool {
     tokens[j.saturating_sub(3)..j].iter().any(|t| t.is_word("tru"))
 }
 
 /// Where the line of the option whose value is token `j` starts: its bullet
-/// (`- `, `+ `), the start of its line, or the end of the option before it.
+/// (`- `, `+ `), the start of its line or the `;` before it, or the end of the option before it.
 fn line_start(tokens: &[Token], j: usize, previous_end: usize) -> usize {
     let mut k = j;
     while k > previous_end {
         let t = &tokens[k - 1];
-        if t.line_end {
+        // A `;` before it ends the option line before (`… 1 điểm; không … thì 0 điểm`).
+        if t.line_end || t.is_mark(';') {
             break;
         }
         if (t.is_mark('-') || t.is_mark('+') || t.is_mark('•') || t.is_mark('–')) && t.space_after {
@@ -206,7 +279,11 @@ fn formula_at(tokens: &[Token]) -> Option<(Option<Decimal>, std::ops::Range<usiz
     };
     let k = tokens.get(sign + 1).filter(|t| t.kind == Kind::Number).and_then(|t| parse_score(t.folded));
     // The divisor after `K` (`/ 100`, `75`) and the closing bracket belong to the formula.
-    let end = (sign + 1..tokens.len().min(sign + 6)).find(|&k| tokens[k].is_mark(']')).unwrap_or(sign + 4);
+    // Without a bracket it ends with its line (`… x 2\n+ 0 điểm: Dưới 90%`).
+    let end = (sign + 1..tokens.len().min(sign + 6))
+        .find(|&k| tokens[k].is_mark(']'))
+        .or_else(|| (sign + 1..tokens.len().min(sign + 4)).find(|&k| tokens[k].line_end))
+        .unwrap_or(sign + 4);
     Some((k, start..end + 1))
 }
 
@@ -334,6 +411,38 @@ mod tests {
         // Two option lines joined without their break: the first is not read, so nothing is.
         assert!(read("Ban hành kịp thời: 0,5 Ban hành không kịp thời (trong Quý I): 0,25").unsure);
         assert!(!read("Ban hành kịp thời: 0,5\nBan hành không kịp thời (trong Quý I): 0,25").unsure);
+    }
+
+    #[test]
+    fn options_written_value_first_or_on_one_line() {
+        let r = read(
+            "Có kế hoạch kiểm tra:\n- 1 điểm: có kế hoạch và thực hiện đủ\n- 0,5 điểm: có kế hoạch\n+ 0 điểm: không có",
+        );
+        assert_eq!(values(&r), [d("1"), d("0.5"), d("0")]);
+        assert_eq!(r.lines[1].text, "0,5 điểm: có kế hoạch");
+        let r = read("0,5 điểm – ban hành đúng hạn (trước ngày 15/01)\n0 điểm – không ban hành");
+        assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0")], false));
+        assert_eq!(values(&read("- 1 điểm: đủ - 0 điểm: không đủ")), [d("1"), d("0")]);
+        // A value and its unit inside a sentence are no value-first line.
+        assert!(read("Tối đa 2 điểm: tùy mức độ").is_empty());
+        let r = read("Kịp thời:\nBan hành kịp thời: 0,5; Ban hành chậm: 0,25; Không ban hành: 0.");
+        assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0.25"), d("0")], false));
+        assert_eq!(r.lines[1].text, "Ban hành chậm: 0,25");
+        assert_eq!(values(&read("1 điểm: có; 0 điểm: không")), [d("1"), d("0")]);
+        // The last label wrapped onto a line of its own.
+        let r = read("1 điểm – Có bố trí kinh phí; 0 điểm – Không bố trí\nkinh phí");
+        assert_eq!((values(&r), r.unsure), (vec![d("1"), d("0")], false));
+        let r = read("- 1 điểm: Có kế hoạch\nBan hành chậm: 0,5\n- 0 điểm: Không");
+        assert_eq!(values(&r), [d("1"), d("0.5"), d("0")]);
+        let r =
+            read("Kịp thời (trước ngày 31/01):\n0,5 điểm: Ban hành kịp thời; 0,25 điểm: Ban hành chậm; 0 điểm: Không");
+        assert_eq!((values(&r), r.unsure), (vec![d("0.5"), d("0.25"), d("0")], false));
+        // After a formula without its bracket, on the next line.
+        let r = read("- Từ 90% đến 100% thì tính theo công thức: Tỷ lệ % hồ sơ đúng hạn x 2\n+ 0 điểm: Dưới 90%");
+        assert_eq!((values(&r), r.coefficient), (vec![d("0")], Some(d("2"))));
+        // A part between the `;` that is no option line: an option may be missing.
+        assert!(read("Ban hành kịp thời: 0,5; ban hành chậm thì trừ điểm").unsure);
+        assert!(read("Đủ: 1; thiếu tùy mức độ; Không có: 0").unsure);
     }
 
     #[test]

@@ -15,7 +15,11 @@ const HEADER: &str = "STT;Tiêu chí;Điểm chuẩn;Điểm tự đánh giá;T�
 /// The rubric and evidence findings on `rows` (under [`HEADER`]) of a report
 /// for `year`, dated `date`.
 fn findings(rows: &str, year: i32, date: Option<(i32, u32, u32)>) -> Vec<Finding> {
-    let csv = format!("{HEADER}{rows}");
+    findings_under(HEADER, rows, year, date)
+}
+
+fn findings_under(header: &str, rows: &str, year: i32, date: Option<(i32, u32, u32)>) -> Vec<Finding> {
+    let csv = format!("{header}{rows}");
     let mut document = delimited::extract(csv.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
     crate::text::normalize_document(&mut document);
     let table = crate::table::find_scoring_table(&document, &Deadline::none()).expect("in time").expect("a table");
@@ -78,6 +82,14 @@ fn the_timely_option_needs_a_plan_issued_by_the_deadline() {
         "Tiêu chí 1.1.1 (bảng 1, dòng 2): điểm tự đánh giá 0,5 điểm (Ban hành kịp thời) nhưng KH số 61/KH-UBND ngày \
          20/01/2021 ban hành sau hạn 15/01/2021; theo thang điểm chỉ được 0,25"
     );
+    // Options written value first: the message names the option by its label.
+    let first =
+        "Ban hành kế hoạch (trước ngày 15/01 hàng năm):\n- 0,5 điểm: Ban hành kịp thời\n- 0 điểm: Không ban hành";
+    let late = findings(&format!("1.1.1;\"{first}\";0,5;0,5;KH số 61/KH-UBND ngày 20/01/2021\n"), 2021, None);
+    assert!(late[0].message.contains("0,5 điểm (Ban hành kịp thời)"), "{}", late[0].message);
+    let dashed = first.replace("0,5 điểm:", "0,5 điểm –");
+    let late = findings(&format!("1.1.1;\"{dashed}\";0,5;0,5;KH số 61/KH-UBND ngày 20/01/2021\n"), 2021, None);
+    assert!(late[0].message.contains("0,5 điểm (Ban hành kịp thời)"), "{}", late[0].message);
     // On the deadline is in time; a report dated late is not the plan; the lower option claims no timeliness.
     for (score, evidence) in [
         ("0,5", "KH số 61/KH-UBND ngày 15/01/2021"),
@@ -109,6 +121,10 @@ fn cited_documents_dated_after_the_report_or_outside_the_period() {
         dated[0].basis.as_ref().and_then(|b| b.dates.map(|(cited, _)| cited.to_string())).as_deref(),
         Some("2021-12-31")
     );
+    // A two-digit year after the report may be a slip of the pen: silence; before it, it is read.
+    let short =
+        "1.1;Kế hoạch;1;1;Quyết định số 152/QĐ-UBND ngày 31/12/21\n1.2;Báo cáo;1;1;BC số 50/BC-UBND ngày 16/7/19\n";
+    assert_eq!(keys(&findings(short, 2021, Some((2021, 11, 30)))), [(EvidenceOutsidePeriod, "1.2", Column::Evidence)]);
     // Without a report date: a date two or more years after the assessment year is outside it.
     let undated = findings(rows, 2021, None);
     assert_eq!(
@@ -130,4 +146,20 @@ fn points_claimed_without_evidence() {
     // A column left empty throughout is no list of evidence.
     let empty = "1;Chỉ đạo;3;3;\n1.1;Kế hoạch;1;1;\n1.2;Báo cáo;1;1;\n1.3;Kiểm tra;1;1;\n";
     assert!(findings(empty, 2021, None).is_empty());
+}
+
+#[test]
+fn a_notes_column_listing_documents_is_the_evidence() {
+    let header = "STT;Tiêu chí;Điểm chuẩn;Điểm tự đánh giá;Ghi chú\n";
+    let listed = "1.1;Kế hoạch;1;1;KH 52/KH-UBND ngày 28/12/2020\n1.2;Báo cáo;1;1;\n\
+                  1.3;Báo cáo;1;1;BC số 50/BC-UBND ngày 16/7/2019\n1.4;Kiểm tra;1;1;TB 12/TB-UBND\n";
+    use FindingKind::*;
+    assert_eq!(
+        keys(&findings_under(header, listed, 2021, None)),
+        [(MissingEvidence, "1.2", Column::Evidence), (EvidenceOutsidePeriod, "1.3", Column::Evidence)]
+    );
+    // Remarks, with a document named here and there: no evidence column.
+    let remarks = "1.1;Kế hoạch;1;1;Đạt\n1.2;Báo cáo;1;1;\n1.3;Báo cáo;1;1;Chưa đủ hồ sơ\n\
+                   1.4;Kiểm tra;1;1;BC số 50/BC-UBND ngày 16/7/2019\n";
+    assert!(findings_under(header, remarks, 2021, None).is_empty());
 }
