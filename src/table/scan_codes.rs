@@ -184,23 +184,26 @@ fn recover_numbered_leaves(rows: &mut [TableRow], numbers: &[Option<u32>]) {
         }
         let Some(previous) = rows[..i].iter().rposition(|r| r.kind == RowKind::Criterion) else { continue };
         let Some(code) = rows[previous].code.as_deref() else { continue };
-        let guess = if previous == leaf {
-            let (head, last) = code.rsplit_once('.').unwrap_or(("", code));
-            let Ok(last) = last.parse::<u32>() else { continue };
-            format!("{head}.{}", last + 1)
+        // After a leaf comes a sibling of it or of one of its ancestors
+        // (`4.3.4` or `4.4` after `4.3.3`), after a group its first child: a
+        // guess only when the criterion read next leaves one of them.
+        let guesses: Vec<String> = if previous == leaf {
+            next_codes(code).into_iter().skip(1).filter(|c| c.contains('.')).collect()
         } else {
-            format!("{code}.1")
+            vec![format!("{code}.1")]
         };
         let later = &rows[i + 1..];
-        let taken = later.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(guess.as_str()));
+        let taken =
+            |guess: &str| later.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(guess));
         // The next criterion read may come after the numbered rows between that lost their codes too.
         let next = later.iter().position(|r| r.kind == RowKind::Criterion);
         let next_code = next.and_then(|k| later[k].code.as_deref());
         let between = &later[..next.unwrap_or(0)];
         let skipped = lost_codes(between.iter().zip(&numbers[i + 1..]).filter(|(_, n)| n.is_some()).map(|(r, _)| r));
-        if taken || next_code.is_some_and(|code| !reaches(&guess, code, skipped)) {
+        let fits = |guess: &String| !taken(guess) && next_code.is_none_or(|code| reaches(guess, code, skipped));
+        let Ok([guess]) = <[String; 1]>::try_from(guesses.into_iter().filter(fits).collect::<Vec<_>>()) else {
             continue;
-        }
+        };
         (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(guess));
         last_leaf = Some((i, before + 1));
     }
@@ -509,6 +512,11 @@ mod tests {
         ]);
         repair(&mut rows, &[], &["53", "54", "", ""], true, None);
         assert_eq!(codes(&rows), ["4.3.3", "", "", "5.1"]);
+        // Before a section, a leaf after `4.3.3` may be `4.3.4` or `4.4`: no guess.
+        let mut rows =
+            scanned(&[(Criterion, Some("4.3.3"), ""), (Unnumbered, None, "Thực hiện"), (Criterion, Some("5"), "")]);
+        repair(&mut rows, &[], &["53", "54", ""], true, None);
+        assert_eq!(codes(&rows), ["4.3.3", "", "5"]);
         let mut rows = scanned(&[(Criterion, Some("34"), ""), (Criterion, Some("3.4.1"), "")]);
         repair(&mut rows, &[], &[], false, Some("3.3.3"));
         assert_eq!(codes(&rows), ["3.4", "3.4.1"]);
