@@ -11,15 +11,9 @@ use crate::model::CellField;
 use crate::number::format_vi;
 use crate::report::DocumentReport;
 
-/// Fields drawn for context: everything but the evidence column's long text.
-pub const DRAWN: [CellField; 6] = [
-    CellField::Code,
-    CellField::Title,
-    CellField::MaxPoints,
-    CellField::SelfScore,
-    CellField::AppraisalScore,
-    CellField::LostPoints,
-];
+/// Fields drawn for context: everything but the evidence column's long text
+/// (the last field).
+pub const DRAWN: &[CellField] = CellField::ALL.split_at(CellField::ALL.len() - 1).0;
 
 /// The value read into a cell, as the table shows it.
 fn value(d: &DocumentReport, row: usize, field: CellField) -> String {
@@ -134,7 +128,7 @@ pub fn region(d: &DocumentReport, focus: &Focus) -> Option<String> {
         focus.rows.iter().flat_map(|&r| [r.saturating_sub(1), r, r + 1]).filter(|&r| r < d.criteria.len()).collect();
     rows.sort_unstable();
     rows.dedup();
-    let cells: Vec<(usize, CellField)> = rows.iter().flat_map(|&r| DRAWN.map(|f| (r, f))).collect();
+    let cells: Vec<(usize, CellField)> = rows.iter().flat_map(|&r| DRAWN.iter().map(move |&f| (r, f))).collect();
     let marked: Vec<(usize, CellField)> = focus.cells(d).map(|(r, f, _)| (r, f)).collect();
     draw(d, page, &cells, &marked)
 }
@@ -143,7 +137,8 @@ pub fn region(d: &DocumentReport, focus: &Focus) -> Option<String> {
 /// those findings rest on highlighted. (Inside the HTML report a drawing
 /// needs no namespace, and the page names no address.)
 pub fn page(d: &DocumentReport, page: u32, marked: &[(usize, CellField)]) -> Option<String> {
-    let cells: Vec<(usize, CellField)> = (0..d.criteria.len()).flat_map(|r| DRAWN.map(|f| (r, f))).collect();
+    let cells: Vec<(usize, CellField)> =
+        (0..d.criteria.len()).flat_map(|r| DRAWN.iter().map(move |&f| (r, f))).collect();
     let drawing = draw(d, page, &cells, marked)?;
     Some(drawing.replacen("<svg ", "<svg xmlns=\"http://www.w3.org/2000/svg\" ", 1))
 }
