@@ -16,11 +16,42 @@ const ZERO_HOLE_OFFSET: f32 = 0.1;
 /// For each digit blot of a number crop (ink on white), left to right,
 /// whether it is shaped as a 0; `None` for ink too small to be digits.
 pub fn zeros(crop: &Gray) -> Option<Vec<bool>> {
+    let (mask, digits) = digit_blots(crop)?;
+    Some(digits.iter().map(|b| is_zero(b, mask.width)).collect())
+}
+
+/// The ink mask of a number crop and its digit blots, left to right; `None`
+/// for ink too small to be digits.
+fn digit_blots(crop: &Gray) -> Option<(Mask, Vec<Blot>)> {
     let mask = Mask { width: crop.width, height: crop.height, data: crop.data.iter().map(|&v| v < 128).collect() };
     let (all, digit, _) = number_blots(&mask)?;
-    let mut digits: Vec<&Blot> = all.iter().filter(|b| b.height() * 2 >= digit).collect();
+    let mut digits: Vec<Blot> = all.into_iter().filter(|b| b.height() * 2 >= digit).collect();
     digits.sort_by_key(|b| b.x0);
-    Some(digits.into_iter().map(|b| is_zero(b, mask.width)).collect())
+    Some((mask, digits))
+}
+
+/// A loop whose hole is at most this share of its digit's height is ink
+/// that has nearly filled it in.
+const FILLED_HOLE: f32 = 0.2;
+
+/// Whether the ink of a number crop has filled in the loops that tell 0, 6,
+/// 8 and 9 apart (the thick strokes of a fax or a dark copy): a digit that
+/// `reading` names 0, 6, 8 or 9 whose blot has no hole taller than
+/// [`FILLED_HOLE`] of its height, or, where the blots do not pair one to one
+/// with the reading's digits (digits touching), any digit blot whose holes
+/// are all that small.
+pub fn loops_filled(crop: &Gray, reading: &str) -> bool {
+    let Some((mask, digits)) = digit_blots(crop) else { return false };
+    let tallest_hole = |blot: &Blot| holes(blot, mask.width).iter().map(|(top, bottom)| bottom - top + 1).max();
+    let small = |hole: usize, blot: &Blot| hole as f32 <= FILLED_HOLE * blot.height() as f32;
+    let read: Vec<char> = reading.chars().filter(char::is_ascii_digit).collect();
+    if read.len() == digits.len() {
+        return read
+            .iter()
+            .zip(&digits)
+            .any(|(c, blot)| "0689".contains(*c) && tallest_hole(blot).is_none_or(|h| small(h, blot)));
+    }
+    digits.iter().any(|blot| tallest_hole(blot).is_some_and(|h| small(h, blot)))
 }
 
 /// One hole of more than a pixel, tall and in the middle.
@@ -139,6 +170,41 @@ mod tests {
         "..#####..",
         ".........",
     ];
+
+    // A fax's 9 whose thick strokes left two pixels of its loop.
+    const FILLED_NINE: [&str; 14] = [
+        "..#####..",
+        ".#######.",
+        "###..####",
+        "#########",
+        ".########",
+        "..#######",
+        "......###",
+        "......###",
+        "......###",
+        "......##.",
+        "##...###.",
+        ".######..",
+        "..####...",
+        ".........",
+    ];
+
+    #[test]
+    fn loops_the_ink_filled_in_are_told_from_open_ones() {
+        let mut open = Gray::new(46, 22, 255);
+        for (i, digit) in [&NINE[..], &EIGHT[..], &SIX[..]].into_iter().enumerate() {
+            draw(&mut open, 4 + i * 13, 4, digit);
+        }
+        assert!(!loops_filled(&open, "9,86"));
+        let mut filled = Gray::new(33, 22, 255);
+        draw(&mut filled, 4, 4, &NINE);
+        draw(&mut filled, 17, 4, &FILLED_NINE);
+        assert!(loops_filled(&filled, "99"));
+        // Read as another digit, a loop too small to show is no sign against it ...
+        assert!(!loops_filled(&filled, "97"));
+        // ... but where the digits do not pair with the blots, any small loop is.
+        assert!(loops_filled(&filled, "9"));
+    }
 
     #[test]
     fn a_zero_is_told_from_a_nine_an_eight_and_a_six() {

@@ -16,7 +16,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cleanup::decimal_point;
-use super::digit_shapes::zeros;
+use super::digit_shapes::{loops_filled, zeros};
 use super::engine::{median_height, Mode, Tesseract, Word};
 use super::page::SEPARATED_NUMBER;
 use super::stack::{read_alone, read_stacked};
@@ -191,11 +191,14 @@ pub fn read_numbers(
         restore_point(read, cell, digits);
     }
     // Readings that agree on fewer digits than the crop shows both lost one
-    // (`4` for a `14` whose thin `1` is broken): no confirmation.
+    // (`4` for a `14` whose thin `1` is broken), and readings of digits whose
+    // loops the ink filled in agree on whatever the filled shape looks like
+    // (a fax's `12,94` read `12,04` twice): no confirmation; only the
+    // table's arithmetic can confirm them.
     for ((read, cell), shape) in out.iter_mut().zip(cells).zip(&shapes) {
         let kept = read.words.as_deref().map_or_else(|| cell.text.clone(), joined);
         let count = kept.chars().filter(char::is_ascii_digit).count();
-        read.confirmed &= shape.as_ref().is_none_or(|shape| shape.len() <= count);
+        read.confirmed &= shape.as_ref().is_none_or(|shape| shape.len() <= count) && !loops_filled(&cell.crop, &kept);
     }
     Ok(out)
 }
