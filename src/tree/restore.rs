@@ -6,13 +6,16 @@
 //! needs is that reading with its separator back — or, the relation's other
 //! values being read twice alike, with its end digit back or its extra end
 //! digit gone — the value is that one, provided exactly one value of the
-//! relation is explained so and no relation balances with the value as read.
+//! relation is explained so and no relation balances with the value as read;
+//! or, where several readings of one relation are each over their bounds, the
+//! one way of putting their separators back that makes it balance.
 //! Only readings no second reading confirmed are restored (or a confirmed one
 //! over its bounds: `25` over a maximum of 2,5); the reading keeps the text
 //! read and says how it was restored, and whether the arithmetic confirms it
 //! is the checks' matter (`checks::uncertainty`). Typed values are never touched.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
@@ -36,15 +39,92 @@ pub(super) fn restore(nodes: &mut [Node], deadline: &Deadline) -> Result<(), Tim
     }
     loop {
         deadline.check()?;
-        let Some(((n, column), value, how)) = next_restoration(nodes) else { return Ok(()) };
-        nodes[n].values.set(column, Some(value));
-        if let Some(read) = nodes[n].scanned.iter_mut().find(|s| s.column == column) {
-            read.restored = Some(how);
+        let restorations = next_restorations(nodes);
+        if restorations.is_empty() {
+            return Ok(());
+        }
+        for ((n, column), value, how) in restorations {
+            nodes[n].values.set(column, Some(value));
+            if let Some(read) = nodes[n].scanned.iter_mut().find(|s| s.column == column) {
+                read.restored = Some(how);
+            }
         }
     }
 }
 
 type Proposal = (Decimal, Restoration);
+
+/// The first reading the relations explain alike, else the readings one
+/// relation explains together ([`lost_together`]); none when nothing is explained.
+fn next_restorations(nodes: &[Node]) -> Vec<(Value, Decimal, Restoration)> {
+    if let Some(one) = next_restoration(nodes) {
+        return vec![one];
+    }
+    let relations = relations(nodes);
+    let read_right = |member: Value| relations.iter().any(|r| r.contains(member) && r.balances(nodes));
+    relations
+        .iter()
+        .filter(|r| r.complete && !r.balances(nodes))
+        .filter_map(|relation| lost_together(nodes, relation))
+        .find(|values| values.iter().all(|&(member, _)| !read_right(member)))
+        .map(|values| values.into_iter().map(|(member, value)| (member, value, Restoration::Separator)).collect())
+        .unwrap_or_default()
+}
+
+/// At most this many readings of one relation are restored together.
+const MOST_LOST_TOGETHER: usize = 3;
+
+/// Two or three readings of one relation, each over its bounds, that all
+/// lost their separator (a photocopy's `35` and `25` for 3,5 and 2,5
+/// under a sum of 14): the values they must have, when exactly one way of
+/// putting separators back into such readings makes the relation balance
+/// and that way changes more than one (one alone is [`explain`]'s).
+fn lost_together(nodes: &[Node], relation: &Relation) -> Option<Vec<(Value, Decimal)>> {
+    let doubtful: Vec<(Value, Vec<Decimal>)> = relation
+        .members()
+        .map(|member| (member, with_separator(nodes, member)))
+        .filter(|(_, values)| !values.is_empty())
+        .collect();
+    if !(2..=MOST_LOST_TOGETHER).contains(&doubtful.len()) {
+        return None;
+    }
+    // Every choice of each doubtful reading: as read, or one of its values.
+    let choices: usize = doubtful.iter().map(|(_, values)| values.len() + 1).product();
+    let mut balancing = (0..choices).filter_map(|mut choice| {
+        let mut chosen = Vec::new();
+        for (member, values) in &doubtful {
+            let pick = choice % (values.len() + 1);
+            choice /= values.len() + 1;
+            if pick > 0 {
+                chosen.push((*member, values[pick - 1]));
+            }
+        }
+        let value =
+            |member: Value| chosen.iter().find(|(m, _)| *m == member).map(|(_, v)| *v).or(value_of(nodes, member));
+        let sum = relation.parts.iter().try_fold(Decimal::ZERO, |sum, &part| sum.checked_add(value(part)?));
+        (sum.is_some() && sum == value(relation.total)).then_some(chosen)
+    });
+    let only = balancing.next().filter(|chosen| chosen.len() > 1)?;
+    balancing.next().is_none().then_some(only)
+}
+
+/// The values a reading of digits alone that its bounds show misread may
+/// be with its decimal separator back, within them (`35` over a maximum
+/// of 3,5: 3,5 or 0,35).
+fn with_separator(nodes: &[Node], member: Value) -> Vec<Decimal> {
+    let Some(read) = reading(nodes, member).filter(|s| s.restored.is_none()) else { return Vec::new() };
+    let text = read.text.as_str();
+    let over = value_of(nodes, member).is_some_and(|value| out_of_bounds(nodes, member, value));
+    if !over || text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Vec::new();
+    }
+    (0..text.len())
+        .map(|point| format!("{}.{}", if point == 0 { "0" } else { &text[..point] }, &text[point..]))
+        .filter_map(|written| Decimal::from_str(&written).ok())
+        .filter(|value| value.scale() <= MAX_DECIMALS && value.normalize().scale() == value.scale())
+        .filter(|&value| fits(nodes, member, value) && misreading(text, value) == Some(Restoration::Separator))
+        .collect()
+}
 
 /// The first reading the relations explain alike, if any.
 fn next_restoration(nodes: &[Node]) -> Option<(Value, Decimal, Restoration)> {

@@ -96,6 +96,39 @@ fn a_maximum_and_score_both_read_without_their_separator_are_both_restored() {
 }
 
 #[test]
+fn readings_of_one_sum_that_all_lost_their_separator_are_restored_together() {
+    // A photocopy's 3,5 and 2,5 read "35" and "25": only both with their
+    // separators back make 1's sum, and only one way.
+    let rows = |second: &'static str| {
+        vec![
+            scanned("1", sure("8"), sure("8")),
+            scanned("1.1", sure("2"), sure("2")),
+            scanned("1.2", sure("3,5"), once("35")),
+            scanned("1.3", sure("2,5"), once(second)),
+        ]
+    };
+    let t = tree(rows("25"));
+    assert_eq!(value(&t, "1.2", Column::SelfScore), (Some(d("3,5")), Some(Restoration::Separator)));
+    assert_eq!(value(&t, "1.3", Column::SelfScore), (Some(d("2,5")), Some(Restoration::Separator)));
+    // With "15" for 1.3 no way balances: nothing is restored.
+    let t = tree(rows("15"));
+    assert_eq!(value(&t, "1.2", Column::SelfScore), (Some(d("35")), None));
+    assert_eq!(value(&t, "1.3", Column::SelfScore), (Some(d("15")), None));
+}
+
+#[test]
+fn readings_a_sum_could_restore_together_in_more_than_one_way_stay_as_read() {
+    // 3,15 = 1,5 + 1,5 + 0,15, in any order: which "15" was 0,15 is not known.
+    let t = tree(vec![
+        scanned("1", sure("6"), sure("3,15")),
+        scanned("1.1", sure("2"), once("15")),
+        scanned("1.2", sure("2"), once("15")),
+        scanned("1.3", sure("2"), once("15")),
+    ]);
+    assert_eq!(value(&t, "1.1", Column::SelfScore), (Some(d("15")), None));
+}
+
+#[test]
 fn two_readings_the_sum_could_restore_alike_leave_both_as_read() {
     // 5,5 = 0,5 + 5 or 5 + 0,5: either "5" may be the misread one.
     let t = tree(vec![
