@@ -65,6 +65,7 @@ pub fn read_rows(
         let section = first.and_then(|m| m.code.split('.').next()?.parse::<u32>().ok());
         carry.last_section = section.and_then(|s| s.checked_sub(1)).filter(|&s| s > 0);
     }
+    let misread_numbers = if running_numbers { misread_running_numbers(table, rows, &code_cols) } else { Vec::new() };
     let mut out = Vec::with_capacity(rows.len());
     let (mut barred, mut code_texts) = (Vec::new(), Vec::new());
     let last_section = &mut carry.last_section;
@@ -80,7 +81,9 @@ pub fn read_rows(
         let (values, scanned, mut cells) = read_values(row, &score_cols, notes);
         let from_title = title_code(title_text).filter(|_| !opens_with_points(title_text));
         let code_from_title = from_title.is_some();
-        let (mut kind, mut code, title) = classify(code_text, title_text, from_title, running_numbers, last_section);
+        let counted = misread_numbers.contains(&index);
+        let (mut kind, mut code, title) =
+            classify(code_text, title_text, from_title, (running_numbers, counted), last_section);
         let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
         // A group heading whose Roman numeral OCR read as bars (`]`, `|`):
         // kept as that group only if a section follows it.
@@ -319,13 +322,28 @@ fn uses_running_numbers(table: &Table, rows: &[usize], code_cols: &[usize], titl
     both >= 3
 }
 
+/// The rows (of `rows`, read from a scan) whose running number OCR misread
+/// ([`scan_codes::mend_running_numbers`]): a row count, whatever section
+/// number it may look like (`6` between `59` and `61`).
+fn misread_running_numbers(table: &Table, rows: &[usize], code_cols: &[usize]) -> Vec<usize> {
+    let scanned: Vec<usize> =
+        rows.iter().copied().filter(|&i| table.rows[i].cells.iter().any(|c| scan_reading(c).is_some())).collect();
+    let read: Vec<Option<u32>> =
+        scanned.iter().map(|&i| scan_codes::running_number(text_in(&table.rows[i], code_cols))).collect();
+    let mut mended = read.clone();
+    scan_codes::mend_running_numbers(&mut mended);
+    scanned.into_iter().zip(read.iter().zip(&mended)).filter(|(_, (a, b))| a != b).map(|(i, _)| i).collect()
+}
+
 /// The row's kind, code and title; `from_title` is [`title_code`] of
-/// `title_text`, which the caller has already read.
+/// `title_text`, which the caller has already read; `running` whether the
+/// code column holds running numbers and whether this row's is one OCR
+/// misread ([`misread_running_numbers`]).
 fn classify(
     code_text: &str,
     title_text: &str,
     from_title: Option<CodeMatch>,
-    running_numbers: bool,
+    (running_numbers, counted): (bool, bool),
     last_section: &mut Option<u32>,
 ) -> (RowKind, Option<String>, String) {
     let from_code_col = parse_code(code_text);
@@ -364,7 +382,7 @@ fn classify(
             // the same cell, the title column left empty (a section row
             // spanning both).
             let titled = spans_both && is_capitals(&m.rest);
-            if running_numbers && number != Some(last_section.map_or(1, |s| s + 1)) && !titled {
+            if running_numbers && (counted || number != Some(last_section.map_or(1, |s| s + 1))) && !titled {
                 return (RowKind::Unnumbered, None, title);
             }
             *last_section = number;
@@ -405,7 +423,7 @@ mod tests {
     use super::*;
 
     fn kind_code(code: &str, title: &str, running: bool, last: &mut Option<u32>) -> (RowKind, Option<String>) {
-        let (k, c, _) = classify(code, title, title_code(title), running, last);
+        let (k, c, _) = classify(code, title, title_code(title), (running, false), last);
         (k, c)
     }
 
@@ -431,6 +449,12 @@ mod tests {
         assert_eq!(kind_code("5", "XÂY DỰNG ĐỘI NGŨ", true, &mut last), (RowKind::Criterion, Some("5".into())));
         assert_eq!(kind_code("56", "5.1.2. Tỷ lệ", true, &mut last), (RowKind::Criterion, Some("5.1.2".into())));
         assert_eq!(kind_code("7", "Một dòng", true, &mut last), (RowKind::Unnumbered, None));
+        // A row count OCR misread as the next section's number (`6` for `60`)
+        // is no section, and section 6 is still the next.
+        let mut last = Some(5);
+        let counted = classify("6", "5.3.1 Ban hành", None, (true, true), &mut last);
+        assert_eq!((counted.0, counted.1, last), (RowKind::Unnumbered, None, Some(5)));
+        assert_eq!(kind_code("6", "TÀI CHÍNH CÔNG", true, &mut last), (RowKind::Criterion, Some("6".into())));
     }
 
     /// A running-number table that opens at section 4 (an annex continuing
@@ -536,14 +560,17 @@ mod tests {
         assert_eq!(kind_code("I", "ĐÁNH GIÁ", false, &mut last), (RowKind::Roman, Some("I".into())));
         assert_eq!(kind_code("", "Tổng I + II", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
         assert_eq!(kind_code("", "TỔNG ĐIỂM", false, &mut last), (RowKind::Total, Some("TOTAL".into())));
-        let (kind, code, title) = classify("1.2 Báo cáo CCHC", "", None, false, &mut last);
+        let (kind, code, title) = classify("1.2 Báo cáo CCHC", "", None, (false, false), &mut last);
         assert_eq!((kind, code.as_deref(), title.as_str()), (RowKind::Criterion, Some("1.2"), "Báo cáo CCHC"));
         // One cell merged over the code and title columns: its code is no part of the title.
         let spanning = "I. ĐÁNH GIÁ CHỈ SỐ CCHC";
-        assert_eq!(classify(spanning, spanning, title_code(spanning), false, &mut last).2, "ĐÁNH GIÁ CHỈ SỐ CCHC");
+        assert_eq!(
+            classify(spanning, spanning, title_code(spanning), (false, false), &mut last).2,
+            "ĐÁNH GIÁ CHỈ SỐ CCHC"
+        );
         let spanning = "1. CÔNG TÁC CHỈ ĐẠO";
         assert_eq!(
-            classify(spanning, spanning, title_code(spanning), false, &mut last),
+            classify(spanning, spanning, title_code(spanning), (false, false), &mut last),
             (RowKind::Criterion, Some("1".into()), "CÔNG TÁC CHỈ ĐẠO".into())
         );
         assert_eq!(kind_code("", "- Ban hành kịp thời: 2", false, &mut last), (RowKind::Unnumbered, None));

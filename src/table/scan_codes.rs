@@ -34,10 +34,8 @@ pub(super) fn repair(
     }
     repair_scanned_codes(rows, carried);
     if running_numbers {
-        let numbers: Vec<Option<u32>> = code_texts
-            .iter()
-            .map(|t| parse_code(t).filter(|m| !m.roman && m.depth() == 1).and_then(|m| m.code.parse().ok()))
-            .collect();
+        let mut numbers: Vec<Option<u32>> = code_texts.iter().map(|t| running_number(t)).collect();
+        mend_running_numbers(&mut numbers);
         recover_misread_digit(rows, carried);
         recover_group_rows(rows, code_texts, true, carried);
         recover_numbered_leaves(rows, &numbers);
@@ -187,11 +185,7 @@ fn recover_numbered_leaves(rows: &mut [TableRow], numbers: &[Option<u32>]) {
         // After a leaf comes a sibling of it or of one of its ancestors
         // (`4.3.4` or `4.4` after `4.3.3`), after a group its first child: a
         // guess only when the criterion read next leaves one of them.
-        let guesses: Vec<String> = if previous == leaf {
-            next_codes(code).into_iter().skip(1).filter(|c| c.contains('.')).collect()
-        } else {
-            vec![format!("{code}.1")]
-        };
+        let guesses: Vec<String> = if previous == leaf { leaves_after(code) } else { vec![format!("{code}.1")] };
         let later = &rows[i + 1..];
         let taken =
             |guess: &str| later.iter().any(|r| r.kind == RowKind::Criterion && r.code.as_deref() == Some(guess));
@@ -200,13 +194,94 @@ fn recover_numbered_leaves(rows: &mut [TableRow], numbers: &[Option<u32>]) {
         let next_code = next.and_then(|k| later[k].code.as_deref());
         let between = &later[..next.unwrap_or(0)];
         let skipped = lost_codes(between.iter().zip(&numbers[i + 1..]).filter(|(_, n)| n.is_some()).map(|(r, _)| r));
-        let fits = |guess: &String| !taken(guess) && next_code.is_none_or(|code| reaches(guess, code, skipped));
-        let Ok([guess]) = <[String; 1]>::try_from(guesses.into_iter().filter(fits).collect::<Vec<_>>()) else {
+        // A numbered row is a leaf: the next code read is no child of it.
+        let fits = |guess: &String| {
+            let after_leaf = |code: &str| match skipped {
+                0 => leaves_or_groups_after(guess).iter().any(|c| c == code),
+                _ => leaves_or_groups_after(guess).iter().any(|c| reaches(c, code, skipped - 1)),
+            };
+            !taken(guess) && next_code.is_none_or(after_leaf)
+        };
+        let fitting: Vec<String> = guesses.into_iter().filter(fits).collect();
+        if let [guess] = fitting.as_slice() {
+            (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(guess.clone()));
+            last_leaf = Some((i, before + 1));
+            continue;
+        }
+        // Several fit: the leaves numbered on up to the next criterion read,
+        // all without their codes, may leave one way through (`1.1.3`, `1.2`
+        // between `1.1.2` and `1.3`, where `1.1.3`, `1.1.4` cannot reach `1.3`).
+        let (Some(next), Some(next_code)) = (next, next_code) else { continue };
+        let run = i..=i + next;
+        let numbered_on = run.clone().all(|k| {
+            let row = &rows[k];
+            row.from_scan
+                && row.kind == RowKind::Unnumbered
+                && !row.values.is_empty()
+                && numbers.get(k).copied().flatten() == Some(number + (k - i) as u32)
+        });
+        if !numbered_on || run.clone().count() > MOST_LEAVES_THROUGH {
+            continue;
+        }
+        let Ok([path]) = <[Vec<String>; 1]>::try_from(ways_through(&fitting, next + 1, next_code, &taken)) else {
             continue;
         };
-        (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(guess));
-        last_leaf = Some((i, before + 1));
+        for (k, code) in run.zip(path) {
+            (rows[k].kind, rows[k].code) = (RowKind::Criterion, Some(code));
+        }
     }
+}
+
+/// The number a running-number cell holds (`60`, `6. CẢI CÁCH` too).
+pub(super) fn running_number(text: &str) -> Option<u32> {
+    parse_code(text).filter(|m| !m.roman && m.depth() == 1).and_then(|m| m.code.parse().ok())
+}
+
+/// A running number OCR misread by one digit (`6` for `60`, `83` for `63`,
+/// `344` for `34`) between the numbers before and after it, which leave it
+/// one value (`59`, `6`, `61`), is that value.
+pub(super) fn mend_running_numbers(numbers: &mut [Option<u32>]) {
+    let numbered: Vec<usize> = (0..numbers.len()).filter(|&i| numbers[i].is_some()).collect();
+    for window in numbered.windows(3) {
+        let [before, i, after] = [window[0], window[1], window[2]].map(|k| numbers[k]);
+        let (Some(before), Some(read), Some(after)) = (before, i, after) else { continue };
+        let wanted = before + 1;
+        if after == wanted + 1 && read != wanted && strsim::levenshtein(&read.to_string(), &wanted.to_string()) == 1 {
+            numbers[window[1]] = Some(wanted);
+        }
+    }
+}
+
+/// At most this many leaves that lost their codes in a row are numbered through.
+const MOST_LEAVES_THROUGH: usize = 4;
+
+/// The codes that may come right after the leaf `code`: the next sibling
+/// of it or of one of its ancestors, not a child (`1.1.3`, `1.2`, `2` after `1.1.2`).
+fn leaves_or_groups_after(code: &str) -> Vec<String> {
+    next_codes(code).into_iter().skip(1).collect()
+}
+
+/// The criteria [`leaves_or_groups_after`] the leaf `code` that may be
+/// leaves too (a section is none).
+fn leaves_after(code: &str) -> Vec<String> {
+    leaves_or_groups_after(code).into_iter().filter(|c| c.contains('.')).collect()
+}
+
+/// Every way `count` leaves, the first one of `firsts`, each after the one
+/// before ([`leaves_after`]), none `taken`, lead to `next`.
+fn ways_through(firsts: &[String], count: usize, next: &str, taken: &dyn Fn(&str) -> bool) -> Vec<Vec<String>> {
+    let mut ways: Vec<Vec<String>> = firsts.iter().map(|first| vec![first.clone()]).collect();
+    for _ in 1..count {
+        ways = ways
+            .into_iter()
+            .flat_map(|way| {
+                let after = way.last().map_or_else(Vec::new, |last| leaves_after(last));
+                after.into_iter().filter(|c| !taken(c)).map(move |c| [way.clone(), vec![c]].concat())
+            })
+            .collect();
+    }
+    ways.retain(|way| way.last().is_some_and(|last| leaves_or_groups_after(last).iter().any(|c| c == next)));
+    ways
 }
 
 /// Codes OCR misread, put right by the codes around them, on rows read from
@@ -451,6 +526,23 @@ mod tests {
     }
 
     #[test]
+    fn a_running_number_misread_by_one_digit_between_its_neighbours_is_mended() {
+        let mended = |read: [Option<u32>; 4]| {
+            let mut numbers = read;
+            mend_running_numbers(&mut numbers);
+            numbers
+        };
+        // `6` for 60, `344` for 34, `83` for 63, a row without a number between.
+        assert_eq!(mended([Some(59), Some(6), None, Some(61)]), [Some(59), Some(60), None, Some(61)]);
+        assert_eq!(mended([Some(33), Some(344), Some(35), None]), [Some(33), Some(34), Some(35), None]);
+        assert_eq!(mended([Some(62), Some(83), Some(64), Some(65)]), [Some(62), Some(63), Some(64), Some(65)]);
+        // Neighbours that leave it no one value, or a number two digits off: as read.
+        for read in [[Some(68), Some(6), Some(69), None], [Some(59), Some(7), Some(61), None]] {
+            assert_eq!(mended(read), read);
+        }
+    }
+
+    #[test]
     fn codes_a_thick_copy_lost_dots_of_are_read_past_the_ones_left_garbled() {
         use RowKind::{Criterion, Unnumbered};
         let codes = |rows: &[TableRow]| rows.iter().map(|r| r.code.clone().unwrap_or_default()).collect::<Vec<_>>();
@@ -475,6 +567,28 @@ mod tests {
         let mut rows = make();
         repair(&mut rows, &[], &["4", "", "5", "6", "7", ""], true, None);
         assert_eq!(codes(&rows), ["1.2", "1.3", "1.3.1", "1.3.2", "1.3.3", "1.4"]);
+        // Two leaves in a row that lost their codes before `1.3`: only
+        // `1.1.3`, `1.2` reach it (`1.1.3`, `1.1.4` do not); then `1.3.1`.
+        let mut rows = scanned(&[
+            (Criterion, Some("1.1.2"), ""),
+            (Unnumbered, None, "113. Mức độ"),
+            (Unnumbered, None, "1⁄2. Thực hiện"),
+            (Criterion, Some("1.3"), ""),
+            (Unnumbered, None, "1.3L Ban hành"),
+            (Criterion, Some("1.32"), ""),
+        ]);
+        repair(&mut rows, &[], &["2", "3", "4", "", "5", "6"], true, None);
+        assert_eq!(codes(&rows), ["1.1.2", "1.1.3", "1.2", "1.3", "1.3.1", "1.3.2"]);
+        // A numbered row is a leaf: before `6.2.1`, with the group row `6.2`
+        // lost between, row 74 is no `6.2` (which `6.2.1` would follow).
+        let mut rows = scanned(&[
+            (Criterion, Some("6.1.2"), ""),
+            (Unnumbered, None, ""),
+            (Unnumbered, None, "no 6.2. Thực hiện"),
+            (Criterion, Some("6.2.1"), ""),
+        ]);
+        repair(&mut rows, &[], &["73", "74", "", "75"], true, None);
+        assert_eq!(codes(&rows), ["6.1.2", "", "", "6.2.1"]);
         let mut rows = make();
         rows.remove(2);
         repair(&mut rows, &[], &["4", "", "6", "7", ""], true, None);
