@@ -339,8 +339,26 @@ fn open_output(staged: Option<&Staged>) -> anyhow::Result<Box<dyn Write>> {
         Some(s) => Box::new(BufWriter::new(
             File::create(&s.temp).with_context(|| format!("không tạo được tệp kết quả {}", s.target.display()))?,
         )),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        None => match unbuffered_stdout() {
+            Some(file) => Box::new(BufWriter::new(file)),
+            None => Box::new(BufWriter::new(std::io::stdout().lock())),
+        },
     })
+}
+
+/// Standard output as a plain file, where it can be had: `Stdout` looks for
+/// the last line break in all that is written to it (the whole of a big
+/// sheet's 17 MB line), to flush by lines. Windows' console needs `Stdout`'s
+/// own writing.
+#[cfg(unix)]
+fn unbuffered_stdout() -> Option<File> {
+    use std::os::fd::AsFd;
+    std::io::stdout().as_fd().try_clone_to_owned().ok().map(File::from)
+}
+
+#[cfg(not(unix))]
+fn unbuffered_stdout() -> Option<File> {
+    None
 }
 
 /// Why a run stopped before doing its work: exit 2 (usage) or 3 (could not run).
