@@ -72,7 +72,7 @@ enum Object {
     /// Checked here. The line is made whole only for the state; otherwise it
     /// is written from the report straight into the output (a big sheet's
     /// 17 MB line took fresh pages and a UTF-8 check).
-    Checked { report: DocumentReport, line: Option<String> },
+    Checked { report: Box<DocumentReport>, line: Option<String> },
 }
 
 impl Outcome {
@@ -100,7 +100,7 @@ impl Outcome {
             findings: report.findings.len(),
             error_findings: report.count(Severity::Error),
             undelivered: false,
-            object: Object::Checked { report, line },
+            object: Object::Checked { report: Box::new(report), line },
         }
     }
 
