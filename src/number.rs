@@ -8,12 +8,17 @@ use std::str::FromStr;
 /// Parses a cell that should hold one score. Returns `None` for empty cells,
 /// dashes and anything that is not a single number (text, two numbers, dates).
 pub fn parse_score(text: &str) -> Option<Decimal> {
-    // Most score cells are digits with at most one `.` between digits (`7`,
-    // `0.5`): read as they are, without the copies below.
-    let (int, frac) = text.split_once('.').unwrap_or((text, "0"));
+    // Most score cells (and a rubric's options) are digits with at most one
+    // `.` or `,` between digits (`7`, `0.5`, `0,5`): read without the copies
+    // below, the separator a decimal one as `canonical_decimal` reads it once.
+    let (int, frac) = text.split_once(['.', ',']).unwrap_or((text, "0"));
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
     if digits(int) && digits(frac) {
-        return Decimal::from_str(text).ok().filter(|v| *v < Decimal::from(ABSURD));
+        let value = match text.as_bytes().get(int.len()) {
+            Some(b',') => Decimal::from_str(&format!("{int}.{frac}")),
+            _ => Decimal::from_str(text),
+        };
+        return value.ok().filter(|v| *v < Decimal::from(ABSURD));
     }
     let spaced: String = text
         .chars()

@@ -86,7 +86,7 @@ pub fn run(
             progress.tick(&outcome.path);
             match state {
                 Some(_) if outcome.origin == Origin::Deleted => {
-                    tombstones.push((outcome.key.clone(), outcome.json.clone()));
+                    tombstones.push((outcome.key.clone(), outcome.line().unwrap_or_default().to_owned()));
                     Ok(())
                 }
                 Some(state) => remember(state, outcome),
@@ -98,7 +98,7 @@ pub fn run(
             if outcome.origin == Origin::Deleted {
                 // A tombstone is news only for a consumer of changes.
                 if settings.only_changed {
-                    writeln!(out, "{}", outcome.json).map_err(BatchError::Output)?;
+                    outcome.write_line(out).map_err(BatchError::Output)?;
                 }
                 return Ok(());
             }
@@ -109,7 +109,7 @@ pub fn run(
             }
             // Unchanged results a killed run never delivered are still news.
             if !(settings.only_changed && outcome.origin == Origin::Unchanged && !outcome.undelivered) {
-                writeln!(out, "{}", outcome.json).map_err(BatchError::Output)?;
+                outcome.write_line(out).map_err(BatchError::Output)?;
             }
             Ok(())
         },
@@ -127,7 +127,10 @@ pub fn run(
 
 /// Writes a new result to the state.
 fn remember(state: &State, outcome: &Outcome) -> Result<(), BatchError> {
-    let (Some(stamp), Some(status)) = (outcome.stamp, outcome.status) else { return Ok(()) };
+    // A checked document with a stamp holds its line whole for this.
+    let (Some(stamp), Some(status), Some(json)) = (outcome.stamp, outcome.status, outcome.line()) else {
+        return Ok(());
+    };
     if outcome.origin == Origin::Unchanged {
         return Ok(());
     }
@@ -141,7 +144,7 @@ fn remember(state: &State, outcome: &Outcome) -> Result<(), BatchError> {
             status: status.name(),
             findings: outcome.findings,
             error_findings: outcome.error_findings,
-            json: &outcome.json,
+            json,
         })
         .map_err(BatchError::State)
 }

@@ -3,6 +3,7 @@
 //! (`--isolate`), and turned into the NDJSON line the batch emits.
 
 use std::borrow::Cow;
+use std::io::{BufWriter, Write};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -60,21 +61,33 @@ pub struct Outcome {
     pub error_findings: usize,
     /// Reused from the state, but no finished run has written it out yet.
     pub undelivered: bool,
-    /// The document object as one NDJSON line (no newline).
-    pub json: String,
-    report: Option<DocumentReport>,
+    object: Object,
+}
+
+/// The document object, as one NDJSON line (no newline) or as checked.
+#[derive(Debug)]
+enum Object {
+    /// Reused from the state, or a tombstone.
+    Line(String),
+    /// Checked here. The line is made whole only for the state; otherwise it
+    /// is written from the report straight into the output (a big sheet's
+    /// 17 MB line took fresh pages and a UTF-8 check).
+    Checked { report: Box<DocumentReport>, line: Option<String> },
 }
 
 impl Outcome {
-    fn checked(input: &Input, stamp: Option<Stamp>, mut report: DocumentReport) -> Outcome {
+    /// `whole_line`: the line is needed in one piece (recorded in the state).
+    fn checked(input: &Input, stamp: Option<Stamp>, mut report: DocumentReport, whole_line: bool) -> Outcome {
         report.source.path.clone_from(&input.display);
         report.source.path_bytes.clone_from(&input.path_bytes);
-        let json = report.to_json().unwrap_or_else(|e| {
-            // Only an unrepresentable number could fail; report that instead of the document.
-            let failed =
-                DocumentReport::failed(report.source.clone(), Status::Error, "lỗi nội bộ khi ghi kết quả".into())
-                    .with_detail(Some(e.to_string()));
-            serde_json::to_string(&failed).unwrap_or_default()
+        let line = whole_line.then(|| {
+            report.to_json().unwrap_or_else(|e| {
+                // Only an unrepresentable number could fail; report that instead of the document.
+                let failed =
+                    DocumentReport::failed(report.source.clone(), Status::Error, "lỗi nội bộ khi ghi kết quả".into())
+                        .with_detail(Some(e.to_string()));
+                serde_json::to_string(&failed).unwrap_or_default()
+            })
         });
         Outcome {
             path: input.display.clone(),
@@ -87,8 +100,7 @@ impl Outcome {
             findings: report.findings.len(),
             error_findings: report.count(Severity::Error),
             undelivered: false,
-            json,
-            report: Some(report),
+            object: Object::Checked { report: Box::new(report), line },
         }
     }
 
@@ -109,8 +121,7 @@ impl Outcome {
             status: Some(status),
             findings: stored.findings,
             error_findings: stored.error_findings,
-            json,
-            report: None,
+            object: Object::Line(json),
         })
     }
 
@@ -131,17 +142,42 @@ impl Outcome {
             findings: 0,
             error_findings: 0,
             undelivered: true,
-            json: json.to_string(),
-            report: None,
+            object: Object::Line(json.to_string()),
         }
     }
 
     /// The document object, parsed back from the stored JSON when it was reused.
     pub fn document(&self) -> Result<Cow<'_, DocumentReport>, serde_json::Error> {
-        match &self.report {
-            Some(report) => Ok(Cow::Borrowed(report)),
-            None => serde_json::from_str(&self.json).map(Cow::Owned),
+        match &self.object {
+            Object::Checked { report, .. } => Ok(Cow::Borrowed(report)),
+            Object::Line(json) => serde_json::from_str(json).map(Cow::Owned),
         }
+    }
+
+    /// The NDJSON line, when it is held whole (reused, a tombstone, or for the state).
+    pub fn line(&self) -> Option<&str> {
+        match &self.object {
+            Object::Line(json) | Object::Checked { line: Some(json), .. } => Some(json),
+            Object::Checked { line: None, .. } => None,
+        }
+    }
+
+    /// Writes the line and its newline to `out`. A report is serialized into
+    /// it directly, through a buffer of its own: serde_json's many small
+    /// writes would each be a call through `dyn Write`. Only writing can fail
+    /// there (the one other error, a decimal's text that is not a JSON
+    /// number, cannot happen: it is `-?digits(.digits)?`); were it to, the
+    /// batch stops with a write error instead of the whole line's fallback.
+    pub fn write_line(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        let report = match &self.object {
+            Object::Checked { report, line: None } => report,
+            _ => return writeln!(out, "{}", self.line().unwrap_or_default()),
+        };
+        let mut line = BufWriter::with_capacity(64 * 1024, out);
+        serde_json::to_writer(&mut line, report)?;
+        line.write_all(b"\n")?;
+        // Not `flush`: that would flush `out` too, once a document.
+        line.into_inner().map(drop).map_err(std::io::IntoInnerError::into_error)
     }
 }
 
@@ -173,11 +209,12 @@ pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Out
             None,
             DocumentReport::failed(unread_source(input), Status::Error, problem.message.clone())
                 .with_detail(problem.detail.clone()),
+            false,
         );
     }
     let stamp = Stamp::of(&input.path);
     let (Some(state), Some(stamp)) = (state, stamp) else {
-        return Outcome::checked(input, stamp, check_guarded(input, None, options));
+        return Outcome::checked(input, stamp, check_guarded(input, None, options), false);
     };
     if let Ok(Some(stored)) = state.unchanged(&input.key, stamp) {
         // The hash is not re-read for unchanged files; the state still holds it.
@@ -187,7 +224,7 @@ pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Out
     }
     let bytes = if stamp.size <= options.limits.max_file_bytes { std::fs::read(&input.path).ok() } else { None };
     let Some(bytes) = bytes else {
-        return Outcome::checked(input, Some(stamp), check_guarded(input, None, options));
+        return Outcome::checked(input, Some(stamp), check_guarded(input, None, options), true);
     };
     let sha256 = pipeline::sha256_hex(&bytes);
     if let Ok(Some(stored)) = state.same_content(&sha256) {
@@ -196,7 +233,7 @@ pub fn process(input: &Input, settings: &Settings, state: Option<&State>) -> Out
             return outcome;
         }
     }
-    Outcome::checked(input, Some(stamp), check_guarded(input, Some(bytes), options))
+    Outcome::checked(input, Some(stamp), check_guarded(input, Some(bytes), options), true)
 }
 
 /// The source of a document that could not be read at all.

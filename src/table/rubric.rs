@@ -116,7 +116,9 @@ pub fn read(text: &str) -> Reading {
     // `Ban hành kịp thời: 0,5 Ban hành chậm: 0,25`): an option may be missing.
     reading.unsure |= run_on && !reading.lines.is_empty();
     // A rate per unit (`mỗi sáng kiến được 0,5 điểm`) is no set of options.
-    if !reading.lines.is_empty() && text.contains(['ỗ', 'Ỗ']) && text.to_lowercase().contains("mỗi") {
+    // Each letter looked for on its own: a search for either decodes every character.
+    if !reading.lines.is_empty() && (text.contains('ỗ') || text.contains('Ỗ')) && text.to_lowercase().contains("mỗi")
+    {
         reading.unsure = true;
     }
     reading.from_percent = from_percent(&tokens, &reading.lines);
@@ -126,7 +128,8 @@ pub fn read(text: &str) -> Reading {
 
 /// `$[Tỷ\ lệ\ \% … \times 1.00 / 100]$` (a converter's LaTeX) as plain text.
 fn without_latex(text: &str) -> Cow<'_, str> {
-    if !text.contains(['\\', '$']) {
+    // Bytes: both are ASCII, and a search for either of two characters decodes every one.
+    if !text.bytes().any(|b| b == b'\\' || b == b'$') {
         return Cow::Borrowed(text);
     }
     Cow::Owned(

@@ -107,23 +107,21 @@ fn clean_fully(text: &str) -> String {
 /// Most cells and paragraphs are (a rubric's option lines too), and are
 /// tested without the passes and copies over their characters.
 fn is_clean(text: &str) -> bool {
-    // A line break is a starter: NFC, and the cleaning, go line by line.
-    text.is_empty() || text.split('\n').all(|line| !line.is_empty() && is_clean_line(line))
-}
-
-/// One line [`clean`] would leave as it is.
-fn is_clean_line(text: &str) -> bool {
-    if text.starts_with(' ') || text.ends_with(' ') {
-        return false;
-    }
+    // A line break is a starter: NFC, and the cleaning, go line by line (the
+    // breaks found in the one pass over the characters, not searched for first).
+    let nfc =
+        |line: &str| unicode_normalization::is_nfc_quick(line.chars()) == unicode_normalization::IsNormalized::Yes;
     // ASCII and precomposed Vietnamese letters (most of a report's text) are
     // in NFC whatever surrounds them: only other text needs the NFC test.
     let mut common = true;
-    let mut previous = '\0';
-    for c in text.chars() {
+    let mut line = 0;
+    let mut previous = '\n';
+    for (at, c) in text.char_indices() {
         let unchanged = match c {
-            // Two spaces in a row are looked for here, not in a pass of their own.
-            ' ' => previous != ' ',
+            // Not after an empty line or a line's last space.
+            '\n' => previous != '\n' && previous != ' ' && (common || nfc(&text[line..at])),
+            // Two spaces in a row, or a line's first space, are looked for here.
+            ' ' => previous != ' ' && previous != '\n',
             '!'..='~' => c != '<' && c != '&',
             c if letters::is_vietnamese_letter(c) => true,
             c => {
@@ -134,9 +132,12 @@ fn is_clean_line(text: &str) -> bool {
         if !unchanged {
             return false;
         }
+        if c == '\n' {
+            (line, common) = (at + 1, true);
+        }
         previous = c;
     }
-    common || unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    text.is_empty() || previous != '\n' && previous != ' ' && (common || nfc(&text[line..]))
 }
 
 /// Maps single characters that converters and PDF font maps get wrong;
@@ -437,13 +438,25 @@ mod tests {
         use unicode_normalization::char::canonical_combining_class;
         for c in letters::all_letters() {
             let text = format!("Tiêu chí {c}");
-            assert!(is_clean_line(&text), "{c}");
+            assert!(is_clean(&text), "{c}");
             assert_eq!(canonical_combining_class(c), 0, "{c}");
             assert_eq!(unicode_normalization::is_nfc_quick(text.chars()), unicode_normalization::IsNormalized::Yes);
         }
         // The short way leaves other text to the NFC test: o + combining horn is not clean.
-        assert!(!is_clean_line("Tiêu chi\u{301}"));
-        assert!(!is_clean_line("o\u{31B}"));
+        assert!(!is_clean("Tiêu chi\u{301}"));
+        assert!(!is_clean("o\u{31B}"));
+    }
+
+    #[test]
+    fn clean_lines_are_not_empty_nor_spaced_at_either_end() {
+        for clean in ["", "a", "a b\nc", "Tiêu chí\n- 0,5 điểm"] {
+            assert!(is_clean(clean), "{clean:?}");
+        }
+        for unclean in ["\n", "a\n", "\na", "a\n\nb", "a \nb", "a\n b", "a  b", " a", "a "] {
+            assert!(!is_clean(unclean), "{unclean:?}");
+        }
+        // Each line is tested for NFC on its own: o + combining horn on the second.
+        assert!(!is_clean("Tiêu chí\no\u{31B}"));
     }
 
     #[test]

@@ -151,16 +151,39 @@ pub fn may_name_score(text: &str) -> bool {
 /// The phrases of the score groups and the bare words in one automaton that
 /// stops at the first: [`may_name_score`] asks it of every cell of a sheet.
 static SCORE_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(score_phrases()).expect("constant phrases")
+});
+
+/// What [`SCORE_FINDER`] looks for.
+fn score_phrases() -> impl Iterator<Item = &'static str> {
     let groups = PHRASES.iter().enumerate().filter(|(g, _)| SCORE_GROUPS & 1 << g != 0);
-    let phrases = groups.flat_map(|(_, group)| group.iter().copied()).chain(["diem", "chuan"]);
-    AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(phrases).expect("constant phrases")
+    groups.flat_map(|(_, group)| group.iter().copied()).chain(["diem", "chuan"])
+}
+
+/// The bytes on either side of each space inside a score phrase, as a set of
+/// `after` bits for each `before` byte: a phrase can span two texts joined
+/// by a space only if the first ends and the second begins with such a pair.
+static SCORE_JOINS: LazyLock<[u128; 128]> = LazyLock::new(|| {
+    let mut joins = [0u128; 128];
+    for phrase in score_phrases() {
+        // Phrases are ASCII words one space apart.
+        for w in phrase.as_bytes().windows(3).filter(|w| w[1] == b' ' && w[0] < 128 && w[2] < 128) {
+            joins[usize::from(w[0])] |= 1 << w[2];
+        }
+    }
+    joins
 });
 
 /// Whether a score phrase spans the space joining `first` and `second` (the
 /// texts of two header rows read together, as `table::header` joins them),
 /// one that neither holds alone; `scratch` is a buffer to reuse.
 pub fn score_across(first: &str, second: &str, scratch: &mut String) -> bool {
-    if first.is_empty() || second.is_empty() {
+    let (Some(&before), Some(&after)) = (first.as_bytes().last(), second.as_bytes().first()) else {
+        return false;
+    };
+    // Most pairs of texts (a data row's and the next's) rule it out here.
+    let joins = SCORE_JOINS.get(usize::from(before)).copied().unwrap_or(0);
+    if after >= 128 || joins & 1 << after == 0 {
         return false;
     }
     // Such a phrase lies within a phrase's length of the space.

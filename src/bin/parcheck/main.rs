@@ -17,7 +17,10 @@ use parcheck::human::Reports;
 use parcheck::isolate::Isolation;
 use parcheck::state::{State, StateLock};
 
+use output::{open_output, Staged};
+
 mod memory;
+mod output;
 mod panics;
 mod usage;
 
@@ -297,50 +300,6 @@ fn parse_framework(id: &str) -> Result<String, String> {
             Err(format!("không có bộ tiêu chí '{id}'; các bộ có sẵn: {}", known.join(", ")))
         }
     }
-}
-
-/// An output file written under a temporary name in its own folder and renamed
-/// over the target only by `commit`: a failed or killed run leaves yesterday's file.
-struct Staged {
-    target: PathBuf,
-    temp: PathBuf,
-    committed: bool,
-}
-
-impl Staged {
-    fn new(target: &Path) -> Staged {
-        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        // Hidden (leading dot), so a walk of the same folder skips it.
-        let temp = target.with_file_name(format!(".{name}.parcheck-{}.tmp", std::process::id()));
-        Staged { target: target.to_owned(), temp, committed: false }
-    }
-
-    fn commit(&mut self) -> anyhow::Result<()> {
-        std::fs::rename(&self.temp, &self.target)
-            .with_context(|| format!("không ghi được {} (đổi tên tệp tạm)", self.target.display()))?;
-        self.committed = true;
-        Ok(())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.committed {
-            let _ = std::fs::remove_file(&self.temp);
-            let mut spool = self.temp.clone().into_os_string();
-            spool.push(".part");
-            let _ = std::fs::remove_file(spool);
-        }
-    }
-}
-
-fn open_output(staged: Option<&Staged>) -> anyhow::Result<Box<dyn Write>> {
-    Ok(match staged {
-        Some(s) => Box::new(BufWriter::new(
-            File::create(&s.temp).with_context(|| format!("không tạo được tệp kết quả {}", s.target.display()))?,
-        )),
-        None => Box::new(BufWriter::new(std::io::stdout().lock())),
-    })
 }
 
 /// Why a run stopped before doing its work: exit 2 (usage) or 3 (could not run).
