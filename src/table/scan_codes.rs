@@ -61,18 +61,28 @@ fn held(rows: &[TableRow], code: &str) -> bool {
 }
 
 /// A code cell OCR read without its dots (`131` after `1.3`, which `1.3.1`
-/// may follow) is the one code that may follow the criterion before it whose
+/// may follow) — or with a comma for a dot (`5,21` after `5.2`, read as the
+/// code `5`) — is the one code that may follow the criterion before it whose
 /// digits those are, when no row holds that code. Not in a running-number
 /// column, whose numbers are no codes.
 fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str], carried: Option<&str>) {
     for (i, text) in code_texts.iter().enumerate().take(rows.len()) {
         let text = text.trim().trim_end_matches('.');
+        let read = digits(text);
         let dotless = (3..=5).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit());
-        if !(dotless && rows[i].from_scan && rows[i].kind == RowKind::Unnumbered) {
+        let comma = text.contains(',')
+            && (2..=5).contains(&read.len())
+            && text.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.');
+        let misread = match rows[i].kind {
+            RowKind::Unnumbered => dotless || comma,
+            RowKind::Criterion => comma,
+            _ => false,
+        };
+        if !(misread && rows[i].from_scan) {
             continue;
         }
         let Some(before) = neighbours(rows, i, carried).0 else { continue };
-        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| digits(c) == text).collect();
+        let fitting: Vec<String> = next_codes(before).into_iter().filter(|c| digits(c) == read).collect();
         if let [code] = fitting.as_slice() {
             if !held(rows, code) {
                 (rows[i].kind, rows[i].code) = (RowKind::Criterion, Some(code.clone()));

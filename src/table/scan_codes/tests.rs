@@ -246,6 +246,10 @@ fn dotless_misread_and_garbled_group_codes_are_put_right_by_their_neighbours() {
     let mut numbered = rows();
     repair(&mut numbered, &[], &["", "131", ""], true, None);
     assert_eq!(codes(&numbered), some(&["1.3", "", "1.3.2"]));
+    // `5,21` after `5.2`, its code read as `5` (before the comma).
+    let mut comma = scanned(&[(Criterion, Some("5.2"), ""), (Criterion, Some("5"), "")]);
+    repair(&mut comma, &[], &["5.2", "5,21"], false, None);
+    assert_eq!(codes(&comma), some(&["5.2", "5.2.1"]));
     // One digit misread: `7.3.3` between `7.2.2` and `7.2.4`; a code that
     // breaks one link only stays.
     let mut rows = scanned(&[
