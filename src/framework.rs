@@ -211,14 +211,17 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
     let repairs: Vec<(usize, &String)> = match_rows(&index, table)
         .into_iter()
         .filter(|m| m.repaired && table.rows[m.row].from_scan)
-        .map(|m| (m.row, &catalog.criteria[m.criterion].code))
-        .filter(|&(row, code)| {
-            let row = &table.rows[row];
+        .filter(|m| {
+            let (row, criterion) = (&table.rows[m.row], &catalog.criteria[m.criterion]);
+            // A code cut short is a parent's too (`5.7` for 5.7.1): only with the criterion's maximum.
+            let same_max =
+                || criterion.max_points.is_some() && row.values.get(Column::MaxPoints) == criterion.max_points;
             match row.code.as_deref() {
-                Some(read) => misreading_of(read, code),
+                Some(read) => misreading_of(read, &criterion.code) || levels_lost(read, &criterion.code) && same_max(),
                 None => row.kind == RowKind::Unnumbered,
             }
         })
+        .map(|m| (m.row, &catalog.criteria[m.criterion].code))
         .collect();
     let mut repaired: Vec<Option<&str>> = table.rows.iter().map(|r| r.code.as_deref()).collect();
     for &(row, code) in &repairs {
@@ -246,8 +249,9 @@ pub fn repair_misread_codes(catalog: &Catalog, table: &mut ScoringTable) {
 
 /// Whether OCR may have read `code` as `read`: the same digits with dots
 /// lost or moved (`54.2` for `5.4.2`), one digit misread (`8.1` for `6.1`,
-/// `11.4` for `1.1.1`), or its first or last digit lost at the cell's edge
-/// (`2` for `7.2`); a Roman numeral with one stroke more or less (`I` for
+/// `11.4` for `1.1.1`), a digit read as the letter it looks like (`V` for
+/// a bold `7`), or its first or last digit lost at the cell's edge (`2`
+/// for `7.2`); a Roman numeral with one stroke more or less (`I` for
 /// `II`), its strokes read as bars or ones (`1`, `11` for `II`).
 fn misreading_of(read: &str, code: &str) -> bool {
     if is_roman(code) {
@@ -255,7 +259,7 @@ fn misreading_of(read: &str, code: &str) -> bool {
         let bars = code.chars().all(|c| c == 'I') && read.chars().all(|c| "1lI|!.".contains(c));
         return (is_roman(read) && strsim::levenshtein(read, code) == 1) || (bars && strokes.abs_diff(code.len()) <= 1);
     }
-    let (read, code) = (digits(read), digits(code));
+    let (read, code) = (digits_read(read), digits(code));
     if read.is_empty() {
         return false;
     }
@@ -263,6 +267,38 @@ fn misreading_of(read: &str, code: &str) -> bool {
         return read.chars().zip(code.chars()).filter(|(a, b)| a != b).count() <= 1;
     }
     read.len() + 1 == code.len() && (code.starts_with(&read) || code.ends_with(&read))
+}
+
+/// Whether `read` has fewer digits than `code`, letters read for digits counted.
+fn digit_lost(read: &str, code: &str) -> bool {
+    digits_read(read).len() < digits(code).len()
+}
+
+/// The digits of a code read by OCR, letters that look like digits read as them.
+fn digits_read(read: &str) -> String {
+    digits(&read.chars().map(|c| digit_lookalike(c).unwrap_or(c)).collect::<String>())
+}
+
+/// Whether `read` is `code` with its last levels lost (`7` for `7.2.1`):
+/// the code of one of its parents.
+fn levels_lost(read: &str, code: &str) -> bool {
+    code.strip_prefix(read.trim_end_matches('.')).is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The digit a letter or mark read in a code cell may be: the shapes
+/// Tesseract reads for digits (`V` for a bold `7`, `O` for `0`). Lower-case
+/// letters but `l` are left: they are words glued to a code (`1.2xử`).
+fn digit_lookalike(c: char) -> Option<char> {
+    Some(match c {
+        'I' | 'l' | '|' | '!' => '1',
+        'O' | 'D' => '0',
+        'Z' => '2',
+        'S' => '5',
+        'G' => '6',
+        'T' | 'V' => '7',
+        'B' => '8',
+        _ => return None,
+    })
 }
 
 /// The band a score earns out of `maximum` in the catalog (highest band first).
@@ -329,13 +365,11 @@ impl<'a> CatalogIndex<'a> {
     /// run together (OCR lost the spaces of `ĐIEUTRAXÃHỌI HỌC`), its letters
     /// start with nearly (85%) the catalog title's.
     fn similar(&self, i: usize, written: &[String]) -> bool {
-        let wanted = &self.title_tokens[i];
-        let window: HashSet<&str> = written.iter().take(wanted.len() + 8).map(String::as_str).collect();
-        let found = wanted.iter().filter(|w| window.contains(w.as_str())).count();
-        if wanted.is_empty() || found * 10 >= wanted.len() * 7 {
-            return !wanted.is_empty();
+        let (found, wanted) = self.words_found(i, written);
+        if wanted == 0 || found * 10 >= wanted * 7 {
+            return wanted > 0;
         }
-        let letters: String = wanted.concat();
+        let letters: String = self.title_tokens[i].concat();
         // Only the written title's first words, as many letters as the catalog's.
         let mut start = String::with_capacity(letters.len());
         for word in written {
@@ -346,6 +380,21 @@ impl<'a> CatalogIndex<'a> {
         }
         let start: String = start.chars().take(letters.chars().count()).collect();
         strsim::normalized_levenshtein(&letters, &start) >= RUN_TOGETHER_SIMILARITY
+    }
+
+    /// Half the catalog title's words appear near the start of the written
+    /// title: enough with other evidence (the code read may be the criterion's).
+    fn half_similar(&self, i: usize, written: &[String]) -> bool {
+        let (found, wanted) = self.words_found(i, written);
+        wanted > 0 && found * 2 >= wanted
+    }
+
+    /// How many of the catalog title's words appear near the start of the
+    /// written title, and how many it has.
+    fn words_found(&self, i: usize, written: &[String]) -> (usize, usize) {
+        let wanted = &self.title_tokens[i];
+        let window: HashSet<&str> = written.iter().take(wanted.len() + 8).map(String::as_str).collect();
+        (wanted.iter().filter(|w| window.contains(w.as_str())).count(), wanted.len())
     }
 }
 
@@ -407,18 +456,31 @@ pub(crate) fn match_rows(index: &CatalogIndex, table: &ScoringTable) -> Vec<RowM
         let before = anchors[k + 1..].iter().find_map(|a| *a);
         let in_place = |c: usize| after.is_none_or(|a| c > a) && before.is_none_or(|b| c < b);
         let row = &table.rows[i];
-        let by_title = (0..index.catalog.criteria.len())
-            .find(|&c| in_place(c) && !used.contains(&c) && index.similar(c, &row_tokens[k]));
+        let open = |c: &usize| in_place(*c) && !used.contains(c);
+        // Failing a title that matches and a code of its own, a scanned row
+        // whose code read may be the criterion's with a digit misread (`V`
+        // for a bold `7`; not one lost: `5.7` is 5.7.1's parent) needs half
+        // its title's words: OCR loses words of a bold title over two lines as well.
+        let misread_here = |c: usize| {
+            let code = &index.catalog.criteria[c].code;
+            row.from_scan
+                && row.code.as_deref().is_some_and(|read| misreading_of(read, code) && !digit_lost(read, code))
+        };
+        let criteria = 0..index.catalog.criteria.len();
+        let by_title = criteria.clone().filter(open).find(|&c| index.similar(c, &row_tokens[k]));
         let by_code =
             row.code.as_deref().and_then(|code| index.by_code.get(code)).copied().filter(|c| !used.contains(c));
+        let repair = |c: usize| RowMatch {
+            row: i,
+            criterion: c,
+            repaired: row.code.as_deref() != Some(&index.catalog.criteria[c].code),
+        };
         let matched = match (by_title, by_code) {
-            (Some(c), _) => Some(RowMatch {
-                row: i,
-                criterion: c,
-                repaired: row.code.as_deref() != Some(&index.catalog.criteria[c].code),
-            }),
+            (Some(c), _) => Some(repair(c)),
             (None, Some(c)) => Some(RowMatch { row: i, criterion: c, repaired: false }),
-            (None, None) => None,
+            (None, None) => {
+                criteria.filter(open).find(|&c| misread_here(c) && index.half_similar(c, &row_tokens[k])).map(repair)
+            }
         };
         if let Some(m) = matched {
             used.insert(m.criterion);

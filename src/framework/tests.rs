@@ -367,6 +367,10 @@ fn codes_ocr_misread_are_put_right_by_title_and_position_on_scanned_rows_only() 
     assert!(
         misreading_of("1", "II") && misreading_of("11", "II") && !misreading_of("1", "V") && !misreading_of("2", "II")
     );
+    // A bold 7 read as a V; a code whose last levels were lost.
+    assert!(misreading_of("V", "7") && misreading_of("V.1", "7.1") && !misreading_of("V", "5.1"));
+    assert!(levels_lost("7", "7.2.1") && levels_lost("7.", "7.2.1") && !levels_lost("7", "8.2.1"));
+    assert!(!levels_lost("72", "7.2.1.1") && !levels_lost("7.2.1", "7") && !levels_lost("7.2", "7.21"));
 }
 
 #[test]
@@ -425,4 +429,32 @@ fn a_run_of_misread_codes_is_put_right_together() {
     repair_misread_codes(find("thanh-hoa-2018-huyen").expect("catalog"), &mut table);
     assert_eq!(table.rows[7].code.as_deref(), Some("4.2.1"));
     assert_eq!(table.rows[8].code.as_deref(), Some("4.2.2"));
+}
+
+#[test]
+fn a_code_that_lost_its_last_levels_or_read_a_digit_as_a_letter_is_put_right() {
+    let mut table = seed_001_section_4();
+    // 4.2.3 read as `4` (its last levels lost); 4.2.2 read `4.2.Z` with half its title lost.
+    table.rows[9].code = Some("4".to_owned());
+    table.rows[8].code = Some("4.2.Z".to_owned());
+    table.rows[8].title = "Mức độ thực hiện".to_owned();
+    for row in &mut table.rows {
+        row.from_scan = true;
+    }
+    let catalog = find("thanh-hoa-2018-huyen").expect("catalog");
+    let mut repaired = table.clone();
+    repair_misread_codes(catalog, &mut repaired);
+    assert_eq!(repaired.rows[8].code.as_deref(), Some("4.2.2"));
+    assert_eq!(repaired.rows[9].code.as_deref(), Some("4.2.3"));
+    // Half a title is not enough without a code that may be the criterion's
+    // with a digit misread, not lost (`4.2` is 4.2.2's parent); a parent's
+    // code is the criterion's only with its maximum.
+    table.rows[9].values.set(Column::MaxPoints, Some(dec("2")));
+    for read in ["9.9", "4.2"] {
+        let mut copy = table.clone();
+        copy.rows[8].code = Some(read.to_owned());
+        repair_misread_codes(catalog, &mut copy);
+        assert_eq!(copy.rows[8].code.as_deref(), Some(read));
+        assert_eq!(copy.rows[9].code.as_deref(), Some("4"));
+    }
 }

@@ -42,7 +42,7 @@ const FILLED_HOLE: f32 = 0.2;
 /// are all that small.
 pub fn loops_filled(crop: &Gray, reading: &str) -> bool {
     let Some((mask, digits)) = digit_blots(crop) else { return false };
-    let tallest_hole = |blot: &Blot| holes(blot, mask.width).iter().map(|(top, bottom)| bottom - top + 1).max();
+    let tallest_hole = |blot: &Blot| holes(blot, mask.width).iter().map(Hole::height).max();
     let small = |hole: usize, blot: &Blot| hole as f32 <= FILLED_HOLE * blot.height() as f32;
     let read: Vec<char> = reading.chars().filter(char::is_ascii_digit).collect();
     if read.len() == digits.len() {
@@ -54,19 +54,123 @@ pub fn loops_filled(crop: &Gray, reading: &str) -> bool {
     digits.iter().any(|blot| tallest_hole(blot).is_some_and(|h| small(h, blot)))
 }
 
+/// An 8's lower loop is at least as big as its upper one; a lower one under
+/// this share of the upper is a 9's tail curled shut against its bowl.
+const CURLED_TAIL: f32 = 0.5;
+
+/// `reading` with each 8 whose blot is a 9 with its tail curled shut (a
+/// fax's thick `0,9`, read `0,8` by every pass: two loops, the lower one
+/// under [`CURLED_TAIL`] of the upper) made a 9; `None` when there is none
+/// or the blots do not pair one to one with the reading's digits.
+pub fn curled_nines(crop: &Gray, reading: &str) -> Option<String> {
+    let (mask, digits) = digit_blots(crop)?;
+    if reading.chars().filter(char::is_ascii_digit).count() != digits.len() {
+        return None;
+    }
+    let curled = |blot: &Blot| match holes(blot, mask.width)[..] {
+        [upper, lower] => (lower.size as f32) < CURLED_TAIL * upper.size as f32,
+        _ => false,
+    };
+    let mut blots = digits.iter();
+    let mut changed = false;
+    let read: String = reading
+        .chars()
+        .map(|c| match c.is_ascii_digit() && blots.next().is_some_and(curled) && c == '8' {
+            true => {
+                changed = true;
+                '9'
+            }
+            false => c,
+        })
+        .collect();
+    changed.then_some(read)
+}
+
+/// A separator's tail reaches at least this share of the digits' height
+/// below their baseline ...
+const TAIL_DEPTH: f32 = 0.15;
+/// ... and is at most this share of it wide.
+const TAIL_WIDTH: f32 = 0.4;
+/// A digit's ink is at most this share of its height wide (0,6 in Times
+/// New Roman, bold or not), a separator's and the gaps beside it this.
+const DIGIT_WIDTH: f32 = 0.8;
+const SEPARATOR_WIDTH: f32 = 0.5;
+
+/// Whether the digits of a number crop hold a decimal separator that touches
+/// them (a fax's or a dark copy's thick `1,5`, one blot that readings take
+/// for `15`): ink that reaches below the digits' baseline, narrow, with
+/// digits' ink on both sides of it, in a crop no wider than the `reading`'s
+/// digits and a separator. No digit of the lining figures that scoring
+/// tables are printed in reaches below the baseline; a letter's tail does
+/// (`QĐ 9438` read `9438`), and the letters make the ink too wide.
+pub fn touching_separator(crop: &Gray, reading: &str) -> bool {
+    let Some((mask, digits)) = digit_blots(crop) else { return false };
+    let (Some(x0), Some(x1)) = (digits.iter().map(|b| b.x0).min(), digits.iter().map(|b| b.x1).max()) else {
+        return false;
+    };
+    // The lowest ink of each column of the digits' span, digits' ink only.
+    let mut bottom: Vec<Option<usize>> = vec![None; x1 - x0 + 1];
+    for &i in digits.iter().flat_map(|b| &b.pixels) {
+        let (x, y) = (i % mask.width, i / mask.width);
+        let low = &mut bottom[x - x0];
+        *low = Some(low.map_or(y, |b| b.max(y)));
+    }
+    let mut lows: Vec<usize> = bottom.iter().flatten().copied().collect();
+    lows.sort_unstable();
+    let baseline = lows[lows.len() / 2];
+    let top = digits.iter().map(|b| b.y0).min().unwrap_or(baseline);
+    let height = (baseline + 1).saturating_sub(top) as f32;
+    let count = reading.chars().filter(char::is_ascii_digit).count() as f32;
+    if (x1 - x0 + 1) as f32 > (count * DIGIT_WIDTH + SEPARATOR_WIDTH) * height {
+        return false;
+    }
+    let depth = (TAIL_DEPTH * height).ceil().max(2.0) as usize;
+    let below: Vec<bool> = bottom.iter().map(|b| b.is_some_and(|y| y >= baseline + depth)).collect();
+    // The runs of columns reaching below: exactly one, narrow, inside the digits.
+    let mut runs = Vec::new();
+    let mut x = 0;
+    for run in below.chunk_by(|a, b| a == b) {
+        if run[0] {
+            runs.push((x, x + run.len()));
+        }
+        x += run.len();
+    }
+    let on_baseline = |x: usize| bottom[x].is_some_and(|y| y + depth > baseline && y <= baseline + 1);
+    match runs[..] {
+        [(from, to)] => {
+            (to - from) as f32 <= TAIL_WIDTH * height
+                && (0..from).any(on_baseline)
+                && (to..bottom.len()).any(on_baseline)
+        }
+        _ => false,
+    }
+}
+
 /// One hole of more than a pixel, tall and in the middle.
 fn is_zero(blot: &Blot, mask_width: usize) -> bool {
-    let holes = holes(blot, mask_width);
-    let [(top, bottom)] = holes.as_slice() else { return false };
+    let [hole] = holes(blot, mask_width)[..] else { return false };
     let height = blot.height() as f32;
-    let hole = (bottom - top + 1) as f32;
-    let offset = ((top + bottom) as f32 - (blot.y0 + blot.y1) as f32).abs() / 2.0;
+    let offset = ((hole.top + hole.bottom) as f32 - (blot.y0 + blot.y1) as f32).abs() / 2.0;
+    let hole = hole.height() as f32;
     hole >= ZERO_HOLE_HEIGHT * height && offset <= ZERO_HOLE_OFFSET * height
 }
 
-/// The rows (top, bottom, in the mask) of each hole of more than one pixel
-/// in a blot: paper the blot encloses, 4-connected.
-fn holes(blot: &Blot, mask_width: usize) -> Vec<(usize, usize)> {
+/// Paper a blot encloses, 4-connected: its rows in the mask and its pixels.
+#[derive(Debug, Clone, Copy)]
+struct Hole {
+    top: usize,
+    bottom: usize,
+    size: usize,
+}
+
+impl Hole {
+    fn height(&self) -> usize {
+        self.bottom - self.top + 1
+    }
+}
+
+/// Each hole of more than one pixel in a blot, top to bottom.
+fn holes(blot: &Blot, mask_width: usize) -> Vec<Hole> {
     // The blot's box with a pixel of paper around it, so that the outside is one region.
     let (w, h) = (blot.width() + 2, blot.height() + 2);
     let mut paper = vec![true; w * h];
@@ -84,12 +188,14 @@ fn holes(blot: &Blot, mask_width: usize) -> Vec<(usize, usize)> {
         (*top, *bottom, *size) = ((*top).min(i / w), (*bottom).max(i / w), *size + 1);
     }
     // Region 1 holds the corner: the outside (0 is the ink).
-    found
+    let mut holes: Vec<Hole> = found
         .into_iter()
         .skip(2)
         .filter(|&(_, _, size)| size > 1)
-        .map(|(top, bottom, _)| (top + blot.y0 - 1, bottom + blot.y0 - 1))
-        .collect()
+        .map(|(top, bottom, size)| Hole { top: top + blot.y0 - 1, bottom: bottom + blot.y0 - 1, size })
+        .collect();
+    holes.sort_by_key(|hole| hole.top);
+    holes
 }
 
 #[cfg(test)]
@@ -178,6 +284,40 @@ mod tests {
         rows
     }
 
+    /// A 200-dpi fax's bold 9 whose tail curled shut against its bowl: two
+    /// loops, the lower one small (from a seed's `0,9` read `0,8` twice).
+    const CURLED_NINE: [&str; 19] = [
+        "....######.....",
+        "..#########....",
+        ".###########...",
+        ".############..",
+        ".#####.######..",
+        ".####...#####..",
+        ".####....####..",
+        ".####....#####.",
+        ".#####..######.",
+        ".#############.",
+        ".#############.",
+        "..############.",
+        "...##########..",
+        "..###...#####..",
+        ".#####..#####..",
+        ".############..",
+        ".###########...",
+        "..#########....",
+        "...#######.....",
+    ];
+
+    #[test]
+    fn a_nine_whose_tail_closed_a_loop_is_no_eight() {
+        let mut crop = Gray::new(42, 28, 255);
+        draw(&mut crop, 4, 4, &CURLED_NINE);
+        draw(&mut crop, 22, 6, &EIGHT);
+        assert_eq!(curled_nines(&crop, "8,8").as_deref(), Some("9,8"));
+        assert_eq!(curled_nines(&crop, "9,8"), None);
+        assert_eq!(curled_nines(&crop, "8"), None);
+    }
+
     #[test]
     fn loops_the_ink_filled_in_are_told_from_open_ones() {
         let mut open = Gray::new(46, 22, 255);
@@ -193,6 +333,53 @@ mod tests {
         assert!(!loops_filled(&filled, "97"));
         // ... but where the digits do not pair with the blots, any small loop is.
         assert!(loops_filled(&filled, "9"));
+    }
+
+    const ONE: [&str; 12] = [
+        "...##....",
+        "..###....",
+        ".####....",
+        "...##....",
+        "...##....",
+        "...##....",
+        "...##....",
+        "...##....",
+        "...##....",
+        "...##....",
+        ".######..",
+        ".######..",
+    ];
+    const FIVE: [&str; 12] = [
+        ".#######.",
+        ".##......",
+        ".##......",
+        ".######..",
+        ".#######.",
+        "......###",
+        "......###",
+        "......###",
+        "##....###",
+        "###..###.",
+        ".######..",
+        "..####...",
+    ];
+
+    #[test]
+    fn a_comma_touching_the_digits_shows_by_its_tail_below_them() {
+        let mut plain = Gray::new(30, 22, 255);
+        draw(&mut plain, 4, 4, &ONE);
+        draw(&mut plain, 15, 4, &FIVE);
+        assert!(!touching_separator(&plain, "15"));
+        // A fax's `1,5`: the comma's tail joined to the 5, reaching below the baseline.
+        let mut comma = plain.clone();
+        draw(&mut comma, 13, 14, &["##", "##", "##", ".#"]);
+        assert!(touching_separator(&comma, "15"));
+        // Ink too wide for the digits read holds letters (`QĐ 9438` read `9438`), whose tails these may be.
+        assert!(!touching_separator(&comma, "5"));
+        // Ink under the whole number is a ruling or an underline, no separator.
+        let mut underlined = plain.clone();
+        draw(&mut underlined, 4, 16, &["####################"; 2]);
+        assert!(!touching_separator(&underlined, "15"));
     }
 
     #[test]

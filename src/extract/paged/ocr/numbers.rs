@@ -16,7 +16,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cleanup::decimal_point;
-use super::digit_shapes::{loops_filled, zeros};
+use super::digit_shapes::{curled_nines, loops_filled, touching_separator, zeros};
 use super::engine::{median_height, Mode, Tesseract, Word};
 use super::page::SEPARATED_NUMBER;
 use super::stack::{read_alone, read_stacked};
@@ -189,16 +189,21 @@ pub fn read_numbers(
     }
     for ((read, cell), digits) in out.iter_mut().zip(cells).zip(&digits) {
         restore_point(read, cell, digits);
+        mend_curled_nines(read, cell, digits);
     }
     // Readings that agree on fewer digits than the crop shows both lost one
-    // (`4` for a `14` whose thin `1` is broken), and readings of digits whose
+    // (`4` for a `14` whose thin `1` is broken); readings of digits whose
     // loops the ink filled in agree on whatever the filled shape looks like
-    // (a fax's `12,94` read `12,04` twice): no confirmation; only the
-    // table's arithmetic can confirm them.
+    // (a fax's `12,94` read `12,04` twice); readings without a separator of
+    // digits a comma touches lost it alike (`15` for `1,5`): no
+    // confirmation; only the table's arithmetic can confirm them.
     for ((read, cell), shape) in out.iter_mut().zip(cells).zip(&shapes) {
         let kept = read.words.as_deref().map_or_else(|| cell.text.clone(), joined);
         let count = kept.chars().filter(char::is_ascii_digit).count();
-        read.confirmed &= shape.as_ref().is_none_or(|shape| shape.len() <= count) && !loops_filled(&cell.crop, &kept);
+        let separator_hidden = !kept.contains([',', '.']) && count >= 2 && touching_separator(&cell.crop, &kept);
+        read.confirmed &= shape.as_ref().is_none_or(|shape| shape.len() <= count)
+            && !loops_filled(&cell.crop, &kept)
+            && !separator_hidden;
     }
     Ok(out)
 }
@@ -237,13 +242,9 @@ fn with_zeros(words: &mut [Word], zeros: Option<&[bool]>) -> bool {
 /// back, and the number is unconfirmed (only the table's arithmetic can
 /// confirm it).
 fn restore_point(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
-    let words = read.words.clone().unwrap_or_else(|| digits.to_vec());
-    let text = canonical(&joined(&words));
-    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) {
-        return;
-    }
+    let (words, text) = kept(read, cell, digits);
     // The words kept must be the number read (the text pass's, when it read the same digits).
-    if read.words.is_none() && canonical(&cell.text) != text {
+    if text.is_empty() || !text.chars().all(|c| c.is_ascii_digit()) || canonical(&joined(&words)) != text {
         return;
     }
     let Some((left, total)) = decimal_point(&cell.crop) else { return };
@@ -257,6 +258,26 @@ fn restore_point(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
     };
     if let Some(word) = spanning(&words, restored) {
         *read = NumberRead { words: Some(vec![word]), confirmed: false };
+    }
+}
+
+/// A number whose 8s the crop shows are 9s with their tails curled shut
+/// ([`curled_nines`]: every reading takes them for 8s) is read with 9s,
+/// unconfirmed (only the table's arithmetic can confirm it).
+fn mend_curled_nines(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
+    let (words, text) = kept(read, cell, digits);
+    if let Some(word) = curled_nines(&cell.crop, &text).and_then(|mended| spanning(&words, mended)) {
+        *read = NumberRead { words: Some(vec![word]), confirmed: false };
+    }
+}
+
+/// The number a cell's reading keeps, in [`canonical`] spelling, and words
+/// whose boxes cover it: its own, or where the text pass's text is kept,
+/// the digits-only reading's.
+fn kept(read: &NumberRead, cell: &NumberCell, digits: &[Word]) -> (Vec<Word>, String) {
+    match &read.words {
+        Some(words) => (words.clone(), canonical(&joined(words))),
+        None => (digits.to_vec(), canonical(&cell.text)),
     }
 }
 
