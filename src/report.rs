@@ -91,8 +91,11 @@ pub struct Criterion {
     pub lost_points: Option<Decimal>,
     pub location: Location,
     /// The rubric printed in the criterion's rows, where it was read for certain.
+    /// Boxed: most criteria have none, and a criterion no larger than the
+    /// tree's node it is made from is made in that node's place (a big
+    /// sheet's 20,000 criteria then take no fresh 7.7 MB).
     #[serde(default)]
-    pub rubric: Option<rubric::Rubric>,
+    pub rubric: Option<Box<rubric::Rubric>>,
     /// The documents its evidence cells cite.
     #[serde(default)]
     pub evidence: Vec<rubric::Citation>,
@@ -340,7 +343,7 @@ impl DocumentReport {
                     appraisal_score: node.values.get(Column::AppraisalScore),
                     lost_points: node.values.get(Column::LostPoints),
                     location: Location::from(&row.location),
-                    rubric: node.rubric.as_ref().map(|r| rubric::Rubric::new(r, prose.year)),
+                    rubric: node.rubric.as_ref().map(|r| Box::new(rubric::Rubric::new(r, prose.year))),
                     evidence: node.evidence.citations.into_iter().map(rubric::Citation::from).collect(),
                     cells: Cells::from(&node.cells),
                     ocr: readings
