@@ -539,6 +539,14 @@ mod tests {
         assert_eq!(back.self_score, Some(Decimal::from_str("0.1").unwrap()));
     }
 
+    /// `assemble` makes each criterion in the place of the tree node it is
+    /// made from only while a criterion is no larger than a node.
+    #[test]
+    fn a_criterion_fits_in_its_node() {
+        assert!(std::mem::size_of::<Criterion>() <= std::mem::size_of::<crate::tree::Node>());
+        assert_eq!(std::mem::align_of::<Criterion>(), std::mem::align_of::<crate::tree::Node>());
+    }
+
     #[test]
     fn report_keys_group_copies() {
         let a = report_key(Some("UBND xã Quảng Hợp"), Some(2021), Some(TableKind::SelfAssessment));
