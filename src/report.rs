@@ -91,8 +91,11 @@ pub struct Criterion {
     pub lost_points: Option<Decimal>,
     pub location: Location,
     /// The rubric printed in the criterion's rows, where it was read for certain.
+    /// Boxed: most criteria have none, and a criterion no larger than the
+    /// tree's node it is made from is made in that node's place (a big
+    /// sheet's 20,000 criteria then take no fresh 7.7 MB).
     #[serde(default)]
-    pub rubric: Option<rubric::Rubric>,
+    pub rubric: Option<Box<rubric::Rubric>>,
     /// The documents its evidence cells cite.
     #[serde(default)]
     pub evidence: Vec<rubric::Citation>,
@@ -340,7 +343,7 @@ impl DocumentReport {
                     appraisal_score: node.values.get(Column::AppraisalScore),
                     lost_points: node.values.get(Column::LostPoints),
                     location: Location::from(&row.location),
-                    rubric: node.rubric.as_ref().map(|r| rubric::Rubric::new(r, prose.year)),
+                    rubric: node.rubric.as_ref().map(|r| Box::new(rubric::Rubric::new(r, prose.year))),
                     evidence: node.evidence.citations.into_iter().map(rubric::Citation::from).collect(),
                     cells: Cells::from(&node.cells),
                     ocr: readings
@@ -534,6 +537,14 @@ mod tests {
         assert_eq!(exact("79228162514264337593543950335"), "79228162514264337593543950335");
         let back: ColumnValues = serde_json::from_str(r#"{"self_score":0.1}"#).unwrap();
         assert_eq!(back.self_score, Some(Decimal::from_str("0.1").unwrap()));
+    }
+
+    /// `assemble` makes each criterion in the place of the tree node it is
+    /// made from only while a criterion is no larger than a node.
+    #[test]
+    fn a_criterion_fits_in_its_node() {
+        assert!(std::mem::size_of::<Criterion>() <= std::mem::size_of::<crate::tree::Node>());
+        assert_eq!(std::mem::align_of::<Criterion>(), std::mem::align_of::<crate::tree::Node>());
     }
 
     #[test]

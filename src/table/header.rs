@@ -7,7 +7,9 @@ use crate::config::{Deadline, TimeLimit};
 use crate::grid::{Row, Table};
 use crate::model::Column;
 pub use crate::text::vocabulary::Role;
-use crate::text::vocabulary::{header_fold, is_header, may_name_score, nearest_role, roles_of_texts, score_across};
+use crate::text::vocabulary::{
+    header_fold, header_fold_into, is_header, may_name_score, nearest_role, roles_of_texts, score_across,
+};
 
 /// Under this confidence, Tesseract's word is a misreading more often than not.
 const MISREAD_CONFIDENCE: u8 = 50;
@@ -101,6 +103,7 @@ fn roles_of(table: &Table, rows: &[&Row]) -> Vec<Role> {
 }
 
 /// One row read as a header alone.
+#[derive(Default)]
 struct Alone {
     /// The folded text of each grid column.
     texts: Vec<String>,
@@ -110,16 +113,25 @@ struct Alone {
 }
 
 impl Alone {
+    /// Reads row `i` of `table` over this one's buffers (a sheet's every row is
+    /// read so, into the buffers of a row read before); `false` past the last row.
     /// A row none of whose texts may name a score is no header alone: its
     /// roles are not read (that they hold no score is all the search asks).
-    fn read(table: &Table, row: &Row) -> Self {
-        let texts = folded_texts(table, row);
-        let scores: Vec<bool> = texts.iter().map(|t| may_name_score(t)).collect();
-        let roles = match scores.contains(&true) {
-            true => roles_of_folded(&[(row, &texts)]),
-            false => vec![Role::Other; texts.len()],
-        };
-        Alone { texts, scores, roles }
+    fn read(&mut self, table: &Table, i: usize) -> bool {
+        let Some(row) = table.rows.get(i) else { return false };
+        self.texts.resize_with(table.width, String::new);
+        for (col, text) in self.texts.iter_mut().enumerate() {
+            header_fold_into(row.text_at(col), text);
+        }
+        self.scores.clear();
+        self.scores.extend(self.texts.iter().map(|t| may_name_score(t)));
+        if self.scores.contains(&true) {
+            self.roles = roles_of_folded(&[(row, self.texts.as_slice())]);
+        } else {
+            self.roles.clear();
+            self.roles.resize(self.texts.len(), Role::Other);
+        }
+        true
     }
 }
 
@@ -127,15 +139,16 @@ impl Alone {
 /// Each row is tried as a header: the deadline is checked per row. Each row's
 /// texts are folded and read alone once, then reused as the next row of a pair.
 pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, TimeLimit> {
-    let read_alone = |i: usize| table.rows.get(i).map(|row| Alone::read(table, row));
     let mut headers = Vec::new();
     let mut i = 0;
-    let mut current = read_alone(0);
+    let (mut current, mut following) = (Alone::default(), Alone::default());
     let mut scratch = String::new();
-    while let Some(Alone { texts, scores, roles: single }) = current {
+    let mut more = current.read(table, 0);
+    while more {
         deadline.check()?;
         let row = &table.rows[i];
-        let next = read_alone(i + 1);
+        let Alone { texts, scores, roles: single } = &mut current;
+        let next = following.read(table, i + 1).then_some(&following);
         // Nor is a pair of rows whose texts, read together, name no score.
         let double = next
             .as_ref()
@@ -151,11 +164,12 @@ pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, T
         let next_is_whole =
             |d: &[Role]| next.as_ref().is_some_and(|n| is_header(&n.roles) && count(&n.roles) >= count(d));
         let chosen = match double {
-            Some(d) if is_header(&d) && count(&d) > count(&single) && !next_is_whole(&d) => Some((d, 2)),
-            _ if is_header(&single) => Some((single, 1)),
+            Some(d) if is_header(&d) && count(&d) > count(single) && !next_is_whole(&d) => Some((d, 2)),
+            _ if is_header(single) => Some((std::mem::take(single), 1)),
             _ => None,
         };
-        match chosen {
+        let has_next = next.is_some();
+        let step = match chosen {
             Some((mut roles, mut row_count)) => {
                 let misread = misread_columns(table, &table.rows[i..i + row_count]);
                 name_misread_columns(table, &table.rows[i..i + row_count], &misread, &mut roles);
@@ -165,14 +179,18 @@ pub fn find_headers(table: &Table, deadline: &Deadline) -> Result<Vec<Header>, T
                 let first_row_texts = (0..table.width).map(|c| row.text_at(c).to_owned()).collect();
                 let scanned = row.cells.iter().flat_map(|c| &c.runs).any(|r| r.reading.is_some());
                 headers.push(Header { first_row: i, row_count, roles, first_row_texts, misread, scanned });
-                i += row_count;
-                current = if row_count == 1 { next } else { read_alone(i) };
+                row_count
             }
-            None => {
-                i += 1;
-                current = next;
-            }
-        }
+            None => 1,
+        };
+        i += step;
+        // The next row, read already, becomes the current one.
+        more = if step == 1 {
+            std::mem::swap(&mut current, &mut following);
+            has_next
+        } else {
+            current.read(table, i)
+        };
     }
     Ok(headers)
 }

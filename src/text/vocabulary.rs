@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use super::{fold, normalize_runs};
+use super::{fold_into, normalize_runs};
 use crate::grid::Run;
 use crate::model::Column;
 
@@ -38,21 +38,30 @@ const LONGEST_HEADER_TEXT: usize = 120;
 /// Punctuation between words is dropped: OCR of a small header reads specks
 /// and line ends as stray marks ("Điểm tự = đánh giá", "Điểm, tối đa").
 pub fn header_fold(text: &str) -> String {
+    let mut folded = String::new();
+    header_fold_into(text, &mut folded);
+    folded
+}
+
+/// [`header_fold`] written over `out`: the header search folds every cell
+/// of a sheet, each row into the buffers of the row before.
+pub fn header_fold_into(text: &str, out: &mut String) {
+    out.clear();
     if text.len() > LONGEST_HEADER_TEXT {
-        return String::new();
+        return;
     }
-    let folded = fold(text);
-    if words_trimmed(&folded) {
-        return folded;
+    out.reserve(text.len());
+    fold_into(text, out);
+    if words_trimmed(out) {
+        return;
     }
-    let mut words = String::with_capacity(folded.len());
+    let folded = std::mem::replace(out, String::with_capacity(out.len()));
     for word in folded.split(' ').map(|w| w.trim_matches(|c: char| !c.is_alphanumeric())).filter(|w| !w.is_empty()) {
-        if !words.is_empty() {
-            words.push(' ');
+        if !out.is_empty() {
+            out.push(' ');
         }
-        words.push_str(word);
+        out.push_str(word);
     }
-    words
 }
 
 /// Whether every word of a folded text (words one space apart) begins and
@@ -349,6 +358,7 @@ pub fn header_roles(cells: &[&[Run]]) -> Option<Vec<Role>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::fold;
 
     fn cells(texts: &[&str]) -> Vec<Vec<Run>> {
         texts.iter().map(|t| vec![Run::plain(*t)]).collect()
