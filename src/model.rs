@@ -395,7 +395,8 @@ impl Confirmation {
 pub enum Restoration {
     /// The decimal separator was lost: `85` for `8,5`, `5` for `0,5`.
     Separator,
-    /// A digit at either end was lost: `4` for `14`, `12,570` for `12,5709`.
+    /// A digit at either end was lost: `4` for `14`, `12,570` for `12,5709`; or a
+    /// one-digit decimal part with its separator: `2` for `2,5`.
     DroppedDigit,
     /// A mark at either end was read as one more digit: `15` for `5`.
     ExtraDigit,

@@ -1,7 +1,7 @@
 //! Values OCR misread that the table's own arithmetic puts right. A comma too
 //! small to survive a 100-dpi scan or a seal over it is lost (`85` for
-//! `8,5`); a digit at the edge of a cell is lost (`4` for `14`) or a stroke
-//! beside it read as one more. When such a reading makes a complete relation
+//! `8,5`); a digit at the edge of a cell is lost (`4` for `14`; a decimal
+//! part with its comma, `2` for `2,5`) or a stroke beside it read as one more. When such a reading makes a complete relation
 //! of the table fail ([`super::relations`]) and the one value the relation
 //! needs is that reading with its separator back — or, the relation's other
 //! values being read twice alike, with its end digit back or its extra end
@@ -202,8 +202,8 @@ fn fits(nodes: &[Node], member: Value, value: Decimal) -> bool {
 }
 
 /// How `text`, read by OCR, is `wanted` misread: its digits without the
-/// decimal separator (a lost leading 0 aside), or with one digit lost or
-/// added at either end.
+/// decimal separator (a lost leading 0 aside), with one digit lost or added
+/// at either end, or without a one-digit decimal part (`2` for `2,5`).
 fn misreading(text: &str, wanted: Decimal) -> Option<Restoration> {
     let read = text.replace('.', ",");
     let well_formed = read.chars().all(|c| c.is_ascii_digit() || c == ',') && read.matches(',').count() <= 1;
@@ -221,7 +221,9 @@ fn misreading(text: &str, wanted: Decimal) -> Option<Restoration> {
         let last = digit_at(s.chars().last()).then(|| s[..s.len() - 1].to_owned());
         [first, last].map(|t| t.filter(|t| !t.is_empty() && !t.starts_with(',') && !t.ends_with(',')))
     };
-    if ends_trimmed(&want).iter().flatten().any(|shorter| *shorter == read) {
+    // The last digit lost, or a one-digit decimal part with its separator (`2` for `2,5`).
+    let decimals_lost = want.split_once(',').is_some_and(|(whole, part)| part.len() == 1 && whole == read);
+    if decimals_lost || ends_trimmed(&want).iter().flatten().any(|shorter| *shorter == read) {
         return Some(Restoration::DroppedDigit);
     }
     if ends_trimmed(&read).iter().flatten().any(|shorter| *shorter == want) {

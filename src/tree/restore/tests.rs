@@ -205,6 +205,8 @@ fn a_reading_is_a_misreading_of_the_wanted_value_by_its_separator_or_one_end_dig
         ("135", "1,35", Some(Separator)),
         ("4", "14", Some(DroppedDigit)),
         ("12,570", "12,5709", Some(DroppedDigit)),
+        ("2", "2,5", Some(DroppedDigit)),
+        ("2", "2,25", None),
         ("15", "5", Some(ExtraDigit)),
         ("1.55", "1,5", Some(ExtraDigit)),
         // A digit read as another, in the middle, or the separator moved: not these.
