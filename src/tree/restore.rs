@@ -1,8 +1,8 @@
 //! Values OCR misread that the table's own arithmetic puts right. A comma too
 //! small to survive a 100-dpi scan or a seal over it is lost (`85` for
 //! `8,5`); a digit at the edge of a cell is lost (`4` for `14`; a decimal
-//! part with its comma, `2` for `2,5`) or a stroke beside it read as one more. When such a reading makes a complete relation
-//! of the table fail ([`super::relations`]) and the one value the relation
+//! part with its comma, `2` for `2,5`) or a stroke beside it read as one
+//! more. When such a reading makes a complete relation of the table fail ([`super::relations`]) and the one value the relation
 //! needs is that reading with its separator back — or, the relation's other
 //! values being read twice alike, with its end digit back or its extra end
 //! digit gone — the value is that one, provided exactly one value of the

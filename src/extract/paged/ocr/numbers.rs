@@ -16,7 +16,7 @@ use std::time::Instant;
 use regex::Regex;
 
 use super::cleanup::decimal_point;
-use super::digit_shapes::{curled_nines, loops_filled, touching_separator, zeros};
+use super::digit_shapes::DigitInk;
 use super::engine::{median_height, Mode, Tesseract, Word};
 use super::page::SEPARATED_NUMBER;
 use super::stack::{read_alone, read_stacked};
@@ -121,7 +121,8 @@ pub fn read_numbers(
     engine: &Tesseract,
     deadline: Instant,
 ) -> ExtractResult<Vec<NumberRead>> {
-    let shapes: Vec<Option<Vec<bool>>> = cells.iter().map(|c| zeros(&c.crop)).collect();
+    let inks: Vec<Option<DigitInk>> = cells.iter().map(|c| DigitInk::of(&c.crop)).collect();
+    let shapes: Vec<Option<Vec<bool>>> = inks.iter().map(|ink| ink.as_ref().map(DigitInk::zeros)).collect();
     let mut digits = read_stack(cells.iter().map(|c| &c.crop), factor, factor, engine, deadline)?;
     let mut reshaped: Vec<bool> = digits.iter_mut().zip(&shapes).map(|(w, s)| with_zeros(w, s.as_deref())).collect();
     // Readings agree on a number, not on specks read as separators.
@@ -187,9 +188,11 @@ pub fn read_numbers(
             NumberRead { words: unconfirmed_choice(cell, read), confirmed: false }
         });
     }
-    for ((read, cell), digits) in out.iter_mut().zip(cells).zip(&digits) {
+    for (((read, cell), digits), ink) in out.iter_mut().zip(cells).zip(&digits).zip(&inks) {
         restore_point(read, cell, digits);
-        mend_curled_nines(read, cell, digits);
+        if let Some(ink) = ink {
+            mend_curled_nines(read, cell, digits, ink);
+        }
     }
     // Readings that agree on fewer digits than the crop shows both lost one
     // (`4` for a `14` whose thin `1` is broken); readings of digits whose
@@ -197,19 +200,19 @@ pub fn read_numbers(
     // (a fax's `12,94` read `12,04` twice); readings without a separator of
     // digits a comma touches lost it alike (`15` for `1,5`): no
     // confirmation; only the table's arithmetic can confirm them.
-    for ((read, cell), shape) in out.iter_mut().zip(cells).zip(&shapes) {
+    for (((read, cell), shape), ink) in out.iter_mut().zip(cells).zip(&shapes).zip(&inks) {
+        let Some(ink) = ink else { continue };
         let kept = read.words.as_deref().map_or_else(|| cell.text.clone(), joined);
         let count = kept.chars().filter(char::is_ascii_digit).count();
-        let separator_hidden = !kept.contains([',', '.']) && count >= 2 && touching_separator(&cell.crop, &kept);
-        read.confirmed &= shape.as_ref().is_none_or(|shape| shape.len() <= count)
-            && !loops_filled(&cell.crop, &kept)
-            && !separator_hidden;
+        let separator_hidden = !kept.contains([',', '.']) && count >= 2 && ink.touching_separator(&kept);
+        read.confirmed &=
+            shape.as_ref().is_none_or(|shape| shape.len() <= count) && !ink.loops_filled(&kept) && !separator_hidden;
     }
     Ok(out)
 }
 
 /// The digits of a digits-only reading read 9, 8 or 6 whose blot in the
-/// crop is shaped as a 0 ([`zeros`], one shape per digit, left to right),
+/// crop is shaped as a 0 ([`DigitInk::zeros`], one shape per digit, left to right),
 /// made 0s; whether any was. A reading with another count of digits than
 /// the crop shows (digits touching, a separator read as a digit) stays.
 fn with_zeros(words: &mut [Word], zeros: Option<&[bool]>) -> bool {
@@ -262,11 +265,11 @@ fn restore_point(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
 }
 
 /// A number whose 8s the crop shows are 9s with their tails curled shut
-/// ([`curled_nines`]: every reading takes them for 8s) is read with 9s,
+/// ([`DigitInk::curled_nines`]: every reading takes them for 8s) is read with 9s,
 /// unconfirmed (only the table's arithmetic can confirm it).
-fn mend_curled_nines(read: &mut NumberRead, cell: &NumberCell, digits: &[Word]) {
+fn mend_curled_nines(read: &mut NumberRead, cell: &NumberCell, digits: &[Word], ink: &DigitInk) {
     let (words, text) = kept(read, cell, digits);
-    if let Some(word) = curled_nines(&cell.crop, &text).and_then(|mended| spanning(&words, mended)) {
+    if let Some(word) = ink.curled_nines(&text).and_then(|mended| spanning(&words, mended)) {
         *read = NumberRead { words: Some(vec![word]), confirmed: false };
     }
 }
