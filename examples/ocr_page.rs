@@ -1,5 +1,6 @@
 //! Debugging aid for the OCR image stages: `cargo run --example ocr_page IMAGE DPI [OUT.pgm]`
-//! prints the skew, the rulings and the cells found, and writes the levelled page.
+//! prints the skew, the rulings and the cells found, and writes the levelled page
+//! (despeckled and levelled as the page reader does).
 
 use parcheck::config::Limits;
 use parcheck::extract::paged::ocr::{cells, cleanup, image, lines};
@@ -14,8 +15,11 @@ fn main() {
     let bytes = std::fs::read(path).expect("read image");
     let format = ::image::ImageFormat::from_path(path).expect("image format");
     let gray = image::decode(&bytes, format, &mut Budget::new(Limits::default())).expect("decode");
-    let skew = cleanup::skew_angle(&cleanup::binarize(&gray, dpi));
-    let level = cleanup::rotate(&gray, skew);
+    // As the page reader does: specks go before the page is levelled.
+    let (mut clean, mut mask) = (gray.clone(), cleanup::binarize(&gray, dpi));
+    cleanup::despeckle(&mut clean, &mut mask, dpi);
+    let skew = cleanup::skew_angle(&mask);
+    let level = cleanup::rotate(&clean, skew);
     let mask = cleanup::binarize(&level, dpi);
     let rules = lines::rulings(&mask, dpi);
     let streak = lines::streaks(&rules, mask.width, mask.height, skew);

@@ -2,9 +2,12 @@
 //! every image is a page, read by OCR through the PDF path's scan reader so
 //! that tables, cross-page joining and prose are built the same way.
 
+use std::sync::Arc;
+
 use ::image::ImageFormat;
 
 use super::pdf;
+use super::pdf::Scan;
 use crate::extract::paged::ocr::{engine, image as ocr_image, Gray};
 use crate::extract::{Budget, ExtractError, ExtractResult};
 use crate::grid::Document;
@@ -19,12 +22,22 @@ pub fn extract(format: Format, bytes: &[u8], budget: &mut Budget) -> ExtractResu
     if engine::Tesseract::detect().is_none() {
         return Err(ExtractError::unsupported(engine::MISSING.into()));
     }
-    let pages = match format {
-        Format::Tiff => ocr_image::decode_tiff_pages(bytes, budget, budget.limits.max_pages)?,
-        Format::Png => vec![ocr_image::decode(bytes, ImageFormat::Png, budget)?],
-        _ => vec![ocr_image::decode(bytes, ImageFormat::Jpeg, budget)?],
+    let scans = match format {
+        Format::Tiff => tiff_scans(bytes, budget.limits.max_pages)?,
+        Format::Png => vec![Scan::of_image(1, ocr_image::decode(bytes, ImageFormat::Png, budget)?)],
+        _ => vec![Scan::of_image(1, ocr_image::decode(bytes, ImageFormat::Jpeg, budget)?)],
     };
-    pdf::extract_scanned_images(pages, budget)
+    pdf::extract_scans(scans, budget)
+}
+
+/// A TIFF's pages (at most `max_pages`), each decoded when its turn to be read comes.
+fn tiff_scans(bytes: &[u8], max_pages: usize) -> ExtractResult<Vec<Scan>> {
+    let count = ocr_image::tiff_page_count(bytes, max_pages);
+    if count == 0 {
+        return Err(ExtractError::corrupt("tệp TIFF không có ảnh nào đọc được".into()));
+    }
+    let file: Arc<[u8]> = Arc::from(bytes);
+    Ok((0..count).zip(1u32..).map(|(index, number)| Scan::of_tiff_page(number, Arc::clone(&file), index)).collect())
 }
 
 /// The image of page `number` (1-based) of a scanned document, decoded as
@@ -34,8 +47,8 @@ pub fn page_pixels(format: Format, bytes: &[u8], number: u32, budget: &mut Budge
     let index = usize::try_from(number).unwrap_or(usize::MAX);
     match format {
         Format::Pdf => pdf::scanned_page_image(bytes, number, budget),
-        Format::Tiff if index <= budget.limits.max_pages => {
-            Ok(ocr_image::decode_tiff_pages(bytes, budget, index)?.into_iter().nth(index.saturating_sub(1)))
+        Format::Tiff if (1..=ocr_image::tiff_page_count(bytes, budget.limits.max_pages)).contains(&index) => {
+            Scan::of_tiff_page(number, Arc::from(bytes), index - 1).decode(budget).map(Some)
         }
         Format::Png if number == 1 => ocr_image::decode(bytes, ImageFormat::Png, budget).map(Some),
         Format::Jpeg if number == 1 => ocr_image::decode(bytes, ImageFormat::Jpeg, budget).map(Some),

@@ -69,7 +69,9 @@ pub fn lattices(rules: &[Rule], gap: f32) -> Vec<Lattice> {
     // A short one must meet a row line at both ends: a thick copy joins the
     // strokes of the letters above and below a row line into one through it,
     // which can end near the next row line by chance (`gap` is a fiftieth of
-    // an inch: under half an inch is short).
+    // an inch: under half an inch is short). A long one that crosses two row
+    // lines is a border even if neither end meets one: a faint line breaks
+    // into pieces that end anywhere.
     let short = gap * 25.0;
     let v: Vec<&Rule> = v
         .into_iter()
@@ -78,7 +80,7 @@ pub fn lattices(rules: &[Rule], gap: f32) -> Vec<Lattice> {
             if ((r.to - r.from) as f32) < short {
                 top && bottom
             } else {
-                top || bottom
+                top || bottom || h.iter().filter(|row| crosses(row, r, 0.0)).nth(1).is_some()
             }
         })
         .collect();
@@ -280,6 +282,21 @@ mod tests {
         assert!(cells.iter().all(|c| c.x0 != 150 && c.x1 != 150), "{cells:?}");
         assert!(cells.iter().any(|c| c.row == 2 && c.x0 == 230), "{cells:?}");
     }
+    /// A faint border that binarisation broke where no row line is: a long
+    /// piece of it that crosses two row lines splits its column, though
+    /// neither of its ends meets one; a short piece so (a stroke) does not.
+    #[test]
+    fn a_broken_faint_border_crossing_two_row_lines_splits_its_column() {
+        let mut rules: Vec<Rule> = [10.0, 60.0, 110.0, 160.0, 210.0].map(|y| h(y, 10, 310)).to_vec();
+        rules.extend([v(10.0, 10, 210), v(310.0, 10, 210)]);
+        let broken = [&rules[..], &[v(150.0, 30, 190)]].concat();
+        let cells = &lattices(&broken, 4.0)[0].cells;
+        assert!(cells.iter().any(|c| c.row == 1 && c.x1 == 150), "{cells:?}");
+        let stroke = [&rules[..], &[v(150.0, 80, 140)]].concat();
+        let cells = &lattices(&stroke, 4.0)[0].cells;
+        assert!(cells.iter().all(|c| c.x0 != 150 && c.x1 != 150), "{cells:?}");
+    }
+
     #[test]
     fn border_residue_goes_and_the_bottoms_of_digits_stay() {
         // A tight 36×20 crop: a row of a ruling at its top, two digits' bottoms and a point between them low.

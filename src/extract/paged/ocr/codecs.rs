@@ -222,27 +222,6 @@ pub fn jpx(data: &[u8], budget: &mut Budget) -> ExtractResult<Gray> {
     }
 }
 
-impl Tiff<'_> {
-    /// The values of tag `tag` in the directory at `ifd` (SHORT or LONG; at most `max`).
-    fn values(&self, ifd: usize, tag: u16, max: usize) -> Option<Vec<u32>> {
-        let entries = usize::from(self.u16_at(ifd)?);
-        let entry = (0..entries).map(|i| ifd + 2 + i * 12).find(|&e| self.u16_at(e) == Some(tag))?;
-        let (kind, count) = (self.u16_at(entry + 2)?, self.u32_at(entry + 4)? as usize);
-        let size = match kind {
-            3 => 2,
-            4 => 4,
-            _ => return None,
-        };
-        if count > max {
-            return None;
-        }
-        let start = if size * count <= 4 { entry + 8 } else { self.u32_at(entry + 8)? as usize };
-        (0..count)
-            .map(|i| if size == 2 { self.u16_at(start + i * 2).map(u32::from) } else { self.u32_at(start + i * 4) })
-            .collect()
-    }
-}
-
 /// A TIFF page in CCITT compression (2: modified Huffman, 3: T.4, 4: T.6),
 /// which fax software writes and the `tiff` crate reads only as Group 4:
 /// each strip decoded on its own and stacked. `None` when the page is not

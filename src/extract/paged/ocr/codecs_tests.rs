@@ -94,18 +94,27 @@ fn jpeg_2000_gray_and_rgb_are_exact() {
 
 #[test]
 fn fax_tiff_pages_are_decoded_in_group_4_and_group_3() {
+    use super::super::image::{decode_tiff_page, tiff_page_count, tiff_page_geometry};
     for name in ["fax_g4.tif", "fax_g3.tif"] {
-        let pages = super::super::image::decode_tiff_pages(&fixture(name), &mut budget(), 10).unwrap();
-        assert_eq!(pages.len(), 2, "{name}");
-        let first = picture(&pages[0]);
+        let file = fixture(name);
+        assert_eq!(tiff_page_count(&file, 10), 2, "{name}");
+        assert_eq!(tiff_page_count(&file, 1), 1, "{name}");
+        let first = picture(&decode_tiff_page(&file, 0, &mut budget()).unwrap());
         assert_eq!(first[0], "................", "{name}");
         assert_eq!(first[1], "..###...........", "{name}");
         assert_eq!(first[2], "..###...........", "{name}");
         assert!(first[3..].iter().all(|row| row == "................"), "{name}");
-        assert_eq!(picture(&pages[1])[..2], ["################", "................"], "{name}");
+        let second = decode_tiff_page(&file, 1, &mut budget()).unwrap();
+        assert_eq!(picture(&second)[..2], ["################", "................"], "{name}");
+        assert_eq!(decode_tiff_page(&file, 2, &mut budget()).unwrap_err().kind, ErrorKind::Corrupt, "{name}");
     }
+    // The Group 3 file says a fax's standard resolution; the Group 4 one says none.
+    assert_eq!(tiff_page_geometry(&fixture("fax_g3.tif"), 1), Some(((16, 8), (204.0, 98.0))));
+    assert_eq!(tiff_page_geometry(&fixture("fax_g4.tif"), 0).map(|g| g.0), Some((16, 8)));
     // The Group 3 page's first strip cut short is an error, not a panic.
     let mut cut = fixture("fax_g3.tif");
-    cut.truncate(cut.len() - 200);
-    assert!(super::super::image::decode_tiff_pages(&cut, &mut budget(), 10).is_err());
+    let tiff = super::super::image::Tiff::new(&cut).unwrap();
+    let strip = tiff.values(tiff.u32_at(4).unwrap() as usize, 273, 1).unwrap()[0] as usize;
+    cut.truncate(strip + 2);
+    assert!(decode_tiff_page(&cut, 0, &mut budget()).is_err());
 }

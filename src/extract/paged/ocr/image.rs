@@ -87,31 +87,42 @@ pub fn decode(bytes: &[u8], format: ImageFormat, budget: &mut Budget) -> Extract
     Ok(from_dynamic(reader.decode().map_err(decode_error)?))
 }
 
-/// Every page of a TIFF file (a multi-page scan is one TIFF with several images).
-pub fn decode_tiff_pages(bytes: &[u8], budget: &mut Budget, max_pages: usize) -> ExtractResult<Vec<Gray>> {
+/// How many pages (images) a TIFF file holds, at most `max_pages`.
+pub fn tiff_page_count(bytes: &[u8], max_pages: usize) -> usize {
+    (0..max_pages).take_while(|&index| tiff_directory(bytes, index).is_some()).count()
+}
+
+/// Page `index` (from 0) of a TIFF file, its size checked against the limits before decoding.
+pub fn decode_tiff_page(bytes: &[u8], index: usize, budget: &mut Budget) -> ExtractResult<Gray> {
     use image::codecs::tiff::TiffDecoder;
     use image::ImageDecoder;
-    let mut pages = Vec::new();
-    // The image crate reads the first directory; later ones are reached by
-    // re-reading the file with the directory chain cut at each page.
-    for index in 0..max_pages {
-        let Some(page) = tiff_page(bytes, index) else { break };
-        let decoded = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error).and_then(|decoder| {
-            let (w, h) = decoder.dimensions();
-            check_size(u64::from(w), u64::from(h), budget)?;
-            Ok(from_dynamic(DynamicImage::from_decoder(decoder).map_err(decode_error)?))
-        });
-        // Group 3 fax pages, which the TIFF decoder refuses, go to the CCITT decoder.
-        let decoded = match decoded {
-            Err(e) if e.kind == ErrorKind::Corrupt => super::codecs::tiff_fax_page(&page, budget).unwrap_or(Err(e)),
-            other => other,
-        };
-        pages.push(decoded?);
+    let Some(page) = tiff_page(bytes, index) else {
+        return Err(ExtractError::corrupt(format!("tệp TIFF không có trang {}", index + 1)));
+    };
+    let limits = budget.limits.clone();
+    let decoded = TiffDecoder::new(Cursor::new(page.as_slice())).map_err(decode_error).and_then(|decoder| {
+        let (w, h) = decoder.dimensions();
+        check_size(u64::from(w), u64::from(h), budget)?;
+        Ok(from_dynamic(DynamicImage::from_decoder(decoder).map_err(decode_error)?))
+    });
+    // Group 3 fax pages, which the TIFF decoder refuses, go to the CCITT
+    // decoder (on a budget of their own: the refused try has spent its share).
+    match decoded {
+        Err(e) if e.kind == ErrorKind::Corrupt => {
+            super::codecs::tiff_fax_page(&page, &mut Budget::new(limits)).unwrap_or(Err(e))
+        }
+        other => other,
     }
-    if pages.is_empty() {
-        return Err(ExtractError::corrupt("tệp TIFF không có ảnh nào đọc được".into()));
-    }
-    Ok(pages)
+}
+
+/// Page `index`'s size in pixels and its pixels per unit across and down
+/// (equal when the file does not say).
+pub fn tiff_page_geometry(bytes: &[u8], index: usize) -> Option<((usize, usize), (f32, f32))> {
+    let tiff = Tiff::new(bytes)?;
+    let ifd = tiff_directory(bytes, index)?;
+    let one = |tag: u16| tiff.values(ifd, tag, 1).and_then(|v| v.first().copied()).map(|v| v as usize);
+    let per_unit = tiff.resolution(ifd).unwrap_or((1.0, 1.0));
+    Some(((one(256)?, one(257)?), per_unit))
 }
 
 /// Reads a TIFF's numbers in its byte order.
@@ -140,23 +151,64 @@ impl<'a> Tiff<'a> {
         let b: [u8; 4] = self.bytes.get(at..at.checked_add(4)?)?.try_into().ok()?;
         Some(if self.little { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
     }
+
+    /// Where the entry of tag `tag` is in the directory at `ifd`.
+    fn entry(&self, ifd: usize, tag: u16) -> Option<usize> {
+        let entries = usize::from(self.u16_at(ifd)?);
+        (0..entries).map(|i| ifd + 2 + i * 12).find(|&e| self.u16_at(e) == Some(tag))
+    }
+
+    /// The values of tag `tag` in the directory at `ifd` (SHORT or LONG; at most `max`).
+    pub fn values(&self, ifd: usize, tag: u16, max: usize) -> Option<Vec<u32>> {
+        let entry = self.entry(ifd, tag)?;
+        let (kind, count) = (self.u16_at(entry + 2)?, self.u32_at(entry + 4)? as usize);
+        let size = match kind {
+            3 => 2,
+            4 => 4,
+            _ => return None,
+        };
+        if count > max {
+            return None;
+        }
+        let start = if size * count <= 4 { entry + 8 } else { self.u32_at(entry + 8)? as usize };
+        (0..count)
+            .map(|i| if size == 2 { self.u16_at(start + i * 2).map(u32::from) } else { self.u32_at(start + i * 4) })
+            .collect()
+    }
+
+    /// The pixels per unit across and down of the directory at `ifd` (tags
+    /// 282 and 283, rationals); `None` unless both are there and positive.
+    pub fn resolution(&self, ifd: usize) -> Option<(f32, f32)> {
+        let rational = |tag: u16| {
+            let entry = self.entry(ifd, tag)?;
+            let at = self.u32_at(entry + 8)? as usize;
+            let (numerator, denominator) = (self.u32_at(at)?, self.u32_at(at.checked_add(4)?)?);
+            (self.u16_at(entry + 2)? == 5 && numerator > 0 && denominator > 0)
+                .then(|| numerator as f32 / denominator as f32)
+        };
+        Some((rational(282)?, rational(283)?))
+    }
+}
+
+/// Where directory `index` (from 0) of a TIFF starts; `None` past the last one.
+fn tiff_directory(bytes: &[u8], index: usize) -> Option<usize> {
+    let tiff = Tiff::new(bytes)?;
+    let mut offset = tiff.u32_at(4)?;
+    for _ in 0..index {
+        let entries = usize::from(tiff.u16_at(offset as usize)?);
+        offset = tiff.u32_at((offset as usize).checked_add(2 + entries * 12)?)?;
+        if offset == 0 {
+            return None;
+        }
+    }
+    (offset != 0 && (offset as usize) < bytes.len()).then_some(offset as usize)
 }
 
 /// A copy of a TIFF whose first-directory pointer names directory `index`,
 /// so a single-image decoder reads that page. `None` past the last page.
 fn tiff_page(bytes: &[u8], index: usize) -> Option<Vec<u8>> {
     let tiff = Tiff::new(bytes)?;
-    let mut offset = tiff.u32_at(4)?;
-    for _ in 0..index {
-        let entries = usize::from(tiff.u16_at(offset as usize)?);
-        offset = tiff.u32_at(offset as usize + 2 + entries * 12)?;
-        if offset == 0 {
-            return None;
-        }
-    }
-    if offset == 0 || offset as usize >= bytes.len() {
-        return None;
-    }
+    let offset = u32::try_from(tiff_directory(bytes, index)?).ok()?;
     let mut copy = bytes.to_vec();
     let raw = if tiff.little { offset.to_le_bytes() } else { offset.to_be_bytes() };
     copy[4..8].copy_from_slice(&raw);

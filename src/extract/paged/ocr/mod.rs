@@ -86,18 +86,23 @@ impl Gray {
 
     /// The image scaled by `factor` (bilinear).
     pub fn scaled(&self, factor: f32) -> Gray {
-        let width = ((self.width as f32 * factor).round() as usize).max(1);
-        let height = ((self.height as f32 * factor).round() as usize).max(1);
+        self.resized(factor, factor)
+    }
+
+    /// The image scaled by `across` horizontally and `down` vertically (bilinear).
+    pub fn resized(&self, across: f32, down: f32) -> Gray {
+        let width = ((self.width as f32 * across).round() as usize).max(1);
+        let height = ((self.height as f32 * down).round() as usize).max(1);
         let mut out = Gray::new(width, height, 255);
         if self.width == 0 || self.height == 0 {
             return out;
         }
         for y in 0..height {
-            let sy = ((y as f32 + 0.5) / factor - 0.5).clamp(0.0, (self.height - 1) as f32);
+            let sy = ((y as f32 + 0.5) / down - 0.5).clamp(0.0, (self.height - 1) as f32);
             let (y0, fy) = (sy as usize, sy.fract());
             let y1 = (y0 + 1).min(self.height - 1);
             for x in 0..width {
-                let sx = ((x as f32 + 0.5) / factor - 0.5).clamp(0.0, (self.width - 1) as f32);
+                let sx = ((x as f32 + 0.5) / across - 0.5).clamp(0.0, (self.width - 1) as f32);
                 let (x0, fx) = (sx as usize, sx.fract());
                 let x1 = (x0 + 1).min(self.width - 1);
                 let p = |xx: usize, yy: usize| f32::from(self.get(xx, yy));
@@ -109,6 +114,23 @@ impl Gray {
         out
     }
 
+    /// The image with square pixels, for a scan whose pixels per inch differ
+    /// across and down (a fax at standard resolution is 204 × 98 dpi): the
+    /// coarser direction is stretched to the finer one, so that letters have
+    /// their shapes. Nearly square pixels, an implausible ratio or a result
+    /// over the size limit leave the image as it is.
+    pub fn with_square_pixels(self, across_per_inch: f32, down_per_inch: f32) -> Gray {
+        let ratio = across_per_inch / down_per_inch;
+        if !ratio.is_finite() || !(0.25..=4.0).contains(&ratio) || (ratio - 1.0).abs() < 0.04 {
+            return self;
+        }
+        let (across, down) = if ratio > 1.0 { (1.0, ratio) } else { (1.0 / ratio, 1.0) };
+        let pixels = (self.width as f32 * across) as u64 * (self.height as f32 * down) as u64;
+        if pixels > image::MAX_PIXELS {
+            return self;
+        }
+        self.resized(across, down)
+    }
     /// The image shrunk `factor` times each way, each pixel the mean of the
     /// `factor`×`factor` block it stands for (a thin 1-bit stroke stays as
     /// gray, where sampling would drop it); the last partial row and column go.
@@ -223,5 +245,21 @@ mod tests {
         assert!(pgm.starts_with(b"P5\n10 10\n255\n"));
         let big = c.scaled(2.0);
         assert_eq!((big.width, big.height, big.get(3, 3), big.get(0, 0)), (4, 4, 0, 255));
+    }
+
+    /// A fax page at 204 × 98 dpi is stretched down to square pixels; a
+    /// scan within 4% of square, or with a ratio no scanner writes, is not.
+    #[test]
+    fn pixels_are_made_square_along_the_coarser_direction() {
+        let mut g = Gray::new(8, 4, 255);
+        (0..8).for_each(|x| g.set(x, 1, 0));
+        let fax = g.clone().with_square_pixels(204.0, 98.0);
+        assert_eq!((fax.width, fax.height), (8, 8));
+        assert!((0..8).all(|y| (fax.get(0, y) < 128) == (2..=3).contains(&y)), "{:?}", fax.data);
+        let wide = g.clone().with_square_pixels(100.0, 200.0);
+        assert_eq!((wide.width, wide.height), (16, 4));
+        assert_eq!(g.clone().with_square_pixels(200.0, 196.0), g);
+        assert_eq!(g.clone().with_square_pixels(600.0, 100.0), g);
+        assert_eq!(g.clone().with_square_pixels(f32::INFINITY, 1.0), g);
     }
 }

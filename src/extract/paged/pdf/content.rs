@@ -132,7 +132,17 @@ pub struct Interpreter<'a> {
     /// Form streams that could not be read or that loop; each costs only itself.
     broken: usize,
     /// Image XObjects drawn on the page (a scanned page is read from them by OCR).
-    image_objects: Vec<ObjectId>,
+    image_objects: Vec<DrawnImage>,
+}
+
+/// An image XObject as the page draws it: the object, and the lengths in
+/// points its width and its height are drawn at (whatever the turn), which
+/// give its pixels per inch each way.
+#[derive(Debug, Clone, Copy)]
+pub struct DrawnImage {
+    pub id: ObjectId,
+    pub across: f32,
+    pub down: f32,
 }
 
 /// The numeric operands of an operation, without allocating: no operator
@@ -194,7 +204,7 @@ impl<'a> Interpreter<'a> {
 
     /// The page, the number of its form streams that were damaged or cyclic,
     /// and the image XObjects it draws.
-    pub fn finish(self) -> (PageLayout, usize, Vec<ObjectId>) {
+    pub fn finish(self) -> (PageLayout, usize, Vec<DrawnImage>) {
         (self.page, self.broken, self.image_objects)
     }
 
@@ -476,7 +486,10 @@ impl<'a> Interpreter<'a> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => {
                 self.page.images += 1;
-                self.image_objects.extend(id);
+                // The image fills the unit square, so the matrix's columns are its drawn sides.
+                let [a, b, c, d, ..] = self.state.ctm;
+                let drawn = |id| DrawnImage { id, across: a.hypot(b), down: c.hypot(d) };
+                self.image_objects.extend(id.map(drawn));
             }
             Ok(b"Form") => self.draw_form(stream, id, resources, depth)?,
             _ => {}

@@ -16,6 +16,7 @@ mod program;
 mod repair;
 mod salvage;
 mod scan;
+pub(super) use scan::Scan;
 mod shapes;
 
 use lopdf::{Dictionary, Document as PdfDocument, LoadOptions, Object, ObjectId, Stream};
@@ -210,7 +211,7 @@ struct PageRead {
     /// Content streams and forms that were damaged or cyclic (each loses only its own text).
     broken: usize,
     /// The image XObjects the page draws.
-    images: Vec<ObjectId>,
+    images: Vec<content::DrawnImage>,
 }
 
 /// Runs one page. A damaged content stream loses the page's text but not
@@ -406,15 +407,8 @@ fn record_ocr(document: &mut Document, pages: usize, ocr: Option<scan::OcrSummar
 }
 
 /// Reads the pages of an image file (scans only) as a document.
-pub fn extract_scanned_images(images: Vec<Gray>, budget: &mut Budget) -> ExtractResult<Document> {
-    let scans = images
-        .into_iter()
-        .zip(1u32..)
-        .map(|(gray, number)| {
-            let gray = crate::extract::paged::ocr::image::at_reading_size(gray);
-            scan::Pending::Scan(scan::Scan::of_image(number, gray))
-        })
-        .collect();
+pub fn extract_scans(scans: Vec<Scan>, budget: &mut Budget) -> ExtractResult<Document> {
+    let scans = scans.into_iter().map(scan::Pending::Scan).collect();
     let (pages, ocr) = scan::recognize(scans, budget)?;
     let total = pages.len();
     let mut assembler = Assembler::new();

@@ -6,9 +6,11 @@
 //! columns mixed.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
 
+use super::content::DrawnImage;
 use super::stream_bytes;
 use crate::extract::paged::ocr::codecs::{self, Fax};
 use crate::extract::paged::ocr::{image, Gray, OcrPage};
@@ -47,6 +49,12 @@ pub enum Source {
     Jpx(Vec<u8>),
     /// An image file's page, already decoded.
     Decoded(Gray),
+    /// Page `index` (from 0) of a TIFF file, decoded in its own OCR task so
+    /// that a long fax is never in memory whole.
+    TiffPage {
+        file: Arc<[u8]>,
+        index: usize,
+    },
 }
 
 /// A page of a document in reading order: read from its text, or waiting for OCR.
@@ -62,6 +70,10 @@ pub struct Scan {
     pub width: f32,
     pub height: f32,
     pub source: Source,
+    /// The image's pixels per unit of length across and down (as drawn on
+    /// the page, or as the file states), which differ for a fax at standard
+    /// resolution; only their ratio is used: the page is read with square pixels.
+    pub density: (f32, f32),
 }
 
 fn filters(stream: &Stream) -> Vec<Vec<u8>> {
@@ -187,8 +199,8 @@ fn dimension(stream: &Stream, key: &[u8]) -> usize {
 pub const MIN_SCAN_PIXELS: usize = 900_000;
 
 /// Pixels of the largest image drawn on the page.
-pub fn largest_pixels(doc: &PdfDocument, images: &[ObjectId]) -> usize {
-    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok());
+pub fn largest_pixels(doc: &PdfDocument, images: &[DrawnImage]) -> usize {
+    let stream_of = |image: &DrawnImage| doc.get_object(image.id).ok().and_then(|o| o.as_stream().ok());
     let pixels = |s: &Stream| dimension(s, b"Width").saturating_mul(dimension(s, b"Height"));
     images.iter().filter_map(stream_of).map(pixels).max().unwrap_or(0)
 }
@@ -199,18 +211,21 @@ pub fn largest_pixels(doc: &PdfDocument, images: &[ObjectId]) -> usize {
 pub fn page_image(
     doc: &PdfDocument,
     raw: &[u8],
-    images: &[ObjectId],
+    images: &[DrawnImage],
     number: u32,
     size: (f32, f32),
     budget: &mut Budget,
 ) -> ExtractResult<Option<Scan>> {
-    let stream_of = |id: &ObjectId| doc.get_object(*id).ok().and_then(|o| o.as_stream().ok()).map(|s| (*id, s));
+    let stream_of =
+        |image: &DrawnImage| doc.get_object(image.id).ok().and_then(|o| o.as_stream().ok()).map(|s| (*image, s));
     let largest = images
         .iter()
         .filter_map(stream_of)
         .max_by_key(|(_, s)| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
-    let Some((id, stream)) = largest else { return Ok(None) };
+    let Some((drawn, stream)) = largest else { return Ok(None) };
+    let id = drawn.id;
     let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
+    let density = (width as f32 / drawn.across, height as f32 / drawn.down);
     if (width as u64).saturating_mul(height as u64) > image::MAX_PIXELS {
         return Err(ExtractError::limit(format!(
             "ảnh trang {number} ({width}×{height} điểm ảnh) vượt giới hạn {} điểm ảnh",
@@ -250,21 +265,41 @@ pub fn page_image(
             Source::Raw { samples, width, height, components, bits, invert }
         }
     };
-    Ok(Some(Scan { number, width: size.0, height: size.1, source }))
+    Ok(Some(Scan { number, width: size.0, height: size.1, source, density }))
 }
 
 impl Scan {
     /// A page of an image file: without a page size in the file, the image
     /// is taken as an A4 sheet in its own orientation.
     pub fn of_image(number: u32, gray: Gray) -> Scan {
-        let portrait = gray.height >= gray.width;
-        let width = if portrait { 595.0 } else { 842.0 };
-        let height = width * gray.height as f32 / gray.width.max(1) as f32;
-        Scan { number, width, height, source: Source::Decoded(gray) }
+        Scan::of_file_page(number, (gray.width, gray.height), (1.0, 1.0), Source::Decoded(gray))
     }
 
-    /// The page image as gray, seal and signature ink divided out of colour images.
+    /// Page `index` (from 0) of a TIFF file, taken as an A4 sheet of the
+    /// shape its size and resolution give it; a page whose directory cannot
+    /// be read fails when it is decoded, alone.
+    pub fn of_tiff_page(number: u32, file: Arc<[u8]>, index: usize) -> Scan {
+        let (size, density) = image::tiff_page_geometry(&file, index).unwrap_or(((1, 1), (1.0, 1.0)));
+        Scan::of_file_page(number, size, density, Source::TiffPage { file, index })
+    }
+
+    /// A file's page of `size` pixels at `density` pixels per unit of length across and down.
+    fn of_file_page(number: u32, size: (usize, usize), density: (f32, f32), source: Source) -> Scan {
+        let (across, down) = (size.0 as f32 / density.0, size.1 as f32 / density.1);
+        let portrait = down >= across;
+        let width = if portrait { 595.0 } else { 842.0 };
+        let height = width * down / across.max(f32::MIN_POSITIVE);
+        Scan { number, width, height, source, density }
+    }
+
+    /// The page image as gray, seal and signature ink divided out of colour
+    /// images, with square pixels.
     pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
+        let (across, down) = self.density;
+        Ok(self.decode_as_stored(budget)?.with_square_pixels(across, down))
+    }
+
+    fn decode_as_stored(&self, budget: &mut Budget) -> ExtractResult<Gray> {
         match &self.source {
             Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
             Source::Raw { samples, width, height, components, bits, invert } => {
@@ -282,6 +317,7 @@ impl Scan {
             }
             Source::Jpx(data) => codecs::jpx(data, budget),
             Source::Decoded(gray) => Ok(gray.clone()),
+            Source::TiffPage { file, index } => image::decode_tiff_page(file, *index, budget),
         }
     }
 
@@ -470,8 +506,37 @@ mod tests {
         // The parser keeps the dictionary but loses the data.
         assert!(doc.get_object((1, 0)).unwrap().as_stream().unwrap().content.is_empty());
         let mut budget = Budget::new(Limits::default());
-        let scan = page_image(&doc, &bytes, &[(1, 0)], 1, (10.0, 10.0), &mut budget).unwrap().unwrap();
+        let drawn = DrawnImage { id: (1, 0), across: 10.0, down: 10.0 };
+        let scan = page_image(&doc, &bytes, &[drawn], 1, (10.0, 10.0), &mut budget).unwrap().unwrap();
         let Source::Fax { data, fax, .. } = scan.source else { panic!("not a fax image") };
         assert_eq!((data.as_slice(), fax.k, fax.columns), (&b"G4DATA"[..], -1, 2));
+    }
+
+    /// A page image of 4 × 2 pixels drawn over a square (a fax at standard
+    /// resolution) is read 4 × 4; a TIFF fax page that says 204 × 98 dpi too.
+    #[test]
+    fn scans_of_oblong_pixels_are_read_with_square_ones() {
+        let mut doc = PdfDocument::with_version("1.4");
+        let samples = vec![255, 0, 255, 255, 0, 0, 255, 255];
+        let image = doc.add_object(Stream::new(
+            dictionary! { "Subtype" => "Image", "Width" => 4, "Height" => 2, "ColorSpace" => "DeviceGray",
+            "BitsPerComponent" => 8 },
+            samples,
+        ));
+        let mut budget = Budget::new(Limits::default());
+        let drawn = DrawnImage { id: image, across: 100.0, down: 100.0 };
+        let scan = page_image(&doc, &[], &[drawn], 1, (100.0, 100.0), &mut budget).unwrap().unwrap();
+        let gray = scan.decode(&mut budget).unwrap();
+        assert_eq!((gray.width, gray.height), (4, 4));
+        assert_eq!(gray.data[..4], [255, 0, 255, 255]);
+        assert_eq!(gray.data[12..], [0, 0, 255, 255]);
+
+        let file = std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/codecs/fax_g3.tif"));
+        let page = Scan::of_tiff_page(1, Arc::from(file.unwrap()), 0);
+        let gray = page.decode(&mut budget).unwrap();
+        assert_eq!((gray.width, gray.height), (16, 17));
+        // 16 × 8 pixels at 204 × 98 dpi: a sheet a little taller than wide.
+        assert_eq!(page.width, 595.0);
+        assert!((page.height - 595.0 * (8.0 / 98.0) / (16.0 / 204.0)).abs() < 0.01, "{}", page.height);
     }
 }
