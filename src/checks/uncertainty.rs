@@ -22,7 +22,7 @@
 //! `uncertain_value` note. Rubric and evidence findings also rest on the
 //! texts they quote, doubtful below the OCR confidence threshold.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rust_decimal::Decimal;
 
@@ -343,8 +343,10 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
 
 /// Whether the whole table's groups, which its total and a total claimed in
 /// the prose add up, are in the tree of a table read from a scan: none of
-/// the framework's groups is absent, and no row anywhere (a total row stands
-/// at the foot, below its groups) is an unnumbered one with a maximum.
+/// the framework's groups is absent, no row anywhere (a total row stands
+/// at the foot, below its groups) is an unnumbered one with a maximum, and
+/// no code read from the scan stands twice (one of the two is misread, and
+/// its row may be summed as a leaf it is not, or left out as a parent).
 fn groups_complete(facts: &Facts) -> bool {
     let nodes = &facts.tree.nodes;
     if !nodes.iter().any(|n| n.from_scan) {
@@ -353,7 +355,9 @@ fn groups_complete(facts: &Facts) -> bool {
     let present = |code: &str| nodes.iter().any(|m| m.code == code);
     let groups_present =
         facts.catalog.is_none_or(|catalog| catalog.criteria.iter().all(|c| c.parent.is_some() || present(&c.code)));
-    groups_present && !uncoded_criterion(&facts.table.rows)
+    let mut codes = HashSet::new();
+    let codes_once = nodes.iter().filter(|n| n.from_scan).all(|n| codes.insert(n.code.as_str()));
+    groups_present && codes_once && !uncoded_criterion(&facts.table.rows)
 }
 
 /// A row read from a scan with a maximum but no code: a criterion whose code OCR did not read.

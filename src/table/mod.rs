@@ -206,12 +206,32 @@ fn restore_misread_roles(headers_of: &mut [Vec<Header>]) {
 
 fn restore_from(header: &mut Header, other: &Header) {
     use header::Role::Other;
-    let conflicting = |(a, b): (&header::Role, &header::Role)| *a != Other && *b != Other && !same_roles(&[*a], &[*b]);
-    if header.roles.len() != other.roles.len() || header.roles.iter().zip(&other.roles).any(conflicting) {
+    if header.roles.len() != other.roles.len() {
         return;
     }
     let agreeing = header.roles.iter().zip(&other.roles).filter(|(a, b)| **a != Other && a == b).count();
     let repeated_scan = header.scanned && other.scanned && agreeing >= 2;
+    let conflicting = |c: usize| {
+        let (a, b) = (header.roles[c], other.roles[c]);
+        a != Other && b != Other && !same_roles(&[a], &[b])
+    };
+    // A scan's header cell that lost the line between two columns spans both
+    // and names them alike (`Điểm thẩm định` run into `Tài liệu kiểm chứng`);
+    // the other header, naming the neighbour the same, names this column apart.
+    let run_into = |c: usize| {
+        let neighbours = [c.checked_sub(1), Some(c + 1)];
+        neighbours
+            .into_iter()
+            .flatten()
+            .any(|n| header.roles.get(n) == Some(&header.roles[c]) && other.roles.get(n) == Some(&header.roles[c]))
+    };
+    let conflicts: Vec<usize> = (0..header.roles.len()).filter(|&c| conflicting(c)).collect();
+    if !conflicts.iter().all(|&c| repeated_scan && run_into(c)) {
+        return;
+    }
+    for &c in &conflicts {
+        header.roles[c] = other.roles[c];
+    }
     let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     for col in 0..header.roles.len() {
         let (own, theirs) = (header.first_row_texts.get(col), other.first_row_texts.get(col));
@@ -313,6 +333,28 @@ mod tests {
         assert_eq!(codes, ["1", "1.1", "1.2", "1.3", "2", "2.1", "2.2", "2.3"]);
     }
 
+    /// In a running-number table, a row whose title lost its code and whose
+    /// number follows the last row's is a row count even where it is also the
+    /// next section's number (`2.` after leaf `1.`); a section titled in
+    /// capitals after leaf `1.` is the section.
+    #[test]
+    fn a_row_count_that_is_also_the_next_sections_number_is_no_section() {
+        let codes = |csv: &str| {
+            let mut document = delimited::extract(csv.as_bytes(), &mut Budget::new(Limits::default())).expect("csv");
+            crate::text::normalize_document(&mut document);
+            let deadline = Deadline::after(std::time::Duration::from_secs(60));
+            let table = find_scoring_table(&document, &deadline).expect("in time").expect("a scoring table");
+            table.rows.iter().map(|r| r.code.clone().unwrap_or_default()).collect::<Vec<_>>()
+        };
+        let lost = "STT;Tiêu chí;Điểm tối đa;Điểm tự chấm\n\
+            1. CHỈ ĐẠO;;3;3\n1.;1.1. Kế hoạch;1;1\n2.;Báo cáo định kỳ;1;1\n3.;1.3. Kiểm tra;1;1\n\
+            2. XÂY DỰNG;;2;2\n4.;2.1. Theo dõi;2;2\n";
+        assert_eq!(codes(lost), ["1", "1.1", "", "1.3", "2", "2.1"]);
+        let section = "STT;Tiêu chí;Điểm tối đa;Điểm tự chấm\n\
+            1. CHỈ ĐẠO;;1;1\n1.;1.1. Kế hoạch;1;1\n2;XÂY DỰNG VĂN BẢN;2;2\n2.;2.1. Theo dõi;2;2\n";
+        assert_eq!(codes(section), ["1", "1.1", "2", "2.1"]);
+    }
+
     /// The repeated header of the next page with its score cells misread
     /// keeps the columns of the first: the second page's scores are read.
     /// An annex of the same width whose cells say something else is no part of it.
@@ -372,5 +414,32 @@ mod tests {
         scanned.iter_mut().flatten().for_each(|h| h.scanned = true);
         restore_misread_roles(&mut scanned);
         assert_eq!(scanned[1][0].roles[2], header::Role::Score(Column::MaxPoints));
+    }
+
+    /// A scan's repeated header whose line between "Điểm thẩm định" and
+    /// "Tài liệu kiểm chứng" was lost: one cell over both, both columns
+    /// evidence. The other scanned header names them apart and is taken;
+    /// typed, or with no neighbour named alike, the header stays as read.
+    #[test]
+    fn a_scanned_header_cell_run_into_its_neighbour_keeps_the_other_headers_column() {
+        let first = "STT;Tiêu chí;Điểm tối đa;Điểm tự đánh giá;Điểm thẩm định;Tài liệu kiểm chứng\n1;CHỈ ĐẠO;3;3;3;x\n";
+        let merged = || {
+            let mut spanning = header("STT;Tiêu chí;Điểm tối đa;Điểm tự đánh giá;Tài liệu kiểm chứng;\n2;A;2;1;1;y\n");
+            spanning.roles[5] = header::Role::Evidence; // as a cell over both columns names them
+            spanning
+        };
+        let appraisal = header::Role::Score(Column::AppraisalScore);
+        let mut typed = vec![vec![header(first)], vec![merged()]];
+        restore_misread_roles(&mut typed);
+        assert_eq!(typed[1][0].roles[4], header::Role::Evidence);
+        let mut scanned = vec![vec![header(first)], vec![merged()]];
+        scanned.iter_mut().flatten().for_each(|h| h.scanned = true);
+        restore_misread_roles(&mut scanned);
+        assert_eq!((scanned[1][0].roles[4], scanned[1][0].roles[5]), (appraisal, header::Role::Evidence));
+        let swapped = "STT;Tiêu chí;Điểm tối đa;Điểm tự đánh giá;Tài liệu kiểm chứng;Điểm thẩm định\n2;A;2;1;y;1\n";
+        let mut apart = vec![vec![header(first)], vec![header(swapped)]];
+        apart.iter_mut().flatten().for_each(|h| h.scanned = true);
+        restore_misread_roles(&mut apart);
+        assert_eq!(apart[1][0].roles[4], header::Role::Evidence);
     }
 }

@@ -69,6 +69,8 @@ pub fn read_rows(
     let mut out = Vec::with_capacity(rows.len());
     let (mut barred, mut code_texts) = (Vec::new(), Vec::new());
     let last_section = &mut carry.last_section;
+    // The running number of the last row counted (a leaf or an unnumbered row).
+    let mut last_count: Option<u32> = None;
     for &index in rows {
         deadline.check()?;
         let row = &table.rows[index];
@@ -81,9 +83,17 @@ pub fn read_rows(
         let (values, scanned, mut cells) = read_values(row, &score_cols, notes);
         let from_title = title_code(title_text).filter(|_| !opens_with_points(title_text));
         let code_from_title = from_title.is_some();
-        let counted = misread_numbers.contains(&index);
+        let number = running_numbers.then(|| scan_codes::running_number(code_text)).flatten();
+        // The number after the last row's continues the count even where it is
+        // also the next section's (`2` after leaf `1`, its title's code lost to
+        // OCR), unless the title is a section's, in capitals.
+        let continues_count = number.is_some() && number == last_count.map(|n| n + 1) && !is_capitals(title_text);
+        let counted = misread_numbers.contains(&index) || continues_count;
         let (mut kind, mut code, title) =
             classify(code_text, title_text, from_title, (running_numbers, counted), last_section);
+        if number.is_some() && (kind == RowKind::Unnumbered || code_from_title) {
+            last_count = number;
+        }
         let from_scan = row.cells.iter().any(|c| scan_reading(c).is_some());
         // A group heading whose Roman numeral OCR read as bars (`]`, `|`):
         // kept as that group only if a section follows it.

@@ -318,6 +318,29 @@ fn a_total_missing_a_group_whose_code_ocr_did_not_read_is_uncertain() {
     assert_eq!(total(&run(rows(true))), (Some("TOTAL".into()), Severity::Warning, true));
 }
 
+#[test]
+fn a_total_over_a_tree_with_a_scanned_code_read_twice_is_uncertain() {
+    // The group 2's rows as read: twice `2.1` (one of them another row's code misread).
+    let rows = |twice: bool| {
+        let mut rows = vec![scanned("1", sure("4"), sure("4"), 1), scanned("1.1", sure("4"), sure("4"), 2)];
+        rows.push(scanned("2", sure("5"), sure("5"), 3));
+        if twice {
+            rows.extend([scanned("2.1", sure("2,5"), sure("2,5"), 4), scanned("2.1", sure("2,5"), sure("2,5"), 5)]);
+        } else {
+            rows.extend([scanned("2.1", sure("2,5"), sure("2,5"), 4), scanned("2.2", sure("2,5"), sure("2,5"), 5)]);
+        }
+        rows.push(total_row("10", 6));
+        rows
+    };
+    let total = |checked: &Checked| {
+        let f =
+            checked.findings.iter().find(|f| f.kind == FindingKind::SumMismatch && f.code.as_deref() == Some("TOTAL"));
+        f.map(|f| (f.severity, f.uncertain)).unwrap_or_else(|| panic!("{:?}", checked.findings))
+    };
+    assert_eq!(total(&run(rows(false))), (Severity::Error, false));
+    assert_eq!(total(&run(rows(true))), (Severity::Warning, true));
+}
+
 /// (severity, uncertain) of each `sum_mismatch`, in order.
 fn sums(checked: &Checked) -> Vec<(Severity, bool)> {
     let sums = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
