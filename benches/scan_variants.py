@@ -322,7 +322,7 @@ def mixed_raster(pages, rng):
         g4 = ccitt_data(tiff.getvalue())
         size = (w * 72 / 300, h * 72 / 300)
         back_entries = b"/Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode" % back.size
-        mask_entries = (b"/Width %d /Height %d /ImageMask true /Decode [1 0] /Filter /CCITTFaxDecode "
+        mask_entries = (b"/Width %d /Height %d /ImageMask true /Filter /CCITTFaxDecode "
                         b"/DecodeParms << /K -1 /Columns %d /Rows %d >>" % (w, h, w, h))
         out.append((size, [(back_entries, jpeg(back, 60), 0, 0, *size), (mask_entries, g4, 0, 0, *size)]))
     return out
