@@ -44,7 +44,7 @@ pub(super) fn reading_scale(gray: &Gray, dpi: f32) -> f32 {
     }
 }
 
-pub(super) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
+pub(crate) fn check_size(width: u64, height: u64, budget: &mut Budget) -> ExtractResult<()> {
     let pixels = width.saturating_mul(height);
     if pixels == 0 {
         return Err(ExtractError::corrupt("ảnh trang quét rỗng".into()));

@@ -135,14 +135,39 @@ pub struct Interpreter<'a> {
     image_objects: Vec<DrawnImage>,
 }
 
-/// An image XObject as the page draws it: the object, and the lengths in
-/// points its width and its height are drawn at (whatever the turn), which
-/// give its pixels per inch each way.
+/// An image XObject as the page draws it: the object, the lengths in points
+/// its width and its height are drawn at (whatever the turn), which give its
+/// pixels per inch each way, and where: its box in the reading frame (x0, y0,
+/// x1, y1, y down), and whether it stands upright and unmirrored in it.
 #[derive(Debug, Clone, Copy)]
 pub struct DrawnImage {
     pub id: ObjectId,
     pub across: f32,
     pub down: f32,
+    pub bbox: [f32; 4],
+    pub upright: bool,
+}
+
+impl DrawnImage {
+    /// The image drawn through `placement` (image space → reading frame):
+    /// the image fills the unit square, its first row at the top.
+    fn new(id: ObjectId, placement: &Matrix) -> Self {
+        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(x, y)| apply(placement, x, y));
+        let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
+        let [a, b, c, d, ..] = *placement;
+        DrawnImage {
+            id,
+            across: a.hypot(b),
+            down: c.hypot(d),
+            bbox: [
+                xs.into_iter().fold(f32::MAX, f32::min),
+                ys.into_iter().fold(f32::MAX, f32::min),
+                xs.into_iter().fold(f32::MIN, f32::max),
+                ys.into_iter().fold(f32::MIN, f32::max),
+            ],
+            upright: a > 0.0 && d < 0.0 && b.abs() < a * 0.01 && c.abs() < -d * 0.01,
+        }
+    }
 }
 
 /// The numeric operands of an operation, without allocating: no operator
@@ -486,10 +511,8 @@ impl<'a> Interpreter<'a> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => {
                 self.page.images += 1;
-                // The image fills the unit square, so the matrix's columns are its drawn sides.
-                let [a, b, c, d, ..] = self.state.ctm;
-                let drawn = |id| DrawnImage { id, across: a.hypot(b), down: c.hypot(d) };
-                self.image_objects.extend(id.map(drawn));
+                let placement = multiply(&self.state.ctm, &self.frame);
+                self.image_objects.extend(id.map(|id| DrawnImage::new(id, &placement)));
             }
             Ok(b"Form") => self.draw_form(stream, id, resources, depth)?,
             _ => {}

@@ -6,6 +6,7 @@
 //! sources (OCR) fill [`page::PageLayout`]s and use the same [`Assembler`].
 
 mod annotations;
+mod bands;
 mod cmap;
 mod content;
 mod font;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
 
+use super::bands::{self, Bands};
 use super::content::DrawnImage;
 use super::stream_bytes;
 use crate::extract::paged::ocr::codecs::{self, Fax};
@@ -55,6 +56,9 @@ pub enum Source {
         file: Arc<[u8]>,
         index: usize,
     },
+    /// A page scan written as several images side by side or one under the
+    /// other (bands), each with its box on the page ([`super::bands`]).
+    Bands(Bands),
 }
 
 /// A page of a document in reading order: read from its text, or waiting for OCR.
@@ -205,9 +209,10 @@ pub fn largest_pixels(doc: &PdfDocument, images: &[DrawnImage]) -> usize {
     images.iter().filter_map(stream_of).map(pixels).max().unwrap_or(0)
 }
 
-/// The largest image drawn on the page, ready for decoding (its codec, if
-/// any, decoded later inside the page's own OCR task). An image in a colour
-/// space OCR cannot read is an error naming it.
+/// The page's scan, ready for decoding (its codec, if any, decoded later
+/// inside the page's own OCR task): the largest image drawn on it, or the
+/// bands a scanner wrote it as. An image in a colour space OCR cannot read is
+/// an error naming it.
 pub fn page_image(
     doc: &PdfDocument,
     raw: &[u8],
@@ -218,14 +223,34 @@ pub fn page_image(
 ) -> ExtractResult<Option<Scan>> {
     let stream_of =
         |image: &DrawnImage| doc.get_object(image.id).ok().and_then(|o| o.as_stream().ok()).map(|s| (*image, s));
-    let largest = images
-        .iter()
-        .filter_map(stream_of)
-        .max_by_key(|(_, s)| dimension(s, b"Width").saturating_mul(dimension(s, b"Height")));
-    let Some((drawn, stream)) = largest else { return Ok(None) };
-    let id = drawn.id;
+    let drawn: Vec<(DrawnImage, &Stream)> = images.iter().filter_map(stream_of).collect();
+    let pixels = |s: &Stream| dimension(s, b"Width").saturating_mul(dimension(s, b"Height"));
+    let Some(&(largest, stream)) = drawn.iter().max_by_key(|(_, s)| pixels(s)) else { return Ok(None) };
     let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
-    let density = (width as f32 / drawn.across, height as f32 / drawn.down);
+    let scan = |source, density| Scan { number, width: size.0, height: size.1, source, density };
+    let boxes: Vec<DrawnImage> = drawn.iter().map(|(image, _)| *image).collect();
+    if let Some(area) = bands::area(&boxes, &largest, size) {
+        let per_point = width as f32 / largest.across;
+        let mut parts = Vec::with_capacity(drawn.len());
+        for (image, stream) in &drawn {
+            parts.push((source_of(doc, raw, image.id, stream, number, budget)?, image.bbox));
+        }
+        return Ok(Some(scan(Source::Bands(Bands { parts, area, per_point }), (1.0, 1.0))));
+    }
+    let density = (width as f32 / largest.across, height as f32 / largest.down);
+    Ok(Some(scan(source_of(doc, raw, largest.id, stream, number, budget)?, density)))
+}
+
+/// One image's data as a [`Source`], its size checked against the limits first.
+fn source_of(
+    doc: &PdfDocument,
+    raw: &[u8],
+    id: ObjectId,
+    stream: &Stream,
+    number: u32,
+    budget: &mut Budget,
+) -> ExtractResult<Source> {
+    let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
     if (width as u64).saturating_mul(height as u64) > image::MAX_PIXELS {
         return Err(ExtractError::limit(format!(
             "ảnh trang {number} ({width}×{height} điểm ảnh) vượt giới hạn {} điểm ảnh",
@@ -235,7 +260,7 @@ pub fn page_image(
     let names = filters(stream);
     let last = names.last().map(Vec::as_slice);
     let (invert, leading) = (inverted(stream), names.len().saturating_sub(1));
-    let source = match last {
+    Ok(match last {
         Some(b"DCTDecode" | b"DCT") => Source::Jpeg(image_data(doc, (raw, id), stream, &names, leading, budget)?),
         Some(b"CCITTFaxDecode" | b"CCF") => {
             let fax = fax_parms(parms(doc, stream, leading));
@@ -264,8 +289,33 @@ pub fn page_image(
             };
             Source::Raw { samples, width, height, components, bits, invert }
         }
-    };
-    Ok(Some(Scan { number, width: size.0, height: size.1, source, density }))
+    })
+}
+
+impl Source {
+    /// The image as stored, as gray.
+    pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
+        match self {
+            Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
+            Source::Raw { samples, width, height, components, bits, invert } => {
+                let mut gray = image::from_samples(samples, *width, *height, *components, *bits, budget)?;
+                if *invert && *components == 1 {
+                    gray.data.iter_mut().for_each(|v| *v = 255 - *v);
+                }
+                Ok(gray)
+            }
+            Source::Fax { data, fax, width, height, invert } => {
+                codecs::ccitt(data, *fax, *width, *height, *invert, budget)
+            }
+            Source::Jbig2 { data, globals, height, invert } => {
+                codecs::jbig2(data, globals.as_deref(), *height, *invert, budget)
+            }
+            Source::Jpx(data) => codecs::jpx(data, budget),
+            Source::Decoded(gray) => Ok(gray.clone()),
+            Source::TiffPage { file, index } => image::decode_tiff_page(file, *index, budget),
+            Source::Bands(bands) => bands.compose(budget),
+        }
+    }
 }
 
 impl Scan {
@@ -296,29 +346,7 @@ impl Scan {
     /// images, with square pixels.
     pub fn decode(&self, budget: &mut Budget) -> ExtractResult<Gray> {
         let (across, down) = self.density;
-        Ok(self.decode_as_stored(budget)?.with_square_pixels(across, down))
-    }
-
-    fn decode_as_stored(&self, budget: &mut Budget) -> ExtractResult<Gray> {
-        match &self.source {
-            Source::Jpeg(bytes) => image::decode(bytes, ::image::ImageFormat::Jpeg, budget),
-            Source::Raw { samples, width, height, components, bits, invert } => {
-                let mut gray = image::from_samples(samples, *width, *height, *components, *bits, budget)?;
-                if *invert && *components == 1 {
-                    gray.data.iter_mut().for_each(|v| *v = 255 - *v);
-                }
-                Ok(gray)
-            }
-            Source::Fax { data, fax, width, height, invert } => {
-                codecs::ccitt(data, *fax, *width, *height, *invert, budget)
-            }
-            Source::Jbig2 { data, globals, height, invert } => {
-                codecs::jbig2(data, globals.as_deref(), *height, *invert, budget)
-            }
-            Source::Jpx(data) => codecs::jpx(data, budget),
-            Source::Decoded(gray) => Ok(gray.clone()),
-            Source::TiffPage { file, index } => image::decode_tiff_page(file, *index, budget),
-        }
+        Ok(self.source.decode(budget)?.with_square_pixels(across, down))
     }
 
     /// Pixels per inch of the image stretched over the page.
@@ -506,7 +534,7 @@ mod tests {
         // The parser keeps the dictionary but loses the data.
         assert!(doc.get_object((1, 0)).unwrap().as_stream().unwrap().content.is_empty());
         let mut budget = Budget::new(Limits::default());
-        let drawn = DrawnImage { id: (1, 0), across: 10.0, down: 10.0 };
+        let drawn = DrawnImage { id: (1, 0), across: 10.0, down: 10.0, bbox: [0.0, 0.0, 10.0, 10.0], upright: true };
         let scan = page_image(&doc, &bytes, &[drawn], 1, (10.0, 10.0), &mut budget).unwrap().unwrap();
         let Source::Fax { data, fax, .. } = scan.source else { panic!("not a fax image") };
         assert_eq!((data.as_slice(), fax.k, fax.columns), (&b"G4DATA"[..], -1, 2));
@@ -524,7 +552,7 @@ mod tests {
             samples,
         ));
         let mut budget = Budget::new(Limits::default());
-        let drawn = DrawnImage { id: image, across: 100.0, down: 100.0 };
+        let drawn = DrawnImage { id: image, across: 100.0, down: 100.0, bbox: [0.0, 0.0, 100.0, 100.0], upright: true };
         let scan = page_image(&doc, &[], &[drawn], 1, (100.0, 100.0), &mut budget).unwrap().unwrap();
         let gray = scan.decode(&mut budget).unwrap();
         assert_eq!((gray.width, gray.height), (4, 4));

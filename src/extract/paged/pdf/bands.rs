@@ -1,0 +1,96 @@
+//! A page scan that scanner software wrote as several images — bands one
+//! under the other, as a driver sends the page in strips, or tiles — put
+//! back together into one page image for OCR. A page whose largest image
+//! covers nearly all that its images cover (a scan with a logo on it, or
+//! mixed raster content: a coarse background under a full-page mask of the
+//! print) is read from that image alone.
+
+use super::content::DrawnImage;
+use super::scan::Source;
+use crate::extract::paged::ocr::{image, Gray};
+use crate::extract::{Budget, ExtractResult};
+
+/// Share of the images' joint box the largest must cover to be the page's scan by itself.
+const ALONE: f32 = 0.9;
+
+/// The images of one page scan, each with its box on the page.
+pub struct Bands {
+    /// Each image and its box (points, reading frame, y down).
+    pub parts: Vec<(Source, [f32; 4])>,
+    /// The box of the page and all the images.
+    pub area: [f32; 4],
+    /// Pixels per point of the page image made: the largest image's.
+    pub per_point: f32,
+}
+
+/// The box the page image is made over, when the page's images are bands of
+/// one scan: two or more, all upright, the largest covering less than
+/// [`ALONE`] of their joint box. The page's own box (`size`) is in it, so
+/// that the image stands where the page is.
+pub fn area(images: &[DrawnImage], largest: &DrawnImage, size: (f32, f32)) -> Option<[f32; 4]> {
+    if images.len() < 2 || !images.iter().all(|i| i.upright) {
+        return None;
+    }
+    let join = |[x0, y0, x1, y1]: [f32; 4], b: &[f32; 4]| [x0.min(b[0]), y0.min(b[1]), x1.max(b[2]), y1.max(b[3])];
+    let covered = images.iter().fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |joint, i| join(joint, &i.bbox));
+    let extent = |b: &[f32; 4]| (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0);
+    (extent(&largest.bbox) < extent(&covered) * ALONE).then(|| join(covered, &[0.0, 0.0, size.0, size.1]))
+}
+
+impl Bands {
+    /// One gray image of the whole area, each part decoded, brought to the
+    /// size its box has at [`Bands::per_point`] and laid where it is drawn
+    /// (where parts overlap, the darker pixel: a mask's print over its paper).
+    pub fn compose(&self, budget: &mut Budget) -> ExtractResult<Gray> {
+        let [x0, y0, x1, y1] = self.area;
+        let pixels = |points: f32| (points * self.per_point).round().max(0.0) as usize;
+        let (width, height) = (pixels(x1 - x0).max(1), pixels(y1 - y0).max(1));
+        image::check_size(width as u64, height as u64, budget)?;
+        let mut page = Gray::new(width, height, 255);
+        for (source, [bx0, by0, bx1, by1]) in &self.parts {
+            let part = source.decode(budget)?;
+            let (w, h) = (pixels(bx1 - bx0).max(1), pixels(by1 - by0).max(1));
+            let part = if (part.width, part.height) == (w, h) {
+                part
+            } else {
+                part.resized(w as f32 / part.width.max(1) as f32, h as f32 / part.height.max(1) as f32)
+            };
+            let (left, top) = (pixels(bx0 - x0), pixels(by0 - y0));
+            let across = part.width.min(width.saturating_sub(left));
+            for (row, y) in (top..height).take(part.height).enumerate() {
+                let source = &part.data[row * part.width..row * part.width + across];
+                let target = &mut page.data[y * width + left..y * width + left + across];
+                target.iter_mut().zip(source).for_each(|(t, &s)| *t = (*t).min(s));
+            }
+        }
+        Ok(page)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn drawn(bbox: [f32; 4]) -> DrawnImage {
+        DrawnImage { id: (1, 0), across: bbox[2] - bbox[0], down: bbox[3] - bbox[1], bbox, upright: true }
+    }
+
+    /// A page in two bands is put back together where each is drawn; a scan
+    /// with a logo on it, or a turned band, is not a page of bands.
+    #[test]
+    fn bands_are_laid_where_they_are_drawn() {
+        let (top, bottom) = (drawn([0.0, 0.0, 4.0, 2.0]), drawn([0.0, 2.0, 4.0, 4.0]));
+        let area = area(&[top, bottom], &top, (4.0, 4.0)).expect("bands");
+        assert_eq!(area, [0.0, 0.0, 4.0, 4.0]);
+        let band = |value: u8| Source::Decoded(Gray::new(2, 1, value));
+        let bands = Bands { parts: vec![(band(0), top.bbox), (band(200), bottom.bbox)], area, per_point: 0.5 };
+        let page = bands.compose(&mut Budget::new(crate::config::Limits::default())).unwrap();
+        assert_eq!((page.width, page.height), (2, 2));
+        assert_eq!(page.data, [0, 0, 200, 200]);
+
+        let (scan, logo) = (drawn([0.0, 0.0, 4.0, 4.0]), drawn([1.0, 1.0, 2.0, 2.0]));
+        assert_eq!(super::area(&[scan, logo], &scan, (4.0, 4.0)), None);
+        let turned = DrawnImage { upright: false, ..bottom };
+        assert_eq!(super::area(&[top, turned], &top, (4.0, 4.0)), None);
+    }
+}
