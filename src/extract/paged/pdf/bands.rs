@@ -1,14 +1,51 @@
-//! A page scan that scanner software wrote as several images — bands one
-//! under the other, as a driver sends the page in strips, or tiles — put
-//! back together into one page image for OCR. A page whose largest image
-//! covers nearly all that its images cover (a scan with a logo on it, or
-//! mixed raster content: a coarse background under a full-page mask of the
-//! print) is read from that image alone.
+//! Images as a page draws them ([`DrawnImage`]), and a page scan that
+//! scanner software wrote as several images — bands one under the other, as
+//! a driver sends the page in strips, or tiles — put back together into one
+//! page image for OCR. A page whose largest image covers nearly all that its
+//! images cover (a scan with a logo on it, or mixed raster content: a coarse
+//! background under a full-page mask of the print) is read from that image alone.
 
-use super::content::DrawnImage;
+use lopdf::ObjectId;
+
+use super::content::{apply, Matrix};
 use super::scan::Source;
 use crate::extract::paged::ocr::{image, Gray};
 use crate::extract::{Budget, ExtractResult};
+
+/// An image XObject as the page draws it: the object, the lengths in points
+/// its width and its height are drawn at (whatever the turn), which give its
+/// pixels per inch each way, and where: its box in the reading frame (x0, y0,
+/// x1, y1, y down), and whether it stands upright and unmirrored in it.
+#[derive(Debug, Clone, Copy)]
+pub struct DrawnImage {
+    pub id: ObjectId,
+    pub across: f32,
+    pub down: f32,
+    pub bbox: [f32; 4],
+    pub upright: bool,
+}
+
+impl DrawnImage {
+    /// The image drawn through `placement` (image space → reading frame):
+    /// the image fills the unit square, its first row at the top.
+    pub(super) fn new(id: ObjectId, placement: &Matrix) -> Self {
+        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(x, y)| apply(placement, x, y));
+        let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
+        let [a, b, c, d, ..] = *placement;
+        DrawnImage {
+            id,
+            across: a.hypot(b),
+            down: c.hypot(d),
+            bbox: [
+                xs.into_iter().fold(f32::MAX, f32::min),
+                ys.into_iter().fold(f32::MAX, f32::min),
+                xs.into_iter().fold(f32::MIN, f32::max),
+                ys.into_iter().fold(f32::MIN, f32::max),
+            ],
+            upright: a > 0.0 && d < 0.0 && b.abs() < a * 0.01 && c.abs() < -d * 0.01,
+        }
+    }
+}
 
 /// Share of the images' joint box the largest must cover to be the page's scan by itself.
 const ALONE: f32 = 0.9;

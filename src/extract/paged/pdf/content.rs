@@ -7,6 +7,7 @@ use std::rc::Rc;
 
 use lopdf::{Dictionary, Document as PdfDocument, Object, ObjectId};
 
+use super::bands::DrawnImage;
 use super::font::{Code, Font};
 use super::{resolve, stream_bytes};
 use crate::extract::paged::page::{Glyph, PageLayout, Segment};
@@ -133,41 +134,6 @@ pub struct Interpreter<'a> {
     broken: usize,
     /// Image XObjects drawn on the page (a scanned page is read from them by OCR).
     image_objects: Vec<DrawnImage>,
-}
-
-/// An image XObject as the page draws it: the object, the lengths in points
-/// its width and its height are drawn at (whatever the turn), which give its
-/// pixels per inch each way, and where: its box in the reading frame (x0, y0,
-/// x1, y1, y down), and whether it stands upright and unmirrored in it.
-#[derive(Debug, Clone, Copy)]
-pub struct DrawnImage {
-    pub id: ObjectId,
-    pub across: f32,
-    pub down: f32,
-    pub bbox: [f32; 4],
-    pub upright: bool,
-}
-
-impl DrawnImage {
-    /// The image drawn through `placement` (image space → reading frame):
-    /// the image fills the unit square, its first row at the top.
-    fn new(id: ObjectId, placement: &Matrix) -> Self {
-        let corners = [(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)].map(|(x, y)| apply(placement, x, y));
-        let (xs, ys) = (corners.map(|c| c.0), corners.map(|c| c.1));
-        let [a, b, c, d, ..] = *placement;
-        DrawnImage {
-            id,
-            across: a.hypot(b),
-            down: c.hypot(d),
-            bbox: [
-                xs.into_iter().fold(f32::MAX, f32::min),
-                ys.into_iter().fold(f32::MAX, f32::min),
-                xs.into_iter().fold(f32::MIN, f32::max),
-                ys.into_iter().fold(f32::MIN, f32::max),
-            ],
-            upright: a > 0.0 && d < 0.0 && b.abs() < a * 0.01 && c.abs() < -d * 0.01,
-        }
-    }
 }
 
 /// The numeric operands of an operation, without allocating: no operator

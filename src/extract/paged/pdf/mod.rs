@@ -212,7 +212,7 @@ struct PageRead {
     /// Content streams and forms that were damaged or cyclic (each loses only its own text).
     broken: usize,
     /// The image XObjects the page draws.
-    images: Vec<content::DrawnImage>,
+    images: Vec<bands::DrawnImage>,
 }
 
 /// Runs one page. A damaged content stream loses the page's text but not

@@ -10,8 +10,7 @@ use std::sync::Arc;
 
 use lopdf::{Document as PdfDocument, Object, ObjectId, Stream};
 
-use super::bands::{self, Bands};
-use super::content::DrawnImage;
+use super::bands::{self, Bands, DrawnImage};
 use super::stream_bytes;
 use crate::extract::paged::ocr::codecs::{self, Fax};
 use crate::extract::paged::ocr::{image, Gray, OcrPage};
@@ -233,7 +232,13 @@ pub fn page_image(
         let per_point = width as f32 / largest.across;
         let mut parts = Vec::with_capacity(drawn.len());
         for (image, stream) in &drawn {
-            parts.push((source_of(doc, raw, image.id, stream, number, budget)?, image.bbox));
+            // An image beside the largest that cannot be read (a logo in an
+            // odd colour space) is left out; the largest's error is the page's.
+            match source_of(doc, raw, image.id, stream, number, budget) {
+                Ok(source) => parts.push((source, image.bbox)),
+                Err(error) if image.id == largest.id => return Err(error),
+                Err(_) => {}
+            }
         }
         return Ok(Some(scan(Source::Bands(Bands { parts, area, per_point }), (1.0, 1.0))));
     }
