@@ -318,12 +318,14 @@ def mixed_raster(pages, rng):
         back = ImageChops.multiply(back, Image.new("RGB", back.size, (255, 246, 230)))
         mask = p.point(lambda v: 0 if v < 140 else 255).convert("1")
         tiff = io.BytesIO()
-        mask.save(tiff, "TIFF", compression="group4")
+        mask.save(tiff, "TIFF", compression="group4", tiffinfo={278: h})  # one strip
         g4 = ccitt_data(tiff.getvalue())
         size = (w * 72 / 300, h * 72 / 300)
         back_entries = b"/Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode" % back.size
+        # Pillow codes the paper (1 in its MinIsBlack bits) as the fax's black: with
+        # /BlackIs1 it decodes to 1, which a mask leaves unpainted.
         mask_entries = (b"/Width %d /Height %d /ImageMask true /Filter /CCITTFaxDecode "
-                        b"/DecodeParms << /K -1 /Columns %d /Rows %d >>" % (w, h, w, h))
+                        b"/DecodeParms << /K -1 /Columns %d /Rows %d /BlackIs1 true >>" % (w, h, w, h))
         out.append((size, [(back_entries, jpeg(back, 60), 0, 0, *size), (mask_entries, g4, 0, 0, *size)]))
     return out
 
