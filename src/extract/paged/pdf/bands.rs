@@ -62,8 +62,8 @@ pub struct Bands {
 
 /// The box the page image is made over, when the page's images are bands of
 /// one scan: two or more, all upright, the largest covering less than
-/// [`ALONE`] of their joint box. The page's own box (`size`) is in it, so
-/// that the image stands where the page is.
+/// [`ALONE`] of their joint box. It is the page's own box (`size`; what is
+/// drawn off the page is not seen), or their joint box on a page of no size.
 pub fn area(images: &[DrawnImage], largest: &DrawnImage, size: (f32, f32)) -> Option<[f32; 4]> {
     if images.len() < 2 || !images.iter().all(|i| i.upright) {
         return None;
@@ -71,7 +71,8 @@ pub fn area(images: &[DrawnImage], largest: &DrawnImage, size: (f32, f32)) -> Op
     let join = |[x0, y0, x1, y1]: [f32; 4], b: &[f32; 4]| [x0.min(b[0]), y0.min(b[1]), x1.max(b[2]), y1.max(b[3])];
     let covered = images.iter().fold([f32::MAX, f32::MAX, f32::MIN, f32::MIN], |joint, i| join(joint, &i.bbox));
     let extent = |b: &[f32; 4]| (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0);
-    (extent(&largest.bbox) < extent(&covered) * ALONE).then(|| join(covered, &[0.0, 0.0, size.0, size.1]))
+    let page = [0.0, 0.0, size.0, size.1];
+    (extent(&largest.bbox) < extent(&covered) * ALONE).then_some(if extent(&page) >= 1.0 { page } else { covered })
 }
 
 impl Bands {
@@ -92,12 +93,18 @@ impl Bands {
             } else {
                 part.resized(w as f32 / part.width.max(1) as f32, h as f32 / part.height.max(1) as f32)
             };
-            let (left, top) = (pixels(bx0 - x0), pixels(by0 - y0));
-            let across = part.width.min(width.saturating_sub(left));
-            for (row, y) in (top..height).take(part.height).enumerate() {
-                let source = &part.data[row * part.width..row * part.width + across];
-                let target = &mut page.data[y * width + left..y * width + left + across];
-                target.iter_mut().zip(source).for_each(|(t, &s)| *t = (*t).min(s));
+            // Where the part starts, in pixels of the page image; what lies off it is cut.
+            let offset = |points: f32| (points * self.per_point).round() as i64;
+            let (left, top) = (offset(bx0 - x0), offset(by0 - y0));
+            let (first, end) = (left.max(0), (left + part.width as i64).min(width as i64));
+            if first >= end {
+                continue;
+            }
+            let within = (first - left) as usize..(end - left) as usize;
+            for (row, y) in part.data.chunks_exact(part.width).zip(top..).filter(|(_, y)| *y >= 0) {
+                let Some(target) = page.data.chunks_exact_mut(width).nth(y as usize) else { break };
+                let target = &mut target[first as usize..end as usize];
+                target.iter_mut().zip(&row[within.clone()]).for_each(|(t, &s)| *t = (*t).min(s));
             }
         }
         Ok(page)
@@ -124,6 +131,12 @@ mod tests {
         let page = bands.compose(&mut Budget::new(crate::config::Limits::default())).unwrap();
         assert_eq!((page.width, page.height), (2, 2));
         assert_eq!(page.data, [0, 0, 200, 200]);
+
+        // A band drawn half off the page's left edge, and one wholly off it, are cut.
+        let (off, away) = (drawn([-2.0, 2.0, 2.0, 4.0]), drawn([90.0, 90.0, 94.0, 94.0]));
+        let parts = vec![(band(0), top.bbox), (band(100), off.bbox), (band(50), away.bbox)];
+        let page = Bands { parts, area, per_point: 0.5 }.compose(&mut Budget::new(crate::config::Limits::default()));
+        assert_eq!(page.unwrap().data, [0, 0, 100, 255]);
 
         let (scan, logo) = (drawn([0.0, 0.0, 4.0, 4.0]), drawn([1.0, 1.0, 2.0, 2.0]));
         assert_eq!(super::area(&[scan, logo], &scan, (4.0, 4.0)), None);
