@@ -204,8 +204,12 @@ pub const MIN_SCAN_PIXELS: usize = 900_000;
 /// Pixels of the largest image drawn on the page.
 pub fn largest_pixels(doc: &PdfDocument, images: &[DrawnImage]) -> usize {
     let stream_of = |image: &DrawnImage| doc.get_object(image.id).ok().and_then(|o| o.as_stream().ok());
-    let pixels = |s: &Stream| dimension(s, b"Width").saturating_mul(dimension(s, b"Height"));
     images.iter().filter_map(stream_of).map(pixels).max().unwrap_or(0)
+}
+
+/// Pixels of an image stream, as its dictionary states them.
+fn pixels(stream: &Stream) -> usize {
+    dimension(stream, b"Width").saturating_mul(dimension(stream, b"Height"))
 }
 
 /// The page's scan, ready for decoding (its codec, if any, decoded later
@@ -223,7 +227,6 @@ pub fn page_image(
     let stream_of =
         |image: &DrawnImage| doc.get_object(image.id).ok().and_then(|o| o.as_stream().ok()).map(|s| (*image, s));
     let drawn: Vec<(DrawnImage, &Stream)> = images.iter().filter_map(stream_of).collect();
-    let pixels = |s: &Stream| dimension(s, b"Width").saturating_mul(dimension(s, b"Height"));
     let Some(&(largest, stream)) = drawn.iter().max_by_key(|(_, s)| pixels(s)) else { return Ok(None) };
     let (width, height) = (dimension(stream, b"Width"), dimension(stream, b"Height"));
     let scan = |source, density| Scan { number, width: size.0, height: size.1, source, density };
