@@ -28,6 +28,7 @@ use rust_decimal::Decimal;
 
 use super::Facts;
 use crate::code::{next_codes, numbered_in_sequence};
+use crate::framework::{Catalog, CatalogCriterion};
 use crate::model::{CellField, Column, Confirmation, Finding, FindingKind, OcrRead, Severity, ValueReading};
 use crate::number::format_vi;
 use crate::table::{RowKind, ScannedValue, TableRow};
@@ -72,6 +73,13 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
             // A total claimed or rated is the sum of the whole tree.
             FindingKind::StatedTotalMismatch | FindingKind::RatingMismatch => !groups_complete(facts),
             FindingKind::MissingCriterion | FindingKind::UnknownCriterion => any_scanned,
+            // A scanned row is a leaf, whose points need evidence, only if no child's code was misread.
+            FindingKind::MissingEvidence => nodes.iter().any(|&n| {
+                tree.nodes[n].from_scan
+                    && facts
+                        .catalog
+                        .is_some_and(|catalog| catalog_children(catalog, &tree.nodes[n].code).next().is_some())
+            }),
             _ => false,
         } || nodes.len() > 1 && nodes.iter().any(|&n| tree.nodes[n].from_scan);
         let texts = nodes.iter().any(|&n| {
@@ -220,10 +228,13 @@ fn separator_put_back(value: Decimal, text: &str) -> impl Iterator<Item = Decima
 /// it is part of, where as read none does, are one misreading, not two. A
 /// value that, so changed, balances one sum but leaves another failing (a
 /// section whose other criteria are on a page not in the file) is no
-/// evidence of a misreading.
+/// evidence of a misreading. Only sums whose other values were typed or
+/// agreed on count: a parent read once (`85` for `8,5`) tells nothing.
 fn shared_misreading(nodes: &[Node], relations: &[Relation], value: Value, text: &str) -> bool {
     let Some(read) = nodes[value.0].values.get(value.1) else { return false };
-    let holding: Vec<&Relation> = relations.iter().filter(|r| r.contains(value)).collect();
+    let settled = |(n, column): Value| reading(&nodes[n], column).is_none_or(ScannedValue::agreed);
+    let holding: Vec<&Relation> =
+        relations.iter().filter(|r| r.contains(value) && r.members().filter(|&m| m != value).all(settled)).collect();
     let balances_all =
         |candidate: Decimal| !holding.is_empty() && holding.iter().all(|r| r.solve(nodes, value) == Some(candidate));
     let separator = !text.contains([',', '.']) && separator_put_back(read, text).any(balances_all);
@@ -318,7 +329,11 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     // A section read under a group OCR made up (`V` for `7.`) is in the tree but not in the sum.
     if let Some(catalog) = facts.catalog {
         let present = |code: &str| node.children.iter().any(|&c| nodes[c].code == code);
-        if catalog.criteria.iter().any(|c| c.parent.as_deref() == Some(node.code.as_str()) && !present(&c.code)) {
+        if catalog_children(catalog, &node.code).any(|c| !present(&c.code)) {
+            return false;
+        }
+        // Children under what the framework has as a leaf are rows whose codes OCR misread (`2.2.3.1` for `2.3.1`).
+        if !node.children.is_empty() && catalog_leaf(catalog, &node.code) {
             return false;
         }
     }
@@ -333,12 +348,32 @@ fn children_complete(facts: &Facts, n: usize) -> bool {
     };
     // The criterion's rows run to the next row that is not its descendant.
     let prefix = format!("{}.", node.code);
+    if stops_early(facts) && nodes.last().is_some_and(|m| m.code.starts_with(&prefix)) {
+        return false;
+    }
     let end = nodes[n + 1..].iter().find(|m| !m.code.starts_with(&prefix)).map_or(facts.table.rows.len(), |m| m.row);
     let last = nodes[n + 1..].iter().position(|m| !m.code.starts_with(&prefix)).map_or(nodes.len(), |p| n + 1 + p);
     if n > 0 && !follows(n - 1, n) || last < nodes.len() && !follows(last - 1, last) {
         return false;
     }
     !uncoded_criterion(facts.table.rows.get(node.row + 1..end).unwrap_or_default())
+}
+
+/// The criteria `catalog` lists as children of `code`: by their parent, or
+/// by their code where a partial catalog skips a level (5.1.2 under 5).
+fn catalog_children<'c>(catalog: &'c Catalog, code: &'c str) -> impl Iterator<Item = &'c CatalogCriterion> + 'c {
+    let child_code = move |child: &str| {
+        child
+            .strip_prefix(code)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|last| !last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+    };
+    catalog.criteria.iter().filter(move |c| c.parent.as_deref() == Some(code) || child_code(&c.code))
+}
+
+/// Whether `catalog` lists `code` as a criterion with no children, all of them shown.
+fn catalog_leaf(catalog: &Catalog, code: &str) -> bool {
+    catalog.criteria.iter().any(|c| c.code == code && !c.partial) && catalog_children(catalog, code).next().is_none()
 }
 
 /// Whether the whole table's groups, which its total and a total claimed in
@@ -360,9 +395,24 @@ fn groups_complete(facts: &Facts) -> bool {
     groups_present && codes_once && !uncoded_criterion(&facts.table.rows)
 }
 
-/// A row read from a scan with a maximum but no code: a criterion whose code OCR did not read.
+/// Whether the table stops, without its total row, before the document's
+/// last page: the pages after it may hold rows of its last criteria that
+/// were not read as the table's (a page read too poorly to find them), and
+/// with them children of that criterion's parents.
+fn stops_early(facts: &Facts) -> bool {
+    let pages = facts.document.extraction.as_ref().map_or(0, |e| e.text_pages + e.ocr_pages);
+    let last_page = facts.table.rows.last().and_then(|r| r.location.page);
+    !facts.tree.nodes.iter().any(Node::is_total) && last_page.is_some_and(|p| (p as usize) < pages)
+}
+
+/// A row read from a scan without a code but with a score, or with a title
+/// and a document cited for it: a criterion whose code OCR did not read (or
+/// whose code and scores a pen mark or fold made unreadable).
 fn uncoded_criterion(rows: &[TableRow]) -> bool {
-    rows.iter().any(|r| r.kind == RowKind::Unnumbered && r.from_scan && r.values.get(Column::MaxPoints).is_some())
+    let cites = |r: &TableRow| r.evidence.as_ref().is_some_and(|e| !e.citations.is_empty());
+    rows.iter().any(|r| {
+        r.kind == RowKind::Unnumbered && r.from_scan && (!r.values.is_empty() || !r.title.trim().is_empty() && cites(r))
+    })
 }
 
 /// A value read by OCR that nothing confirmed, or one missing on a row read

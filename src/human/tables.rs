@@ -16,9 +16,9 @@ use crate::pipeline::{io_cause, read_document};
 use crate::report::rubric::{Citation, Rubric, Value};
 use crate::report::{CellRef, Cells};
 use crate::sniff;
-use crate::table::header::{find_headers, Header, Role};
+use crate::table::header::{Header, Role};
 use crate::table::rows::{read_rows, Continuation};
-use crate::table::{find_scoring_table, RowKind, ScoringTable};
+use crate::table::{document_headers, find_scoring_table, RowKind, ScoringTable};
 
 use super::labels::column_heading;
 
@@ -219,8 +219,7 @@ pub fn describe(document: &Document, deadline: &Deadline) -> Result<Vec<TableVie
     let scoring: Vec<_> = scoring_table.map(|t| t.rows).unwrap_or_default();
     let mut previous: Option<(Header, usize)> = None;
     let mut out = Vec::new();
-    for (t, table) in document.tables.iter().enumerate() {
-        let own = find_headers(table, deadline)?;
+    for (t, (table, own)) in document.tables.iter().zip(document_headers(document, deadline)?).enumerate() {
         let headers: Vec<(Header, bool)> = if own.is_empty() {
             match &previous {
                 Some((h, width)) if *width == table.width && table.width > 0 => {

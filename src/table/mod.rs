@@ -130,11 +130,7 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
         carry = Some((header.roles.clone(), state));
         piece
     };
-    let mut headers_of = Vec::with_capacity(document.tables.len());
-    for table in &document.tables {
-        headers_of.push(header::find_headers(table, deadline)?);
-    }
-    restore_misread_roles(&mut headers_of);
+    let headers_of = document_headers(document, deadline)?;
     for (table, headers) in document.tables.iter().zip(&headers_of) {
         if headers.is_empty() {
             match &previous {
@@ -159,6 +155,18 @@ pub fn find_scoring_table(document: &Document, deadline: &Deadline) -> Result<Op
         .into_iter()
         .filter(|t| t.rows.iter().any(|r| r.kind == RowKind::Criterion && !r.values.is_empty()))
         .max_by_key(criterion_rows))
+}
+
+/// The headers of each table of the document, those OCR misread restored
+/// from the others (see [`recover_unnamed_headers`], [`restore_misread_roles`]).
+pub fn document_headers(document: &Document, deadline: &Deadline) -> Result<Vec<Vec<Header>>, TimeLimit> {
+    let mut headers_of = Vec::with_capacity(document.tables.len());
+    for table in &document.tables {
+        headers_of.push(header::find_headers(table, deadline)?);
+    }
+    recover_unnamed_headers(&document.tables, &mut headers_of);
+    restore_misread_roles(&mut headers_of);
+    Ok(headers_of)
 }
 
 fn read_piece(
@@ -245,6 +253,40 @@ fn restore_from(header: &mut Header, other: &Header) {
         {
             header.roles[col] = other.roles[col];
         }
+    }
+}
+
+/// A scan's header that OCR misread too badly to name a score column
+/// (`B141. đa` for `Điểm tối đa`) is no header to the search, and the rows
+/// under it up to the next header found would be lost. A row above the
+/// next scanned header found, in its table or an earlier one of the same
+/// width (a page's own table), that reads like that header's first row in
+/// two of its named columns at least (`TT`, `Tài liệu kiếm chứng`) is that
+/// header, printed on an earlier page.
+fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
+    use header::Role::Other;
+    let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    let mut next: Option<Header> = None;
+    for (table, headers) in tables.iter().zip(headers_of.iter_mut()).rev() {
+        if let Some(first) = headers.first() {
+            next = Some(first.clone());
+        }
+        let Some(found) = next.as_ref().filter(|h| h.scanned && h.roles.len() == table.width) else { continue };
+        let above = if headers.is_empty() { table.rows.len() } else { found.first_row };
+        let theirs: Vec<String> = found.first_row_texts.iter().map(|t| letters(t)).collect();
+        let like_found = |row: &crate::grid::Row| {
+            let alike = |c: usize| {
+                let own = letters(row.text_at(c));
+                !own.is_empty()
+                    && theirs.get(c).is_some_and(|t| strsim::normalized_levenshtein(&own, t) >= SAME_HEADER_CELL)
+            };
+            (0..found.roles.len()).filter(|&c| found.roles[c] != Other && alike(c)).count() >= 2
+        };
+        let Some(first_row) = table.rows[..above.min(table.rows.len())].iter().position(like_found) else { continue };
+        let first_row_texts = (0..table.width).map(|c| table.rows[first_row].text_at(c).to_owned()).collect();
+        let recovered = Header { first_row, row_count: 1, first_row_texts, ..found.clone() };
+        headers.insert(0, recovered.clone());
+        next = Some(recovered);
     }
 }
 

@@ -366,6 +366,30 @@ fn agreed_readings_that_a_lost_separator_explains_are_no_ground_for_an_error() {
 }
 
 #[test]
+fn a_parent_read_once_does_not_vouch_for_an_agreed_reading_a_lost_separator_explains() {
+    // A fax: 1.1's maximum 2,5 read `25` twice, its section's 8,5 read `85` once.
+    // With the separator put back 1.1's own sum balances; the section's sum,
+    // over a value read once, is no evidence either way.
+    let rows = |section: (&str, Read)| {
+        vec![
+            scanned("1", section, sure("8,5"), 1),
+            scanned("1.1", sure("25"), sure("2,5"), 2),
+            scanned("1.1.1", sure("1"), sure("1"), 3),
+            scanned("1.1.2", sure("1,5"), sure("1,5"), 4),
+            scanned("1.2", sure("6"), sure("6"), 5),
+        ]
+    };
+    let of_child = |checked: &Checked| {
+        let found = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
+        found.filter(|f| f.code.as_deref() == Some("1.1")).map(|f| (f.severity, f.uncertain)).collect::<Vec<_>>()
+    };
+    assert_eq!(of_child(&run(rows(("85", Read::Once(72))))), [(Severity::Warning, true)]);
+    // A section agreed on as 31 balances with the `25` as read: the separator
+    // put back is not what every sum calls for, and the reading stands.
+    assert_eq!(of_child(&run(rows(sure("31")))), [(Severity::Error, false)]);
+}
+
+#[test]
 fn agreed_readings_that_one_look_alike_digit_explains_are_no_ground_for_an_error() {
     // `0,8` read twice for 0,9 (a fax closed the 9's loop alike for both passes): 1's sum is off by it.
     let rows = |child: &str| {
@@ -400,4 +424,105 @@ fn an_agreed_parent_value_under_half_its_childrens_sum_is_no_ground_for_an_error
     assert_eq!(group(&run(rows("1"))), Some((Severity::Warning, true)));
     // 12,5 for 13,5 is a slip the unit may have made: the agreed readings stand.
     assert_eq!(group(&run(rows("12"))), Some((Severity::Error, false)));
+}
+
+/// A partial catalog of `(code, parent)` criteria.
+fn catalog(criteria: &[(&str, &str)]) -> crate::framework::Catalog {
+    use crate::framework::{Catalog, CatalogCriterion, Decision};
+    let criterion = |&(code, parent): &(&str, &str)| CatalogCriterion {
+        code: code.to_owned(),
+        title: String::new(),
+        max_points: None,
+        parent: Some(parent.to_owned()).filter(|p| !p.is_empty()),
+        partial: false,
+    };
+    Catalog {
+        id: "test".to_owned(),
+        title: String::new(),
+        decision: Decision { number: String::new(), date: String::new(), issuer: String::new() },
+        level: String::new(),
+        years: vec![],
+        complete: false,
+        criteria: criteria.iter().map(criterion).collect(),
+        rating_bands: vec![],
+        notes: vec![],
+    }
+}
+
+/// Whether each `sum_mismatch` of `code` is uncertain, the rows checked against `catalog`.
+fn sums_of(rows: Vec<TableRow>, code: &str, catalog: Option<&crate::framework::Catalog>) -> Vec<bool> {
+    let t = ScoringTable {
+        kind: TableKind::SelfAssessment,
+        columns: vec![Column::MaxPoints, Column::SelfScore],
+        rows,
+        notes: vec![],
+    };
+    let tree = tree::build(&t, &Deadline::none()).unwrap();
+    let checked =
+        check(&t, &tree, &ProseFacts::default(), &Document::default(), catalog, &Options::default(), &Deadline::none())
+            .unwrap();
+    let found = checked.findings.iter().filter(|f| f.kind == FindingKind::SumMismatch);
+    found.filter(|f| f.code.as_deref() == Some(code)).map(|f| f.uncertain).collect()
+}
+
+#[test]
+fn a_child_a_partial_catalog_lists_under_its_grandparent_is_still_missed() {
+    // The catalog lists 5.1.2 under 5 (it skips 5.1); the scan read 5.1.2 as `5.2`.
+    let catalog = catalog(&[("5", ""), ("5.1.1", "5"), ("5.1.2", "5")]);
+    let rows = || {
+        vec![
+            scanned("5", sure("3"), sure("3"), 1),
+            scanned("5.1", sure("2"), sure("2"), 2),
+            scanned("5.1.1", sure("1"), sure("1"), 3),
+            scanned("5.2", sure("1"), sure("1"), 4),
+        ]
+    };
+    assert_eq!(sums_of(rows(), "5.1", Some(&catalog)), [true, true]);
+    assert_eq!(sums_of(rows(), "5.1", None), [false, false]);
+}
+
+#[test]
+fn children_under_a_criterion_the_catalog_has_as_a_leaf_are_misread_codes() {
+    // 2.3.1 and 2.3.2 read as `2.2.3.1`, `2.2.3.2`: children of 2.2.3, a leaf of the framework.
+    let catalog = catalog(&[("2", ""), ("2.2.3", "2"), ("2.3.1", "2"), ("2.3.2", "2")]);
+    let rows = || {
+        vec![
+            scanned("2.2.3", sure("1,5"), sure("1,5"), 1),
+            scanned("2.2.3.1", sure("0,5"), sure("0,5"), 2),
+            scanned("2.2.3.2", sure("0,5"), sure("0,5"), 3),
+        ]
+    };
+    assert_eq!(sums_of(rows(), "2.2.3", Some(&catalog)), [true, true]);
+    assert_eq!(sums_of(rows(), "2.2.3", None), [false, false]);
+}
+
+#[test]
+fn a_row_without_code_or_scores_that_cites_a_document_may_be_a_criterion() {
+    use crate::model::{Citation, DocumentType};
+    use crate::table::EvidenceCell;
+    // 3.4.3's code and scores under a pen tick: its row reads a title and a citation only.
+    let rows = |cites: bool| {
+        let mut ticked = scanned("3.4.3", ("", Read::Once(0)), ("", Read::Once(0)), 4);
+        let citation = Citation {
+            kind: DocumentType::Report,
+            number: "1467".to_owned(),
+            symbol: None,
+            date: None,
+            short_year: false,
+            text: "BC 1467".to_owned(),
+        };
+        ticked.kind = RowKind::Unnumbered;
+        (ticked.code, ticked.scanned, ticked.title) = (None, Vec::new(), "-3:4.3, hiện định".to_owned());
+        ticked.evidence =
+            Some(EvidenceCell { citations: if cites { vec![citation] } else { vec![] }, ..Default::default() });
+        vec![
+            scanned("3.4", sure("3"), sure("3"), 1),
+            scanned("3.4.1", sure("1"), sure("1"), 2),
+            scanned("3.4.2", sure("1"), sure("1"), 3),
+            ticked,
+        ]
+    };
+    assert_eq!(sums_of(rows(true), "3.4", None), [true, true]);
+    // A title's wrapped line, citing nothing, is no criterion.
+    assert_eq!(sums_of(rows(false), "3.4", None), [false, false]);
 }

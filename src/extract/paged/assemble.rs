@@ -77,9 +77,11 @@ struct Builder {
 fn is_page_number(text: &str) -> bool {
     let stripped = text.trim().trim_start_matches("Trang").trim_start_matches("trang");
     let core = stripped.trim_matches(|c: char| c == '-' || c.is_whitespace());
-    let numbers = core.split(['/', ' ']).filter(|n| !n.is_empty()).count();
-    core.chars().all(|c| c.is_ascii_digit() || c == '/' || c == ' ')
-        && (numbers == 1 || numbers == 2 && core.contains('/'))
+    // OCR may read the slash as a fraction slash (`1⁄6`).
+    let slash = ['/', '⁄'];
+    let numbers = core.split([slash[0], slash[1], ' ']).filter(|n| !n.is_empty()).count();
+    core.chars().all(|c| c.is_ascii_digit() || slash.contains(&c) || c == ' ')
+        && (numbers == 1 || numbers == 2 && core.contains(slash))
 }
 
 /// A value cell: only a number (so the row carrying it is a real row).
@@ -153,7 +155,10 @@ impl Builder {
             let continues = index == 0 && self.open && !lines.iter().any(|l| l.baseline < table.top);
             self.add_table(table, page.number, continues);
         }
-        self.open = tables.last().is_some_and(|t| !lines.iter().any(|l| l.top() > t.bottom));
+        // A footer line the running-furniture search missed (OCR read it
+        // differently on each page) does not end the table.
+        let footer = page.height - band;
+        self.open = tables.last().is_some_and(|t| !lines.iter().any(|l| l.top() > t.bottom && l.baseline < footer));
         self.add_prose(&lines, page.number);
         Ok(())
     }
@@ -277,7 +282,7 @@ mod tests {
     fn page_numbers() {
         assert!(is_page_number("12"));
         assert!(is_page_number("- 3 -"));
-        assert!(is_page_number("Trang 2/14") && is_page_number("2 / 14"));
+        assert!(is_page_number("Trang 2/14") && is_page_number("2 / 14") && is_page_number("Trang 1⁄6"));
         assert!(!is_page_number("423 1 1") && !is_page_number("1 1") && !is_page_number(""));
         assert!(!is_page_number("1.1"));
         assert!(!is_page_number("Tiêu chí"));

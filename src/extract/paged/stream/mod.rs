@@ -13,6 +13,9 @@ use crate::code::{parse_code, restore_lost_dots, title_code};
 use crate::grid::{Reading, Run, VerticalMerge};
 use crate::text::normalize_runs;
 use crate::text::vocabulary::{header_roles, Role};
+use rows::{group_rows, Item};
+
+mod rows;
 
 /// Most lines a wrapped header cell takes.
 const HEADER_LINES: usize = 3;
@@ -266,60 +269,8 @@ pub struct ColumnModel {
     centres: Vec<f32>,
 }
 
-/// Baseline pitches within this factor of a cell's line pitch are lines of one cell.
-const SAME_CELL_PITCH: f32 = 1.25;
-/// Line pitch (in font sizes) assumed when the table shows no wrapped cell to measure.
-const DEFAULT_CELL_PITCH: f32 = 1.16;
-/// The largest line pitch (in font sizes) taken for the pitch of wrapped lines.
-const MAX_LINE_PITCH: f32 = 1.35;
-
 /// A phrase placed in columns `a..=b`, with its text.
 type PlacedPhrase<'a> = (usize, usize, String, Phrase<'a>);
-/// One cell's text on one line, placed in columns `a..=b`.
-struct Item<'a> {
-    a: usize,
-    b: usize,
-    phrase: Phrase<'a>,
-    top: f32,
-    baseline: f32,
-    size: f32,
-    /// The text is a criteria code (in the code column), or the line starts
-    /// with one (tables without a code column).
-    leading_code: bool,
-}
-
-/// A cell's lines stacked in one column, or one phrase spanning columns.
-struct Block {
-    items: Vec<usize>,
-    top: f32,
-    bottom: f32,
-    is_code: bool,
-    /// A line of it starts with a criteria code: a second such line is the next row.
-    holds_code: bool,
-}
-
-/// Pitches within this factor of the smallest are one pitch, measured with a scan's baseline noise.
-const PITCH_NOISE: f32 = 1.2;
-
-/// The baseline pitch of wrapped cell lines: the smallest pitch between
-/// consecutive lines of one column, when it is one a line of text can have
-/// (a table without wrapped cells only shows the pitch of its rows). On a
-/// scan each baseline is off by a pixel or two, and the smallest of many
-/// pitches is the one measured shortest: the pitch is the median of those
-/// close to the smallest (on a text PDF, all of them equal).
-fn cell_pitch(items: &[Item], width: usize, size: f32) -> Option<f32> {
-    let mut pitches = Vec::new();
-    for col in 0..width {
-        let baselines: Vec<f32> = items.iter().filter(|i| i.a == col && i.b == col).map(|i| i.baseline).collect();
-        pitches.extend(baselines.windows(2).map(|pair| pair[1] - pair[0]).filter(|&pitch| pitch > 0.5 * size));
-    }
-    pitches.retain(|&pitch| pitch <= MAX_LINE_PITCH * size);
-    pitches.sort_by(f32::total_cmp);
-    let least = *pitches.first()?;
-    let close: Vec<f32> = pitches.into_iter().take_while(|&p| p <= least * PITCH_NOISE).collect();
-    Some(close[close.len() / 2])
-}
-
 /// Codes lose their dots only in OCR's readings.
 fn read_by_ocr(phrase: &Phrase) -> bool {
     phrase.glyphs.iter().any(|g| g.reading.is_some())
@@ -342,73 +293,6 @@ fn starts_with_code(text: &str) -> bool {
     parse_code(text.trim_matches(debris)).is_some()
         || parse_code(first.trim_matches(debris)).is_some()
         || title_code(text).is_some()
-}
-
-/// Groups placed items into rows: a column's lines closer than a cell's line
-/// pitch are one cell; cells whose lines overlap vertically are one row
-/// (vertically centred codes and scores sit inside the row's tallest cell);
-/// a group holding two code cells is two rows.
-fn group_rows(items: &[Item], roles: &[Role]) -> Vec<Vec<usize>> {
-    let has_code_column = roles.contains(&Role::Code);
-    // The size of most lines: a scan's word boxes (and a speck read as a
-    // tall word) make a few lines far taller than the text.
-    let mut sizes: Vec<f32> = items.iter().map(|i| i.size).collect();
-    sizes.sort_by(f32::total_cmp);
-    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(1.0).max(1.0);
-    let threshold = cell_pitch(items, roles.len(), size).unwrap_or(DEFAULT_CELL_PITCH * size) * SAME_CELL_PITCH;
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut open: Vec<Option<usize>> = vec![None; roles.len()];
-    for (index, item) in items.iter().enumerate() {
-        let is_code = if has_code_column { roles[item.a] == Role::Code } else { item.leading_code };
-        // A score cell holds one number: a score column's lines never wrap into one cell.
-        let continues = (item.a == item.b && !matches!(roles[item.a], Role::Score(_)))
-            .then(|| open[item.a])
-            .flatten()
-            .filter(|&b| item.baseline - blocks[b].bottom <= threshold && !(blocks[b].holds_code && item.leading_code));
-        match continues {
-            Some(b) => {
-                blocks[b].items.push(index);
-                blocks[b].bottom = item.baseline;
-                blocks[b].holds_code |= item.leading_code;
-            }
-            None => {
-                let holds_code = item.leading_code;
-                blocks.push(Block { items: vec![index], top: item.top, bottom: item.baseline, is_code, holds_code });
-                let single = (item.a == item.b).then_some(blocks.len() - 1);
-                open[item.a..=item.b].fill(single);
-            }
-        }
-    }
-    blocks.sort_by(|x, y| x.top.total_cmp(&y.top));
-    // Overlapping blocks, swept top to bottom.
-    let mut groups: Vec<(f32, Vec<Block>)> = Vec::new();
-    for block in blocks {
-        match groups.last_mut() {
-            Some((bottom, group)) if block.top < *bottom => {
-                *bottom = bottom.max(block.bottom);
-                group.push(block);
-            }
-            _ => groups.push((block.bottom, vec![block])),
-        }
-    }
-    let mut rows = Vec::new();
-    for (_, group) in groups {
-        let code_tops: Vec<f32> = group.iter().filter(|b| b.is_code).map(|b| b.top).collect();
-        if code_tops.len() < 2 {
-            rows.push(group.into_iter().flat_map(|b| b.items).collect());
-            continue;
-        }
-        let mut split: Vec<Vec<usize>> = vec![Vec::new(); code_tops.len()];
-        for block in group {
-            let at = code_tops.iter().rposition(|t| *t <= block.top + 0.1).unwrap_or(0);
-            split[at].extend(block.items);
-        }
-        rows.extend(split);
-    }
-    for row in &mut rows {
-        row.sort_unstable();
-    }
-    rows
 }
 
 /// Reads table rows from `lines` with a known column model; returns the rows
@@ -534,14 +418,16 @@ pub fn continue_table<'a>(
     let lines = table_lines(glyphs, skip);
     let mut model = model.clone();
     let (rows, taken) = read_body(&lines, None, &mut model);
-    let starts_like_a_row = rows.first().is_some_and(|row| {
-        row.cells.iter().any(|c| {
-            let text: String = c.runs.iter().map(|r| r.text.as_str()).collect();
-            !text.trim().is_empty()
-                && (c.col..c.col + c.col_span)
-                    .all(|col| model.roles[col] == Role::Code || matches!(model.roles[col], Role::Score(_)))
-        })
-    });
+    let starts_a_row =
+        |row: &PageRow| filled(row, &model.roles).any(|r| r == Role::Code || matches!(r, Role::Score(_)));
+    // Or a title printed above its code and scores (a code at its row's middle): words only, then its row.
+    let title_above = |first: &PageRow, second: &PageRow| {
+        filled(first, &model.roles).all(|r| matches!(r, Role::Title | Role::Evidence))
+            && starts_a_row(second)
+            && !filled(second, &model.roles).any(|r| r == Role::Title)
+    };
+    let starts_like_a_row = rows.first().is_some_and(starts_a_row)
+        || matches!(&rows[..], [first, second, ..] if title_above(first, second));
     if !starts_like_a_row {
         return None;
     }
@@ -555,6 +441,20 @@ pub fn continue_table<'a>(
         model: Some(model),
     };
     Some((table, rest))
+}
+
+/// The role of each cell of `row` with text, where the cell lies in one role's columns.
+fn filled<'r>(row: &'r PageRow, roles: &'r [Role]) -> impl Iterator<Item = Role> + 'r {
+    let text = |c: &PageCell| c.runs.iter().any(|r| !r.text.trim().is_empty());
+    row.cells.iter().filter(move |c| text(c)).map(|c| {
+        let mut spanned = roles[c.col..(c.col + c.col_span).min(roles.len())].iter();
+        let first = spanned.next().copied().unwrap_or(Role::Other);
+        if spanned.all(|&r| r == first) {
+            first
+        } else {
+            Role::Other
+        }
+    })
 }
 
 /// Finds the unruled scoring tables among `glyphs`; returns them and the
@@ -596,5 +496,4 @@ fn unused<'a>(glyphs: &[&'a Glyph], used: &HashSet<*const Glyph>) -> Vec<&'a Gly
 }
 
 #[cfg(test)]
-#[path = "stream_tests.rs"]
 mod tests;
