@@ -154,8 +154,14 @@ const LONGEST_PHRASE: usize = {
 /// phrase of the score groups, or the bare "diem" or "chuan". Most cells of
 /// a sheet do not, and their rows need not be read as a header.
 pub fn may_name_score(text: &str) -> bool {
-    SCORE_FINDER.is_match(text)
+    // Every phrase is lowercase ASCII letters, none shorter than "diem": a
+    // shorter text, or one with no such letter (a score, a code, a date: most
+    // cells of a sheet), holds none, and the automaton's search is not begun.
+    text.len() >= SHORTEST_SCORE_PHRASE && text.bytes().any(|b| b.is_ascii_lowercase()) && SCORE_FINDER.is_match(text)
 }
+
+/// The shortest of what [`SCORE_FINDER`] looks for, in bytes (a test holds it so).
+const SHORTEST_SCORE_PHRASE: usize = 4;
 
 /// The phrases of the score groups and the bare words in one automaton that
 /// stops at the first: [`may_name_score`] asks it of every cell of a sheet.
@@ -368,6 +374,16 @@ mod tests {
         let cells = cells(texts);
         let slices: Vec<&[Run]> = cells.iter().map(Vec::as_slice).collect();
         header_roles(&slices)
+    }
+
+    #[test]
+    fn the_score_pre_test_rules_out_only_what_the_automaton_would() {
+        let shortest = score_phrases().map(str::len).min().unwrap();
+        assert_eq!(shortest, SHORTEST_SCORE_PHRASE);
+        assert!(score_phrases().all(|p| p.bytes().all(|b| b.is_ascii_lowercase() || b == b' ')));
+        for text in ["diem", "x diem", "7", "1.1.1", "9.0", "", "tu dg", "21/12/2021", "DIEM"] {
+            assert_eq!(may_name_score(text), SCORE_FINDER.is_match(text), "{text}");
+        }
     }
 
     #[test]
