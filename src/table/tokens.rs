@@ -2,7 +2,7 @@
 //! the rubric and citation readers: they match on folded words but quote the
 //! text as written.
 
-use crate::text::fold_into;
+use crate::text::fold_word_into;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -103,7 +103,7 @@ pub fn tokenize<'a>(text: &'a str, buffer: &'a mut String) -> Vec<Token<'a>> {
         let raw = &text[start..end];
         let folded = if kind == Kind::Word && !raw.bytes().all(|b| b.is_ascii_lowercase()) {
             let from = buffer.len();
-            fold_into(raw, buffer);
+            fold_word_into(raw, buffer);
             refolded.push((tokens.len(), from, buffer.len()));
             ""
         } else {

@@ -358,6 +358,23 @@ pub fn fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// [`fold_into`] of a word of the tokenizer's letters (no whitespace among
+/// them, so none is looked for), appended to `out`.
+pub fn fold_word_into(word: &str, out: &mut String) {
+    for c in word.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        match FOLDED.get(c) {
+            Some(Folded::Skip) => {}
+            Some(Folded::Char(f)) => out.push(f),
+            None if c.is_whitespace() => {}
+            None => fold_char(c, out),
+        }
+    }
+}
+
 /// The folded form of one non-ASCII, non-space character.
 fn fold_char(c: char, out: &mut String) {
     if unicode_normalization::char::is_combining_mark(c) {
@@ -432,6 +449,18 @@ static FOLDED: LazyLock<FoldTable> = LazyLock::new(FoldTable::new);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_word_folds_as_the_text_folds() {
+        let letters = (0..0x2000).chain(0x1E00..0x1F00).filter_map(char::from_u32);
+        for c in letters.filter(|c| c.is_alphabetic() || unicode_normalization::char::is_combining_mark(*c)) {
+            let word = format!("Đi{c}ỂM");
+            let (mut one, mut other) = (String::new(), String::from("x"));
+            fold_into(&word, &mut one);
+            fold_word_into(&word, &mut other);
+            assert_eq!(&other[1..], one, "U+{:04X}", c as u32);
+        }
+    }
 
     #[test]
     fn vietnamese_letters_are_clean_as_they_are() {
