@@ -324,14 +324,20 @@ impl Checker<'_> {
     }
 
     fn duplicate_codes(&mut self) {
-        let mut rows_by_code: HashMap<&str, Vec<&Node>> = HashMap::new();
+        // Codes counted first: the rows of a code given twice are gathered only
+        // then (a list for every code was an allocation a row).
+        let mut counts: HashMap<&str, usize> = HashMap::with_capacity(self.tree.nodes.len());
         for node in &self.tree.nodes {
+            *counts.entry(node.code.as_str()).or_default() += 1;
+        }
+        let mut rows_by_code: HashMap<&str, Vec<&Node>> = HashMap::new();
+        for node in self.tree.nodes.iter().filter(|n| counts[n.code.as_str()] >= 2) {
             rows_by_code.entry(node.code.as_str()).or_default().push(node);
         }
         let tree = self.tree;
         for node in &tree.nodes {
-            let same = &rows_by_code[node.code.as_str()];
-            if same.len() < 2 || !std::ptr::eq(same[0], node) {
+            let Some(same) = rows_by_code.get(node.code.as_str()) else { continue };
+            if !std::ptr::eq(same[0], node) {
                 continue;
             }
             let places: Vec<String> = same.iter().map(|n| self.location(n).describe()).collect();
