@@ -3,7 +3,9 @@
 //! `criteria[].evidence`, and a finding's `stated`/`expected` when it is not
 //! a single number (a rubric's options, a date).
 
-use chrono::NaiveDate;
+use std::borrow::Cow;
+
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -29,8 +31,10 @@ pub struct Formula {
 /// One element of `criteria[].evidence`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
+    /// The type's name: borrowed from the names of the types, not copied
+    /// for each of a big sheet's tens of thousands of citations.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     pub number: String,
     pub symbol: Option<String>,
     pub date: Option<String>,
@@ -46,7 +50,7 @@ impl Rubric {
                 coefficient: Value::Number(f.coefficient.normalize()),
                 from_percent: f.from_percent.map(|p| Value::Number(p.normalize())),
             }),
-            deadline: rubric.due.zip(year).and_then(|(due, year)| due.in_year(year)).map(|d| d.to_string()),
+            deadline: rubric.due.zip(year).and_then(|(due, year)| due.in_year(year)).map(iso_date),
         }
     }
 }
@@ -54,13 +58,33 @@ impl Rubric {
 impl From<model::Citation> for Citation {
     fn from(c: model::Citation) -> Self {
         Citation {
-            kind: c.kind.name().to_owned(),
+            kind: Cow::Borrowed(c.kind.name()),
             number: c.number,
             symbol: c.symbol,
-            date: c.date.map(|d| d.to_string()),
+            date: c.date.map(iso_date),
             text: c.text,
         }
     }
+}
+
+/// `YYYY-MM-DD`, as chrono writes a date (its `to_string`), without the
+/// formatting machinery for the years of four digits: a big sheet writes one
+/// for each of its tens of thousands of citations. Other years are left to chrono.
+pub fn iso_date(date: NaiveDate) -> String {
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    let Ok(year @ 0..=9999) = u32::try_from(year) else { return date.to_string() };
+    let digits = |n: u32, out: &mut String, width: u32| {
+        for place in (0..width).rev() {
+            out.push(char::from(b'0' + (n / 10u32.pow(place) % 10) as u8));
+        }
+    };
+    let mut out = String::with_capacity(10);
+    digits(year, &mut out, 4);
+    out.push('-');
+    digits(month, &mut out, 2);
+    out.push('-');
+    digits(day, &mut out, 2);
+    out
 }
 
 /// A finding's `stated` or `expected`, and a rubric's numbers: an exact
@@ -126,6 +150,17 @@ impl<'de> Deserialize<'de> for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_writes_them() {
+        let mut date = NaiveDate::from_ymd_opt(-20, 1, 1).unwrap();
+        while date.year() < 10_020 {
+            assert_eq!(iso_date(date), date.to_string());
+            date = date + chrono::Days::new(if (1990..2040).contains(&date.year()) { 1 } else { 97 });
+        }
+        assert_eq!(iso_date(NaiveDate::MIN), NaiveDate::MIN.to_string());
+        assert_eq!(iso_date(NaiveDate::MAX), NaiveDate::MAX.to_string());
+    }
 
     #[test]
     fn values_are_written_exactly_and_read_back() {
