@@ -129,20 +129,29 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
 fn confirmations(facts: &Facts) -> HashMap<Value, Confirmation> {
     let nodes = &facts.tree.nodes;
     let all = relations(nodes);
+    // Readings two passes agreed on, and that a PAR table can hold.
+    let agreed: HashMap<Value, &str> = nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(n, node)| node.scanned.iter().map(move |s| (n, s)))
+        .filter(|&(n, s)| s.agreed() && plausible(facts, n, s.column))
+        .map(|(n, s)| ((n, s.column), s.text.as_str()))
+        .collect();
+    let settled = |value: Value| reading(&nodes[value.0], value.1).is_none() || agreed.contains_key(&value);
     let mut confirmed = HashMap::new();
-    for (n, node) in nodes.iter().enumerate() {
-        let agreed = node.scanned.iter().filter(|s| s.agreed());
-        for s in
-            agreed.filter(|s| plausible(facts, n, s.column) && !shared_misreading(nodes, &all, (n, s.column), &s.text))
-        {
-            confirmed.insert((n, s.column), Confirmation::SecondReading);
+    for (&value, text) in &agreed {
+        if !shared_misreading(nodes, &all, value, text, &settled) {
+            confirmed.insert(value, Confirmation::SecondReading);
         }
     }
     // A value read on a page too poor to read reliably stays unconfirmed.
     let legible = |&(n, column): &Value| reading(&nodes[n], column).is_none_or(|s| s.legible);
     let restored = |(n, column): Value| reading(&nodes[n], column).is_some_and(|s| s.restored.is_some());
+    // A parent equal to the one child of several that has a value in the
+    // column is no sum: two specks read `5` in an empty column make it.
+    let summed = |r: &Relation| r.complete || r.parts.len() >= 2;
     let (fitted, read): (Vec<Relation>, Vec<Relation>) =
-        all.into_iter().filter(|r| r.balances(nodes)).partition(|r| r.members().any(restored));
+        all.into_iter().filter(|r| summed(r) && r.balances(nodes)).partition(|r| r.members().any(restored));
     for relation in &read {
         for value in relation.members().filter(legible) {
             confirmed.entry(value).or_insert(Confirmation::Arithmetic);
@@ -228,11 +237,17 @@ fn separator_put_back(value: Decimal, text: &str) -> impl Iterator<Item = Decima
 /// it is part of, where as read none does, are one misreading, not two. A
 /// value that, so changed, balances one sum but leaves another failing (a
 /// section whose other criteria are on a page not in the file) is no
-/// evidence of a misreading. Only sums whose other values were typed or
-/// agreed on count: a parent read once (`85` for `8,5`) tells nothing.
-fn shared_misreading(nodes: &[Node], relations: &[Relation], value: Value, text: &str) -> bool {
+/// evidence of a misreading. Only sums whose other values are `settled`
+/// (typed, or agreed on and plausible) count: a parent read once, or read
+/// alike twice as `85` for `8,5`, tells nothing.
+fn shared_misreading(
+    nodes: &[Node],
+    relations: &[Relation],
+    value: Value,
+    text: &str,
+    settled: &dyn Fn(Value) -> bool,
+) -> bool {
     let Some(read) = nodes[value.0].values.get(value.1) else { return false };
-    let settled = |(n, column): Value| reading(&nodes[n], column).is_none_or(ScannedValue::agreed);
     let holding: Vec<&Relation> =
         relations.iter().filter(|r| r.contains(value) && r.members().filter(|&m| m != value).all(settled)).collect();
     let balances_all =

@@ -116,10 +116,20 @@ const PHRASES: [&[&str]; 9] = [
 /// text is read once for all of them (every cell of a sheet is looked at as
 /// a possible header, and a search per phrase was most of the header search).
 static PHRASE_FINDER: LazyLock<(AhoCorasick, Vec<u16>)> = LazyLock::new(|| {
-    let finder = AhoCorasick::new(PHRASES.iter().flat_map(|group| group.iter())).expect("constant phrases");
-    let groups = PHRASES.iter().enumerate().flat_map(|(g, group)| group.iter().map(move |_| g as u16)).collect();
-    (finder, groups)
+    let phrases = PHRASES
+        .iter()
+        .enumerate()
+        .flat_map(|(g, group)| group.iter().flat_map(move |p| spellings(p).map(move |s| (s, g as u16))));
+    let (phrases, groups): (Vec<String>, Vec<u16>) = phrases.unzip();
+    (AhoCorasick::new(phrases).expect("constant phrases"), groups)
 });
+
+/// A phrase as written, and its words run together as OCR reads a header
+/// printed tight (`Điểmtốida` for `Điểm tối đa`).
+fn spellings(phrase: &str) -> impl Iterator<Item = String> + '_ {
+    let glued = phrase.contains(' ').then(|| phrase.replace(' ', ""));
+    std::iter::once(phrase.to_owned()).chain(glued)
+}
 
 /// The groups of [`PHRASES`] with a phrase in `text`, one bit each.
 fn phrases_in(text: &str) -> u16 {
@@ -166,7 +176,8 @@ const SHORTEST_SCORE_PHRASE: usize = 4;
 /// The phrases of the score groups and the bare words in one automaton that
 /// stops at the first: [`may_name_score`] asks it of every cell of a sheet.
 static SCORE_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(score_phrases()).expect("constant phrases")
+    let phrases = score_phrases().flat_map(spellings);
+    AhoCorasick::builder().kind(Some(AhoCorasickKind::DFA)).build(phrases).expect("constant phrases")
 });
 
 /// What [`SCORE_FINDER`] looks for.
@@ -377,8 +388,14 @@ mod tests {
     }
 
     #[test]
+    fn a_header_read_with_its_words_run_together_names_its_column() {
+        let read = roles(&["Mã", "Tiêu chí", "Điểmtốida", "Điểm tự đánh giá"]).expect("a scoring header");
+        assert_eq!(read[2], Role::Score(Column::MaxPoints));
+    }
+
+    #[test]
     fn the_score_pre_test_rules_out_only_what_the_automaton_would() {
-        let shortest = score_phrases().map(str::len).min().unwrap();
+        let shortest = score_phrases().flat_map(spellings).map(|p| p.len()).min().unwrap();
         assert_eq!(shortest, SHORTEST_SCORE_PHRASE);
         assert!(score_phrases().all(|p| p.bytes().all(|b| b.is_ascii_lowercase() || b == b' ')));
         for text in ["diem", "x diem", "7", "1.1.1", "9.0", "", "tu dg", "21/12/2021", "DIEM"] {

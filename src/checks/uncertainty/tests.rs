@@ -526,3 +526,42 @@ fn a_row_without_code_or_scores_that_cites_a_document_may_be_a_criterion() {
     // A title's wrapped line, citing nothing, is no criterion.
     assert_eq!(sums_of(rows(false), "3.4", None), [false, false]);
 }
+
+#[test]
+fn a_parent_equal_to_its_one_child_with_a_value_is_no_sum() {
+    // Two specks in an empty appraisal column read `5` at 1.3 and at 1.3.3: they "balance".
+    let appraised = |code: &str, max: &str, appraisal: Option<&str>, line: usize| {
+        let mut row = scanned(code, sure(max), sure(max), line);
+        if let Some(text) = appraisal {
+            row.values.0[2] = Some(d(text));
+            row.scanned.push(crate::table::ScannedValue {
+                column: Column::AppraisalScore,
+                text: text.to_owned(),
+                confidence: 0,
+                confirmed: false,
+                legible: true,
+                restored: None,
+            });
+        }
+        row
+    };
+    let rows = vec![
+        appraised("1.3", "3", Some("5"), 1),
+        appraised("1.3.1", "1", None, 2),
+        appraised("1.3.2", "1", None, 3),
+        appraised("1.3.3", "1", Some("5"), 4),
+    ];
+    let t = ScoringTable {
+        kind: TableKind::Appraisal,
+        columns: vec![Column::MaxPoints, Column::SelfScore, Column::AppraisalScore],
+        rows,
+        notes: vec![],
+    };
+    let tree = tree::build(&t, &Deadline::none()).unwrap();
+    let checked =
+        check(&t, &tree, &ProseFacts::default(), &Document::default(), None, &Options::default(), &Deadline::none())
+            .unwrap();
+    let over: Vec<bool> =
+        checked.findings.iter().filter(|f| f.kind == FindingKind::ExceedsMax).map(|f| f.uncertain).collect();
+    assert_eq!(over, [true, true]);
+}
