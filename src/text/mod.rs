@@ -346,32 +346,29 @@ pub fn fold_into(text: &str, out: &mut String) {
             out.push(' ');
             space_pending = false;
         }
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        match FOLDED.get(c) {
-            Some(Folded::Skip) => {}
-            Some(Folded::Char(f)) => out.push(f),
-            None => fold_char(c, out),
-        }
+        push_folded(c, out);
     }
 }
 
 /// [`fold_into`] of a word of the tokenizer's letters (no whitespace among
 /// them, so none is looked for), appended to `out`.
 pub fn fold_word_into(word: &str, out: &mut String) {
-    for c in word.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
-        match FOLDED.get(c) {
-            Some(Folded::Skip) => {}
-            Some(Folded::Char(f)) => out.push(f),
-            None if c.is_whitespace() => {}
-            None => fold_char(c, out),
-        }
+    for c in word.chars().filter(|c| c.is_ascii() || !c.is_whitespace()) {
+        push_folded(c, out);
+    }
+}
+
+/// The folded form of one character that is not whitespace.
+#[inline]
+fn push_folded(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    match FOLDED.get(c) {
+        Some(Folded::Skip) => {}
+        Some(Folded::Char(f)) => out.push(f),
+        None => fold_char(c, out),
     }
 }
 
