@@ -166,6 +166,11 @@ pub fn document_headers(document: &Document, deadline: &Deadline) -> Result<Vec<
     }
     recover_unnamed_headers(&document.tables, &mut headers_of);
     restore_misread_roles(&mut headers_of);
+    for (table, headers) in document.tables.iter().zip(&mut headers_of) {
+        for header in headers.iter_mut() {
+            name_unread_maximum(table, header);
+        }
+    }
     Ok(headers_of)
 }
 
@@ -287,6 +292,27 @@ fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
         let recovered = Header { first_row, row_count: 1, first_row_texts, ..found.clone() };
         headers.insert(0, recovered.clone());
         next = Some(recovered);
+    }
+}
+
+/// A self-assessment table always has a maximum before its scores. On a
+/// scan whose header names none, the column right before the first score
+/// column whose header OCR read as no word at all (`_—` on a standard-
+/// resolution fax) and whose cells below hold numbers is that maximum.
+fn name_unread_maximum(table: &Table, header: &mut Header) {
+    use header::Role::{Other, Score};
+    let has_max = header.roles.contains(&Score(crate::model::Column::MaxPoints));
+    let Some(first_score) = header.roles.iter().position(|r| matches!(r, Score(_))) else { return };
+    if !header.scanned || has_max || first_score == 0 || header.roles[first_score - 1] != Other {
+        return;
+    }
+    let column = first_score - 1;
+    let letters = header.first_row_texts.get(column).map_or(0, |t| t.chars().filter(|c| c.is_alphabetic()).count());
+    let below = table.rows.iter().skip(header.first_row + header.row_count).map(|r| r.text_at(column).trim());
+    let filled: Vec<&str> = below.filter(|t| !t.is_empty()).collect();
+    let numbers = filled.iter().filter(|t| crate::number::parse_score(t).is_some()).count();
+    if letters < 2 && numbers >= 5 && numbers * 2 > filled.len() {
+        header.roles[column] = Score(crate::model::Column::MaxPoints);
     }
 }
 
@@ -483,5 +509,51 @@ mod tests {
         apart.iter_mut().flatten().for_each(|h| h.scanned = true);
         restore_misread_roles(&mut apart);
         assert_eq!(apart[1][0].roles[4], header::Role::Evidence);
+    }
+}
+
+#[cfg(test)]
+mod unread_maximum_tests {
+    use super::header::Role;
+    use super::*;
+    use crate::grid::{Cell, Row, Run};
+    use crate::model::Column;
+
+    fn row(texts: &[&str]) -> Row {
+        let cells = texts
+            .iter()
+            .enumerate()
+            .map(|(col, text)| {
+                let mut cell = Cell::new(col, 1, vec![Run::plain(*text)]);
+                cell.text = text.to_string();
+                cell
+            })
+            .collect();
+        Row { cells, location: Location::default(), repeats_as_header: false }
+    }
+
+    /// A fax's header whose `Điểm tối đa` OCR read as `_—`, over rows of numbers.
+    fn named(scanned: bool, third: &str) -> Role {
+        let mut rows = vec![row(&["TT", "Tiêu chí", third, "Điểm tự chấm"])];
+        rows.extend((1..=6).map(|i| row(&[&i.to_string(), "Ban hành kế hoạch", "0,5", "0,5"])));
+        let table = Table::new(rows);
+        let mut header = Header {
+            first_row: 0,
+            row_count: 1,
+            roles: vec![Role::Code, Role::Title, Role::Other, Role::Score(Column::SelfScore)],
+            first_row_texts: vec!["TT".into(), "Tiêu chí".into(), third.into(), "Điểm tự chấm".into()],
+            misread: vec![false; 4],
+            scanned,
+        };
+        name_unread_maximum(&table, &mut header);
+        header.roles[2]
+    }
+
+    #[test]
+    fn a_scanned_header_cell_read_as_no_word_over_numbers_before_the_scores_is_the_maximum() {
+        assert_eq!(named(true, "_—"), Role::Score(Column::MaxPoints));
+        // Typed, or naming something else in words: as it reads.
+        assert_eq!(named(false, "_—"), Role::Other);
+        assert_eq!(named(true, "Ghi chú"), Role::Other);
     }
 }
