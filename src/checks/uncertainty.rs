@@ -330,8 +330,9 @@ fn rests_on(finding: &Finding, tree: &CriteriaTree, nodes: &[usize]) -> Vec<Valu
 }
 
 /// Whether every child of a criterion read from a scan is in the tree: none
-/// of its framework's children is absent from its children, and no unnumbered row with a
-/// maximum lies among its rows (a criterion whose code OCR did not read).
+/// of its framework's children is absent from its children, none is under
+/// what the framework has as a leaf, the table does not stop early after
+/// it ([`stops_early`]), and no [`uncoded_criterion`] lies among its rows.
 fn children_complete(facts: &Facts, n: usize) -> bool {
     let nodes = &facts.tree.nodes;
     let node = &nodes[n];
@@ -394,7 +395,7 @@ fn catalog_leaf(catalog: &Catalog, code: &str) -> bool {
 /// Whether the whole table's groups, which its total and a total claimed in
 /// the prose add up, are in the tree of a table read from a scan: none of
 /// the framework's groups is absent, no row anywhere (a total row stands
-/// at the foot, below its groups) is an unnumbered one with a maximum, and
+/// at the foot, below its groups) is an [`uncoded_criterion`], and
 /// no code read from the scan stands twice (one of the two is misread, and
 /// its row may be summed as a leaf it is not, or left out as a parent).
 fn groups_complete(facts: &Facts) -> bool {
