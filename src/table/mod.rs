@@ -245,10 +245,11 @@ fn restore_from(header: &mut Header, other: &Header) {
     for &c in &conflicts {
         header.roles[c] = other.roles[c];
     }
-    let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     for col in 0..header.roles.len() {
         let (own, theirs) = (header.first_row_texts.get(col), other.first_row_texts.get(col));
-        let (Some(own), Some(theirs)) = (own.map(|t| letters(t)), theirs.map(|t| letters(t))) else { continue };
+        let (Some(own), Some(theirs)) = (own.map(|t| header_letters(t)), theirs.map(|t| header_letters(t))) else {
+            continue;
+        };
         if header.roles[col] == Other
             && other.roles[col] != Other
             && (repeated_scan
@@ -270,7 +271,6 @@ fn restore_from(header: &mut Header, other: &Header) {
 /// header, printed on an earlier page.
 fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
     use header::Role::Other;
-    let letters = |text: &str| crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect::<String>();
     let mut next: Option<Header> = None;
     for (table, headers) in tables.iter().zip(headers_of.iter_mut()).rev() {
         if let Some(first) = headers.first() {
@@ -278,10 +278,10 @@ fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
         }
         let Some(found) = next.as_ref().filter(|h| h.scanned && h.roles.len() == table.width) else { continue };
         let above = if headers.is_empty() { table.rows.len() } else { found.first_row };
-        let theirs: Vec<String> = found.first_row_texts.iter().map(|t| letters(t)).collect();
+        let theirs: Vec<String> = found.first_row_texts.iter().map(|t| header_letters(t)).collect();
         let like_found = |row: &crate::grid::Row| {
             let alike = |c: usize| {
-                let own = letters(row.text_at(c));
+                let own = header_letters(row.text_at(c));
                 !own.is_empty()
                     && theirs.get(c).is_some_and(|t| strsim::normalized_levenshtein(&own, t) >= SAME_HEADER_CELL)
             };
@@ -314,6 +314,11 @@ fn name_unread_maximum(table: &Table, header: &mut Header) {
     if letters < 2 && numbers >= 5 && numbers * 2 > filled.len() {
         header.roles[column] = Score(crate::model::Column::MaxPoints);
     }
+}
+
+/// A header cell's folded letters and digits, as two readings of it are compared.
+fn header_letters(text: &str) -> String {
+    crate::text::fold(text).chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
 /// Joins consecutive pieces whose headers assign the same roles: one table
