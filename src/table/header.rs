@@ -220,16 +220,35 @@ fn name_misread_columns(table: &Table, rows: &[Row], misread: &[bool], roles: &m
 }
 
 /// The row under a header that numbers its columns: "1 2 3 4 5" or "(1) (2) (3)".
+/// OCR garbles some of a scan's brackets and digits (`(@)`, `G®)`): a scanned
+/// row still numbers its columns when the cells it reads as numbers give each
+/// its place and the others are a few marks without a word.
 fn is_column_number_row(row: &Row) -> bool {
-    let numbers: Vec<u32> = row
-        .cells
-        .iter()
-        .map(|c| c.text.trim())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.trim_matches(|c| c == '(' || c == ')').trim().parse::<u32>().ok())
-        .collect::<Option<Vec<_>>>()
-        .unwrap_or_default();
-    numbers.len() >= 3 && numbers.windows(2).all(|w| w[1] == w[0] + 1) && numbers[0] <= 1
+    let scanned = row.cells.iter().flat_map(|c| &c.runs).any(|r| r.reading.is_some());
+    let texts: Vec<&str> = row.cells.iter().map(|c| c.text.trim()).filter(|t| !t.is_empty()).collect();
+    let (mut first, mut numbers) = (None, 0);
+    for (place, text) in texts.iter().enumerate() {
+        // A scan's column rule may be read into the cell as `|`.
+        match text.trim_matches(|c: char| "()|".contains(c) || c.is_whitespace()).parse::<usize>() {
+            Ok(n) => {
+                // Numbering starts at 0 or 1 and goes up by one a column.
+                let start = n.checked_sub(place).filter(|s| *s <= 1);
+                if start.is_none() || first.is_some_and(|f| Some(f) != start) {
+                    return false;
+                }
+                (first, numbers) = (start, numbers + 1);
+            }
+            Err(_) if scanned && is_garbled_mark(text) => {}
+            Err(_) => return false,
+        }
+    }
+    numbers >= 3 || scanned && numbers >= 2 && texts.len() >= 4
+}
+
+/// A few characters with no two letters in a row: a bracket or digit OCR misread.
+fn is_garbled_mark(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    chars.len() <= 4 && !chars.windows(2).any(|w| w[0].is_alphabetic() && w[1].is_alphabetic())
 }
 
 #[cfg(test)]
@@ -366,5 +385,25 @@ mod tests {
         // Read sure, or typed: the text says what it says.
         assert_eq!(role(Some(90)), Role::Other);
         assert_eq!(role(None), Role::Other);
+    }
+
+    #[test]
+    fn a_scanned_column_number_row_with_garbled_marks() {
+        let scanned = |texts: &[&str]| {
+            let mut row = row(&texts.iter().map(|t| (*t, 1)).collect::<Vec<_>>());
+            for cell in &mut row.cells {
+                cell.runs[0].reading = Some(Reading { confidence: 40, confirmed: false, legible: true });
+            }
+            row
+        };
+        assert!(is_column_number_row(&scanned(&["(", "2", "3", "4", "G)"])));
+        assert!(is_column_number_row(&scanned(&["()", "@)", "3", "4", "@)"])));
+        assert!(is_column_number_row(&scanned(&["1", "(2) |", "@)", "4", "®)"])));
+        assert!(is_column_number_row(&row(&[("(1)", 1), ("(2)", 1), ("(3)", 1)])));
+        // Typed text says what it says; a scanned row with a word is a row.
+        assert!(!is_column_number_row(&row(&[("(", 1), ("2", 1), ("3", 1), ("4", 1), ("G)", 1)])));
+        assert!(!is_column_number_row(&scanned(&["1", "CÔNG TÁC", "14", "12"])));
+        assert!(!is_column_number_row(&scanned(&["(", "2", "4", "5", "G)"])));
+        assert!(!is_column_number_row(&scanned(&["1.1", "Kế", "3", "3"])));
     }
 }

@@ -7,11 +7,11 @@
 
 use std::collections::HashMap;
 
-use super::furniture;
 use super::lattice::{self, PageRow, PageTable};
 use super::layout::{self, Line};
 use super::page::{Glyph, PageLayout};
 use super::stream;
+use super::{faded_rules, furniture};
 use crate::extract::{Budget, ExtractResult};
 use crate::grid::{Document, Paragraph, RowBuilder, Run, TableBuilder, VerticalMerge};
 
@@ -50,6 +50,7 @@ impl Assembler {
     /// set aside) are in the document's `notes`.
     pub fn finish(mut self, budget: &mut Budget) -> ExtractResult<Document> {
         let set_aside = furniture::prepare(&mut self.pages);
+        faded_rules::restore(&mut self.pages);
         let mut builder = Builder::default();
         for page in &self.pages {
             budget.check_time()?;

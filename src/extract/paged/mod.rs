@@ -4,11 +4,13 @@
 //! by the lattice finder for ruled tables ([`lattice`]) and the stream finder
 //! for unruled ones ([`stream`]), lines of prose by [`layout`], and the pages
 //! are joined into one grid by the [`Assembler`] ([`assemble`], page furniture
-//! such as running headers dropped by [`furniture`]). OCR finds a scan's cells
+//! such as running headers dropped by [`furniture`], column rules a scan lost on
+//! one page of a table drawn back from its neighbour by [`faded_rules`]). OCR finds a scan's cells
 //! before it reads them, in pixels (`ocr::cells`), with the lattice finder's
 //! own grouping and merging of rulings.
 
 mod assemble;
+mod faded_rules;
 mod furniture;
 pub mod image;
 pub(crate) mod lattice;
