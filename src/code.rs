@@ -254,10 +254,13 @@ pub fn restore_lost_dots(texts: &[Option<&str>]) -> Vec<Option<String>> {
             let dots_lost = digits(code).len() > code.split('.').count();
             let tail = format!(".{code}");
             let ending: Vec<&String> = candidates.iter().filter(|c| c.ends_with(&tail)).collect();
+            // `2.3.1` after `2.2.3` is whole: its group `TC 2.3.` was read
+            // outside the code column (across the title), not lost levels.
+            let after_unseen_row = candidates.iter().any(|c| next_codes(c).iter().any(|n| n == code));
             previous = Some(match (fitting(code).as_slice(), ending.as_slice()) {
                 _ if candidates.is_empty() || candidates.iter().any(|c| c == code) => code.to_owned(),
                 ([fits], _) if dots_lost => fits.clone(),
-                (_, [ends]) if next_read != Some(ends.as_str()) => {
+                (_, [ends]) if next_read != Some(ends.as_str()) && !after_unseen_row => {
                     out[i] = Some((*ends).clone());
                     (*ends).clone()
                 }
@@ -420,6 +423,9 @@ mod tests {
         assert_eq!(restore_lost_dots(&[Some("1.1"), Some("TCTP"), Some("1.1.1.")]), [None, None, None]);
         // A code that lost its first levels; a section that follows, or one under a Roman group, stays.
         assert_eq!(restore_lost_dots(&[Some("5.5.1."), Some("2")]), [None, Some("5.5.2".into())]);
+        // Nor is a code that comes after a row the code column did not hold.
+        assert_eq!(restore_lost_dots(&[Some("2.2.3."), Some("2.3.1."), Some("2.3.2.")]), [None, None, None]);
+        assert_eq!(restore_lost_dots(&[Some("2.2.3."), Some("3.1")]), [None, None]);
         assert_eq!(restore_lost_dots(&[Some("1.7"), Some("2")]), [None, None]);
         assert_eq!(restore_lost_dots(&[Some("7.2"), Some("II"), Some("1")]), [None, None, None]);
     }

@@ -92,8 +92,9 @@ fn recover_dotless_codes(rows: &mut [TableRow], code_texts: &[&str], carried: Op
 }
 
 /// A scanned code with one digit misread (`7.3.3` between `7.2.2` and
-/// `7.2.4`) or one digit too many (`4.43` between `4.2.3` and `4.3.1`), its
-/// dots lost or moved as well (`22.43` for `2.2.3`), that neither follows the
+/// `7.2.4`), one digit too many (`4.43` between `4.2.3` and `4.3.1`) or one
+/// lost (`2.2` between `2.2.1` and `2.2.3`), its dots lost or moved as well
+/// (`22.43` for `2.2.3`), that neither follows the
 /// criterion before it nor may be followed by the one after it is the one
 /// code, differing in that digit only, that does both — when no row holds it.
 fn recover_misread_digit(rows: &mut [TableRow], carried: Option<&str>) {
@@ -126,7 +127,9 @@ fn recover_misread_digit(rows: &mut [TableRow], carried: Option<&str>) {
                 wanted.len() == read.len() && wanted.chars().zip(read.chars()).filter(|(a, b)| a != b).count() <= 1;
             let extra = read.len() == wanted.len() + 1
                 && (0..read.len()).any(|k| read[..k] == wanted[..k] && read[k + 1..] == wanted[k..]);
-            misread || extra
+            let lost = wanted.len() == read.len() + 1
+                && (0..wanted.len()).any(|k| wanted[..k] == read[..k] && wanted[k + 1..] == read[k..]);
+            misread || extra || lost
         };
         let candidates: Vec<String> = next_codes(before).into_iter().filter(|c| follows(c, after)).collect();
         let mut fitting: Vec<&String> = candidates.iter().filter(|c| one_off(c)).collect();

@@ -266,6 +266,11 @@ fn dotless_misread_and_garbled_group_codes_are_put_right_by_their_neighbours() {
         scanned(&[(Criterion, Some("4.2.3"), ""), (Criterion, Some("4.43"), ""), (Criterion, Some("4.3.1"), "")]);
     repair(&mut rows, &[], &[], false, None);
     assert_eq!(codes(&rows), some(&["4.2.3", "4.3", "4.3.1"]));
+    // One digit lost with its dot: `2.2` between `2.2.1` and `2.2.3`.
+    let mut rows =
+        scanned(&[(Criterion, Some("2.2.1"), ""), (Criterion, Some("2.2"), ""), (Criterion, Some("2.2.3"), "")]);
+    repair(&mut rows, &[], &[], false, None);
+    assert_eq!(codes(&rows), some(&["2.2.1", "2.2.2", "2.2.3"]));
     // A digit too many where the dots stand: `41.4` is `4.4`, not `4.3.4`.
     let mut rows =
         scanned(&[(Criterion, Some("4.3.3"), ""), (Criterion, Some("41.4"), ""), (Criterion, Some("5"), "")]);
