@@ -23,6 +23,9 @@ pub struct ProseFacts {
     pub stated_total: Option<(Column, Decimal)>,
     /// Where the sentence claiming `stated_total` is.
     pub stated_total_at: Option<TextPlace>,
+    /// How a claim read from a scan was only partly read: then it is not
+    /// read with certainty.
+    pub stated_total_guessed: Option<GuessedClaim>,
     pub rating: Option<String>,
     pub unit_level: Option<String>,
     pub report_number: Option<String>,
@@ -30,6 +33,16 @@ pub struct ProseFacts {
     /// The report's own date from its heading line; `None` also when the
     /// heading leaves the day or month blank (`ngày … tháng … năm 2021`).
     pub date: Option<NaiveDate>,
+}
+
+/// What OCR left unsure in the sentence claiming the total.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuessedClaim {
+    /// The number as read, its decimal separator read as a space (`97 74`).
+    Separator(String),
+    /// The words naming the total ("Tổng số điểm tự đánh giá") were garbled:
+    /// the number is the one rated after it ("là: 97,74 điểm; xếp loại: …").
+    Subject,
 }
 
 /// Where a sentence was read: a paragraph of the prose, or a cell of a table
@@ -43,6 +56,22 @@ pub enum TextPlace {
     },
     Row(Location),
 }
+
+/// A score OCR read with a space for its decimal separator (`97 74 điểm`):
+/// two digits after the space, which no thousands grouping has.
+static LOST_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?P<whole>[0-9]{1,3}) (?P<part>[0-9]{2})(?P<unit>[ ]*(?:/[ ]*100[ ]*)?(?:diem|d(?-u:\b)))")
+        .expect("valid regex")
+});
+
+/// A score the rating follows (`là: 97,74 điểm; xếp loại: xuất sắc`): the
+/// total claimed, whatever words before it OCR garbled.
+static RATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)la[ ]*:?[ ]*(?P<num>[0-9]{1,3}(?:[.,][0-9]{1,4})?)[ ]*(?:/[ ]*100[ ]*)?diem[ ]*[;,.]?[ ]*xep loai",
+    )
+    .expect("valid regex")
+});
 
 static STATED_TOTAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -190,10 +219,31 @@ pub fn read(document: &Document) -> ProseFacts {
             Some(row) => TextPlace::Row(row.clone()),
             None => TextPlace::Paragraph { paragraph: k + 1, page: p.page },
         };
-        (text.clone(), place)
+        let scanned = p.runs.iter().any(|r| r.reading.is_some());
+        (text.clone(), place, scanned)
     });
-    let (stated_total, stated_total_at) =
-        paragraphs.chain(layout_cells).find_map(|(text, place)| Some((stated_total(&text)?, place))).unzip();
+    let layout_cells = layout_cells.map(|(text, place)| (text, place, false));
+    let claim = paragraphs.chain(layout_cells).find_map(|(text, place, scanned)| {
+        if let Some(total) = stated_total(&text) {
+            return Some((total, place, None));
+        }
+        if !scanned {
+            return None;
+        }
+        // A scan's faded or tiny separator may be read as a space.
+        let mended = LOST_SEPARATOR.replace_all(&text, "$whole,$part$unit");
+        if let Some(total) = stated_total(&mended) {
+            let read = LOST_SEPARATOR.captures(&text).map(|c| format!("{} {}", &c["whole"], &c["part"]))?;
+            return Some((total, place, Some(GuessedClaim::Separator(read))));
+        }
+        // A pen mark over the words naming it leaves the rated number.
+        let rated = RATED_TOTAL.captures(&text).and_then(|c| parse_score(&c["num"]))?;
+        Some(((Column::SelfScore, rated), place, Some(GuessedClaim::Subject)))
+    });
+    let (stated_total, stated_total_at, stated_total_guessed) = match claim {
+        Some((total, place, read)) => (Some(total), Some(place), read),
+        None => (None, None, None),
+    };
     let rating = folded_prose.iter().find_map(|p| RATING.captures(p).map(|c| rating_label(&c["rating"]).to_owned()));
     let report_number = prose.iter().find_map(|p| REPORT_NUMBER.captures(p).map(|c| c["num"].replace(' ', "")));
     let report_date = folded_prose
@@ -207,7 +257,18 @@ pub fn read(document: &Document) -> ProseFacts {
         .flat_map(|r| r.cells.iter().map(|c| c.text.as_str()))
         .collect();
     let date = heading_date(&title_rows, &folded_prose, &closing_rows);
-    ProseFacts { unit, year, stated_total, stated_total_at, rating, unit_level, report_number, report_date, date }
+    ProseFacts {
+        unit,
+        year,
+        stated_total,
+        stated_total_at,
+        stated_total_guessed,
+        rating,
+        unit_level,
+        report_number,
+        report_date,
+        date,
+    }
 }
 
 fn stated_total(folded: &str) -> Option<(Column, Decimal)> {
@@ -326,6 +387,26 @@ mod tests {
             })
             .collect();
         Document { prose, ..Default::default() }
+    }
+
+    #[test]
+    fn a_scanned_claim_whose_separator_ocr_read_as_a_space() {
+        let claim = "4. Tổng số điểm tự đánh giá của UBND thị trấn Bút Sơn là: 97 74 điểm; xếp loại: xuất sắc.";
+        let mut doc = document(&[claim]);
+        assert_eq!((read(&doc).stated_total, read(&doc).stated_total_guessed), (None, None));
+        doc.prose[0].runs[0].reading = Some(crate::grid::Reading { confidence: 90, confirmed: false, legible: true });
+        let facts = read(&doc);
+        assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(9774, 2))));
+        assert_eq!(facts.stated_total_guessed, Some(GuessedClaim::Separator("97 74".into())));
+        // Its subject garbled by a pen mark, the rated number is the claim.
+        let mut doc = document(&[
+            "4. TỔIHĐ, SỐ (I€II LỰ đ4nN 813 tneo cac tieu chì năm 2021 là: 97,74 điểm; xếp loại: xuất sắc.",
+        ]);
+        assert_eq!(read(&doc).stated_total, None);
+        doc.prose[0].runs[0].reading = Some(crate::grid::Reading { confidence: 90, confirmed: false, legible: true });
+        let facts = read(&doc);
+        assert_eq!(facts.stated_total, Some((Column::SelfScore, Decimal::new(9774, 2))));
+        assert_eq!(facts.stated_total_guessed, Some(GuessedClaim::Subject));
     }
 
     #[test]

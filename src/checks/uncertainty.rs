@@ -31,6 +31,7 @@ use crate::code::{next_codes, numbered_in_sequence};
 use crate::framework::{Catalog, CatalogCriterion};
 use crate::model::{CellField, Column, Confirmation, Finding, FindingKind, OcrRead, Severity, ValueReading};
 use crate::number::format_vi;
+use crate::prose::GuessedClaim;
 use crate::table::{RowKind, ScannedValue, TableRow};
 use crate::tree::{bound, relations, CriteriaTree, Node, Relation, Value};
 
@@ -71,7 +72,8 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
             FindingKind::DuplicateCode => nodes.iter().any(|&n| tree.nodes[n].from_scan),
             FindingKind::SumMismatch => nodes.iter().any(|&n| !children_complete(facts, n)),
             // A total claimed or rated is the sum of the whole tree.
-            FindingKind::StatedTotalMismatch | FindingKind::RatingMismatch => !groups_complete(facts),
+            FindingKind::StatedTotalMismatch => !groups_complete(facts) || facts.prose.stated_total_guessed.is_some(),
+            FindingKind::RatingMismatch => !groups_complete(facts),
             FindingKind::MissingCriterion | FindingKind::UnknownCriterion => any_scanned,
             // A scanned row is a leaf, whose points need evidence, only if no child's code was misread.
             FindingKind::MissingEvidence => nodes.iter().any(|&n| {
@@ -104,7 +106,20 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
         if finding.severity == Severity::Error {
             finding.severity = Severity::Warning;
         }
-        finding.message.push_str(&explain(tree, &doubts));
+        let guessed =
+            facts.prose.stated_total_guessed.as_ref().filter(|_| finding.kind == FindingKind::StatedTotalMismatch);
+        match guessed {
+            Some(GuessedClaim::Separator(read)) => finding.message.push_str(&format!(
+                " (tổng điểm báo cáo ghi đọc từ bản quét là \"{read}\", dấu thập phân chưa đọc rõ; cần đối chiếu bản gốc)"
+            )),
+            Some(GuessedClaim::Subject) => finding.message.push_str(
+                " (câu ghi tổng điểm đọc từ bản quét không rõ chữ, số điểm lấy theo câu xếp loại; cần đối chiếu bản gốc)",
+            ),
+            None => {}
+        }
+        if guessed.is_none() || !doubts.is_empty() {
+            finding.message.push_str(&explain(tree, &doubts));
+        }
         noted.extend(doubts.iter().filter(|&&(n, column)| reading(&tree.nodes[n], column).is_some()));
     }
     findings.extend(noted.into_iter().filter_map(|value| note(facts, value)));

@@ -565,3 +565,28 @@ fn a_parent_equal_to_its_one_child_with_a_value_is_no_sum() {
         checked.findings.iter().filter(|f| f.kind == FindingKind::ExceedsMax).map(|f| f.uncertain).collect();
     assert_eq!(over, [true, true]);
 }
+
+#[test]
+fn a_claimed_total_whose_separator_was_put_back_is_uncertain() {
+    let rows = vec![scanned("1", sure("4"), sure("3"), 1), scanned("1.1", sure("4"), sure("3"), 2)];
+    let t = ScoringTable {
+        kind: TableKind::SelfAssessment,
+        columns: vec![Column::MaxPoints, Column::SelfScore],
+        rows,
+        notes: vec![],
+    };
+    let tree = tree::build(&t, &Deadline::none()).unwrap();
+    let claim = |guessed: Option<&str>| ProseFacts {
+        stated_total: Some((Column::SelfScore, d("9,7"))),
+        stated_total_guessed: guessed.map(|read| crate::prose::GuessedClaim::Separator(read.to_owned())),
+        ..ProseFacts::default()
+    };
+    let stated = |prose: &ProseFacts| {
+        let checked =
+            check(&t, &tree, prose, &Document::default(), None, &Options::default(), &Deadline::none()).unwrap();
+        let f = checked.findings.into_iter().find(|f| f.kind == FindingKind::StatedTotalMismatch).unwrap();
+        (f.severity, f.uncertain, f.message.contains("\"9 7\""))
+    };
+    assert_eq!(stated(&claim(None)), (Severity::Error, false, false));
+    assert_eq!(stated(&claim(Some("9 7"))), (Severity::Warning, true, true));
+}
