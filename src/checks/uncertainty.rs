@@ -88,7 +88,7 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
             let node = &tree.nodes[n];
             match finding.kind {
                 FindingKind::ScoreNotInRubric | FindingKind::MaxDiffersFromRubric => {
-                    doubtful_text(node.rubric_confidence)
+                    doubtful_text(node.rubric_confidence) || rubric_cut(facts, n)
                 }
                 FindingKind::EvidenceAfterReport | FindingKind::EvidenceOutsidePeriod => {
                     doubtful_text(node.evidence.confidence)
@@ -434,6 +434,26 @@ fn stops_early(facts: &Facts) -> bool {
     let pages = facts.document.extraction.as_ref().map_or(0, |e| e.text_pages + e.ocr_pages);
     let last_page = facts.table.rows.last().and_then(|r| r.location.page);
     !facts.tree.nodes.iter().any(Node::is_total) && last_page.is_some_and(|p| (p as usize) < pages)
+}
+
+/// Whether a scanned criterion's option rows may go on past what was read:
+/// they end at a page break after which the next criterion read is not the
+/// one that follows it (the page after was read too poorly to hold it), or
+/// they end the table, which stops early ([`stops_early`]).
+fn rubric_cut(facts: &Facts, n: usize) -> bool {
+    let node = &facts.tree.nodes[n];
+    let rows = &facts.table.rows;
+    if !node.from_scan || node.row >= rows.len() {
+        return false;
+    }
+    let next = rows[node.row + 1..].iter().position(|r| r.kind != RowKind::Unnumbered).map(|k| node.row + 1 + k);
+    match next {
+        None => stops_early(facts),
+        Some(next) => {
+            let follows = rows[next].code.as_deref().is_some_and(|c| next_codes(&node.code).iter().any(|n| n == c));
+            rows[next].location.page != rows[next - 1].location.page && !follows
+        }
+    }
 }
 
 /// A row read from a scan without a code but with a score, or with a title

@@ -590,3 +590,22 @@ fn a_claimed_total_whose_separator_was_put_back_is_uncertain() {
     assert_eq!(stated(&claim(None)), (Severity::Error, false, false));
     assert_eq!(stated(&claim(Some("9 7"))), (Severity::Warning, true, true));
 }
+
+#[test]
+fn a_rubric_cut_at_a_page_break_the_next_page_lost_is_uncertain() {
+    // 1.2's options go on past page 2, and the next criterion read is not the one after it.
+    let rubric_of = |next: &str| {
+        let mut plan = scanned("1.2", sure("3"), sure("3"), 1);
+        plan.rubric = crate::table::rubric::read("- Báo cáo đầy đủ về CCHC thì đánh giá là: 0,5");
+        let mut option = plan.clone();
+        (option.kind, option.code, option.values, option.scanned) =
+            (RowKind::Unnumbered, None, Default::default(), vec![]);
+        let mut after = scanned(next, sure("1"), sure("1"), 3);
+        after.location.page = Some(3);
+        let checked = run(vec![scanned("1", sure("4"), sure("4"), 0), plan, option, after]);
+        let f = checked.findings.into_iter().find(|f| f.kind == FindingKind::MaxDiffersFromRubric).unwrap();
+        f.uncertain
+    };
+    assert!(rubric_of("5"));
+    assert!(!rubric_of("1.3"));
+}
