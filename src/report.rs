@@ -482,7 +482,7 @@ impl Serialize for ExactNumber {
         if let Some(n) = (d.scale() == 0).then(|| i64::try_from(d.mantissa()).ok()).flatten() {
             return s.serialize_i64(n);
         }
-        let number: serde_json::Number = d.to_string().parse().map_err(serde::ser::Error::custom)?;
+        let number: serde_json::Number = crate::number::decimal_text(d).parse().map_err(serde::ser::Error::custom)?;
         number.serialize(s)
     }
 }

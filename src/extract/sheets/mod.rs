@@ -42,6 +42,7 @@ use rust_decimal::Decimal;
 use crate::extract::containers::zip_guard::GuardedZip;
 use crate::extract::{Budget, ErrorKind, ExtractError, ExtractResult};
 use crate::grid::{Document, Paragraph, Row, RowBuilder, Run, Table, TableBuilder, VerticalMerge, MAX_WIDTH};
+use crate::number::decimal_text;
 use crate::sniff::Format;
 use formulas::compute_formulas;
 use hidden::Hidden;
@@ -453,7 +454,7 @@ fn sheet_table(
             None => match (cell.value, cell.number) {
                 (Data::Empty, _) => computed.cloned().unwrap_or_default(),
                 // The decimal keeps the digits Excel shows: no second rendering of the float.
-                (Data::Float(_), Some(number)) => number.to_string(),
+                (Data::Float(_), Some(number)) => decimal_text(number),
                 (value, _) => cell_text(value),
             },
         };
