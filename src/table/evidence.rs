@@ -217,10 +217,12 @@ pub fn date_at(tokens: &[Token], k: usize) -> Option<(Option<NaiveDate>, usize)>
     if first.kind != Kind::Number {
         return None;
     }
-    // One token: `28.12.2020`.
-    let parts: Vec<&str> = first.folded.split('.').collect();
-    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
-        return Some((dmy(parts[0], parts[1], parts[2]), k + 1));
+    // One token: `28.12.2020` (its parts taken in turn, not collected: most numbers are not dates).
+    let mut parts = first.folded.split('.');
+    if let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) {
+        if [d, m, y].iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+            return Some((dmy(d, m, y), k + 1));
+        }
     }
     let int = |n: usize| tokens.get(n).filter(|t| t.is_integer()).map(|t| t.folded);
     let word = |n: usize, w: &str| tokens.get(n).is_some_and(|t| t.is_word(w));
