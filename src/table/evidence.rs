@@ -99,7 +99,9 @@ fn type_at(tokens: &[Token], i: usize) -> Option<(DocumentType, usize)> {
     if head.len() > LONGEST_HEAD || letter.is_none_or(|bit| HEAD_LETTERS & bit == 0) {
         return None;
     }
-    TYPE_WORDS.iter().find_map(|(words, kind)| {
+    // Past those, the first letter leaves a type or three whose words are compared.
+    let mut same_letter = TYPE_WORDS.iter().filter(|(words, _)| words[0].as_bytes()[0] == head[0]);
+    same_letter.find_map(|(words, kind)| {
         let end = i + words.len();
         let matches = tokens.get(i..end)?.iter().zip(words.iter()).all(|(t, w)| t.is_word(w));
         matches.then_some((*kind, end))
