@@ -20,6 +20,11 @@ pub fn parse_score(text: &str) -> Option<Decimal> {
         };
         return value.ok().filter(|v| *v < Decimal::from(ABSURD));
     }
+    // Digits and separators alone (`1.000.000`, or a rubric's code `1.1.2`):
+    // nothing to strip or join, no copies made to look for it.
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',') {
+        return unsigned_value(text);
+    }
     let spaced: String = text
         .chars()
         .map(|c| if matches!(c, '\u{00A0}' | '\u{202F}') { ' ' } else { c })
@@ -50,20 +55,21 @@ pub fn parse_score(text: &str) -> Option<Decimal> {
         Some(rest) => (true, rest),
         None => (false, s),
     };
+    let value = unsigned_value(body)?;
+    Some(if negative { -value } else { value })
+}
+
+/// The value of digits with `,`/`.` separators ([`canonical_decimal`]);
+/// `None` for anything else.
+fn unsigned_value(body: &str) -> Option<Decimal> {
     if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.') {
-        return None;
-    }
-    if !body.starts_with(|c: char| c.is_ascii_digit()) && !body.starts_with(['.', ',']) {
         return None;
     }
     let canonical = canonical_decimal(body)?;
     let value = Decimal::from_str(&canonical).ok()?;
     // No score is near a trillion: such a cell is garbage, and summing values
     // near Decimal's limit (7.9·10²⁸) would overflow.
-    if value >= Decimal::from(ABSURD) {
-        return None;
-    }
-    Some(if negative { -value } else { value })
+    (value < Decimal::from(ABSURD)).then_some(value)
 }
 
 /// The magnitude from which a "score" is not read as one (10¹²).
