@@ -11,12 +11,19 @@ pub fn parse_score(text: &str) -> Option<Decimal> {
     // Most score cells (and a rubric's options) are digits with at most one
     // `.` or `,` between digits (`7`, `0.5`, `0,5`): read without the copies
     // below, the separator a decimal one as `canonical_decimal` reads it once.
-    let (int, frac) = text.split_once(['.', ',']).unwrap_or((text, "0"));
+    let (int, frac) = text.split_once(['.', ',']).unwrap_or((text, ""));
     let digits = |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
-    if digits(int) && digits(frac) {
-        let value = match text.as_bytes().get(int.len()) {
-            Some(b',') => Decimal::from_str(&format!("{int}.{frac}")),
-            _ => Decimal::from_str(text),
+    let separated = int.len() < text.len();
+    if digits(int) && (!separated || digits(frac)) {
+        // Up to 18 digits the decimal is made from them as `from_str` makes
+        // it (its scale the places written), without the parser or a copy.
+        let value = if int.len() + frac.len() <= 18 {
+            let mantissa = int.bytes().chain(frac.bytes()).fold(0, |m, b| m * 10 + i64::from(b - b'0'));
+            Ok(Decimal::new(mantissa, frac.len() as u32))
+        } else if text.as_bytes().get(int.len()) == Some(&b',') {
+            Decimal::from_str(&format!("{int}.{frac}"))
+        } else {
+            Decimal::from_str(text)
         };
         return value.ok().filter(|v| *v < Decimal::from(ABSURD));
     }
@@ -256,6 +263,9 @@ mod tests {
             let expected = Decimal::from_str(&dot).unwrap();
             prop_assert_eq!(parse_score(&dot), Some(expected));
             prop_assert_eq!(parse_score(&comma), Some(expected));
+            // The places written are kept, as the parser keeps them.
+            prop_assert_eq!(parse_score(&comma).map(|v| v.scale()), Some(expected.scale()));
+            prop_assert_eq!(parse_score(&int.to_string()).map(|v| v.scale()), Some(0));
             prop_assert_eq!(parse_score(&format!(" {comma}\u{00A0}")), Some(expected));
         }
 
