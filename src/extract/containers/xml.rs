@@ -46,16 +46,24 @@ fn plain_text(run: &[u8]) -> Option<&str> {
     std::str::from_utf8(run).ok().filter(|_| !open)
 }
 
-/// Where the `>` that ends a tag is, past quoted attribute values (which may hold one).
+/// Where the `>` that ends a tag is, past quoted attribute values (which may
+/// hold one). A cell's tag is a few dozen bytes: one byte loop, not a
+/// searcher set up for each quote and each stretch between them.
 fn tag_end(tag: &[u8]) -> Option<usize> {
-    let mut at = 0;
-    loop {
-        let found = at + memchr::memchr3(b'>', b'"', b'\'', &tag[at..])?;
-        match tag[found] {
-            b'>' => return Some(found),
-            quote => at = found + 2 + memchr::memchr(quote, &tag[found + 1..])?,
+    let mut open_quote = None;
+    tag.iter().position(|&b| match open_quote {
+        Some(quote) => {
+            if b == quote {
+                open_quote = None;
+            }
+            false
         }
-    }
+        None if b == b'"' || b == b'\'' => {
+            open_quote = Some(b);
+            false
+        }
+        None => b == b'>',
+    })
 }
 
 /// The main XML event loop of the .docx and .odt readers: nesting deeper than
