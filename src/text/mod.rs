@@ -351,7 +351,9 @@ pub fn fold_into(text: &str, out: &mut String) {
 }
 
 /// [`fold_into`] of a word of the tokenizer's letters (no whitespace among
-/// them, so none is looked for), appended to `out`.
+/// them, so none is looked for), appended to `out`. Inlined into the
+/// tokenizer's loop, which calls it once a word.
+#[inline]
 pub fn fold_word_into(word: &str, out: &mut String) {
     for c in word.chars() {
         push_folded(c, out);
