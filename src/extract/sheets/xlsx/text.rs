@@ -122,13 +122,16 @@ fn push_reference(text: &mut String, r: &BytesRef) {
 /// (its general reading was most of the cost of such a letter).
 fn decimal_reference(text: &str) -> Option<(char, usize)> {
     let digits = text.strip_prefix('#')?.as_bytes();
-    let count = digits.iter().take(8).take_while(|b| b.is_ascii_digit()).count();
-    if !(1..=7).contains(&count) || digits.get(count) != Some(&b';') {
-        return None;
+    // One pass: one to seven digits, their value taken as they are read, then the `;`.
+    let mut code = 0;
+    for (count, &b) in digits.iter().enumerate().take(8) {
+        match b {
+            b'0'..=b'9' if count < 7 => code = code * 10 + u32::from(b - b'0'),
+            b';' if count > 0 => return char::from_u32(code).filter(|&c| c != '\0').map(|c| (c, count + 2)),
+            _ => return None,
+        }
     }
-    let code = digits[..count].iter().fold(0, |code, b| code * 10 + u32::from(b - b'0'));
-    let c = char::from_u32(code).filter(|&c| c != '\0')?;
-    Some((c, count + 2))
+    None
 }
 
 /// Raw values of attributes by local name, in one pass; for the cell
