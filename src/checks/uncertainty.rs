@@ -549,4 +549,6 @@ pub fn confidence_fraction(percent: u8) -> Decimal {
 }
 
 #[cfg(test)]
+mod partial_tests;
+#[cfg(test)]
 mod tests;

@@ -11,19 +11,19 @@ use crate::table::test_rows::scanned_row;
 use crate::table::{RowKind, ScoringTable, TableRow};
 use crate::tree;
 
-fn d(s: &str) -> Decimal {
+pub(super) fn d(s: &str) -> Decimal {
     Decimal::from_str(&s.replace(',', ".")).unwrap()
 }
 
 /// How OCR read a value: agreed by a second reading or not, at a confidence.
 #[derive(Clone, Copy)]
-enum Read {
+pub(super) enum Read {
     Agreed(u8),
     Once(u8),
 }
 
 /// A self-assessment row read from a scan: (max, self score), each with how it was read.
-fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> TableRow {
+pub(super) fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> TableRow {
     fn reading((text, read): (&str, Read)) -> (&str, u8, bool) {
         match read {
             Read::Agreed(confidence) => (text, confidence, true),
@@ -33,7 +33,11 @@ fn scanned(code: &str, max: (&str, Read), own: (&str, Read), line: usize) -> Tab
     scanned_row(code, reading(max), reading(own), line)
 }
 
-fn run(rows: Vec<TableRow>) -> Checked {
+pub(super) fn run(rows: Vec<TableRow>) -> Checked {
+    run_with(rows, &ProseFacts::default())
+}
+
+pub(super) fn run_with(rows: Vec<TableRow>, prose: &ProseFacts) -> Checked {
     let t = ScoringTable {
         kind: TableKind::SelfAssessment,
         columns: vec![Column::MaxPoints, Column::SelfScore],
@@ -41,11 +45,10 @@ fn run(rows: Vec<TableRow>) -> Checked {
         notes: vec![],
     };
     let tree = tree::build(&t, &Deadline::none()).unwrap();
-    check(&t, &tree, &ProseFacts::default(), &Document::default(), None, &Options::default(), &Deadline::none())
-        .unwrap()
+    check(&t, &tree, prose, &Document::default(), None, &Options::default(), &Deadline::none()).unwrap()
 }
 
-fn sure(read: &str) -> (&str, Read) {
+pub(super) fn sure(read: &str) -> (&str, Read) {
     (read, Read::Agreed(90))
 }
 
@@ -564,48 +567,4 @@ fn a_parent_equal_to_its_one_child_with_a_value_is_no_sum() {
     let over: Vec<bool> =
         checked.findings.iter().filter(|f| f.kind == FindingKind::ExceedsMax).map(|f| f.uncertain).collect();
     assert_eq!(over, [true, true]);
-}
-
-#[test]
-fn a_claimed_total_whose_separator_was_put_back_is_uncertain() {
-    let rows = vec![scanned("1", sure("4"), sure("3"), 1), scanned("1.1", sure("4"), sure("3"), 2)];
-    let t = ScoringTable {
-        kind: TableKind::SelfAssessment,
-        columns: vec![Column::MaxPoints, Column::SelfScore],
-        rows,
-        notes: vec![],
-    };
-    let tree = tree::build(&t, &Deadline::none()).unwrap();
-    let claim = |guessed: Option<&str>| ProseFacts {
-        stated_total: Some((Column::SelfScore, d("9,7"))),
-        stated_total_guessed: guessed.map(|read| crate::prose::GuessedClaim::Separator(read.to_owned())),
-        ..ProseFacts::default()
-    };
-    let stated = |prose: &ProseFacts| {
-        let checked =
-            check(&t, &tree, prose, &Document::default(), None, &Options::default(), &Deadline::none()).unwrap();
-        let f = checked.findings.into_iter().find(|f| f.kind == FindingKind::StatedTotalMismatch).unwrap();
-        (f.severity, f.uncertain, f.message.contains("\"9 7\""))
-    };
-    assert_eq!(stated(&claim(None)), (Severity::Error, false, false));
-    assert_eq!(stated(&claim(Some("9 7"))), (Severity::Warning, true, true));
-}
-
-#[test]
-fn a_rubric_cut_at_a_page_break_the_next_page_lost_is_uncertain() {
-    // 1.2's options go on past page 2, and the next criterion read is not the one after it.
-    let rubric_of = |next: &str| {
-        let mut plan = scanned("1.2", sure("3"), sure("3"), 1);
-        plan.rubric = crate::table::rubric::read("- Báo cáo đầy đủ về CCHC thì đánh giá là: 0,5");
-        let mut option = plan.clone();
-        (option.kind, option.code, option.values, option.scanned) =
-            (RowKind::Unnumbered, None, Default::default(), vec![]);
-        let mut after = scanned(next, sure("1"), sure("1"), 3);
-        after.location.page = Some(3);
-        let checked = run(vec![scanned("1", sure("4"), sure("4"), 0), plan, option, after]);
-        let f = checked.findings.into_iter().find(|f| f.kind == FindingKind::MaxDiffersFromRubric).unwrap();
-        f.uncertain
-    };
-    assert!(rubric_of("5"));
-    assert!(!rubric_of("1.3"));
 }
