@@ -62,7 +62,10 @@ pub fn mark_uncertain(findings: &mut Vec<Finding>, facts: &Facts) -> Vec<Vec<Val
         let nodes: Vec<usize> = finding.code.as_deref().and_then(|c| by_code.get(c)).cloned().unwrap_or_default();
         let doubts: Vec<Value> = rests_on(finding, tree, &nodes)
             .into_iter()
-            .filter(|&value| unconfirmed(tree, &confirmed, value))
+            .filter(|&value| {
+                unconfirmed(tree, &confirmed, value)
+                    || finding.kind == FindingKind::ExceedsMax && unvouched_max(facts, &confirmed, value)
+            })
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
@@ -434,6 +437,22 @@ fn stops_early(facts: &Facts) -> bool {
     let pages = facts.document.extraction.as_ref().map_or(0, |e| e.text_pages + e.ocr_pages);
     let last_page = facts.table.rows.last().and_then(|r| r.location.page);
     !facts.tree.nodes.iter().any(Node::is_total) && last_page.is_some_and(|p| (p as usize) < pages)
+}
+
+/// A scanned maximum that only its second reading confirms (no sum of the
+/// table balances with it), and the framework gives none for: read twice off the same worn pixels (a
+/// photocopy's `0,3` for `0,5`), it may be misread alike both times, and a
+/// score "over" it is that misreading as often as the paper's.
+fn unvouched_max(facts: &Facts, confirmed: &HashMap<Value, Confirmation>, (n, column): Value) -> bool {
+    let nodes = &facts.tree.nodes;
+    let node = &nodes[n];
+    if column != Column::MaxPoints || reading(node, column).is_none() || !confirmed.contains_key(&(n, column)) {
+        return false;
+    }
+    let in_catalog =
+        facts.catalog.is_some_and(|c| c.criteria.iter().any(|c| c.code == node.code && c.max_points.is_some()));
+    let summed = |r: &Relation| (r.complete || r.parts.len() >= 2) && r.balances(nodes);
+    !in_catalog && !relations(nodes).iter().any(|r| summed(r) && r.members().any(|m| m == (n, column)))
 }
 
 /// Whether a scanned criterion's option rows may go on past what was read:

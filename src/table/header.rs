@@ -223,7 +223,7 @@ fn name_misread_columns(table: &Table, rows: &[Row], misread: &[bool], roles: &m
 /// OCR garbles some of a scan's brackets and digits (`(@)`, `G®)`): a scanned
 /// row still numbers its columns when the cells it reads as numbers give each
 /// its place and the others are a few marks without a word.
-fn is_column_number_row(row: &Row) -> bool {
+pub(super) fn is_column_number_row(row: &Row) -> bool {
     let scanned = row.cells.iter().flat_map(|c| &c.runs).any(|r| r.reading.is_some());
     let texts: Vec<&str> = row.cells.iter().map(|c| c.text.trim()).filter(|t| !t.is_empty()).collect();
     let (mut first, mut numbers) = (None, 0);

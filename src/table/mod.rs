@@ -266,11 +266,11 @@ fn restore_from(header: &mut Header, other: &Header) {
 /// (`B141. đa` for `Điểm tối đa`) is no header to the search, and the rows
 /// under it up to the next header found would be lost. A row above the
 /// next scanned header found, in its table or an earlier one of the same
-/// width (a page's own table), that reads like that header's first row in
-/// two of its named columns at least (`TT`, `Tài liệu kiếm chứng`) is that
-/// header, printed on an earlier page.
+/// width (a page's own table), that reads like that header's first row
+/// ([`reads_like`]) is that header, printed on an earlier page; so is a row
+/// under a scanned header that reads like it (the header printed again on a
+/// later page, its code and title cells garbled), not a criterion.
 fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
-    use header::Role::Other;
     let mut next: Option<Header> = None;
     for (table, headers) in tables.iter().zip(headers_of.iter_mut()).rev() {
         if let Some(first) = headers.first() {
@@ -278,21 +278,41 @@ fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
         }
         let Some(found) = next.as_ref().filter(|h| h.scanned && h.roles.len() == table.width) else { continue };
         let above = if headers.is_empty() { table.rows.len() } else { found.first_row };
-        let theirs: Vec<String> = found.first_row_texts.iter().map(|t| header_letters(t)).collect();
-        let like_found = |row: &crate::grid::Row| {
-            let alike = |c: usize| {
-                let own = header_letters(row.text_at(c));
-                !own.is_empty()
-                    && theirs.get(c).is_some_and(|t| strsim::normalized_levenshtein(&own, t) >= SAME_HEADER_CELL)
-            };
-            (0..found.roles.len()).filter(|&c| found.roles[c] != Other && alike(c)).count() >= 2
-        };
-        let Some(first_row) = table.rows[..above.min(table.rows.len())].iter().position(like_found) else { continue };
+        let rows = &table.rows[..above.min(table.rows.len())];
+        let Some(first_row) = rows.iter().position(|row| reads_like(found, row)) else { continue };
         let first_row_texts = (0..table.width).map(|c| table.rows[first_row].text_at(c).to_owned()).collect();
         let recovered = Header { first_row, row_count: 1, first_row_texts, ..found.clone() };
         headers.insert(0, recovered.clone());
         next = Some(recovered);
     }
+    for (table, headers) in tables.iter().zip(headers_of.iter_mut()) {
+        let mut k = 0;
+        while k < headers.len() {
+            let header = &headers[k];
+            let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
+            let start = header.first_row + header.row_count;
+            let repeated = (start..end).find(|&r| header.scanned && reads_like(header, &table.rows[r]));
+            if let Some(first_row) = repeated {
+                let first_row_texts = (0..table.width).map(|c| table.rows[first_row].text_at(c).to_owned()).collect();
+                let numbered = table.rows.get(first_row + 1).is_some_and(header::is_column_number_row);
+                let row_count = 1 + usize::from(numbered);
+                let recovered = Header { first_row, row_count, first_row_texts, ..header.clone() };
+                headers.insert(k + 1, recovered);
+            }
+            k += 1;
+        }
+    }
+}
+
+/// Whether `row` reads like `header`'s first row in two of its named
+/// columns at least (`TT`, `Tài liệu kiếm chứng`).
+fn reads_like(header: &Header, row: &crate::grid::Row) -> bool {
+    let alike = |c: usize| {
+        let own = header_letters(row.text_at(c));
+        let theirs = header.first_row_texts.get(c).map(|t| header_letters(t));
+        !own.is_empty() && theirs.is_some_and(|t| strsim::normalized_levenshtein(&own, &t) >= SAME_HEADER_CELL)
+    };
+    (0..header.roles.len()).filter(|&c| header.roles[c] != header::Role::Other && alike(c)).count() >= 2
 }
 
 /// A self-assessment table always has a maximum before its scores. On a
@@ -518,47 +538,4 @@ mod tests {
 }
 
 #[cfg(test)]
-mod unread_maximum_tests {
-    use super::header::Role;
-    use super::*;
-    use crate::grid::{Cell, Row, Run};
-    use crate::model::Column;
-
-    fn row(texts: &[&str]) -> Row {
-        let cells = texts
-            .iter()
-            .enumerate()
-            .map(|(col, text)| {
-                let mut cell = Cell::new(col, 1, vec![Run::plain(*text)]);
-                cell.text = text.to_string();
-                cell
-            })
-            .collect();
-        Row { cells, location: Location::default(), repeats_as_header: false }
-    }
-
-    /// A fax's header whose `Điểm tối đa` OCR read as `_—`, over rows of numbers.
-    fn named(scanned: bool, third: &str) -> Role {
-        let mut rows = vec![row(&["TT", "Tiêu chí", third, "Điểm tự chấm"])];
-        rows.extend((1..=6).map(|i| row(&[&i.to_string(), "Ban hành kế hoạch", "0,5", "0,5"])));
-        let table = Table::new(rows);
-        let mut header = Header {
-            first_row: 0,
-            row_count: 1,
-            roles: vec![Role::Code, Role::Title, Role::Other, Role::Score(Column::SelfScore)],
-            first_row_texts: vec!["TT".into(), "Tiêu chí".into(), third.into(), "Điểm tự chấm".into()],
-            misread: vec![false; 4],
-            scanned,
-        };
-        name_unread_maximum(&table, &mut header);
-        header.roles[2]
-    }
-
-    #[test]
-    fn a_scanned_header_cell_read_as_no_word_over_numbers_before_the_scores_is_the_maximum() {
-        assert_eq!(named(true, "_—"), Role::Score(Column::MaxPoints));
-        // Typed, or naming something else in words: as it reads.
-        assert_eq!(named(false, "_—"), Role::Other);
-        assert_eq!(named(true, "Ghi chú"), Role::Other);
-    }
-}
+mod scanned_header_tests;

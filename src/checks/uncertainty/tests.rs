@@ -149,12 +149,19 @@ fn typed_tables_are_left_as_they_are() {
 }
 
 #[test]
-fn an_agreed_score_over_its_maximum_that_no_lost_separator_explains_is_an_error() {
+fn an_agreed_score_over_a_maximum_the_sums_confirm_that_no_lost_separator_explains_is_an_error() {
     for (own, uncertain) in [("3", false), ("2,75", false), ("275", true)] {
-        let checked = run(vec![scanned("1", sure("2,5"), sure(own), 1)]);
-        let f = &checked.findings[0];
+        let checked = run(vec![
+            scanned("1", sure("5"), sure("5"), 1),
+            scanned("1.1", sure("2,5"), sure(own), 2),
+            scanned("1.2", sure("2,5"), sure("2"), 3),
+        ]);
+        let f = checked.findings.iter().find(|f| f.code.as_deref() == Some("1.1")).unwrap();
         assert_eq!((f.kind, f.uncertain), (FindingKind::ExceedsMax, uncertain), "{own}");
     }
+    // A maximum only its second reading vouches for may be misread alike twice (`0,3` for `0,5`).
+    let checked = run(vec![scanned("1", sure("0,3"), sure("0,5"), 1)]);
+    assert_eq!((checked.findings[0].kind, checked.findings[0].uncertain), (FindingKind::ExceedsMax, true));
 }
 
 #[test]
