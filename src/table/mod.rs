@@ -164,13 +164,16 @@ pub fn document_headers(document: &Document, deadline: &Deadline) -> Result<Vec<
     for table in &document.tables {
         headers_of.push(header::find_headers(table, deadline)?);
     }
+    // Named before the headers recovered from them copy their roles, and again after.
+    let name_maxima = |headers_of: &mut [Vec<Header>]| {
+        for (table, headers) in document.tables.iter().zip(headers_of.iter_mut()) {
+            headers.iter_mut().for_each(|header| name_unread_maximum(table, header));
+        }
+    };
+    name_maxima(&mut headers_of);
     recover_unnamed_headers(&document.tables, &mut headers_of);
     restore_misread_roles(&mut headers_of);
-    for (table, headers) in document.tables.iter().zip(&mut headers_of) {
-        for header in headers.iter_mut() {
-            name_unread_maximum(table, header);
-        }
-    }
+    name_maxima(&mut headers_of);
     Ok(headers_of)
 }
 
