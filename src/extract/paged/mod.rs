@@ -4,10 +4,10 @@
 //! by the lattice finder for ruled tables ([`lattice`]) and the stream finder
 //! for unruled ones ([`stream`]), lines of prose by [`layout`], and the pages
 //! are joined into one grid by the [`Assembler`] ([`assemble`], page furniture
-//! such as running headers dropped by [`furniture`], column rules a scan lost on
-//! one page of a table drawn back from its neighbour by [`faded_rules`]). OCR finds a scan's cells
-//! before it reads them, in pixels (`ocr::cells`), with the lattice finder's
-//! own grouping and merging of rulings.
+//! such as running headers dropped by [`furniture`], column rules a scan lost
+//! or added on one page of a table put right from its neighbour by
+//! [`faded_rules`]). OCR finds a scan's cells before it reads them, in pixels
+//! (`ocr::cells`), with the lattice finder's own grouping and merging of rulings.
 
 mod assemble;
 mod faded_rules;
