@@ -294,7 +294,9 @@ fn recover_unnamed_headers(tables: &[Table], headers_of: &mut [Vec<Header>]) {
             let header = &headers[k];
             let end = headers.get(k + 1).map_or(table.rows.len(), |h| h.first_row);
             let start = header.first_row + header.row_count;
-            let repeated = (start..end).find(|&r| header.scanned && reads_like(header, &table.rows[r]));
+            // Typed headers are read as typed: a big sheet's rows are not searched.
+            let rows = if header.scanned { start..end } else { start..start };
+            let repeated = rows.into_iter().find(|&r| reads_like(header, &table.rows[r]));
             if let Some(first_row) = repeated {
                 let first_row_texts = (0..table.width).map(|c| table.rows[first_row].text_at(c).to_owned()).collect();
                 let numbered = table.rows.get(first_row + 1).is_some_and(header::is_column_number_row);
